@@ -1,0 +1,3 @@
+module github.com/citejardins/extranet
+
+go 1.26.8
