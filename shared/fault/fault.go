@@ -1,0 +1,99 @@
+// Package fault holds the one error type of the domain: a stable code that
+// clients can branch on, and a French message a tenant can act on.
+//
+// The HTTP layer maps each code to a status; any error that is not a
+// *fault.Error is an internal error, logged and never shown.
+package fault
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Code is a stable, machine-readable error code. Clients branch on it, so a
+// code never changes meaning once published.
+type Code string
+
+// The codes of the portal. Each one maps to exactly one HTTP status in the
+// HTTP layer.
+const (
+	Invalid            Code = "validation_failed"     // a field is missing or malformed
+	IdentityMismatch   Code = "identity_mismatch"     // sign-up data do not match a lease
+	AccountExists      Code = "account_exists"        // the lease already has an active account
+	EmailTaken         Code = "email_taken"           // the email belongs to another account
+	TokenInvalid       Code = "token_invalid"         // unknown, tampered or already used link
+	TokenExpired       Code = "token_expired"         // the link is older than its validity
+	InvalidCredentials Code = "invalid_credentials"   // wrong email or password
+	NotActivated       Code = "account_not_activated" // right password, account not yet activated
+	Unauthenticated    Code = "unauthenticated"       // no valid session
+	Forbidden          Code = "forbidden"             // the request is refused (e.g. cross-site)
+	NotFound           Code = "not_found"             // nothing at this address, or not yours
+	MethodNotAllowed   Code = "method_not_allowed"    // the route exists with another method
+	TooManyRequests    Code = "too_many_requests"     // throttled; see RetryAfter
+	BodyTooLarge       Code = "body_too_large"        // the request body exceeds the cap
+	UnsupportedMedia   Code = "unsupported_media_type"
+	MalformedBody      Code = "malformed_body" // not JSON, or not the expected shape
+	Internal           Code = "internal_error"
+	ServiceUnavailable Code = "service_unavailable"
+)
+
+// Error is a failure the tenant can understand and act on.
+type Error struct {
+	Code    Code
+	Message string            // French, says what to do next
+	Fields  map[string]string // per-field French messages, for forms
+	// RetryAfter is set on TooManyRequests: when trying again makes sense.
+	RetryAfter time.Duration
+}
+
+func (e *Error) Error() string {
+	if len(e.Fields) > 0 {
+		return fmt.Sprintf("%s: %d invalid fields", e.Code, len(e.Fields))
+	}
+	return string(e.Code)
+}
+
+// New returns an error with a code and a French message.
+func New(code Code, message string) *Error {
+	return &Error{Code: code, Message: message}
+}
+
+// Fields collects per-field messages while validating a request, so that a
+// form shows every problem at once rather than one per attempt.
+type Fields map[string]string
+
+// Add records the first message for a field; later ones for the same field
+// are dropped, because the first check is the most basic one.
+func (f Fields) Add(field, message string) {
+	if _, ok := f[field]; !ok {
+		f[field] = message
+	}
+}
+
+// Err returns nil when no field failed, or an Invalid error listing them.
+func (f Fields) Err() error {
+	if len(f) == 0 {
+		return nil
+	}
+	return &Error{
+		Code:    Invalid,
+		Message: "Certaines informations sont à corriger. Vérifiez les champs signalés puis réessayez.",
+		Fields:  f,
+	}
+}
+
+// CodeOf returns the code of err, or Internal when err is not a *Error.
+func CodeOf(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return Internal
+}
+
+// Is reports whether err carries the given code.
+func Is(err error, code Code) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == code
+}
