@@ -1,0 +1,542 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/citejardins/extranet/shared/account"
+	"github.com/citejardins/extranet/shared/tenancy"
+)
+
+// Store is the DynamoDB implementation of the portal's stores.
+type Store struct {
+	db       *dynamodb.Client
+	tenancy  string
+	accounts string
+}
+
+var (
+	_ account.Store   = (*Store)(nil)
+	_ account.Counter = (*Store)(nil)
+)
+
+// Tables names the tables, as the template's outputs give them.
+type Tables struct {
+	Tenancy  string
+	Accounts string
+}
+
+// New returns a store on the given client and tables.
+func New(db *dynamodb.Client, t Tables) *Store {
+	return &Store{db: db, tenancy: t.Tenancy, accounts: t.Accounts}
+}
+
+// GSI1 is the accounts table's index listing an account's sessions.
+const GSI1 = "GSI1"
+
+func str(s string) types.AttributeValue { return &types.AttributeValueMemberS{Value: s} }
+
+func num(n int64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
+}
+
+func keyOf(pk, sk string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{"PK": str(pk), "SK": str(sk)}
+}
+
+// --- leases ---------------------------------------------------------------
+
+type leaseItem struct {
+	PK           string
+	SK           string
+	Reference    string `dynamodbav:"reference"`
+	Street       string `dynamodbav:"street"`
+	Complement   string `dynamodbav:"complement,omitempty"`
+	PostalCode   string `dynamodbav:"postalCode"`
+	City         string `dynamodbav:"city"`
+	RentCents    int64  `dynamodbav:"rentCents"`
+	ChargesCents int64  `dynamodbav:"chargesCents"`
+	BalanceCents int64  `dynamodbav:"balanceCents"`
+}
+
+type signatoryItem struct {
+	PK          string
+	SK          string
+	Main        bool   `dynamodbav:"main"`
+	LastName    string `dynamodbav:"lastName"`
+	FirstName   string `dynamodbav:"firstName"`
+	DateOfBirth string `dynamodbav:"dateOfBirth"`
+}
+
+// Lease reads a lease and its signatories in one Query.
+func (s *Store) Lease(ctx context.Context, ref string) (tenancy.Lease, error) {
+	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
+		TableName:              &s.tenancy,
+		KeyConditionExpression: aws.String("PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": str("LEASE#" + ref),
+		},
+		ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return tenancy.Lease{}, fmt.Errorf("query lease: %w", err)
+	}
+	var l tenancy.Lease
+	found := false
+	for _, it := range out.Items {
+		sk, _ := it["SK"].(*types.AttributeValueMemberS)
+		switch {
+		case sk == nil:
+		case sk.Value == "LEASE":
+			var li leaseItem
+			if err := attributevalue.UnmarshalMap(it, &li); err != nil {
+				return tenancy.Lease{}, fmt.Errorf("decode lease: %w", err)
+			}
+			found = true
+			l.Reference = li.Reference
+			l.Address = tenancy.Address{Street: li.Street, Complement: li.Complement, PostalCode: li.PostalCode, City: li.City}
+			l.RentCents, l.ChargesCents, l.BalanceCents = li.RentCents, li.ChargesCents, li.BalanceCents
+		case len(sk.Value) > len("SIGNATORY#") && sk.Value[:len("SIGNATORY#")] == "SIGNATORY#":
+			var si signatoryItem
+			if err := attributevalue.UnmarshalMap(it, &si); err != nil {
+				return tenancy.Lease{}, fmt.Errorf("decode signatory: %w", err)
+			}
+			dob, _ := tenancy.ParseDate(si.DateOfBirth)
+			l.Signatories = append(l.Signatories, tenancy.Signatory{Main: si.Main, LastName: si.LastName, FirstName: si.FirstName, DateOfBirth: dob})
+		}
+	}
+	if !found {
+		return tenancy.Lease{}, tenancy.ErrNotFound
+	}
+	return l, nil
+}
+
+// PutLease writes a lease and its signatories at once.
+func (s *Store) PutLease(ctx context.Context, l tenancy.Lease) error {
+	pk := "LEASE#" + l.Reference
+	items := []any{leaseItem{PK: pk, SK: "LEASE", Reference: l.Reference, Street: l.Address.Street,
+		Complement: l.Address.Complement, PostalCode: l.Address.PostalCode, City: l.Address.City,
+		RentCents: l.RentCents, ChargesCents: l.ChargesCents, BalanceCents: l.BalanceCents}}
+	for i, sg := range l.Signatories {
+		items = append(items, signatoryItem{PK: pk, SK: fmt.Sprintf("SIGNATORY#%02d", i+1), Main: sg.Main,
+			LastName: sg.LastName, FirstName: sg.FirstName, DateOfBirth: sg.DateOfBirth.String()})
+	}
+	var tx []types.TransactWriteItem
+	for _, it := range items {
+		av, err := attributevalue.MarshalMap(it)
+		if err != nil {
+			return fmt.Errorf("encode lease %s: %w", l.Reference, err)
+		}
+		tx = append(tx, types.TransactWriteItem{Put: &types.Put{TableName: &s.tenancy, Item: av}})
+	}
+	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx}); err != nil {
+		return fmt.Errorf("put lease %s: %w", l.Reference, err)
+	}
+	return nil
+}
+
+// --- accounts -------------------------------------------------------------
+
+type accountItem struct {
+	PK                string
+	SK                string
+	Reference         string `dynamodbav:"reference"`
+	Email             string `dynamodbav:"email"`
+	EmailKey          string `dynamodbav:"emailKey"`
+	PasswordHash      string `dynamodbav:"passwordHash"`
+	Status            string `dynamodbav:"status"`
+	ActivationHash    string `dynamodbav:"activationHash,omitempty"`
+	SessionGeneration int    `dynamodbav:"sessionGen"`
+	Paperless         bool   `dynamodbav:"paperless"`
+	PaperlessSince    int64  `dynamodbav:"paperlessSince,omitempty"`
+	CreatedAt         int64  `dynamodbav:"createdAt"`
+	ActivatedAt       int64  `dynamodbav:"activatedAt,omitempty"`
+}
+
+func accountPK(ref string) string { return "ACCOUNT#" + ref }
+
+func unix(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+func fromUnix(s int64) time.Time {
+	if s == 0 {
+		return time.Time{}
+	}
+	return time.Unix(s, 0).UTC()
+}
+
+func (a accountItem) domain() account.Account {
+	return account.Account{Reference: a.Reference, Email: a.Email, PasswordHash: a.PasswordHash,
+		Status: account.Status(a.Status), ActivationHash: a.ActivationHash, SessionGeneration: a.SessionGeneration,
+		Paperless: a.Paperless, PaperlessSince: fromUnix(a.PaperlessSince),
+		CreatedAt: fromUnix(a.CreatedAt), ActivatedAt: fromUnix(a.ActivatedAt)}
+}
+
+func itemOf(a account.Account) accountItem {
+	return accountItem{PK: accountPK(a.Reference), SK: "ACCOUNT", Reference: a.Reference, Email: a.Email,
+		EmailKey: account.EmailKey(a.Email), PasswordHash: a.PasswordHash, Status: string(a.Status),
+		ActivationHash: a.ActivationHash, SessionGeneration: a.SessionGeneration, Paperless: a.Paperless,
+		PaperlessSince: unix(a.PaperlessSince), CreatedAt: unix(a.CreatedAt), ActivatedAt: unix(a.ActivatedAt)}
+}
+
+// Account reads the account of a lease.
+func (s *Store) Account(ctx context.Context, ref string) (account.Account, error) {
+	var it accountItem
+	if err := s.get(ctx, s.accounts, accountPK(ref), "ACCOUNT", &it); err != nil {
+		return account.Account{}, err
+	}
+	return it.domain(), nil
+}
+
+type emailItem struct {
+	PK        string
+	SK        string
+	Reference string `dynamodbav:"reference"`
+}
+
+func emailPK(email string) string { return "EMAIL#" + account.EmailKey(email) }
+
+// AccountByEmail finds an account by its email, whatever the case.
+func (s *Store) AccountByEmail(ctx context.Context, email string) (account.Account, error) {
+	var claim emailItem
+	if err := s.get(ctx, s.accounts, emailPK(email), "EMAIL", &claim); err != nil {
+		return account.Account{}, err
+	}
+	acc, err := s.Account(ctx, claim.Reference)
+	if err != nil {
+		return account.Account{}, err
+	}
+	if account.EmailKey(acc.Email) != account.EmailKey(email) {
+		// A claim left behind by an email change: not this account's email.
+		return account.Account{}, account.ErrNotFound
+	}
+	return acc, nil
+}
+
+func (s *Store) get(ctx context.Context, table, pk, sk string, out any) error {
+	res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &table, Key: keyOf(pk, sk), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return fmt.Errorf("get %s: %w", sk, err)
+	}
+	if res.Item == nil {
+		return account.ErrNotFound
+	}
+	if err := attributevalue.UnmarshalMap(res.Item, out); err != nil {
+		return fmt.Errorf("decode %s: %w", sk, err)
+	}
+	return nil
+}
+
+type tokenItem struct {
+	PK        string
+	SK        string
+	Purpose   string `dynamodbav:"purpose"`
+	Reference string `dynamodbav:"reference"`
+	CreatedAt int64  `dynamodbav:"createdAt"`
+	ExpiresAt int64  `dynamodbav:"expiresAt"`
+	UsedAt    int64  `dynamodbav:"usedAt,omitempty"`
+}
+
+func tokenPK(hash string) string { return "TOKEN#" + hash }
+
+// ttlSlack keeps expired items a while after their expiry, so that "this
+// link has expired" can still be told apart from "this link is unknown".
+const ttlSlack = 7 * 24 * time.Hour
+
+func tokenPut(table string, t account.Token) (*types.Put, error) {
+	av, err := attributevalue.MarshalMap(tokenItem{PK: tokenPK(t.Hash), SK: "TOKEN", Purpose: string(t.Purpose),
+		Reference: t.Reference, CreatedAt: unix(t.CreatedAt), ExpiresAt: t.ExpiresAt.Add(ttlSlack).Unix()})
+	if err != nil {
+		return nil, fmt.Errorf("encode token: %w", err)
+	}
+	// Hashes are 256 random bits: a collision means a bug, never overwrite.
+	return &types.Put{TableName: aws.String(table), Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")}, nil
+}
+
+// SavePending writes a pending account, its email claim and its activation
+// token in one transaction.
+func (s *Store) SavePending(ctx context.Context, acc account.Account, previous *account.Account, tok account.Token) error {
+	av, err := attributevalue.MarshalMap(itemOf(acc))
+	if err != nil {
+		return fmt.Errorf("encode account: %w", err)
+	}
+	accPut := &types.Put{TableName: &s.accounts, Item: av}
+	if previous == nil {
+		accPut.ConditionExpression = aws.String("attribute_not_exists(PK)")
+	} else {
+		// Replace only the pending request we read: not an account activated
+		// or replaced meanwhile.
+		accPut.ConditionExpression = aws.String("#st = :pending AND activationHash = :prev")
+		accPut.ExpressionAttributeNames = map[string]string{"#st": "status"}
+		accPut.ExpressionAttributeValues = map[string]types.AttributeValue{
+			":pending": str(string(account.Pending)), ":prev": str(previous.ActivationHash)}
+	}
+	claim, err := attributevalue.MarshalMap(emailItem{PK: emailPK(acc.Email), SK: "EMAIL", Reference: acc.Reference})
+	if err != nil {
+		return fmt.Errorf("encode email claim: %w", err)
+	}
+	tokPut, err := tokenPut(s.accounts, tok)
+	if err != nil {
+		return err
+	}
+	tx := []types.TransactWriteItem{
+		{Put: accPut},
+		{Put: &types.Put{TableName: &s.accounts, Item: claim,
+			ConditionExpression:       aws.String("attribute_not_exists(PK) OR reference = :ref"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":ref": str(acc.Reference)}}},
+		{Put: tokPut},
+	}
+	if previous != nil && account.EmailKey(previous.Email) != account.EmailKey(acc.Email) {
+		tx = append(tx, types.TransactWriteItem{Delete: &types.Delete{TableName: &s.accounts,
+			Key:                       keyOf(emailPK(previous.Email), "EMAIL"),
+			ConditionExpression:       aws.String("attribute_not_exists(PK) OR reference = :ref"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":ref": str(acc.Reference)}}})
+	}
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
+	if failed := cancelled(err); failed != nil {
+		if failed[1] {
+			return account.ErrEmailTaken
+		}
+		return account.ErrConflict
+	}
+	if err != nil {
+		return fmt.Errorf("save pending account: %w", err)
+	}
+	return nil
+}
+
+// cancelled returns which items of a cancelled transaction failed their
+// condition, or nil when err is not a cancelled transaction.
+func cancelled(err error) map[int]bool {
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) {
+		return nil
+	}
+	failed := map[int]bool{}
+	for i, r := range tce.CancellationReasons {
+		if aws.ToString(r.Code) == "ConditionalCheckFailed" {
+			failed[i] = true
+		}
+	}
+	if len(failed) == 0 {
+		failed[-1] = true // cancelled for another reason (conflict between transactions)
+	}
+	return failed
+}
+
+// RenewActivation stores a new activation token and makes it the account's
+// only valid one.
+func (s *Store) RenewActivation(ctx context.Context, ref string, tok account.Token) error {
+	tokPut, err := tokenPut(s.accounts, tok)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Update: &types.Update{TableName: &s.accounts, Key: keyOf(accountPK(ref), "ACCOUNT"),
+			UpdateExpression:          aws.String("SET activationHash = :h"),
+			ConditionExpression:       aws.String("#st = :pending"),
+			ExpressionAttributeNames:  map[string]string{"#st": "status"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":h": str(tok.Hash), ":pending": str(string(account.Pending))}}},
+		{Put: tokPut},
+	}})
+	if cancelled(err) != nil {
+		return account.ErrConflict
+	}
+	if err != nil {
+		return fmt.Errorf("renew activation: %w", err)
+	}
+	return nil
+}
+
+// Token reads a token by its hash.
+func (s *Store) Token(ctx context.Context, hash string) (account.Token, error) {
+	var it tokenItem
+	if err := s.get(ctx, s.accounts, tokenPK(hash), "TOKEN", &it); err != nil {
+		return account.Token{}, err
+	}
+	return account.Token{Hash: hash, Purpose: account.Purpose(it.Purpose), Reference: it.Reference,
+		CreatedAt: fromUnix(it.CreatedAt), ExpiresAt: fromUnix(it.ExpiresAt).Add(-ttlSlack), UsedAt: fromUnix(it.UsedAt)}, nil
+}
+
+// PutToken stores a new token.
+func (s *Store) PutToken(ctx context.Context, tok account.Token) error {
+	p, err := tokenPut(s.accounts, tok)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: p.TableName, Item: p.Item, ConditionExpression: p.ConditionExpression})
+	if err != nil {
+		return fmt.Errorf("put token: %w", err)
+	}
+	return nil
+}
+
+func useToken(table string, tok account.Token, at time.Time) *types.Update {
+	return &types.Update{TableName: aws.String(table), Key: keyOf(tokenPK(tok.Hash), "TOKEN"),
+		UpdateExpression:          aws.String("SET usedAt = :at"),
+		ConditionExpression:       aws.String("attribute_exists(PK) AND attribute_not_exists(usedAt)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":at": num(at.Unix())}}
+}
+
+// Activate uses the token and activates the account in one transaction.
+func (s *Store) Activate(ctx context.Context, tok account.Token, at time.Time) error {
+	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Update: useToken(s.accounts, tok, at)},
+		{Update: &types.Update{TableName: &s.accounts, Key: keyOf(accountPK(tok.Reference), "ACCOUNT"),
+			UpdateExpression:         aws.String("SET #st = :active, activatedAt = :at REMOVE activationHash"),
+			ConditionExpression:      aws.String("#st = :pending AND activationHash = :h"),
+			ExpressionAttributeNames: map[string]string{"#st": "status"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":active": str(string(account.Active)),
+				":pending": str(string(account.Pending)), ":h": str(tok.Hash), ":at": num(at.Unix())}}},
+	}})
+	if cancelled(err) != nil {
+		return account.ErrConflict
+	}
+	if err != nil {
+		return fmt.Errorf("activate: %w", err)
+	}
+	return nil
+}
+
+// ResetPassword uses the token, sets the password and bumps the session
+// generation in one transaction.
+func (s *Store) ResetPassword(ctx context.Context, tok account.Token, hash string, at time.Time) error {
+	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Update: useToken(s.accounts, tok, at)},
+		{Update: &types.Update{TableName: &s.accounts, Key: keyOf(accountPK(tok.Reference), "ACCOUNT"),
+			UpdateExpression:          aws.String("SET passwordHash = :h ADD sessionGen :one"),
+			ConditionExpression:       aws.String("attribute_exists(PK)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":h": str(hash), ":one": num(1)}}},
+	}})
+	if cancelled(err) != nil {
+		return account.ErrConflict
+	}
+	if err != nil {
+		return fmt.Errorf("reset password: %w", err)
+	}
+	return nil
+}
+
+// --- sessions -------------------------------------------------------------
+
+type sessionItem struct {
+	PK         string
+	SK         string
+	GSI1PK     string
+	GSI1SK     string
+	Reference  string `dynamodbav:"reference"`
+	Generation int    `dynamodbav:"generation"`
+	CreatedAt  int64  `dynamodbav:"createdAt"`
+	ExpiresAt  int64  `dynamodbav:"expiresAt"`
+}
+
+func sessionPK(hash string) string { return "SESSION#" + hash }
+
+// PutSession stores a new session.
+func (s *Store) PutSession(ctx context.Context, ss account.Session) error {
+	av, err := attributevalue.MarshalMap(sessionItem{PK: sessionPK(ss.Hash), SK: "SESSION",
+		GSI1PK: accountPK(ss.Reference), GSI1SK: fmt.Sprintf("SESSION#%d#%s", ss.CreatedAt.Unix(), ss.Hash[:8]),
+		Reference: ss.Reference, Generation: ss.Generation, CreatedAt: unix(ss.CreatedAt), ExpiresAt: ss.ExpiresAt.Unix()})
+	if err != nil {
+		return fmt.Errorf("encode session: %w", err)
+	}
+	if _, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.accounts, Item: av,
+		ConditionExpression: aws.String("attribute_not_exists(PK)")}); err != nil {
+		return fmt.Errorf("put session: %w", err)
+	}
+	return nil
+}
+
+// Session reads a session by its token's hash.
+func (s *Store) Session(ctx context.Context, hash string) (account.Session, error) {
+	var it sessionItem
+	if err := s.get(ctx, s.accounts, sessionPK(hash), "SESSION", &it); err != nil {
+		return account.Session{}, err
+	}
+	return account.Session{Hash: hash, Reference: it.Reference, Generation: it.Generation,
+		CreatedAt: fromUnix(it.CreatedAt), ExpiresAt: fromUnix(it.ExpiresAt)}, nil
+}
+
+// DeleteSession removes a session.
+func (s *Store) DeleteSession(ctx context.Context, hash string) error {
+	if _, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.accounts, Key: keyOf(sessionPK(hash), "SESSION")}); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSessions removes every session of an account, page by page.
+func (s *Store) DeleteSessions(ctx context.Context, ref string) error {
+	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
+		TableName: &s.accounts, IndexName: aws.String(GSI1),
+		KeyConditionExpression:    aws.String("GSI1PK = :pk AND begins_with(GSI1SK, :s)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(accountPK(ref)), ":s": str("SESSION#")},
+		ProjectionExpression:      aws.String("PK, SK"),
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("list sessions: %w", err)
+		}
+		for _, it := range page.Items {
+			if _, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.accounts,
+				Key: map[string]types.AttributeValue{"PK": it["PK"], "SK": it["SK"]}}); err != nil {
+				return fmt.Errorf("delete session: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// --- counters -------------------------------------------------------------
+
+func window(now time.Time, w time.Duration) (start, end time.Time) {
+	start = now.Truncate(w)
+	return start, start.Add(w)
+}
+
+// Add counts one event in key's current window.
+func (s *Store) Add(ctx context.Context, key string, w time.Duration, now time.Time) (int, time.Time, error) {
+	start, end := window(now, w)
+	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.accounts,
+		Key:                       keyOf("COUNT#"+key, strconv.FormatInt(start.Unix(), 10)),
+		UpdateExpression:          aws.String("ADD n :one SET expiresAt = :exp"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":one": num(1), ":exp": num(end.Add(w).Unix())},
+		ReturnValues:              types.ReturnValueUpdatedNew,
+	})
+	if err != nil {
+		return 0, end, fmt.Errorf("count: %w", err)
+	}
+	var got struct {
+		N int `dynamodbav:"n"`
+	}
+	if err := attributevalue.UnmarshalMap(out.Attributes, &got); err != nil {
+		return 0, end, fmt.Errorf("decode count: %w", err)
+	}
+	return got.N, end, nil
+}
+
+// Count reads key's count in the current window.
+func (s *Store) Count(ctx context.Context, key string, w time.Duration, now time.Time) (int, time.Time, error) {
+	start, end := window(now, w)
+	var got struct {
+		N int `dynamodbav:"n"`
+	}
+	err := s.get(ctx, s.accounts, "COUNT#"+key, strconv.FormatInt(start.Unix(), 10), &got)
+	if errors.Is(err, account.ErrNotFound) {
+		return 0, end, nil
+	}
+	return got.N, end, err
+}

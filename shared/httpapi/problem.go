@@ -1,0 +1,98 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/citejardins/extranet/shared/fault"
+)
+
+// statusOf maps each error code to its one HTTP status.
+var statusOf = map[fault.Code]int{
+	fault.Invalid:            http.StatusBadRequest,
+	fault.MalformedBody:      http.StatusBadRequest,
+	fault.IdentityMismatch:   http.StatusUnprocessableEntity,
+	fault.AccountExists:      http.StatusConflict,
+	fault.EmailTaken:         http.StatusConflict,
+	fault.TokenInvalid:       http.StatusGone,
+	fault.TokenExpired:       http.StatusGone,
+	fault.InvalidCredentials: http.StatusUnauthorized,
+	fault.NotActivated:       http.StatusUnauthorized,
+	fault.Unauthenticated:    http.StatusUnauthorized,
+	fault.Forbidden:          http.StatusForbidden,
+	fault.NotFound:           http.StatusNotFound,
+	fault.MethodNotAllowed:   http.StatusMethodNotAllowed,
+	fault.TooManyRequests:    http.StatusTooManyRequests,
+	fault.BodyTooLarge:       http.StatusRequestEntityTooLarge,
+	fault.UnsupportedMedia:   http.StatusUnsupportedMediaType,
+	fault.Internal:           http.StatusInternalServerError,
+	fault.ServiceUnavailable: http.StatusServiceUnavailable,
+}
+
+// titleOf gives each code a short French title that never varies.
+var titleOf = map[fault.Code]string{
+	fault.Invalid:            "Informations à corriger",
+	fault.MalformedBody:      "Requête illisible",
+	fault.IdentityMismatch:   "Bail introuvable",
+	fault.AccountExists:      "Compte déjà existant",
+	fault.EmailTaken:         "Adresse email déjà utilisée",
+	fault.TokenInvalid:       "Lien non valide",
+	fault.TokenExpired:       "Lien expiré",
+	fault.InvalidCredentials: "Identifiants incorrects",
+	fault.NotActivated:       "Compte non activé",
+	fault.Unauthenticated:    "Connexion nécessaire",
+	fault.Forbidden:          "Action refusée",
+	fault.NotFound:           "Page introuvable",
+	fault.MethodNotAllowed:   "Action non prise en charge",
+	fault.TooManyRequests:    "Trop de tentatives",
+	fault.BodyTooLarge:       "Requête trop volumineuse",
+	fault.UnsupportedMedia:   "Format non pris en charge",
+	fault.Internal:           "Erreur technique",
+	fault.ServiceUnavailable: "Service momentanément indisponible",
+}
+
+// Problem is an RFC 9457 problem document with the portal's extensions.
+type Problem struct {
+	Type   string            `json:"type"`
+	Title  string            `json:"title"`
+	Status int               `json:"status"`
+	Detail string            `json:"detail"`
+	Code   fault.Code        `json:"code"`
+	Errors map[string]string `json:"errors,omitempty"`
+}
+
+// writeError answers with the problem of err. Errors that are not
+// *fault.Error are internal: logged with their cause, shown as a plain apology.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var fe *fault.Error
+	if !errors.As(err, &fe) {
+		s.log.ErrorContext(r.Context(), "internal error", "route", r.Pattern, "err", err)
+		fe = fault.New(fault.Internal, "Une erreur technique nous empêche de traiter votre demande. Réessayez dans quelques minutes ; si cela continue, contactez votre gestionnaire.")
+	}
+	status, ok := statusOf[fe.Code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	if fe.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((fe.RetryAfter.Seconds())+0.999)))
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(Problem{Type: "about:blank", Title: titleOf[fe.Code], Status: status,
+		Detail: fe.Message, Code: fe.Code, Errors: fe.Fields})
+}
+
+func (s *Server) problemHandler(err error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.writeError(w, r, err) })
+}
+
+func notFound() error {
+	return fault.New(fault.NotFound, "Cette adresse n'existe pas. Revenez à l'accueil de votre espace locataire.")
+}
+
+func methodNotAllowed() error {
+	return fault.New(fault.MethodNotAllowed, "Cette action n'est pas possible à cette adresse.")
+}

@@ -1,0 +1,30 @@
+package httpapi
+
+import "net/http"
+
+// Route is one endpoint of the API and the function that serves it. The
+// template declares the same routes as HttpApi events; a test keeps both
+// lists equal, and the local stack routes by the template.
+type Route struct {
+	Function string
+	Method   string
+	Path     string
+	Handler  http.Handler
+}
+
+// Routes lists the whole API.
+func (s *Server) Routes() []Route {
+	return []Route{
+		{"signup", "POST", "/api/v1/signup", s.handleSignUp()},
+
+		{"activation", "POST", "/api/v1/activation", s.handleActivate()},
+		{"activation", "POST", "/api/v1/activation/resend", s.handleResendActivation()},
+
+		{"session", "POST", "/api/v1/sessions", s.handleLogin()},
+		{"session", "DELETE", "/api/v1/sessions/current", s.authenticated(s.handleLogout())},
+		{"session", "POST", "/api/v1/password/forgot", s.handleForgot()},
+		{"session", "POST", "/api/v1/password/reset", s.handleReset()},
+
+		{"account", "GET", "/api/v1/me", s.authenticated(s.handleMe())},
+	}
+}

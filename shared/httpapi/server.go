@@ -1,0 +1,84 @@
+// Package httpapi is the portal's JSON API over HTTP: routes, decoding and
+// validation of requests, RFC 9457 problem responses, sessions and
+// middleware. The same handlers run under Lambda (through the API Gateway
+// proxy adapter) and in the local stack.
+package httpapi
+
+import (
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/citejardins/extranet/shared/account"
+)
+
+// Config holds what the HTTP layer needs to know of its deployment.
+type Config struct {
+	// PublicURL is the origin tenants use (the web app and the API share it).
+	PublicURL string
+}
+
+// Server serves the API. Each Lambda serves only its own routes.
+type Server struct {
+	accounts *account.Service
+	log      *slog.Logger
+	origin   string // scheme://host of PublicURL
+	secure   bool   // cookies marked Secure (everywhere but local http)
+}
+
+// New returns a server on the account service.
+func New(cfg Config, accounts *account.Service, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Server{accounts: accounts, log: log}
+	if u, err := url.Parse(cfg.PublicURL); err == nil && u.Host != "" {
+		s.origin = u.Scheme + "://" + u.Host
+		s.secure = u.Scheme == "https"
+	}
+	return s
+}
+
+// Handler returns the handler of one function: its routes only, with the
+// middleware every route gets.
+func (s *Server) Handler(function string) http.Handler {
+	mux := http.NewServeMux()
+	paths := map[string]bool{}
+	for _, r := range s.Routes() {
+		if r.Function != function {
+			continue
+		}
+		mux.Handle(r.Method+" "+r.Path, r.Handler)
+		paths[r.Path] = true
+	}
+	for p := range paths {
+		// Any other method on a known path: a problem, not Go's plain text.
+		mux.Handle(p, s.problemHandler(methodNotAllowed()))
+	}
+	mux.Handle("/", s.problemHandler(notFound()))
+	return s.middleware(mux)
+}
+
+// Functions lists the functions that serve routes.
+func (s *Server) Functions() []string {
+	var fns []string
+	seen := map[string]bool{}
+	for _, r := range s.Routes() {
+		if !seen[r.Function] {
+			seen[r.Function] = true
+			fns = append(fns, r.Function)
+		}
+	}
+	return fns
+}
+
+// clientAddr is the client's IP address: API Gateway puts the source IP in
+// RemoteAddr without a port; a plain http.Server puts host:port.
+func clientAddr(r *http.Request) string {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return strings.Trim(r.RemoteAddr, "[]")
+}

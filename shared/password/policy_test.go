@@ -1,0 +1,129 @@
+package password
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func reason(err error) string {
+	var pe *PolicyError
+	if errors.As(err, &pe) {
+		return pe.Reason
+	}
+	if err != nil {
+		return "unexpected error: " + err.Error()
+	}
+	return ""
+}
+
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		name string
+		pw   string
+		want string // "" means accepted
+	}{
+		{"empty", "", TooShort},
+		{"11 runes", "abcdefghijk", TooShort},
+		{"12 runes", "abcdefghijkl", ""},
+		{"12 precomposed accented runes", "éééééééééééé", ""},
+		{"11 accented runes, 22 bytes", "ééééééééééé", TooShort},
+		// e + combining acute is two code points: 6 such "é" count 12.
+		{"combining accents count per code point", strings.Repeat("e\u0301", 6), ""},
+		{"spaces are not trimmed", "     a      ", ""},
+		{"only spaces, 11", strings.Repeat(" ", 11), TooShort},
+		{"emoji", strings.Repeat("🏠", 12), ""},
+		{"256 runes", strings.Repeat("a", 256), ""},
+		{"257 runes", strings.Repeat("a", 257), TooLong},
+		{"256 four-byte runes, 1024 bytes", strings.Repeat("𝄞", 256), ""},
+		{"257 four-byte runes", strings.Repeat("𝄞", 257), TooLong},
+		{"huge", strings.Repeat("a", 1<<20), TooLong},
+		{"passphrase", "le chat de la voisine mange des croissants", ""},
+
+		// Exact matches, case-insensitive.
+		{"listed", "password1234", Common},
+		{"listed, capitalised", "Password1234", Common},
+		{"listed, upper case", "QWERTY123456", Common},
+		{"listed keyboard walk", "1qaz2wsx3edc", Common},
+		{"listed French", "motdepasse123", Common},
+		{"listed French, mixed case", "AzertyUiop123", Common},
+		{"listed French word pair", "jetaimejetaime", Common},
+		{"listed but short is too short first", "basketball", TooShort},
+
+		// Stem rule: listed word + trailing digits/punctuation/symbols.
+		{"stem + digits", "basketball24", Common},
+		{"stem + year and bang", "Basketball2024!", Common},
+		{"stem + symbols", "manchester$$", Common},
+		{"French stem + padding", "motdepasse!!!", Common},
+		{"listed entry is its own stem", "azertyuiop123!", Common},
+		{"padding in the middle is not a stem", "basket2024ball", ""},
+		{"leading padding is not stripped", "!!basketball", ""},
+		{"letters after stem", "basketballeur", ""},
+		{"unlisted stem", "maisonnette2024", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := reason(Check(tt.pw)); got != tt.want {
+				t.Errorf("Check(%q) reason = %q, want %q", tt.pw, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestStemRule checks the stem length guard on its own set, since every
+// entry of the shipped list is longer than the guard.
+func TestStemRule(t *testing.T) {
+	set := map[string]struct{}{"abcdefg": {}, "abcdefgh": {}, "àéîõüçàé": {}}
+	tests := []struct {
+		pw   string
+		want bool
+	}{
+		{"abcdefg", true},       // exact match needs no stem
+		{"abcdefg12345", false}, // 7-rune stem: too short to count
+		{"abcdefgh1234", true},  // 8-rune stem
+		{"ABCDEFGH.,;!", true},
+		{"abcdefgh1234x", false},
+		{"ÀÉÎÕÜÇÀÉ2024", true}, // 8 runes, 16 bytes: length is in runes
+		{"123456789012", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := isCommon(set, tt.pw); got != tt.want {
+			t.Errorf("isCommon(%q) = %v, want %v", tt.pw, got, tt.want)
+		}
+	}
+}
+
+func TestCommonList(t *testing.T) {
+	set := commonSet()
+	if n := len(set); n < 1500 {
+		t.Fatalf("common list has %d entries, want at least 1500", n)
+	}
+	for pw := range set {
+		if pw != strings.ToLower(pw) {
+			t.Errorf("entry %q is not lowercase: it could never match", pw)
+		}
+		if n := utf8.RuneCountInString(pw); n < 10 {
+			t.Errorf("entry %q has %d runes, want at least 10", pw, n)
+		}
+		if strings.TrimSpace(pw) != pw {
+			t.Errorf("entry %q has surrounding spaces", pw)
+		}
+	}
+}
+
+func TestPolicyErrorMessages(t *testing.T) {
+	for _, r := range []string{TooShort, TooLong, Common, "other"} {
+		msg := (&PolicyError{Reason: r}).Error()
+		if !strings.HasPrefix(msg, "password: ") {
+			t.Errorf("PolicyError{%q}.Error() = %q, want prefix \"password: \"", r, msg)
+		}
+	}
+}
+
+func BenchmarkCheck(b *testing.B) {
+	for b.Loop() {
+		_ = Check("Basketball2024!")
+	}
+}
