@@ -397,11 +397,7 @@ func (s *Service) Forgot(ctx context.Context, email, client string) error {
 		return fmt.Errorf("forgot: %w", err)
 	}
 	main, _ := lease.MainSignatory()
-	m, err := resetMail(acc.Email, main.FirstName, s.link("/nouveau-mot-de-passe", raw), s.cfg.ResetTTL)
-	if err != nil {
-		return err
-	}
-	return s.send(ctx, m)
+	return s.send(ctx, resetMail(acc.Email, main.FirstName, s.link("/nouveau-mot-de-passe", raw), s.cfg.ResetTTL))
 }
 
 // ResetPassword sets a new password with an emailed reset link and ends
@@ -485,11 +481,7 @@ func invalidLink() error {
 }
 
 func (s *Service) sendActivation(ctx context.Context, to, firstName, raw string) error {
-	m, err := activationMail(to, firstName, s.link("/activation", raw), s.cfg.ActivationTTL)
-	if err != nil {
-		return err
-	}
-	return s.send(ctx, m)
+	return s.send(ctx, activationMail(to, firstName, s.link("/activation", raw), s.cfg.ActivationTTL))
 }
 
 func (s *Service) send(ctx context.Context, m Mail) error {

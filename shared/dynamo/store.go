@@ -294,14 +294,16 @@ func (s *Store) SavePending(ctx context.Context, acc account.Account, previous *
 	tx := []types.TransactWriteItem{
 		{Put: accPut},
 		{Put: &types.Put{TableName: &s.accounts, Item: claim,
-			ConditionExpression:       aws.String("attribute_not_exists(PK) OR reference = :ref"),
+			ConditionExpression:       aws.String("attribute_not_exists(PK) OR #ref = :ref"),
+			ExpressionAttributeNames:  map[string]string{"#ref": "reference"},
 			ExpressionAttributeValues: map[string]types.AttributeValue{":ref": str(acc.Reference)}}},
 		{Put: tokPut},
 	}
 	if previous != nil && account.EmailKey(previous.Email) != account.EmailKey(acc.Email) {
 		tx = append(tx, types.TransactWriteItem{Delete: &types.Delete{TableName: &s.accounts,
 			Key:                       keyOf(emailPK(previous.Email), "EMAIL"),
-			ConditionExpression:       aws.String("attribute_not_exists(PK) OR reference = :ref"),
+			ConditionExpression:       aws.String("attribute_not_exists(PK) OR #ref = :ref"),
+			ExpressionAttributeNames:  map[string]string{"#ref": "reference"},
 			ExpressionAttributeValues: map[string]types.AttributeValue{":ref": str(acc.Reference)}}})
 	}
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})

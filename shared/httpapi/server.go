@@ -61,6 +61,14 @@ func (s *Server) Handler(function string) http.Handler {
 	return s.middleware(mux)
 }
 
+// NotFound answers every request with the API's 404 problem.
+func (s *Server) NotFound() http.Handler { return s.middleware(s.problemHandler(notFound())) }
+
+// MethodNotAllowed answers every request with the API's 405 problem.
+func (s *Server) MethodNotAllowed() http.Handler {
+	return s.middleware(s.problemHandler(methodNotAllowed()))
+}
+
 // Functions lists the functions that serve routes.
 func (s *Server) Functions() []string {
 	var fns []string

@@ -1,0 +1,386 @@
+// Package localstack runs the whole portal in one process for development
+// and tests: every HTTP function of template.yaml on one address, the web
+// app, and in-process emulators of DynamoDB (minidyn), S3 (gofakes3) and SES
+// (sesemu) that the real AWS SDK clients reach over HTTP.
+package localstack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3bolt"
+	"github.com/truora/minidyn/server"
+	"go.etcd.io/bbolt"
+
+	"github.com/citejardins/extranet/infra/sesemu"
+	"github.com/citejardins/extranet/shared/dynamo"
+	"github.com/citejardins/extranet/shared/httpapi"
+	"github.com/citejardins/extranet/shared/portal"
+)
+
+// Region and credentials of the emulated account. The emulators check no
+// signature; the SDK still signs, so it needs some credentials.
+const (
+	Region    = "eu-west-3"
+	AccessKey = "local"
+	SecretKey = "local-secret"
+	// MailFrom is the sender of the local stack's mail.
+	MailFrom = "Extranet Locataire <ne-pas-repondre@extranet.localhost>"
+)
+
+// Options configure a stack. Zero values take defaults.
+type Options struct {
+	// Addr is where the portal listens; default 127.0.0.1:8080. Use
+	// 127.0.0.1:0 for a free port.
+	Addr string
+	// PublicURL starts emailed links; default http://<the listening address>.
+	PublicURL string
+	// Root is the repository (template.yaml, web/, infra/demo/); default:
+	// the nearest folder above the working directory holding go.mod.
+	Root string
+	// DataDir keeps S3 objects across restarts; default <Root>/.data.
+	DataDir string
+	// Env overrides function settings (LIMIT_PER_ADDRESS=...); settings not
+	// given here nor by the template fall back to the process environment.
+	Env map[string]string
+	Log *slog.Logger
+}
+
+// Stack is a running local portal.
+type Stack struct {
+	URL       string // the portal: API, web app, /_dev pages
+	Mail      *sesemu.Server
+	Template  *Template
+	Demo      []DemoLease
+	Endpoints map[string]string // emulated service → URL, by SDK service id (DYNAMODB, S3, SES)
+
+	publicURL string
+	env       map[string]string
+	servers   []*http.Server
+	s3db      interface{ Close() error }
+}
+
+// Start starts the emulators, creates the template's tables and buckets,
+// loads the demo leases, and serves the portal.
+func Start(ctx context.Context, o Options) (*Stack, error) {
+	if o.Log == nil {
+		o.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	if o.Addr == "" {
+		o.Addr = "127.0.0.1:8080"
+	}
+	if o.Root == "" {
+		root, err := FindRoot()
+		if err != nil {
+			return nil, err
+		}
+		o.Root = root
+	}
+	if o.DataDir == "" {
+		o.DataDir = filepath.Join(o.Root, ".data")
+	}
+	tpl, err := LoadTemplate(filepath.Join(o.Root, "template.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	s := &Stack{Template: tpl, Mail: sesemu.New(nil), Endpoints: map[string]string{}}
+	if err := s.startEmulators(o.DataDir); err != nil {
+		s.Close()
+		return nil, err
+	}
+
+	ln, err := net.Listen("tcp", o.Addr)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("listen on %s: %w", o.Addr, err)
+	}
+	s.URL = "http://" + ln.Addr().String()
+	s.publicURL = o.PublicURL
+	if s.publicURL == "" {
+		s.publicURL = s.URL
+	}
+	s.env = map[string]string{
+		portal.EnvPublicURL:        s.publicURL,
+		portal.EnvMailFrom:         MailFrom,
+		portal.EnvDynamoDBEndpoint: s.Endpoints["DYNAMODB"],
+		portal.EnvSESEndpoint:      s.Endpoints["SES"],
+		"AWS_ENDPOINT_URL_S3":      s.Endpoints["S3"],
+		"AWS_REGION":               Region,
+		"AWS_ACCESS_KEY_ID":        AccessKey,
+		"AWS_SECRET_ACCESS_KEY":    SecretKey,
+	}
+	for k, v := range o.Env {
+		s.env[k] = v
+	}
+
+	if err := s.createResources(ctx); err != nil {
+		ln.Close()
+		s.Close()
+		return nil, err
+	}
+	store := dynamo.New(s.dynamoClient(), dynamo.Tables{Tenancy: "TenancyTable", Accounts: "AccountsTable"})
+	if s.Demo, err = LoadDemo(ctx, filepath.Join(o.Root, "infra", "demo", "baux.csv"), store); err != nil {
+		ln.Close()
+		s.Close()
+		return nil, err
+	}
+	h, err := s.handler(o.Root, o.Log)
+	if err != nil {
+		ln.Close()
+		s.Close()
+		return nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	s.servers = append(s.servers, srv)
+	go srv.Serve(ln)
+	return s, nil
+}
+
+// FunctionEnv returns the environment of one function, as it runs in the
+// stack: the template's variables, resolved locally, and the stack's own.
+func (s *Stack) FunctionEnv(name string) (map[string]string, error) {
+	fn, ok := s.Template.Functions[name]
+	if !ok {
+		return nil, fmt.Errorf("no function %q in the template", name)
+	}
+	env := map[string]string{}
+	for k, v := range fn.Env {
+		switch {
+		case s.env[k] != "":
+			env[k] = s.env[k]
+		case v.Ref != "":
+			env[k] = v.Ref // local resources are named by their logical id
+		case v.Other:
+			return nil, fmt.Errorf("%s: %s uses an intrinsic the local stack does not evaluate; give it a local value", name, k)
+		default:
+			env[k] = v.Literal
+		}
+	}
+	for k, v := range s.env {
+		env[k] = v
+	}
+	return env, nil
+}
+
+// handler routes each template route to its function's handler, as API
+// Gateway does, and adds the web app and the development pages.
+func (s *Stack) handler(root string, log *slog.Logger) (http.Handler, error) {
+	mux := http.NewServeMux()
+	names := make([]string, 0, len(s.Template.Functions))
+	for name := range s.Template.Functions {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var api *httpapi.Server
+	paths := map[string]bool{}
+	for _, name := range names {
+		env, err := s.FunctionEnv(name)
+		if err != nil {
+			return nil, err
+		}
+		getenv := func(k string) string {
+			if v, ok := env[k]; ok {
+				return v
+			}
+			return os.Getenv(k)
+		}
+		srv, err := portal.New(portal.AWSConfig(getenv), getenv, log.With("function", name))
+		if err != nil {
+			return nil, fmt.Errorf("function %s: %w", name, err)
+		}
+		h := srv.Handler(name)
+		for _, r := range s.Template.Functions[name].Routes {
+			mux.Handle(r.Method+" "+r.Path, h)
+			paths[r.Path] = true
+		}
+		api = srv
+	}
+	if api != nil {
+		for p := range paths {
+			mux.Handle(p, api.MethodNotAllowed()) // the route's path with another method
+		}
+		mux.Handle("/api/", api.NotFound())
+	}
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		io.WriteString(w, `{"status":"ok"}`+"\n")
+	})
+	inbox := s.Mail.InboxHandler()
+	mux.Handle("GET /_dev/mail", inbox)
+	mux.Handle("GET /_dev/mail/inbox", inbox)
+	mux.Handle("/", webApp(filepath.Join(root, "web")))
+	return mux, nil
+}
+
+// webApp serves the web app's static files; paths without a file extension
+// are the app's own pages (/activation, /connexion...) and get index.html.
+func webApp(dir string) http.Handler {
+	files := http.FileServer(http.Dir(dir))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "Méthode non autorisée", http.StatusMethodNotAllowed)
+			return
+		}
+		p := filepath.Join(dir, filepath.FromSlash(filepath.Clean("/"+r.URL.Path)))
+		if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) && filepath.Ext(p) == "" {
+			http.ServeFile(w, r, filepath.Join(dir, "index.html"))
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
+}
+
+func (s *Stack) startEmulators(dataDir string) error {
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return fmt.Errorf("data folder: %w", err)
+	}
+	db, err := bbolt.Open(filepath.Join(dataDir, "s3.bolt"), 0o600, &bbolt.Options{Timeout: 2 * time.Second})
+	if err != nil {
+		return fmt.Errorf("open S3 data in %s (is another local stack running?): %w", dataDir, err)
+	}
+	s.s3db = db
+	bolt := s3bolt.New(db)
+	for _, e := range []struct {
+		id string
+		h  http.Handler
+	}{
+		{"DYNAMODB", withCRC32(server.NewServer())},
+		{"S3", gofakes3.New(bolt, gofakes3.WithAutoBucket(false)).Server()},
+		{"SES", s.Mail},
+	} {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return fmt.Errorf("listen for %s: %w", e.id, err)
+		}
+		srv := &http.Server{Handler: e.h, ReadHeaderTimeout: 10 * time.Second}
+		s.servers = append(s.servers, srv)
+		go srv.Serve(ln)
+		s.Endpoints[e.id] = "http://" + ln.Addr().String()
+	}
+	return nil
+}
+
+// withCRC32 adds the X-Amz-Crc32 header DynamoDB puts on every response,
+// which the SDK checks and minidyn leaves out; with it, the functions run
+// unmodified, checksum validation on.
+func withCRC32(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &bufferedResponse{header: http.Header{}, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
+		w.Header().Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE(rec.body)), 10))
+		w.Header().Set("Content-Length", strconv.Itoa(len(rec.body)))
+		w.WriteHeader(rec.status)
+		w.Write(rec.body)
+	})
+}
+
+type bufferedResponse struct {
+	header http.Header
+	status int
+	body   []byte
+}
+
+func (b *bufferedResponse) Header() http.Header  { return b.header }
+func (b *bufferedResponse) WriteHeader(code int) { b.status = code }
+func (b *bufferedResponse) Write(p []byte) (int, error) {
+	b.body = append(b.body, p...)
+	return len(p), nil
+}
+
+func (s *Stack) awsConfig() aws.Config {
+	return aws.Config{Region: Region, Credentials: credentials.NewStaticCredentialsProvider(AccessKey, SecretKey, "")}
+}
+
+func (s *Stack) dynamoClient() *dynamodb.Client {
+	return dynamodb.NewFromConfig(s.awsConfig(), func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(s.Endpoints["DYNAMODB"]) })
+}
+
+// S3Client returns a client of the stack's S3 emulator.
+func (s *Stack) S3Client() *s3.Client {
+	return s3.NewFromConfig(s.awsConfig(), func(o *s3.Options) {
+		o.BaseEndpoint = aws.String(s.Endpoints["S3"])
+		o.UsePathStyle = true
+	})
+}
+
+// BucketName is the local name of a bucket of the template: S3 names are
+// lower case.
+func BucketName(logicalID string) string { return strings.ToLower(logicalID) }
+
+func (s *Stack) createResources(ctx context.Context) error {
+	db := s.dynamoClient()
+	ids := make([]string, 0, len(s.Template.Tables))
+	for id := range s.Template.Tables {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if _, err := db.CreateTable(ctx, s.Template.Tables[id]); err != nil {
+			return fmt.Errorf("create table %s: %w", id, err)
+		}
+	}
+	client := s.S3Client()
+	for _, id := range s.Template.Buckets {
+		_, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(BucketName(id))})
+		var owned interface{ ErrorCode() string }
+		if err != nil && !(errors.As(err, &owned) && strings.HasPrefix(owned.ErrorCode(), "BucketAlready")) {
+			return fmt.Errorf("create bucket %s: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// Close stops the portal and the emulators.
+func (s *Stack) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var errs []error
+	for _, srv := range s.servers {
+		errs = append(errs, srv.Shutdown(ctx))
+	}
+	if s.s3db != nil {
+		errs = append(errs, s.s3db.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// FindRoot returns the nearest folder above the working directory that
+// holds go.mod.
+func FindRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod above the working directory: run from the repository")
+		}
+		dir = parent
+	}
+}

@@ -1,0 +1,120 @@
+// Package portal assembles the portal from its settings: AWS clients, the
+// stores, the services and the HTTP server. Every Lambda and the local stack
+// build themselves through it, so both run the same wiring.
+package portal
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/ses"
+
+	"github.com/citejardins/extranet/shared/account"
+	"github.com/citejardins/extranet/shared/dynamo"
+	"github.com/citejardins/extranet/shared/httpapi"
+	"github.com/citejardins/extranet/shared/mail"
+	"github.com/citejardins/extranet/shared/password"
+)
+
+var _ account.Passwords = password.Hasher{}
+
+// Settings, read from the environment. Names are those of template.yaml.
+const (
+	EnvTenancyTable  = "TENANCY_TABLE"
+	EnvAccountsTable = "ACCOUNTS_TABLE"
+	EnvPublicURL     = "PUBLIC_URL"
+	EnvMailFrom      = "MAIL_FROM" // empty: the function sends no mail
+	// Endpoint overrides, as the AWS SDKs name them: set only where the
+	// services are emulated (the local stack and its tests).
+	EnvDynamoDBEndpoint = "AWS_ENDPOINT_URL_DYNAMODB"
+	EnvSESEndpoint      = "AWS_ENDPOINT_URL_SES"
+	// Throttling limits as "N/duration", e.g. "60/1m"; see account.Config.
+	EnvLimitPerAddress      = "LIMIT_PER_ADDRESS"
+	EnvLimitAccountFailures = "LIMIT_ACCOUNT_FAILURES"
+	EnvLimitLeaseFailures   = "LIMIT_LEASE_FAILURES"
+	EnvLimitMailsPerAccount = "LIMIT_MAILS_PER_ACCOUNT"
+	EnvSessionTTL           = "SESSION_TTL"
+)
+
+// New builds the HTTP server from the AWS configuration and the settings.
+// It makes no network call, so a cold start stays short.
+func New(cfg aws.Config, getenv func(string) string, log *slog.Logger) (*httpapi.Server, error) {
+	tables := dynamo.Tables{Tenancy: getenv(EnvTenancyTable), Accounts: getenv(EnvAccountsTable)}
+	publicURL := getenv(EnvPublicURL)
+	var missing []string
+	for name, v := range map[string]string{EnvTenancyTable: tables.Tenancy, EnvAccountsTable: tables.Accounts, EnvPublicURL: publicURL} {
+		if v == "" {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("missing settings: %s", strings.Join(missing, ", "))
+	}
+	acfg, err := accountConfig(getenv)
+	if err != nil {
+		return nil, err
+	}
+	acfg.PublicURL = publicURL
+
+	db := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+		if ep := getenv(EnvDynamoDBEndpoint); ep != "" {
+			o.BaseEndpoint = aws.String(ep)
+		}
+	})
+	store := dynamo.New(db, tables)
+	deps := account.Deps{Store: store, Counter: store, Passwords: password.Hasher{}, Log: log}
+	if from := getenv(EnvMailFrom); from != "" {
+		client := ses.NewFromConfig(cfg, func(o *ses.Options) {
+			if ep := getenv(EnvSESEndpoint); ep != "" {
+				o.BaseEndpoint = aws.String(ep)
+			}
+		})
+		deps.Mailer = mail.NewSES(client, from)
+	}
+	svc := account.NewService(deps, acfg)
+	return httpapi.New(httpapi.Config{PublicURL: publicURL}, svc, log), nil
+}
+
+func accountConfig(getenv func(string) string) (account.Config, error) {
+	var c account.Config
+	var errs []error
+	for name, dst := range map[string]*account.Limit{
+		EnvLimitPerAddress:      &c.PerAddress,
+		EnvLimitAccountFailures: &c.AccountFailures,
+		EnvLimitLeaseFailures:   &c.LeaseFailures,
+		EnvLimitMailsPerAccount: &c.MailsPerAccount,
+	} {
+		if v := getenv(name); v != "" {
+			l, err := ParseLimit(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", name, err))
+			}
+			*dst = l
+		}
+	}
+	if v := getenv(EnvSessionTTL); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s: %q is not a positive duration", EnvSessionTTL, v))
+		}
+		c.SessionTTL = d
+	}
+	return c, errors.Join(errs...)
+}
+
+// ParseLimit reads a limit written "N/duration", such as "60/1m".
+func ParseLimit(s string) (account.Limit, error) {
+	n, d, ok := strings.Cut(s, "/")
+	max, err1 := strconv.Atoi(strings.TrimSpace(n))
+	window, err2 := time.ParseDuration(strings.TrimSpace(d))
+	if !ok || err1 != nil || err2 != nil || max <= 0 || window <= 0 {
+		return account.Limit{}, fmt.Errorf("%q is not a limit like 60/1m", s)
+	}
+	return account.Limit{Max: max, Window: window}, nil
+}
