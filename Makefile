@@ -1,0 +1,49 @@
+# Extranet Locataire. `make run` starts everything locally; `make test` runs every test.
+SHELL := /bin/bash
+GO ?= go
+FUNCTIONS := $(notdir $(wildcard functions/*))
+TOOLS := $(CURDIR)/.tools
+RIE_VERSION := v0.0.0-20261030222936-bef5c4ba774d
+RIE := $(TOOLS)/aws-lambda-rie
+LAMBDA_FLAGS := -trimpath -tags lambda.norpc -ldflags='-s -w'
+FUZZTIME ?= 5s
+
+.PHONY: run test unit fuzz build bench tools clean
+
+## run: the whole portal on http://127.0.0.1:$${PORT:-8080}, with emulated AWS services
+run:
+	$(GO) run ./infra/local
+
+## test: vet, every test (API, runtime emulator, browser), then each fuzz target briefly
+test: tools
+	$(GO) vet ./...
+	PATH="$(TOOLS):$$PATH" $(GO) test -count=1 ./...
+	$(MAKE) --no-print-directory fuzz
+
+fuzz:
+	$(GO) test -run='^$$' -fuzz='^FuzzNormalizeReference$$' -fuzztime=$(FUZZTIME) ./shared/tenancy
+	$(GO) test -run='^$$' -fuzz='^FuzzFoldName$$' -fuzztime=$(FUZZTIME) ./shared/tenancy
+	$(GO) test -run='^$$' -fuzz='^FuzzVerify$$' -fuzztime=$(FUZZTIME) ./shared/password
+
+## build: every function as bin/<name>/bootstrap for Lambda (linux/arm64)
+build: $(addprefix build-,$(FUNCTIONS))
+
+build-%:
+	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o bin/$*/bootstrap ./functions/$*
+
+# sam build calls build-<LogicalId> (e.g. build-SignupFunction) with ARTIFACTS_DIR set.
+build-%Function:
+	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) \
+		-o $(ARTIFACTS_DIR)/bootstrap ./functions/$(shell echo '$*' | tr '[:upper:]' '[:lower:]')
+
+## bench: binary sizes, init durations under the runtime emulator, API latencies
+bench: tools
+	PATH="$(TOOLS):$$PATH" $(GO) run ./infra/bench
+
+## tools: the Lambda Runtime Interface Emulator, built from source into .tools/
+tools: $(RIE)
+$(RIE):
+	GOBIN=$(TOOLS) $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
+
+clean:
+	rm -rf bin .aws-sam
