@@ -22,7 +22,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3bolt"
@@ -135,7 +134,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		s.Close()
 		return nil, err
 	}
-	store := dynamo.New(s.dynamoClient(), dynamo.Tables{Tenancy: "TenancyTable", Accounts: "AccountsTable"})
+	store := dynamo.New(dynamoClient(s.Endpoints["DYNAMODB"]), LocalTables)
 	if s.Demo, err = LoadDemo(ctx, filepath.Join(o.Root, "infra", "demo", "baux.csv"), store); err != nil {
 		ln.Close()
 		s.Close()
@@ -294,10 +293,6 @@ func (s *Stack) awsConfig() aws.Config {
 	return aws.Config{Region: Region, Credentials: credentials.NewStaticCredentialsProvider(AccessKey, SecretKey, "")}
 }
 
-func (s *Stack) dynamoClient() *dynamodb.Client {
-	return dynamodb.NewFromConfig(s.awsConfig(), func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(s.Endpoints["DYNAMODB"]) })
-}
-
 // S3Client returns a client of the stack's S3 emulator.
 func (s *Stack) S3Client() *s3.Client {
 	return s3.NewFromConfig(s.awsConfig(), func(o *s3.Options) {
@@ -311,16 +306,8 @@ func (s *Stack) S3Client() *s3.Client {
 func BucketName(logicalID string) string { return strings.ToLower(logicalID) }
 
 func (s *Stack) createResources(ctx context.Context) error {
-	db := s.dynamoClient()
-	ids := make([]string, 0, len(s.Template.Tables))
-	for id := range s.Template.Tables {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		if _, err := db.CreateTable(ctx, s.Template.Tables[id]); err != nil {
-			return fmt.Errorf("create table %s: %w", id, err)
-		}
+	if err := createTables(ctx, dynamoClient(s.Endpoints["DYNAMODB"]), s.Template); err != nil {
+		return err
 	}
 	client := s.S3Client()
 	for _, id := range s.Template.Buckets {

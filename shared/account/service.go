@@ -180,8 +180,9 @@ func (s *Service) Activate(ctx context.Context, rawToken, client string) (string
 	}
 	tok, err := s.usableToken(ctx, rawToken, Activation)
 	if err != nil {
+		// A used activation link is the one that activated the account.
 		if fault.Is(err, fault.TokenInvalid) && tok.Reference != "" {
-			if acc, aerr := s.store.Account(ctx, tok.Reference); aerr == nil && acc.Status == Active && acc.ActivationHash == "" {
+			if acc, aerr := s.store.Account(ctx, tok.Reference); aerr == nil && acc.Status == Active {
 				return "", fault.New(fault.TokenInvalid, "Ce lien a déjà servi : votre compte est activé. Connectez-vous avec votre adresse email et votre mot de passe.")
 			}
 		}
