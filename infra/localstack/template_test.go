@@ -1,0 +1,97 @@
+package localstack
+
+import (
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/citejardins/extranet/shared/portal"
+)
+
+func TestTemplateRoutesAreTheAPIRoutes(t *testing.T) {
+	root, err := FindRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := LoadTemplate(filepath.Join(root, "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{portal.EnvTenancyTable: "T", portal.EnvAccountsTable: "A", portal.EnvPublicURL: "http://x"}
+	srv, err := portal.New(aws.Config{}, func(k string) string { return env[k] }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inCode, inTemplate []string
+	for _, r := range srv.Routes() {
+		inCode = append(inCode, r.Function+" "+r.Method+" "+r.Path)
+	}
+	for name, fn := range tpl.Functions {
+		for _, r := range fn.Routes {
+			inTemplate = append(inTemplate, name+" "+r.Method+" "+r.Path)
+		}
+	}
+	sort.Strings(inCode)
+	sort.Strings(inTemplate)
+	if len(inCode) == 0 || len(inCode) != len(inTemplate) {
+		t.Fatalf("routes differ:\ncode:     %q\ntemplate: %q", inCode, inTemplate)
+	}
+	for i := range inCode {
+		if inCode[i] != inTemplate[i] {
+			t.Errorf("route %d: code %q, template %q", i, inCode[i], inTemplate[i])
+		}
+	}
+}
+
+func TestTemplateResources(t *testing.T) {
+	root, err := FindRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := LoadTemplate(filepath.Join(root, "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{LocalTables.Tenancy, LocalTables.Accounts} {
+		if tpl.Tables[id] == nil {
+			t.Errorf("table %s missing from the template", id)
+		}
+	}
+	if acc := tpl.Tables[LocalTables.Accounts]; acc != nil && (len(acc.GlobalSecondaryIndexes) != 1 || aws.ToString(acc.GlobalSecondaryIndexes[0].IndexName) != "GSI1") {
+		t.Errorf("accounts table indexes = %+v; want GSI1", acc.GlobalSecondaryIndexes)
+	}
+	for name, fn := range tpl.Functions {
+		for _, k := range []string{portal.EnvTenancyTable, portal.EnvAccountsTable, portal.EnvPublicURL} {
+			if _, ok := fn.Env[k]; !ok {
+				t.Errorf("function %s lacks %s", name, k)
+			}
+		}
+	}
+}
+
+func TestParseEuros(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"512,34", 51234, true},
+		{"0,00", 0, true},
+		{"-25,50", -2550, true},
+		{"1 234,5", 123450, true},
+		{"350", 35000, true},
+		{"12,345", 0, false},
+		{"abc", 0, false},
+		{"", 0, false},
+		{"--1,00", 0, false},
+		{"1,-5", 0, false},
+	}
+	for _, tt := range tests {
+		got, err := ParseEuros(tt.in)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("ParseEuros(%q) = %d, %v; want %d, ok=%v", tt.in, got, err, tt.want, tt.ok)
+		}
+	}
+}
