@@ -204,22 +204,32 @@ func (s *Service) Activate(ctx context.Context, rawToken, client string) (string
 // ResendActivation sends a new activation link when a pending account has
 // this email. It says nothing of whether one does.
 func (s *Service) ResendActivation(ctx context.Context, email, client string) error {
+	acc, found, err := s.accountToMail(ctx, email, client)
+	if err != nil || !found || acc.Status != Pending {
+		return err
+	}
+	return s.renewActivation(ctx, acc)
+}
+
+// accountToMail checks an email typed to receive a link, counts the attempt
+// and finds the account, if any, that the email belongs to.
+func (s *Service) accountToMail(ctx context.Context, email, client string) (Account, bool, error) {
 	f := fault.Fields{}
 	email = checkEmail(f, email)
 	if err := f.Err(); err != nil {
-		return err
+		return Account{}, false, err
 	}
 	if err := s.allow(ctx, s.cfg.PerAddress, "addr", client); err != nil {
-		return err
+		return Account{}, false, err
 	}
 	acc, err := s.store.AccountByEmail(ctx, email)
-	if errors.Is(err, ErrNotFound) || (err == nil && acc.Status != Pending) {
-		return nil
+	if errors.Is(err, ErrNotFound) {
+		return Account{}, false, nil
 	}
 	if err != nil {
-		return fmt.Errorf("resend activation: %w", err)
+		return Account{}, false, fmt.Errorf("account by email: %w", err)
 	}
-	return s.renewActivation(ctx, acc)
+	return acc, true, nil
 }
 
 func (s *Service) renewActivation(ctx context.Context, acc Account) error {
@@ -365,20 +375,9 @@ func (s *Service) Logout(ctx context.Context, p Principal) error {
 // new activation link when a pending one does. It says nothing of whether
 // one does.
 func (s *Service) Forgot(ctx context.Context, email, client string) error {
-	f := fault.Fields{}
-	email = checkEmail(f, email)
-	if err := f.Err(); err != nil {
+	acc, found, err := s.accountToMail(ctx, email, client)
+	if err != nil || !found {
 		return err
-	}
-	if err := s.allow(ctx, s.cfg.PerAddress, "addr", client); err != nil {
-		return err
-	}
-	acc, err := s.store.AccountByEmail(ctx, email)
-	if errors.Is(err, ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("forgot: %w", err)
 	}
 	if acc.Status == Pending {
 		return s.renewActivation(ctx, acc)

@@ -7,30 +7,41 @@ import (
 	"github.com/citejardins/extranet/shared/account"
 )
 
-type statusResponse struct {
-	Status string `json:"status"`
-}
-
-func (s *Server) handleSignUp() http.Handler {
-	type request struct {
-		Reference   string `json:"reference"`
-		LastName    string `json:"lastName"`
-		DateOfBirth string `json:"dateOfBirth"`
-		Email       string `json:"email"`
-		Password    string `json:"password"`
-	}
+// jsonHandler is the one shape of every JSON endpoint: decode the request
+// body, run fn, answer with status and fn's result, or with the problem of
+// fn's error.
+func jsonHandler[Req, Resp any](s *Server, status int, fn func(w http.ResponseWriter, r *http.Request, req Req) (Resp, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req request
+		var req Req
 		if err := decode(w, r, &req); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		err := s.accounts.SignUp(r.Context(), account.SignUpRequest(req), clientAddr(r))
+		resp, err := fn(w, r, req)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		encode(w, http.StatusAccepted, statusResponse{Status: "activation_sent"})
+		encode(w, status, resp)
+	})
+}
+
+type statusResponse struct {
+	Status string `json:"status"`
+}
+
+type signUpRequest struct {
+	Reference   string `json:"reference"`
+	LastName    string `json:"lastName"`
+	DateOfBirth string `json:"dateOfBirth"`
+	Email       string `json:"email"`
+	Password    string `json:"password"`
+}
+
+func (s *Server) handleSignUp() http.Handler {
+	return jsonHandler(s, http.StatusAccepted, func(_ http.ResponseWriter, r *http.Request, req signUpRequest) (statusResponse, error) {
+		err := s.accounts.SignUp(r.Context(), account.SignUpRequest(req), clientAddr(r))
+		return statusResponse{Status: "activation_sent"}, err
 	})
 }
 
@@ -38,23 +49,15 @@ type tokenRequest struct {
 	Token string `json:"token"`
 }
 
+type activationResponse struct {
+	Status string `json:"status"`
+	Email  string `json:"email"`
+}
+
 func (s *Server) handleActivate() http.Handler {
-	type response struct {
-		Status string `json:"status"`
-		Email  string `json:"email"`
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req tokenRequest
-		if err := decode(w, r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return jsonHandler(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, req tokenRequest) (activationResponse, error) {
 		email, err := s.accounts.Activate(r.Context(), req.Token, clientAddr(r))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, response{Status: "active", Email: email})
+		return activationResponse{Status: "active", Email: email}, err
 	})
 }
 
@@ -63,42 +66,29 @@ type emailRequest struct {
 }
 
 func (s *Server) handleResendActivation() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req emailRequest
-		if err := decode(w, r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		if err := s.accounts.ResendActivation(r.Context(), req.Email, clientAddr(r)); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		encode(w, http.StatusAccepted, statusResponse{Status: "accepted"})
+	return jsonHandler(s, http.StatusAccepted, func(_ http.ResponseWriter, r *http.Request, req emailRequest) (statusResponse, error) {
+		return statusResponse{Status: "accepted"}, s.accounts.ResendActivation(r.Context(), req.Email, clientAddr(r))
 	})
 }
 
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type loginResponse struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
 func (s *Server) handleLogin() http.Handler {
-	type request struct {
-		Email    string `json:"email"`
-		Password string `json:"password"`
-	}
-	type response struct {
-		Token     string    `json:"token"`
-		ExpiresAt time.Time `json:"expiresAt"`
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req request
-		if err := decode(w, r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return jsonHandler(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, req loginRequest) (loginResponse, error) {
 		token, sess, err := s.accounts.Login(r.Context(), account.Credentials(req), clientAddr(r))
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return loginResponse{}, err
 		}
 		s.setCookie(w, token, sess.ExpiresAt)
-		encode(w, http.StatusOK, response{Token: token, ExpiresAt: sess.ExpiresAt.UTC()})
+		return loginResponse{Token: token, ExpiresAt: sess.ExpiresAt.UTC()}, nil
 	})
 }
 
@@ -115,55 +105,40 @@ func (s *Server) handleLogout() http.Handler {
 }
 
 func (s *Server) handleForgot() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req emailRequest
-		if err := decode(w, r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		if err := s.accounts.Forgot(r.Context(), req.Email, clientAddr(r)); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		encode(w, http.StatusAccepted, statusResponse{Status: "accepted"})
+	return jsonHandler(s, http.StatusAccepted, func(_ http.ResponseWriter, r *http.Request, req emailRequest) (statusResponse, error) {
+		return statusResponse{Status: "accepted"}, s.accounts.Forgot(r.Context(), req.Email, clientAddr(r))
 	})
+}
+
+type resetRequest struct {
+	Token    string `json:"token"`
+	Password string `json:"password"`
 }
 
 func (s *Server) handleReset() http.Handler {
-	type request struct {
-		Token    string `json:"token"`
-		Password string `json:"password"`
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req request
-		if err := decode(w, r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		if err := s.accounts.ResetPassword(r.Context(), req.Token, req.Password, clientAddr(r)); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, statusResponse{Status: "password_changed"})
+	return jsonHandler(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, req resetRequest) (statusResponse, error) {
+		return statusResponse{Status: "password_changed"}, s.accounts.ResetPassword(r.Context(), req.Token, req.Password, clientAddr(r))
 	})
 }
 
+type addressResponse struct {
+	Street     string `json:"street"`
+	Complement string `json:"complement,omitempty"`
+	PostalCode string `json:"postalCode"`
+	City       string `json:"city"`
+}
+
+type meResponse struct {
+	Reference      string          `json:"reference"`
+	FirstName      string          `json:"firstName"`
+	LastName       string          `json:"lastName"`
+	Email          string          `json:"email"`
+	Address        addressResponse `json:"address"`
+	Paperless      bool            `json:"paperless"`
+	PaperlessSince *time.Time      `json:"paperlessSince"`
+}
+
 func (s *Server) handleMe() http.Handler {
-	type address struct {
-		Street     string `json:"street"`
-		Complement string `json:"complement,omitempty"`
-		PostalCode string `json:"postalCode"`
-		City       string `json:"city"`
-	}
-	type response struct {
-		Reference      string     `json:"reference"`
-		FirstName      string     `json:"firstName"`
-		LastName       string     `json:"lastName"`
-		Email          string     `json:"email"`
-		Address        address    `json:"address"`
-		Paperless      bool       `json:"paperless"`
-		PaperlessSince *time.Time `json:"paperlessSince"`
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.accounts.Me(r.Context(), principalFrom(r.Context()))
 		if err != nil {
@@ -171,8 +146,8 @@ func (s *Server) handleMe() http.Handler {
 			return
 		}
 		a := p.Lease.Address
-		resp := response{Reference: p.Lease.Reference, FirstName: p.Main.FirstName, LastName: p.Main.LastName,
-			Email: p.Account.Email, Address: address{a.Street, a.Complement, a.PostalCode, a.City},
+		resp := meResponse{Reference: p.Lease.Reference, FirstName: p.Main.FirstName, LastName: p.Main.LastName,
+			Email: p.Account.Email, Address: addressResponse{a.Street, a.Complement, a.PostalCode, a.City},
 			Paperless: p.Account.Paperless}
 		if !p.Account.PaperlessSince.IsZero() {
 			t := p.Account.PaperlessSince
