@@ -14,13 +14,92 @@ var ErrNotFound = errors.New("lease not found")
 
 // Lease is a rental contract as the ERP exports it. Money is in cents.
 type Lease struct {
-	Reference    string // canonical: digits, no leading zeros
-	Address      Address
+	Reference   string // canonical: digits, no leading zeros
+	ResidenceID string
+	Start       Date
+	End         Date // zero while the lease runs
+	Address     Address
+	// DwellingType is the ERP's type ("T3", "studio"...); Floor as printed.
+	DwellingType string
+	Floor        string
 	RentCents    int64
-	ChargesCents int64
-	// BalanceCents is positive when the tenant owes, negative for a credit.
+	ChargesCents int64 // monthly provisions
+	// HousingBenefitCents is the monthly housing benefit (APL) paid to the
+	// landlord on the tenant's behalf.
+	HousingBenefitCents int64
+	PaymentMethod       PaymentMethod
+	DueDay              int // day of the month the rent is due (1..28)
+	// BalanceCents is positive when the tenant owes, negative for a credit:
+	// the sum of the ledger's entries, kept current on each ledger write.
 	BalanceCents int64
+	LastPayment  *Payment
 	Signatories  []Signatory
+}
+
+// PaymentMethod is how the tenant pays the rent.
+type PaymentMethod string
+
+// Payment methods.
+const (
+	DirectDebit PaymentMethod = "direct_debit"
+	Transfer    PaymentMethod = "transfer"
+	Cheque      PaymentMethod = "cheque"
+	Card        PaymentMethod = "card"
+	Cash        PaymentMethod = "cash"
+	TIP         PaymentMethod = "tip" // titre interbancaire de paiement
+)
+
+// Payment is a payment received.
+type Payment struct {
+	Date        Date
+	AmountCents int64
+}
+
+// MonthlyDueCents is what the tenant pays each month: rent and charges less
+// the housing benefit the landlord receives directly.
+func (l Lease) MonthlyDueCents() int64 {
+	return l.RentCents + l.ChargesCents - l.HousingBenefitCents
+}
+
+// NextDue is the next due date on or after today and its amount.
+func (l Lease) NextDue(today Date) Payment {
+	day := l.DueDay
+	if day < 1 || day > 28 {
+		day = 1
+	}
+	due := Date{Year: today.Year, Month: today.Month, Day: day}
+	if due.Before(today) {
+		due = DateOf(due.Time().AddDate(0, 1, 0))
+	}
+	return Payment{Date: due, AmountCents: l.MonthlyDueCents()}
+}
+
+// Residence is a group of buildings with its contacts.
+type Residence struct {
+	ID         string
+	Name       string
+	Street     string
+	PostalCode string
+	City       string
+}
+
+// ContactRole says who a contact is for the tenant.
+type ContactRole string
+
+// Contact roles, in the order tenants need them in an emergency.
+const (
+	Emergency        ContactRole = "emergency"         // emergency technical service
+	TerritoryManager ContactRole = "territory_manager" // gestionnaire de territoire
+	Landlord         ContactRole = "landlord"          // the landlord's agency
+)
+
+// Contact is someone tenants of a residence can call.
+type Contact struct {
+	Role  ContactRole
+	Name  string
+	Phone string
+	Email string
+	Hours string
 }
 
 // Address is the dwelling's postal address.
