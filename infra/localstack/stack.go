@@ -188,7 +188,7 @@ func (s *Stack) handler(root string, log *slog.Logger) (http.Handler, error) {
 	}
 	sort.Strings(names)
 	var api *httpapi.Server
-	paths := map[string]bool{}
+	methods := map[string][]string{}
 	for _, name := range names {
 		env, err := s.FunctionEnv(name)
 		if err != nil {
@@ -207,13 +207,13 @@ func (s *Stack) handler(root string, log *slog.Logger) (http.Handler, error) {
 		h := srv.Handler(name)
 		for _, r := range s.Template.Functions[name].Routes {
 			mux.Handle(r.Method+" "+r.Path, h)
-			paths[r.Path] = true
+			methods[r.Path] = append(methods[r.Path], r.Method)
 		}
 		api = srv
 	}
 	if api != nil {
-		for p := range paths {
-			mux.Handle(p, api.MethodNotAllowed()) // the route's path with another method
+		for p, m := range methods {
+			mux.Handle(p, api.MethodNotAllowed(m...)) // the route's path with another method
 		}
 		mux.Handle("/api/", api.NotFound())
 	}

@@ -65,6 +65,9 @@ type Token struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	UsedAt    time.Time
+	// Generation is, on a reset token, the account's session generation when
+	// the link was sent: a reset since then voids the link.
+	Generation int
 }
 
 // Session is a logged-in device. Only the hash of its token is stored.
@@ -104,7 +107,8 @@ type Store interface {
 	// when the token was used or is no longer the account's current one.
 	Activate(ctx context.Context, tok Token, at time.Time) error
 	// ResetPassword uses the token, sets the password and ends every session
-	// at once; ErrConflict when the token was already used.
+	// at once; ErrConflict when the token was already used or the password
+	// was reset since the token was sent.
 	ResetPassword(ctx context.Context, tok Token, passwordHash string, at time.Time) error
 	PutSession(ctx context.Context, s Session) error
 	Session(ctx context.Context, hash string) (Session, error)

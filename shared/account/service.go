@@ -233,7 +233,7 @@ func (s *Service) accountToMail(ctx context.Context, email, client string) (Acco
 }
 
 func (s *Service) renewActivation(ctx context.Context, acc Account) error {
-	if err := s.allow(ctx, s.cfg.MailsPerAccount, "mail", acc.Reference); err != nil {
+	if sent, err := s.mailAllowed(ctx, acc); !sent {
 		return err
 	}
 	raw, tok, err := s.newToken(Activation, acc.Reference, s.cfg.ActivationTTL)
@@ -281,23 +281,26 @@ func (s *Service) Login(ctx context.Context, c Credentials, client string) (toke
 	if err := s.allow(ctx, s.cfg.PerAddress, "addr", client); err != nil {
 		return "", Session{}, err
 	}
-	acc, err := s.store.AccountByEmail(ctx, strings.TrimSpace(c.Email))
-	if errors.Is(err, ErrNotFound) {
-		s.passwords.VerifyDummy(c.Password)
-		return "", Session{}, badCredentials()
-	}
-	if err != nil {
-		return "", Session{}, fmt.Errorf("login: %w", err)
-	}
-	if err := s.below(ctx, s.cfg.AccountFailures, "login", acc.Reference); err != nil {
+	// Failures count per email, whether an account has it or not, so that
+	// the slow-down does not tell which emails have an account.
+	emailKey := EmailKey(c.Email)
+	if err := s.below(ctx, s.cfg.AccountFailures, "login", emailKey); err != nil {
 		return "", Session{}, err
 	}
-	ok, err := s.passwords.Verify(c.Password, acc.PasswordHash)
-	if err != nil {
+	acc, err := s.store.AccountByEmail(ctx, strings.TrimSpace(c.Email))
+	ok := false
+	switch {
+	case errors.Is(err, ErrNotFound):
+		s.passwords.VerifyDummy(c.Password)
+	case err != nil:
 		return "", Session{}, fmt.Errorf("login: %w", err)
+	default:
+		if ok, err = s.passwords.Verify(c.Password, acc.PasswordHash); err != nil {
+			return "", Session{}, fmt.Errorf("login: %w", err)
+		}
 	}
 	if !ok {
-		if _, _, err := s.counter.Add(ctx, key("login", acc.Reference), s.cfg.AccountFailures.Window, s.now()); err != nil {
+		if _, _, err := s.counter.Add(ctx, key("login", emailKey), s.cfg.AccountFailures.Window, s.now()); err != nil {
 			return "", Session{}, fmt.Errorf("count login failure: %w", err)
 		}
 		return "", Session{}, badCredentials()
@@ -382,13 +385,16 @@ func (s *Service) Forgot(ctx context.Context, email, client string) error {
 	if acc.Status == Pending {
 		return s.renewActivation(ctx, acc)
 	}
-	if err := s.allow(ctx, s.cfg.MailsPerAccount, "mail", acc.Reference); err != nil {
+	if sent, err := s.mailAllowed(ctx, acc); !sent {
 		return err
 	}
 	raw, tok, err := s.newToken(Reset, acc.Reference, s.cfg.ResetTTL)
 	if err != nil {
 		return err
 	}
+	// The link is good only while the password it replaces is: a reset
+	// bumps the generation and so voids every earlier reset link.
+	tok.Generation = acc.SessionGeneration
 	if err := s.store.PutToken(ctx, tok); err != nil {
 		return fmt.Errorf("forgot: %w", err)
 	}
@@ -531,6 +537,18 @@ func hashToken(raw string) (string, bool) {
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:]), true
+}
+
+// mailAllowed counts a mail to the account. Past the limit it sends
+// nothing and says nothing: answering "too many" would tell that the email
+// has an account, where an unknown email always gets "sent".
+func (s *Service) mailAllowed(ctx context.Context, acc Account) (bool, error) {
+	err := s.allow(ctx, s.cfg.MailsPerAccount, "mail", acc.Reference)
+	if fault.Is(err, fault.TooManyRequests) {
+		s.log.WarnContext(ctx, "mail limit reached; mail not sent")
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // allow counts an attempt and refuses it past the limit.

@@ -247,6 +247,7 @@ type tokenItem struct {
 	CreatedAt int64  `dynamodbav:"createdAt"`
 	ExpiresAt int64  `dynamodbav:"expiresAt"`
 	UsedAt    int64  `dynamodbav:"usedAt,omitempty"`
+	Gen       int    `dynamodbav:"gen"`
 }
 
 func tokenPK(hash string) string { return "TOKEN#" + hash }
@@ -257,7 +258,7 @@ const ttlSlack = 7 * 24 * time.Hour
 
 func tokenPut(table string, t account.Token) (*types.Put, error) {
 	av, err := attributevalue.MarshalMap(tokenItem{PK: tokenPK(t.Hash), SK: "TOKEN", Purpose: string(t.Purpose),
-		Reference: t.Reference, CreatedAt: unix(t.CreatedAt), ExpiresAt: t.ExpiresAt.Add(ttlSlack).Unix()})
+		Reference: t.Reference, CreatedAt: unix(t.CreatedAt), ExpiresAt: t.ExpiresAt.Add(ttlSlack).Unix(), Gen: t.Generation})
 	if err != nil {
 		return nil, fmt.Errorf("encode token: %w", err)
 	}
@@ -369,7 +370,8 @@ func (s *Store) Token(ctx context.Context, hash string) (account.Token, error) {
 		return account.Token{}, err
 	}
 	return account.Token{Hash: hash, Purpose: account.Purpose(it.Purpose), Reference: it.Reference,
-		CreatedAt: fromUnix(it.CreatedAt), ExpiresAt: fromUnix(it.ExpiresAt).Add(-ttlSlack), UsedAt: fromUnix(it.UsedAt)}, nil
+		CreatedAt: fromUnix(it.CreatedAt), ExpiresAt: fromUnix(it.ExpiresAt).Add(-ttlSlack), UsedAt: fromUnix(it.UsedAt),
+		Generation: it.Gen}, nil
 }
 
 // PutToken stores a new token.
@@ -419,8 +421,8 @@ func (s *Store) ResetPassword(ctx context.Context, tok account.Token, hash strin
 		{Update: useToken(s.accounts, tok, at)},
 		{Update: &types.Update{TableName: &s.accounts, Key: keyOf(accountPK(tok.Reference), "ACCOUNT"),
 			UpdateExpression:          aws.String("SET passwordHash = :h ADD sessionGen :one"),
-			ConditionExpression:       aws.String("attribute_exists(PK)"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":h": str(hash), ":one": num(1)}}},
+			ConditionExpression:       aws.String("attribute_exists(PK) AND sessionGen = :gen"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":h": str(hash), ":one": num(1), ":gen": num(int64(tok.Generation))}}},
 	}})
 	if cancelled(err) != nil {
 		return account.ErrConflict

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/citejardins/extranet/shared/account"
@@ -45,17 +46,17 @@ func New(cfg Config, accounts *account.Service, log *slog.Logger) *Server {
 // middleware every route gets.
 func (s *Server) Handler(function string) http.Handler {
 	mux := http.NewServeMux()
-	paths := map[string]bool{}
+	methods := map[string][]string{}
 	for _, r := range s.Routes() {
 		if r.Function != function {
 			continue
 		}
 		mux.Handle(r.Method+" "+r.Path, r.Handler)
-		paths[r.Path] = true
+		methods[r.Path] = append(methods[r.Path], r.Method)
 	}
-	for p := range paths {
+	for p, m := range methods {
 		// Any other method on a known path: a problem, not Go's plain text.
-		mux.Handle(p, s.problemHandler(methodNotAllowed()))
+		mux.Handle(p, s.methodNotAllowed(m))
 	}
 	mux.Handle("/", s.problemHandler(notFound()))
 	return s.middleware(mux)
@@ -64,9 +65,23 @@ func (s *Server) Handler(function string) http.Handler {
 // NotFound answers every request with the API's 404 problem.
 func (s *Server) NotFound() http.Handler { return s.middleware(s.problemHandler(notFound())) }
 
-// MethodNotAllowed answers every request with the API's 405 problem.
-func (s *Server) MethodNotAllowed() http.Handler {
-	return s.middleware(s.problemHandler(methodNotAllowed()))
+// MethodNotAllowed answers every request with the API's 405 problem and an
+// Allow header listing the methods the path has.
+func (s *Server) MethodNotAllowed(methods ...string) http.Handler {
+	return s.middleware(s.methodNotAllowed(methods))
+}
+
+func (s *Server) methodNotAllowed(methods []string) http.Handler {
+	allow := slices.Clone(methods)
+	if slices.Contains(allow, http.MethodGet) && !slices.Contains(allow, http.MethodHead) {
+		allow = append(allow, http.MethodHead)
+	}
+	slices.Sort(allow)
+	header := strings.Join(allow, ", ")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", header)
+		s.writeError(w, r, methodNotAllowed())
+	})
 }
 
 // Functions lists the functions that serve routes.
