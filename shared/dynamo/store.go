@@ -13,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/citejardins/extranet/shared/account"
-	"github.com/citejardins/extranet/shared/tenancy"
 )
 
 // Store is the DynamoDB implementation of the portal's stores.
@@ -50,97 +49,6 @@ func num(n int64) types.AttributeValue {
 
 func keyOf(pk, sk string) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{"PK": str(pk), "SK": str(sk)}
-}
-
-// --- leases ---------------------------------------------------------------
-
-type leaseItem struct {
-	PK           string
-	SK           string
-	Reference    string `dynamodbav:"reference"`
-	Street       string `dynamodbav:"street"`
-	Complement   string `dynamodbav:"complement,omitempty"`
-	PostalCode   string `dynamodbav:"postalCode"`
-	City         string `dynamodbav:"city"`
-	RentCents    int64  `dynamodbav:"rentCents"`
-	ChargesCents int64  `dynamodbav:"chargesCents"`
-	BalanceCents int64  `dynamodbav:"balanceCents"`
-}
-
-type signatoryItem struct {
-	PK          string
-	SK          string
-	Main        bool   `dynamodbav:"main"`
-	LastName    string `dynamodbav:"lastName"`
-	FirstName   string `dynamodbav:"firstName"`
-	DateOfBirth string `dynamodbav:"dateOfBirth"`
-}
-
-// Lease reads a lease and its signatories in one Query.
-func (s *Store) Lease(ctx context.Context, ref string) (tenancy.Lease, error) {
-	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
-		TableName:              &s.tenancy,
-		KeyConditionExpression: aws.String("PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": str("LEASE#" + ref),
-		},
-		ConsistentRead: aws.Bool(true),
-	})
-	if err != nil {
-		return tenancy.Lease{}, fmt.Errorf("query lease: %w", err)
-	}
-	var l tenancy.Lease
-	found := false
-	for _, it := range out.Items {
-		sk, _ := it["SK"].(*types.AttributeValueMemberS)
-		switch {
-		case sk == nil:
-		case sk.Value == "LEASE":
-			var li leaseItem
-			if err := attributevalue.UnmarshalMap(it, &li); err != nil {
-				return tenancy.Lease{}, fmt.Errorf("decode lease: %w", err)
-			}
-			found = true
-			l.Reference = li.Reference
-			l.Address = tenancy.Address{Street: li.Street, Complement: li.Complement, PostalCode: li.PostalCode, City: li.City}
-			l.RentCents, l.ChargesCents, l.BalanceCents = li.RentCents, li.ChargesCents, li.BalanceCents
-		case len(sk.Value) > len("SIGNATORY#") && sk.Value[:len("SIGNATORY#")] == "SIGNATORY#":
-			var si signatoryItem
-			if err := attributevalue.UnmarshalMap(it, &si); err != nil {
-				return tenancy.Lease{}, fmt.Errorf("decode signatory: %w", err)
-			}
-			dob, _ := tenancy.ParseDate(si.DateOfBirth)
-			l.Signatories = append(l.Signatories, tenancy.Signatory{Main: si.Main, LastName: si.LastName, FirstName: si.FirstName, DateOfBirth: dob})
-		}
-	}
-	if !found {
-		return tenancy.Lease{}, tenancy.ErrNotFound
-	}
-	return l, nil
-}
-
-// PutLease writes a lease and its signatories at once.
-func (s *Store) PutLease(ctx context.Context, l tenancy.Lease) error {
-	pk := "LEASE#" + l.Reference
-	items := []any{leaseItem{PK: pk, SK: "LEASE", Reference: l.Reference, Street: l.Address.Street,
-		Complement: l.Address.Complement, PostalCode: l.Address.PostalCode, City: l.Address.City,
-		RentCents: l.RentCents, ChargesCents: l.ChargesCents, BalanceCents: l.BalanceCents}}
-	for i, sg := range l.Signatories {
-		items = append(items, signatoryItem{PK: pk, SK: fmt.Sprintf("SIGNATORY#%02d", i+1), Main: sg.Main,
-			LastName: sg.LastName, FirstName: sg.FirstName, DateOfBirth: sg.DateOfBirth.String()})
-	}
-	var tx []types.TransactWriteItem
-	for _, it := range items {
-		av, err := attributevalue.MarshalMap(it)
-		if err != nil {
-			return fmt.Errorf("encode lease %s: %w", l.Reference, err)
-		}
-		tx = append(tx, types.TransactWriteItem{Put: &types.Put{TableName: &s.tenancy, Item: av}})
-	}
-	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx}); err != nil {
-		return fmt.Errorf("put lease %s: %w", l.Reference, err)
-	}
-	return nil
 }
 
 // --- accounts -------------------------------------------------------------

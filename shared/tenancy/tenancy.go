@@ -112,10 +112,12 @@ type Address struct {
 
 // Signatory is a person who signed the lease.
 type Signatory struct {
+	ID          string // the ERP's id
 	Main        bool
 	LastName    string
 	FirstName   string
 	DateOfBirth Date
+	Email       string // the email the landlord has on file
 }
 
 // MainSignatory returns the lease's main signatory, the one whose surname and
