@@ -189,26 +189,16 @@ func (s *Store) entries(ctx context.Context, ref string) ([]entryItem, error) {
 	return out, nil
 }
 
-// EntryPage is one page of a lease's account statement, newest first.
-type EntryPage struct {
-	Entries []tenancy.Entry
-	// Next is the opaque cursor of the following page; empty on the last.
-	Next string
-}
-
 type cursor struct {
 	SK      string `json:"k"`
 	Balance int64  `json:"b"` // balance after the next page's first entry
 }
 
-// ErrBadCursor is returned for a cursor this store did not make.
-var ErrBadCursor = errors.New("bad cursor")
-
 // Entries reads a page of a lease's entries dated from..to (either may be
 // zero), newest first, each with the balance after it. The balance after
 // the newest entry of the range is the lease's balance less the entries
 // after the range; the cursor carries it from page to page.
-func (s *Store) Entries(ctx context.Context, ref string, from, to tenancy.Date, cur string, limit int) (EntryPage, error) {
+func (s *Store) Entries(ctx context.Context, ref string, from, to tenancy.Date, cur string, limit int) (tenancy.EntryPage, error) {
 	lo, hi := entryPfx, entryPfx+"~"
 	if !from.IsZero() {
 		lo = entryPfx + from.String()
@@ -228,33 +218,33 @@ func (s *Store) Entries(ctx context.Context, ref string, from, to tenancy.Date, 
 	if cur != "" {
 		c, err := decodeCursor(cur)
 		if err != nil || c.SK < lo || c.SK > hi {
-			return EntryPage{}, ErrBadCursor
+			return tenancy.EntryPage{}, tenancy.ErrBadCursor
 		}
 		in.ExclusiveStartKey = keyOf(leasePK(ref), c.SK)
 		balance = c.Balance
 	} else {
 		lease, err := s.Lease(ctx, ref)
 		if err != nil {
-			return EntryPage{}, err
+			return tenancy.EntryPage{}, err
 		}
 		balance = lease.BalanceCents
 		if !to.IsZero() {
 			later, err := s.sumAfter(ctx, ref, hi)
 			if err != nil {
-				return EntryPage{}, err
+				return tenancy.EntryPage{}, err
 			}
 			balance -= later
 		}
 	}
 	out, err := s.db.Query(ctx, in)
 	if err != nil {
-		return EntryPage{}, fmt.Errorf("query entries: %w", err)
+		return tenancy.EntryPage{}, fmt.Errorf("query entries: %w", err)
 	}
-	page := EntryPage{Entries: make([]tenancy.Entry, 0, len(out.Items))}
+	page := tenancy.EntryPage{Entries: make([]tenancy.Entry, 0, len(out.Items))}
 	for _, av := range out.Items {
 		var it entryItem
 		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-			return EntryPage{}, fmt.Errorf("decode entry: %w", err)
+			return tenancy.EntryPage{}, fmt.Errorf("decode entry: %w", err)
 		}
 		e := it.entry()
 		e.BalanceAfterCents = balance
@@ -306,10 +296,10 @@ func decodeCursor(s string) (cursor, error) {
 	var c cursor
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil || len(b) > 512 {
-		return c, ErrBadCursor
+		return c, tenancy.ErrBadCursor
 	}
 	if err := json.Unmarshal(b, &c); err != nil || !strings.HasPrefix(c.SK, entryPfx) {
-		return c, ErrBadCursor
+		return c, tenancy.ErrBadCursor
 	}
 	return c, nil
 }

@@ -164,7 +164,7 @@ func TestEntriesPagesNewestFirstWithRunningBalance(t *testing.T) {
 	if len(p.Entries) != 2 || p.Entries[0].ID != "P06" || p.Entries[0].BalanceAfterCents != 0 || p.Entries[1].BalanceAfterCents != 60000 {
 		t.Errorf("June 2025 = %+v", p.Entries)
 	}
-	if _, err := s.Entries(ctx, "1", tenancy.Date{}, tenancy.Date{}, "not-a-cursor", 10); !errors.Is(err, dynamo.ErrBadCursor) {
+	if _, err := s.Entries(ctx, "1", tenancy.Date{}, tenancy.Date{}, "not-a-cursor", 10); !errors.Is(err, tenancy.ErrBadCursor) {
 		t.Errorf("bad cursor: err = %v", err)
 	}
 }

@@ -65,6 +65,7 @@ type accountItem struct {
 	SessionGeneration int    `dynamodbav:"sessionGen"`
 	Paperless         bool   `dynamodbav:"paperless"`
 	PaperlessSince    int64  `dynamodbav:"paperlessSince,omitempty"`
+	NotificationEmail string `dynamodbav:"notificationEmail,omitempty"`
 	CreatedAt         int64  `dynamodbav:"createdAt"`
 	ActivatedAt       int64  `dynamodbav:"activatedAt,omitempty"`
 }

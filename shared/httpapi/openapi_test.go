@@ -28,7 +28,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 
 	var routes, ops []string
 	secured := map[string]bool{}
-	for _, r := range httpapi.New(httpapi.Config{}, nil, nil).Routes() {
+	for _, r := range httpapi.New(httpapi.Config{}, nil, nil, nil).Routes() {
 		routes = append(routes, r.Method+" "+r.Path)
 	}
 	for path, item := range doc.Paths.Map() {

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/citejardins/extranet/shared/account"
+	"github.com/citejardins/extranet/shared/tenant"
 )
 
 // Config holds what the HTTP layer needs to know of its deployment.
@@ -24,17 +25,18 @@ type Config struct {
 // Server serves the API. Each Lambda serves only its own routes.
 type Server struct {
 	accounts *account.Service
+	tenants  *tenant.Service
 	log      *slog.Logger
 	origin   string // scheme://host of PublicURL
 	secure   bool   // cookies marked Secure (everywhere but local http)
 }
 
-// New returns a server on the account service.
-func New(cfg Config, accounts *account.Service, log *slog.Logger) *Server {
+// New returns a server on the account and tenant services.
+func New(cfg Config, accounts *account.Service, tenants *tenant.Service, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{accounts: accounts, log: log}
+	s := &Server{accounts: accounts, tenants: tenants, log: log}
 	if u, err := url.Parse(cfg.PublicURL); err == nil && u.Host != "" {
 		s.origin = u.Scheme + "://" + u.Host
 		s.secure = u.Scheme == "https"

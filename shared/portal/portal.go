@@ -20,6 +20,7 @@ import (
 	"github.com/citejardins/extranet/shared/httpapi"
 	"github.com/citejardins/extranet/shared/mail"
 	"github.com/citejardins/extranet/shared/password"
+	"github.com/citejardins/extranet/shared/tenant"
 )
 
 var _ account.Passwords = password.Hasher{}
@@ -78,7 +79,10 @@ func New(cfg aws.Config, getenv func(string) string, log *slog.Logger) (*httpapi
 		deps.Mailer = mail.NewSES(client, from)
 	}
 	svc := account.NewService(deps, acfg)
-	return httpapi.New(httpapi.Config{PublicURL: publicURL}, svc, log), nil
+	// Events for the ERP are published from the outbox by the exports
+	// function, so the API functions need no S3 client.
+	tenants := tenant.NewService(store, nil, nil, nil, log)
+	return httpapi.New(httpapi.Config{PublicURL: publicURL}, svc, tenants, log), nil
 }
 
 func accountConfig(getenv func(string) string) (account.Config, error) {

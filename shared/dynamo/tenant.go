@@ -1,0 +1,243 @@
+package dynamo
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/citejardins/extranet/shared/account"
+	"github.com/citejardins/extranet/shared/tenancy"
+	"github.com/citejardins/extranet/shared/tenant"
+)
+
+var _ tenant.Store = (*Store)(nil)
+
+// Preferences live on the account item; change requests in the account's
+// partition (REQUEST#<id>), so reading one by id is scoped to the lease by
+// its key. Events for the ERP wait in an outbox partition (OUTBOX), written
+// in the same transaction as the action they describe.
+
+const (
+	requestPfx = "REQUEST#"
+	outboxPK   = "OUTBOX"
+)
+
+// Preferences reads the tenant's preferences from their account.
+func (s *Store) Preferences(ctx context.Context, ref string) (tenant.Preferences, error) {
+	var it accountItem
+	if err := s.get(ctx, s.accounts, accountPK(ref), "ACCOUNT", &it); err != nil {
+		if errors.Is(err, account.ErrNotFound) {
+			return tenant.Preferences{}, tenant.ErrNotFound
+		}
+		return tenant.Preferences{}, err
+	}
+	p := tenant.Preferences{Paperless: it.Paperless, Since: fromUnix(it.PaperlessSince), NotificationEmail: it.NotificationEmail}
+	if p.NotificationEmail == "" {
+		p.NotificationEmail = it.Email
+	}
+	return p, nil
+}
+
+type outboxItem struct {
+	PK        string
+	SK        string
+	ID        string `dynamodbav:"id"`
+	Type      string `dynamodbav:"type"`
+	Reference string `dynamodbav:"reference"`
+	At        string `dynamodbav:"at"`
+	Data      string `dynamodbav:"data"` // JSON
+}
+
+func outboxSK(e tenant.Event) string { return e.At.UTC().Format(time.RFC3339Nano) + "#" + e.ID }
+
+func (s *Store) outboxPut(e tenant.Event) (types.TransactWriteItem, error) {
+	data, err := json.Marshal(e.Data)
+	if err != nil {
+		return types.TransactWriteItem{}, fmt.Errorf("encode event: %w", err)
+	}
+	av, err := attributevalue.MarshalMap(outboxItem{PK: outboxPK, SK: outboxSK(e), ID: e.ID, Type: e.Type,
+		Reference: e.Reference, At: e.At.UTC().Format(time.RFC3339Nano), Data: string(data)})
+	if err != nil {
+		return types.TransactWriteItem{}, fmt.Errorf("encode event: %w", err)
+	}
+	return types.TransactWriteItem{Put: &types.Put{TableName: &s.accounts, Item: av}}, nil
+}
+
+// SetPreferences saves the preferences and their event at once.
+func (s *Store) SetPreferences(ctx context.Context, ref string, p tenant.Preferences, e tenant.Event) error {
+	ev, err := s.outboxPut(e)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Update: &types.Update{TableName: &s.accounts, Key: keyOf(accountPK(ref), "ACCOUNT"),
+			UpdateExpression:    aws.String("SET paperless = :p, paperlessSince = :s, notificationEmail = :e"),
+			ConditionExpression: aws.String("attribute_exists(PK)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":p": &types.AttributeValueMemberBOOL{Value: p.Paperless},
+				":s": num(unix(p.Since)), ":e": str(p.NotificationEmail)}}},
+		ev,
+	}})
+	if cancelled(err) != nil {
+		return tenant.ErrConflict
+	}
+	if err != nil {
+		return fmt.Errorf("set preferences: %w", err)
+	}
+	return nil
+}
+
+type requestItem struct {
+	PK          string
+	SK          string
+	ID          string `dynamodbav:"id"`
+	Reference   string `dynamodbav:"reference"`
+	Kind        string `dynamodbav:"kind"`
+	Text        string `dynamodbav:"text"`
+	Status      string `dynamodbav:"status"`
+	SubmittedAt int64  `dynamodbav:"submittedAt"`
+	StartedAt   string `dynamodbav:"startedAt,omitempty"`
+	DoneAt      string `dynamodbav:"doneAt,omitempty"`
+}
+
+func (it requestItem) domain() tenant.ChangeRequest {
+	return tenant.ChangeRequest{ID: it.ID, Reference: it.Reference, Kind: tenant.RequestKind(it.Kind), Text: it.Text,
+		Status: tenant.RequestStatus(it.Status), SubmittedAt: fromUnix(it.SubmittedAt),
+		StartedAt: parseDate(it.StartedAt), DoneAt: parseDate(it.DoneAt)}
+}
+
+// AddChangeRequest saves a new request and its event at once.
+func (s *Store) AddChangeRequest(ctx context.Context, r tenant.ChangeRequest, e tenant.Event) error {
+	av, err := attributevalue.MarshalMap(requestItem{PK: accountPK(r.Reference), SK: requestPfx + r.ID, ID: r.ID,
+		Reference: r.Reference, Kind: string(r.Kind), Text: r.Text, Status: string(r.Status), SubmittedAt: unix(r.SubmittedAt)})
+	if err != nil {
+		return fmt.Errorf("encode change request: %w", err)
+	}
+	ev, err := s.outboxPut(e)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Put: &types.Put{TableName: &s.accounts, Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
+		ev,
+	}})
+	if cancelled(err) != nil {
+		return tenant.ErrConflict
+	}
+	if err != nil {
+		return fmt.Errorf("add change request: %w", err)
+	}
+	return nil
+}
+
+// ChangeRequests lists a lease's requests.
+func (s *Store) ChangeRequests(ctx context.Context, ref string) ([]tenant.ChangeRequest, error) {
+	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
+		TableName:                 &s.accounts,
+		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :p)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(accountPK(ref)), ":p": str(requestPfx)},
+		ScanIndexForward:          aws.Bool(false),
+	})
+	var out []tenant.ChangeRequest
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("query change requests: %w", err)
+		}
+		for _, av := range page.Items {
+			var it requestItem
+			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+				return nil, fmt.Errorf("decode change request: %w", err)
+			}
+			out = append(out, it.domain())
+		}
+	}
+	return out, nil
+}
+
+// ChangeRequest reads one request of a lease by id: the lease is part of
+// the key, so another lease's request is simply not found.
+func (s *Store) ChangeRequest(ctx context.Context, ref, id string) (tenant.ChangeRequest, error) {
+	if id == "" || len(id) > 64 || strings.ContainsAny(id, "#") {
+		return tenant.ChangeRequest{}, tenant.ErrNotFound
+	}
+	var it requestItem
+	if err := s.get(ctx, s.accounts, accountPK(ref), requestPfx+id, &it); err != nil {
+		if errors.Is(err, account.ErrNotFound) {
+			return tenant.ChangeRequest{}, tenant.ErrNotFound
+		}
+		return tenant.ChangeRequest{}, err
+	}
+	return it.domain(), nil
+}
+
+// SetRequestStatus records the landlord's progress on a request (from the
+// ERP's import). The status only moves forward: a late "in progress" line
+// does not undo "done". It reports whether anything changed.
+func (s *Store) SetRequestStatus(ctx context.Context, ref, id string, status tenant.RequestStatus, on tenancy.Date) (bool, error) {
+	r, err := s.ChangeRequest(ctx, ref, id)
+	if err != nil {
+		return false, err
+	}
+	var update string
+	switch {
+	case status == tenant.InProgress && r.Status == tenant.Submitted:
+		update = "SET #st = :st, startedAt = :d"
+	case status == tenant.Done && r.Status != tenant.Done:
+		update = "SET #st = :st, doneAt = :d"
+		if r.StartedAt.IsZero() {
+			update += ", startedAt = :d"
+		}
+	default:
+		return false, nil
+	}
+	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.accounts, Key: keyOf(accountPK(ref), requestPfx+id),
+		UpdateExpression:          aws.String(update),
+		ConditionExpression:       aws.String("#st = :old"),
+		ExpressionAttributeNames:  map[string]string{"#st": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":st": str(string(status)), ":d": str(on.String()), ":old": str(string(r.Status))}})
+	if err != nil {
+		return false, fmt.Errorf("set request status: %w", err)
+	}
+	return true, nil
+}
+
+// MarkPublished removes a published event from the outbox.
+func (s *Store) MarkPublished(ctx context.Context, e tenant.Event) error {
+	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.accounts, Key: keyOf(outboxPK, outboxSK(e))})
+	if err != nil {
+		return fmt.Errorf("mark event published: %w", err)
+	}
+	return nil
+}
+
+// PendingEvents lists the events not yet published, oldest first.
+func (s *Store) PendingEvents(ctx context.Context, limit int) ([]tenant.Event, error) {
+	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
+		TableName:                 &s.accounts,
+		KeyConditionExpression:    aws.String("PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(outboxPK)},
+		Limit:                     aws.Int32(int32(limit)),
+		ConsistentRead:            aws.Bool(true),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("query outbox: %w", err)
+	}
+	var evs []tenant.Event
+	for _, av := range out.Items {
+		var it outboxItem
+		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+			return nil, fmt.Errorf("decode event: %w", err)
+		}
+		at, _ := time.Parse(time.RFC3339Nano, it.At)
+		evs = append(evs, tenant.Event{ID: it.ID, Type: it.Type, Reference: it.Reference, At: at, Data: json.RawMessage(it.Data)})
+	}
+	return evs, nil
+}

@@ -1,0 +1,332 @@
+package tenant
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/citejardins/extranet/shared/fault"
+	"github.com/citejardins/extranet/shared/tenancy"
+)
+
+// Service serves the logged-in tenant.
+type Service struct {
+	store  Store
+	pub    Publisher
+	now    func() time.Time
+	random io.Reader
+	log    *slog.Logger
+}
+
+// NewService returns the service. now, random and log may be nil.
+func NewService(store Store, pub Publisher, now func() time.Time, random io.Reader, log *slog.Logger) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	if random == nil {
+		random = rand.Reader
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Service{store: store, pub: pub, now: now, random: random, log: log}
+}
+
+// Summary is the state of the tenant's account.
+type Summary struct {
+	BalanceCents int64 // positive: owed; negative: credit
+	LastPayment  *tenancy.Payment
+	NextDue      tenancy.Payment
+}
+
+// Summary returns the balance, the last payment and the next due.
+func (s *Service) Summary(ctx context.Context, ref string) (Summary, error) {
+	l, err := s.lease(ctx, ref)
+	if err != nil {
+		return Summary{}, err
+	}
+	return Summary{BalanceCents: l.BalanceCents, LastPayment: l.LastPayment, NextDue: l.NextDue(tenancy.ParisDate(s.now()))}, nil
+}
+
+func (s *Service) lease(ctx context.Context, ref string) (tenancy.Lease, error) {
+	l, err := s.store.Lease(ctx, ref)
+	if errors.Is(err, tenancy.ErrNotFound) {
+		// An account whose lease the ERP no longer exports.
+		return tenancy.Lease{}, fault.New(fault.NotFound, "Les informations de votre bail ne sont pas disponibles pour le moment. Contactez votre gestionnaire.")
+	}
+	if err != nil {
+		return tenancy.Lease{}, fmt.Errorf("read lease: %w", err)
+	}
+	return l, nil
+}
+
+// EntryQuery selects a page of the account statement. Dates are
+// YYYY-MM-DD; empty means no bound.
+type EntryQuery struct {
+	From, To string
+	Cursor   string
+	Limit    string
+}
+
+// DefaultPageSize and MaxPageSize bound a page of entries.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+)
+
+// Entries returns a page of the account statement, newest first.
+func (s *Service) Entries(ctx context.Context, ref string, q EntryQuery) (tenancy.EntryPage, error) {
+	f := fault.Fields{}
+	var from, to tenancy.Date
+	var err error
+	if q.From != "" {
+		if from, err = tenancy.ParseDate(q.From); err != nil {
+			f.Add("from", "La date de début doit être au format AAAA-MM-JJ, par exemple 2026-01-01.")
+		}
+	}
+	if q.To != "" {
+		if to, err = tenancy.ParseDate(q.To); err != nil {
+			f.Add("to", "La date de fin doit être au format AAAA-MM-JJ, par exemple 2026-12-31.")
+		}
+	}
+	if !from.IsZero() && !to.IsZero() && to.Before(from) {
+		f.Add("to", "La date de fin doit être après la date de début.")
+	}
+	limit := DefaultPageSize
+	if q.Limit != "" {
+		if _, err := fmt.Sscanf(q.Limit, "%d", &limit); err != nil || fmt.Sprint(limit) != q.Limit || limit < 1 || limit > MaxPageSize {
+			f.Add("limit", fmt.Sprintf("Le nombre de lignes par page doit être un entier entre 1 et %d.", MaxPageSize))
+		}
+	}
+	if len(q.Cursor) > 512 {
+		f.Add("cursor", "Ce lien de page n'est pas valide. Revenez à la première page.")
+	}
+	if err := f.Err(); err != nil {
+		return tenancy.EntryPage{}, err
+	}
+	page, err := s.store.Entries(ctx, ref, from, to, q.Cursor, limit)
+	switch {
+	case errors.Is(err, tenancy.ErrBadCursor):
+		return tenancy.EntryPage{}, &fault.Error{Code: fault.Invalid, Message: "Ce lien de page n'est pas valide. Revenez à la première page.",
+			Fields: map[string]string{"cursor": "Ce lien de page n'est pas valide. Revenez à la première page."}}
+	case err != nil:
+		if _, lerr := s.lease(ctx, ref); lerr != nil {
+			return tenancy.EntryPage{}, lerr
+		}
+		return tenancy.EntryPage{}, fmt.Errorf("read entries: %w", err)
+	}
+	return page, nil
+}
+
+// Contract is the lease as the tenant reads it.
+type Contract struct {
+	Lease     tenancy.Lease
+	Residence tenancy.Residence
+}
+
+// Contract returns the lease and its residence.
+func (s *Service) Contract(ctx context.Context, ref string) (Contract, error) {
+	l, err := s.lease(ctx, ref)
+	if err != nil {
+		return Contract{}, err
+	}
+	r, _, err := s.store.Residence(ctx, l.ResidenceID)
+	if err != nil && !errors.Is(err, tenancy.ErrNotFound) {
+		return Contract{}, fmt.Errorf("read residence: %w", err)
+	}
+	return Contract{Lease: l, Residence: r}, nil
+}
+
+// contactOrder puts the emergency service first: it is what a tenant looks
+// for in a hurry.
+var contactOrder = []tenancy.ContactRole{tenancy.Emergency, tenancy.TerritoryManager, tenancy.Landlord}
+
+// Contacts returns the contacts of the lease's residence, emergency first.
+func (s *Service) Contacts(ctx context.Context, ref string) ([]tenancy.Contact, error) {
+	l, err := s.lease(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	_, cs, err := s.store.Residence(ctx, l.ResidenceID)
+	if err != nil && !errors.Is(err, tenancy.ErrNotFound) {
+		return nil, fmt.Errorf("read contacts: %w", err)
+	}
+	slices.SortStableFunc(cs, func(a, b tenancy.Contact) int {
+		return slices.Index(contactOrder, a.Role) - slices.Index(contactOrder, b.Role)
+	})
+	return cs, nil
+}
+
+// Preferences returns the tenant's preferences.
+func (s *Service) Preferences(ctx context.Context, ref string) (Preferences, error) {
+	p, err := s.store.Preferences(ctx, ref)
+	if err != nil {
+		return Preferences{}, fmt.Errorf("read preferences: %w", err)
+	}
+	return p, nil
+}
+
+// PreferencesChange is what a tenant may change; nil fields stay.
+type PreferencesChange struct {
+	Paperless         *bool
+	NotificationEmail *string
+}
+
+// SetPreferences changes the preferences, records the date consent was
+// given or withdrawn, and tells the landlord.
+func (s *Service) SetPreferences(ctx context.Context, ref string, c PreferencesChange) (Preferences, error) {
+	f := fault.Fields{}
+	if c.Paperless == nil && c.NotificationEmail == nil {
+		f.Add("paperless", "Indiquez si vous souhaitez recevoir vos avis d'échéance sans papier.")
+	}
+	var email string
+	if c.NotificationEmail != nil {
+		email = strings.TrimSpace(*c.NotificationEmail)
+		addr, err := mail.ParseAddress(email)
+		at := strings.LastIndexByte(email, '@')
+		if len(email) > 254 || err != nil || addr.Address != email || at < 1 || !strings.Contains(email[at:], ".") {
+			f.Add("notificationEmail", "Cette adresse email n'est pas valide. Vérifiez-la, par exemple : prenom.nom@exemple.fr.")
+		}
+	}
+	if err := f.Err(); err != nil {
+		return Preferences{}, err
+	}
+	p, err := s.Preferences(ctx, ref)
+	if err != nil {
+		return Preferences{}, err
+	}
+	changed := false
+	if c.Paperless != nil && *c.Paperless != p.Paperless {
+		p.Paperless, p.Since, changed = *c.Paperless, s.now().UTC().Truncate(time.Second), true
+	}
+	if c.NotificationEmail != nil && email != p.NotificationEmail {
+		p.NotificationEmail, changed = email, true
+	}
+	if !changed {
+		return p, nil
+	}
+	e, err := s.event("preferences_changed", ref, map[string]any{
+		"paperless": p.Paperless, "paperlessSince": p.Since, "notificationEmail": p.NotificationEmail})
+	if err != nil {
+		return Preferences{}, err
+	}
+	if err := s.store.SetPreferences(ctx, ref, p, e); err != nil {
+		return Preferences{}, fmt.Errorf("save preferences: %w", err)
+	}
+	s.publish(ctx, e)
+	return p, nil
+}
+
+// MaxRequestRunes bounds a change request's text.
+const MaxRequestRunes = 4000
+
+// SubmitChangeRequest records a change request and tells the landlord.
+func (s *Service) SubmitChangeRequest(ctx context.Context, ref string, kind, text string) (ChangeRequest, error) {
+	f := fault.Fields{}
+	if !slices.Contains(Kinds, RequestKind(kind)) {
+		f.Add("kind", "Choisissez l'objet de votre demande : coordonnées, composition du foyer, situation familiale, ressources ou autre.")
+	}
+	text = strings.TrimSpace(text)
+	switch n := utf8.RuneCountInString(text); {
+	case !utf8.ValidString(text):
+		f.Add("text", "Votre message contient des caractères non reconnus.")
+	case n == 0:
+		f.Add("text", "Décrivez votre changement de situation.")
+	case n > MaxRequestRunes:
+		f.Add("text", fmt.Sprintf("Votre message est trop long (%d caractères, %d au maximum). Vous pourrez compléter par une autre demande.", n, MaxRequestRunes))
+	}
+	if err := f.Err(); err != nil {
+		return ChangeRequest{}, err
+	}
+	now := s.now().UTC().Truncate(time.Second)
+	for attempt := 0; ; attempt++ {
+		id, err := s.requestID(now)
+		if err != nil {
+			return ChangeRequest{}, err
+		}
+		r := ChangeRequest{ID: id, Reference: ref, Kind: RequestKind(kind), Text: text, Status: Submitted, SubmittedAt: now}
+		e, err := s.event("change_request_submitted", ref, map[string]any{"id": r.ID, "kind": r.Kind, "text": r.Text, "submittedAt": r.SubmittedAt})
+		if err != nil {
+			return ChangeRequest{}, err
+		}
+		err = s.store.AddChangeRequest(ctx, r, e)
+		if errors.Is(err, ErrConflict) && attempt < 3 {
+			continue
+		}
+		if err != nil {
+			return ChangeRequest{}, fmt.Errorf("save change request: %w", err)
+		}
+		s.publish(ctx, e)
+		return r, nil
+	}
+}
+
+// ChangeRequests lists the tenant's requests, newest first.
+func (s *Service) ChangeRequests(ctx context.Context, ref string) ([]ChangeRequest, error) {
+	rs, err := s.store.ChangeRequests(ctx, ref)
+	if err != nil {
+		return nil, fmt.Errorf("list change requests: %w", err)
+	}
+	slices.SortStableFunc(rs, func(a, b ChangeRequest) int { return b.SubmittedAt.Compare(a.SubmittedAt) })
+	return rs, nil
+}
+
+// ChangeRequest returns one of the tenant's requests. Another lease's
+// request is "not found", exactly like a request that does not exist.
+func (s *Service) ChangeRequest(ctx context.Context, ref, id string) (ChangeRequest, error) {
+	r, err := s.store.ChangeRequest(ctx, ref, id)
+	if errors.Is(err, ErrNotFound) {
+		return ChangeRequest{}, fault.New(fault.NotFound, "Cette demande est introuvable. Retrouvez vos demandes dans « Modifier mon dossier ».")
+	}
+	if err != nil {
+		return ChangeRequest{}, fmt.Errorf("read change request: %w", err)
+	}
+	return r, nil
+}
+
+// requestID makes an id a tenant can quote on the phone: the date and six
+// random characters, e.g. 20261125-7K3Q9D.
+func (s *Service) requestID(now time.Time) (string, error) {
+	const alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ" // no 0/O, 1/I
+	b := make([]byte, 6)
+	if _, err := io.ReadFull(s.random, b); err != nil {
+		return "", fmt.Errorf("random id: %w", err)
+	}
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return tenancy.ParisDate(now).Time().Format("20060102") + "-" + string(b), nil
+}
+
+func (s *Service) event(typ, ref string, data any) (Event, error) {
+	b := make([]byte, 8)
+	if _, err := io.ReadFull(s.random, b); err != nil {
+		return Event{}, fmt.Errorf("random id: %w", err)
+	}
+	return Event{ID: hex.EncodeToString(b), Type: typ, Reference: ref, At: s.now().UTC(), Data: data}, nil
+}
+
+// publish hands the event to the ERP's exports now. If that fails, the
+// event stays in the outbox, saved with the action, for the export run to
+// publish: the tenant's action is never lost, only later.
+func (s *Service) publish(ctx context.Context, e Event) {
+	if s.pub == nil {
+		return
+	}
+	if err := s.pub.Publish(ctx, e); err != nil {
+		s.log.WarnContext(ctx, "publish event; left in the outbox", "event", e.ID, "err", err)
+		return
+	}
+	if err := s.store.MarkPublished(ctx, e); err != nil {
+		s.log.WarnContext(ctx, "mark event published", "event", e.ID, "err", err)
+	}
+}

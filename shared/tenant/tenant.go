@@ -1,0 +1,102 @@
+// Package tenant is what a logged-in tenant does with their lease: read
+// their account statement, contract and contacts, set their preferences and
+// send change requests. Every call is scoped to the principal's own lease.
+package tenant
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/citejardins/extranet/shared/tenancy"
+)
+
+// Preferences are the tenant's choices.
+type Preferences struct {
+	// Paperless is the consent to receive notices electronically (Code civil
+	// art. 1126); Since is when it was last given or withdrawn.
+	Paperless bool
+	Since     time.Time
+	// NotificationEmail receives the monthly "your notice is available"
+	// mail; the login email unless the tenant chose another.
+	NotificationEmail string
+}
+
+// RequestKind is the subject of a change request.
+type RequestKind string
+
+// Change request kinds.
+const (
+	ContactDetails  RequestKind = "contact_details"
+	Household       RequestKind = "household"
+	FamilySituation RequestKind = "family_situation"
+	Income          RequestKind = "income"
+	OtherRequest    RequestKind = "other"
+)
+
+// Kinds lists the request kinds, in the order forms show them.
+var Kinds = []RequestKind{ContactDetails, Household, FamilySituation, Income, OtherRequest}
+
+// RequestStatus is where a change request stands at the landlord's.
+type RequestStatus string
+
+// Change request statuses.
+const (
+	Submitted  RequestStatus = "submitted"
+	InProgress RequestStatus = "in_progress"
+	Done       RequestStatus = "done"
+)
+
+// ChangeRequest is a change of the tenant's file ("changement de
+// situation") sent to the landlord.
+type ChangeRequest struct {
+	ID          string
+	Reference   string
+	Kind        RequestKind
+	Text        string
+	Status      RequestStatus
+	SubmittedAt time.Time
+	// StartedAt and DoneAt are the dates the landlord took the request up and
+	// finished it (civil dates from the ERP).
+	StartedAt tenancy.Date
+	DoneAt    tenancy.Date
+}
+
+// Event is a tenant action the landlord's ERP must learn of. It is saved
+// with the action, in the same write, then published for the ERP.
+type Event struct {
+	ID        string
+	Type      string // preferences_changed, change_request_submitted
+	Reference string
+	At        time.Time
+	Data      any
+}
+
+// Store errors.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict")
+)
+
+// Store reads and writes what the tenant service needs. Every method takes
+// the lease reference, so no call can reach another lease.
+type Store interface {
+	Lease(ctx context.Context, ref string) (tenancy.Lease, error)
+	Entries(ctx context.Context, ref string, from, to tenancy.Date, cursor string, limit int) (tenancy.EntryPage, error)
+	Residence(ctx context.Context, id string) (tenancy.Residence, []tenancy.Contact, error)
+	Preferences(ctx context.Context, ref string) (Preferences, error)
+	// SetPreferences saves the preferences and the event at once.
+	SetPreferences(ctx context.Context, ref string, p Preferences, e Event) error
+	// AddChangeRequest saves a new request and its event at once;
+	// ErrConflict if the id is taken.
+	AddChangeRequest(ctx context.Context, r ChangeRequest, e Event) error
+	ChangeRequests(ctx context.Context, ref string) ([]ChangeRequest, error)
+	ChangeRequest(ctx context.Context, ref, id string) (ChangeRequest, error)
+	// MarkPublished removes a published event from the outbox.
+	MarkPublished(ctx context.Context, e Event) error
+}
+
+// Publisher makes events durable where the ERP fetches them.
+type Publisher interface {
+	Publish(ctx context.Context, e Event) error
+}
