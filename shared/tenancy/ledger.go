@@ -1,5 +1,7 @@
 package tenancy
 
+import "errors"
+
 // EntryKind says what a ledger entry is.
 type EntryKind string
 
@@ -28,3 +30,13 @@ type Entry struct {
 
 // AmountCents is the entry's effect on the balance.
 func (e Entry) AmountCents() int64 { return e.DebitCents - e.CreditCents }
+
+// EntryPage is one page of a lease's account statement, newest first.
+type EntryPage struct {
+	Entries []Entry
+	// Next is the opaque cursor of the following page; empty on the last.
+	Next string
+}
+
+// ErrBadCursor is returned for a page cursor the store did not make.
+var ErrBadCursor = errors.New("bad cursor")
