@@ -72,6 +72,7 @@ type Stack struct {
 
 	publicURL string
 	env       map[string]string
+	store     *dynamo.Store
 	servers   []*http.Server
 	s3db      interface{ Close() error }
 }
@@ -134,8 +135,8 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		s.Close()
 		return nil, err
 	}
-	store := dynamo.New(dynamoClient(s.Endpoints["DYNAMODB"]), LocalTables)
-	if s.Demo, err = LoadDemo(ctx, filepath.Join(o.Root, "infra", "demo", "baux.csv"), store); err != nil {
+	s.store = dynamo.New(dynamoClient(s.Endpoints["DYNAMODB"]), LocalTables)
+	if s.Demo, err = LoadDemo(ctx, filepath.Join(o.Root, "infra", "demo", "baux.csv"), s.store); err != nil {
 		ln.Close()
 		s.Close()
 		return nil, err
@@ -151,6 +152,10 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	go srv.Serve(ln)
 	return s, nil
 }
+
+// Store returns a store on the stack's tables, for tests that seed or
+// check data directly.
+func (s *Stack) Store() *dynamo.Store { return s.store }
 
 // FunctionEnv returns the environment of one function, as it runs in the
 // stack: the template's variables, resolved locally, and the stack's own.
