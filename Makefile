@@ -8,7 +8,7 @@ RIE := $(TOOLS)/aws-lambda-rie
 LAMBDA_FLAGS := -trimpath -tags lambda.norpc -ldflags='-s -w'
 FUZZTIME ?= 5s
 
-.PHONY: run test unit fuzz build bench tools clean
+.PHONY: run test fuzz build bench tools clean import
 
 ## run: the whole portal on http://127.0.0.1:$${PORT:-8080}, with emulated AWS services
 run:
@@ -20,10 +20,15 @@ test: tools
 	PATH="$(TOOLS):$$PATH" $(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory fuzz
 
+# Each fuzz target of the parsers of outside input, briefly (FUZZTIME=1m for longer).
+# A short minimisation time keeps a run from spending its time shrinking one input.
+FUZZ := $(GO) test -run='^$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=2s
 fuzz:
-	$(GO) test -run='^$$' -fuzz='^FuzzNormalizeReference$$' -fuzztime=$(FUZZTIME) ./shared/tenancy
-	$(GO) test -run='^$$' -fuzz='^FuzzFoldName$$' -fuzztime=$(FUZZTIME) ./shared/tenancy
-	$(GO) test -run='^$$' -fuzz='^FuzzVerify$$' -fuzztime=$(FUZZTIME) ./shared/password
+	$(FUZZ) -fuzz='^FuzzNormalizeReference$$' ./shared/tenancy
+	$(FUZZ) -fuzz='^FuzzFoldName$$' ./shared/tenancy
+	$(FUZZ) -fuzz='^FuzzVerify$$' ./shared/password
+	$(FUZZ) -fuzz='^FuzzReader$$' ./shared/erp
+	$(FUZZ) -fuzz='^FuzzParseEuros$$' ./shared/erp
 
 ## build: every function as bin/<name>/bootstrap for Lambda (linux/arm64)
 build: $(addprefix build-,$(FUNCTIONS))
@@ -36,9 +41,14 @@ build-%Function:
 	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) \
 		-o $(ARTIFACTS_DIR)/bootstrap ./functions/$(shell echo '$*' | tr '[:upper:]' '[:lower:]')
 
+## import: drop an ERP file into the running local stack's imports/ (make import FILE=path/to/baux_delta_20261201.csv)
+import:
+	@test -n "$(FILE)" || { echo "usage: make import FILE=path/to/<kind>_<complet|delta>_<AAAAMMJJ>.csv"; exit 2; }
+	@$(GO) run ./infra/local import "$(FILE)"
+
 ## bench: binary sizes, init durations under the runtime emulator, API latencies
 bench: tools
-	PATH="$(TOOLS):$$PATH" $(GO) run ./infra/bench
+	PATH="$(TOOLS):$$PATH" $(GO) run ./infra/bench $(BENCHFLAGS)
 
 ## tools: the Lambda Runtime Interface Emulator, built from source into .tools/
 tools: $(RIE)

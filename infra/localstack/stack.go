@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -73,6 +74,9 @@ type Stack struct {
 	publicURL string
 	env       map[string]string
 	store     *dynamo.Store
+	s3        *s3Events
+	jobs      sync.WaitGroup
+	stopJobs  []context.CancelFunc
 	servers   []*http.Server
 	s3db      interface{ Close() error }
 }
@@ -100,7 +104,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Stack{Template: tpl, Mail: sesemu.New(nil), Endpoints: map[string]string{}}
+	s := &Stack{Template: tpl, Mail: sesemu.New(nil), Endpoints: map[string]string{}, s3: &s3Events{log: o.Log}}
 	if err := s.startEmulators(o.DataDir); err != nil {
 		s.Close()
 		return nil, err
@@ -121,7 +125,8 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		portal.EnvMailFrom:         MailFrom,
 		portal.EnvDynamoDBEndpoint: s.Endpoints["DYNAMODB"],
 		portal.EnvSESEndpoint:      s.Endpoints["SES"],
-		"AWS_ENDPOINT_URL_S3":      s.Endpoints["S3"],
+		portal.EnvS3Endpoint:       s.Endpoints["S3"],
+		portal.EnvDocumentsBucket:  DocumentsBucket,
 		"AWS_REGION":               Region,
 		"AWS_ACCESS_KEY_ID":        AccessKey,
 		"AWS_SECRET_ACCESS_KEY":    SecretKey,
@@ -136,7 +141,13 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		return nil, err
 	}
 	s.store = dynamo.New(dynamoClient(s.Endpoints["DYNAMODB"]), LocalTables)
-	if s.Demo, err = LoadDemo(ctx, filepath.Join(o.Root, "infra", "demo", "baux.csv"), s.store); err != nil {
+	if err := s.startJobs(o.Log); err != nil {
+		ln.Close()
+		s.Close()
+		return nil, err
+	}
+	// The demo data go through the import function, as the ERP's files do.
+	if err := s.loadDemo(ctx, filepath.Join(o.Root, "infra", "demo", "erp")); err != nil {
 		ln.Close()
 		s.Close()
 		return nil, err
@@ -195,6 +206,9 @@ func (s *Stack) handler(root string, log *slog.Logger) (http.Handler, error) {
 	var api *httpapi.Server
 	methods := map[string][]string{}
 	for _, name := range names {
+		if len(s.Template.Functions[name].Routes) == 0 {
+			continue
+		}
 		env, err := s.FunctionEnv(name)
 		if err != nil {
 			return nil, err
@@ -230,6 +244,7 @@ func (s *Stack) handler(root string, log *slog.Logger) (http.Handler, error) {
 	inbox := s.Mail.InboxHandler()
 	mux.Handle("GET /_dev/mail", inbox)
 	mux.Handle("GET /_dev/mail/inbox", inbox)
+	mux.Handle("/_dev/s3/", s.devS3())
 	mux.Handle("/", webApp(filepath.Join(root, "web")))
 	return mux, nil
 }
@@ -249,7 +264,7 @@ func (s *Stack) startEmulators(dataDir string) error {
 		h  http.Handler
 	}{
 		{"DYNAMODB", withCRC32(server.NewServer())},
-		{"S3", gofakes3.New(bolt, gofakes3.WithAutoBucket(false)).Server()},
+		{"S3", s.s3.wrap(gofakes3.New(bolt, gofakes3.WithAutoBucket(false)).Server())},
 		{"SES", s.Mail},
 	} {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -327,11 +342,22 @@ func (s *Stack) createResources(ctx context.Context) error {
 
 // Close stops the portal and the emulators.
 func (s *Stack) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	// Connections the SDK opened but never used count as active for five
+	// seconds; after a short grace, close whatever is left.
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
+	for _, stop := range s.stopJobs {
+		stop()
+	}
+	s.jobs.Wait()
+	s.s3.wg.Wait()
 	var errs []error
 	for _, srv := range s.servers {
-		errs = append(errs, srv.Shutdown(ctx))
+		if err := srv.Shutdown(ctx); errors.Is(err, context.DeadlineExceeded) {
+			errs = append(errs, srv.Close())
+		} else {
+			errs = append(errs, err)
+		}
 	}
 	if s.s3db != nil {
 		errs = append(errs, s.s3db.Close())

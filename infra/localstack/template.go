@@ -24,9 +24,19 @@ type Template struct {
 type Function struct {
 	LogicalID string
 	Routes    []Route
+	// S3 lists the function's S3 triggers; Streams the tables whose streams
+	// invoke it.
+	S3      []S3Trigger
+	Streams []string
 	// Env holds the function's variables (globals and its own), each either
 	// a literal or the logical id it refers to with !Ref.
 	Env map[string]EnvValue
+}
+
+// S3Trigger is an S3 event: objects created in Bucket (a logical id) whose
+// key has Prefix and Suffix.
+type S3Trigger struct {
+	Bucket, Prefix, Suffix string
 }
 
 // Route is an HttpApi event.
@@ -89,7 +99,33 @@ func LoadTemplate(path string) (*Template, error) {
 			events := get(props, "Events")
 			for j := 0; events != nil && j+1 < len(events.Content); j += 2 {
 				ev := events.Content[j+1]
-				if tv := get(ev, "Type"); tv == nil || tv.Value != "HttpApi" {
+				tv := get(ev, "Type")
+				switch {
+				case tv == nil:
+					continue
+				case tv.Value == "S3":
+					tr := S3Trigger{}
+					if b := get(ev, "Properties", "Bucket"); b != nil {
+						tr.Bucket = b.Value
+					}
+					rules := get(ev, "Properties", "Filter", "S3Key", "Rules")
+					for k := 0; rules != nil && k < len(rules.Content); k++ {
+						n, v := get(rules.Content[k], "Name"), get(rules.Content[k], "Value")
+						if n != nil && v != nil && n.Value == "prefix" {
+							tr.Prefix = v.Value
+						} else if n != nil && v != nil && n.Value == "suffix" {
+							tr.Suffix = v.Value
+						}
+					}
+					fn.S3 = append(fn.S3, tr)
+					continue
+				case tv.Value == "DynamoDB":
+					if st := get(ev, "Properties", "Stream"); st != nil {
+						table, _, _ := strings.Cut(st.Value, ".")
+						fn.Streams = append(fn.Streams, table)
+					}
+					continue
+				case tv.Value != "HttpApi":
 					continue
 				}
 				m, p := get(ev, "Properties", "Method"), get(ev, "Properties", "Path")

@@ -70,28 +70,3 @@ func TestTemplateResources(t *testing.T) {
 		}
 	}
 }
-
-func TestParseEuros(t *testing.T) {
-	tests := []struct {
-		in   string
-		want int64
-		ok   bool
-	}{
-		{"512,34", 51234, true},
-		{"0,00", 0, true},
-		{"-25,50", -2550, true},
-		{"1 234,5", 123450, true},
-		{"350", 35000, true},
-		{"12,345", 0, false},
-		{"abc", 0, false},
-		{"", 0, false},
-		{"--1,00", 0, false},
-		{"1,-5", 0, false},
-	}
-	for _, tt := range tests {
-		got, err := ParseEuros(tt.in)
-		if (err == nil) != tt.ok || got != tt.want {
-			t.Errorf("ParseEuros(%q) = %d, %v; want %d, ok=%v", tt.in, got, err, tt.want, tt.ok)
-		}
-	}
-}

@@ -212,7 +212,9 @@ func (s *Store) Entries(ctx context.Context, ref string, from, to tenancy.Date, 
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":pk": str(leasePK(ref)), ":lo": str(lo), ":hi": str(hi)},
 		ScanIndexForward: aws.Bool(false),
-		Limit:            aws.Int32(int32(limit)),
+		// One more than asked: DynamoDB returns a LastEvaluatedKey when a page
+		// is exactly full, and a "next" link to an empty page would mislead.
+		Limit: aws.Int32(int32(limit + 1)),
 	}
 	var balance int64
 	if cur != "" {
@@ -240,22 +242,25 @@ func (s *Store) Entries(ctx context.Context, ref string, from, to tenancy.Date, 
 	if err != nil {
 		return tenancy.EntryPage{}, fmt.Errorf("query entries: %w", err)
 	}
-	page := tenancy.EntryPage{Entries: make([]tenancy.Entry, 0, len(out.Items))}
-	for _, av := range out.Items {
+	items, more := out.Items, len(out.Items) > limit
+	if more {
+		items = items[:limit]
+	}
+	page := tenancy.EntryPage{Entries: make([]tenancy.Entry, 0, len(items))}
+	var lastSK string
+	for _, av := range items {
 		var it entryItem
 		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
 			return tenancy.EntryPage{}, fmt.Errorf("decode entry: %w", err)
 		}
+		lastSK = it.SK
 		e := it.entry()
 		e.BalanceAfterCents = balance
 		balance -= e.AmountCents()
 		page.Entries = append(page.Entries, e)
 	}
-	if out.LastEvaluatedKey != nil && len(page.Entries) > 0 {
-		sk, _ := out.LastEvaluatedKey["SK"].(*types.AttributeValueMemberS)
-		if sk != nil {
-			page.Next = encodeCursor(cursor{SK: sk.Value, Balance: balance})
-		}
+	if more {
+		page.Next = encodeCursor(cursor{SK: lastSK, Balance: balance})
 	}
 	return page, nil
 }

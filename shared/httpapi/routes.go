@@ -26,5 +26,14 @@ func (s *Server) Routes() []Route {
 		{"session", "POST", "/api/v1/password/reset", s.handleReset()},
 
 		{"account", "GET", "/api/v1/me", s.authenticated(s.handleMe())},
+		{"account", "GET", "/api/v1/account", s.authenticated(s.handleSummary())},
+		{"account", "GET", "/api/v1/account/entries", s.authenticated(s.handleEntries())},
+		{"account", "GET", "/api/v1/contract", s.authenticated(s.handleContract())},
+		{"account", "GET", "/api/v1/contacts", s.authenticated(s.handleContacts())},
+		{"account", "GET", "/api/v1/preferences", s.authenticated(s.handlePreferences())},
+		{"account", "PUT", "/api/v1/preferences", s.authenticated(s.handleSetPreferences())},
+		{"account", "GET", "/api/v1/change-requests", s.authenticated(s.handleChangeRequests())},
+		{"account", "POST", "/api/v1/change-requests", s.authenticated(s.handleSubmitChangeRequest())},
+		{"account", "GET", "/api/v1/change-requests/{id}", s.authenticated(s.handleChangeRequest())},
 	}
 }

@@ -330,3 +330,35 @@ func (s *Service) publish(ctx context.Context, e Event) {
 		s.log.WarnContext(ctx, "mark event published", "event", e.ID, "err", err)
 	}
 }
+
+// Outbox is where events wait until published.
+type Outbox interface {
+	PendingEvents(ctx context.Context, limit int) ([]Event, error)
+	MarkPublished(ctx context.Context, e Event) error
+}
+
+// PublishPending publishes the events waiting in the outbox, oldest first,
+// and returns how many it published. Publishing is idempotent (an event's
+// object is named by its id), so a crash between publishing and marking
+// only publishes the event again.
+func PublishPending(ctx context.Context, box Outbox, pub Publisher) (int, error) {
+	n := 0
+	for {
+		evs, err := box.PendingEvents(ctx, 100)
+		if err != nil {
+			return n, err
+		}
+		if len(evs) == 0 {
+			return n, nil
+		}
+		for _, e := range evs {
+			if err := pub.Publish(ctx, e); err != nil {
+				return n, err
+			}
+			if err := box.MarkPublished(ctx, e); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+}

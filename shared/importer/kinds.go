@@ -1,0 +1,289 @@
+package importer
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/citejardins/extranet/shared/dynamo"
+	"github.com/citejardins/extranet/shared/erp"
+	"github.com/citejardins/extranet/shared/tenancy"
+	"github.com/citejardins/extranet/shared/tenant"
+)
+
+type residences struct {
+	*run
+	batch []tenancy.Residence
+}
+
+func (w *residences) add(_ int, rec erp.Record, batch int) bool {
+	r := rec.(erp.Residence)
+	w.batch = append(w.batch, tenancy.Residence{ID: r.ID, Name: r.Name, Street: r.Street, PostalCode: r.PostalCode, City: r.City})
+	return len(w.batch) >= batch
+}
+
+func (w *residences) flush() {
+	b := w.batch
+	w.batch = nil
+	if len(b) == 0 {
+		return
+	}
+	w.goWrite(func() error {
+		s, err := w.st.UpsertResidences(w.ctx, b)
+		w.count(s)
+		return err
+	})
+}
+
+// withParent is a record waiting for its parent (lease or residence) to be
+// found.
+type withParent[T any] struct {
+	line   int
+	parent string
+	rec    T
+}
+
+// known splits records into those whose parent exists and rejects the
+// others with the reason.
+func known[T any](r *run, recs []withParent[T], exist func([]string) (map[string]bool, error), reason string) ([]T, error) {
+	ids := make([]string, 0, len(recs))
+	seen := map[string]bool{}
+	for _, x := range recs {
+		if !seen[x.parent] {
+			seen[x.parent] = true
+			ids = append(ids, x.parent)
+		}
+	}
+	ok, err := exist(ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, 0, len(recs))
+	for _, x := range recs {
+		if ok[x.parent] {
+			out = append(out, x.rec)
+		} else {
+			r.reject(x.line, reason+x.parent)
+		}
+	}
+	return out, nil
+}
+
+type contacts struct {
+	*run
+	batch []withParent[dynamo.ContactOf]
+}
+
+func (w *contacts) add(line int, rec erp.Record, batch int) bool {
+	c := rec.(erp.Contact)
+	w.batch = append(w.batch, withParent[dynamo.ContactOf]{line, c.ResidenceID, dynamo.ContactOf{ResidenceID: c.ResidenceID,
+		Contact: tenancy.Contact{Role: c.Role, Name: c.Name, Phone: c.Phone, Email: c.Email, Hours: c.Hours}}})
+	return len(w.batch) >= batch
+}
+
+func (w *contacts) flush() {
+	b := w.batch
+	w.batch = nil
+	if len(b) == 0 {
+		return
+	}
+	w.goWrite(func() error {
+		ok, err := known(w.run, b, func(ids []string) (map[string]bool, error) { return w.st.ResidencesExist(w.ctx, ids) }, "résidence inconnue : ")
+		if err != nil {
+			return err
+		}
+		s, err := w.st.UpsertContacts(w.ctx, ok)
+		w.count(s)
+		return err
+	})
+}
+
+type leases struct {
+	*run
+	batch []withParent[tenancy.Lease]
+}
+
+func (w *leases) add(line int, rec erp.Record, batch int) bool {
+	l := rec.(erp.Lease)
+	w.batch = append(w.batch, withParent[tenancy.Lease]{line, l.ResidenceID, tenancy.Lease{Reference: l.Reference,
+		ResidenceID: l.ResidenceID, Start: l.Start, End: l.End,
+		Address:      tenancy.Address{Street: l.Street, Complement: l.Complement, PostalCode: l.PostalCode, City: l.City},
+		DwellingType: l.DwellingType, Floor: l.Floor, RentCents: l.RentCents, ChargesCents: l.ChargesCents,
+		HousingBenefitCents: l.HousingBenefitCents, PaymentMethod: l.PaymentMethod, DueDay: l.DueDay}})
+	return len(w.batch) >= batch
+}
+
+func (w *leases) flush() {
+	b := w.batch
+	w.batch = nil
+	if len(b) == 0 {
+		return
+	}
+	w.goWrite(func() error {
+		ok, err := known(w.run, b, func(ids []string) (map[string]bool, error) { return w.st.ResidencesExist(w.ctx, ids) }, "résidence inconnue : ")
+		if err != nil {
+			return err
+		}
+		s, err := w.st.UpsertLeases(w.ctx, ok)
+		w.count(s)
+		return err
+	})
+}
+
+type requests struct {
+	*run
+	batch []withParent[erp.RequestStatus]
+}
+
+func (w *requests) add(line int, rec erp.Record, batch int) bool {
+	r := rec.(erp.RequestStatus)
+	w.batch = append(w.batch, withParent[erp.RequestStatus]{line: line, parent: r.Reference, rec: r})
+	return len(w.batch) >= batch
+}
+
+func (w *requests) flush() {
+	b := w.batch
+	w.batch = nil
+	if len(b) == 0 {
+		return
+	}
+	w.goWrite(func() error {
+		for _, x := range b {
+			st := tenant.InProgress
+			if x.rec.Status == erp.RequestDone {
+				st = tenant.Done
+			}
+			changed, err := w.st.SetRequestStatus(w.ctx, x.rec.Reference, x.rec.ID, st, x.rec.Date)
+			switch {
+			case errors.Is(err, tenant.ErrNotFound):
+				w.reject(x.line, "demande inconnue pour ce bail : "+x.rec.ID)
+			case err != nil:
+				return err
+			case changed:
+				w.count(dynamo.UpsertStats{Written: 1})
+			default:
+				w.count(dynamo.UpsertStats{Unchanged: 1})
+			}
+		}
+		return nil
+	})
+}
+
+// grouped gathers the lines of one lease (signatories, entries) and writes
+// each lease's group as a whole, so that a snapshot can replace a lease's
+// records and a lease's balance moves with its entries.
+type grouped[T any] struct {
+	*run
+	write  func(ref string, lines []int, recs []T) error
+	conv   func(erp.Record) (string, T)
+	ref    string
+	lines  []int
+	recs   []T
+	closed map[string]bool // leases whose group ended (snapshot contiguity)
+}
+
+func newGrouped[T any](r *run, write func(ref string, lines []int, recs []T) error) writer {
+	g := &grouped[T]{run: r, write: write, closed: map[string]bool{}}
+	return g
+}
+
+func (g *grouped[T]) add(line int, rec erp.Record, _ int) bool {
+	ref, t := convert[T](rec)
+	if ref != g.ref {
+		g.flush()
+		if !g.snapshot && g.closed[ref] {
+			// The lease's earlier group may still be writing: a lease's
+			// groups are written one after the other.
+			g.wait()
+		}
+		if g.snapshot && g.closed[ref] {
+			g.reject(line, "dans un fichier complet, les lignes d'un même bail doivent se suivre : bail "+ref+" déjà lu plus haut")
+			g.closed[ref] = true
+			return false
+		}
+		g.ref = ref
+	}
+	g.lines = append(g.lines, line)
+	g.recs = append(g.recs, t)
+	return false
+}
+
+func (g *grouped[T]) flush() {
+	if g.ref == "" || len(g.recs) == 0 {
+		g.ref = ""
+		return
+	}
+	ref, lines, recs := g.ref, g.lines, g.recs
+	g.closed[ref] = true
+	g.ref, g.lines, g.recs = "", nil, nil
+	g.goWrite(func() error { return g.write(ref, lines, recs) })
+}
+
+func convert[T any](rec erp.Record) (string, T) {
+	var zero T
+	switch r := rec.(type) {
+	case erp.Signatory:
+		return r.Reference, any(tenancy.Signatory{ID: r.ID, Main: r.Main, LastName: r.LastName, FirstName: r.FirstName,
+			DateOfBirth: r.DateOfBirth, Email: r.Email}).(T)
+	case erp.Entry:
+		return r.Reference, any(tenancy.Entry{ID: r.ID, Date: r.Date, Label: r.Label, Kind: r.Kind,
+			DebitCents: r.DebitCents, CreditCents: r.CreditCents}).(T)
+	}
+	return "", zero
+}
+
+func (r *run) rejectAll(lines []int, reason string) {
+	for _, l := range lines {
+		r.reject(l, reason)
+	}
+}
+
+func (r *run) entries(ref string, lines []int, es []tenancy.Entry) error {
+	s, err := r.st.SyncEntries(r.ctx, ref, es, r.snapshot)
+	if errors.Is(err, dynamo.ErrUnknownLease) {
+		r.rejectAll(lines, "bail inconnu : "+ref)
+		return nil
+	}
+	r.count(s)
+	if err != nil {
+		return fmt.Errorf("entries of %s: %w", ref, err)
+	}
+	return nil
+}
+
+func (r *run) signatories(ref string, lines []int, ss []tenancy.Signatory) error {
+	ok, err := r.st.LeasesExist(r.ctx, []string{ref})
+	if err != nil {
+		return err
+	}
+	if !ok[ref] {
+		r.rejectAll(lines, "bail inconnu : "+ref)
+		return nil
+	}
+	mains := 0
+	keep := map[string]bool{}
+	sigs := make([]dynamo.SignatoryOf, 0, len(ss))
+	for _, sg := range ss {
+		if sg.Main {
+			mains++
+		}
+		keep[sg.ID] = true
+		sigs = append(sigs, dynamo.SignatoryOf{Reference: ref, Signatory: sg})
+	}
+	if r.snapshot && mains != 1 {
+		r.rejectAll(lines, fmt.Sprintf("le bail %s doit avoir un et un seul signataire principal (%d dans le fichier)", ref, mains))
+		return nil
+	}
+	s, err := r.st.UpsertSignatories(r.ctx, sigs)
+	r.count(s)
+	if err != nil {
+		return fmt.Errorf("signatories of %s: %w", ref, err)
+	}
+	if r.snapshot {
+		n, err := r.st.DeleteSignatoriesExcept(r.ctx, ref, keep)
+		r.count(dynamo.UpsertStats{Deleted: n})
+		if err != nil {
+			return fmt.Errorf("signatories of %s: %w", ref, err)
+		}
+	}
+	return nil
+}
