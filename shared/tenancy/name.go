@@ -18,7 +18,9 @@ func FoldName(s string) string {
 			continue
 		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(unicode.ToLower(r))
+			// Through upper case first, so that letters with two lower-case
+			// forms (µ and μ, ſ and s) fold alike.
+			b.WriteRune(unicode.ToLower(unicode.ToUpper(r)))
 		}
 		// Everything else (spaces, hyphens, apostrophes of every kind, dots,
 		// combining accents typed separately) carries no identity.
