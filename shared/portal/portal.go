@@ -81,7 +81,7 @@ func New(cfg aws.Config, getenv func(string) string, log *slog.Logger) (*httpapi
 	svc := account.NewService(deps, acfg)
 	// Events for the ERP are published from the outbox by the exports
 	// function, so the API functions need no S3 client.
-	tenants := tenant.NewService(store, nil, nil, nil, log)
+	tenants := tenant.NewService(store, nil, nil, nil, log).WithCounter(store)
 	return httpapi.New(httpapi.Config{PublicURL: publicURL}, svc, tenants, log), nil
 }
 

@@ -20,11 +20,44 @@ import (
 
 // Service serves the logged-in tenant.
 type Service struct {
-	store  Store
-	pub    Publisher
-	now    func() time.Time
-	random io.Reader
-	log    *slog.Logger
+	store   Store
+	pub     Publisher
+	counter Counter
+	now     func() time.Time
+	random  io.Reader
+	log     *slog.Logger
+}
+
+// Counter counts events per key in fixed windows (see account.Counter).
+type Counter interface {
+	Add(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
+}
+
+// WritesPerDay bounds the preference changes and change requests of one
+// lease in a day: far above what a household does, low enough that a
+// runaway client cannot flood the landlord's ERP.
+const WritesPerDay = 50
+
+// WithCounter makes the service bound each lease's writes with c.
+func (s *Service) WithCounter(c Counter) *Service {
+	s.counter = c
+	return s
+}
+
+// allowWrite counts a write of the lease and refuses it past the limit.
+func (s *Service) allowWrite(ctx context.Context, ref string) error {
+	if s.counter == nil {
+		return nil
+	}
+	n, end, err := s.counter.Add(ctx, "tenant-writes#"+ref, 24*time.Hour, s.now())
+	if err != nil {
+		return fmt.Errorf("count writes: %w", err)
+	}
+	if n > WritesPerDay {
+		return &fault.Error{Code: fault.TooManyRequests, RetryAfter: end.Sub(s.now()),
+			Message: "Vous avez fait beaucoup de modifications aujourd'hui. Réessayez demain, ou contactez votre gestionnaire si c'est urgent."}
+	}
+	return nil
 }
 
 // NewService returns the service. now, random and log may be nil.
@@ -204,6 +237,9 @@ func (s *Service) SetPreferences(ctx context.Context, ref string, c PreferencesC
 	if err != nil {
 		return Preferences{}, err
 	}
+	if err := s.allowWrite(ctx, ref); err != nil {
+		return Preferences{}, err
+	}
 	changed := false
 	if c.Paperless != nil && *c.Paperless != p.Paperless {
 		p.Paperless, p.Since, changed = *c.Paperless, s.now().UTC().Truncate(time.Second), true
@@ -245,6 +281,9 @@ func (s *Service) SubmitChangeRequest(ctx context.Context, ref string, kind, tex
 		f.Add("text", fmt.Sprintf("Votre message est trop long (%d caractères, %d au maximum). Vous pourrez compléter par une autre demande.", n, MaxRequestRunes))
 	}
 	if err := f.Err(); err != nil {
+		return ChangeRequest{}, err
+	}
+	if err := s.allowWrite(ctx, ref); err != nil {
 		return ChangeRequest{}, err
 	}
 	now := s.now().UTC().Truncate(time.Second)
