@@ -8,7 +8,7 @@ RIE := $(TOOLS)/aws-lambda-rie
 LAMBDA_FLAGS := -trimpath -tags lambda.norpc -ldflags='-s -w'
 FUZZTIME ?= 5s
 
-.PHONY: run test fuzz build bench tools clean import
+.PHONY: run test fuzz build bench tools clean import browser
 
 ## run: the whole portal on http://127.0.0.1:$${PORT:-8080}, with emulated AWS services
 run:
@@ -50,8 +50,19 @@ import:
 bench: tools
 	PATH="$(TOOLS):$$PATH" $(GO) run ./infra/bench $(BENCHFLAGS)
 
-## tools: the Lambda Runtime Interface Emulator, built from source into .tools/
-tools: $(RIE)
+AXE_VERSION := 4.14.1
+AXE_STAMP := $(TOOLS)/axe/axe-core-$(AXE_VERSION).stamp
+
+## tools: the Lambda Runtime Interface Emulator (from source) and axe-core (browser tests) into .tools/
+tools: $(RIE) $(AXE_STAMP)
+$(AXE_STAMP):
+	npm install --prefix $(TOOLS)/axe --no-save --no-audit --no-fund --ignore-scripts axe-core@$(AXE_VERSION)
+	touch $@
+
+## browser: the browser tests alone; screenshots in .out/screenshots (BROWSERTEST_OUT to change)
+browser: tools
+	$(GO) test -count=1 -v ./infra/browsertest
+
 $(RIE):
 	GOBIN=$(TOOLS) $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
 

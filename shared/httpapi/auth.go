@@ -62,7 +62,10 @@ func safeMethod(m string) bool {
 // covers those that leave it out.
 func (s *Server) sameOrigin(r *http.Request) bool {
 	if o := r.Header.Get("Origin"); o != "" {
-		return o == s.origin || strings.TrimPrefix(strings.TrimPrefix(o, "https://"), "http://") == r.Host
+		// The public origin, or this host under the public origin's scheme
+		// (the local stack reached by another name).
+		scheme, _, _ := strings.Cut(s.origin, "://")
+		return o == s.origin || (scheme != "" && o == scheme+"://"+r.Host)
 	}
 	return r.Header.Get("Sec-Fetch-Site") == "same-origin"
 }

@@ -1,0 +1,62 @@
+// Extranet Locataire: the web app's entry point. Plain ES modules, no build
+// step; served from the same origin as the API (/api/v1).
+
+import { Router } from './router.js';
+import login from './views/login.js';
+import signup from './views/signup.js';
+import activation from './views/activation.js';
+import { forgot, reset } from './views/password.js';
+import home from './views/home.js';
+import help from './views/help.js';
+import accessibility from './views/accessibility.js';
+import notFound from './views/notfound.js';
+
+const routes = {
+  '/': login,
+  '/connexion': login,
+  '/creer-mon-compte': signup,
+  '/activation': activation,
+  '/mot-de-passe-oublie': forgot,
+  '/nouveau-mot-de-passe': reset,
+  '/mon-espace': home,
+  '/assistance': help,
+  '/accessibilite': accessibility,
+};
+
+const router = new Router(routes, notFound, {
+  main: /** @type {HTMLElement} */ (document.getElementById('contenu')),
+  headerActions: /** @type {HTMLElement} */ (document.getElementById('actions-entete')),
+});
+router.start();
+
+// Offline: say so once, at the top, rather than letting each form fail.
+const banner = document.getElementById('hors-ligne');
+const showConnectivity = () => { banner.hidden = navigator.onLine !== false; };
+window.addEventListener('online', showConnectivity);
+window.addEventListener('offline', showConnectivity);
+showConnectivity();
+
+// The service worker keeps the app's files for offline use; never the API.
+if ('serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register(workerURL('/sw.js'), { scope: '/' }).catch(() => {
+      // Without it the app works the same, only not offline.
+    });
+  });
+}
+
+/**
+ * workerURL passes the worker's address through a Trusted Types policy: the
+ * Content-Security-Policy requires one for script URLs, and this policy only
+ * ever allows our own worker.
+ */
+function workerURL(url) {
+  if (!window.trustedTypes) return url;
+  const policy = window.trustedTypes.createPolicy('sw', {
+    createScriptURL: (u) => {
+      if (u !== '/sw.js') throw new TypeError(`refused worker ${u}`);
+      return u;
+    },
+  });
+  return policy.createScriptURL(url);
+}

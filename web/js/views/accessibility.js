@@ -1,0 +1,60 @@
+// Déclaration d'accessibilité, on the RGAA 4.1 model. Until an audit on the
+// RGAA grid has been made, the RGAA requires the status "non conforme"
+// (statuses: totalement conforme = 100 % of criteria, partiellement
+// conforme = at least 50 %, non conforme = less, or no audit). Update STATUS,
+// the audit section and the footer link of index.html after the audit.
+
+import { h, link } from '../dom.js';
+
+const TITLE = 'Déclaration d’accessibilité';
+const STATUS = 'non conforme';
+const DATE = '25 novembre 2026';
+
+const ext = (href, text) => h('a', { href, rel: 'noopener' }, text);
+
+export default {
+  title: TITLE,
+  render() {
+    return [
+      h('h1', null, TITLE),
+      h('p', null, 'La Cité Jardins s’engage à rendre ses services numériques accessibles, conformément à l’article 47 de la loi n° 2005-102 du 11 février 2005.'),
+      h('p', null, 'Cette déclaration d’accessibilité s’applique à l’Extranet Locataire (application web).'),
+
+      h('h2', null, 'État de conformité'),
+      h('p', null, 'L’Extranet Locataire est ', h('strong', null, STATUS),
+        ' avec le référentiel général d’amélioration de l’accessibilité (RGAA), version 4.1 : aucun audit de conformité n’a encore été réalisé.'),
+      h('p', null, 'Le service a été conçu pour respecter le RGAA et les règles WCAG 2.1 niveau AA : utilisation avec un lecteur d’écran, entièrement au clavier, sur un petit téléphone et avec un texte agrandi à 200 %. Ses pages sont vérifiées automatiquement lors de ses tests. Un audit complet est prévu ; cette déclaration sera mise à jour avec ses résultats.'),
+
+      h('h2', null, 'Contenus non accessibles'),
+      h('p', null, 'En l’absence d’audit, la liste des non-conformités n’est pas encore établie. Si un contenu ou une fonctionnalité vous pose problème, signalez-le (voir ci-dessous) : nous vous apporterons l’information ou le service sous une autre forme.'),
+
+      h('h2', null, 'Établissement de cette déclaration'),
+      h('p', null, `Cette déclaration a été établie le ${DATE}.`),
+      h('h3', null, 'Technologies utilisées'),
+      h('ul', null, h('li', null, 'HTML5'), h('li', null, 'CSS'), h('li', null, 'JavaScript'), h('li', null, 'WAI-ARIA')),
+      h('h3', null, 'Environnement des vérifications'),
+      h('p', null, 'Vérifications automatiques avec axe-core dans Chromium, aux largeurs de 320, 390 et 1280 pixels ; parcours complets au clavier seul.'),
+      h('h3', null, 'Pages concernées'),
+      h('ul', null,
+        h('li', null, link('/', 'Connexion')),
+        h('li', null, link('/creer-mon-compte', 'Créer mon compte')),
+        h('li', null, 'Activation du compte'),
+        h('li', null, link('/mot-de-passe-oublie', 'Mot de passe oublié')),
+        h('li', null, 'Nouveau mot de passe'),
+        h('li', null, 'Accueil de votre espace'),
+        h('li', null, link('/assistance', 'Assistance')),
+        h('li', null, 'Déclaration d’accessibilité')),
+
+      h('h2', null, 'Retour d’information et contact'),
+      h('p', null, 'Si vous n’arrivez pas à accéder à un contenu ou à un service, contactez votre agence ou votre gestionnaire de territoire (coordonnées sur vos courriers et avis d’échéance) : dites-nous la page et ce qui vous bloque. Nous vous orienterons vers une autre solution et nous corrigerons le problème.'),
+
+      h('h2', null, 'Voies de recours'),
+      h('p', null, 'Si vous nous avez signalé un défaut d’accessibilité qui vous empêche d’accéder à un contenu ou à un service, et que vous n’avez pas obtenu de réponse satisfaisante, vous pouvez saisir le Défenseur des droits :'),
+      h('ul', null,
+        h('li', null, 'par le ', ext('https://formulaire.defenseurdesdroits.fr/', 'formulaire en ligne du Défenseur des droits'), ' ;'),
+        h('li', null, 'en contactant ', ext('https://www.defenseurdesdroits.fr/carte-des-delegues', 'le délégué du Défenseur des droits de votre région'), ' ;'),
+        h('li', null, 'par téléphone au 09 69 39 00 00 ;'),
+        h('li', null, 'par courrier, gratuitement, sans timbre : Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07.')),
+    ];
+  },
+};

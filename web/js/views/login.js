@@ -1,0 +1,143 @@
+// Connexion: the home page when logged out.
+
+import { h, link, focus } from '../dom.js';
+import { call, ApiError } from '../api.js';
+import { field, passwordField, form, value, clearErrors, showProblem, showSummary } from '../form.js';
+import { helpLine, q } from '../content.js';
+
+const messages = {
+  activated: {
+    kind: 'success',
+    title: 'Votre compte est activé',
+    text: 'Connectez-vous avec votre adresse email et le mot de passe choisi lors de votre inscription.',
+  },
+  'password-changed': {
+    kind: 'success',
+    title: 'Votre mot de passe a été changé',
+    text: 'Connectez-vous avec votre nouveau mot de passe. Par sécurité, vous avez été déconnecté de tous vos appareils.',
+  },
+  'logged-out': {
+    kind: 'success',
+    title: 'Vous êtes déconnecté',
+    text: 'À bientôt sur votre Extranet Locataire.',
+  },
+  'login-required': {
+    kind: 'info',
+    title: 'Connectez-vous pour accéder à votre espace',
+    text: 'Votre session a expiré, ou vous n’êtes pas encore connecté.',
+  },
+};
+
+export default {
+  title: 'Connexion',
+  render(ctx) {
+    let flash = ctx.flash;
+    // Messages from a page left with a full load (see home.js): ?info=…
+    const info = { deconnexion: 'logged-out', 'connexion-requise': 'login-required' }[ctx.params.get('info') || ''];
+    if (!flash && info) {
+      flash = { kind: info };
+      ctx.replaceURL('/');
+    }
+    const message = flash && messages[flash.kind];
+
+    const email = field({
+      name: 'email', label: 'Adresse email', type: 'email', autocomplete: 'email',
+      value: flash && flash.email,
+      attrs: { autocapitalize: 'none', spellcheck: 'false' },
+    });
+    const password = passwordField({ label: 'Mot de passe', autocomplete: 'current-password' });
+    const forgot = h('p', null, link('/mot-de-passe-oublie', 'Mot de passe oublié ?'));
+
+    const loginForm = form({
+      label: 'Connexion',
+      submit: 'Se connecter',
+      onsubmit: async (f) => {
+        clearErrors(f);
+        password.hide();
+        try {
+          await call('POST', '/sessions', { email: value(f, 'email').trim(), password: value(f, 'password') });
+        } catch (err) {
+          if (!(err instanceof ApiError)) throw err;
+          ctx.setTitle('Connexion', { error: true });
+          showLoginProblem(f, err);
+          return;
+        }
+        // The session is in the HttpOnly cookie; the home page is loaded
+        // afresh (it is never kept in the browser's cache).
+        location.assign('/mon-espace');
+      },
+    }, email.root, password.root, forgot);
+
+    const notice = message
+      ? h('div', { class: `notice${message.kind === 'success' ? ' notice--success' : ''}`, role: 'status' },
+        h('p', { class: 'notice__title' }, message.title), h('p', null, message.text))
+      : null;
+
+    // Already logged in (the app opened on this page)? Go to the home page.
+    call('GET', '/me').then(() => {
+      if (ctx.active()) location.replace('/mon-espace');
+    }, () => {});
+
+    if (flash && flash.email) queueMicrotask(() => focus(notice));
+
+    return [
+      h('h1', null, 'Connexion à votre espace locataire'),
+      notice,
+      h('div', { class: 'columns wide' },
+        h('section', { 'aria-labelledby': 'titre-connexion' },
+          h('h2', { id: 'titre-connexion', class: 'visually-hidden' }, 'Se connecter'),
+          h('p', { class: 'lead' }, 'Votre espace extranet privé est un service gratuit, 100 % sécurisé, disponible 24h/24 et 7j/7.'),
+          loginForm,
+        ),
+        h('aside', { 'aria-labelledby': 'titre-inscription' },
+          h('div', { class: 'card' },
+            h('h2', { id: 'titre-inscription' }, 'Pas encore de compte ?'),
+            h('p', null, 'Créez votre compte en 3 étapes, avec votre avis d’échéance sous la main : il vous faut votre référence client et le nom du signataire principal du bail.'),
+            h('p', null, h('a', { class: 'button button--secondary', href: '/creer-mon-compte' }, 'Créer mon compte')),
+          ),
+          helpLine(),
+        ),
+      ),
+    ];
+  },
+};
+
+/** showLoginProblem explains a failed login and offers the way forward. */
+function showLoginProblem(f, err) {
+  const forgotLink = h('li', null, link('/mot-de-passe-oublie', 'Mot de passe oublié ? Recevoir un lien pour en choisir un nouveau'));
+  switch (err.code) {
+    case 'invalid_credentials':
+      showSummary(f, {
+        title: 'Adresse email ou mot de passe incorrect',
+        text: err.detail,
+        more: h('ul', null, forgotLink,
+          h('li', null, link('/creer-mon-compte', 'Pas encore de compte ? Créer mon compte'))),
+      });
+      return;
+    case 'account_not_activated': {
+      const said = h('p', { role: 'status' });
+      const resend = h('button', {
+        type: 'button',
+        class: 'button button--secondary',
+        onclick: async () => {
+          said.textContent = 'Envoi en cours…';
+          try {
+            await call('POST', '/activation/resend', { email: value(f, 'email').trim() });
+            said.textContent = `C’est envoyé : un nouvel email d’activation est parti à ${value(f, 'email').trim()}. Ouvrez-le et cliquez sur ${q('Activer mon compte')}. Pensez à regarder dans les courriers indésirables.`;
+          } catch (e) {
+            said.textContent = e instanceof ApiError && e.code === 'too_many_requests'
+              ? 'Trop de demandes d’email pour le moment. Patientez un peu avant de réessayer.'
+              : (e instanceof ApiError ? e.detail : 'L’envoi n’a pas abouti. Réessayez.');
+          }
+        },
+      }, 'Renvoyer l’email d’activation');
+      showSummary(f, { title: 'Activez d’abord votre compte', text: err.detail, more: [h('p', null, resend), said] });
+      return;
+    }
+    case 'too_many_requests':
+      showProblem(f, err, { more: h('ul', null, forgotLink) });
+      return;
+    default:
+      showProblem(f, err);
+  }
+}

@@ -1,0 +1,183 @@
+// Créer mon compte: the flyer's three steps. The tenant types the lease's
+// reference, the main signatory's surname and date of birth, an email and a
+// password; the API checks them against the lease and emails an activation link.
+
+import { h, link, replace, focus } from '../dom.js';
+import { call, ApiError, waitMessage } from '../api.js';
+import { field, passwordField, form, value, clearErrors, showProblem, showSummary } from '../form.js';
+import { referenceHint, referenceExample, referenceForms, signupSteps, spamAdvice, helpLine, q } from '../content.js';
+import { toISODate } from '../dates.js';
+
+const TITLE = 'Créer mon compte';
+const SENT_TITLE = 'Consultez votre boîte mail';
+
+const dateMessage = 'Cette date n’est pas valide. Saisissez-la au format JJ/MM/AAAA, par exemple 12/04/1978.';
+
+export default {
+  title: TITLE,
+  render(ctx) {
+    const reference = field({
+      name: 'reference', label: 'Référence client', hint: referenceHint(), extra: [referenceExample(), referenceForms()],
+      attrs: { autocapitalize: 'characters', spellcheck: 'false' },
+    });
+    const lastName = field({
+      name: 'lastName', label: 'Nom de famille du signataire principal du bail', autocomplete: 'family-name',
+      hint: 'Le nom à renseigner est le nom de famille du signataire principal du bail, tel qu’il est écrit sur le bail. En majuscules ou en minuscules, avec ou sans accents : tout est accepté.',
+      attrs: { spellcheck: 'false' },
+    });
+    const birth = field({
+      name: 'dateOfBirth', label: 'Date de naissance du signataire principal', autocomplete: 'bday',
+      hint: 'Au format JJ/MM/AAAA, par exemple 12/04/1978. Vous pouvez aussi taper les 8 chiffres à la suite : 12041978.',
+      short: true, inputmode: 'numeric',
+    });
+    const email = field({
+      name: 'email', label: 'Adresse email', type: 'email', autocomplete: 'email',
+      hint: 'L’email d’activation sera envoyé à cette adresse. Elle vous servira ensuite à vous connecter.',
+      attrs: { autocapitalize: 'none', spellcheck: 'false' },
+    });
+    const password = passwordField({
+      label: 'Mot de passe', autocomplete: 'new-password', count: true,
+      hint: 'Au moins 12 caractères. Une phrase facile à retenir fait un très bon mot de passe, par exemple quelques mots séparés par des espaces.',
+    });
+
+    const page = h('div', { class: 'signup' });
+    let sentEmail = '';
+
+    const signupForm = form({
+      label: TITLE,
+      submit: 'Créer mon compte',
+      onsubmit: async (f) => {
+        clearErrors(f);
+        password.hide();
+        const typedDate = value(f, 'dateOfBirth').trim();
+        const iso = toISODate(typedDate);
+        const body = {
+          reference: value(f, 'reference').trim(),
+          lastName: value(f, 'lastName').trim(),
+          // A date we cannot read is sent as typed: the API then reports it
+          // with the other fields, and we word its message for JJ/MM/AAAA.
+          dateOfBirth: iso || typedDate,
+          email: value(f, 'email').trim(),
+          password: value(f, 'password'),
+        };
+        try {
+          await call('POST', '/signup', body);
+        } catch (err) {
+          if (!(err instanceof ApiError)) throw err;
+          if (err.code === 'service_unavailable') {
+            // The request is saved, only the email failed: the resend button is the way on.
+            showSent(body.email, err.detail);
+            return;
+          }
+          ctx.setTitle(TITLE, { error: true });
+          showSignupProblem(f, err, typedDate !== '' && !iso);
+          return;
+        }
+        showSent(body.email);
+      },
+    }, reference.root, lastName.root, birth.root, email.root, password.root);
+
+    const formPage = [
+      h('h1', null, TITLE),
+      h('p', { class: 'lead' }, 'Votre inscription pas à pas, en seulement 3 étapes :'),
+      signupSteps(),
+      h('p', null, 'Munissez-vous de votre avis d’échéance (ou de votre bail). Tous les champs sont obligatoires.'),
+      signupForm,
+      h('p', null, 'Vous avez déjà un compte ? ', link('/', 'Connectez-vous'), '.'),
+      helpLine(),
+    ];
+
+    /** showSent replaces the form with what to do next: open the email. */
+    function showSent(address, warning) {
+      sentEmail = address;
+      const said = h('div', { class: 'status', role: 'status' });
+      const resend = h('button', {
+        type: 'button', class: 'button',
+        onclick: async () => {
+          replace(said, 'Envoi en cours…');
+          try {
+            await call('POST', '/activation/resend', { email: sentEmail });
+            const now = new Date();
+            replace(said, h('div', { class: 'notice notice--success' },
+              h('p', null, `Un nouvel email d’activation vient d’être envoyé à ${sentEmail} (à ${now.getHours()} h ${String(now.getMinutes()).padStart(2, '0')}). `,
+                'Utilisez le lien de ce dernier email : ceux des emails précédents ne fonctionnent plus.')));
+          } catch (err) {
+            const text = err instanceof ApiError && err.code === 'too_many_requests' ? waitMessage(err.retryAfter) : err.detail;
+            replace(said, h('div', { class: 'notice notice--warning' }, h('p', null, text)));
+          }
+        },
+      }, 'Renvoyer l’email');
+      const fix = h('button', {
+        type: 'button', class: 'button button--secondary',
+        onclick: () => {
+          replace(page, ...formPage);
+          ctx.setTitle(TITLE);
+          const input = signupForm.elements.namedItem('email');
+          focus(input);
+        },
+      }, 'Corriger mon adresse email');
+
+      replace(page,
+        h('h1', null, SENT_TITLE),
+        warning
+          ? h('div', { class: 'notice notice--warning' }, h('p', { class: 'notice__title' }, 'L’email n’a pas pu partir'), h('p', null, warning))
+          : h('div', { class: 'notice notice--success' },
+            h('p', { class: 'notice__title' }, 'Votre demande de création de compte est enregistrée'),
+            h('p', null, 'Nous avons envoyé un email d’activation à ', h('strong', null, address), '.')),
+        h('h2', null, 'Dernière étape : activez votre compte'),
+        h('p', null, `Ouvrez l’email ${q('Activez votre compte Extranet Locataire')} et cliquez sur ${q('Activer mon compte')}. Le lien est valable 48 heures.`),
+        h('h2', null, 'Vous ne trouvez pas l’email ?'),
+        spamAdvice(),
+        h('div', { class: 'actions' }, resend),
+        said,
+        h('h2', null, 'L’adresse email est fausse ?'),
+        h('p', null, 'Corrigez-la et validez à nouveau le formulaire : la nouvelle demande remplace la précédente.'),
+        h('div', { class: 'actions' }, fix),
+        h('p', null, 'Votre compte est activé ? ', link('/', 'Connectez-vous'), '.'),
+        helpLine(),
+      );
+      ctx.setTitle(SENT_TITLE);
+      focus(page.querySelector('h1'));
+      window.scrollTo(0, 0);
+    }
+
+    /** showSignupProblem explains a refused sign-up and what to do next. */
+    function showSignupProblem(f, err, unreadableDate) {
+      const rename = unreadableDate ? { dateOfBirth: dateMessage } : {};
+      switch (err.code) {
+        case 'identity_mismatch':
+          showSummary(f, {
+            title: 'Nous n’avons pas trouvé votre bail',
+            text: err.detail,
+            items: [
+              { field: 'reference', message: 'Vérifiez la référence client (les chiffres qui suivent L/000 sur l’avis d’échéance)' },
+              { field: 'lastName', message: 'Vérifiez le nom de famille du signataire principal du bail' },
+              { field: 'dateOfBirth', message: 'Vérifiez la date de naissance du signataire principal' },
+            ],
+            more: h('p', null, 'Tout vous semble juste ? Votre agence peut vérifier les informations de votre bail. Voir la page ', link('/assistance', 'Assistance'), '.'),
+          });
+          return;
+        case 'account_exists':
+          showSummary(f, {
+            title: 'Un compte existe déjà pour ce bail',
+            text: err.detail,
+            more: h('ul', null,
+              h('li', null, link('/', 'Se connecter')),
+              h('li', null, link('/mot-de-passe-oublie', 'Mot de passe oublié ? Recevoir un lien pour en choisir un nouveau'))),
+          });
+          return;
+        case 'email_taken':
+          showProblem(f, err, {
+            title: 'Cette adresse email est déjà utilisée',
+            more: h('p', null, 'C’est votre adresse et vous avez déjà un compte ? ', link('/', 'Connectez-vous'), ' ou utilisez ', link('/mot-de-passe-oublie', 'Mot de passe oublié'), '.'),
+          });
+          return;
+        default:
+          showProblem(f, err, { rename });
+      }
+    }
+
+    replace(page, ...formPage);
+    return page;
+  },
+};
