@@ -9,7 +9,7 @@
 // SHELL lists every file of web/ but this one (a test checks it). Change
 // VERSION when the list changes, so that the old copies are dropped.
 
-const VERSION = 'v1';
+const VERSION = 'v2';
 const CACHE = `extranet-locataire-${VERSION}`;
 
 const SHELL = [
@@ -21,14 +21,21 @@ const SHELL = [
   '/js/dates.js',
   '/js/dom.js',
   '/js/form.js',
+  '/js/format.js',
   '/js/router.js',
+  '/js/space.js',
   '/js/views/accessibility.js',
+  '/js/views/account.js',
   '/js/views/activation.js',
+  '/js/views/contacts.js',
+  '/js/views/contract.js',
   '/js/views/help.js',
   '/js/views/home.js',
   '/js/views/login.js',
   '/js/views/notfound.js',
   '/js/views/password.js',
+  '/js/views/preferences.js',
+  '/js/views/requests.js',
   '/js/views/signup.js',
   '/manifest.webmanifest',
   '/icons/apple-touch-icon.png',

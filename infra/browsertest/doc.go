@@ -1,7 +1,9 @@
 // Package browsertest drives the tenant web app (web/) in headless Chromium,
 // against a local stack that each test starts: the whole sign-up with the
 // activation email, login, the home page and logout, by mouse and by
-// keyboard only; the error pages; offline use. At every page it takes
+// keyboard only; the error pages; offline use; and, for each demo lease, the
+// tenant's pages (account and statement with its CSV file, contract,
+// contacts, preferences, change requests; tenant_test.go). At every page it takes
 // screenshots at phone and desktop sizes, checks that nothing overflows at
 // 320 px, and runs axe-core, failing on serious or critical violations.
 //

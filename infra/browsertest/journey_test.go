@@ -346,7 +346,7 @@ func TestOffline(t *testing.T) {
 	b := start(t)
 	b.visit("/", "Connexion")
 	b.waitFor(`navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller !== null)`, "the service worker in control")
-	b.waitFor(`caches.open("extranet-locataire-v1").then((c) => c.keys()).then((k) => k.length >= 20)`, "the app's files in the cache")
+	b.waitFor(`caches.open("extranet-locataire-v2").then((c) => c.keys()).then((k) => k.length >= 20)`, "the app's files in the cache")
 	manifest := eval[string](b, `fetch("/manifest.webmanifest").then((r) => r.json()).then((m) => m.name + "|" + m.lang + "|" + m.start_url)`)
 	if manifest != "Extranet Locataire|fr|/mon-espace" {
 		t.Errorf("manifest: %s", manifest)
@@ -362,6 +362,15 @@ func TestOffline(t *testing.T) {
 		t.Errorf("offline home says %q", got)
 	}
 	b.check("hors-ligne-mon-espace")
+
+	b.visit("/mon-espace/compte", "Erreur : Mon compte")
+	if got := b.text(".error-summary h2"); got != "Pas de connexion" {
+		t.Errorf("offline account page says %q", got)
+	}
+	if !eval[bool](b, `!!document.querySelector("main .space-nav a[href='/mon-espace']") && !!document.querySelector("main button.button")`) {
+		t.Errorf("offline account page offers neither «Réessayer» nor the way to the other pages")
+	}
+	b.check("hors-ligne-mon-compte")
 
 	for _, u := range b.cachedURLs() {
 		if strings.HasPrefix(u, "/api/") || strings.HasPrefix(u, "/mon-espace") {

@@ -189,9 +189,10 @@ func (s *Store) entries(ctx context.Context, ref string) ([]entryItem, error) {
 	return out, nil
 }
 
+// cursor is where the next page starts: the last entry given. It holds no
+// balance: a client could edit it; the balance is worked out again.
 type cursor struct {
-	SK      string `json:"k"`
-	Balance int64  `json:"b"` // balance after the next page's first entry
+	SK string `json:"k"`
 }
 
 // Entries reads a page of a lease's entries dated from..to (either may be
@@ -216,27 +217,30 @@ func (s *Store) Entries(ctx context.Context, ref string, from, to tenancy.Date, 
 		// is exactly full, and a "next" link to an empty page would mislead.
 		Limit: aws.Int32(int32(limit + 1)),
 	}
-	var balance int64
+	// The balance after the page's first entry is the lease's balance less
+	// every newer entry: those from the cursor's on, or after the range.
+	newer := ""
 	if cur != "" {
 		c, err := decodeCursor(cur)
 		if err != nil || c.SK < lo || c.SK > hi {
 			return tenancy.EntryPage{}, tenancy.ErrBadCursor
 		}
 		in.ExclusiveStartKey = keyOf(leasePK(ref), c.SK)
-		balance = c.Balance
-	} else {
-		lease, err := s.Lease(ctx, ref)
+		newer = c.SK
+	} else if !to.IsZero() {
+		newer = hi
+	}
+	lease, err := s.Lease(ctx, ref)
+	if err != nil {
+		return tenancy.EntryPage{}, err
+	}
+	balance := lease.BalanceCents
+	if newer != "" {
+		later, err := s.sumAfter(ctx, ref, newer)
 		if err != nil {
 			return tenancy.EntryPage{}, err
 		}
-		balance = lease.BalanceCents
-		if !to.IsZero() {
-			later, err := s.sumAfter(ctx, ref, hi)
-			if err != nil {
-				return tenancy.EntryPage{}, err
-			}
-			balance -= later
-		}
+		balance -= later
 	}
 	out, err := s.db.Query(ctx, in)
 	if err != nil {
@@ -260,13 +264,13 @@ func (s *Store) Entries(ctx context.Context, ref string, from, to tenancy.Date, 
 		page.Entries = append(page.Entries, e)
 	}
 	if more {
-		page.Next = encodeCursor(cursor{SK: lastSK, Balance: balance})
+		page.Next = encodeCursor(cursor{SK: lastSK})
 	}
 	return page, nil
 }
 
-// sumAfter adds up the entries sorted after the key: those later than a
-// date range's end.
+// sumAfter adds up the entries sorted at or after the key: those later than
+// a date range's end, or from a page's cursor on.
 func (s *Store) sumAfter(ctx context.Context, ref, after string) (int64, error) {
 	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
 		TableName:              &s.tenancy,

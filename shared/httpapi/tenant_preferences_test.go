@@ -118,9 +118,19 @@ func TestTenantPreferences(t *testing.T) {
 		a.login(t, email, tenantPassword) // still the login
 	})
 
+	t.Run("back to the login email", func(t *testing.T) {
+		put(t, obj{"notificationEmail": "marie.avis@exemple.fr"}, me.bearer)
+		if got := put(t, obj{"notificationEmail": ""}, me.bearer); got.NotificationEmail != email {
+			t.Errorf("an empty notification email gives %q; want the login email %q", got.NotificationEmail, email)
+		}
+		if got := prefs(t); got.NotificationEmail != email {
+			t.Errorf("read back: %q; want the login email %q", got.NotificationEmail, email)
+		}
+	})
+
 	t.Run("refused", func(t *testing.T) {
 		refused(t, obj{}, "paperless")
-		for _, bad := range []string{"pas-une-adresse", "marie@", "@exemple.fr", "marie@exemple", "Marie <marie@exemple.fr>", ""} {
+		for _, bad := range []string{"pas-une-adresse", "marie@", "@exemple.fr", "marie@exemple", "Marie <marie@exemple.fr>"} {
 			refused(t, obj{"notificationEmail": bad}, "notificationEmail")
 			// Nothing of a refused request is kept, the valid part included.
 			refused(t, obj{"paperless": true, "notificationEmail": bad}, "notificationEmail")

@@ -222,7 +222,8 @@ func (s *Service) SetPreferences(ctx context.Context, ref string, c PreferencesC
 		f.Add("paperless", "Indiquez si vous souhaitez recevoir vos avis d'échéance sans papier.")
 	}
 	var email string
-	if c.NotificationEmail != nil {
+	// An empty notification email means "my login email again".
+	if c.NotificationEmail != nil && strings.TrimSpace(*c.NotificationEmail) != "" {
 		email = strings.TrimSpace(*c.NotificationEmail)
 		addr, err := mail.ParseAddress(email)
 		at := strings.LastIndexByte(email, '@')
@@ -259,7 +260,7 @@ func (s *Service) SetPreferences(ctx context.Context, ref string, c PreferencesC
 		return Preferences{}, fmt.Errorf("save preferences: %w", err)
 	}
 	s.publish(ctx, e)
-	return p, nil
+	return s.Preferences(ctx, ref) // with the login email when none was chosen
 }
 
 // MaxRequestRunes bounds a change request's text.

@@ -40,7 +40,7 @@ const networkError = () =>
 /**
  * call sends a request to the API and returns the decoded JSON body (null for
  * 204), or throws an ApiError.
- * @param {'GET'|'POST'|'DELETE'} method
+ * @param {'GET'|'POST'|'PUT'|'DELETE'} method
  * @param {string} path after /api/v1, e.g. "/signup"
  * @param {object} [body] sent as JSON
  */

@@ -7,6 +7,11 @@ import signup from './views/signup.js';
 import activation from './views/activation.js';
 import { forgot, reset } from './views/password.js';
 import home from './views/home.js';
+import account from './views/account.js';
+import contract from './views/contract.js';
+import contacts from './views/contacts.js';
+import preferences from './views/preferences.js';
+import requests from './views/requests.js';
 import help from './views/help.js';
 import accessibility from './views/accessibility.js';
 import notFound from './views/notfound.js';
@@ -19,6 +24,11 @@ const routes = {
   '/mot-de-passe-oublie': forgot,
   '/nouveau-mot-de-passe': reset,
   '/mon-espace': home,
+  '/mon-espace/compte': account,
+  '/mon-espace/contrat': contract,
+  '/mon-espace/contacts': contacts,
+  '/mon-espace/preferences': preferences,
+  '/mon-espace/dossier': requests,
   '/assistance': help,
   '/accessibilite': accessibility,
 };

@@ -56,6 +56,72 @@ export function field(o) {
 }
 
 /**
+ * selectField builds a labelled list of choices; the first, empty, asks to choose.
+ * @param {object} o
+ * @param {string} o.name the API's field name; also the select's id
+ * @param {string} o.label
+ * @param {any} [o.hint]
+ * @param {string} o.placeholder the text of the empty first choice
+ * @param {Record<string,string>} o.options labels by value, in order
+ * @returns {{root: HTMLElement, input: HTMLSelectElement}}
+ */
+export function selectField(o) {
+  const id = o.name;
+  const hintId = o.hint ? `${id}-aide` : null;
+  const input = /** @type {HTMLSelectElement} */ (h('select', { class: 'input', id, name: o.name, required: true, 'aria-describedby': hintId },
+    h('option', { value: '' }, o.placeholder),
+    Object.entries(o.options).map(([v, label]) => h('option', { value: v }, label))));
+  const root = h('div', { class: 'field', 'data-field': o.name },
+    h('label', { for: id }, o.label),
+    o.hint ? h('div', { class: 'hint', id: hintId }, o.hint) : null,
+    h('p', { class: 'field-error', id: `${id}-erreur`, hidden: true }),
+    input,
+  );
+  return { root, input };
+}
+
+/**
+ * textareaField builds a labelled text area with a count of the characters
+ * typed against a maximum (not enforced: a longer text is kept, and the
+ * count says how much to cut).
+ * @param {object} o
+ * @param {string} o.name
+ * @param {string} o.label
+ * @param {any} [o.hint]
+ * @param {number} o.max
+ * @returns {{root: HTMLElement, input: HTMLTextAreaElement, update: () => void}}
+ */
+export function textareaField(o) {
+  const id = o.name;
+  const hintId = o.hint ? `${id}-aide` : null;
+  const counterId = `${id}-compteur`;
+  const input = /** @type {HTMLTextAreaElement} */ (h('textarea', {
+    class: 'input input--area', id, name: o.name, rows: 7, required: true,
+    'aria-describedby': [hintId, counterId].filter(Boolean).join(' '),
+  }));
+  const counterEl = h('span', { class: 'counter', id: counterId });
+  const max = o.max.toLocaleString('fr-FR');
+  const update = () => {
+    const n = [...input.value].length;
+    const count = n.toLocaleString('fr-FR');
+    counterEl.textContent = n > o.max
+      ? `${count} caractères\u00a0: ${(n - o.max).toLocaleString('fr-FR')} de trop (${max} au maximum).`
+      : `${count} caractère${n > 1 ? 's' : ''} sur ${max} au maximum.`;
+    counterEl.classList.toggle('counter--over', n > o.max);
+  };
+  update();
+  input.addEventListener('input', update);
+  const root = h('div', { class: 'field', 'data-field': o.name },
+    h('label', { for: id }, o.label),
+    o.hint ? h('div', { class: 'hint', id: hintId }, o.hint) : null,
+    h('p', { class: 'field-error', id: `${id}-erreur`, hidden: true }),
+    input,
+    counterEl,
+  );
+  return { root, input, update };
+}
+
+/**
  * passwordField is a password input with a button that shows or hides what
  * was typed, and (for a new password) a count of the characters typed.
  */
@@ -170,7 +236,7 @@ export function clearErrors(formEl) {
 export function setFieldError(formEl, name, message) {
   const root = formEl.querySelector(`[data-field="${CSS.escape(name)}"]`);
   if (!root) return false;
-  const input = root.querySelector('input');
+  const input = root.querySelector('input, select, textarea');
   const p = root.querySelector('.field-error');
   root.classList.add('field--error');
   p.replaceChildren(h('span', { class: 'visually-hidden' }, 'Erreur : '), message);

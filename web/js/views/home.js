@@ -1,95 +1,38 @@
-// Accueil (/mon-espace): the logged-in tenant's home. Its data come from
-// GET /api/v1/me (sent no-store) and are never stored by the app.
+// Accueil (/mon-espace): the logged-in tenant's home: the lease, the
+// balance in a sentence, and the sections of the space. Its data come from
+// GET /api/v1/me and /api/v1/account (sent no-store) and are never stored.
 
-import { h, link, replace, focus } from '../dom.js';
-import { call, ApiError } from '../api.js';
-import { addressLines, helpLine } from '../content.js';
+import { h, link } from '../dom.js';
+import { call } from '../api.js';
+import { addressLines } from '../content.js';
+import { balanceSentence, balanceKind } from '../format.js';
+import { privatePage, logoutButton, spacePages, comingPages, HOME } from '../space.js';
 
 const TITLE = 'Accueil de votre espace';
-
-/** The sections of the flyer, still to come. */
-const sections = [
-  {
-    title: 'Mes documents',
-    text: 'Vos avis d’échéance chaque mois, vos duplicatas de quittances et des documents utiles (Guide Eco’Loc, charte du Vivre Ensemble…).',
-  },
-  {
-    title: 'Mon compte',
-    text: 'Votre solde, le suivi de votre compte, les informations de votre contrat, votre attestation d’assurance et vos changements de situation.',
-  },
-  {
-    title: 'Payer mon loyer',
-    text: 'Payer votre loyer en ligne ou souscrire au prélèvement automatique.',
-  },
-  {
-    title: 'Mes coordonnées bancaires',
-    text: 'Mettre à jour votre RIB pour le prélèvement automatique.',
-  },
-  {
-    title: 'Contacts utiles',
-    text: 'Les coordonnées de votre gestionnaire de territoire, de votre bailleur et du service d’urgence technique.',
-  },
-];
 
 export default {
   title: 'Votre espace',
   render(ctx) {
-    const page = h('div', { class: 'wide' });
-    const said = h('div', { class: 'status' });
-
-    const logout = h('button', {
-      type: 'button', class: 'button button--header',
-      onclick: async () => {
-        try {
-          await call('DELETE', '/sessions/current');
-        } catch (err) {
-          // Already logged out (session expired): that is what was asked.
-          if (!(err instanceof ApiError) || err.status !== 401) {
-            replace(said, h('div', { class: 'error-summary', role: 'alert' },
-              h('h2', null, 'La déconnexion n’a pas abouti'),
-              h('p', null, err instanceof ApiError ? err.detail : 'Réessayez.'),
-              h('p', null, 'Sur un ordinateur partagé, fermez aussi toutes les fenêtres du navigateur.')));
-            focus(said.firstChild);
-            return;
-          }
-        }
-        // A full load drops this page, its data and its history entry.
-        location.replace('/?info=deconnexion');
+    return privatePage(ctx, {
+      path: HOME,
+      title: 'Votre espace',
+      loadedTitle: TITLE,
+      loading: 'Chargement de votre espace…',
+      failed: 'Votre espace n’a pas pu s’afficher',
+      nav: false,
+      heading: ({ me }) => {
+        const first = (me.firstName || '').trim();
+        return first ? `Bonjour ${first}` : 'Bonjour';
       },
-    }, 'Se déconnecter');
-
-    async function load() {
-      replace(page, h('h1', null, 'Votre espace'), h('p', { class: 'loading', role: 'status' }, 'Chargement de votre espace…'));
-      let me;
-      try {
-        me = await call('GET', '/me');
-      } catch (err) {
-        if (!ctx.active()) return;
-        if (err instanceof ApiError && err.status === 401) {
-          // A full load of the login page, which leaves this page's history entry.
-          location.replace('/?info=connexion-requise');
-          return;
-        }
-        replace(page,
-          h('h1', null, 'Votre espace'),
-          h('div', { class: 'error-summary', role: 'alert' },
-            h('h2', null, err.code === 'network' ? 'Pas de connexion' : 'Votre espace n’a pas pu s’afficher'),
-            h('p', null, err instanceof ApiError ? err.detail : 'Réessayez dans quelques instants.')),
-          h('div', { class: 'actions' }, h('button', { type: 'button', class: 'button', onclick: load }, 'Réessayer')),
-          helpLine());
-        ctx.setTitle(TITLE, { error: true });
-        return;
-      }
-      if (!ctx.active()) return;
-      ctx.headerActions.replaceChildren(logout);
-      show(me);
-    }
-
-    function show(me) {
-      const first = (me.firstName || '').trim();
-      replace(page,
-        h('h1', null, first ? `Bonjour ${first}` : 'Bonjour'),
-        said,
+      load: async () => {
+        // The balance is a bonus on this page: without it, the rest shows.
+        const [me, account] = await Promise.all([
+          call('GET', '/me'),
+          call('GET', '/account').catch(() => null),
+        ]);
+        return { me, account };
+      },
+      show: ({ me, account }, { said }) => [
         h('p', { class: 'lead' }, 'Bienvenue dans votre espace locataire.'),
         h('section', { class: 'card card--lease', 'aria-labelledby': 'titre-logement' },
           h('h2', { id: 'titre-logement' }, 'Votre logement'),
@@ -101,20 +44,31 @@ export default {
             h('dt', null, 'Adresse email de votre compte'),
             h('dd', null, me.email))),
         h('h2', null, 'Vos rubriques'),
-        h('p', null, 'Ces rubriques arrivent bientôt dans votre espace. En attendant, vos démarches se font comme d’habitude auprès de votre agence.'),
-        h('ul', { class: 'sections' }, sections.map((s) => h('li', null,
-          h('section', { class: 'card', 'aria-label': s.title },
-            h('h3', null, s.title),
+        h('ul', { class: 'sections' }, spacePages.map((p, i) => h('li', null,
+          h('section', { class: 'card card--link', 'aria-labelledby': `rubrique-${i}` },
+            h('h3', { id: `rubrique-${i}` }, link(p.path, p.title)),
+            p.path === '/mon-espace/compte' ? balanceLine(account) : null,
+            h('p', null, p.text))))),
+        h('h2', null, 'Bientôt dans votre espace'),
+        h('p', null, 'Ces rubriques arrivent bientôt. En attendant, ces démarches se font comme d’habitude auprès de votre agence.'),
+        h('ul', { class: 'sections' }, comingPages.map((p, i) => h('li', null,
+          h('section', { class: 'card card--coming', 'aria-labelledby': `a-venir-${i}` },
+            h('h3', { id: `a-venir-${i}` }, p.title),
             h('p', { class: 'badge' }, 'Pas encore disponible'),
-            h('p', null, s.text))))),
+            h('p', null, p.text))))),
         h('h2', null, 'Besoin d’aide ?'),
         h('p', null, 'Consultez la page ', link('/assistance', 'Assistance'), '.'),
-        h('div', { class: 'actions' }, h('button', { type: 'button', class: 'button button--secondary', onclick: () => logout.click() }, 'Se déconnecter')),
-      );
-      ctx.setTitle(TITLE);
-    }
-
-    load();
-    return page;
+        h('div', { class: 'actions' }, logoutButton(said, 'button button--secondary')),
+      ],
+    });
   },
 };
+
+/** balanceLine is the balance in a sentence, or nothing when it did not load. */
+function balanceLine(account) {
+  if (!account || typeof account.balanceCents !== 'number') {
+    return h('p', { class: 'muted' }, 'Votre solde n’a pas pu s’afficher : ouvrez « Mon compte » pour le voir.');
+  }
+  return h('p', { class: `balance-line balance-line--${balanceKind(account.balanceCents)}`, 'data-solde': '' },
+    balanceSentence(account.balanceCents));
+}

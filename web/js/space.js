@@ -1,0 +1,149 @@
+// The frame of the logged-in tenant's pages (/mon-espace/…): the session
+// check, the logout button in the header, the way back to the home of the
+// space, the list of its pages, and what to do when data do not load.
+//
+// The data come from the API (sent no-store) and are never stored by the
+// app: each page asks for them again when it is shown.
+
+import { h, link, replace, focus } from './dom.js';
+import { call, ApiError } from './api.js';
+import { helpLine } from './content.js';
+
+export const HOME = '/mon-espace';
+
+/** The pages of the space, in the order of the menus. */
+export const spacePages = [
+  { path: '/mon-espace/compte', title: 'Mon compte', text: 'Votre solde, vos derniers paiements et le suivi de votre compte, mois par mois.' },
+  { path: '/mon-espace/contrat', title: 'Mon contrat', text: 'Votre logement, votre loyer et vos charges, la date d’échéance et les signataires du bail.' },
+  { path: '/mon-espace/dossier', title: 'Modifier mon dossier', text: 'Signaler un changement de situation (coordonnées, foyer, ressources…) et suivre vos demandes.' },
+  { path: '/mon-espace/preferences', title: 'Mes préférences', text: 'Recevoir vos avis d’échéance sans papier, et l’adresse email où vous prévenir.' },
+  { path: '/mon-espace/contacts', title: 'Contacts utiles', text: 'Le service d’urgence technique, votre gestionnaire de territoire et votre bailleur.' },
+];
+
+/** The flyer's sections that are still to come. */
+export const comingPages = [
+  { title: 'Mes documents', text: 'Vos avis d’échéance chaque mois, vos duplicatas de quittances, votre attestation d’assurance et des documents utiles (Guide Eco’Loc, charte du Vivre Ensemble…).' },
+  { title: 'Payer mon loyer', text: 'Payer votre loyer en ligne ou souscrire au prélèvement automatique.' },
+  { title: 'Mes coordonnées bancaires', text: 'Mettre à jour votre RIB pour le prélèvement automatique.' },
+];
+
+/** toLogin leaves for the login page, which says the session has ended. */
+export function toLogin() {
+  // A full load, which also drops this page's data and history entry.
+  location.replace('/?info=connexion-requise');
+}
+
+/** problemBox explains an API error that stopped a part of a page. */
+export function problemBox(err, title) {
+  return h('div', { class: 'error-summary', role: 'alert', tabindex: '-1' },
+    h('h2', null, err instanceof ApiError && err.code === 'network' ? 'Pas de connexion' : title),
+    h('p', null, err instanceof ApiError ? err.detail : 'Réessayez dans quelques instants. Si cela continue, contactez votre agence.'));
+}
+
+/**
+ * logoutButton ends the session. An error is shown in said.
+ * @param {HTMLElement} said
+ * @param {string} [cls] the button's classes
+ */
+export function logoutButton(said, cls = 'button button--header') {
+  return h('button', {
+    type: 'button', class: cls,
+    onclick: async () => {
+      try {
+        await call('DELETE', '/sessions/current');
+      } catch (err) {
+        // Already logged out (session expired): that is what was asked.
+        if (!(err instanceof ApiError) || err.status !== 401) {
+          replace(said, h('div', { class: 'error-summary', role: 'alert', tabindex: '-1' },
+            h('h2', null, 'La déconnexion n’a pas abouti'),
+            h('p', null, err instanceof ApiError ? err.detail : 'Réessayez.'),
+            h('p', null, 'Sur un ordinateur partagé, fermez aussi toutes les fenêtres du navigateur.')));
+          focus(said.firstChild);
+          return;
+        }
+      }
+      // A full load drops this page, its data and its history entry.
+      location.replace('/?info=deconnexion');
+    },
+  }, 'Se déconnecter');
+}
+
+/** breadcrumb leads back to the home of the space. */
+function breadcrumb(title) {
+  return h('nav', { class: 'breadcrumb', 'aria-label': 'Fil d’Ariane' },
+    h('ol', null,
+      h('li', null, link(HOME, 'Votre espace')),
+      h('li', { 'aria-current': 'page' }, title)));
+}
+
+/** spaceNav lists the pages of the space, the current one marked. */
+export function spaceNav(current) {
+  return h('nav', { class: 'space-nav', 'aria-labelledby': 'titre-menu-espace' },
+    h('h2', { id: 'titre-menu-espace' }, 'Dans votre espace'),
+    h('ul', null,
+      h('li', null, current === HOME ? h('span', { 'aria-current': 'page' }, 'Accueil') : link(HOME, 'Accueil')),
+      spacePages.map((p) => h('li', null, p.path === current
+        ? h('span', { 'aria-current': 'page' }, p.title)
+        : link(p.path, p.title)))));
+}
+
+/**
+ * privatePage builds a page of the space: its heading, a loading message,
+ * then the page's content once its data are loaded; a page to log in again
+ * when the session has ended, and a way to try again when the data do not load.
+ * @param {import('./router.js').Context} ctx
+ * @param {object} o
+ * @param {string} o.path
+ * @param {string} o.title the page's title, and its heading
+ * @param {string} [o.loadedTitle] the title once loaded, if not the same
+ * @param {(data: any) => string} [o.heading] the heading once loaded, if not the title
+ * @param {string} o.loading what is loading ("Chargement de votre compte…")
+ * @param {string} [o.failed] the error's title when the data do not load
+ * @param {() => Promise<any>} o.load
+ * @param {(data: any, frame: {said: HTMLElement, heading: HTMLElement}) => any} o.show the page's content
+ * @param {boolean} [o.nav] list the space's pages at the bottom (default true)
+ */
+export function privatePage(ctx, o) {
+  // The heading stays the same element while the page loads: the router
+  // moves the focus to it, and it must not lose it.
+  const heading = h('h1', null, o.title);
+  const said = h('div', { class: 'status' });
+  const body = h('div', { class: 'space-body' });
+  const page = h('div', { class: 'wide' }, o.path === HOME ? null : breadcrumb(o.title), heading, said, body);
+  const logout = logoutButton(said);
+
+  async function run() {
+    replace(body, h('p', { class: 'loading', role: 'status' }, o.loading));
+    let data;
+    try {
+      data = await o.load();
+    } catch (err) {
+      if (!ctx.active()) return;
+      if (err instanceof ApiError && err.status === 401) {
+        toLogin();
+        return;
+      }
+      replace(body,
+        problemBox(err, o.failed || 'Cette page n’a pas pu s’afficher'),
+        h('div', { class: 'actions' }, h('button', {
+          type: 'button', class: 'button',
+          onclick: () => {
+            focus(heading);
+            run();
+          },
+        }, 'Réessayer')),
+        helpLine(),
+        o.nav === false ? null : spaceNav(o.path));
+      ctx.setTitle(o.loadedTitle || o.title, { error: true });
+      return;
+    }
+    if (!ctx.active()) return;
+    ctx.headerActions.replaceChildren(logout);
+    if (o.heading) heading.textContent = o.heading(data);
+    replace(body, o.show(data, { said, heading }), o.nav === false ? null : spaceNav(o.path));
+    ctx.setTitle(o.loadedTitle || o.title);
+  }
+
+  run();
+  return page;
+}
