@@ -6,11 +6,24 @@
 //   - each HTTP function's init duration under the Lambda Runtime Interface
 //     Emulator, median of cold starts (goal: at most 15 ms);
 //   - p50/p99 latencies of sign-up, login and GET /api/v1/me on the local
-//     stack, over loopback HTTP (goal for /me: p99 at most 5 ms).
+//     stack, over loopback HTTP (goal for /me: p99 at most 5 ms);
+//   - the ERP import: generated export files (residences, leases,
+//     signatories, ledger entries) streamed through importer.Run into an
+//     emulated DynamoDB, with lines per second, the import's memory and an
+//     estimate of the full size (100,000 leases, 2,000,000 entries) against
+//     one Lambda run (goal: 15 minutes, 1 GB).
 //
 // Run it with the emulator on PATH (make bench does):
 //
 //	PATH=$PWD/.tools:$PATH go run ./infra/bench [-coldstarts 5] [-signups 200] [-logins 200] [-me 2000]
+//
+// Each section can be left out: -sizes=false, -init=false, -api=false,
+// -import=false. The import runs a tenth of the full size (about 40 s on
+// two CPUs) unless -import-full is given (about 7 minutes, and some 16 GB
+// for the emulator, which holds the 2.2 million items in memory); only the
+// import:
+//
+//	go run ./infra/bench -sizes=false -init=false -api=false [-import-full]
 //
 // A missed goal is marked ✗ in the report; the exit status is non-zero
 // only when a measurement could not be made.
@@ -63,6 +76,9 @@ type options struct {
 	logins     int
 	me         int
 	warmup     int
+
+	sizes, init, api bool
+	imp              importOptions
 }
 
 func main() {
@@ -72,13 +88,37 @@ func main() {
 	flag.IntVar(&o.logins, "logins", 200, "measured logins")
 	flag.IntVar(&o.me, "me", 2000, "measured GET /api/v1/me")
 	flag.IntVar(&o.warmup, "warmup", 20, "unmeasured requests of each kind first")
+	flag.BoolVar(&o.sizes, "sizes", true, "measure the binary sizes")
+	flag.BoolVar(&o.init, "init", true, "measure the init durations under the runtime emulator")
+	flag.BoolVar(&o.api, "api", true, "measure the API latencies")
+	flag.BoolVar(&o.imp.run, "import", true, "measure the ERP import")
+	flag.BoolVar(&o.imp.full, "import-full", false, "import the full size (-import-leases); without it, a tenth")
+	flag.IntVar(&o.imp.leases, "import-leases", fullLeases, "leases of the full-size import")
+	flag.IntVar(&o.imp.entriesPerLease, "import-entries-per-lease", fullEntriesPer, "ledger entries of each lease")
+	flag.IntVar(&o.imp.residences, "import-residences", 1000, "residences the leases are spread over")
+	flag.IntVar(&o.imp.partitions, "import-partitions", 1<<16, "emulator instances the partition keys are spread over (0: a single one)")
+	flag.IntVar(&o.imp.workers, "import-workers", 0, "importer.Options.Workers (0: the importer's default)")
+	flag.IntVar(&o.imp.batch, "import-batch", 0, "importer.Options.Batch (0: the importer's default)")
+	rtts := flag.String("import-aws-rtt", "10ms,30ms", "round trips to DynamoDB assumed for the estimate, comma-separated")
+	flag.StringVar(&o.imp.cpuProfile, "import-cpuprofile", "", "write CPU profiles of the import to this file and of the emulator to this file.emulator")
+	flag.BoolVar(&o.imp.serve, "serve-dynamodb", false, "internal: serve the import's emulator, print its URL, stop when stdin closes")
 	flag.Parse()
-	if o.coldStarts < 1 || o.signups < 1 || o.logins < 1 || o.me < 1 || o.warmup < 0 {
-		fmt.Fprintln(os.Stderr, "bench: counts must be positive")
+	var err error
+	o.imp.rtts, err = parseDurations(*rtts)
+	if o.coldStarts < 1 || o.signups < 1 || o.logins < 1 || o.me < 1 || o.warmup < 0 || err != nil ||
+		o.imp.leases < 1 || o.imp.entriesPerLease < 1 || o.imp.residences < 1 || o.imp.partitions < 0 {
+		fmt.Fprintln(os.Stderr, "bench: counts must be positive, durations well-formed")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if o.imp.serve {
+		if err := serveDynamoDB(ctx, o.imp); err != nil {
+			fmt.Fprintln(os.Stderr, "bench: emulator:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(ctx, o, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -116,6 +156,27 @@ func run(ctx context.Context, o options, w io.Writer) error {
 	r.printf("# Extranet Locataire — benchmark\n\n")
 	machine(r)
 
+	if o.sizes {
+		sizes(ctx, r, root, tmp)
+	}
+	if err := stackSections(ctx, r, o, root, tmp); err != nil {
+		return err
+	}
+	if o.imp.run {
+		erpImport(ctx, r, o.imp)
+	}
+	if l := loadAverage(); l != "" {
+		r.printf("Load after the run: %s. Other work on the machine inflates the tails; compare runs made on an idle machine.\n", l)
+	}
+	return errors.Join(r.errs...)
+}
+
+// stackSections runs the sections on the local stack, which is closed
+// before the import starts.
+func stackSections(ctx context.Context, r *report, o options, root, tmp string) error {
+	if !o.init && !o.api {
+		return nil
+	}
 	// The local stack: the functions' environment under the emulator, and
 	// the API for the latencies. Throttling is lifted so that the
 	// benchmark measures the work, not the refusals.
@@ -134,14 +195,13 @@ func run(ctx context.Context, o options, w io.Writer) error {
 		return fmt.Errorf("local stack: %w", err)
 	}
 	defer st.Close()
-
-	sizes(ctx, r, root, tmp)
-	initDurations(ctx, r, o, root, tmp, st)
-	latencies(ctx, r, o, st)
-	if l := loadAverage(); l != "" {
-		r.printf("Load after the run: %s. Other work on the machine inflates the tails; compare runs made on an idle machine.\n", l)
+	if o.init {
+		initDurations(ctx, r, o, root, tmp, st)
 	}
-	return errors.Join(r.errs...)
+	if o.api {
+		latencies(ctx, r, o, st)
+	}
+	return nil
 }
 
 func machine(r *report) {
