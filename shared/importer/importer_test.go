@@ -153,3 +153,30 @@ func TestSnapshotReplacesALeasesEntries(t *testing.T) {
 		}
 	}
 }
+
+func TestSignatoriesSnapshot(t *testing.T) {
+	st := newStore(t)
+	importDemo(t, st)
+	body := "reference;id_signataire;principal;nom;prenom;date_naissance;email\n" +
+		"0001234567;S1234567-1;O;LEFÈVRE;Céline;03/11/1985;celine@exemple.fr\n" + // Julien left
+		"0009999999;S9-1;O;INCONNU;Jean;01/01/1980;\n" +
+		"0007654321;S7654321-1;O;N'DIAYE;Abdou;30/01/1990;\n" +
+		"0007654321;S7654321-2;O;N'DIAYE;Awa;02/02/1992;\n"
+	rep, err := importer.Run(context.Background(), st, "imports/signataires_complet_20261201.csv", strings.NewReader(body), importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Written != 1 || rep.Deleted != 1 || rep.Rejected != 3 {
+		t.Fatalf("report %+v; want 1 written (an email added), 1 deleted (Julien), 3 rejected (unknown lease, two main signatories)", rep)
+	}
+	l, err := st.Lease(context.Background(), "1234567")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Signatories) != 1 || l.Signatories[0].Email != "celine@exemple.fr" {
+		t.Errorf("signatories of 1234567 = %+v; want Céline alone, with her email", l.Signatories)
+	}
+	if l, _ := st.Lease(context.Background(), "7654321"); len(l.Signatories) != 1 || l.Signatories[0].FirstName != "Abdou" {
+		t.Errorf("signatories of 7654321 = %+v; want unchanged", l.Signatories)
+	}
+}

@@ -170,52 +170,75 @@ func (w *requests) flush() {
 
 // grouped gathers the lines of one lease (signatories, entries) and writes
 // each lease's group as a whole, so that a snapshot can replace a lease's
-// records and a lease's balance moves with its entries.
+// records and a lease's balance moves with its entries. Groups go to the
+// workers by the hundred, so that writes can be batched across leases.
 type grouped[T any] struct {
 	*run
-	write  func(ref string, lines []int, recs []T) error
-	conv   func(erp.Record) (string, T)
-	ref    string
-	lines  []int
-	recs   []T
-	closed map[string]bool // leases whose group ended (snapshot contiguity)
+	write   func(gs []group[T]) error
+	cur     group[T]
+	pending []group[T]
+	closed  map[string]bool // leases whose group ended (snapshot contiguity)
 }
 
-func newGrouped[T any](r *run, write func(ref string, lines []int, recs []T) error) writer {
-	g := &grouped[T]{run: r, write: write, closed: map[string]bool{}}
-	return g
+// group is the lines of one lease.
+type group[T any] struct {
+	ref   string
+	lines []int
+	recs  []T
+}
+
+// groupsPerJob is how many leases' groups a worker writes at once.
+const groupsPerJob = 100
+
+func newGrouped[T any](r *run, write func(gs []group[T]) error) writer {
+	return &grouped[T]{run: r, write: write, closed: map[string]bool{}}
 }
 
 func (g *grouped[T]) add(line int, rec erp.Record, _ int) bool {
 	ref, t := convert[T](rec)
-	if ref != g.ref {
-		g.flush()
-		if !g.snapshot && g.closed[ref] {
+	if ref != g.cur.ref {
+		g.endGroup()
+		if g.closed[ref] {
+			if g.snapshot {
+				g.reject(line, "dans un fichier complet, les lignes d'un même bail doivent se suivre : bail "+ref+" déjà lu plus haut")
+				return false
+			}
 			// The lease's earlier group may still be writing: a lease's
 			// groups are written one after the other.
+			g.dispatch()
 			g.wait()
 		}
-		if g.snapshot && g.closed[ref] {
-			g.reject(line, "dans un fichier complet, les lignes d'un même bail doivent se suivre : bail "+ref+" déjà lu plus haut")
-			g.closed[ref] = true
-			return false
-		}
-		g.ref = ref
+		g.cur.ref = ref
 	}
-	g.lines = append(g.lines, line)
-	g.recs = append(g.recs, t)
+	g.cur.lines = append(g.cur.lines, line)
+	g.cur.recs = append(g.cur.recs, t)
 	return false
 }
 
-func (g *grouped[T]) flush() {
-	if g.ref == "" || len(g.recs) == 0 {
-		g.ref = ""
+// endGroup closes the current lease's group and queues it.
+func (g *grouped[T]) endGroup() {
+	if g.cur.ref != "" && len(g.cur.recs) > 0 {
+		g.closed[g.cur.ref] = true
+		g.pending = append(g.pending, g.cur)
+		if len(g.pending) >= groupsPerJob {
+			g.dispatch()
+		}
+	}
+	g.cur = group[T]{}
+}
+
+func (g *grouped[T]) dispatch() {
+	if len(g.pending) == 0 {
 		return
 	}
-	ref, lines, recs := g.ref, g.lines, g.recs
-	g.closed[ref] = true
-	g.ref, g.lines, g.recs = "", nil, nil
-	g.goWrite(func() error { return g.write(ref, lines, recs) })
+	gs := g.pending
+	g.pending = nil
+	g.goWrite(func() error { return g.write(gs) })
+}
+
+func (g *grouped[T]) flush() {
+	g.endGroup()
+	g.dispatch()
 }
 
 func convert[T any](rec erp.Record) (string, T) {
@@ -237,52 +260,74 @@ func (r *run) rejectAll(lines []int, reason string) {
 	}
 }
 
-func (r *run) entries(ref string, lines []int, es []tenancy.Entry) error {
-	s, err := r.st.SyncEntries(r.ctx, ref, es, r.snapshot)
-	if errors.Is(err, dynamo.ErrUnknownLease) {
-		r.rejectAll(lines, "bail inconnu : "+ref)
-		return nil
-	}
-	r.count(s)
-	if err != nil {
-		return fmt.Errorf("entries of %s: %w", ref, err)
+// entries writes each lease's entries with its balance: one Query and one
+// transaction (or a few) a lease.
+func (r *run) entries(gs []group[tenancy.Entry]) error {
+	for _, g := range gs {
+		s, err := r.st.SyncEntries(r.ctx, g.ref, g.recs, r.snapshot)
+		if errors.Is(err, dynamo.ErrUnknownLease) {
+			r.rejectAll(g.lines, "bail inconnu : "+g.ref)
+			continue
+		}
+		r.count(s)
+		if err != nil {
+			return fmt.Errorf("entries of %s: %w", g.ref, err)
+		}
 	}
 	return nil
 }
 
-func (r *run) signatories(ref string, lines []int, ss []tenancy.Signatory) error {
-	ok, err := r.st.LeasesExist(r.ctx, []string{ref})
+// signatories writes the signatories of many leases in shared batches: one
+// look-up of the leases, the upserts, and for a snapshot, one Query a lease
+// to delete the signatories it no longer has.
+func (r *run) signatories(gs []group[tenancy.Signatory]) error {
+	refs := make([]string, len(gs))
+	for i, g := range gs {
+		refs[i] = g.ref
+	}
+	ok, err := r.st.LeasesExist(r.ctx, refs)
 	if err != nil {
 		return err
 	}
-	if !ok[ref] {
-		r.rejectAll(lines, "bail inconnu : "+ref)
-		return nil
-	}
-	mains := 0
-	keep := map[string]bool{}
-	sigs := make([]dynamo.SignatoryOf, 0, len(ss))
-	for _, sg := range ss {
-		if sg.Main {
-			mains++
+	var sigs []dynamo.SignatoryOf
+	var kept []group[tenancy.Signatory]
+	for _, g := range gs {
+		if !ok[g.ref] {
+			r.rejectAll(g.lines, "bail inconnu : "+g.ref)
+			continue
 		}
-		keep[sg.ID] = true
-		sigs = append(sigs, dynamo.SignatoryOf{Reference: ref, Signatory: sg})
-	}
-	if r.snapshot && mains != 1 {
-		r.rejectAll(lines, fmt.Sprintf("le bail %s doit avoir un et un seul signataire principal (%d dans le fichier)", ref, mains))
-		return nil
+		mains := 0
+		for _, sg := range g.recs {
+			if sg.Main {
+				mains++
+			}
+		}
+		if r.snapshot && mains != 1 {
+			r.rejectAll(g.lines, fmt.Sprintf("le bail %s doit avoir un et un seul signataire principal (%d dans le fichier)", g.ref, mains))
+			continue
+		}
+		for _, sg := range g.recs {
+			sigs = append(sigs, dynamo.SignatoryOf{Reference: g.ref, Signatory: sg})
+		}
+		kept = append(kept, g)
 	}
 	s, err := r.st.UpsertSignatories(r.ctx, sigs)
 	r.count(s)
 	if err != nil {
-		return fmt.Errorf("signatories of %s: %w", ref, err)
+		return fmt.Errorf("signatories: %w", err)
 	}
-	if r.snapshot {
-		n, err := r.st.DeleteSignatoriesExcept(r.ctx, ref, keep)
+	if !r.snapshot {
+		return nil
+	}
+	for _, g := range kept {
+		keep := make(map[string]bool, len(g.recs))
+		for _, sg := range g.recs {
+			keep[sg.ID] = true
+		}
+		n, err := r.st.DeleteSignatoriesExcept(r.ctx, g.ref, keep)
 		r.count(dynamo.UpsertStats{Deleted: n})
 		if err != nil {
-			return fmt.Errorf("signatories of %s: %w", ref, err)
+			return fmt.Errorf("signatories of %s: %w", g.ref, err)
 		}
 	}
 	return nil
