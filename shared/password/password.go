@@ -227,6 +227,11 @@ func decode(encoded string) (p Params, salt, key []byte, err error) {
 	if len(fields[4]) > b64.EncodedLen(maxSaltLen) || len(fields[5]) > b64.EncodedLen(maxKeyLen) {
 		return p, nil, nil, malformed("salt or hash too long")
 	}
+	// encoding/base64 skips \r and \n even in strict mode; a stored hash
+	// has neither, so one that does was altered.
+	if strings.ContainsAny(fields[4]+fields[5], "\r\n") {
+		return p, nil, nil, malformed("line break in salt or hash")
+	}
 	if salt, err = b64.DecodeString(fields[4]); err != nil {
 		return p, nil, nil, malformed("salt: %w", err)
 	}
