@@ -122,9 +122,9 @@ func Run(ctx context.Context, st Store, key string, body io.Reader, o Options) (
 	case erp.Residences:
 		w = &residences{run: im}
 	case erp.Contacts:
-		w = &contacts{run: im}
+		w = newContacts(im)
 	case erp.Leases:
-		w = &leases{run: im}
+		w = newLeases(im)
 	case erp.Signatories:
 		w = newGrouped(im, im.signatories)
 	case erp.Entries:

@@ -180,3 +180,27 @@ func TestSignatoriesSnapshot(t *testing.T) {
 		t.Errorf("signatories of 7654321 = %+v; want unchanged", l.Signatories)
 	}
 }
+
+func TestUnknownResidenceIsRefused(t *testing.T) {
+	st := newStore(t)
+	importDemo(t, st)
+	for name, body := range map[string]string{
+		"imports/contacts_delta_20261201.csv": "id_residence;role;nom;telephone;email;horaires\n" +
+			"SD01;urgence;Nouveau service d'urgence;01 99 00 99 98;;24h/24\n" +
+			"XX99;urgence;Inconnu;01 99 00 00 01;;\n",
+		"imports/baux_delta_20261201.csv": "reference;id_residence;date_debut;adresse;code_postal;ville;loyer;charges\n" +
+			"0005555555;SD01;01/12/2026;1 rue Neuve;93200;Saint-Denis;400,00;50,00\n" +
+			"0005555556;XX99;01/12/2026;2 rue Neuve;93200;Saint-Denis;400,00;50,00\n",
+	} {
+		rep, err := importer.Run(context.Background(), st, name, strings.NewReader(body), importer.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Written != 1 || rep.Rejected != 1 || rep.Errors[0].Line != 3 || !strings.Contains(rep.Errors[0].Reason, "résidence inconnue : XX99") {
+			t.Errorf("%s: %+v; want line 3 refused for its unknown residence and line 2 written", name, rep)
+		}
+	}
+	if _, err := st.Lease(context.Background(), "5555555"); err != nil {
+		t.Errorf("the good lease was not written: %v", err)
+	}
+}

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -68,19 +69,22 @@ func known[T any](r *run, recs []withParent[T], exist func([]string) (map[string
 	return out, nil
 }
 
-type contacts struct {
+// inResidence writes records that belong to a residence (contacts,
+// leases) in batches, refusing those whose residence is unknown.
+type inResidence[T any] struct {
 	*run
-	batch []withParent[dynamo.ContactOf]
+	conv   func(erp.Record) (residence string, t T)
+	upsert func(context.Context, []T) (dynamo.UpsertStats, error)
+	batch  []withParent[T]
 }
 
-func (w *contacts) add(line int, rec erp.Record, batch int) bool {
-	c := rec.(erp.Contact)
-	w.batch = append(w.batch, withParent[dynamo.ContactOf]{line, c.ResidenceID, dynamo.ContactOf{ResidenceID: c.ResidenceID,
-		Contact: tenancy.Contact{Role: c.Role, Name: c.Name, Phone: c.Phone, Email: c.Email, Hours: c.Hours}}})
+func (w *inResidence[T]) add(line int, rec erp.Record, batch int) bool {
+	parent, t := w.conv(rec)
+	w.batch = append(w.batch, withParent[T]{line, parent, t})
 	return len(w.batch) >= batch
 }
 
-func (w *contacts) flush() {
+func (w *inResidence[T]) flush() {
 	b := w.batch
 	w.batch = nil
 	if len(b) == 0 {
@@ -91,42 +95,28 @@ func (w *contacts) flush() {
 		if err != nil {
 			return err
 		}
-		s, err := w.st.UpsertContacts(w.ctx, ok)
+		s, err := w.upsert(w.ctx, ok)
 		w.count(s)
 		return err
 	})
 }
 
-type leases struct {
-	*run
-	batch []withParent[tenancy.Lease]
+func newContacts(r *run) writer {
+	return &inResidence[dynamo.ContactOf]{run: r, upsert: r.st.UpsertContacts, conv: func(rec erp.Record) (string, dynamo.ContactOf) {
+		c := rec.(erp.Contact)
+		return c.ResidenceID, dynamo.ContactOf{ResidenceID: c.ResidenceID,
+			Contact: tenancy.Contact{Role: c.Role, Name: c.Name, Phone: c.Phone, Email: c.Email, Hours: c.Hours}}
+	}}
 }
 
-func (w *leases) add(line int, rec erp.Record, batch int) bool {
-	l := rec.(erp.Lease)
-	w.batch = append(w.batch, withParent[tenancy.Lease]{line, l.ResidenceID, tenancy.Lease{Reference: l.Reference,
-		ResidenceID: l.ResidenceID, Start: l.Start, End: l.End,
-		Address:      tenancy.Address{Street: l.Street, Complement: l.Complement, PostalCode: l.PostalCode, City: l.City},
-		DwellingType: l.DwellingType, Floor: l.Floor, RentCents: l.RentCents, ChargesCents: l.ChargesCents,
-		HousingBenefitCents: l.HousingBenefitCents, PaymentMethod: l.PaymentMethod, DueDay: l.DueDay}})
-	return len(w.batch) >= batch
-}
-
-func (w *leases) flush() {
-	b := w.batch
-	w.batch = nil
-	if len(b) == 0 {
-		return
-	}
-	w.goWrite(func() error {
-		ok, err := known(w.run, b, func(ids []string) (map[string]bool, error) { return w.st.ResidencesExist(w.ctx, ids) }, "résidence inconnue : ")
-		if err != nil {
-			return err
-		}
-		s, err := w.st.UpsertLeases(w.ctx, ok)
-		w.count(s)
-		return err
-	})
+func newLeases(r *run) writer {
+	return &inResidence[tenancy.Lease]{run: r, upsert: r.st.UpsertLeases, conv: func(rec erp.Record) (string, tenancy.Lease) {
+		l := rec.(erp.Lease)
+		return l.ResidenceID, tenancy.Lease{Reference: l.Reference, ResidenceID: l.ResidenceID, Start: l.Start, End: l.End,
+			Address:      tenancy.Address{Street: l.Street, Complement: l.Complement, PostalCode: l.PostalCode, City: l.City},
+			DwellingType: l.DwellingType, Floor: l.Floor, RentCents: l.RentCents, ChargesCents: l.ChargesCents,
+			HousingBenefitCents: l.HousingBenefitCents, PaymentMethod: l.PaymentMethod, DueDay: l.DueDay}
+	}}
 }
 
 type requests struct {
