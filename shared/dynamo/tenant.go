@@ -72,17 +72,31 @@ func (s *Store) outboxPut(e tenant.Event) (types.TransactWriteItem, error) {
 }
 
 // SetPreferences saves the preferences and their event at once.
-func (s *Store) SetPreferences(ctx context.Context, ref string, p tenant.Preferences, e tenant.Event) error {
+func (s *Store) SetPreferences(ctx context.Context, ref string, old, p tenant.Preferences, e tenant.Event) error {
 	ev, err := s.outboxPut(e)
 	if err != nil {
 		return err
 	}
+	// The consent and its date change together or not at all: two devices
+	// saving at once must not leave a date that belongs to the other choice.
+	cond := "attribute_exists(PK) AND paperless = :op AND "
+	if old.Since.IsZero() {
+		cond += "(attribute_not_exists(paperlessSince) OR paperlessSince = :zero)"
+	} else {
+		cond += "paperlessSince = :os"
+	}
+	values := map[string]types.AttributeValue{":p": &types.AttributeValueMemberBOOL{Value: p.Paperless},
+		":s": num(unix(p.Since)), ":e": str(p.NotificationEmail), ":op": &types.AttributeValueMemberBOOL{Value: old.Paperless}}
+	if old.Since.IsZero() {
+		values[":zero"] = num(0)
+	} else {
+		values[":os"] = num(unix(old.Since))
+	}
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
 		{Update: &types.Update{TableName: &s.accounts, Key: keyOf(accountPK(ref), "ACCOUNT"),
-			UpdateExpression:    aws.String("SET paperless = :p, paperlessSince = :s, notificationEmail = :e"),
-			ConditionExpression: aws.String("attribute_exists(PK)"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":p": &types.AttributeValueMemberBOOL{Value: p.Paperless},
-				":s": num(unix(p.Since)), ":e": str(p.NotificationEmail)}}},
+			UpdateExpression:          aws.String("SET paperless = :p, paperlessSince = :s, notificationEmail = :e"),
+			ConditionExpression:       aws.String(cond),
+			ExpressionAttributeValues: values}},
 		ev,
 	}})
 	if cancelled(err) != nil {

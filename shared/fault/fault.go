@@ -22,6 +22,7 @@ const (
 	IdentityMismatch   Code = "identity_mismatch"     // sign-up data do not match a lease
 	AccountExists      Code = "account_exists"        // the lease already has an active account
 	EmailTaken         Code = "email_taken"           // the email belongs to another account
+	Conflict           Code = "conflict"              // changed meanwhile by another request
 	TokenInvalid       Code = "token_invalid"         // unknown, tampered or already used link
 	TokenExpired       Code = "token_expired"         // the link is older than its validity
 	InvalidCredentials Code = "invalid_credentials"   // wrong email or password

@@ -238,6 +238,7 @@ func (s *Service) SetPreferences(ctx context.Context, ref string, c PreferencesC
 	if err != nil {
 		return Preferences{}, err
 	}
+	old := p
 	if err := s.allowWrite(ctx, ref); err != nil {
 		return Preferences{}, err
 	}
@@ -256,7 +257,10 @@ func (s *Service) SetPreferences(ctx context.Context, ref string, c PreferencesC
 	if err != nil {
 		return Preferences{}, err
 	}
-	if err := s.store.SetPreferences(ctx, ref, p, e); err != nil {
+	switch err := s.store.SetPreferences(ctx, ref, old, p, e); {
+	case errors.Is(err, ErrConflict):
+		return Preferences{}, fault.New(fault.Conflict, "Vos préférences viennent d'être modifiées depuis un autre appareil ou un autre onglet. Rechargez la page pour voir leur état actuel, puis recommencez si besoin.")
+	case err != nil:
 		return Preferences{}, fmt.Errorf("save preferences: %w", err)
 	}
 	s.publish(ctx, e)

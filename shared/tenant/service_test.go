@@ -45,3 +45,54 @@ func TestWritesPerDayAreBounded(t *testing.T) {
 		t.Errorf("next day: %v", err)
 	}
 }
+
+// racingStore lets another device save the consent between the service's
+// read and its write.
+type racingStore struct {
+	*dynamo.Store
+	race func()
+}
+
+func (r racingStore) SetPreferences(ctx context.Context, ref string, old, p tenant.Preferences, e tenant.Event) error {
+	if r.race != nil {
+		r.race()
+	}
+	return r.Store.SetPreferences(ctx, ref, old, p, e)
+}
+
+func TestConsentSavedAtOnceFromTwoDevices(t *testing.T) {
+	ctx := context.Background()
+	db, err := localstack.StartDynamoDB(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	store := dynamo.New(db.Client, localstack.LocalTables)
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	if err := store.SavePending(ctx, account.Account{Reference: "1", Email: "a@example.fr", Status: account.Pending, ActivationHash: "h"},
+		nil, account.Token{Hash: "t", Purpose: account.Activation, Reference: "1", ExpiresAt: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	other := tenant.NewService(store, nil, clock, nil, nil)
+	yes, no := true, false
+	rs := racingStore{Store: store}
+	rs.race = func() {
+		rs.race = nil
+		if _, err := other.SetPreferences(ctx, "1", tenant.PreferencesChange{Paperless: &yes}); err != nil {
+			t.Errorf("the other device: %v", err)
+		}
+	}
+	svc := tenant.NewService(&rs, nil, func() time.Time { return now.Add(time.Minute) }, nil, nil)
+	_, err = svc.SetPreferences(ctx, "1", tenant.PreferencesChange{Paperless: &no, NotificationEmail: new(string)})
+	if !fault.Is(err, fault.Conflict) {
+		t.Fatalf("a save based on a stale read: %v; want conflict", err)
+	}
+	p, _ := svc.Preferences(ctx, "1")
+	if !p.Paperless || !p.Since.Equal(now) {
+		t.Errorf("preferences %+v; want the other device's consent, given at %v, untouched", p, now)
+	}
+	if got, err := svc.SetPreferences(ctx, "1", tenant.PreferencesChange{Paperless: &no}); err != nil || got.Paperless {
+		t.Errorf("a save after reading again: %+v, %v", got, err)
+	}
+}

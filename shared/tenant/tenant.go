@@ -85,8 +85,9 @@ type Store interface {
 	Entries(ctx context.Context, ref string, from, to tenancy.Date, cursor string, limit int) (tenancy.EntryPage, error)
 	Residence(ctx context.Context, id string) (tenancy.Residence, []tenancy.Contact, error)
 	Preferences(ctx context.Context, ref string) (Preferences, error)
-	// SetPreferences saves the preferences and the event at once.
-	SetPreferences(ctx context.Context, ref string, p Preferences, e Event) error
+	// SetPreferences saves the preferences and the event at once, if the
+	// paperless consent is still as old has it; ErrConflict otherwise.
+	SetPreferences(ctx context.Context, ref string, old, p Preferences, e Event) error
 	// AddChangeRequest saves a new request and its event at once;
 	// ErrConflict if the id is taken.
 	AddChangeRequest(ctx context.Context, r ChangeRequest, e Event) error
