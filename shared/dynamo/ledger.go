@@ -112,11 +112,20 @@ func (s *Store) SyncEntries(ctx context.Context, ref string, entries []tenancy.E
 	if len(changes) == 0 {
 		return st, nil
 	}
+	// The last payment and the span of the statement, from the whole
+	// ledger as it will be: the page's year list needs no probing.
 	var last *entryItem
+	first, newest := "", ""
 	for _, it := range final {
 		if tenancy.EntryKind(it.Kind) == tenancy.PaymentReceived && (last == nil || it.Date > last.Date || it.Date == last.Date && it.SK > last.SK) {
 			it := it
 			last = &it
+		}
+		if first == "" || it.Date < first {
+			first = it.Date
+		}
+		if it.Date > newest {
+			newest = it.Date
 		}
 	}
 
@@ -142,14 +151,13 @@ func (s *Store) SyncEntries(ctx context.Context, ref string, entries []tenancy.E
 		}
 		update := "ADD balanceCents :d"
 		values := map[string]types.AttributeValue{":d": num(delta)}
-		if start+perTx >= len(changes) { // the last transaction sets the last payment
+		if start+perTx >= len(changes) { // the last transaction sets the last payment and the span
+			update += " SET lastPaymentDate = :pd, lastPaymentCents = :pc, firstEntryDate = :fd, lastEntryDate = :ld"
+			values[":pd"], values[":pc"] = str(""), num(0)
 			if last != nil {
-				update += " SET lastPaymentDate = :pd, lastPaymentCents = :pc"
 				values[":pd"], values[":pc"] = str(last.Date), num(last.Credit)
-			} else {
-				update += " SET lastPaymentDate = :pd, lastPaymentCents = :pc"
-				values[":pd"], values[":pc"] = str(""), num(0)
 			}
+			values[":fd"], values[":ld"] = str(first), str(newest)
 		}
 		tx = append(tx, types.TransactWriteItem{Update: &types.Update{TableName: &s.tenancy,
 			Key: keyOf(leasePK(ref), leaseAccountSK), UpdateExpression: aws.String(update), ExpressionAttributeValues: values}})

@@ -74,6 +74,9 @@ func TestSyncEntriesIsIdempotentAndKeepsTheBalance(t *testing.T) {
 	if b, last := balance(t, s, "8889999"); b != 60000 || last == nil || last.Date != date("2025-12-05") || last.AmountCents != 60000 {
 		t.Fatalf("balance %d, last payment %+v; want 60000 and 2025-12-05", b, last)
 	}
+	if l, _ := s.Lease(ctx, "8889999"); l.FirstEntry != date("2025-01-01") || l.LastEntry != date("2026-01-01") {
+		t.Errorf("statement from %s to %s; want 2025-01-01 to 2026-01-01", l.FirstEntry, l.LastEntry)
+	}
 	st, err = s.SyncEntries(ctx, "8889999", es, false)
 	if err != nil || st.Written != 0 || st.Unchanged != 25 {
 		t.Fatalf("second sync: %+v, %v; want all unchanged", st, err)

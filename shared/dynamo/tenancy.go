@@ -59,6 +59,8 @@ type leaseAccountItem struct {
 	BalanceCents     int64  `dynamodbav:"balanceCents"`
 	LastPaymentDate  string `dynamodbav:"lastPaymentDate"`
 	LastPaymentCents int64  `dynamodbav:"lastPaymentCents"`
+	FirstEntryDate   string `dynamodbav:"firstEntryDate"`
+	LastEntryDate    string `dynamodbav:"lastEntryDate"`
 }
 
 type signatoryItem struct {
@@ -152,6 +154,7 @@ func (s *Store) Lease(ctx context.Context, ref string) (tenancy.Lease, error) {
 					return tenancy.Lease{}, fmt.Errorf("decode lease account: %w", err)
 				}
 				l.BalanceCents = ai.BalanceCents
+				l.FirstEntry, l.LastEntry = parseDate(ai.FirstEntryDate), parseDate(ai.LastEntryDate)
 				if ai.LastPaymentDate != "" {
 					l.LastPayment = &tenancy.Payment{Date: parseDate(ai.LastPaymentDate), AmountCents: ai.LastPaymentCents}
 				}

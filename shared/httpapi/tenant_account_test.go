@@ -23,9 +23,11 @@ type paymentJSON struct {
 }
 
 type summaryJSON struct {
-	BalanceCents int64        `json:"balanceCents"`
-	LastPayment  *paymentJSON `json:"lastPayment"`
-	NextDue      paymentJSON  `json:"nextDue"`
+	BalanceCents   int64        `json:"balanceCents"`
+	LastPayment    *paymentJSON `json:"lastPayment"`
+	NextDue        paymentJSON  `json:"nextDue"`
+	FirstEntryDate *string      `json:"firstEntryDate"`
+	LastEntryDate  *string      `json:"lastEntryDate"`
 }
 
 // nextDueOn is the first day on or after from that is the due day of the
@@ -72,6 +74,13 @@ func TestTenantAccount(t *testing.T) {
 			if d := sum.NextDue.Date; d != nextDueOn(before, termsDupont.dueDay) && d != nextDueOn(after, termsDupont.dueDay) {
 				t.Errorf("%s: nextDue.date = %s, want %s (the first 5th from today %s)", name, d, nextDueOn(before, termsDupont.dueDay), before)
 			}
+			oldest, newest := all[0].Date, all[0].Date
+			for _, e := range all {
+				oldest, newest = min(oldest, e.Date), max(newest, e.Date)
+			}
+			if sum.FirstEntryDate == nil || *sum.FirstEntryDate != oldest || sum.LastEntryDate == nil || *sum.LastEntryDate != newest {
+				t.Errorf("%s: statement from %v to %v, want %s to %s", name, sum.FirstEntryDate, sum.LastEntryDate, oldest, newest)
+			}
 			if sum.NextDue.Date < before.String() {
 				t.Errorf("%s: nextDue.date %s is before today %s", name, sum.NextDue.Date, before)
 			}
@@ -87,6 +96,9 @@ func TestTenantAccount(t *testing.T) {
 		}
 		other := a.loginTenant(t, ndiaye, "abdou.ndiaye@exemple.fr")
 		sum := as[summaryJSON](t, a.get(t, "/api/v1/account", other.bearer))
+		if sum.FirstEntryDate != nil || sum.LastEntryDate != nil {
+			t.Errorf("empty statement from %v to %v; want null dates", sum.FirstEntryDate, sum.LastEntryDate)
+		}
 		if sum.LastPayment != nil || sum.BalanceCents != o.initial {
 			t.Errorf("summary = %+v, want no last payment and the opening balance %d", sum, o.initial)
 		}

@@ -39,16 +39,26 @@ func paymentOf(p *tenancy.Payment) *paymentJSON {
 }
 
 type summaryResponse struct {
-	BalanceCents int64        `json:"balanceCents"`
-	LastPayment  *paymentJSON `json:"lastPayment"`
-	NextDue      paymentJSON  `json:"nextDue"`
+	BalanceCents   int64        `json:"balanceCents"`
+	LastPayment    *paymentJSON `json:"lastPayment"`
+	NextDue        paymentJSON  `json:"nextDue"`
+	FirstEntryDate *string      `json:"firstEntryDate"`
+	LastEntryDate  *string      `json:"lastEntryDate"`
+}
+
+func dateOrNull(d tenancy.Date) *string {
+	if d.IsZero() {
+		return nil
+	}
+	s := d.String()
+	return &s
 }
 
 func (s *Server) handleSummary() http.Handler {
 	return getHandler(s, func(r *http.Request, ref string) (summaryResponse, error) {
 		sum, err := s.tenants.Summary(r.Context(), ref)
 		return summaryResponse{BalanceCents: sum.BalanceCents, LastPayment: paymentOf(sum.LastPayment),
-			NextDue: *paymentOf(&sum.NextDue)}, err
+			NextDue: *paymentOf(&sum.NextDue), FirstEntryDate: dateOrNull(sum.FirstEntry), LastEntryDate: dateOrNull(sum.LastEntry)}, err
 	})
 }
 

@@ -33,7 +33,11 @@ type Lease struct {
 	// the sum of the ledger's entries, kept current on each ledger write.
 	BalanceCents int64
 	LastPayment  *Payment
-	Signatories  []Signatory
+	// FirstEntry and LastEntry are the dates of the oldest and newest
+	// ledger entries; zero when the ledger is empty.
+	FirstEntry  Date
+	LastEntry   Date
+	Signatories []Signatory
 }
 
 // PaymentMethod is how the tenant pays the rent.

@@ -79,6 +79,8 @@ type Summary struct {
 	BalanceCents int64 // positive: owed; negative: credit
 	LastPayment  *tenancy.Payment
 	NextDue      tenancy.Payment
+	// FirstEntry and LastEntry bound the statement (zero when empty).
+	FirstEntry, LastEntry tenancy.Date
 }
 
 // Summary returns the balance, the last payment and the next due.
@@ -87,7 +89,8 @@ func (s *Service) Summary(ctx context.Context, ref string) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	return Summary{BalanceCents: l.BalanceCents, LastPayment: l.LastPayment, NextDue: l.NextDue(tenancy.ParisDate(s.now()))}, nil
+	return Summary{BalanceCents: l.BalanceCents, LastPayment: l.LastPayment, NextDue: l.NextDue(tenancy.ParisDate(s.now())),
+		FirstEntry: l.FirstEntry, LastEntry: l.LastEntry}, nil
 }
 
 func (s *Service) lease(ctx context.Context, ref string) (tenancy.Lease, error) {

@@ -21,20 +21,14 @@ function entriesPath(year, cursor, limit) {
 }
 
 /**
- * historyYears lists the years of the statement, newest first: from the
- * newest entry's year back to the last year with entries (a lease's
- * statement has entries every month, so the first empty year ends it).
+ * historyYears lists the years of the statement, newest first, from the
+ * span the account summary gives.
  */
-async function historyYears() {
-  const newest = await call('GET', '/account/entries?limit=1');
-  if (!newest.entries.length) return [];
-  const top = Number(newest.entries[0].date.slice(0, 4));
-  const years = [top];
-  for (let y = top - 1; y > top - 100; y--) {
-    const page = await call('GET', entriesPath(y, '', 1));
-    if (!page.entries.length) break;
-    years.push(y);
-  }
+function historyYears(account) {
+  if (!account.firstEntryDate || !account.lastEntryDate) return [];
+  const first = Number(account.firstEntryDate.slice(0, 4));
+  const years = [];
+  for (let y = Number(account.lastEntryDate.slice(0, 4)); y >= first; y--) years.push(y);
   return years;
 }
 
@@ -47,12 +41,11 @@ export default {
       loading: 'Chargement de votre compte…',
       failed: 'Votre compte n’a pas pu s’afficher',
       load: async () => {
-        const [account, contract, years] = await Promise.all([
+        const [account, contract] = await Promise.all([
           call('GET', '/account'),
           call('GET', '/contract'),
-          historyYears(),
         ]);
-        return { account, contract, years };
+        return { account, contract, years: historyYears(account) };
       },
       show: (data) => [balanceSection(data), historySection(ctx, data)],
     });
