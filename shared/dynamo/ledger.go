@@ -174,25 +174,14 @@ func (s *Store) SyncEntries(ctx context.Context, ref string, entries []tenancy.E
 
 // entries reads every entry of a lease, oldest first.
 func (s *Store) entries(ctx context.Context, ref string) ([]entryItem, error) {
-	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
+	out, err := queryAll[entryItem](ctx, s.db, &dynamodb.QueryInput{
 		TableName:                 &s.tenancy,
 		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :p)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(leasePK(ref)), ":p": str(entryPfx)},
 		ConsistentRead:            aws.Bool(true),
 	})
-	var out []entryItem
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("query entries: %w", err)
-		}
-		for _, av := range page.Items {
-			var it entryItem
-			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-				return nil, fmt.Errorf("decode entry: %w", err)
-			}
-			out = append(out, it)
-		}
+	if err != nil {
+		return nil, fmt.Errorf("query entries: %w", err)
 	}
 	return out, nil
 }
@@ -280,26 +269,19 @@ func (s *Store) Entries(ctx context.Context, ref string, from, to tenancy.Date, 
 // sumAfter adds up the entries sorted at or after the key: those later than
 // a date range's end, or from a page's cursor on.
 func (s *Store) sumAfter(ctx context.Context, ref, after string) (int64, error) {
-	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
+	later, err := queryAll[entryItem](ctx, s.db, &dynamodb.QueryInput{
 		TableName:              &s.tenancy,
 		KeyConditionExpression: aws.String("PK = :pk AND SK BETWEEN :lo AND :hi"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":pk": str(leasePK(ref)), ":lo": str(after), ":hi": str(entryPfx + "~")},
 		ProjectionExpression: aws.String("debitCents, creditCents"),
 	})
+	if err != nil {
+		return 0, fmt.Errorf("sum entries: %w", err)
+	}
 	var sum int64
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return 0, fmt.Errorf("sum entries: %w", err)
-		}
-		for _, av := range page.Items {
-			var it entryItem
-			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-				return 0, fmt.Errorf("decode entry: %w", err)
-			}
-			sum += it.Debit - it.Credit
-		}
+	for _, it := range later {
+		sum += it.Debit - it.Credit
 	}
 	return sum, nil
 }

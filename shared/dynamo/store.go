@@ -47,6 +47,26 @@ func num(n int64) types.AttributeValue {
 	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
 }
 
+// queryAll runs a Query to its last page and decodes every item as T.
+func queryAll[T any](ctx context.Context, db *dynamodb.Client, in *dynamodb.QueryInput) ([]T, error) {
+	p := dynamodb.NewQueryPaginator(db, in)
+	var out []T
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, av := range page.Items {
+			var it T
+			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+				return nil, fmt.Errorf("decode: %w", err)
+			}
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
 func keyOf(pk, sk string) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{"PK": str(pk), "SK": str(sk)}
 }
@@ -392,22 +412,18 @@ func (s *Store) DeleteSession(ctx context.Context, hash string) error {
 
 // DeleteSessions removes every session of an account, page by page.
 func (s *Store) DeleteSessions(ctx context.Context, ref string) error {
-	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
+	keys, err := queryAll[struct{ PK, SK string }](ctx, s.db, &dynamodb.QueryInput{
 		TableName: &s.accounts, IndexName: aws.String(GSI1),
 		KeyConditionExpression:    aws.String("GSI1PK = :pk AND begins_with(GSI1SK, :s)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(accountPK(ref)), ":s": str("SESSION#")},
 		ProjectionExpression:      aws.String("PK, SK"),
 	})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return fmt.Errorf("list sessions: %w", err)
-		}
-		for _, it := range page.Items {
-			if _, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.accounts,
-				Key: map[string]types.AttributeValue{"PK": it["PK"], "SK": it["SK"]}}); err != nil {
-				return fmt.Errorf("delete session: %w", err)
-			}
+	if err != nil {
+		return fmt.Errorf("list sessions: %w", err)
+	}
+	for _, k := range keys {
+		if _, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.accounts, Key: keyOf(k.PK, k.SK)}); err != nil {
+			return fmt.Errorf("delete session: %w", err)
 		}
 	}
 	return nil

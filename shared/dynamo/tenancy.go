@@ -399,24 +399,19 @@ func (s *Store) DeleteSignatoriesExcept(ctx context.Context, ref string, keep ma
 }
 
 func (s *Store) sortKeys(ctx context.Context, pk, prefix string) ([]string, error) {
-	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
+	keys, err := queryAll[struct{ SK string }](ctx, s.db, &dynamodb.QueryInput{
 		TableName:                 &s.tenancy,
 		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :p)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk), ":p": str(prefix)},
 		ProjectionExpression:      aws.String("SK"),
 		ConsistentRead:            aws.Bool(true),
 	})
-	var out []string
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("list %s: %w", prefix, err)
-		}
-		for _, it := range page.Items {
-			if sk, ok := it["SK"].(*types.AttributeValueMemberS); ok {
-				out = append(out, sk.Value)
-			}
-		}
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", prefix, err)
+	}
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = k.SK
 	}
 	return out, nil
 }

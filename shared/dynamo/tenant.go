@@ -153,25 +153,18 @@ func (s *Store) AddChangeRequest(ctx context.Context, r tenant.ChangeRequest, e 
 
 // ChangeRequests lists a lease's requests.
 func (s *Store) ChangeRequests(ctx context.Context, ref string) ([]tenant.ChangeRequest, error) {
-	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
+	items, err := queryAll[requestItem](ctx, s.db, &dynamodb.QueryInput{
 		TableName:                 &s.accounts,
 		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :p)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(accountPK(ref)), ":p": str(requestPfx)},
 		ScanIndexForward:          aws.Bool(false),
 	})
-	var out []tenant.ChangeRequest
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("query change requests: %w", err)
-		}
-		for _, av := range page.Items {
-			var it requestItem
-			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-				return nil, fmt.Errorf("decode change request: %w", err)
-			}
-			out = append(out, it.domain())
-		}
+	if err != nil {
+		return nil, fmt.Errorf("query change requests: %w", err)
+	}
+	out := make([]tenant.ChangeRequest, len(items))
+	for i, it := range items {
+		out[i] = it.domain()
 	}
 	return out, nil
 }

@@ -12,7 +12,10 @@ import (
 	"github.com/citejardins/extranet/shared/tenant"
 )
 
-func TestWritesPerDayAreBounded(t *testing.T) {
+// newAccount starts the DynamoDB emulator with the account of lease "1"
+// and returns the store and the time the tests start at.
+func newAccount(t *testing.T) (*dynamo.Store, time.Time) {
+	t.Helper()
 	ctx := context.Background()
 	db, err := localstack.StartDynamoDB(ctx, "")
 	if err != nil {
@@ -21,18 +24,24 @@ func TestWritesPerDayAreBounded(t *testing.T) {
 	t.Cleanup(db.Close)
 	store := dynamo.New(db.Client, localstack.LocalTables)
 	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
 	if err := store.SavePending(ctx, account.Account{Reference: "1", Email: "a@example.fr", Status: account.Pending, ActivationHash: "h"},
 		nil, account.Token{Hash: "t", Purpose: account.Activation, Reference: "1", ExpiresAt: now.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
+	return store, now
+}
+
+func TestWritesPerDayAreBounded(t *testing.T) {
+	ctx := context.Background()
+	store, now := newAccount(t)
+	clock := func() time.Time { return now }
 	svc := tenant.NewService(store, nil, clock, nil, nil).WithCounter(store)
 	for i := 0; i < tenant.WritesPerDay; i++ {
 		if _, err := svc.SubmitChangeRequest(ctx, "1", "other", "Nouvelle adresse email"); err != nil {
 			t.Fatalf("request %d: %v", i+1, err)
 		}
 	}
-	_, err = svc.SubmitChangeRequest(ctx, "1", "other", "Une de trop")
+	_, err := svc.SubmitChangeRequest(ctx, "1", "other", "Une de trop")
 	if !fault.Is(err, fault.TooManyRequests) {
 		t.Fatalf("request past the limit: %v; want too_many_requests", err)
 	}
@@ -62,18 +71,8 @@ func (r racingStore) SetPreferences(ctx context.Context, ref string, old, p tena
 
 func TestConsentSavedAtOnceFromTwoDevices(t *testing.T) {
 	ctx := context.Background()
-	db, err := localstack.StartDynamoDB(ctx, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	store := dynamo.New(db.Client, localstack.LocalTables)
-	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	store, now := newAccount(t)
 	clock := func() time.Time { return now }
-	if err := store.SavePending(ctx, account.Account{Reference: "1", Email: "a@example.fr", Status: account.Pending, ActivationHash: "h"},
-		nil, account.Token{Hash: "t", Purpose: account.Activation, Reference: "1", ExpiresAt: now.Add(time.Hour)}); err != nil {
-		t.Fatal(err)
-	}
 	other := tenant.NewService(store, nil, clock, nil, nil)
 	yes, no := true, false
 	rs := racingStore{Store: store}
@@ -84,7 +83,7 @@ func TestConsentSavedAtOnceFromTwoDevices(t *testing.T) {
 		}
 	}
 	svc := tenant.NewService(&rs, nil, func() time.Time { return now.Add(time.Minute) }, nil, nil)
-	_, err = svc.SetPreferences(ctx, "1", tenant.PreferencesChange{Paperless: &no, NotificationEmail: new(string)})
+	_, err := svc.SetPreferences(ctx, "1", tenant.PreferencesChange{Paperless: &no, NotificationEmail: new(string)})
 	if !fault.Is(err, fault.Conflict) {
 		t.Fatalf("a save based on a stale read: %v; want conflict", err)
 	}
