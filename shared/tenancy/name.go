@@ -20,7 +20,14 @@ func FoldName(s string) string {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			// Through upper case first, so that letters with two lower-case
 			// forms (µ and μ, ſ and s) fold alike.
-			b.WriteRune(unicode.ToLower(unicode.ToUpper(r)))
+			lower := unicode.ToLower(unicode.ToUpper(r))
+			// A letter outside the table may fold to one inside it (ẞ to
+			// ß): fold that one too, so that folding twice changes nothing.
+			if base, ok := latinFold[lower]; ok {
+				b.WriteString(base)
+				continue
+			}
+			b.WriteRune(lower)
 		}
 		// Everything else (spaces, hyphens, apostrophes of every kind, dots,
 		// combining accents typed separately) carries no identity.
