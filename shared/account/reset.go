@@ -1,0 +1,73 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/citejardins/extranet/shared/fault"
+)
+
+// Forgot emails a reset link when an active account has this email, and a
+// new activation link when a pending one does. It says nothing of whether
+// one does.
+func (s *Service) Forgot(ctx context.Context, email, client string) error {
+	acc, found, err := s.accountToMail(ctx, email, client)
+	if err != nil || !found {
+		return err
+	}
+	if acc.Status == Pending {
+		return s.renewActivation(ctx, acc)
+	}
+	if sent, err := s.mailAllowed(ctx, acc); !sent {
+		return err
+	}
+	raw, tok, err := s.newToken(Reset, acc.Reference, s.cfg.ResetTTL)
+	if err != nil {
+		return err
+	}
+	// The link is good only while the password it replaces is: a reset
+	// bumps the generation and so voids every earlier reset link.
+	tok.Generation = acc.SessionGeneration
+	if err := s.store.PutToken(ctx, tok); err != nil {
+		return fmt.Errorf("forgot: %w", err)
+	}
+	lease, err := s.store.Lease(ctx, acc.Reference)
+	if err != nil {
+		return fmt.Errorf("forgot: %w", err)
+	}
+	main, _ := lease.MainSignatory()
+	return s.send(ctx, resetMail(acc.Email, main.FirstName, s.link("/nouveau-mot-de-passe", raw), s.cfg.ResetTTL))
+}
+
+// ResetPassword sets a new password with an emailed reset link and ends
+// every session of the account.
+func (s *Service) ResetPassword(ctx context.Context, rawToken, password, client string) error {
+	f := fault.Fields{}
+	s.checkPassword(f, password)
+	if err := f.Err(); err != nil {
+		return err
+	}
+	if err := s.allow(ctx, s.cfg.PerAddress, "addr", client); err != nil {
+		return err
+	}
+	tok, err := s.usableToken(ctx, rawToken, Reset)
+	if err != nil {
+		return err
+	}
+	hash, err := s.passwords.Hash(password)
+	if err != nil {
+		return fmt.Errorf("reset: %w", err)
+	}
+	switch err := s.store.ResetPassword(ctx, tok, hash, s.now()); {
+	case errors.Is(err, ErrConflict):
+		return invalidLink()
+	case err != nil:
+		return fmt.Errorf("reset: %w", err)
+	}
+	if err := s.store.DeleteSessions(ctx, tok.Reference); err != nil {
+		// The generation bump already ended them; this only tidies up.
+		s.log.WarnContext(ctx, "delete sessions after reset", "err", err)
+	}
+	return nil
+}

@@ -1,0 +1,51 @@
+package account
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/citejardins/extranet/shared/fault"
+)
+
+// Password length bounds, in characters (CNIL deliberation 2022-100 accepts
+// 12 characters without composition rules when attempts are throttled).
+const (
+	MinPasswordRunes = 12
+	MaxPasswordRunes = 256
+	maxEmailBytes    = 254
+	maxNameRunes     = 100
+)
+
+func checkEmail(f fault.Fields, raw string) string {
+	email := strings.TrimSpace(raw)
+	if email == "" {
+		f.Add("email", "Saisissez votre adresse email.")
+		return ""
+	}
+	addr, err := mail.ParseAddress(email)
+	at := strings.LastIndexByte(email, '@')
+	if len(email) > maxEmailBytes || err != nil || addr.Address != email || at < 1 ||
+		!strings.Contains(email[at:], ".") || strings.HasSuffix(email, ".") {
+		f.Add("email", "Cette adresse email n'est pas valide. Vérifiez-la, par exemple : prenom.nom@exemple.fr.")
+		return ""
+	}
+	return email
+}
+
+func (s *Service) checkPassword(f fault.Fields, pw string) {
+	n := utf8.RuneCountInString(pw)
+	switch {
+	case pw == "":
+		f.Add("password", "Choisissez un mot de passe d'au moins 12 caractères.")
+	case !utf8.ValidString(pw):
+		f.Add("password", "Ce mot de passe contient des caractères non reconnus. Choisissez-en un autre.")
+	case n < MinPasswordRunes:
+		f.Add("password", fmt.Sprintf("Votre mot de passe doit contenir au moins 12 caractères (il en a %d). Une phrase facile à retenir convient très bien.", n))
+	case n > MaxPasswordRunes || len(pw) > 4*MaxPasswordRunes:
+		f.Add("password", "Votre mot de passe est trop long : 256 caractères au maximum.")
+	case s.passwords.Common(pw):
+		f.Add("password", "Ce mot de passe est trop courant et facile à deviner. Choisissez-en un autre, par exemple une phrase que vous seul connaissez.")
+	}
+}
