@@ -321,6 +321,10 @@ func TestFunctionsUnderRIE(t *testing.T) {
 	wantJSON(t, res, http.StatusOK, nil)
 	res = call("PUT /api/v1/preferences", auth)
 	wantJSON(t, res, http.StatusOK, map[string]any{"paperless": true, "notificationEmail": email})
+	// A confirmation link of a notification email needs no session; a
+	// made-up one is refused.
+	res = call("POST /api/v1/preferences/notification-email/confirmation", map[string]string{"token": randomToken(t)})
+	wantProblem(t, res, http.StatusGone, "token_invalid")
 	res = call("POST /api/v1/change-requests", auth)
 	body = wantJSON(t, res, http.StatusCreated, map[string]any{"kind": "contact_details", "status": "submitted"})
 	id, _ := body["id"].(string)

@@ -16,6 +16,9 @@ type Config struct {
 	ActivationTTL time.Duration
 	ResetTTL      time.Duration
 	SessionTTL    time.Duration
+	// EmailChangeTTL is how long a link confirming a new notification
+	// address stays valid.
+	EmailChangeTTL time.Duration
 	// PerAddress bounds the attempts (sign-up, login, activation, forgotten
 	// password, reset) from one client address. A household or a social
 	// centre shares one address, so it stays generous.
@@ -37,6 +40,7 @@ func DefaultConfig() Config {
 		ActivationTTL:   48 * time.Hour,
 		ResetTTL:        2 * time.Hour,
 		SessionTTL:      12 * time.Hour,
+		EmailChangeTTL:  48 * time.Hour,
 		PerAddress:      Limit{Max: 60, Window: time.Minute},
 		AccountFailures: Limit{Max: 5, Window: 15 * time.Minute},
 		LeaseFailures:   Limit{Max: 5, Window: 15 * time.Minute},
@@ -55,6 +59,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.SessionTTL > 0 {
 		d.SessionTTL = c.SessionTTL
+	}
+	if c.EmailChangeTTL > 0 {
+		d.EmailChangeTTL = c.EmailChangeTTL
 	}
 	for _, l := range []struct{ dst, src *Limit }{
 		{&d.PerAddress, &c.PerAddress},

@@ -86,8 +86,14 @@ type accountItem struct {
 	Paperless         bool   `dynamodbav:"paperless"`
 	PaperlessSince    int64  `dynamodbav:"paperlessSince,omitempty"`
 	NotificationEmail string `dynamodbav:"notificationEmail,omitempty"`
-	CreatedAt         int64  `dynamodbav:"createdAt"`
-	ActivatedAt       int64  `dynamodbav:"activatedAt,omitempty"`
+	// A notification email waiting for its link; empty (never removed:
+	// see DESIGN.md) when none.
+	PendingEmail        string `dynamodbav:"pendingEmail,omitempty"`
+	PendingEmailHash    string `dynamodbav:"pendingEmailHash,omitempty"`
+	PendingEmailAt      int64  `dynamodbav:"pendingEmailAt,omitempty"`
+	PendingEmailExpires int64  `dynamodbav:"pendingEmailExpires,omitempty"`
+	CreatedAt           int64  `dynamodbav:"createdAt"`
+	ActivatedAt         int64  `dynamodbav:"activatedAt,omitempty"`
 }
 
 func accountPK(ref string) string { return "ACCOUNT#" + ref }

@@ -39,9 +39,14 @@ func (s *Store) Preferences(ctx context.Context, ref string) (tenant.Preferences
 		}
 		return tenant.Preferences{}, err
 	}
-	p := tenant.Preferences{Paperless: it.Paperless, Since: fromUnix(it.PaperlessSince), NotificationEmail: it.NotificationEmail}
+	p := tenant.Preferences{Paperless: it.Paperless, Since: fromUnix(it.PaperlessSince), NotificationEmail: it.NotificationEmail,
+		LoginEmail: it.Email}
 	if p.NotificationEmail == "" {
 		p.NotificationEmail = it.Email
+	}
+	if it.PendingEmailHash != "" {
+		p.Pending = &tenant.PendingEmail{Email: it.PendingEmail, AskedAt: fromUnix(it.PendingEmailAt),
+			ExpiresAt: fromUnix(it.PendingEmailExpires), LinkHash: it.PendingEmailHash}
 	}
 	return p, nil
 }
@@ -71,39 +76,89 @@ func (s *Store) outboxPut(e tenant.Event) (types.TransactWriteItem, error) {
 	return types.TransactWriteItem{Put: &types.Put{TableName: &s.accounts, Item: av}}, nil
 }
 
-// SetPreferences saves the preferences and their event at once.
+// SetPreferences saves the preferences and their event (none when e.ID is
+// empty) at once.
 func (s *Store) SetPreferences(ctx context.Context, ref string, old, p tenant.Preferences, e tenant.Event) error {
-	ev, err := s.outboxPut(e)
-	if err != nil {
-		return err
-	}
 	// The consent and its date change together or not at all: two devices
 	// saving at once must not leave a date that belongs to the other choice.
+	// The same holds for the pending address and its link.
 	cond := "attribute_exists(PK) AND paperless = :op AND "
 	if old.Since.IsZero() {
 		cond += "(attribute_not_exists(paperlessSince) OR paperlessSince = :zero)"
 	} else {
 		cond += "paperlessSince = :os"
 	}
+	update := "SET paperless = :p, paperlessSince = :s"
 	values := map[string]types.AttributeValue{":p": &types.AttributeValueMemberBOOL{Value: p.Paperless},
-		":s": num(unix(p.Since)), ":e": str(p.NotificationEmail), ":op": &types.AttributeValueMemberBOOL{Value: old.Paperless}}
+		":s": num(unix(p.Since)), ":op": &types.AttributeValueMemberBOOL{Value: old.Paperless}}
 	if old.Since.IsZero() {
 		values[":zero"] = num(0)
 	} else {
 		values[":os"] = num(unix(old.Since))
 	}
+	// The address in use is written only when it changes, so that saving
+	// the consent never puts back an address confirmed meanwhile.
+	if p.NotificationEmail != old.NotificationEmail {
+		update += ", notificationEmail = :e"
+		values[":e"] = str(p.NotificationEmail)
+	}
+	if old.Pending != nil || p.Pending != nil {
+		if old.Pending == nil {
+			cond += " AND (attribute_not_exists(pendingEmailHash) OR pendingEmailHash = :empty)"
+			values[":empty"] = str("")
+		} else {
+			cond += " AND pendingEmailHash = :oph"
+			values[":oph"] = str(old.Pending.LinkHash)
+		}
+		var pend tenant.PendingEmail // none: empty values (see DESIGN.md)
+		if p.Pending != nil {
+			pend = *p.Pending
+		}
+		update += ", pendingEmail = :pe, pendingEmailHash = :ph, pendingEmailAt = :pa, pendingEmailExpires = :px"
+		values[":pe"], values[":ph"] = str(pend.Email), str(pend.LinkHash)
+		values[":pa"], values[":px"] = num(unix(pend.AskedAt)), num(unix(pend.ExpiresAt))
+	}
+	tx := []types.TransactWriteItem{{Update: &types.Update{TableName: &s.accounts, Key: keyOf(accountPK(ref), "ACCOUNT"),
+		UpdateExpression: aws.String(update), ConditionExpression: aws.String(cond), ExpressionAttributeValues: values}}}
+	if e.ID != "" {
+		ev, err := s.outboxPut(e)
+		if err != nil {
+			return err
+		}
+		tx = append(tx, ev)
+	}
+	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
+	if cancelled(err) != nil {
+		return tenant.ErrConflict
+	}
+	if err != nil {
+		return fmt.Errorf("set preferences: %w", err)
+	}
+	return nil
+}
+
+// ConfirmNotificationEmail uses the link, makes its pending address the
+// notification email and saves the event, in one transaction.
+func (s *Store) ConfirmNotificationEmail(ctx context.Context, ref, hash, email string, e tenant.Event, at time.Time) error {
+	ev, err := s.outboxPut(e)
+	if err != nil {
+		return err
+	}
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Update: useToken(s.accounts, account.Token{Hash: hash}, at)},
 		{Update: &types.Update{TableName: &s.accounts, Key: keyOf(accountPK(ref), "ACCOUNT"),
-			UpdateExpression:          aws.String("SET paperless = :p, paperlessSince = :s, notificationEmail = :e"),
-			ConditionExpression:       aws.String(cond),
-			ExpressionAttributeValues: values}},
+			UpdateExpression: aws.String("SET notificationEmail = :e, pendingEmail = :empty, pendingEmailHash = :empty, " +
+				"pendingEmailAt = :zero, pendingEmailExpires = :zero"),
+			ConditionExpression: aws.String("pendingEmailHash = :h AND pendingEmail = :e"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":e": str(email), ":h": str(hash),
+				":empty": str(""), ":zero": num(0)}}},
 		ev,
 	}})
 	if cancelled(err) != nil {
 		return tenant.ErrConflict
 	}
 	if err != nil {
-		return fmt.Errorf("set preferences: %w", err)
+		return fmt.Errorf("confirm notification email: %w", err)
 	}
 	return nil
 }

@@ -49,11 +49,14 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	if len(doc.Security) != 0 {
 		t.Errorf("openapi.yaml has global security %v; want it per operation", doc.Security)
 	}
-	// Every route needs a session but those that open one: sign-up,
-	// activation, login and the forgotten password.
+	// Every route needs a session but those that open one (sign-up,
+	// activation, login and the forgotten password) and the confirmation of a
+	// notification email.
 	public := map[string]bool{
 		"POST /api/v1/signup": true, "POST /api/v1/activation": true, "POST /api/v1/activation/resend": true,
 		"POST /api/v1/sessions": true, "POST /api/v1/password/forgot": true, "POST /api/v1/password/reset": true,
+		// The emailed link may be opened on another device: its token is the proof.
+		"POST /api/v1/preferences/notification-email/confirmation": true,
 	}
 	for _, key := range ops {
 		if want := !public[key]; secured[key] != want {

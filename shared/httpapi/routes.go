@@ -32,6 +32,9 @@ func (s *Server) Routes() []Route {
 		{"account", "GET", "/api/v1/contacts", s.authenticated(s.handleContacts())},
 		{"account", "GET", "/api/v1/preferences", s.authenticated(s.handlePreferences())},
 		{"account", "PUT", "/api/v1/preferences", s.authenticated(s.handleSetPreferences())},
+		// No session: the emailed link may be opened on another device; its
+		// token names the lease and proves the request.
+		{"account", "POST", "/api/v1/preferences/notification-email/confirmation", s.handleConfirmNotificationEmail()},
 		{"account", "GET", "/api/v1/change-requests", s.authenticated(s.handleChangeRequests())},
 		{"account", "POST", "/api/v1/change-requests", s.authenticated(s.handleSubmitChangeRequest())},
 		{"account", "GET", "/api/v1/change-requests/{id}", s.authenticated(s.handleChangeRequest())},

@@ -176,13 +176,15 @@ func (s *Server) handleContacts() http.Handler {
 }
 
 type preferencesResponse struct {
-	Paperless         bool       `json:"paperless"`
-	PaperlessSince    *time.Time `json:"paperlessSince"`
-	NotificationEmail string     `json:"notificationEmail"`
+	Paperless                bool              `json:"paperless"`
+	PaperlessSince           *time.Time        `json:"paperlessSince"`
+	NotificationEmail        string            `json:"notificationEmail"`
+	PendingNotificationEmail *pendingEmailJSON `json:"pendingNotificationEmail"`
 }
 
 func preferencesOf(p tenant.Preferences) preferencesResponse {
-	resp := preferencesResponse{Paperless: p.Paperless, NotificationEmail: p.NotificationEmail}
+	resp := preferencesResponse{Paperless: p.Paperless, NotificationEmail: p.NotificationEmail,
+		PendingNotificationEmail: pendingEmailOf(p.Pending)}
 	if !p.Since.IsZero() {
 		since := p.Since.UTC()
 		resp.PaperlessSince = &since

@@ -10,9 +10,10 @@ import (
 )
 
 type preferencesJSON struct {
-	Paperless         bool    `json:"paperless"`
-	PaperlessSince    *string `json:"paperlessSince"`
-	NotificationEmail string  `json:"notificationEmail"`
+	Paperless                bool         `json:"paperless"`
+	PaperlessSince           *string      `json:"paperlessSince"`
+	NotificationEmail        string       `json:"notificationEmail"`
+	PendingNotificationEmail *pendingJSON `json:"pendingNotificationEmail"`
 }
 
 // nextSecond sleeps until the clock is in a new second: consent dates are
@@ -108,9 +109,11 @@ func TestTenantPreferences(t *testing.T) {
 	})
 
 	t.Run("notification email", func(t *testing.T) {
+		// A new address waits for its emailed link (TestNotificationEmailWaitsForItsLink).
 		got := put(t, obj{"notificationEmail": "marie.avis@exemple.fr"}, me.bearer)
-		if got.NotificationEmail != "marie.avis@exemple.fr" || got.Paperless || !sinceOf(t, got).Equal(since) {
-			t.Errorf("email changed: %+v, want the new email and the consent untouched", got)
+		if got.NotificationEmail != email || got.PendingNotificationEmail == nil || got.PendingNotificationEmail.Email != "marie.avis@exemple.fr" ||
+			got.Paperless || !sinceOf(t, got).Equal(since) {
+			t.Errorf("email asked: %+v, want the login email in use, the new one pending and the consent untouched", got)
 		}
 		if m := a.me(t, me.bearer); m["email"] != email {
 			t.Errorf("the notification email changed the login email to %v", m["email"])
@@ -120,8 +123,8 @@ func TestTenantPreferences(t *testing.T) {
 
 	t.Run("back to the login email", func(t *testing.T) {
 		put(t, obj{"notificationEmail": "marie.avis@exemple.fr"}, me.bearer)
-		if got := put(t, obj{"notificationEmail": ""}, me.bearer); got.NotificationEmail != email {
-			t.Errorf("an empty notification email gives %q; want the login email %q", got.NotificationEmail, email)
+		if got := put(t, obj{"notificationEmail": ""}, me.bearer); got.NotificationEmail != email || got.PendingNotificationEmail != nil {
+			t.Errorf("an empty notification email gives %+v; want the login email %q and nothing pending", got, email)
 		}
 		if got := prefs(t); got.NotificationEmail != email {
 			t.Errorf("read back: %q; want the login email %q", got.NotificationEmail, email)

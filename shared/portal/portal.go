@@ -41,6 +41,9 @@ const (
 	EnvLimitLeaseFailures   = "LIMIT_LEASE_FAILURES"
 	EnvLimitMailsPerAccount = "LIMIT_MAILS_PER_ACCOUNT"
 	EnvSessionTTL           = "SESSION_TTL"
+	// EnvEmailChangeTTL is how long a link confirming a new notification
+	// email stays valid (default 48h).
+	EnvEmailChangeTTL = "EMAIL_CHANGE_TTL"
 )
 
 // New builds the HTTP server from the AWS configuration and the settings.
@@ -81,7 +84,7 @@ func New(cfg aws.Config, getenv func(string) string, log *slog.Logger) (*httpapi
 	svc := account.NewService(deps, acfg)
 	// Events for the ERP are published from the outbox by the exports
 	// function, so the API functions need no S3 client.
-	tenants := tenant.NewService(store, nil, nil, nil, log).WithCounter(store)
+	tenants := tenant.NewService(store, nil, nil, nil, log).WithCounter(store).WithConfirmations(svc)
 	return httpapi.New(httpapi.Config{PublicURL: publicURL}, svc, tenants, log), nil
 }
 
@@ -108,6 +111,13 @@ func accountConfig(getenv func(string) string) (account.Config, error) {
 			errs = append(errs, fmt.Errorf("%s: %q is not a positive duration", EnvSessionTTL, v))
 		}
 		c.SessionTTL = d
+	}
+	if v := getenv(EnvEmailChangeTTL); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s: %q is not a positive duration", EnvEmailChangeTTL, v))
+		}
+		c.EmailChangeTTL = d
 	}
 	return c, errors.Join(errs...)
 }

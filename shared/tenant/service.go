@@ -23,6 +23,7 @@ type Service struct {
 	store   Store
 	pub     Publisher
 	counter Counter
+	links   Confirmations
 	now     func() time.Time
 	random  io.Reader
 	log     *slog.Logger
@@ -202,8 +203,19 @@ func (s *Service) Contacts(ctx context.Context, ref string) ([]tenancy.Contact, 
 	return cs, nil
 }
 
-// Preferences returns the tenant's preferences.
+// Preferences returns the tenant's preferences, with the address waiting
+// for confirmation, if any (an expired one is no longer waiting).
 func (s *Service) Preferences(ctx context.Context, ref string) (Preferences, error) {
+	p, err := s.stored(ctx, ref)
+	if err != nil {
+		return Preferences{}, err
+	}
+	return visible(p, s.now()), nil
+}
+
+// stored returns the preferences as stored, an expired pending address
+// included: conditional writes compare with it.
+func (s *Service) stored(ctx context.Context, ref string) (Preferences, error) {
 	p, err := s.store.Preferences(ctx, ref)
 	if err != nil {
 		return Preferences{}, fmt.Errorf("read preferences: %w", err)
@@ -237,7 +249,7 @@ func (s *Service) SetPreferences(ctx context.Context, ref string, c PreferencesC
 	if err := f.Err(); err != nil {
 		return Preferences{}, err
 	}
-	p, err := s.Preferences(ctx, ref)
+	p, err := s.stored(ctx, ref)
 	if err != nil {
 		return Preferences{}, err
 	}
@@ -249,16 +261,22 @@ func (s *Service) SetPreferences(ctx context.Context, ref string, c PreferencesC
 	if c.Paperless != nil && *c.Paperless != p.Paperless {
 		p.Paperless, p.Since, changed = *c.Paperless, s.now().UTC().Truncate(time.Second), true
 	}
-	if c.NotificationEmail != nil && email != p.NotificationEmail {
-		p.NotificationEmail, changed = email, true
+	var link string // the raw token of a confirmation link to mail
+	if c.NotificationEmail != nil {
+		var emailChanged bool
+		if p, emailChanged, link, err = s.askNotificationEmail(ctx, ref, p, email); err != nil {
+			return Preferences{}, err
+		}
+		changed = changed || emailChanged
 	}
-	if !changed {
-		return p, nil
+	if !changed && samePending(old.Pending, p.Pending) {
+		return visible(p, s.now()), nil
 	}
-	e, err := s.event("preferences_changed", ref, map[string]any{
-		"paperless": p.Paperless, "paperlessSince": p.Since, "notificationEmail": p.NotificationEmail})
-	if err != nil {
-		return Preferences{}, err
+	var e Event
+	if changed {
+		if e, err = s.preferencesEvent(ref, p); err != nil {
+			return Preferences{}, err
+		}
 	}
 	switch err := s.store.SetPreferences(ctx, ref, old, p, e); {
 	case errors.Is(err, ErrConflict):
@@ -266,7 +284,14 @@ func (s *Service) SetPreferences(ctx context.Context, ref string, c PreferencesC
 	case err != nil:
 		return Preferences{}, fmt.Errorf("save preferences: %w", err)
 	}
-	s.publish(ctx, e)
+	if changed {
+		s.publish(ctx, e)
+	}
+	if link != "" {
+		if err := s.links.SendEmailLink(ctx, ref, p.Pending.Email, link); err != nil {
+			return Preferences{}, err
+		}
+	}
 	return s.Preferences(ctx, ref) // with the login email when none was chosen
 }
 

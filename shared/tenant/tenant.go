@@ -20,6 +20,21 @@ type Preferences struct {
 	// NotificationEmail receives the monthly "your notice is available"
 	// mail; the login email unless the tenant chose another.
 	NotificationEmail string
+	// LoginEmail is the account's login email (read only).
+	LoginEmail string
+	// Pending is a new notification address waiting for the link mailed to
+	// it to be opened; nil when none. Until then NotificationEmail serves.
+	Pending *PendingEmail
+}
+
+// PendingEmail is a notification address asked for and not yet confirmed.
+type PendingEmail struct {
+	Email     string
+	AskedAt   time.Time
+	ExpiresAt time.Time // the link's expiry
+	// LinkHash is the hash of the only link that can confirm it: a newer
+	// request or a cancellation replaces it, voiding the older links.
+	LinkHash string
 }
 
 // RequestKind is the subject of a change request.
@@ -85,9 +100,15 @@ type Store interface {
 	Entries(ctx context.Context, ref string, from, to tenancy.Date, cursor string, limit int) (tenancy.EntryPage, error)
 	Residence(ctx context.Context, id string) (tenancy.Residence, []tenancy.Contact, error)
 	Preferences(ctx context.Context, ref string) (Preferences, error)
-	// SetPreferences saves the preferences and the event at once, if the
-	// paperless consent is still as old has it; ErrConflict otherwise.
+	// SetPreferences saves the preferences and the event (none when e.ID is
+	// empty) at once, if the paperless consent and the pending address are
+	// still as old has them; ErrConflict otherwise. The notification email
+	// is written only when p changes it.
 	SetPreferences(ctx context.Context, ref string, old, p Preferences, e Event) error
+	// ConfirmNotificationEmail makes the pending address the notification
+	// email, uses its link (by hash) and saves the event, at once;
+	// ErrConflict when the link was used or is no longer the pending one.
+	ConfirmNotificationEmail(ctx context.Context, ref, hash, email string, e Event, at time.Time) error
 	// AddChangeRequest saves a new request and its event at once;
 	// ErrConflict if the id is taken.
 	AddChangeRequest(ctx context.Context, r ChangeRequest, e Event) error
