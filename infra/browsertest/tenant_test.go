@@ -170,8 +170,10 @@ func TestTenantPages(t *testing.T) {
 		if got := b.text("[data-consentement]"); got != accepted {
 			t.Errorf("consent after a reload %q, want %q", got, accepted)
 		}
-		if !eval[bool](b, `document.getElementById("sans-papier").checked && document.getElementById("notificationEmail").value === "celine.avis@example.org"`) {
-			t.Errorf("after a reload, the form does not show the saved choice")
+		// The new address waits for its emailed link (TestNotificationEmailConfirmation).
+		if !eval[bool](b, `document.getElementById("sans-papier").checked && document.getElementById("notificationEmail").value === "celine.lefevre@example.org" &&
+			document.querySelector("[data-attente]")?.innerText.includes("celine.avis@example.org")`) {
+			t.Errorf("after a reload, the form does not show the saved choice and the address waiting")
 		}
 		// And back to paper: the withdrawal is dated too.
 		b.click("#courrier")

@@ -11,6 +11,7 @@ import account from './views/account.js';
 import contract from './views/contract.js';
 import contacts from './views/contacts.js';
 import preferences from './views/preferences.js';
+import emailConfirm from './views/emailconfirm.js';
 import requests from './views/requests.js';
 import help from './views/help.js';
 import accessibility from './views/accessibility.js';
@@ -28,6 +29,7 @@ const routes = {
   '/mon-espace/contrat': contract,
   '/mon-espace/contacts': contacts,
   '/mon-espace/preferences': preferences,
+  '/confirmation-email': emailConfirm,
   '/mon-espace/dossier': requests,
   '/assistance': help,
   '/accessibilite': accessibility,
