@@ -2,6 +2,7 @@ package tenant_test
 
 import (
 	"context"
+	"regexp"
 	"testing"
 	"time"
 
@@ -83,7 +84,10 @@ func TestConsentSavedAtOnceFromTwoDevices(t *testing.T) {
 		}
 	}
 	svc := tenant.NewService(&rs, nil, func() time.Time { return now.Add(time.Minute) }, nil, nil)
-	_, err := svc.SetPreferences(ctx, "1", tenant.PreferencesChange{Paperless: &no, NotificationEmail: new(string)})
+	// The stale read says paper: consenting is a change, saved on the
+	// condition that the consent is still what was read. (An empty
+	// notification email is the login email in use, no longer a change.)
+	_, err := svc.SetPreferences(ctx, "1", tenant.PreferencesChange{Paperless: &yes, NotificationEmail: new(string)})
 	if !fault.Is(err, fault.Conflict) {
 		t.Fatalf("a save based on a stale read: %v; want conflict", err)
 	}
@@ -93,5 +97,53 @@ func TestConsentSavedAtOnceFromTwoDevices(t *testing.T) {
 	}
 	if got, err := svc.SetPreferences(ctx, "1", tenant.PreferencesChange{Paperless: &no}); err != nil || got.Paperless {
 		t.Errorf("a save after reading again: %+v, %v", got, err)
+	}
+}
+
+// mailbox keeps the mails the account service sends.
+type mailbox struct{ mails []account.Mail }
+
+func (m *mailbox) Send(_ context.Context, mail account.Mail) error {
+	m.mails = append(m.mails, mail)
+	return nil
+}
+
+var linkRE = regexp.MustCompile(`/confirmation-email\?token=([A-Za-z0-9_-]+)`)
+
+// TestConfirmationBetweenReadAndSave: a link confirmed while another device
+// saves the consent from an older read; the save must not put back the
+// address the link replaced.
+func TestConfirmationBetweenReadAndSave(t *testing.T) {
+	ctx := context.Background()
+	store, now := newAccount(t)
+	clock := func() time.Time { return now }
+	box := &mailbox{}
+	links := account.NewService(account.Deps{Store: store, Counter: store, Mailer: box, Now: clock}, account.Config{PublicURL: "https://extranet.example"})
+	svc := tenant.NewService(store, nil, clock, nil, nil).WithConfirmations(links)
+	asked := "avis@example.fr"
+	if _, err := svc.SetPreferences(ctx, "1", tenant.PreferencesChange{NotificationEmail: &asked}); err != nil {
+		t.Fatal(err)
+	}
+	var raw string
+	for _, m := range box.mails {
+		if m.To == asked {
+			raw = linkRE.FindStringSubmatch(m.Text)[1]
+		}
+	}
+	rs := racingStore{Store: store}
+	rs.race = func() {
+		rs.race = nil
+		if _, err := svc.ConfirmNotificationEmail(ctx, raw, "192.0.2.1"); err != nil {
+			t.Errorf("confirm: %v", err)
+		}
+	}
+	stale := tenant.NewService(&rs, nil, clock, nil, nil).WithConfirmations(links)
+	yes := true
+	if _, err := stale.SetPreferences(ctx, "1", tenant.PreferencesChange{Paperless: &yes}); !fault.Is(err, fault.Conflict) {
+		t.Fatalf("a save based on a read before the confirmation: %v; want conflict", err)
+	}
+	p, _ := svc.Preferences(ctx, "1")
+	if p.NotificationEmail != asked || p.Pending != nil || p.Paperless {
+		t.Errorf("preferences %+v; want %s confirmed, nothing pending, the stale consent not saved", p, asked)
 	}
 }
