@@ -230,7 +230,13 @@ type PreferencesChange struct {
 }
 
 // SetPreferences changes the preferences, records the date consent was
-// given or withdrawn, and tells the landlord.
+// given or withdrawn, and tells the landlord of what is in use. A new
+// notification email is not in use at once: it waits in Pending, with a link
+// mailed to it (see askNotificationEmail and ConfirmNotificationEmail).
+//
+// Errors: fault.Invalid (fields), fault.Conflict (changed meanwhile),
+// fault.TooManyRequests (writes per day, mails per account),
+// fault.ServiceUnavailable (saved, but the link's mail did not leave).
 func (s *Service) SetPreferences(ctx context.Context, ref string, c PreferencesChange) (Preferences, error) {
 	f := fault.Fields{}
 	if c.Paperless == nil && c.NotificationEmail == nil {
