@@ -408,6 +408,7 @@ func TestNotificationEmailLinkServesOnceUnderRace(t *testing.T) {
 			gone++
 		}
 	}
+	t.Logf("%d parallel confirmations of one link: %d × 200, %d × 410", n, ok, gone)
 	if ok != 1 || gone != n-1 {
 		t.Errorf("%d parallel confirmations: %d × 200 and %d × 410 (all: %v); want 1 and %d", n, ok, gone, statuses, n-1)
 	}
