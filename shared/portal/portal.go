@@ -25,6 +25,10 @@ import (
 
 var _ account.Passwords = password.Hasher{}
 
+// The account service makes and checks the links that confirm a new
+// notification email for the tenant service.
+var _ tenant.Confirmations = (*account.Service)(nil)
+
 // Settings, read from the environment. Names are those of template.yaml.
 const (
 	EnvTenancyTable  = "TENANCY_TABLE"
