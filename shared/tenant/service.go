@@ -8,12 +8,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/mail"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/citejardins/extranet/shared/emailaddr"
 	"github.com/citejardins/extranet/shared/fault"
 	"github.com/citejardins/extranet/shared/tenancy"
 )
@@ -227,11 +227,9 @@ func (s *Service) SetPreferences(ctx context.Context, ref string, c PreferencesC
 	var email string
 	// An empty notification email means "my login email again".
 	if c.NotificationEmail != nil && strings.TrimSpace(*c.NotificationEmail) != "" {
-		email = strings.TrimSpace(*c.NotificationEmail)
-		addr, err := mail.ParseAddress(email)
-		at := strings.LastIndexByte(email, '@')
-		if len(email) > 254 || err != nil || addr.Address != email || at < 1 || !strings.Contains(email[at:], ".") {
-			f.Add("notificationEmail", "Cette adresse email n'est pas valide. Vérifiez-la, par exemple : prenom.nom@exemple.fr.")
+		var err error
+		if email, err = emailaddr.Parse(*c.NotificationEmail); err != nil {
+			f.Add("notificationEmail", emailaddr.Advice(err))
 		}
 	}
 	if err := f.Err(); err != nil {
