@@ -19,7 +19,7 @@ func TestParse(t *testing.T) {
 		{"celine.test@EXÄMPLE.fr", "celine.test@xn--exmple-cua.fr", nil},
 		{"celine.test@xn--exmple-cua.fr", "celine.test@xn--exmple-cua.fr", nil},
 		{"celine@ｅｘａｍｐｌｅ.fr", "celine@example.fr", nil}, // fullwidth, mapped for lookup
-		{"celine@faß.de", "celine@xn--fa-hia.de", nil},       // IDNA 2008: ß kept
+		{"celine@faß.de", "celine@xn--fa-hia.de", nil},  // IDNA 2008: ß kept
 		{"a+tag@sub.exemple.fr", "a+tag@sub.exemple.fr", nil},
 		{"", "", emailaddr.ErrEmpty},
 		{"   ", "", emailaddr.ErrEmpty},
