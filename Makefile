@@ -33,6 +33,7 @@ fuzz:
 	$(FUZZ) -fuzz='^FuzzReader$$' ./shared/erp
 	$(FUZZ) -fuzz='^FuzzParseEuros$$' ./shared/erp
 	$(FUZZ) -fuzz='^FuzzParse$$' ./shared/emailaddr
+	$(FUZZ) -fuzz='^FuzzCheckJSON$$' ./shared/httpapi
 
 ## build: every function as bin/<name>/bootstrap for Lambda (linux/arm64)
 build: $(addprefix build-,$(FUNCTIONS))
