@@ -34,6 +34,7 @@ fuzz:
 	$(FUZZ) -fuzz='^FuzzParseEuros$$' ./shared/erp
 	$(FUZZ) -fuzz='^FuzzParse$$' ./shared/emailaddr
 	$(FUZZ) -fuzz='^FuzzCheckJSON$$' ./shared/httpapi
+	$(FUZZ) -fuzz='^FuzzCheck$$' ./shared/safetext
 
 ## build: every function as bin/<name>/bootstrap for Lambda (linux/arm64)
 build: $(addprefix build-,$(FUNCTIONS))
