@@ -54,7 +54,35 @@ func TestQueryStringParsing(t *testing.T) {
 		}
 	}
 	// What does parse still works: empty pairs and an unknown name are no error.
-	a.get(t, "/api/v1/account/entries?&limit=5&", me.bearer)
+	page := a.get(t, "/api/v1/account/entries?&limit=1&", me.bearer)
+
+	// A cursor that decodes but is not one the API wrote is refused too.
+	next, _ := page["nextCursor"].(string)
+	raw, err := base64.RawURLEncoding.DecodeString(next)
+	if err != nil {
+		t.Fatalf("nextCursor %q: %v", next, err)
+	}
+	var c map[string]string
+	if err := json.Unmarshal(raw, &c); err != nil || len(c) != 1 || c["k"] == "" {
+		t.Fatalf("nextCursor %q holds %s, want {\"k\":…}", next, raw)
+	}
+	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	for _, tampered := range []string{
+		enc(`{"k":"` + c["k"] + `","x":1}`),
+		enc(`{"K":"` + c["k"] + `"}`),
+		enc(`{"k":"` + c["k"] + `","k":"` + c["k"] + `"}`),
+		enc(`{"k":"ENTRY#zzz"}`),
+		enc(`{"k":"ENTRY#2026-13-01#x"}`),
+		enc(`{"k":"ENTRY#2026-01-01#"}`),
+		enc(` {"k":"` + c["k"] + `"}`),
+	} {
+		status, _, body := a.do(t, "GET", "/api/v1/account/entries?limit=1&cursor="+tampered, nil, me.bearer)
+		wantProblem(t, "a tampered cursor", status, body, http.StatusBadRequest, "validation_failed")
+		if got := fieldErrors(body); !slices.Equal(got, []string{"cursor"}) {
+			t.Errorf("tampered cursor: errors on %v, want [cursor]", got)
+		}
+	}
+	a.get(t, "/api/v1/account/entries?limit=1&cursor="+next, me.bearer)
 }
 
 // TestBodyTooLargeIsReadable checks that a 3 MB body gets a 413 (or, on a
