@@ -64,9 +64,6 @@ var lineBreaks = strings.NewReplacer("\r\n", "\n", "\u2028", "\n", "\u2029", "\n
 // *TooLongError, ErrLineBreak, ErrControl, ErrBidi or ErrFormula. It does not
 // trim: callers decide what surrounding space means.
 func Check(s string, rule Rule) (string, error) {
-	if !utf8.ValidString(s) {
-		return "", ErrNotUTF8
-	}
 	if rule.Lines && strings.ContainsAny(s, "\r\u2028\u2029") {
 		s = lineBreaks.Replace(s)
 	}
@@ -100,6 +97,8 @@ func Check(s string, rule Rule) (string, error) {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
+		case r == utf8.RuneError && size == 1:
+			return "", ErrNotUTF8
 		case r < 0xa0: // C1, NEL among them
 			return "", ErrControl
 		case r == '\u2028' || r == '\u2029':

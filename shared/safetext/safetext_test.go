@@ -77,6 +77,9 @@ func FuzzCheck(f *testing.F) {
 		if err != nil {
 			return
 		}
+		if !utf8.ValidString(got) {
+			t.Fatalf("Check(%q) = %q, not UTF-8", s, got)
+		}
 		if again, err := safetext.Check(got, rule); again != got || err != nil {
 			t.Fatalf("Check(Check(%q)) = %q, %v; want %q", s, again, err, got)
 		}
