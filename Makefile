@@ -33,7 +33,7 @@ fuzz:
 	$(FUZZ) -fuzz='^FuzzReader$$' ./shared/erp
 	$(FUZZ) -fuzz='^FuzzParseEuros$$' ./shared/erp
 	$(FUZZ) -fuzz='^FuzzParse$$' ./shared/emailaddr
-	$(FUZZ) -fuzz='^FuzzCheckJSON$$' ./shared/httpapi
+	$(FUZZ) -fuzz='^FuzzCheck$$' ./shared/strictjson
 	$(FUZZ) -fuzz='^FuzzCheck$$' ./shared/safetext
 
 ## build: every function as bin/<name>/bootstrap for Lambda (linux/arm64)

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/citejardins/extranet/shared/fault"
+	"github.com/citejardins/extranet/shared/strictjson"
 )
 
 // maxBody caps request bodies: the largest legitimate one (a sign-up with a
@@ -30,7 +31,7 @@ const maxDrain = 10 << 20
 
 // decode reads a JSON request body into v, strictly: the right media type,
 // one object, exactly the documented field names, each once, UTF-8 text with
-// no lone surrogate escape (checkJSON), under the size cap.
+// no lone surrogate escape (strictjson.Check), under the size cap.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
@@ -48,10 +49,10 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 		}
 		return fault.New(fault.BodyTooLarge, "La requête est trop volumineuse.")
 	}
-	switch err := checkJSON(body); {
-	case errors.Is(err, errNotUTF8), errors.Is(err, errLoneSurrogate):
+	switch err := strictjson.Check(body); {
+	case errors.Is(err, strictjson.ErrNotUTF8), errors.Is(err, strictjson.ErrLoneSurrogate):
 		return fault.New(fault.MalformedBody, "La requête contient des caractères illisibles : le texte doit être encodé en UTF-8. Vérifiez votre saisie, puis réessayez.")
-	case errors.Is(err, errDuplicateName):
+	case errors.Is(err, strictjson.ErrDuplicateName):
 		return fault.New(fault.MalformedBody, "La requête est illisible : un même champ y figure deux fois.")
 	case err != nil:
 		return malformed()

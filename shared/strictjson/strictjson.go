@@ -1,4 +1,7 @@
-package httpapi
+// Package strictjson checks a JSON text for what encoding/json lets through
+// silently (invalid UTF-8, lone surrogate escapes, duplicate member names),
+// before it is decoded. It is on the standard library only.
+package strictjson
 
 import (
 	"bytes"
@@ -8,16 +11,16 @@ import (
 	"unicode/utf8"
 )
 
-// The reasons checkJSON refuses a body.
+// The reasons Check refuses a JSON text.
 var (
-	errNotUTF8       = errors.New("body is not valid UTF-8")
-	errLoneSurrogate = errors.New("body escapes a lone UTF-16 surrogate")
-	errDuplicateName = errors.New("object has a duplicate member name")
-	errSyntax        = errors.New("body is not one JSON value")
+	ErrNotUTF8       = errors.New("body is not valid UTF-8")
+	ErrLoneSurrogate = errors.New("body escapes a lone UTF-16 surrogate")
+	ErrDuplicateName = errors.New("object has a duplicate member name")
+	ErrSyntax        = errors.New("body is not one JSON value")
 )
 
-// checkJSON checks what encoding/json lets through silently, before the
-// body is decoded:
+// Check checks what encoding/json lets through silently, before a body is
+// decoded:
 //   - bytes that are not UTF-8, which it replaces with U+FFFD, so that two
 //     different passwords would decode the same (RFC 8259 §8.1: JSON text
 //     exchanged between systems MUST be UTF-8);
@@ -28,11 +31,12 @@ var (
 //     §2.3: MUST be). Names are compared once unescaped, as the decoder
 //     matches them.
 //
-// It returns errNotUTF8, errLoneSurrogate, errDuplicateName or errSyntax;
-// the caller still decodes the body strictly for its shape.
-func checkJSON(body []byte) error {
+// It returns ErrNotUTF8, ErrLoneSurrogate, ErrDuplicateName or ErrSyntax (not
+// JSON). It accepts a sequence of values; the caller still decodes the body
+// strictly for its shape.
+func Check(body []byte) error {
 	if !utf8.Valid(body) {
-		return errNotUTF8
+		return ErrNotUTF8
 	}
 	if err := checkSurrogates(body); err != nil {
 		return err
@@ -55,12 +59,12 @@ func checkNames(body []byte) error {
 		tok, err := dec.Token()
 		if err == io.EOF {
 			if len(stack) != 0 {
-				return errSyntax
+				return ErrSyntax
 			}
 			return nil
 		}
 		if err != nil {
-			return errSyntax
+			return ErrSyntax
 		}
 		if n := len(stack); n > 0 && stack[n-1].names != nil && stack[n-1].wantKey {
 			if d, ok := tok.(json.Delim); ok && d == '}' {
@@ -72,10 +76,10 @@ func checkNames(body []byte) error {
 			}
 			name, ok := tok.(string)
 			if !ok {
-				return errSyntax
+				return ErrSyntax
 			}
 			if stack[n-1].names[name] {
-				return errDuplicateName
+				return ErrDuplicateName
 			}
 			stack[n-1].names[name] = true
 			stack[n-1].wantKey = false
@@ -91,7 +95,7 @@ func checkNames(body []byte) error {
 			continue
 		case json.Delim(']'), json.Delim('}'):
 			if len(stack) == 0 {
-				return errSyntax
+				return ErrSyntax
 			}
 			stack = stack[:len(stack)-1]
 		}
@@ -121,16 +125,16 @@ func checkSurrogates(b []byte) error {
 				r, ok := hex4(b, i+2)
 				switch {
 				case !ok:
-					return errSyntax
+					return ErrSyntax
 				case r >= 0xDC00 && r <= 0xDFFF:
-					return errLoneSurrogate
+					return ErrLoneSurrogate
 				case r >= 0xD800 && r <= 0xDBFF:
 					low, ok := rune(0), i+7 < len(b) && b[i+6] == '\\' && b[i+7] == 'u'
 					if ok {
 						low, ok = hex4(b, i+8)
 					}
 					if !ok || low < 0xDC00 || low > 0xDFFF {
-						return errLoneSurrogate
+						return ErrLoneSurrogate
 					}
 					i += 6 // the pair's second half
 				}
