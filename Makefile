@@ -32,6 +32,9 @@ fuzz:
 	$(FUZZ) -fuzz='^FuzzVerify$$' ./shared/password
 	$(FUZZ) -fuzz='^FuzzReader$$' ./shared/erp
 	$(FUZZ) -fuzz='^FuzzParseEuros$$' ./shared/erp
+	$(FUZZ) -fuzz='^FuzzParse$$' ./shared/emailaddr
+	$(FUZZ) -fuzz='^FuzzCheck$$' ./shared/strictjson
+	$(FUZZ) -fuzz='^FuzzCheck$$' ./shared/safetext
 
 ## build: every function as bin/<name>/bootstrap for Lambda (linux/arm64)
 build: $(addprefix build-,$(FUNCTIONS))

@@ -158,7 +158,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		s.Close()
 		return nil, err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: gatewayBody(h), ReadHeaderTimeout: 10 * time.Second}
 	s.servers = append(s.servers, srv)
 	go srv.Serve(ln)
 	return s, nil

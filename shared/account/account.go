@@ -7,9 +7,9 @@ package account
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
+	"github.com/citejardins/extranet/shared/emailaddr"
 	"github.com/citejardins/extranet/shared/tenancy"
 )
 
@@ -44,8 +44,8 @@ type Account struct {
 }
 
 // EmailKey is the form under which an email is unique: addresses are
-// compared without regard to case.
-func EmailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+// compared without regard to case, domains in their ASCII form (emailaddr.Key).
+func EmailKey(email string) string { return emailaddr.Key(email) }
 
 // Purpose says what an emailed token is for; a token never serves another.
 type Purpose string

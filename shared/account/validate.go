@@ -2,10 +2,9 @@ package account
 
 import (
 	"fmt"
-	"net/mail"
-	"strings"
 	"unicode/utf8"
 
+	"github.com/citejardins/extranet/shared/emailaddr"
 	"github.com/citejardins/extranet/shared/fault"
 )
 
@@ -18,17 +17,12 @@ const (
 	maxNameRunes     = 100
 )
 
+// checkEmail applies the portal's one address rule (package emailaddr) and
+// returns the address in the form to store and to send to, or "".
 func checkEmail(f fault.Fields, raw string) string {
-	email := strings.TrimSpace(raw)
-	if email == "" {
-		f.Add("email", "Saisissez votre adresse email.")
-		return ""
-	}
-	addr, err := mail.ParseAddress(email)
-	at := strings.LastIndexByte(email, '@')
-	if len(email) > maxEmailBytes || err != nil || addr.Address != email || at < 1 ||
-		!strings.Contains(email[at:], ".") || strings.HasSuffix(email, ".") {
-		f.Add("email", "Cette adresse email n'est pas valide. Vérifiez-la, par exemple : prenom.nom@exemple.fr.")
+	email, err := emailaddr.Parse(raw)
+	if err != nil {
+		f.Add("email", emailaddr.Advice(err))
 		return ""
 	}
 	return email

@@ -300,5 +300,11 @@ func decodeCursor(s string) (cursor, error) {
 	if err := json.Unmarshal(b, &c); err != nil || !strings.HasPrefix(c.SK, entryPfx) {
 		return c, tenancy.ErrBadCursor
 	}
+	// Only a cursor as encodeCursor writes it, on an entry's key: a tampered
+	// one (another field, another case, a key of no entry) is refused.
+	date, id, _ := strings.Cut(c.SK[len(entryPfx):], "#")
+	if _, err := tenancy.ParseDate(date); err != nil || id == "" || encodeCursor(c) != s {
+		return c, tenancy.ErrBadCursor
+	}
 	return c, nil
 }

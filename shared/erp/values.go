@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/citejardins/extranet/shared/safetext"
 	"github.com/citejardins/extranet/shared/tenancy"
 )
 
@@ -150,28 +151,13 @@ func before(a, b tenancy.Date) bool {
 	return a.Day < b.Day
 }
 
-// checkText returns why s is not acceptable text of at most max runes, or "".
-// Control characters are refused: a line break in a name would end up in an
-// email header.
+// checkText returns why s is not acceptable text of at most max runes, or "":
+// the portal's one text rule (package safetext) on one line. Control
+// characters are refused (a line break in a name would end up in an email
+// header), and so are bidi controls and a formula start.
 func checkText(s string, max int) string {
-	if len(s) > max && utf8.RuneCountInString(s) > max {
-		return "trop long (" + strconv.Itoa(utf8.RuneCountInString(s)) + " caractères, " + strconv.Itoa(max) + " au plus)"
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '\n' || c == '\r' {
-			return "saut de ligne interdit"
-		}
-		if c < 0x20 || c == 0x7f {
-			return "caractère de contrôle interdit"
-		}
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r >= 0x80 && r < 0xa0 {
-				return "caractère de contrôle interdit"
-			}
-			i += size - 1
-		}
+	if _, err := safetext.Check(s, safetext.Rule{MaxRunes: max}); err != nil {
+		return err.Error()
 	}
 	return ""
 }

@@ -79,7 +79,10 @@ type entriesResponse struct {
 
 func (s *Server) handleEntries() http.Handler {
 	return getHandler(s, func(r *http.Request, ref string) (entriesResponse, error) {
-		q := r.URL.Query()
+		q, err := query(r)
+		if err != nil {
+			return entriesResponse{}, err
+		}
 		page, err := s.tenants.Entries(r.Context(), ref, tenant.EntryQuery{From: q.Get("from"), To: q.Get("to"), Cursor: q.Get("cursor"), Limit: q.Get("limit")})
 		if err != nil {
 			return entriesResponse{}, err

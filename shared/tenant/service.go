@@ -8,13 +8,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/mail"
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/citejardins/extranet/shared/emailaddr"
 	"github.com/citejardins/extranet/shared/fault"
+	"github.com/citejardins/extranet/shared/safetext"
 	"github.com/citejardins/extranet/shared/tenancy"
 )
 
@@ -245,11 +245,9 @@ func (s *Service) SetPreferences(ctx context.Context, ref string, c PreferencesC
 	var email string
 	// An empty notification email means "my login email again".
 	if c.NotificationEmail != nil && strings.TrimSpace(*c.NotificationEmail) != "" {
-		email = strings.TrimSpace(*c.NotificationEmail)
-		addr, err := mail.ParseAddress(email)
-		at := strings.LastIndexByte(email, '@')
-		if len(email) > 254 || err != nil || addr.Address != email || at < 1 || !strings.Contains(email[at:], ".") {
-			f.Add("notificationEmail", "Cette adresse email n'est pas valide. Vérifiez-la, par exemple : prenom.nom@exemple.fr.")
+		var err error
+		if email, err = emailaddr.Parse(*c.NotificationEmail); err != nil {
+			f.Add("notificationEmail", emailaddr.Advice(err))
 		}
 	}
 	if err := f.Err(); err != nil {
@@ -304,20 +302,40 @@ func (s *Service) SetPreferences(ctx context.Context, ref string, c PreferencesC
 // MaxRequestRunes bounds a change request's text.
 const MaxRequestRunes = 4000
 
+// checkRequestText applies the portal's text rule (package safetext) to a
+// change request: a tenant's letter, so it keeps its paragraphs (line breaks
+// normalised to LF) but no control character, no bidi control, and no line
+// that starts with "=" or "@" (the landlord's staff open the exports in a
+// spreadsheet). It returns the text to keep, trimmed, or a French message.
+func checkRequestText(raw string) (string, string) {
+	text, err := safetext.Check(strings.TrimSpace(raw), safetext.Rule{MaxRunes: MaxRequestRunes, Lines: true})
+	var long *safetext.TooLongError
+	switch {
+	case errors.As(err, &long):
+		return "", fmt.Sprintf("Votre message est trop long (%d caractères, %d au maximum). Vous pourrez compléter par une autre demande.", long.Runes, long.Max)
+	case errors.Is(err, safetext.ErrNotUTF8):
+		return "", "Votre message contient des caractères non reconnus."
+	case errors.Is(err, safetext.ErrBidi):
+		return "", "Votre message contient un caractère invisible qui inverse le sens de l'écriture. Retapez le passage copié-collé, puis envoyez à nouveau votre demande."
+	case errors.Is(err, safetext.ErrFormula):
+		return "", "Une ligne de votre message commence par « = » ou « @ », que notre logiciel prendrait pour une formule. Ajoutez un mot avant ce signe, ou retirez-le."
+	case err != nil: // a control character, or a lone carriage return
+		return "", "Votre message contient un caractère de contrôle invisible (tabulation, caractère nul…), souvent venu d'un copier-coller. Retapez le passage copié, puis envoyez à nouveau votre demande."
+	case strings.TrimSpace(text) == "":
+		return "", "Décrivez votre changement de situation."
+	}
+	return strings.TrimSpace(text), ""
+}
+
 // SubmitChangeRequest records a change request and tells the landlord.
 func (s *Service) SubmitChangeRequest(ctx context.Context, ref string, kind, text string) (ChangeRequest, error) {
 	f := fault.Fields{}
 	if !slices.Contains(Kinds, RequestKind(kind)) {
 		f.Add("kind", "Choisissez l'objet de votre demande : coordonnées, composition du foyer, situation familiale, ressources ou autre.")
 	}
-	text = strings.TrimSpace(text)
-	switch n := utf8.RuneCountInString(text); {
-	case !utf8.ValidString(text):
-		f.Add("text", "Votre message contient des caractères non reconnus.")
-	case n == 0:
-		f.Add("text", "Décrivez votre changement de situation.")
-	case n > MaxRequestRunes:
-		f.Add("text", fmt.Sprintf("Votre message est trop long (%d caractères, %d au maximum). Vous pourrez compléter par une autre demande.", n, MaxRequestRunes))
+	text, msg := checkRequestText(text)
+	if msg != "" {
+		f.Add("text", msg)
 	}
 	if err := f.Err(); err != nil {
 		return ChangeRequest{}, err

@@ -304,13 +304,22 @@ async function allEntries(year) {
 }
 
 /**
+ * formulaStart matches a text that a spreadsheet would take for a formula
+ * (OWASP, "CSV Injection"): one that starts with a tab or a carriage return,
+ * or whose first visible character is =, +, - or @, in their ASCII,
+ * fullwidth (＝＋－＠) or small (﹦﹢﹣﹫) forms, after any spaces and
+ * invisible characters (zero-width spaces, joiners, byte order marks…).
+ */
+const formulaStart = /^(?:[\t\r]|[\s\p{Cf}\p{Default_Ignorable_Code_Point}]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\uFE66\uFE62\uFE63\uFE6B])/u;
+
+/**
  * csvCell writes one value for a French spreadsheet: quoted when it holds
  * the separator, a quote or a line break; a text that a spreadsheet would
  * take for a formula is preceded by an apostrophe.
  */
-function csvCell(value, isText) {
+export function csvCell(value, isText) {
   let s = String(value);
-  if (isText && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (isText && formulaStart.test(s)) s = `'${s}`;
   return /[;"\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
