@@ -113,7 +113,7 @@ func (s *Service) belowEscalating(ctx context.Context, l Limit, lockouts []time.
 		if lock, err = s.counter.Lockout(ctx, k); err != nil {
 			return guess{}, fmt.Errorf("throttle %s: %w", scope, err)
 		}
-		if now.Before(lock.Until) {
+		if now := s.now(); now.Before(lock.Until) {
 			return guess{}, lockedOut(lock.Until.Sub(now))
 		}
 		return guess{}, lockedOut(f.RetryAfter)
