@@ -125,7 +125,7 @@ func TestLeaseLockoutsEscalate(t *testing.T) {
 	mustOK(t, f.svc.SignUp(ctx, celine, "203.0.113.1"))
 
 	// A day after the last lock-out ended, the ladder starts again.
-	f.clock.Advance(24*time.Hour + account.StrikeMemory)
+	f.clock.Advance(24*time.Hour + 24*time.Hour) // the lock-out, then account.StrikeMemory
 	miss3("after a quiet day")
 	locked("after a quiet day", 15*time.Minute, "15 minutes")
 	f.clock.Advance(15 * time.Minute)
