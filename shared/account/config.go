@@ -21,8 +21,9 @@ type Config struct {
 	// password, reset) from one client address. A household or a social
 	// centre shares one address, so it stays generous.
 	PerAddress Limit
-	// AccountFailures bounds wrong passwords on one account: after them,
-	// logins wait for the window's end. Never a permanent lock.
+	// AccountFailures bounds wrong passwords on one email: after Max of them
+	// in a Window, logins wait until the oldest is one Window old. Never a
+	// longer lock, so that nobody can lock a tenant out of their account.
 	AccountFailures Limit
 	// LeaseFailures bounds sign-up mismatches on one lease reference, so a
 	// date of birth cannot be guessed from a letter's reference and surname.
