@@ -101,7 +101,7 @@ func (s *Store) Take(ctx context.Context, key string, limit int, window time.Dur
 		}
 		allowed := limit - len(liveStamps(earlier, t, window))
 		if allowed <= 0 {
-			return time.Time{}, waitFor(items, t, window, limit), nil
+			return time.Time{}, waitFor(items, now(), window, limit), nil
 		}
 		_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.accounts,
 			Key:                 keyOf(pk, bucketSK(cur)),
@@ -121,7 +121,7 @@ func (s *Store) Take(ctx context.Context, key string, limit int, window time.Dur
 			if items, err = s.buckets(ctx, pk, t, window, b); err != nil {
 				return time.Time{}, 0, err
 			}
-			return time.Time{}, waitFor(items, t, window, limit), nil
+			return time.Time{}, waitFor(items, now(), window, limit), nil
 		}
 		if err != nil {
 			return time.Time{}, 0, fmt.Errorf("take a unit: %w", err)
@@ -193,8 +193,9 @@ func liveStamps(items []bucketItem, t time.Time, window time.Duration) []int64 {
 	return live
 }
 
-// waitFor says how long until fewer than max units are held: until the
-// oldest units that must leave have been in the window for one window.
+// waitFor says how long after t fewer than limit units are held: until
+// the oldest units that must leave are one window old. t is read after the
+// buckets, so that no unit read was taken after it.
 func waitFor(items []bucketItem, t time.Time, window time.Duration, limit int) time.Duration {
 	live := liveStamps(items, t, window)
 	if len(live) < limit {
