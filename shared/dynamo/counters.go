@@ -40,17 +40,20 @@ import (
 // counts for exactly one window after it was taken, so no span of one window
 // ever holds more than max units, across any bucket edge, and the wait given
 // back (Retry-After, RFC 9110 §10.2.3) is when the oldest counted unit
-// leaves the window. The design follows the sliding log of "Rate-limiting
-// strategies and techniques" (Google Cloud Architecture Center), cut in
-// buckets so that the conditional write stays on a small item.
+// leaves the window. The design is the "sliding window log" of
+// "Rate-limiting strategies and techniques" (Google Cloud Architecture
+// Center, https://cloud.google.com/architecture/rate-limiting-strategies-techniques),
+// cut in buckets so that the conditional write stays on a small item, and
+// written with DynamoDB's condition expressions (Amazon DynamoDB Developer
+// Guide, "Condition expressions" and "Update expressions": ADD on a number).
 //
 // Edge check: a request that read the buckets in bucket k and wrote after
 // bucket k ended may have been missed by a request of bucket k+1 that read
 // bucket k before the write landed. So a writer that sees, after its write,
 // that its bucket has ended gives the unit back and takes it again in the
 // new bucket (at most twice: a write takes milliseconds, a bucket a tenth
-// of the window). This assumes the functions' clocks agree to well under a bucket,
-// which AWS Time Sync gives.
+// of the window). This assumes the functions' clocks agree to well under a
+// bucket, which AWS Time Sync gives.
 const bucketsPerWindow = 10
 
 // lockoutSK is the sort key of a key's lock-out, beside its buckets (digits
@@ -61,6 +64,10 @@ const lockoutSK = "LOCKOUT"
 const maxTakeAttempts = 3
 
 func countPK(key string) string { return "COUNT#" + key }
+
+// counterNames name the attributes in expressions, so that no name can
+// clash with DynamoDB's reserved words.
+var counterNames = map[string]string{"#n": "n", "#ts": "ts", "#exp": "expiresAt"}
 
 func bucketWidth(w time.Duration) time.Duration {
 	b := (w / bucketsPerWindow).Truncate(time.Millisecond)
@@ -104,9 +111,10 @@ func (s *Store) Take(ctx context.Context, key string, limit int, window time.Dur
 			return time.Time{}, waitFor(items, now(), window, limit), nil
 		}
 		_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.accounts,
-			Key:                 keyOf(pk, bucketSK(cur)),
-			UpdateExpression:    aws.String("SET ts = list_append(if_not_exists(ts, :none), :now), expiresAt = :exp ADD n :one"),
-			ConditionExpression: aws.String("attribute_not_exists(n) OR n < :allowed"),
+			Key:                      keyOf(pk, bucketSK(cur)),
+			UpdateExpression:         aws.String("SET #ts = list_append(if_not_exists(#ts, :none), :now), #exp = :exp ADD #n :one"),
+			ConditionExpression:      aws.String("attribute_not_exists(#n) OR #n < :allowed"),
+			ExpressionAttributeNames: counterNames,
 			ExpressionAttributeValues: map[string]types.AttributeValue{
 				":none":    &types.AttributeValueMemberL{Value: []types.AttributeValue{}},
 				":now":     &types.AttributeValueMemberL{Value: []types.AttributeValue{num(t.UnixMilli())}},
@@ -144,8 +152,9 @@ func (s *Store) Give(ctx context.Context, key string, window time.Duration, take
 func (s *Store) give(ctx context.Context, pk string, bucket time.Time) error {
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.accounts,
 		Key:                       keyOf(pk, bucketSK(bucket)),
-		UpdateExpression:          aws.String("ADD n :minus"),
-		ConditionExpression:       aws.String("n > :zero"),
+		UpdateExpression:          aws.String("ADD #n :minus"),
+		ConditionExpression:       aws.String("#n > :zero"),
+		ExpressionAttributeNames:  map[string]string{"#n": "n"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":minus": num(-1), ":zero": num(0)},
 	})
 	var failed *types.ConditionalCheckFailedException
