@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -21,7 +22,8 @@ import (
 // in items of one partition, `COUNT#<key>`, one item per bucket of a tenth of
 // the window (sort key: the bucket's start in Unix milliseconds, 15 digits).
 // An item holds `n`, the units it holds now, and `ts`, the time each unit was
-// taken (Unix ms; a unit given back leaves its time but lowers n).
+// taken (Unix ms; a unit given back leaves its time but lowers n; limits
+// past exactUpTo keep no times).
 //
 // Taking a unit (access pattern 22) is one strongly consistent Query of the
 // buckets that can hold units of the last window, then one conditional
@@ -59,6 +61,15 @@ const bucketsPerWindow = 10
 // lockoutSK is the sort key of a key's lock-out, beside its buckets (digits
 // sort before letters, so bucket Queries never read it).
 const lockoutSK = "LOCKOUT"
+
+// exactUpTo is the largest limit whose units keep their times. A bucket's
+// list of times grows with every take, and the buckets of a window are read
+// on each take: a limit of thousands a minute (the relaxed limits of tests
+// and benchmarks) would read thousands of times per request. Past it, a
+// bucket's units count as if taken at its end, which holds the limit (a
+// unit counts up to a tenth of a window longer) and reads no list. Every
+// production limit is far below it.
+const exactUpTo = 1000
 
 // maxTakeAttempts bounds the edge check's retakes.
 const maxTakeAttempts = 3
@@ -106,11 +117,11 @@ func (s *Store) Take(ctx context.Context, key string, limit int, window time.Dur
 				earlier = append(earlier, it)
 			}
 		}
-		allowed := limit - len(liveStamps(earlier, t, window))
+		allowed := limit - liveCount(earlier, t, window, b)
 		if allowed <= 0 {
-			return time.Time{}, waitFor(items, now(), window, limit), nil
+			return time.Time{}, waitFor(items, now(), window, b, limit), nil
 		}
-		_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.accounts,
+		in := &dynamodb.UpdateItemInput{TableName: &s.accounts,
 			Key:                      keyOf(pk, bucketSK(cur)),
 			UpdateExpression:         aws.String("SET #ts = list_append(if_not_exists(#ts, :none), :now), #exp = :exp ADD #n :one"),
 			ConditionExpression:      aws.String("attribute_not_exists(#n) OR #n < :allowed"),
@@ -122,14 +133,21 @@ func (s *Store) Take(ctx context.Context, key string, limit int, window time.Dur
 				":one":     num(1),
 				":allowed": num(int64(allowed)),
 			},
-		})
+		}
+		if limit > exactUpTo {
+			in.UpdateExpression = aws.String("SET #exp = :exp ADD #n :one")
+			in.ExpressionAttributeNames = map[string]string{"#n": "n", "#exp": "expiresAt"}
+			delete(in.ExpressionAttributeValues, ":none")
+			delete(in.ExpressionAttributeValues, ":now")
+		}
+		_, err = s.db.UpdateItem(ctx, in)
 		var failed *types.ConditionalCheckFailedException
 		if errors.As(err, &failed) {
 			// Taken meanwhile by parallel requests: read again for an honest wait.
 			if items, err = s.buckets(ctx, pk, t, window, b); err != nil {
 				return time.Time{}, 0, err
 			}
-			return time.Time{}, waitFor(items, now(), window, limit), nil
+			return time.Time{}, waitFor(items, now(), window, b, limit), nil
 		}
 		if err != nil {
 			return time.Time{}, 0, fmt.Errorf("take a unit: %w", err)
@@ -180,20 +198,31 @@ func (s *Store) buckets(ctx context.Context, pk string, t time.Time, window, b t
 }
 
 // liveStamps returns the times (Unix ms, ascending) of the units still held
-// inside the window ending at t. Where units were given back, it cannot tell
-// which, so it keeps the newest: never fewer units, never an earlier end.
-func liveStamps(items []bucketItem, t time.Time, window time.Duration) []int64 {
+// inside the window ending at t, from buckets of width b. Where units were
+// given back, it cannot tell which, so it keeps the newest; units without a
+// time (see exactUpTo) count as taken at their bucket's end. So never fewer
+// units, and never an earlier end, than the truth.
+func liveStamps(items []bucketItem, t time.Time, window, b time.Duration) []int64 {
 	after := t.Add(-window).UnixMilli()
 	var live []int64
 	for _, it := range items {
+		held := max(it.N, 0)
 		var in []int64
 		for _, ts := range it.Stamps {
 			if ts > after {
 				in = append(in, ts)
 			}
 		}
+		if untimed := held - len(it.Stamps); untimed > 0 {
+			start, _ := strconv.ParseInt(it.SK, 10, 64)
+			if end := start + b.Milliseconds() - 1; end > after {
+				for range untimed {
+					in = append(in, end)
+				}
+			}
+		}
 		slices.Sort(in)
-		if held := max(it.N, 0); len(in) > held {
+		if len(in) > held {
 			in = in[len(in)-held:]
 		}
 		live = append(live, in...)
@@ -202,11 +231,32 @@ func liveStamps(items []bucketItem, t time.Time, window time.Duration) []int64 {
 	return live
 }
 
+// liveCount is len(liveStamps(items, t, window, b)), without the list.
+func liveCount(items []bucketItem, t time.Time, window, b time.Duration) int {
+	after := t.Add(-window).UnixMilli()
+	n := 0
+	for _, it := range items {
+		held, in := max(it.N, 0), 0
+		for _, ts := range it.Stamps {
+			if ts > after {
+				in++
+			}
+		}
+		if untimed := held - len(it.Stamps); untimed > 0 {
+			if start, _ := strconv.ParseInt(it.SK, 10, 64); start+b.Milliseconds()-1 > after {
+				in += untimed
+			}
+		}
+		n += min(in, held)
+	}
+	return n
+}
+
 // waitFor says how long after t fewer than limit units are held: until
 // the oldest units that must leave are one window old. t is read after the
 // buckets, so that no unit read was taken after it.
-func waitFor(items []bucketItem, t time.Time, window time.Duration, limit int) time.Duration {
-	live := liveStamps(items, t, window)
+func waitFor(items []bucketItem, t time.Time, window, b time.Duration, limit int) time.Duration {
+	live := liveStamps(items, t, window, b)
 	if len(live) < limit {
 		// Held by requests still in flight: they settle within moments.
 		return time.Second

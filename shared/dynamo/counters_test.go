@@ -214,3 +214,45 @@ func TestLockout(t *testing.T) {
 		t.Errorf("read back %+v, %v; want %+v", got, err, second)
 	}
 }
+
+// TestTakeLargeLimit checks a limit past the units that keep their times:
+// still never more than the limit, each unit counted as if taken at its
+// bucket's end (a tenth of a window at most later), and an honest wait.
+func TestTakeLargeLimit(t *testing.T) {
+	ctx := context.Background()
+	store := newStore(t)
+	const limit, window = 1001, time.Minute // buckets of 6 s
+	clock := &fakeClock{t: nine.Add(-500 * time.Millisecond)}
+	var mu sync.Mutex
+	taken := 0
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 130 {
+				_, wait, err := store.Take(ctx, "addr#k", limit, window, clock.Now)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if wait == 0 {
+					mu.Lock()
+					taken++
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if taken != limit {
+		t.Fatalf("%d taken of 1040 tries; want %d", taken, limit)
+	}
+	// Counted as taken at 08:59:59.999, the bucket's last millisecond.
+	want := time.Minute + 499*time.Millisecond
+	if _, wait, _ := store.Take(ctx, "addr#k", limit, window, clock.Now); wait != want {
+		t.Errorf("wait %v; want %v", wait, want)
+	}
+	clock.Advance(want)
+	if _, wait, _ := store.Take(ctx, "addr#k", limit, window, clock.Now); wait != 0 {
+		t.Errorf("refused once the bucket left the window: wait %v", wait)
+	}
+}
