@@ -84,7 +84,8 @@ func (s *Service) below(ctx context.Context, l Limit, scope, value string) (gues
 // next of lockouts (the last repeating), or for the limit's own wait if
 // longer, and stays locked whatever is typed. Reaching the limit counts as
 // "again" while the previous lock-out ended less than StrikeMemory ago.
-// Refusals are fault.TooManyRequests with the lock-out's end as RetryAfter.
+// Refusals are fault.TooManyRequests with the lock-out's end as RetryAfter,
+// and a message that speaks of a lease (sign-up is its only user).
 func (s *Service) belowEscalating(ctx context.Context, l Limit, lockouts []time.Duration, scope, value string) (guess, error) {
 	k := key(scope, value)
 	lock, err := s.counter.Lockout(ctx, k)
