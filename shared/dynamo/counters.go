@@ -98,7 +98,7 @@ type bucketItem struct {
 
 // Take takes one unit of key's limit, limit units in any span of window,
 // before the work the limit guards. It returns the time the unit was taken
-// (to give it back with Give), or, when max units are already taken, a zero
+// (to give it back with Give), or, when limit units are already taken, a zero
 // time and how long to wait until one leaves the window. now is read again
 // after the write, for the edge check.
 func (s *Store) Take(ctx context.Context, key string, limit int, window time.Duration, now func() time.Time) (time.Time, time.Duration, error) {
