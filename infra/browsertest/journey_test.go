@@ -332,8 +332,8 @@ func TestOtherPages(t *testing.T) {
 			b.check("connexion-identifiants-incorrects")
 		}
 	}
-	// The API counts failures in fixed 15-minute windows: the wait is what
-	// is left of the current one.
+	// The API counts failures in a sliding 15-minute window: the wait is
+	// until the oldest failure is 15 minutes old.
 	if got := b.text(".error-summary"); !regexp.MustCompile(`Patientez (une minute|\d+ minutes) avant de réessayer \(vers \d+ h \d\d\)`).MatchString(got) {
 		t.Errorf("the wait is not told from Retry-After:\n%s", got)
 	}

@@ -118,12 +118,29 @@ type Store interface {
 	DeleteSessions(ctx context.Context, reference string) error
 }
 
-// Counter counts events per key in fixed time windows, for throttling.
+// Counter keeps the throttles: units of a limit taken per key in a sliding
+// window, atomically before the work they guard, and the lock-outs of keys
+// that keep reaching their limit (access pattern 22).
 type Counter interface {
-	// Add counts one event and returns the window's count and its end.
-	Add(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
-	// Count returns the window's count and its end without counting.
-	Count(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
+	// Take takes one unit of key's limit, limit units in any span of window,
+	// in one atomic step: N parallel calls take at most limit units. It
+	// returns when the unit was taken (for Give), or, past the limit, a zero
+	// time and how long until a unit is free. now is the clock.
+	Take(ctx context.Context, key string, limit int, window time.Duration, now func() time.Time) (taken time.Time, wait time.Duration, err error)
+	// Give gives back a unit taken at taken, once the guarded check passed.
+	Give(ctx context.Context, key string, window time.Duration, taken time.Time) error
+	// Lockout reads key's lock-out (the zero Lockout when there is none).
+	Lockout(ctx context.Context, key string) (Lockout, error)
+	// SetLockout replaces the lock-out seen (as Lockout read it) with next,
+	// kept for keep after it ends; ErrConflict when it changed since.
+	SetLockout(ctx context.Context, key string, seen, next Lockout, keep time.Duration) error
+}
+
+// Lockout shuts a key out until Until, after its Strikes-th time at the
+// limit in a row.
+type Lockout struct {
+	Until   time.Time
+	Strikes int
 }
 
 // Passwords hashes and checks passwords.

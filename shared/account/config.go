@@ -2,7 +2,8 @@ package account
 
 import "time"
 
-// Limit allows Max events per Window.
+// Limit allows Max events in any span of Window (a sliding window: see
+// Counter).
 type Limit struct {
 	Max    int
 	Window time.Duration
@@ -23,12 +24,18 @@ type Config struct {
 	// password, reset) from one client address. A household or a social
 	// centre shares one address, so it stays generous.
 	PerAddress Limit
-	// AccountFailures bounds wrong passwords on one account: after them,
-	// logins wait for the window's end. Never a permanent lock.
+	// AccountFailures bounds wrong passwords on one email: after Max of them
+	// in a Window, logins wait until the oldest is one Window old. Never a
+	// longer lock, so that nobody can lock a tenant out of their account.
 	AccountFailures Limit
 	// LeaseFailures bounds sign-up mismatches on one lease reference, so a
 	// date of birth cannot be guessed from a letter's reference and surname.
 	LeaseFailures Limit
+	// LeaseLockouts are the lock-outs of a lease that keeps reaching
+	// LeaseFailures: the first time, the first duration, the second time
+	// the second, and so on, the last one repeating. A strike counts as
+	// "again" while the previous lock-out ended less than StrikeMemory ago.
+	LeaseLockouts []time.Duration
 	// MailsPerAccount bounds the emails (activation, reset) one account
 	// receives, so the portal cannot be used to flood a mailbox.
 	MailsPerAccount Limit
@@ -45,8 +52,13 @@ func DefaultConfig() Config {
 		AccountFailures: Limit{Max: 5, Window: 15 * time.Minute},
 		LeaseFailures:   Limit{Max: 5, Window: 15 * time.Minute},
 		MailsPerAccount: Limit{Max: 5, Window: time.Hour},
+		LeaseLockouts:   []time.Duration{15 * time.Minute, time.Hour, 24 * time.Hour},
 	}
 }
+
+// StrikeMemory is how long a lock-out's end is remembered: reaching the
+// limit again within it escalates to the next lock-out.
+const StrikeMemory = 24 * time.Hour
 
 func (c Config) withDefaults() Config {
 	d := DefaultConfig()
@@ -62,6 +74,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.EmailChangeTTL > 0 {
 		d.EmailChangeTTL = c.EmailChangeTTL
+	}
+	if len(c.LeaseLockouts) > 0 {
+		d.LeaseLockouts = c.LeaseLockouts
 	}
 	for _, l := range []struct{ dst, src *Limit }{
 		{&d.PerAddress, &c.PerAddress},

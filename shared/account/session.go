@@ -40,7 +40,8 @@ func (s *Service) Login(ctx context.Context, c Credentials, client string) (toke
 	// Failures count per email, whether an account has it or not, so that
 	// the slow-down does not tell which emails have an account.
 	emailKey := EmailKey(c.Email)
-	if err := s.below(ctx, s.cfg.AccountFailures, "login", emailKey); err != nil {
+	attempt, err := s.below(ctx, s.cfg.AccountFailures, "login", emailKey)
+	if err != nil {
 		return "", Session{}, err
 	}
 	acc, err := s.store.AccountByEmail(ctx, strings.TrimSpace(c.Email))
@@ -56,11 +57,9 @@ func (s *Service) Login(ctx context.Context, c Credentials, client string) (toke
 		}
 	}
 	if !ok {
-		if _, _, err := s.counter.Add(ctx, key("login", emailKey), s.cfg.AccountFailures.Window, s.now()); err != nil {
-			return "", Session{}, fmt.Errorf("count login failure: %w", err)
-		}
-		return "", Session{}, badCredentials()
+		return "", Session{}, badCredentials() // the failure keeps its unit
 	}
+	attempt.pass(ctx)
 	if acc.Status != Active {
 		return "", Session{}, fault.New(fault.NotActivated, "Votre compte n'est pas encore activé. Cliquez sur le lien de l'email d'activation (pensez à regarder dans les courriers indésirables), ou demandez un nouvel email.")
 	}

@@ -48,7 +48,8 @@ func (s *Service) SignUp(ctx context.Context, req SignUpRequest, client string) 
 	if err := s.allow(ctx, s.cfg.PerAddress, "addr", client); err != nil {
 		return err
 	}
-	if err := s.below(ctx, s.cfg.LeaseFailures, "signup", ref); err != nil {
+	attempt, err := s.belowEscalating(ctx, s.cfg.LeaseFailures, s.cfg.LeaseLockouts, "signup", ref)
+	if err != nil {
 		return err
 	}
 
@@ -58,11 +59,9 @@ func (s *Service) SignUp(ctx context.Context, req SignUpRequest, client string) 
 	}
 	main, ok := lease.MainSignatory()
 	if err != nil || !ok || !tenancy.SameName(main.LastName, req.LastName) || main.DateOfBirth != dob {
-		if _, _, err := s.counter.Add(ctx, key("signup", ref), s.cfg.LeaseFailures.Window, s.now()); err != nil {
-			return fmt.Errorf("count sign-up failure: %w", err)
-		}
 		return fault.New(fault.IdentityMismatch, "Nous n'avons pas trouvé de bail correspondant à ces informations. Vérifiez la référence client, le nom du signataire principal et sa date de naissance, tels qu'ils figurent sur votre avis d'échéance et votre bail.")
 	}
+	attempt.pass(ctx) // the identity matched: no failure
 
 	var previous *Account
 	existing, err := s.store.Account(ctx, ref)

@@ -466,14 +466,10 @@ func (a *api) noMail(t *testing.T, before int, after string) {
 
 // --- throttling windows -------------------------------------------------------
 
-// inOneWindow waits, if need be, until the next `need` of time falls in one
-// throttling window of length w: counters count in fixed windows aligned on
-// multiples of w, as time.Truncate computes them.
+// inOneWindow used to wait for a fresh clock-aligned throttling window.
+// The limits slide now (shared/dynamo/counters.go): a unit counts for one
+// window after it was taken, so no edge can split a test's attempts and
+// there is nothing to wait for. It stays for the tests that call it.
 func inOneWindow(t *testing.T, w, need time.Duration) {
 	t.Helper()
-	now := time.Now()
-	if left := now.Truncate(w).Add(w).Sub(now); left < need {
-		t.Logf("waiting %v for a fresh %v throttling window", left.Round(time.Millisecond), w)
-		time.Sleep(left + 50*time.Millisecond)
-	}
 }

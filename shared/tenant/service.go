@@ -29,9 +29,10 @@ type Service struct {
 	log     *slog.Logger
 }
 
-// Counter counts events per key in fixed windows (see account.Counter).
+// Counter takes units of a limit atomically before the work they guard,
+// in a sliding window (see account.Counter and shared/dynamo's counters).
 type Counter interface {
-	Add(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
+	Take(ctx context.Context, key string, limit int, window time.Duration, now func() time.Time) (taken time.Time, wait time.Duration, err error)
 }
 
 // WritesPerDay bounds the preference changes and change requests of one
@@ -45,17 +46,21 @@ func (s *Service) WithCounter(c Counter) *Service {
 	return s
 }
 
-// allowWrite counts a write of the lease and refuses it past the limit.
+// allowWrite takes a unit of the lease's writes before the write, and
+// refuses past WritesPerDay in any 24 hours.
 func (s *Service) allowWrite(ctx context.Context, ref string) error {
 	if s.counter == nil {
 		return nil
 	}
-	n, end, err := s.counter.Add(ctx, "tenant-writes#"+ref, 24*time.Hour, s.now())
+	_, wait, err := s.counter.Take(ctx, "tenant-writes#"+ref, WritesPerDay, 24*time.Hour, s.now)
 	if err != nil {
 		return fmt.Errorf("count writes: %w", err)
 	}
-	if n > WritesPerDay {
-		return &fault.Error{Code: fault.TooManyRequests, RetryAfter: end.Sub(s.now()),
+	if wait > 0 {
+		if r := wait.Truncate(time.Second); r < wait {
+			wait = r + time.Second
+		}
+		return &fault.Error{Code: fault.TooManyRequests, RetryAfter: wait,
 			Message: "Vous avez fait beaucoup de modifications aujourd'hui. Réessayez demain, ou contactez votre gestionnaire si c'est urgent."}
 	}
 	return nil

@@ -99,13 +99,22 @@ export function parseRetryAfter(value) {
 
 /**
  * waitMessage says how long to wait before trying again, from Retry-After:
- * "Patientez 3 minutes avant de réessayer (vers 14 h 32)."
+ * "Patientez 3 minutes avant de réessayer (vers 14 h 32)." A lease locked
+ * out after repeated sign-up failures waits up to 24 hours: "Patientez
+ * 24 heures avant de réessayer (demain vers 9 h 15)."
  */
 export function waitMessage(seconds, now = new Date()) {
   const s = Math.max(1, seconds || 60);
   const minutes = Math.ceil(s / 60);
-  const span = minutes <= 1 ? 'une minute' : `${minutes} minutes`;
+  let span = `${minutes} minutes`;
+  if (minutes <= 1) span = 'une minute';
+  else if (minutes === 60) span = 'une heure';
+  else if (minutes >= 120) span = `${Math.ceil(minutes / 60)} heures`;
   const at = new Date(now.getTime() + s * 1000);
   const clock = `${at.getHours()} h ${String(at.getMinutes()).padStart(2, '0')}`;
-  return `Par sécurité, les essais sont limités. Patientez ${span} avant de réessayer (vers ${clock}).`;
+  const tomorrow = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1);
+  let day = '';
+  if (at.toDateString() === tomorrow.toDateString()) day = 'demain ';
+  else if (at.toDateString() !== now.toDateString()) day = `le ${at.getDate()}/${String(at.getMonth() + 1).padStart(2, '0')} `;
+  return `Par sécurité, les essais sont limités. Patientez ${span} avant de réessayer (${day}vers ${clock}).`;
 }
