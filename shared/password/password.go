@@ -254,8 +254,8 @@ func parseUint(s string, bits int) (uint64, error) {
 	return strconv.ParseUint(s, 10, bits)
 }
 
-// Common reports whether pw is in the list of common passwords, or is one of
-// them with digits or symbols added at the end.
-func (h Hasher) Common(pw string) bool {
-	return isCommon(commonSet(), pw)
+// Weakness is [Weakness]: why the policy refuses pw beyond its length
+// (Blank, Repeated, Common), or "".
+func (h Hasher) Weakness(pw string) string {
+	return Weakness(pw)
 }

@@ -41,6 +41,9 @@ const (
 	EnvLimitLeaseFailures   = "LIMIT_LEASE_FAILURES"
 	EnvLimitMailsPerAccount = "LIMIT_MAILS_PER_ACCOUNT"
 	EnvSessionTTL           = "SESSION_TTL"
+	// EnvSessionIdleTimeout ends a web (cookie) session after this long
+	// without a request; default 30m. See account.Service.Authenticate.
+	EnvSessionIdleTimeout = "SESSION_IDLE_TIMEOUT"
 )
 
 // New builds the HTTP server from the AWS configuration and the settings.
@@ -102,12 +105,14 @@ func accountConfig(getenv func(string) string) (account.Config, error) {
 			*dst = l
 		}
 	}
-	if v := getenv(EnvSessionTTL); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			errs = append(errs, fmt.Errorf("%s: %q is not a positive duration", EnvSessionTTL, v))
+	for name, dst := range map[string]*time.Duration{EnvSessionTTL: &c.SessionTTL, EnvSessionIdleTimeout: &c.SessionIdleTimeout} {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				errs = append(errs, fmt.Errorf("%s: %q is not a positive duration", name, v))
+			}
+			*dst = d
 		}
-		c.SessionTTL = d
 	}
 	return c, errors.Join(errs...)
 }
