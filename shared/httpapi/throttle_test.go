@@ -40,7 +40,7 @@ func TestThrottleAccountFailures(t *testing.T) {
 	}
 
 	a.login(t, "celine@exemple.fr", "le mot de passe de la voisine") // another account
-	a.me(t, bearer(session))                                     // sessions already open
+	a.me(t, bearer(session))                                         // sessions already open
 
 	// An unknown email must not stand out by never being throttled: that
 	// would tell which emails have an account.
@@ -114,8 +114,8 @@ func TestThrottleMailsLooksAlike(t *testing.T) {
 	t.Parallel()
 	const window = time.Hour
 	a := start(t, map[string]string{"LIMIT_MAILS_PER_ACCOUNT": "2/1h"})
-	a.register(t, dupont, "marie@exemple.fr", "une phrase facile à retenir") // one mail
-	a.signUp(t, lefevre, "celine@exemple.fr", "le mot de passe de la voisine")   // one mail, pending
+	a.register(t, dupont, "marie@exemple.fr", "une phrase facile à retenir")   // one mail
+	a.signUp(t, lefevre, "celine@exemple.fr", "le mot de passe de la voisine") // one mail, pending
 
 	inOneWindow(t, window, 10*time.Second)
 	for _, tt := range []struct{ path, email string }{
