@@ -12,6 +12,7 @@ import contract from './views/contract.js';
 import contacts from './views/contacts.js';
 import preferences from './views/preferences.js';
 import requests from './views/requests.js';
+import { changePassword, devices } from './views/security.js';
 import help from './views/help.js';
 import accessibility from './views/accessibility.js';
 import notFound from './views/notfound.js';
@@ -29,6 +30,8 @@ const routes = {
   '/mon-espace/contacts': contacts,
   '/mon-espace/preferences': preferences,
   '/mon-espace/dossier': requests,
+  '/mon-espace/mot-de-passe': changePassword,
+  '/mon-espace/appareils': devices,
   '/assistance': help,
   '/accessibilite': accessibility,
 };
