@@ -338,6 +338,27 @@ func TestFunctionsUnderRIE(t *testing.T) {
 	res = call("GET /api/v1/change-requests/{id}", map[string]string{"session": session, "id": "20000101-ZZZZZZ"})
 	wantProblem(t, res, http.StatusNotFound, "not_found")
 
+	// Log out everywhere from a second session: both end.
+	res = call("POST /api/v1/sessions", nil)
+	other, _ := wantJSON(t, res, http.StatusOK, nil)["token"].(string)
+	res = call("DELETE /api/v1/sessions", map[string]string{"session": other})
+	if res.StatusCode != http.StatusNoContent || res.Body != "" {
+		t.Errorf("logout everywhere: status %d, body %q; want 204 and no body", res.StatusCode, res.Body)
+	}
+	for _, s := range []string{session, other} {
+		res = call("GET /api/v1/me", map[string]string{"session": s})
+		wantProblem(t, res, http.StatusUnauthorized, "unauthenticated")
+	}
+
+	// Change the password: the session goes on, a mail tells the address.
+	res = call("POST /api/v1/sessions", nil)
+	session, _ = wantJSON(t, res, http.StatusOK, nil)["token"].(string)
+	res = call("POST /api/v1/password/change", map[string]string{"session": session})
+	wantJSON(t, res, http.StatusOK, map[string]any{"status": "password_changed"})
+	mails.skip("Votre mot de passe Extranet Locataire a été modifié")
+	res = call("GET /api/v1/me", map[string]string{"session": session})
+	wantJSON(t, res, http.StatusOK, map[string]any{"email": email})
+
 	res = call("DELETE /api/v1/sessions/current", map[string]string{"session": session})
 	if res.StatusCode != http.StatusNoContent || res.Body != "" {
 		t.Errorf("logout: status %d, body %q; want 204 and no body", res.StatusCode, res.Body)
@@ -377,6 +398,26 @@ type inbox struct {
 }
 
 var linkToken = regexp.MustCompile(`(/[a-z-]+)\?token=([A-Za-z0-9_-]+)`)
+
+// skip waits for the next mail to the sample address, which must have this
+// subject and no link with a token.
+func (b *inbox) skip(subject string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.t.Context(), 10*time.Second)
+	defer cancel()
+	n := 0
+	m, err := b.srv.WaitFor(ctx, func(m sesemu.Message) bool {
+		n++
+		return n > b.seen && slices.Contains(m.To, email)
+	})
+	if err != nil {
+		b.t.Fatalf("no new mail to %s: %v", email, err)
+	}
+	b.seen = n
+	if m.Subject != subject || linkToken.MatchString(m.Text) {
+		b.t.Fatalf("mail %q, want %q without a token link:\n%s", m.Subject, subject, m.Text)
+	}
+}
 
 // next waits for the next mail to the sample address and returns the token
 // of its link, which must lead to path.

@@ -108,7 +108,11 @@ func passwordChangedMail(to, firstName string, at time.Time, publicURL string) M
 		hello = "Bonjour " + firstName + ","
 	}
 	d := tenancy.ParisDate(at)
-	when := fmt.Sprintf("%d %s %d", d.Day, frenchMonthNames[d.Month-1], d.Year)
+	day := fmt.Sprint(d.Day)
+	if d.Day == 1 {
+		day = "1er"
+	}
+	when := fmt.Sprintf("%s %s %d", day, frenchMonthNames[d.Month-1], d.Year)
 	forgot := strings.TrimRight(publicURL, "/") + "/mot-de-passe-oublie"
 	said := fmt.Sprintf("Le mot de passe de votre compte Extranet Locataire a été modifié le %s. Vos autres appareils ont été déconnectés.", when)
 	ifNot := "Si ce n'est pas vous, choisissez tout de suite un nouveau mot de passe avec « Mot de passe oublié » :"
