@@ -5,7 +5,8 @@
 // parameters travel with each hash and can be raised later without breaking
 // existing accounts (see [Hasher.NeedsRehash]). The policy in [Check] follows
 // CNIL deliberation 2022-100: a length floor and a blocklist of common
-// passwords, and deliberately no composition rules.
+// passwords (with blank and repeated ones, see [Weakness]), and deliberately
+// no composition rules. Personal data are the account service's to compare.
 package password
 
 import (
