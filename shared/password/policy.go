@@ -91,9 +91,10 @@ func Check(pw string) error {
 // Common or Repeated, in that order, or "" when there is none.
 //
 //   - Blank: every character is white space or invisible (Unicode categories
-//     Z*, Cc and Cf, and the blank fillers U+115F, U+1160, U+2800, U+3164,
-//     U+FFA0), so twelve spaces, no-break spaces or zero-width spaces, which
-//     look like nothing, are refused.
+//     Z*, Cc and Cf, variation selectors, the combining grapheme joiner and
+//     the blank fillers U+115F, U+1160, U+2800, U+3164, U+FFA0), so twelve
+//     spaces, no-break spaces or zero-width spaces, which look like nothing,
+//     are refused.
 //   - Repeated: once the blank characters are dropped and letters lowered,
 //     the password is a unit shorter than MinRunes written at least twice
 //     ("aaaaaaaaaaaa", "abababababab", "azerazerazer", "soleil soleil").
@@ -125,10 +126,10 @@ func Weakness(pw string) string {
 // invisible reports whether r shows as nothing, or as a blank.
 func invisible(r rune) bool {
 	switch r {
-	case '\u115F', '\u1160', '\u2800', '\u3164', '\uFFA0':
+	case '\u034F', '\u115F', '\u1160', '\u2800', '\u3164', '\uFFA0':
 		return true
 	}
-	return unicode.In(r, unicode.Z, unicode.Cc, unicode.Cf)
+	return unicode.In(r, unicode.Z, unicode.Cc, unicode.Cf, unicode.Variation_Selector)
 }
 
 // repeats reports whether s is a unit shorter than MinRunes written at least

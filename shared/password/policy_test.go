@@ -70,6 +70,7 @@ func TestCheck(t *testing.T) {
 		{"tabs and line breaks", "\t\n\r\t\n\r\t\n\r\t\n\r", Blank},
 		{"mixed blanks", " \u00a0\u200b\u2003\u3000\ufeff\u2060\u200d\u3164\u2800\u115f\u00ad", Blank},
 		{"bidi marks only", strings.Repeat("\u200e\u202e", 6), Blank},
+		{"variation selectors and joiners", strings.Repeat("\ufe0f\U000e0100\u034f", 4), Blank},
 
 		// Repeated: one character, or a unit under 12 characters, repeated.
 		{"one letter", "aaaaaaaaaaaa", Repeated},
