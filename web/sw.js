@@ -37,6 +37,7 @@ const SHELL = [
   '/js/views/password.js',
   '/js/views/preferences.js',
   '/js/views/requests.js',
+  '/js/views/security.js',
   '/js/views/signup.js',
   '/manifest.webmanifest',
   '/icons/apple-touch-icon.png',

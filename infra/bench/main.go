@@ -522,7 +522,7 @@ func latencies(ctx context.Context, r *report, o options, st *localstack.Stack) 
 	progress("%d logins", o.warmup+o.logins)
 	var session string
 	times, err = repeat(o.warmup, o.logins, func() (time.Duration, error) {
-		body, d, err := c.do(ctx, "POST", "/api/v1/sessions", "", map[string]string{"email": benchEmail, "password": benchPassword}, http.StatusOK)
+		body, d, err := c.do(ctx, "POST", "/api/v1/sessions", "", map[string]any{"email": benchEmail, "password": benchPassword, "tokenRequested": true}, http.StatusOK)
 		session, _ = body["token"].(string)
 		return d, err
 	})

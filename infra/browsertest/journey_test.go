@@ -300,10 +300,10 @@ func TestOtherPages(t *testing.T) {
 	// A pending account: the login says so and offers the email again.
 	const pending = "en.attente@example.org"
 	postJSON(t, b, "/api/v1/signup", map[string]string{"reference": "1234567", "lastName": "Lefèvre",
-		"dateOfBirth": "1985-11-03", "email": pending, "password": "un mot de passe en attente"}, http.StatusAccepted)
+		"dateOfBirth": "1985-11-03", "email": pending, "password": "un mot de passe qui patiente"}, http.StatusAccepted)
 	b.visit("/", "Connexion")
 	b.fill("#email", pending)
-	b.fill("#password", "un mot de passe en attente")
+	b.fill("#password", "un mot de passe qui patiente")
 	b.click(`form button[type="submit"]`)
 	b.waitFor(`document.querySelector(".error-summary h2")?.innerText === "Activez d’abord votre compte"`, "the pending account's message")
 	b.clickText("button", "Renvoyer l’email d’activation")
@@ -313,7 +313,7 @@ func TestOtherPages(t *testing.T) {
 
 	// Wrong passwords, then the wait.
 	const email = "marie.dupont@example.org"
-	activeAccount(t, b, "8889999", "DUPONT", "1978-04-12", email, "le bon mot de passe de Marie")
+	activeAccount(t, b, "8889999", "DUPONT", "1978-04-12", email, "le bon mot de passe de la locataire")
 	b.visit("/", "Connexion")
 	b.fill("#email", email)
 	for i := 1; ; i++ {
@@ -346,7 +346,7 @@ func TestOffline(t *testing.T) {
 	b := start(t)
 	b.visit("/", "Connexion")
 	b.waitFor(`navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller !== null)`, "the service worker in control")
-	b.waitFor(`caches.open("extranet-locataire-v2").then((c) => c.keys()).then((k) => k.length >= 20)`, "the app's files in the cache")
+	b.waitFor(`caches.open("extranet-locataire-v3").then((c) => c.keys()).then((k) => k.length >= 20)`, "the app's files in the cache")
 	manifest := eval[string](b, `fetch("/manifest.webmanifest").then((r) => r.json()).then((m) => m.name + "|" + m.lang + "|" + m.start_url)`)
 	if manifest != "Extranet Locataire|fr|/mon-espace" {
 		t.Errorf("manifest: %s", manifest)

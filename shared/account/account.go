@@ -75,8 +75,15 @@ type Session struct {
 	Hash       string
 	Reference  string
 	Generation int
-	CreatedAt  time.Time
-	ExpiresAt  time.Time
+	// Bearer: the session's token was handed to the client (the mobile
+	// app), which sends it as a Bearer header; otherwise it lives only in
+	// the web app's HttpOnly cookie. Only cookie sessions end when idle.
+	Bearer    bool
+	CreatedAt time.Time
+	// LastSeen is when the session last served a request, to within
+	// touchEvery: it is written at most that often.
+	LastSeen  time.Time
+	ExpiresAt time.Time
 }
 
 // Store errors.
@@ -113,9 +120,22 @@ type Store interface {
 	PutSession(ctx context.Context, s Session) error
 	Session(ctx context.Context, hash string) (Session, error)
 	DeleteSession(ctx context.Context, hash string) error
-	// DeleteSessions removes every session of an account (housekeeping: the
-	// generation already made them invalid).
-	DeleteSessions(ctx context.Context, reference string) error
+	// DeleteSessions removes every session of an account but the one whose
+	// hash is keep (housekeeping: the generation already made them invalid).
+	DeleteSessions(ctx context.Context, reference, keep string) error
+	// TouchSession sets the session's LastSeen to at if it is before
+	// ifBefore; ErrConflict when it is not (another request touched it) or
+	// the session is gone.
+	TouchSession(ctx context.Context, hash string, at, ifBefore time.Time) error
+	// ChangePassword sets the password and ends every session of the
+	// account but keep, at once: the account's session generation moves
+	// from gen to gen+1 and the kept session is carried into it.
+	// ErrConflict when the generation is no longer gen.
+	ChangePassword(ctx context.Context, reference string, gen int, passwordHash, keep string) error
+	// EndSessions ends every session of the account at once, moving its
+	// session generation from gen to gen+1; ErrConflict when it is no longer
+	// gen.
+	EndSessions(ctx context.Context, reference string, gen int) error
 }
 
 // Counter keeps the throttles: units of a limit taken per key in a sliding
@@ -150,9 +170,17 @@ type Passwords interface {
 	// VerifyDummy takes as long as Verify, so that unknown emails answer as
 	// slowly as wrong passwords.
 	VerifyDummy(pw string)
-	// Common reports whether the password is in a list of common ones.
-	Common(pw string) bool
+	// Weakness says why the password policy refuses pw beyond its length:
+	// WeakBlank, WeakCommon or WeakRepeated, or "" when it does not.
+	Weakness(pw string) string
 }
+
+// Reasons of Passwords.Weakness (the password package's PolicyError reasons).
+const (
+	WeakBlank    = "blank"    // only white space or invisible characters
+	WeakCommon   = "common"   // in a list of common passwords
+	WeakRepeated = "repeated" // one character or a short unit repeated
+)
 
 // Mailer sends an email.
 type Mailer interface {

@@ -20,6 +20,10 @@ type Config struct {
 	// EmailChangeTTL is how long a link confirming a new notification
 	// address stays valid.
 	EmailChangeTTL time.Duration
+	// SessionIdleTimeout ends a cookie session (the web app) after this long
+	// without a request (OWASP ASVS 5.0 V7.3.1). The mobile app's bearer
+	// sessions have only SessionTTL: see Authenticate.
+	SessionIdleTimeout time.Duration
 	// PerAddress bounds the attempts (sign-up, login, activation, forgotten
 	// password, reset) from one client address. A household or a social
 	// centre shares one address, so it stays generous.
@@ -44,15 +48,16 @@ type Config struct {
 // DefaultConfig returns the settings used when none are given.
 func DefaultConfig() Config {
 	return Config{
-		ActivationTTL:   48 * time.Hour,
-		ResetTTL:        2 * time.Hour,
-		SessionTTL:      12 * time.Hour,
-		EmailChangeTTL:  48 * time.Hour,
-		PerAddress:      Limit{Max: 60, Window: time.Minute},
-		AccountFailures: Limit{Max: 5, Window: 15 * time.Minute},
-		LeaseFailures:   Limit{Max: 5, Window: 15 * time.Minute},
-		MailsPerAccount: Limit{Max: 5, Window: time.Hour},
-		LeaseLockouts:   []time.Duration{15 * time.Minute, time.Hour, 24 * time.Hour},
+		ActivationTTL:      48 * time.Hour,
+		ResetTTL:           2 * time.Hour,
+		SessionTTL:         12 * time.Hour,
+		SessionIdleTimeout: 30 * time.Minute,
+		EmailChangeTTL:     48 * time.Hour,
+		PerAddress:         Limit{Max: 60, Window: time.Minute},
+		AccountFailures:    Limit{Max: 5, Window: 15 * time.Minute},
+		LeaseFailures:      Limit{Max: 5, Window: 15 * time.Minute},
+		MailsPerAccount:    Limit{Max: 5, Window: time.Hour},
+		LeaseLockouts:      []time.Duration{15 * time.Minute, time.Hour, 24 * time.Hour},
 	}
 }
 
@@ -77,6 +82,9 @@ func (c Config) withDefaults() Config {
 	}
 	if len(c.LeaseLockouts) > 0 {
 		d.LeaseLockouts = c.LeaseLockouts
+	}
+	if c.SessionIdleTimeout > 0 {
+		d.SessionIdleTimeout = c.SessionIdleTimeout
 	}
 	for _, l := range []struct{ dst, src *Limit }{
 		{&d.PerAddress, &c.PerAddress},

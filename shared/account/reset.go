@@ -41,10 +41,12 @@ func (s *Service) Forgot(ctx context.Context, email, client string) error {
 }
 
 // ResetPassword sets a new password with an emailed reset link and ends
-// every session of the account.
+// every session of the account. The password is checked twice: first for
+// itself, then, once the link names the account, against the account's
+// email and its lease's signatories (see Personal).
 func (s *Service) ResetPassword(ctx context.Context, rawToken, password, client string) error {
 	f := fault.Fields{}
-	s.checkPassword(f, password)
+	s.checkPassword(f, password, Personal{})
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -53,6 +55,18 @@ func (s *Service) ResetPassword(ctx context.Context, rawToken, password, client 
 	}
 	tok, err := s.usableToken(ctx, rawToken, Reset)
 	if err != nil {
+		return err
+	}
+	acc, err := s.store.Account(ctx, tok.Reference)
+	if err != nil {
+		return fmt.Errorf("reset: %w", err)
+	}
+	lease, err := s.store.Lease(ctx, tok.Reference)
+	if err != nil {
+		return fmt.Errorf("reset: %w", err)
+	}
+	s.checkPassword(f, password, personalOf(acc.Email, lease))
+	if err := f.Err(); err != nil {
 		return err
 	}
 	hash, err := s.passwords.Hash(password)
@@ -65,7 +79,7 @@ func (s *Service) ResetPassword(ctx context.Context, rawToken, password, client 
 	case err != nil:
 		return fmt.Errorf("reset: %w", err)
 	}
-	if err := s.store.DeleteSessions(ctx, tok.Reference); err != nil {
+	if err := s.store.DeleteSessions(ctx, tok.Reference, ""); err != nil {
 		// The generation bump already ended them; this only tidies up.
 		s.log.WarnContext(ctx, "delete sessions after reset", "err", err)
 	}

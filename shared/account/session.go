@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/citejardins/extranet/shared/fault"
@@ -14,6 +15,9 @@ import (
 type Credentials struct {
 	Email    string
 	Password string
+	// Bearer asks for a token the client keeps and sends itself (the mobile
+	// app); otherwise the session is the web app's cookie.
+	Bearer bool
 }
 
 // Login checks the credentials and opens a session. Unknown emails, wrong
@@ -68,8 +72,8 @@ func (s *Service) Login(ctx context.Context, c Credentials, client string) (toke
 		return "", Session{}, err
 	}
 	now := s.now()
-	sess = Session{Hash: hash, Reference: acc.Reference, Generation: acc.SessionGeneration,
-		CreatedAt: now, ExpiresAt: now.Add(s.cfg.SessionTTL)}
+	sess = Session{Hash: hash, Reference: acc.Reference, Generation: acc.SessionGeneration, Bearer: c.Bearer,
+		CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(s.cfg.SessionTTL)}
 	if err := s.store.PutSession(ctx, sess); err != nil {
 		return "", Session{}, fmt.Errorf("login: %w", err)
 	}
@@ -87,8 +91,22 @@ type Principal struct {
 }
 
 // Authenticate returns who a session token speaks for, or an
-// Unauthenticated error. Sessions opened before a password reset, and
-// sessions of an account no longer active, are refused.
+// Unauthenticated error. Sessions opened before a password reset or change,
+// or before a logout everywhere, and sessions of an account no longer
+// active, are refused.
+//
+// A session ends SessionTTL after login whatever happens (OWASP ASVS 5.0
+// V7.3.2). A cookie session (the web app) also ends after
+// SessionIdleTimeout without a request (V7.3.1): a browser may be a shared
+// one, in a social centre or a library, left open. A bearer session (the
+// mobile app) has no idle timeout: its token sits in the phone's protected
+// storage behind the phone's own lock, and logging in at every opening of
+// the app would push tenants to short passwords.
+//
+// The last request's time is written at most once per touchEvery (a
+// conditional update, so parallel requests write it once), not on every
+// request: the idle timeout is thus counted from a time up to touchEvery
+// before the last request.
 func (s *Service) Authenticate(ctx context.Context, rawToken string) (Principal, error) {
 	hash, ok := hashToken(rawToken)
 	if !ok {
@@ -101,7 +119,15 @@ func (s *Service) Authenticate(ctx context.Context, rawToken string) (Principal,
 	if err != nil {
 		return Principal{}, fmt.Errorf("authenticate: %w", err)
 	}
-	if !s.now().Before(sess.ExpiresAt) {
+	now := s.now()
+	if !now.Before(sess.ExpiresAt) {
+		return Principal{}, unauthenticated()
+	}
+	seen := sess.LastSeen
+	if seen.IsZero() {
+		seen = sess.CreatedAt
+	}
+	if !sess.Bearer && !now.Before(seen.Add(s.cfg.SessionIdleTimeout)) {
 		return Principal{}, unauthenticated()
 	}
 	acc, err := s.store.Account(ctx, sess.Reference)
@@ -114,11 +140,43 @@ func (s *Service) Authenticate(ctx context.Context, rawToken string) (Principal,
 	if acc.SessionGeneration != sess.Generation || acc.Status != Active {
 		return Principal{}, unauthenticated()
 	}
+	if every := s.touchEvery(); !sess.Bearer && now.Sub(seen) >= every {
+		switch err := s.store.TouchSession(ctx, hash, now, now.Add(-every)); {
+		case err == nil:
+			sess.LastSeen = now
+		case !errors.Is(err, ErrConflict):
+			// The request may go on: at worst the session ends a little
+			// early.
+			s.log.WarnContext(ctx, "touch session", "err", err)
+		}
+	}
 	return Principal{Session: sess, Account: acc}, nil
+}
+
+// touchEvery is how stale a session's LastSeen may be: a minute, or less
+// when the idle timeout is short, so that it stays a thirtieth of it.
+func (s *Service) touchEvery() time.Duration {
+	return min(time.Minute, s.cfg.SessionIdleTimeout/30)
 }
 
 func unauthenticated() error {
 	return fault.New(fault.Unauthenticated, "Votre session a expiré ou vous n'êtes pas connecté. Connectez-vous pour continuer.")
+}
+
+// LogoutEverywhere ends every session of the principal's account, the
+// current one included, on every device.
+func (s *Service) LogoutEverywhere(ctx context.Context, p Principal) error {
+	switch err := s.store.EndSessions(ctx, p.Account.Reference, p.Account.SessionGeneration); {
+	case errors.Is(err, ErrConflict):
+		// A reset, a change or another logout everywhere moved the
+		// generation meanwhile: this session is over already.
+	case err != nil:
+		return fmt.Errorf("logout everywhere: %w", err)
+	}
+	if err := s.store.DeleteSessions(ctx, p.Account.Reference, ""); err != nil {
+		s.log.WarnContext(ctx, "delete sessions after logout everywhere", "err", err)
+	}
+	return nil
 }
 
 // Logout ends the session.

@@ -41,7 +41,7 @@ func (s *Service) SignUp(ctx context.Context, req SignUpRequest, client string) 
 		f.Add("dateOfBirth", "Cette date n'est pas valide. Saisissez-la au format AAAA-MM-JJ, par exemple 1978-04-12.")
 	}
 	email := checkEmail(f, req.Email)
-	s.checkPassword(f, req.Password)
+	s.checkPassword(f, req.Password, typedPersonal(req, ref, dob))
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -62,6 +62,9 @@ func (s *Service) SignUp(ctx context.Context, req SignUpRequest, client string) 
 		return fault.New(fault.IdentityMismatch, "Nous n'avons pas trouvé de bail correspondant à ces informations. Vérifiez la référence client, le nom du signataire principal et sa date de naissance, tels qu'ils figurent sur votre avis d'échéance et votre bail.")
 	}
 	attempt.pass(ctx) // the identity matched: no failure
+	if s.checkPassword(f, req.Password, personalOf(email, lease)); f.Err() != nil {
+		return f.Err()
+	}
 
 	var previous *Account
 	existing, err := s.store.Account(ctx, ref)

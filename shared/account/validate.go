@@ -28,7 +28,11 @@ func checkEmail(f fault.Fields, raw string) string {
 	return email
 }
 
-func (s *Service) checkPassword(f fault.Fields, pw string) {
+// checkPassword applies the password rules to a new password: the length
+// (CNIL deliberation 2022-100), the policy of the Passwords adapter (not
+// blank, not a repetition, not common), and no personal data (OWASP ASVS 5.0
+// V6.2.11; see Personal). Each refusal says what to change, in French.
+func (s *Service) checkPassword(f fault.Fields, pw string, about Personal) {
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case pw == "":
@@ -39,7 +43,20 @@ func (s *Service) checkPassword(f fault.Fields, pw string) {
 		f.Add("password", fmt.Sprintf("Votre mot de passe doit contenir au moins 12 caractères (il en a %d). Une phrase facile à retenir convient très bien.", n))
 	case n > MaxPasswordRunes || len(pw) > 4*MaxPasswordRunes:
 		f.Add("password", "Votre mot de passe est trop long : 256 caractères au maximum.")
-	case s.passwords.Common(pw):
-		f.Add("password", "Ce mot de passe est trop courant et facile à deviner. Choisissez-en un autre, par exemple une phrase que vous seul connaissez.")
+	default:
+		switch s.passwords.Weakness(pw) {
+		case WeakBlank:
+			f.Add("password", "Votre mot de passe ne contient que des espaces ou des caractères invisibles. Choisissez-en un avec des lettres, des chiffres ou des signes, par exemple une phrase facile à retenir.")
+		case WeakCommon:
+			f.Add("password", "Ce mot de passe est trop courant et facile à deviner. Choisissez-en un autre, par exemple une phrase que vous seul connaissez.")
+		case WeakRepeated:
+			f.Add("password", "Votre mot de passe répète le même caractère ou la même suite de caractères : il est facile à deviner. Choisissez-en un plus varié, par exemple une phrase que vous seul connaissez.")
+		case "":
+			if found := personalIn(pw, about); len(found) > 0 {
+				f.Add("password", personalMessage(found))
+			}
+		default:
+			f.Add("password", "Ce mot de passe est trop facile à deviner. Choisissez-en un autre, par exemple une phrase que vous seul connaissez.")
+		}
 	}
 }

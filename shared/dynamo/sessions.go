@@ -2,7 +2,9 @@ package dynamo
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -19,7 +21,9 @@ type sessionItem struct {
 	GSI1SK     string
 	Reference  string `dynamodbav:"reference"`
 	Generation int    `dynamodbav:"generation"`
+	Bearer     bool   `dynamodbav:"bearer,omitempty"`
 	CreatedAt  int64  `dynamodbav:"createdAt"`
+	LastSeen   int64  `dynamodbav:"lastSeen,omitempty"`
 	ExpiresAt  int64  `dynamodbav:"expiresAt"`
 }
 
@@ -29,7 +33,8 @@ func sessionPK(hash string) string { return "SESSION#" + hash }
 func (s *Store) PutSession(ctx context.Context, ss account.Session) error {
 	av, err := attributevalue.MarshalMap(sessionItem{PK: sessionPK(ss.Hash), SK: "SESSION",
 		GSI1PK: accountPK(ss.Reference), GSI1SK: fmt.Sprintf("SESSION#%d#%s", ss.CreatedAt.Unix(), ss.Hash[:8]),
-		Reference: ss.Reference, Generation: ss.Generation, CreatedAt: unix(ss.CreatedAt), ExpiresAt: ss.ExpiresAt.Unix()})
+		Reference: ss.Reference, Generation: ss.Generation, Bearer: ss.Bearer, CreatedAt: unix(ss.CreatedAt),
+		LastSeen: unix(ss.LastSeen), ExpiresAt: ss.ExpiresAt.Unix()})
 	if err != nil {
 		return fmt.Errorf("encode session: %w", err)
 	}
@@ -46,8 +51,67 @@ func (s *Store) Session(ctx context.Context, hash string) (account.Session, erro
 	if err := s.get(ctx, s.accounts, sessionPK(hash), "SESSION", &it); err != nil {
 		return account.Session{}, err
 	}
-	return account.Session{Hash: hash, Reference: it.Reference, Generation: it.Generation,
-		CreatedAt: fromUnix(it.CreatedAt), ExpiresAt: fromUnix(it.ExpiresAt)}, nil
+	return account.Session{Hash: hash, Reference: it.Reference, Generation: it.Generation, Bearer: it.Bearer,
+		CreatedAt: fromUnix(it.CreatedAt), LastSeen: fromUnix(it.LastSeen), ExpiresAt: fromUnix(it.ExpiresAt)}, nil
+}
+
+// TouchSession records that the session served a request at at, unless
+// another request did since ifBefore: one conditional write, so parallel
+// requests write once.
+func (s *Store) TouchSession(ctx context.Context, hash string, at, ifBefore time.Time) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.accounts, Key: keyOf(sessionPK(hash), "SESSION"),
+		UpdateExpression:          aws.String("SET lastSeen = :at"),
+		ConditionExpression:       aws.String("attribute_exists(PK) AND (attribute_not_exists(lastSeen) OR lastSeen < :before)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":at": num(at.Unix()), ":before": num(ifBefore.Unix())}})
+	var failed *types.ConditionalCheckFailedException
+	if errors.As(err, &failed) {
+		return account.ErrConflict
+	}
+	if err != nil {
+		return fmt.Errorf("touch session: %w", err)
+	}
+	return nil
+}
+
+// ChangePassword sets the password, moves the account to the next session
+// generation (which ends every session opened in the current one) and
+// carries the kept session into it, in one transaction.
+func (s *Store) ChangePassword(ctx context.Context, ref string, gen int, hash, keep string) error {
+	next := num(int64(gen + 1))
+	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Update: &types.Update{TableName: &s.accounts, Key: keyOf(accountPK(ref), "ACCOUNT"),
+			UpdateExpression:          aws.String("SET passwordHash = :h, sessionGen = :next"),
+			ConditionExpression:       aws.String("attribute_exists(PK) AND sessionGen = :gen"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":h": str(hash), ":next": next, ":gen": num(int64(gen))}}},
+		{Update: &types.Update{TableName: &s.accounts, Key: keyOf(sessionPK(keep), "SESSION"),
+			UpdateExpression:          aws.String("SET generation = :next"),
+			ConditionExpression:       aws.String("attribute_exists(PK) AND generation = :gen"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":next": next, ":gen": num(int64(gen))}}},
+	}})
+	if cancelled(err) != nil {
+		return account.ErrConflict
+	}
+	if err != nil {
+		return fmt.Errorf("change password: %w", err)
+	}
+	return nil
+}
+
+// EndSessions moves the account to the next session generation, which ends
+// every session opened before.
+func (s *Store) EndSessions(ctx context.Context, ref string, gen int) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.accounts, Key: keyOf(accountPK(ref), "ACCOUNT"),
+		UpdateExpression:          aws.String("SET sessionGen = :next"),
+		ConditionExpression:       aws.String("attribute_exists(PK) AND sessionGen = :gen"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":next": num(int64(gen + 1)), ":gen": num(int64(gen))}})
+	var failed *types.ConditionalCheckFailedException
+	if errors.As(err, &failed) {
+		return account.ErrConflict
+	}
+	if err != nil {
+		return fmt.Errorf("end sessions: %w", err)
+	}
+	return nil
 }
 
 // DeleteSession removes a session.
@@ -58,8 +122,9 @@ func (s *Store) DeleteSession(ctx context.Context, hash string) error {
 	return nil
 }
 
-// DeleteSessions removes every session of an account, page by page.
-func (s *Store) DeleteSessions(ctx context.Context, ref string) error {
+// DeleteSessions removes every session of an account but keep, page by
+// page.
+func (s *Store) DeleteSessions(ctx context.Context, ref, keep string) error {
 	keys, err := queryAll[struct{ PK, SK string }](ctx, s.db, &dynamodb.QueryInput{
 		TableName: &s.accounts, IndexName: aws.String(GSI1),
 		KeyConditionExpression:    aws.String("GSI1PK = :pk AND begins_with(GSI1SK, :s)"),
@@ -70,6 +135,9 @@ func (s *Store) DeleteSessions(ctx context.Context, ref string) error {
 		return fmt.Errorf("list sessions: %w", err)
 	}
 	for _, k := range keys {
+		if k.PK == sessionPK(keep) {
+			continue
+		}
 		if _, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.accounts, Key: keyOf(k.PK, k.SK)}); err != nil {
 			return fmt.Errorf("delete session: %w", err)
 		}

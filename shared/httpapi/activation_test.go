@@ -15,7 +15,7 @@ func TestActivationBadLinks(t *testing.T) {
 	token := a.signUp(t, dupont, email, password)
 
 	// A reset link of another account, to try as an activation link.
-	a.register(t, lefevre, "celine@exemple.fr", "le mot de passe de céline")
+	a.register(t, lefevre, "celine@exemple.fr", "le mot de passe de la voisine")
 	before := a.mailCount()
 	status, _, body := a.do(t, "POST", "/api/v1/password/forgot", obj{"email": "celine@exemple.fr"}, nil)
 	wantStatus(t, "forgot", status, http.StatusAccepted, body)
@@ -76,7 +76,7 @@ func TestResendActivation(t *testing.T) {
 	a := start(t, nil)
 	const email, password = "marie@exemple.fr", "une phrase facile à retenir"
 	first := a.signUp(t, dupont, email, password)
-	a.register(t, lefevre, "celine@exemple.fr", "le mot de passe de céline")
+	a.register(t, lefevre, "celine@exemple.fr", "le mot de passe de la voisine")
 
 	for _, tt := range []struct{ name, email string }{
 		{"unknown email", "inconnu@exemple.fr"},

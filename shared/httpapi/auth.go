@@ -10,9 +10,18 @@ import (
 	"github.com/citejardins/extranet/shared/fault"
 )
 
-// SessionCookie names the session cookie of the web app. Mobile clients send
-// the same token as a Bearer header instead.
-const SessionCookie = "el_session"
+// Names of the session cookie of the web app. Mobile clients ask for a
+// token at login and send it as a Bearer header instead.
+//
+// Where the public origin is https the cookie is SecureSessionCookie: the
+// __Host- prefix makes browsers accept it only Secure, with Path=/ and no
+// Domain, so no other host (a sibling subdomain) and no plain-http page can
+// set or shadow it (RFC 6265bis §4.1.3.2). The local stack serves plain
+// http, where browsers refuse Secure cookies: there it is SessionCookie.
+const (
+	SessionCookie       = "el_session"
+	SecureSessionCookie = "__Host-el_session"
+)
 
 type principalKey struct{}
 
@@ -29,7 +38,7 @@ func (s *Server) authenticated(next http.Handler) http.Handler {
 				return
 			}
 			token = strings.TrimSpace(rest)
-		} else if c, err := r.Cookie(SessionCookie); err == nil {
+		} else if c, err := r.Cookie(s.cookieName()); err == nil {
 			token, byCookie = c.Value, true
 		}
 		if byCookie && !safeMethod(r.Method) && !s.sameOrigin(r) {
@@ -60,22 +69,32 @@ func safeMethod(m string) bool {
 // sameOrigin reports whether a browser request comes from the app's origin.
 // Browsers send Origin on every state-changing request; Sec-Fetch-Site
 // covers those that leave it out.
+//
+// Origin is compared with the configured public origin alone, never with
+// the request's Host: Host is whatever the client or a proxy in front put
+// there (CloudFront, a test client), so matching it would let any origin
+// that reaches the API under its own name pass.
 func (s *Server) sameOrigin(r *http.Request) bool {
 	if o := r.Header.Get("Origin"); o != "" {
-		// The public origin, or this host under the public origin's scheme
-		// (the local stack reached by another name).
-		scheme, _, _ := strings.Cut(s.origin, "://")
-		return o == s.origin || (scheme != "" && o == scheme+"://"+r.Host)
+		return s.origin != "" && o == s.origin
 	}
 	return r.Header.Get("Sec-Fetch-Site") == "same-origin"
 }
 
+// cookieName is the session cookie's name for this deployment.
+func (s *Server) cookieName() string {
+	if s.secure {
+		return SecureSessionCookie
+	}
+	return SessionCookie
+}
+
 func (s *Server) setCookie(w http.ResponseWriter, token string, expires time.Time) {
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: expires,
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: token, Path: "/", Expires: expires,
 		MaxAge: int(time.Until(expires).Seconds()), HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
 }
 
 func (s *Server) clearCookie(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
 }

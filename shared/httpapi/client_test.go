@@ -102,6 +102,8 @@ type api struct {
 	router routers.Router
 	opts   *openapi3filter.Options
 	client *http.Client
+	// links is where emailed links point, when PUBLIC_URL is not base.
+	links string
 }
 
 // start runs a local stack for the test, with the relaxed limits unless env
@@ -356,20 +358,42 @@ func (a *api) register(t *testing.T, l lease, email, password string) {
 	a.activate(t, a.signUp(t, l, email, password))
 }
 
-// login logs in and returns the session token and cookie.
+// login logs in twice, as the mobile app (asking for a token) and as the
+// web app (getting the cookie), and returns the token and the cookie: two
+// sessions.
 func (a *api) login(t *testing.T, email, password string) (string, *http.Cookie) {
 	t.Helper()
-	status, header, body := a.do(t, "POST", "/api/v1/sessions", obj{"email": email, "password": password}, nil)
+	return a.loginToken(t, email, password), a.loginCookie(t, email, password)
+}
+
+// loginToken logs in as the mobile app and returns the session token.
+func (a *api) loginToken(t *testing.T, email, password string) string {
+	t.Helper()
+	status, header, body := a.do(t, "POST", "/api/v1/sessions", obj{"email": email, "password": password, "tokenRequested": true}, nil)
 	wantStatus(t, "login as "+email, status, http.StatusOK, body)
 	token, _ := body["token"].(string)
 	if token == "" {
 		t.Fatalf("login: no token in %v", body)
 	}
+	if got := header.Values("Set-Cookie"); len(got) > 0 {
+		t.Errorf("login with a token requested sets cookies %q", got)
+	}
+	return token
+}
+
+// loginCookie logs in as the web app and returns the session cookie.
+func (a *api) loginCookie(t *testing.T, email, password string) *http.Cookie {
+	t.Helper()
+	status, header, body := a.do(t, "POST", "/api/v1/sessions", obj{"email": email, "password": password}, nil)
+	wantStatus(t, "login as "+email, status, http.StatusOK, body)
+	if _, ok := body["token"]; ok {
+		t.Errorf("login without a token requested answers a token: %v", body)
+	}
 	c := sessionCookie(t, header)
 	if c == nil {
 		t.Fatalf("login: no %s cookie in %q", httpapi.SessionCookie, header.Values("Set-Cookie"))
 	}
-	return token, c
+	return c
 }
 
 // loginRefused checks that a login fails as a problem and returns it.
@@ -445,7 +469,11 @@ func (a *api) mailedToken(t *testing.T, before int, to, path string) string {
 	if !slices.Equal(m.To, []string{to}) {
 		t.Errorf("mail to %q, want %q", m.To, to)
 	}
-	re := regexp.MustCompile(regexp.QuoteMeta(a.base+path) + `\?token=([A-Za-z0-9_-]+)`)
+	links := a.base
+	if a.links != "" {
+		links = a.links
+	}
+	re := regexp.MustCompile(regexp.QuoteMeta(links+path) + `\?token=([A-Za-z0-9_-]+)`)
 	match := re.FindStringSubmatch(m.Text)
 	if match == nil {
 		t.Fatalf("mail %q to %s has no %s link:\n%s", m.Subject, to, path, m.Text)

@@ -74,21 +74,33 @@ func (s *Server) handleResendActivation() http.Handler {
 type loginRequest struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
+	// TokenRequested: the client (the mobile app) wants the session's token
+	// in the response, to send as a Bearer header. Without it (the web
+	// app), the token goes only into the HttpOnly cookie, where no script
+	// of the page can read it.
+	TokenRequested bool `json:"tokenRequested"`
 }
 
 type loginResponse struct {
-	Token     string    `json:"token"`
+	Token     string    `json:"token,omitempty"`
 	ExpiresAt time.Time `json:"expiresAt"`
 }
 
+// handleLogin opens a session: a token in the body for a client that asks
+// for one (tokenRequested), the session cookie for the others; never both.
 func (s *Server) handleLogin() http.Handler {
 	return jsonHandler(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, req loginRequest) (loginResponse, error) {
-		token, sess, err := s.accounts.Login(r.Context(), account.Credentials(req), clientAddr(r))
+		token, sess, err := s.accounts.Login(r.Context(),
+			account.Credentials{Email: req.Email, Password: req.Password, Bearer: req.TokenRequested}, clientAddr(r))
 		if err != nil {
 			return loginResponse{}, err
 		}
+		w.Header().Set("Cache-Control", "no-store")
+		if req.TokenRequested {
+			return loginResponse{Token: token, ExpiresAt: sess.ExpiresAt.UTC()}, nil
+		}
 		s.setCookie(w, token, sess.ExpiresAt)
-		return loginResponse{Token: token, ExpiresAt: sess.ExpiresAt.UTC()}, nil
+		return loginResponse{ExpiresAt: sess.ExpiresAt.UTC()}, nil
 	})
 }
 

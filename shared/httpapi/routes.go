@@ -22,6 +22,8 @@ func (s *Server) Routes() []Route {
 
 		{"session", "POST", "/api/v1/sessions", s.handleLogin()},
 		{"session", "DELETE", "/api/v1/sessions/current", s.authenticated(s.handleLogout())},
+		{"session", "DELETE", "/api/v1/sessions", s.authenticated(s.handleLogoutEverywhere())},
+		{"session", "POST", "/api/v1/password/change", s.authenticated(s.handleChangePassword())},
 		{"session", "POST", "/api/v1/password/forgot", s.handleForgot()},
 		{"session", "POST", "/api/v1/password/reset", s.handleReset()},
 

@@ -109,7 +109,7 @@ func TestForgotAndReset(t *testing.T) {
 		a.noMail(t, before, "a refused forgot")
 	})
 	t.Run("pending account gets a new activation link", func(t *testing.T) {
-		a.signUp(t, lefevre, "celine@exemple.fr", "le mot de passe de céline")
+		a.signUp(t, lefevre, "celine@exemple.fr", "le mot de passe de la voisine")
 		before := a.mailCount()
 		forgot(t, "celine@exemple.fr")
 		a.activate(t, a.mailedToken(t, before, "celine@exemple.fr", "/activation"))

@@ -26,7 +26,7 @@ func TestThrottleAccountFailures(t *testing.T) {
 	a := start(t, map[string]string{"LIMIT_ACCOUNT_FAILURES": "3/15m"})
 	const email, password = "marie@exemple.fr", "une phrase facile à retenir"
 	a.register(t, dupont, email, password)
-	a.register(t, lefevre, "celine@exemple.fr", "le mot de passe de céline")
+	a.register(t, lefevre, "celine@exemple.fr", "le mot de passe de la voisine")
 	session, _ := a.login(t, email, password)
 
 	inOneWindow(t, window, 10*time.Second)
@@ -39,8 +39,8 @@ func TestThrottleAccountFailures(t *testing.T) {
 		wantThrottled(t, "login after 3 wrong passwords", status, header, body, window)
 	}
 
-	a.login(t, "celine@exemple.fr", "le mot de passe de céline") // another account
-	a.me(t, bearer(session))                                     // sessions already open
+	a.login(t, "celine@exemple.fr", "le mot de passe de la voisine") // another account
+	a.me(t, bearer(session))                                         // sessions already open
 
 	// An unknown email must not stand out by never being throttled: that
 	// would tell which emails have an account.
@@ -104,7 +104,7 @@ func TestThrottleLeaseFailures(t *testing.T) {
 	status, _, body = a.loginRefused(t, email, password)
 	wantProblem(t, "login after throttled sign-ups", status, body, http.StatusUnauthorized, "invalid_credentials")
 
-	a.signUp(t, lefevre, "celine@exemple.fr", "le mot de passe de céline") // another lease
+	a.signUp(t, lefevre, "celine@exemple.fr", "le mot de passe de la voisine") // another lease
 }
 
 // TestThrottleMailsLooksAlike checks that the per-account mail limit does
@@ -114,8 +114,8 @@ func TestThrottleMailsLooksAlike(t *testing.T) {
 	t.Parallel()
 	const window = time.Hour
 	a := start(t, map[string]string{"LIMIT_MAILS_PER_ACCOUNT": "2/1h"})
-	a.register(t, dupont, "marie@exemple.fr", "une phrase facile à retenir") // one mail
-	a.signUp(t, lefevre, "celine@exemple.fr", "le mot de passe de céline")   // one mail, pending
+	a.register(t, dupont, "marie@exemple.fr", "une phrase facile à retenir")   // one mail
+	a.signUp(t, lefevre, "celine@exemple.fr", "le mot de passe de la voisine") // one mail, pending
 
 	inOneWindow(t, window, 10*time.Second)
 	for _, tt := range []struct{ path, email string }{

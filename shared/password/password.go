@@ -5,7 +5,8 @@
 // parameters travel with each hash and can be raised later without breaking
 // existing accounts (see [Hasher.NeedsRehash]). The policy in [Check] follows
 // CNIL deliberation 2022-100: a length floor and a blocklist of common
-// passwords, and deliberately no composition rules.
+// passwords (with blank and repeated ones, see [Weakness]), and deliberately
+// no composition rules. Personal data are the account service's to compare.
 package password
 
 import (
@@ -254,8 +255,8 @@ func parseUint(s string, bits int) (uint64, error) {
 	return strconv.ParseUint(s, 10, bits)
 }
 
-// Common reports whether pw is in the list of common passwords, or is one of
-// them with digits or symbols added at the end.
-func (h Hasher) Common(pw string) bool {
-	return isCommon(commonSet(), pw)
+// Weakness is [Weakness]: why the policy refuses pw beyond its length
+// (Blank, Repeated, Common), or "".
+func (h Hasher) Weakness(pw string) string {
+	return Weakness(pw)
 }

@@ -31,11 +31,15 @@ const (
 	TooShort = "too_short"
 	TooLong  = "too_long"
 	Common   = "common"
+	// Blank: only white space or invisible characters.
+	Blank = "blank"
+	// Repeated: one character, or one short run of characters, repeated.
+	Repeated = "repeated"
 )
 
 // PolicyError is returned by Check when a password breaks the policy.
 type PolicyError struct {
-	Reason string // one of TooShort, TooLong, Common
+	Reason string // one of TooShort, TooLong, Blank, Repeated, Common
 }
 
 // Error is for logs and developers; users should see a message chosen from
@@ -48,12 +52,17 @@ func (e *PolicyError) Error() string {
 		return fmt.Sprintf("password: too long (at most %d characters)", MaxRunes)
 	case Common:
 		return "password: too common (found in a list of leaked passwords)"
+	case Blank:
+		return "password: only white space or invisible characters"
+	case Repeated:
+		return "password: one character or one short run of characters repeated"
 	}
 	return "password: refused (" + e.Reason + ")"
 }
 
 // Check applies the password policy to a new password: at least MinRunes
-// and at most MaxRunes code points, and not a common password. Any Unicode
+// and at most MaxRunes code points, not only blank (see [Weakness]), not a
+// repetition, and not a common password. Any Unicode
 // is accepted and there are no composition rules (CNIL deliberation
 // 2022-100 favours length and blocklists over forced character classes).
 // The password is taken as typed: no trimming, no normalisation.
@@ -72,10 +81,74 @@ func Check(pw string) error {
 	case n > MaxRunes:
 		return &PolicyError{Reason: TooLong}
 	}
-	if isCommon(commonSet(), pw) {
-		return &PolicyError{Reason: Common}
+	if r := Weakness(pw); r != "" {
+		return &PolicyError{Reason: r}
 	}
 	return nil
+}
+
+// Weakness is the policy's reason to refuse pw beyond its length: Blank,
+// Common or Repeated, in that order, or "" when there is none.
+//
+//   - Blank: every character is white space or invisible (Unicode categories
+//     Z*, Cc and Cf, variation selectors, the combining grapheme joiner and
+//     the blank fillers U+115F, U+1160, U+2800, U+3164, U+FFA0), so twelve
+//     spaces, no-break spaces or zero-width spaces, which look like nothing,
+//     are refused.
+//   - Repeated: once the blank characters are dropped and letters lowered,
+//     the password is a unit shorter than MinRunes written at least twice
+//     ("aaaaaaaaaaaa", "abababababab", "azerazerazer", "soleil soleil").
+//     Repeating adds nothing a guesser has to find, so the password is as
+//     weak as its unit, which alone would be too short. A unit of MinRunes
+//     or more, repeated, is left alone.
+//   - Common: see [Check].
+//
+// NIST SP 800-63B §3.1.1.2 lists "repetitive or sequential characters"
+// among what a blocklist should hold; OWASP ASVS 5.0 V6.2.4 the same.
+func Weakness(pw string) string {
+	visible := make([]rune, 0, len(pw))
+	for _, r := range pw {
+		if !invisible(r) {
+			visible = append(visible, unicode.ToLower(r))
+		}
+	}
+	switch {
+	case len(visible) == 0:
+		return Blank
+	case isCommon(commonSet(), pw):
+		return Common
+	case repeats(visible):
+		return Repeated
+	}
+	return ""
+}
+
+// invisible reports whether r shows as nothing, or as a blank.
+func invisible(r rune) bool {
+	switch r {
+	case '\u034F', '\u115F', '\u1160', '\u2800', '\u3164', '\uFFA0':
+		return true
+	}
+	return unicode.In(r, unicode.Z, unicode.Cc, unicode.Cf, unicode.Variation_Selector)
+}
+
+// repeats reports whether s is a unit shorter than MinRunes written at least
+// twice.
+func repeats(s []rune) bool {
+	n := len(s)
+	for unit := 1; unit < MinRunes && unit <= n/2; unit++ {
+		if n%unit != 0 {
+			continue
+		}
+		same := true
+		for i := unit; i < n && same; i++ {
+			same = s[i] == s[i-unit]
+		}
+		if same {
+			return true
+		}
+	}
+	return false
 }
 
 // minStemRunes limits the stem rule to recognisable padded passwords: with a

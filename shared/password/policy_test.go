@@ -27,16 +27,16 @@ func TestCheck(t *testing.T) {
 		{"empty", "", TooShort},
 		{"11 runes", "abcdefghijk", TooShort},
 		{"12 runes", "abcdefghijkl", ""},
-		{"12 precomposed accented runes", "éééééééééééé", ""},
+		{"12 precomposed accented runes", "éèêëàâäîïôöù", ""},
 		{"11 accented runes, 22 bytes", "ééééééééééé", TooShort},
 		// e + combining acute is two code points: 6 such "é" count 12.
-		{"combining accents count per code point", strings.Repeat("e\u0301", 6), ""},
+		{"combining accents count per code point", "e\u0301a\u0301i\u0301o\u0301u\u0301y\u0301", ""},
 		{"spaces are not trimmed", "     a      ", ""},
 		{"only spaces, 11", strings.Repeat(" ", 11), TooShort},
-		{"emoji", strings.Repeat("🏠", 12), ""},
-		{"256 runes", strings.Repeat("a", 256), ""},
+		{"emoji", "🏠🌳🚲🏠🌳🚲🏠🌳🚲🏠🌳🐈", ""},
+		{"256 runes", strings.Repeat("abcdefghijklm", 20)[:256], ""},
 		{"257 runes", strings.Repeat("a", 257), TooLong},
-		{"256 four-byte runes, 1024 bytes", strings.Repeat("𝄞", 256), ""},
+		{"256 four-byte runes, 1024 bytes", strings.Repeat("𝄞𝄢𝄡𝄟𝄠𝄣𝄤𝄥𝄦𝄪𝄫𝄬𝄭", 20)[:1024], ""},
 		{"257 four-byte runes", strings.Repeat("𝄞", 257), TooLong},
 		{"huge", strings.Repeat("a", 1<<20), TooLong},
 		{"passphrase", "le chat de la voisine mange des croissants", ""},
@@ -61,6 +61,31 @@ func TestCheck(t *testing.T) {
 		{"leading padding is not stripped", "!!basketball", ""},
 		{"letters after stem", "basketballeur", ""},
 		{"unlisted stem", "maisonnette2024", ""},
+
+		// Blank: white space and invisible characters only (issue 7, item 8).
+		{"12 spaces", strings.Repeat(" ", 12), Blank},
+		{"12 no-break spaces", strings.Repeat("\u00a0", 12), Blank},
+		{"12 zero-width spaces", strings.Repeat("\u200b", 12), Blank},
+		{"12 narrow no-break spaces", strings.Repeat("\u202f", 12), Blank},
+		{"tabs and line breaks", "\t\n\r\t\n\r\t\n\r\t\n\r", Blank},
+		{"mixed blanks", " \u00a0\u200b\u2003\u3000\ufeff\u2060\u200d\u3164\u2800\u115f\u00ad", Blank},
+		{"bidi marks only", strings.Repeat("\u200e\u202e", 6), Blank},
+		{"variation selectors and joiners", strings.Repeat("\ufe0f\U000e0100\u034f", 4), Blank},
+
+		// Repeated: one character, or a unit under 12 characters, repeated.
+		{"one letter", "aaaaaaaaaaaa", Repeated},
+		{"one letter, both cases", "AaAaAaAaAaAa", Repeated},
+		{"one digit", "111111111111", Repeated},
+		{"one accented letter", strings.Repeat("é", 12), Repeated},
+		{"one emoji", strings.Repeat("🏠", 12), Repeated},
+		{"two letters", "abababababab", Repeated},
+		{"four letters", "azerazerazer", Repeated},
+		{"one word twice, with a space", "tournesol tournesol", Repeated},
+		{"unit with blanks between", "ab ab ab ab ab ab", Repeated},
+		{"unit of 11 twice", "abcdefghijkabcdefghijk", Repeated},
+		{"unit of 12 twice is long enough", "abcdefghijklabcdefghijkl", ""},
+		{"almost repeated", "aaaaaaaaaaab", ""},
+		{"one visible letter among spaces", "     a      ", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -114,7 +139,7 @@ func TestCommonList(t *testing.T) {
 }
 
 func TestPolicyErrorMessages(t *testing.T) {
-	for _, r := range []string{TooShort, TooLong, Common, "other"} {
+	for _, r := range []string{TooShort, TooLong, Common, Blank, Repeated, "other"} {
 		msg := (&PolicyError{Reason: r}).Error()
 		if !strings.HasPrefix(msg, "password: ") {
 			t.Errorf("PolicyError{%q}.Error() = %q, want prefix \"password: \"", r, msg)

@@ -48,6 +48,9 @@ const (
 	// EnvEmailChangeTTL is how long a link confirming a new notification
 	// email stays valid (default 48h).
 	EnvEmailChangeTTL = "EMAIL_CHANGE_TTL"
+	// EnvSessionIdleTimeout ends a web (cookie) session after this long
+	// without a request; default 30m. See account.Service.Authenticate.
+	EnvSessionIdleTimeout = "SESSION_IDLE_TIMEOUT"
 )
 
 // New builds the HTTP server from the AWS configuration and the settings.
@@ -109,12 +112,14 @@ func accountConfig(getenv func(string) string) (account.Config, error) {
 			*dst = l
 		}
 	}
-	if v := getenv(EnvSessionTTL); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			errs = append(errs, fmt.Errorf("%s: %q is not a positive duration", EnvSessionTTL, v))
+	for name, dst := range map[string]*time.Duration{EnvSessionTTL: &c.SessionTTL, EnvSessionIdleTimeout: &c.SessionIdleTimeout} {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				errs = append(errs, fmt.Errorf("%s: %q is not a positive duration", name, v))
+			}
+			*dst = d
 		}
-		c.SessionTTL = d
 	}
 	if v := getenv(EnvEmailChangeTTL); v != "" {
 		d, err := time.ParseDuration(v)

@@ -56,3 +56,27 @@ func TestNewRefusesMissingOrBadSettings(t *testing.T) {
 		t.Errorf("New with a bad limit: no error")
 	}
 }
+
+func TestSessionIdleTimeoutSetting(t *testing.T) {
+	for v, want := range map[string]time.Duration{"": 0, "15m": 15 * time.Minute, "1h": time.Hour} {
+		c, err := accountConfig(func(k string) string {
+			if k == EnvSessionIdleTimeout {
+				return v
+			}
+			return ""
+		})
+		if err != nil || c.SessionIdleTimeout != want {
+			t.Errorf("SESSION_IDLE_TIMEOUT=%q: %v, %v; want %v", v, c.SessionIdleTimeout, err, want)
+		}
+	}
+	for _, v := range []string{"30", "-5m", "0s", "demain"} {
+		if _, err := accountConfig(func(k string) string {
+			if k == EnvSessionIdleTimeout {
+				return v
+			}
+			return ""
+		}); err == nil {
+			t.Errorf("SESSION_IDLE_TIMEOUT=%q: no error", v)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 // The JSON API, on the same origin under /api/v1. The session lives only in
 // the HttpOnly cookie the API sets: the app never reads, stores or sends a
-// token itself (the login response's token is for the mobile app; ignored here).
+// token itself (it never asks for one at login: only the mobile app sets
+// tokenRequested).
 
 const BASE = '/api/v1';
 

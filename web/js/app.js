@@ -13,6 +13,7 @@ import contacts from './views/contacts.js';
 import preferences from './views/preferences.js';
 import emailConfirm from './views/emailconfirm.js';
 import requests from './views/requests.js';
+import { changePassword, devices } from './views/security.js';
 import help from './views/help.js';
 import accessibility from './views/accessibility.js';
 import notFound from './views/notfound.js';
@@ -31,6 +32,8 @@ const routes = {
   '/mon-espace/preferences': preferences,
   '/confirmation-email': emailConfirm,
   '/mon-espace/dossier': requests,
+  '/mon-espace/mot-de-passe': changePassword,
+  '/mon-espace/appareils': devices,
   '/assistance': help,
   '/accessibilite': accessibility,
 };

@@ -18,6 +18,8 @@ export const spacePages = [
   { path: '/mon-espace/dossier', title: 'Modifier mon dossier', text: 'Signaler un changement de situation (coordonnées, foyer, ressources…) et suivre vos demandes.' },
   { path: '/mon-espace/preferences', title: 'Mes préférences', text: 'Recevoir vos avis d’échéance sans papier, et l’adresse email où vous prévenir.' },
   { path: '/mon-espace/contacts', title: 'Contacts utiles', text: 'Le service d’urgence technique, votre gestionnaire de territoire et votre bailleur.' },
+  { path: '/mon-espace/mot-de-passe', title: 'Changer mon mot de passe', text: 'Choisir un nouveau mot de passe. Vos autres appareils seront déconnectés.' },
+  { path: '/mon-espace/appareils', title: 'Mes appareils connectés', text: 'Vous déconnecter de tous les appareils d’un coup : ordinateur partagé, téléphone perdu…' },
 ];
 
 /** The flyer's sections that are still to come. */

@@ -21,10 +21,15 @@ const messages = {
     title: 'Vous êtes déconnecté',
     text: 'À bientôt sur votre Extranet Locataire.',
   },
+  'logged-out-everywhere': {
+    kind: 'success',
+    title: 'Vous êtes déconnecté de tous vos appareils',
+    text: 'Votre espace est fermé sur tous les ordinateurs, tablettes et téléphones. Reconnectez-vous quand vous le souhaitez.',
+  },
   'login-required': {
     kind: 'info',
     title: 'Connectez-vous pour accéder à votre espace',
-    text: 'Votre session a expiré, ou vous n’êtes pas encore connecté.',
+    text: 'Votre session a expiré (par sécurité, elle se ferme après 30 minutes sans activité), ou vous n’êtes pas encore connecté.',
   },
 };
 
@@ -33,7 +38,7 @@ export default {
   render(ctx) {
     let flash = ctx.flash;
     // Messages from a page left with a full load (see home.js): ?info=…
-    const info = { deconnexion: 'logged-out', 'connexion-requise': 'login-required' }[ctx.params.get('info') || ''];
+    const info = { deconnexion: 'logged-out', 'deconnexion-partout': 'logged-out-everywhere', 'connexion-requise': 'login-required' }[ctx.params.get('info') || ''];
     if (!flash && info) {
       flash = { kind: info };
       ctx.replaceURL('/');

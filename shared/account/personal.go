@@ -1,0 +1,188 @@
+package account
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/citejardins/extranet/shared/tenancy"
+)
+
+// Personal is what the portal knows of the person choosing a password. None
+// of it may appear in the password: OWASP ASVS 5.0 asks for a documented list
+// of context-specific words (V6.1.2) kept out of new passwords (V6.2.11), and
+// these are the words anyone who knows the tenant, or holds one of their rent
+// notices, would try first. This list is that documentation:
+//
+//   - the email's local part, whole ("marie.dupont") and each of its pieces
+//     of 3 characters or more ("marie", "dupont");
+//   - every surname and first name, whole and each piece of 3 characters or
+//     more ("N'DIAYE": "ndiaye", "diaye"; "Jean-Pierre": "jean", "pierre");
+//   - the lease reference ("8889999");
+//   - every date of birth, in the ways French people write it: 19780412,
+//     12041978, 04121978, 120478, 780412, 041278, 1241978, 1978412, and with
+//     the month in letters (12avril1978, 1eravril1978).
+//
+// They are compared without regard to case or accents (tenancy.FoldName).
+// Names are searched in the password with its separators kept, so that "le
+// mari est là" does not contain "marie"; the email, the reference and the
+// dates with its separators dropped, so that 12/04/1978, 12-04-1978,
+// 12.04.1978 and 12 04 1978 are all 12041978. Pieces shorter than 3
+// characters (the "N" of N'DIAYE, a surname "Li") are not searched: almost
+// every passphrase would contain them.
+type Personal struct {
+	Email      string
+	Reference  string
+	Names      []string // surnames and first names
+	BirthDates []tenancy.Date
+}
+
+// personalOf is what a lease and an account's email say of the tenant: the
+// email, the reference, and the names and dates of birth of every signatory.
+func personalOf(email string, lease tenancy.Lease) Personal {
+	p := Personal{Email: email, Reference: lease.Reference}
+	for _, s := range lease.Signatories {
+		p.Names = append(p.Names, s.LastName, s.FirstName)
+		if s.DateOfBirth != (tenancy.Date{}) {
+			p.BirthDates = append(p.BirthDates, s.DateOfBirth)
+		}
+	}
+	return p
+}
+
+// typedPersonal is what a sign-up form says of the tenant, before it is
+// matched with a lease: ref and dob are the parsed reference and date, zero
+// when they did not parse.
+func typedPersonal(req SignUpRequest, ref string, dob tenancy.Date) Personal {
+	p := Personal{Email: req.Email, Reference: ref, Names: []string{req.LastName}}
+	if dob != (tenancy.Date{}) {
+		p.BirthDates = []tenancy.Date{dob}
+	}
+	return p
+}
+
+// Kinds of personal data, as personalIn reports them.
+const (
+	inEmail     = "votre adresse email"
+	inName      = "votre nom ou votre prénom"
+	inReference = "votre référence client"
+	inBirthDate = "votre date de naissance"
+)
+
+// personalIn returns what personal data pw contains, as French phrases in
+// a fixed order (inEmail, inName, inReference, inBirthDate).
+func personalIn(pw string, p Personal) []string {
+	spaced := foldSpaced(pw)
+	joined := strings.ReplaceAll(spaced, " ", "")
+	var found []string
+	local, _, _ := strings.Cut(strings.TrimSpace(p.Email), "@")
+	if p.Email != "" && containsWord(spaced, joined, local) {
+		found = append(found, inEmail)
+	}
+	for _, n := range p.Names {
+		if containsWord(spaced, joined, n) {
+			found = append(found, inName)
+			break
+		}
+	}
+	if ref := tenancy.FoldName(p.Reference); len(ref) >= minWordRunes && strings.Contains(joined, ref) {
+		found = append(found, inReference)
+	}
+	for _, d := range p.BirthDates {
+		if containsDate(joined, d) {
+			found = append(found, inBirthDate)
+			break
+		}
+	}
+	return found
+}
+
+// minWordRunes is the shortest piece of a name or email searched for.
+const minWordRunes = 3
+
+// foldSpaced folds s as tenancy.FoldName does, but turns each run of other
+// characters (spaces, punctuation) into one space.
+func foldSpaced(s string) string {
+	var b strings.Builder
+	space := true
+	for _, r := range s {
+		f := tenancy.FoldName(string(r))
+		if f == "" {
+			if !space && !unicode.Is(unicode.Mn, r) {
+				b.WriteByte(' ')
+				space = true
+			}
+			continue
+		}
+		b.WriteString(f)
+		space = false
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+// containsWord reports whether a name or email part is in the password:
+// the whole word, separators dropped, in joined (when it has several
+// pieces), or one of its pieces in spaced.
+func containsWord(spaced, joined, word string) bool {
+	pieces := strings.Fields(foldSpaced(word))
+	if len(pieces) > 1 {
+		if whole := strings.Join(pieces, ""); len(whole) >= minWordRunes && strings.Contains(joined, whole) {
+			return true
+		}
+	}
+	for _, piece := range pieces {
+		if len([]rune(piece)) >= minWordRunes && strings.Contains(spaced, piece) {
+			return true
+		}
+	}
+	return false
+}
+
+var frenchMonths = [...]string{"janvier", "fevrier", "mars", "avril", "mai", "juin",
+	"juillet", "aout", "septembre", "octobre", "novembre", "decembre"}
+
+// dateForms are the ways a date is written, separators dropped.
+func dateForms(d tenancy.Date) []string {
+	y, m, dd := d.Year, int(d.Month), d.Day
+	yy := y % 100
+	forms := []string{
+		fmt.Sprintf("%04d%02d%02d", y, m, dd),  // 19780412 (ISO)
+		fmt.Sprintf("%02d%02d%04d", dd, m, y),  // 12041978 (French)
+		fmt.Sprintf("%02d%02d%04d", m, dd, y),  // 04121978 (US)
+		fmt.Sprintf("%02d%02d%02d", dd, m, yy), // 120478
+		fmt.Sprintf("%02d%02d%02d", yy, m, dd), // 780412
+		fmt.Sprintf("%02d%02d%02d", m, dd, yy), // 041278
+		fmt.Sprintf("%d%d%04d", dd, m, y),      // 1241978 (12/4/1978)
+		fmt.Sprintf("%04d%d%d", y, m, dd),      // 1978412
+	}
+	if d.Month >= 1 && d.Month <= 12 {
+		month := frenchMonths[d.Month-1]
+		forms = append(forms, fmt.Sprintf("%d%s%04d", dd, month, y), fmt.Sprintf("%02d%s%04d", dd, month, y))
+		if dd == 1 {
+			forms = append(forms, "1er"+month+fmt.Sprintf("%04d", y))
+		}
+	}
+	return forms
+}
+
+func containsDate(joined string, d tenancy.Date) bool {
+	for _, f := range dateForms(d) {
+		if strings.Contains(joined, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// personalMessage says what to change in a password that holds personal data.
+func personalMessage(found []string) string {
+	what := found[0]
+	switch len(found) {
+	case 1:
+	case 2:
+		what += " et " + found[1]
+	default:
+		what = strings.Join(found[:len(found)-1], ", ") + " et " + found[len(found)-1]
+	}
+	return fmt.Sprintf("Votre mot de passe contient %s : ce sont les premières choses qu'un fraudeur essaierait. Choisissez-en un sans vos informations personnelles (nom, prénom, date de naissance, adresse email, référence client).", what)
+}
