@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/citejardins/extranet/shared/account"
+	"github.com/citejardins/extranet/shared/fault"
 	"github.com/citejardins/extranet/shared/tenant"
 )
 
@@ -66,6 +67,14 @@ func (s *Server) Handler(function string) http.Handler {
 
 // NotFound answers every request with the API's 404 problem.
 func (s *Server) NotFound() http.Handler { return s.middleware(s.problemHandler(notFound())) }
+
+// Unreadable answers every request with a 400 problem: for a request that
+// could not even be rebuilt from its event (a base64 body that is not
+// base64), so that the caller still gets an answer it can act on.
+func (s *Server) Unreadable() http.Handler {
+	return s.middleware(s.problemHandler(fault.New(fault.MalformedBody,
+		"La requête est illisible. Réessayez ; si cela continue, mettez à jour l'application ou contactez votre gestionnaire.")))
+}
 
 // MethodNotAllowed answers every request with the API's 405 problem and an
 // Allow header listing the methods the path has.
