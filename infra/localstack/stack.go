@@ -6,6 +6,7 @@ package localstack
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -131,6 +132,9 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		"AWS_ACCESS_KEY_ID":        AccessKey,
 		"AWS_SECRET_ACCESS_KEY":    SecretKey,
 	}
+	// No CloudFront in front: a secret nobody has, so every request keys on
+	// its TCP peer (Options.Env can give a known one, to play CloudFront).
+	s.env[portal.EnvOriginSecret] = rand.Text()
 	for k, v := range o.Env {
 		s.env[k] = v
 	}

@@ -6,7 +6,6 @@ package httpapi
 
 import (
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -21,6 +20,12 @@ import (
 type Config struct {
 	// PublicURL is the origin tenants use (the web app and the API share it).
 	PublicURL string
+	// OriginSecret is the value CloudFront puts in the OriginSecretHeader
+	// of every request it forwards to the API (template.yaml). A request
+	// that carries it came through the distribution, so its
+	// CloudFront-Viewer-Address names the tenant. Empty: no request is
+	// trusted, every client is its TCP peer or API Gateway's sourceIp.
+	OriginSecret string
 }
 
 // Server serves the API. Each Lambda serves only its own routes.
@@ -30,6 +35,8 @@ type Server struct {
 	log      *slog.Logger
 	origin   string // scheme://host of PublicURL
 	secure   bool   // cookies marked Secure (everywhere but local http)
+
+	edge originSecret // proves that a request came through CloudFront
 }
 
 // New returns a server on the account and tenant services.
@@ -37,7 +44,7 @@ func New(cfg Config, accounts *account.Service, tenants *tenant.Service, log *sl
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{accounts: accounts, tenants: tenants, log: log}
+	s := &Server{accounts: accounts, tenants: tenants, log: log, edge: newOriginSecret(cfg.OriginSecret)}
 	if u, err := url.Parse(cfg.PublicURL); err == nil && u.Host != "" {
 		s.origin = u.Scheme + "://" + u.Host
 		s.secure = u.Scheme == "https"
@@ -106,13 +113,4 @@ func (s *Server) Functions() []string {
 		}
 	}
 	return fns
-}
-
-// clientAddr is the client's IP address: API Gateway puts the source IP in
-// RemoteAddr without a port; a plain http.Server puts host:port.
-func clientAddr(r *http.Request) string {
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		return host
-	}
-	return strings.Trim(r.RemoteAddr, "[]")
 }

@@ -41,6 +41,9 @@ const (
 	EnvLimitLeaseFailures   = "LIMIT_LEASE_FAILURES"
 	EnvLimitMailsPerAccount = "LIMIT_MAILS_PER_ACCOUNT"
 	EnvSessionTTL           = "SESSION_TTL"
+	// The secret CloudFront adds to the requests it forwards to the API, in
+	// httpapi.OriginSecretHeader; see httpapi.Config.OriginSecret.
+	EnvOriginSecret = "ORIGIN_VERIFY_SECRET"
 )
 
 // New builds the HTTP server from the AWS configuration and the settings.
@@ -82,7 +85,7 @@ func New(cfg aws.Config, getenv func(string) string, log *slog.Logger) (*httpapi
 	// Events for the ERP are published from the outbox by the exports
 	// function, so the API functions need no S3 client.
 	tenants := tenant.NewService(store, nil, nil, nil, log).WithCounter(store)
-	return httpapi.New(httpapi.Config{PublicURL: publicURL}, svc, tenants, log), nil
+	return httpapi.New(httpapi.Config{PublicURL: publicURL, OriginSecret: getenv(EnvOriginSecret)}, svc, tenants, log), nil
 }
 
 func accountConfig(getenv func(string) string) (account.Config, error) {
