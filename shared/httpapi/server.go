@@ -66,7 +66,15 @@ func (s *Server) Handler(function string) http.Handler {
 	}
 	for p, m := range methods {
 		// Any other method on a known path: a problem, not Go's plain text.
-		mux.Handle(p, s.methodNotAllowed(m))
+		// API Gateway routes only the template's method and path pairs to a
+		// function, so this answers only a direct invocation (sam local
+		// invoke, a test). Go's mux would serve HEAD with the GET route; API
+		// Gateway has no HEAD route, so neither has the function.
+		na := s.methodNotAllowed(m)
+		mux.Handle(p, na)
+		if slices.Contains(m, http.MethodGet) && !slices.Contains(m, http.MethodHead) {
+			mux.Handle(http.MethodHead+" "+p, na)
+		}
 	}
 	mux.Handle("/", s.problemHandler(notFound()))
 	return s.middleware(mux)
@@ -89,11 +97,10 @@ func (s *Server) MethodNotAllowed(methods ...string) http.Handler {
 	return s.middleware(s.methodNotAllowed(methods))
 }
 
+// methodNotAllowed lists in Allow exactly the methods of the path's routes
+// (RFC 9110 §10.2.1), without HEAD, which no route has.
 func (s *Server) methodNotAllowed(methods []string) http.Handler {
 	allow := slices.Clone(methods)
-	if slices.Contains(allow, http.MethodGet) && !slices.Contains(allow, http.MethodHead) {
-		allow = append(allow, http.MethodHead)
-	}
 	slices.Sort(allow)
 	header := strings.Join(allow, ", ")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
