@@ -4,11 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"log"
 	"log/slog"
 	"maps"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -239,7 +245,11 @@ func FuzzLambdaEvent(f *testing.F) {
 	}
 	f.Add(uint8(0), "GET", "/api/v1/change-requests/100%", "", "authorization: Bearer x\n", "el_session=x", "", false)
 	f.Add(uint8(3), "POST", "/api/v1/signup", "a=%zz", "content-type: application/json\n", "", "e30=", true)
-	rig := startLambdas(f, nil)
+	// The default limits: past 60 attempts a minute from the events'
+	// sourceIp, logins and sign-ups stop before their argon2id work, which
+	// would otherwise take most of the run.
+	rig := startLambdas(f, map[string]string{"LIMIT_PER_ADDRESS": "60/1m", "LIMIT_ACCOUNT_FAILURES": "5/15m",
+		"LIMIT_LEASE_FAILURES": "5/15m", "LIMIT_MAILS_PER_ACCOUNT": "5/1h"})
 	base := samples["GET /api/v1/me"]
 	f.Fuzz(func(t *testing.T, fn uint8, method, rawPath, rawQuery, headers, cookies, body string, b64 bool) {
 		ev := base
@@ -272,4 +282,93 @@ func functionOf(routeKey string) string {
 		return "session"
 	}
 	return "account"
+}
+
+// TestLambdaLogsNoIdsOnInternalErrors checks the log line of an internal
+// error: when DynamoDB fails the read of a change request, the function
+// answers 500 and logs the cause, but not the id of the path (nor the key
+// holding it).
+func TestLambdaLogsNoIdsOnInternalErrors(t *testing.T) {
+	rig := startLambdas(t, nil)
+	session := rig.login(t)
+
+	// DynamoDB, but failing every read of a change request.
+	dynamo, err := url.Parse(rig.stack.Endpoints["DYNAMODB"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(dynamo)
+	failing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".GetItem") && bytes.Contains(body, []byte(`"REQUEST#`)) {
+			w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, `{"__type":"com.amazon.coral.validate#ValidationException","message":"test failure"}`)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		proxy.ServeHTTP(w, r)
+	}))
+	defer failing.Close()
+	fenv, err := rig.stack.FunctionEnv("account")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fenv = maps.Clone(fenv)
+	fenv["AWS_ENDPOINT_URL_DYNAMODB"] = failing.URL
+	logs := &syncBuffer{}
+	getenv := func(k string) string { return fenv[k] }
+	srv, err := portal.New(portal.AWSConfig(getenv), getenv, slog.New(slog.NewJSONHandler(logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	const id = "20261125-ZQ9XW7"
+	ev := sampleEvents(t)["GET /api/v1/change-requests/{id}"]
+	ev.RawPath = "/api/v1/change-requests/" + id
+	ev.Headers = maps.Clone(ev.Headers)
+	ev.Headers["authorization"] = "Bearer " + session
+	resp, err := portal.LambdaHandler(srv, "account")(context.Background(), ev)
+	if err != nil || resp.StatusCode != 500 || problemCode(resp) != "internal_error" {
+		t.Fatalf("with the read failing: %d %q, %v; want a 500 internal_error problem", resp.StatusCode, resp.Body, err)
+	}
+	out := logs.String()
+	if !strings.Contains(out, "internal error") || !strings.Contains(out, "test failure") {
+		t.Fatalf("the cause is not logged:\n%s", out)
+	}
+	if strings.Contains(out, "ZQ9XW7") || strings.Contains(out, session) {
+		t.Errorf("the log holds the path's id or the session:\n%s", out)
+	}
+}
+
+// login signs up, activates and logs in the sample events' tenant (DUPONT,
+// lease 8889999) through the functions, and returns the session token.
+func (rig *lambdaRig) login(t *testing.T) string {
+	t.Helper()
+	samples := sampleEvents(t)
+	if resp := rig.invoke(t, "signup", samples["POST /api/v1/signup"]); resp.StatusCode != 202 {
+		t.Fatalf("sign-up: %d %s", resp.StatusCode, resp.Body)
+	}
+	var token string
+	for _, m := range rig.stack.Mail.Messages() {
+		b, _ := json.Marshal(m)
+		if found := regexp.MustCompile(`token=([A-Za-z0-9_-]+)`).FindSubmatch(b); found != nil {
+			token = string(found[1])
+		}
+	}
+	if token == "" {
+		t.Fatal("no activation link in the mail")
+	}
+	act := samples["POST /api/v1/activation"]
+	act.Body = `{"token":"` + token + `"}`
+	delete(act.Headers, "content-length")
+	if resp := rig.invoke(t, "activation", act); resp.StatusCode != 200 {
+		t.Fatalf("activation: %d %s", resp.StatusCode, resp.Body)
+	}
+	resp := rig.invoke(t, "session", samples["POST /api/v1/sessions"])
+	var s struct{ Token string }
+	if err := json.Unmarshal([]byte(resp.Body), &s); err != nil || s.Token == "" {
+		t.Fatalf("login: %d %s", resp.StatusCode, resp.Body)
+	}
+	return s.Token
 }
