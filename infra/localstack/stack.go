@@ -6,6 +6,7 @@ package localstack
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -31,7 +32,6 @@ import (
 
 	"github.com/citejardins/extranet/infra/sesemu"
 	"github.com/citejardins/extranet/shared/dynamo"
-	"github.com/citejardins/extranet/shared/httpapi"
 	"github.com/citejardins/extranet/shared/portal"
 )
 
@@ -131,6 +131,9 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		"AWS_ACCESS_KEY_ID":        AccessKey,
 		"AWS_SECRET_ACCESS_KEY":    SecretKey,
 	}
+	// No CloudFront in front: a secret nobody has, so every request keys on
+	// its TCP peer (Options.Env can give a known one, to play CloudFront).
+	s.env[portal.EnvOriginSecret] = rand.Text()
 	for k, v := range o.Env {
 		s.env[k] = v
 	}
@@ -203,8 +206,7 @@ func (s *Stack) handler(root string, log *slog.Logger) (http.Handler, error) {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	var api *httpapi.Server
-	methods := map[string][]string{}
+	api := &gateway{}
 	for _, name := range names {
 		if len(s.Template.Functions[name].Routes) == 0 {
 			continue
@@ -225,16 +227,8 @@ func (s *Stack) handler(root string, log *slog.Logger) (http.Handler, error) {
 		}
 		h := srv.Handler(name)
 		for _, r := range s.Template.Functions[name].Routes {
-			mux.Handle(r.Method+" "+r.Path, h)
-			methods[r.Path] = append(methods[r.Path], r.Method)
+			api.add(r.Method, r.Path, h)
 		}
-		api = srv
-	}
-	if api != nil {
-		for p, m := range methods {
-			mux.Handle(p, api.MethodNotAllowed(m...)) // the route's path with another method
-		}
-		mux.Handle("/api/", api.NotFound())
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -246,7 +240,15 @@ func (s *Stack) handler(root string, log *slog.Logger) (http.Handler, error) {
 	mux.Handle("GET /_dev/mail/inbox", inbox)
 	mux.Handle("/_dev/s3/", s.devS3())
 	mux.Handle("/", webApp(filepath.Join(root, "web")))
-	return mux, nil
+	// CloudFront sends /api/* to API Gateway as is: no path cleaning or
+	// redirect by the mux (which would turn /api//v1/me into /api/v1/me).
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			api.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	}), nil
 }
 
 func (s *Stack) startEmulators(dataDir string) error {

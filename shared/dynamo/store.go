@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -163,15 +164,23 @@ func (s *Store) AccountByEmail(ctx context.Context, email string) (account.Accou
 func (s *Store) get(ctx context.Context, table, pk, sk string, out any) error {
 	res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &table, Key: keyOf(pk, sk), ConsistentRead: aws.Bool(true)})
 	if err != nil {
-		return fmt.Errorf("get %s: %w", sk, err)
+		return fmt.Errorf("get %s: %w", keyKind(sk), err)
 	}
 	if res.Item == nil {
 		return account.ErrNotFound
 	}
 	if err := attributevalue.UnmarshalMap(res.Item, out); err != nil {
-		return fmt.Errorf("decode %s: %w", sk, err)
+		return fmt.Errorf("decode %s: %w", keyKind(sk), err)
 	}
 	return nil
+}
+
+// keyKind is what an error may say of a key: its kind (REQUEST of
+// REQUEST#<id>), never the id, which may come from a request's path and
+// would end in a log line.
+func keyKind(k string) string {
+	kind, _, _ := strings.Cut(k, "#")
+	return kind
 }
 
 type tokenItem struct {

@@ -42,6 +42,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
 		rec := &statusRecorder{ResponseWriter: w}
+		r = s.withClientAddr(r)
 		defer func() {
 			if v := recover(); v != nil {
 				s.writeError(rec, r, fmt.Errorf("panic: %v", v))

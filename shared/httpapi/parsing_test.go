@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/citejardins/extranet/shared/portal"
 )
@@ -129,7 +128,7 @@ func TestBodyTooLargeIsReadable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxy := httpadapter.NewV2(srv.Handler("session")).ProxyWithContext
+	proxy := portal.LambdaHandler(srv, "session")
 	for _, b64 := range []bool{false, true} {
 		ev := events.APIGatewayV2HTTPRequest{
 			Version: "2.0", RouteKey: "POST /api/v1/password/forgot", RawPath: "/api/v1/password/forgot",

@@ -6,13 +6,13 @@ package httpapi
 
 import (
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 
 	"github.com/citejardins/extranet/shared/account"
+	"github.com/citejardins/extranet/shared/fault"
 	"github.com/citejardins/extranet/shared/tenant"
 )
 
@@ -20,6 +20,12 @@ import (
 type Config struct {
 	// PublicURL is the origin tenants use (the web app and the API share it).
 	PublicURL string
+	// OriginSecret is the value CloudFront puts in the OriginSecretHeader
+	// of every request it forwards to the API (template.yaml). A request
+	// that carries it came through the distribution, so its
+	// CloudFront-Viewer-Address names the tenant. Empty: no request is
+	// trusted, every client is its TCP peer or API Gateway's sourceIp.
+	OriginSecret string
 }
 
 // Server serves the API. Each Lambda serves only its own routes.
@@ -29,6 +35,8 @@ type Server struct {
 	log      *slog.Logger
 	origin   string // scheme://host of PublicURL
 	secure   bool   // cookies marked Secure (everywhere but local http)
+
+	edge originSecret // proves that a request came through CloudFront
 }
 
 // New returns a server on the account and tenant services.
@@ -36,7 +44,7 @@ func New(cfg Config, accounts *account.Service, tenants *tenant.Service, log *sl
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{accounts: accounts, tenants: tenants, log: log}
+	s := &Server{accounts: accounts, tenants: tenants, log: log, edge: newOriginSecret(cfg.OriginSecret)}
 	if u, err := url.Parse(cfg.PublicURL); err == nil && u.Host != "" {
 		s.origin = u.Scheme + "://" + u.Host
 		s.secure = u.Scheme == "https"
@@ -58,7 +66,15 @@ func (s *Server) Handler(function string) http.Handler {
 	}
 	for p, m := range methods {
 		// Any other method on a known path: a problem, not Go's plain text.
-		mux.Handle(p, s.methodNotAllowed(m))
+		// API Gateway routes only the template's method and path pairs to a
+		// function, so this answers only a direct invocation (sam local
+		// invoke, a test). Go's mux would serve HEAD with the GET route; API
+		// Gateway has no HEAD route, so neither has the function.
+		na := s.methodNotAllowed(m)
+		mux.Handle(p, na)
+		if slices.Contains(m, http.MethodGet) && !slices.Contains(m, http.MethodHead) {
+			mux.Handle(http.MethodHead+" "+p, na)
+		}
 	}
 	mux.Handle("/", s.problemHandler(notFound()))
 	return s.middleware(mux)
@@ -67,17 +83,24 @@ func (s *Server) Handler(function string) http.Handler {
 // NotFound answers every request with the API's 404 problem.
 func (s *Server) NotFound() http.Handler { return s.middleware(s.problemHandler(notFound())) }
 
+// Unreadable answers every request with a 400 problem: for a request that
+// could not even be rebuilt from its event (a base64 body that is not
+// base64), so that the caller still gets an answer it can act on.
+func (s *Server) Unreadable() http.Handler {
+	return s.middleware(s.problemHandler(fault.New(fault.MalformedBody,
+		"La requête est illisible. Réessayez ; si cela continue, mettez à jour l'application ou contactez votre gestionnaire.")))
+}
+
 // MethodNotAllowed answers every request with the API's 405 problem and an
 // Allow header listing the methods the path has.
 func (s *Server) MethodNotAllowed(methods ...string) http.Handler {
 	return s.middleware(s.methodNotAllowed(methods))
 }
 
+// methodNotAllowed lists in Allow exactly the methods of the path's routes
+// (RFC 9110 §10.2.1), without HEAD, which no route has.
 func (s *Server) methodNotAllowed(methods []string) http.Handler {
 	allow := slices.Clone(methods)
-	if slices.Contains(allow, http.MethodGet) && !slices.Contains(allow, http.MethodHead) {
-		allow = append(allow, http.MethodHead)
-	}
 	slices.Sort(allow)
 	header := strings.Join(allow, ", ")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -97,13 +120,4 @@ func (s *Server) Functions() []string {
 		}
 	}
 	return fns
-}
-
-// clientAddr is the client's IP address: API Gateway puts the source IP in
-// RemoteAddr without a port; a plain http.Server puts host:port.
-func clientAddr(r *http.Request) string {
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		return host
-	}
-	return strings.Trim(r.RemoteAddr, "[]")
 }

@@ -242,36 +242,30 @@ func TestTenantRoutesNeedASession(t *testing.T) {
 	}
 }
 
-// TestTenantRouting checks the problems of other methods and of paths near
-// the tenant routes.
+// TestTenantRouting checks that other methods on the tenant routes' paths,
+// and paths near them, get API Gateway's 404 even with a session: no
+// function sees them (send checks the answer).
 func TestTenantRouting(t *testing.T) {
 	t.Parallel()
 	a := start(t, nil)
 	seedTenancy(t, a, dupont, residenceR1(), termsDupont)
 	me := a.loginTenant(t, dupont, "marie.dupont@exemple.fr")
-	for _, tt := range []struct {
-		method, path string
-		status       int
-		allow        string
-	}{
-		{"POST", "/api/v1/account", 405, "GET, HEAD"},
-		{"DELETE", "/api/v1/account/entries", 405, "GET, HEAD"},
-		{"PUT", "/api/v1/contract", 405, "GET, HEAD"},
-		{"POST", "/api/v1/contacts", 405, "GET, HEAD"},
-		{"DELETE", "/api/v1/preferences", 405, "GET, HEAD, PUT"},
-		{"PATCH", "/api/v1/preferences", 405, "GET, HEAD, PUT"},
-		{"DELETE", "/api/v1/change-requests", 405, "GET, HEAD, POST"},
-		{"PUT", "/api/v1/change-requests/20261125-7K3Q9D", 405, "GET, HEAD"},
-		{"GET", "/api/v1/account/entries/2025", 404, ""},
-		{"GET", "/api/v1/contracts", 404, ""},
-		{"GET", "/api/v1/change-requests/20261125-7K3Q9D/history", 404, ""},
+	for _, tt := range []struct{ method, path string }{
+		{"POST", "/api/v1/account"},
+		{"DELETE", "/api/v1/account/entries"},
+		{"PUT", "/api/v1/contract"},
+		{"POST", "/api/v1/contacts"},
+		{"DELETE", "/api/v1/preferences"},
+		{"PATCH", "/api/v1/preferences"},
+		{"HEAD", "/api/v1/preferences"},
+		{"DELETE", "/api/v1/change-requests"},
+		{"PUT", "/api/v1/change-requests/20261125-7K3Q9D"},
+		{"HEAD", "/api/v1/change-requests/20261125-7K3Q9D"},
+		{"GET", "/api/v1/account/entries/2025"},
+		{"GET", "/api/v1/contracts"},
+		{"GET", "/api/v1/change-requests/20261125-7K3Q9D/history"},
 	} {
-		status, header, body := a.doInvalid(t, tt.method, tt.path, nil, me.bearer)
-		code := map[int]string{404: "not_found", 405: "method_not_allowed"}[tt.status]
-		wantProblem(t, tt.method+" "+tt.path, status, body, tt.status, code)
-		if got := header.Get("Allow"); got != tt.allow {
-			t.Errorf("%s %s: Allow = %q, want %q", tt.method, tt.path, got, tt.allow)
-		}
+		a.doInvalid(t, tt.method, tt.path, nil, me.bearer)
 	}
 }
 

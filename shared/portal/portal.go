@@ -51,6 +51,9 @@ const (
 	// EnvSessionIdleTimeout ends a web (cookie) session after this long
 	// without a request; default 30m. See account.Service.Authenticate.
 	EnvSessionIdleTimeout = "SESSION_IDLE_TIMEOUT"
+	// The secret CloudFront adds to the requests it forwards to the API, in
+	// httpapi.OriginSecretHeader; see httpapi.Config.OriginSecret.
+	EnvOriginSecret = "ORIGIN_VERIFY_SECRET"
 )
 
 // New builds the HTTP server from the AWS configuration and the settings.
@@ -92,7 +95,7 @@ func New(cfg aws.Config, getenv func(string) string, log *slog.Logger) (*httpapi
 	// Events for the ERP are published from the outbox by the exports
 	// function, so the API functions need no S3 client.
 	tenants := tenant.NewService(store, nil, nil, nil, log).WithCounter(store).WithConfirmations(svc)
-	return httpapi.New(httpapi.Config{PublicURL: publicURL}, svc, tenants, log), nil
+	return httpapi.New(httpapi.Config{PublicURL: publicURL, OriginSecret: getenv(EnvOriginSecret)}, svc, tenants, log), nil
 }
 
 func accountConfig(getenv func(string) string) (account.Config, error) {
