@@ -27,7 +27,9 @@ import (
 // The local stack plays the event sources AWS would: S3 notifications start
 // the import function when a file lands under its prefix, and the accounts
 // table's stream (here, a short poll of the outbox) wakes the exports
-// function. The handlers are the functions' own.
+// function. The mails function is woken as the stream's filter would: by a
+// write of a mail job to the emulator (see mailJobWrites), and by a poll
+// that stands for its schedule. The handlers are the functions' own.
 
 // s3Events watches the S3 emulator's writes and hands each created object to
 // the functions the template triggers on it, as S3 notifications do.
@@ -135,6 +137,16 @@ func (s *Stack) startJobs(log *slog.Logger) error {
 					}
 				}
 			}()
+		case "mails":
+			run, err := portal.MailsHandler(portal.AWSConfig(getenv), getenv, flog)
+			if err != nil {
+				return fmt.Errorf("function %s: %w", name, err)
+			}
+			s.runOnStream(func(ctx context.Context) {
+				if _, err := run(ctx); err != nil && ctx.Err() == nil {
+					flog.Warn("mail jobs", "err", err)
+				}
+			})
 		default:
 			return fmt.Errorf("function %s: the local stack does not know how to trigger it", name)
 		}

@@ -77,6 +77,7 @@ type Stack struct {
 	s3        *s3Events
 	jobs      sync.WaitGroup
 	stopJobs  []context.CancelFunc
+	mailWake  chan struct{}
 	servers   []*http.Server
 	s3db      interface{ Close() error }
 }
@@ -104,7 +105,8 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Stack{Template: tpl, Mail: sesemu.New(nil), Endpoints: map[string]string{}, s3: &s3Events{log: o.Log}}
+	s := &Stack{Template: tpl, Mail: sesemu.New(nil), Endpoints: map[string]string{}, s3: &s3Events{log: o.Log},
+		mailWake: make(chan struct{}, 1)}
 	if err := s.startEmulators(o.DataDir); err != nil {
 		s.Close()
 		return nil, err
@@ -263,7 +265,7 @@ func (s *Stack) startEmulators(dataDir string) error {
 		id string
 		h  http.Handler
 	}{
-		{"DYNAMODB", withCRC32(server.NewServer())},
+		{"DYNAMODB", s.mailJobWrites(withCRC32(server.NewServer()))},
 		{"S3", s.s3.wrap(gofakes3.New(bolt, gofakes3.WithAutoBucket(false)).Server())},
 		{"SES", s.Mail},
 	} {
