@@ -37,6 +37,8 @@ type outbox struct {
 	// run runs the mail jobs waiting, as the mails function does: the
 	// service mails from there, after the request answered.
 	run func() error
+	// fail, when set, is what every Send returns (the mail service down).
+	fail error
 }
 
 // settle runs the mail jobs waiting.
@@ -50,6 +52,9 @@ func (o *outbox) settle(t *testing.T) {
 func (o *outbox) Send(_ context.Context, m account.Mail) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	if o.fail != nil {
+		return o.fail
+	}
 	o.mails = append(o.mails, m)
 	return nil
 }
@@ -88,6 +93,7 @@ type fixture struct {
 	store *dynamo.Store
 	clock *clock
 	mail  *outbox
+	ops   *opLog // the DynamoDB operations the store sends
 }
 
 var fastHash = password.Hasher{Params: password.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}}
@@ -100,7 +106,8 @@ func setup(t *testing.T, cfg account.Config) fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	store := dynamo.New(db.Client, localstack.LocalTables)
+	ops := &opLog{}
+	store := dynamo.New(ops.client(db.URL), localstack.LocalTables)
 	for _, l := range []tenancy.Lease{
 		{Reference: "8889999", Address: tenancy.Address{Street: "12 rue des Jardins", PostalCode: "93200", City: "Saint-Denis"},
 			Signatories: []tenancy.Signatory{{Main: true, LastName: "DUPONT", FirstName: "Marie", DateOfBirth: tenancy.Date{Year: 1978, Month: 4, Day: 12}}}},
@@ -116,7 +123,7 @@ func setup(t *testing.T, cfg account.Config) fixture {
 	cfg.PublicURL = "https://extranet.example"
 	svc := account.NewService(account.Deps{Store: store, Counter: store, Passwords: fastHash, Mailer: o, Jobs: store, Now: c.Now}, cfg)
 	o.run = func() error { _, err := svc.RunMailJobs(ctx); return err }
-	return fixture{svc: svc, store: store, clock: c, mail: o}
+	return fixture{svc: svc, store: store, clock: c, mail: o, ops: ops}
 }
 
 const pw = "une phrase assez longue"
