@@ -37,7 +37,9 @@ func TestSignUpOnAnActiveLeaseLooksLikeAnyOther(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	m, err := b.stack.Mail.WaitFor(ctx, func(m sesemu.Message) bool { return slices.Contains(m.To, owner) && strings.Contains(m.Subject, "déjà un compte") })
+	m, err := b.stack.Mail.WaitFor(ctx, func(m sesemu.Message) bool {
+		return slices.Contains(m.To, owner) && strings.Contains(m.Subject, "déjà un compte")
+	})
 	if err != nil {
 		t.Fatalf("no «you already have an account» mail to %s: %v", owner, err)
 	}
