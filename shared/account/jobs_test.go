@@ -169,3 +169,38 @@ func TestMailJobsSurviveAFailingMailer(t *testing.T) {
 		t.Errorf("activation with the retried link: %v", err)
 	}
 }
+
+// TestMailJobsRunOnceUnderParallelWorkers checks that workers woken at once
+// (stream batches, the schedule, retries) never send a job's mail twice:
+// each job is claimed by one of them.
+func TestMailJobsRunOnceUnderParallelWorkers(t *testing.T) {
+	ctx := context.Background()
+	f := setup(t, account.Config{MailsPerAccount: account.Limit{Max: 1000, Window: time.Hour}})
+	activeMarie(t, f)
+	sent := f.mail.count(t)
+	const jobs = 12
+	for range jobs {
+		mustOK(t, f.svc.Forgot(ctx, marie.Email, "203.0.113.1"))
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for range 40 {
+		wg.Go(func() {
+			n, err := f.svc.RunMailJobs(ctx)
+			if err != nil {
+				t.Errorf("worker: %v", err)
+			}
+			mu.Lock()
+			done += n
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if done != jobs {
+		t.Errorf("the workers finished %d jobs, want %d", done, jobs)
+	}
+	if got := f.mail.count(t) - sent; got != jobs {
+		t.Errorf("%d reset mails for %d requests, want one each", got, jobs)
+	}
+}
