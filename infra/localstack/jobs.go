@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -94,9 +95,9 @@ func (s *statusOnly) WriteHeader(code int) { s.status = code; s.ResponseWriter.W
 
 // startJobs builds the functions that are not HTTP (import, exports) and
 // wires them to their event sources.
-func (s *Stack) startJobs(log *slog.Logger) error {
+func (s *Stack) startJobs(log *slog.Logger, skip []string) error {
 	for name, fn := range s.Template.Functions {
-		if len(fn.S3) == 0 && len(fn.Streams) == 0 {
+		if (len(fn.S3) == 0 && len(fn.Streams) == 0) || slices.Contains(skip, name) {
 			continue
 		}
 		env, err := s.FunctionEnv(name)

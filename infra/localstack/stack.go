@@ -61,6 +61,9 @@ type Options struct {
 	// given here nor by the template fall back to the process environment.
 	Env map[string]string
 	Log *slog.Logger
+	// Skip names event-driven functions (mails...) the stack does not run,
+	// for tests that run their built binary instead.
+	Skip []string
 }
 
 // Stack is a running local portal.
@@ -143,7 +146,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		return nil, err
 	}
 	s.store = dynamo.New(dynamoClient(s.Endpoints["DYNAMODB"]), LocalTables)
-	if err := s.startJobs(o.Log); err != nil {
+	if err := s.startJobs(o.Log, o.Skip); err != nil {
 		ln.Close()
 		s.Close()
 		return nil, err
