@@ -16,16 +16,18 @@ import (
 // is run again once its claim ends.
 const mailPoll = time.Second
 
-// mailJobWrites wraps the DynamoDB emulator: after a successful PutItem
+// mailJobWrites wraps the DynamoDB emulator: after a successful write
 // that holds a mail job's key, it wakes the mails function, as the accounts
 // table's stream (filtered on PK = MAILJOB) does in AWS. Only the wake is
 // played; the function reads the jobs from the table itself.
 func (s *Stack) mailJobWrites(next http.Handler) http.Handler {
 	key := []byte(`"` + dynamo.MailJobPK + `"`)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Jobs are written with PutItem only (dynamo.Store.PutMailJob): the
-		// import's large batches pass untouched.
-		if !strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".PutItem") {
+		// Jobs are written with PutItem (dynamo.Store.PutMailJob) or in a
+		// transaction (a sign-up's notice); the import's large batches pass
+		// untouched.
+		target := r.Header.Get("X-Amz-Target")
+		if !strings.HasSuffix(target, ".PutItem") && !strings.HasSuffix(target, ".TransactWriteItems") {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -71,15 +71,24 @@ const jobClaim = 2 * time.Minute
 // jobBatch bounds the jobs one run takes.
 const jobBatch = 50
 
+// newJob gives a job its id and creation time.
+func (s *Service) newJob(j MailJob) (MailJob, error) {
+	id, _, err := s.randomToken()
+	if err != nil {
+		return MailJob{}, err
+	}
+	j.ID, j.CreatedAt = id[:22], s.now()
+	return j, nil
+}
+
 func (s *Service) putJob(ctx context.Context, j MailJob) error {
 	if s.jobs == nil {
 		return errors.New("mail job: no job store configured")
 	}
-	id, _, err := s.randomToken()
+	j, err := s.newJob(j)
 	if err != nil {
 		return err
 	}
-	j.ID, j.CreatedAt = id[:22], s.now()
 	if err := s.jobs.PutMailJob(ctx, j); err != nil {
 		return fmt.Errorf("put mail job: %w", err)
 	}
@@ -193,7 +202,18 @@ func (s *Service) settleSignUp(ctx context.Context, j MailJob) error {
 		acc.CreatedAt = previous.CreatedAt
 		acc.SessionGeneration = previous.SessionGeneration
 	}
-	switch err := s.store.SavePending(ctx, acc, previous, tok); {
+	// The previous address is told in its own job, written with the
+	// account: a failure of either mail never resends the other nor loses
+	// it, and a sign-up that is not saved tells nobody.
+	var notices []MailJob
+	if previous != nil && EmailKey(previous.Email) != EmailKey(j.Email) {
+		n, err := s.newJob(MailJob{Kind: JobReplaced, Email: previous.Email, Reference: ref})
+		if err != nil {
+			return err
+		}
+		notices = append(notices, n)
+	}
+	switch err := s.store.SavePending(ctx, acc, previous, tok, notices...); {
 	case errors.Is(err, ErrEmailTaken):
 		// Claimed since the look-up: tell its owner, as above.
 		owner, err := s.store.AccountByEmail(ctx, j.Email)
@@ -207,13 +227,6 @@ func (s *Service) settleSignUp(ctx context.Context, j MailJob) error {
 		return fmt.Errorf("settle sign-up: %w", err)
 	case err != nil:
 		return fmt.Errorf("settle sign-up: %w", err)
-	}
-	if previous != nil && EmailKey(previous.Email) != EmailKey(j.Email) {
-		// Its own job, so that a failure of either mail never resends the
-		// other nor loses it.
-		if err := s.putJob(ctx, MailJob{Kind: JobReplaced, Email: previous.Email, Reference: ref}); err != nil {
-			s.log.ErrorContext(ctx, "replaced sign-up notice not queued", "err", err)
-		}
 	}
 	// When the mail fails, the job runs again: the account it saved is then
 	// the pending one it replaces, with the same email, so only the link is

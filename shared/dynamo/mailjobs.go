@@ -43,12 +43,20 @@ type mailJobItem struct {
 
 func mailJobSK(j account.MailJob) string { return j.CreatedAt.UTC().Format(jobTime) + "#" + j.ID }
 
-// PutMailJob writes a job for the mail worker.
-func (s *Store) PutMailJob(ctx context.Context, j account.MailJob) error {
+func mailJobAV(j account.MailJob) (map[string]types.AttributeValue, error) {
 	av, err := attributevalue.MarshalMap(mailJobItem{PK: MailJobPK, SK: mailJobSK(j), ID: j.ID, Kind: string(j.Kind),
 		Email: j.Email, Reference: j.Reference, PasswordHash: j.PasswordHash, CreatedAt: j.CreatedAt.UTC().Format(jobTime)})
 	if err != nil {
-		return fmt.Errorf("encode mail job: %w", err)
+		return nil, fmt.Errorf("encode mail job: %w", err)
+	}
+	return av, nil
+}
+
+// PutMailJob writes a job for the mail worker.
+func (s *Store) PutMailJob(ctx context.Context, j account.MailJob) error {
+	av, err := mailJobAV(j)
+	if err != nil {
+		return err
 	}
 	if _, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.accounts, Item: av}); err != nil {
 		return fmt.Errorf("put mail job: %w", err)
