@@ -88,8 +88,9 @@ type options struct {
 	sizes, init, api bool
 	imp              importOptions
 
-	timing      bool
-	timingTries int
+	timing        bool
+	timingTries   int
+	timingSignups int
 }
 
 func main() {
@@ -104,6 +105,7 @@ func main() {
 	flag.BoolVar(&o.api, "api", true, "measure the API latencies")
 	flag.BoolVar(&o.timing, "timing", true, "measure whether forgot and resend take longer for an address with an account")
 	flag.IntVar(&o.timingTries, "timing-tries", 500, "measured tries of each address for -timing")
+	flag.IntVar(&o.timingSignups, "timing-signups", 100, "measured sign-ups on each lease for -timing")
 	flag.BoolVar(&o.imp.run, "import", true, "measure the ERP import")
 	flag.BoolVar(&o.imp.full, "import-full", false, "import the full size (-import-leases); without it, a tenth")
 	flag.IntVar(&o.imp.leases, "import-leases", fullLeases, "leases of the full-size import")
@@ -118,7 +120,7 @@ func main() {
 	flag.Parse()
 	var err error
 	o.imp.rtts, err = parseDurations(*rtts)
-	if o.coldStarts < 1 || o.signups < 1 || o.logins < 1 || o.me < 1 || o.warmup < 0 || o.timingTries < 1 || err != nil ||
+	if o.coldStarts < 1 || o.signups < 1 || o.logins < 1 || o.me < 1 || o.warmup < 0 || o.timingTries < 1 || o.timingSignups < 1 || err != nil ||
 		o.imp.leases < 1 || o.imp.entriesPerLease < 1 || o.imp.residences < 1 || o.imp.partitions < 0 {
 		fmt.Fprintln(os.Stderr, "bench: counts must be positive, durations well-formed")
 		os.Exit(2)

@@ -35,10 +35,13 @@ func addressTiming(ctx context.Context, r *report, o options, st *localstack.Sta
 	}
 	r.printf("POST /api/v1/password/forgot with an active account's address and with an unknown one, and "+
 		"POST /api/v1/activation/resend with a pending account's address and with an unknown one: %d tries each, "+
-		"after %d unmeasured, the two addresses alternating, over loopback HTTP to the local stack. The mail worker "+
+		"after %d unmeasured, the two addresses alternating (each first half of the time), over loopback HTTP to the local stack. The mail worker "+
 		"(the mails function, which looks the address up and sends after the answer) finishes each try's job before "+
 		"the next try starts, untimed, as it runs in its own Lambda in AWS. Goal: the gap between the medians under "+
-		"%.0f %% of the smaller one.\n\n", o.timingTries, o.warmup, maxTimingGap*100)
+		"%.0f %% of the smaller one. Then POST /api/v1/signup with the right identity, %d tries each, on the lease "+
+		"that has an active account (the answer is the same 202; the mail worker reminds the account's address) "+
+		"and on a lease with a pending request (replaced each time, same address: a new link).\n\n",
+		o.timingTries, o.warmup, maxTimingGap*100, o.timingSignups)
 
 	c := &client{base: st.URL, http: &http.Client{Timeout: 30 * time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: 2, IdleConnTimeout: time.Minute}}}
@@ -80,10 +83,14 @@ func addressTiming(ctx context.Context, r *report, o options, st *localstack.Sta
 		progress("%d × 2 POST %s", o.warmup+o.timingTries, route.path)
 		var known, unknown []time.Duration
 		for i := 0; i < o.warmup+o.timingTries; i++ {
-			for _, a := range []struct {
+			pair := []struct {
 				email string
 				into  *[]time.Duration
-			}{{route.known, &known}, {timingUnknown, &unknown}} {
+			}{{route.known, &known}, {timingUnknown, &unknown}}
+			if i%2 == 1 { // each goes first half of the time: no order effect (GC, caches)
+				pair[0], pair[1] = pair[1], pair[0]
+			}
+			for _, a := range pair {
 				_, d, err := c.do(ctx, "POST", route.path, "", map[string]string{"email": a.email}, http.StatusAccepted)
 				if err == nil {
 					err = settle()
@@ -109,6 +116,43 @@ func addressTiming(ctx context.Context, r *report, o options, st *localstack.Sta
 		r.printf("| POST %s | unknown | %d | %s | %s | %s (%.1f %%) | < %.0f %% | %s |\n", route.path, len(unknown), ms(mu),
 			ms(percentile(unknown, 90)), ms(gap), share*100, maxTimingGap*100, mark(share < maxTimingGap))
 	}
+
+	// Sign-up, identity right: on the lease with the active account (a
+	// reminder to its address) and on the lease with a pending request
+	// (replaced, same address: a new link).
+	progress("%d × 2 POST /api/v1/signup", o.warmup+o.timingSignups)
+	var active, pending []time.Duration
+	for i := 0; i < o.warmup+o.timingSignups; i++ {
+		for k := range 2 {
+			j := (k + i) % 2 // each goes first half of the time
+			into := []*[]time.Duration{&active, &pending}[j]
+			d := st.Demo[1+j]
+			body := map[string]string{"reference": d.Reference, "lastName": d.LastName, "dateOfBirth": d.DateOfBirth,
+				"email": timingPending, "password": benchPassword}
+			_, took, err := c.do(ctx, "POST", "/api/v1/signup", "", body, http.StatusAccepted)
+			if err == nil {
+				err = settle()
+			}
+			if err != nil {
+				r.fail(section, err)
+				return
+			}
+			if i >= o.warmup {
+				*into = append(*into, took)
+			}
+		}
+	}
+	slices.Sort(active)
+	slices.Sort(pending)
+	ma, mp := median(active), median(pending)
+	gap := ma - mp
+	if gap < 0 {
+		gap = -gap
+	}
+	share := float64(gap) / float64(min(ma, mp))
+	r.printf("| POST /api/v1/signup | lease with an active account | %d | %s | %s | | | |\n", len(active), ms(ma), ms(percentile(active, 90)))
+	r.printf("| POST /api/v1/signup | lease with a pending request | %d | %s | %s | %s (%.1f %%) | < %.0f %% | %s |\n", len(pending), ms(mp),
+		ms(percentile(pending, 90)), ms(gap), share*100, maxTimingGap*100, mark(share < maxTimingGap))
 	r.printf("\n")
 }
 

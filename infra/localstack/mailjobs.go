@@ -16,6 +16,14 @@ import (
 // is run again once its claim ends.
 const mailPoll = time.Second
 
+// streamDelay is how long after a job's write the mails function wakes. In
+// AWS the stream hands the record to another Lambda a while after the write
+// (typically a few hundred milliseconds); here a short delay keeps the
+// worker from running on the same CPUs as the request that is still
+// answering, which would make the answer's time depend on the worker's
+// work, as it never does in AWS.
+const streamDelay = 50 * time.Millisecond
+
 // mailJobWrites wraps the DynamoDB emulator: after a successful write
 // that holds a mail job's key, it wakes the mails function, as the accounts
 // table's stream (filtered on PK = MAILJOB) does in AWS. Only the wake is
@@ -40,10 +48,12 @@ func (s *Stack) mailJobWrites(next http.Handler) http.Handler {
 		rec := &statusOnly{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		if rec.status == http.StatusOK && bytes.Contains(body, key) {
-			select {
-			case s.mailWake <- struct{}{}:
-			default: // a wake is already pending: the run reads every job
-			}
+			time.AfterFunc(streamDelay, func() {
+				select {
+				case s.mailWake <- struct{}{}:
+				default: // a wake is already pending: the run reads every job
+				}
+			})
 		}
 	})
 }
