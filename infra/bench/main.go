@@ -8,7 +8,8 @@
 //   - p50/p99 latencies of sign-up, login and GET /api/v1/me on the local
 //     stack, over loopback HTTP (goal for /me: p99 at most 5 ms);
 //   - the medians of /password/forgot and /activation/resend for an address
-//     with an account and an unknown one (goal: gap under 10 %);
+//     with an account and an unknown one, and of matched sign-ups on a lease
+//     with an account and one without (goal: gaps under 10 %);
 //   - the ERP import: generated export files (residences, leases,
 //     signatories, ledger entries) streamed through importer.Run into an
 //     emulated DynamoDB, with lines per second, the import's memory and an
@@ -22,9 +23,10 @@
 // Each section can be left out: -sizes=false, -init=false, -api=false,
 // -timing=false, -import=false. The timing of the address look-ups alone
 // (forgot and resend, an address with an account against an unknown one,
-// 500 tries each):
+// 500 tries each; matched sign-ups on a lease with an account against one
+// with a pending request, 100 each):
 //
-//	go run ./infra/bench -sizes=false -init=false -api=false -import=false [-timing-tries 500]
+//	go run ./infra/bench -sizes=false -init=false -api=false -import=false [-timing-tries 500] [-timing-signups 100]
 //
 // The import runs a tenth of the full size (about 40 s on
 // two CPUs) unless -import-full is given (about 7 minutes, and some 16 GB
