@@ -56,7 +56,7 @@ import:
 	@test -n "$(FILE)" || { echo "usage: make import FILE=path/to/<kind>_<complet|delta>_<AAAAMMJJ>.csv"; exit 2; }
 	@$(GO) run ./infra/local import "$(FILE)"
 
-## bench: binary sizes, init durations under the runtime emulator, API latencies, ERP import (BENCHFLAGS=-import-full for 100,000 leases)
+## bench: binary sizes, init durations under the runtime emulator, API latencies, address look-up timing, ERP import (BENCHFLAGS=-import-full for 100,000 leases; -sizes=false -init=false -api=false -import=false for the timing alone)
 bench: tools
 	PATH="$(TOOLS):$$PATH" $(GO) run ./infra/bench $(BENCHFLAGS)
 

@@ -7,6 +7,9 @@
 //     Emulator, median of cold starts (goal: at most 15 ms);
 //   - p50/p99 latencies of sign-up, login and GET /api/v1/me on the local
 //     stack, over loopback HTTP (goal for /me: p99 at most 5 ms);
+//   - the medians of /password/forgot and /activation/resend for an address
+//     with an account and an unknown one, and of matched sign-ups on a lease
+//     with an account and one without (goal: gaps under 10 %);
 //   - the ERP import: generated export files (residences, leases,
 //     signatories, ledger entries) streamed through importer.Run into an
 //     emulated DynamoDB, with lines per second, the import's memory and an
@@ -18,7 +21,14 @@
 //	PATH=$PWD/.tools:$PATH go run ./infra/bench [-coldstarts 5] [-signups 200] [-logins 200] [-me 2000]
 //
 // Each section can be left out: -sizes=false, -init=false, -api=false,
-// -import=false. The import runs a tenth of the full size (about 40 s on
+// -timing=false, -import=false. The timing of the address look-ups alone
+// (forgot and resend, an address with an account against an unknown one,
+// 500 tries each; matched sign-ups on a lease with an account against one
+// with a pending request, 100 each):
+//
+//	go run ./infra/bench -sizes=false -init=false -api=false -import=false [-timing-tries 500] [-timing-signups 100]
+//
+// The import runs a tenth of the full size (about 40 s on
 // two CPUs) unless -import-full is given (about 7 minutes, and some 16 GB
 // for the emulator, which holds the 2.2 million items in memory); only the
 // import:
@@ -79,6 +89,10 @@ type options struct {
 
 	sizes, init, api bool
 	imp              importOptions
+
+	timing        bool
+	timingTries   int
+	timingSignups int
 }
 
 func main() {
@@ -91,6 +105,9 @@ func main() {
 	flag.BoolVar(&o.sizes, "sizes", true, "measure the binary sizes")
 	flag.BoolVar(&o.init, "init", true, "measure the init durations under the runtime emulator")
 	flag.BoolVar(&o.api, "api", true, "measure the API latencies")
+	flag.BoolVar(&o.timing, "timing", true, "measure whether forgot and resend take longer for an address with an account")
+	flag.IntVar(&o.timingTries, "timing-tries", 500, "measured tries of each address for -timing")
+	flag.IntVar(&o.timingSignups, "timing-signups", 100, "measured sign-ups on each lease for -timing")
 	flag.BoolVar(&o.imp.run, "import", true, "measure the ERP import")
 	flag.BoolVar(&o.imp.full, "import-full", false, "import the full size (-import-leases); without it, a tenth")
 	flag.IntVar(&o.imp.leases, "import-leases", fullLeases, "leases of the full-size import")
@@ -105,7 +122,7 @@ func main() {
 	flag.Parse()
 	var err error
 	o.imp.rtts, err = parseDurations(*rtts)
-	if o.coldStarts < 1 || o.signups < 1 || o.logins < 1 || o.me < 1 || o.warmup < 0 || err != nil ||
+	if o.coldStarts < 1 || o.signups < 1 || o.logins < 1 || o.me < 1 || o.warmup < 0 || o.timingTries < 1 || o.timingSignups < 1 || err != nil ||
 		o.imp.leases < 1 || o.imp.entriesPerLease < 1 || o.imp.residences < 1 || o.imp.partitions < 0 {
 		fmt.Fprintln(os.Stderr, "bench: counts must be positive, durations well-formed")
 		os.Exit(2)
@@ -174,7 +191,7 @@ func run(ctx context.Context, o options, w io.Writer) error {
 // stackSections runs the sections on the local stack, which is closed
 // before the import starts.
 func stackSections(ctx context.Context, r *report, o options, root, tmp string) error {
-	if !o.init && !o.api {
+	if !o.init && !o.api && !o.timing {
 		return nil
 	}
 	// The local stack: the functions' environment under the emulator, and
@@ -200,6 +217,9 @@ func stackSections(ctx context.Context, r *report, o options, root, tmp string) 
 	}
 	if o.api {
 		latencies(ctx, r, o, st)
+	}
+	if o.timing {
+		addressTiming(ctx, r, o, st)
 	}
 	return nil
 }
@@ -509,7 +529,15 @@ func latencies(ctx context.Context, r *report, o options, st *localstack.Stack) 
 	}
 	results = append(results, measure{route: "POST /api/v1/signup", n: o.signups, times: times})
 
-	// Activate with the last link sent, then log in.
+	// Activate with the last link sent, then log in. The mail worker sends
+	// after the answers: wait for it.
+	wctx, cancel := context.WithTimeout(ctx, time.Minute)
+	err = st.WaitMailJobs(wctx)
+	cancel()
+	if err != nil {
+		r.fail(section, err)
+		return
+	}
 	token, err := lastActivationToken(st.Mail)
 	if err != nil {
 		r.fail(section, err)

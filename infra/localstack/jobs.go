@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -27,7 +28,9 @@ import (
 // The local stack plays the event sources AWS would: S3 notifications start
 // the import function when a file lands under its prefix, and the accounts
 // table's stream (here, a short poll of the outbox) wakes the exports
-// function. The handlers are the functions' own.
+// function. The mails function is woken as the stream's filter would: by a
+// write of a mail job to the emulator (see mailJobWrites), and by a poll
+// that stands for its schedule. The handlers are the functions' own.
 
 // s3Events watches the S3 emulator's writes and hands each created object to
 // the functions the template triggers on it, as S3 notifications do.
@@ -92,9 +95,9 @@ func (s *statusOnly) WriteHeader(code int) { s.status = code; s.ResponseWriter.W
 
 // startJobs builds the functions that are not HTTP (import, exports) and
 // wires them to their event sources.
-func (s *Stack) startJobs(log *slog.Logger) error {
+func (s *Stack) startJobs(log *slog.Logger, skip []string) error {
 	for name, fn := range s.Template.Functions {
-		if len(fn.S3) == 0 && len(fn.Streams) == 0 {
+		if (len(fn.S3) == 0 && len(fn.Streams) == 0) || slices.Contains(skip, name) {
 			continue
 		}
 		env, err := s.FunctionEnv(name)
@@ -135,6 +138,16 @@ func (s *Stack) startJobs(log *slog.Logger) error {
 					}
 				}
 			}()
+		case "mails":
+			run, err := portal.MailsHandler(portal.AWSConfig(getenv), getenv, flog)
+			if err != nil {
+				return fmt.Errorf("function %s: %w", name, err)
+			}
+			s.runOnStream(func(ctx context.Context) {
+				if _, err := run(ctx); err != nil && ctx.Err() == nil {
+					flog.Warn("mail jobs", "err", err)
+				}
+			})
 		default:
 			return fmt.Errorf("function %s: the local stack does not know how to trigger it", name)
 		}

@@ -103,8 +103,10 @@ type Store interface {
 	AccountByEmail(ctx context.Context, email string) (Account, error)
 	// SavePending writes a pending account and its activation token at once,
 	// claiming the email. previous is the pending account it replaces, if any:
-	// its email claim is released when the email changed.
-	SavePending(ctx context.Context, acc Account, previous *Account, tok Token) error
+	// its email claim is released when the email changed. also are mail jobs
+	// written in the same transaction (the notice to the replaced request's
+	// address), so that they exist if and only if the account was saved.
+	SavePending(ctx context.Context, acc Account, previous *Account, tok Token, also ...MailJob) error
 	// RenewActivation stores a new activation token and makes it the only
 	// valid one, if the account is still pending.
 	RenewActivation(ctx context.Context, reference string, tok Token) error

@@ -100,10 +100,6 @@ func emailLinkVoid() error {
 	return fault.New(fault.TokenInvalid, "Ce lien n'est plus valable : il a déjà servi, ou une autre adresse a été demandée depuis. Utilisez le lien du dernier email reçu, ou refaites la demande dans « Mes préférences » de votre espace locataire.")
 }
 
-func (s *Service) page(path string) string {
-	return strings.TrimRight(s.cfg.PublicURL, "/") + path
-}
-
 var emailChangeLetter = letter{
 	subject: "Confirmez votre adresse email pour vos avis d'échéance",
 	intro:   "Vous avez demandé à recevoir à cette adresse les emails de votre Extranet Locataire qui annoncent vos avis d'échéance.",

@@ -62,7 +62,7 @@ func TestSignUpRefusesWeakAndPersonalPasswords(t *testing.T) {
 			wantField(t, err, "password", tt.says)
 		})
 	}
-	if n := f.mail.count(); n != 0 {
+	if n := f.mail.count(t); n != 0 {
 		t.Errorf("%d mails sent after refused sign-ups", n)
 	}
 	for _, pw := range acceptedPasswords {

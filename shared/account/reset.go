@@ -8,17 +8,15 @@ import (
 	"github.com/citejardins/extranet/shared/fault"
 )
 
-// Forgot emails a reset link when an active account has this email, and a
-// new activation link when a pending one does. It says nothing of whether
-// one does.
+// Forgot leaves a job that emails a reset link when an active account has
+// this email, and a new activation link when a pending one does. Its answer
+// and its work are the same whether one does.
 func (s *Service) Forgot(ctx context.Context, email, client string) error {
-	acc, found, err := s.accountToMail(ctx, email, client)
-	if err != nil || !found {
-		return err
-	}
-	if acc.Status == Pending {
-		return s.renewActivation(ctx, acc)
-	}
+	return s.mailJob(ctx, JobForgot, email, client)
+}
+
+// mailReset emails a reset link to an active account (mail worker).
+func (s *Service) mailReset(ctx context.Context, acc Account) error {
 	if sent, err := s.mailAllowed(ctx, acc); !sent {
 		return err
 	}
@@ -32,12 +30,7 @@ func (s *Service) Forgot(ctx context.Context, email, client string) error {
 	if err := s.store.PutToken(ctx, tok); err != nil {
 		return fmt.Errorf("forgot: %w", err)
 	}
-	lease, err := s.store.Lease(ctx, acc.Reference)
-	if err != nil {
-		return fmt.Errorf("forgot: %w", err)
-	}
-	main, _ := lease.MainSignatory()
-	return s.send(ctx, resetMail(acc.Email, main.FirstName, s.link("/nouveau-mot-de-passe", raw), s.cfg.ResetTTL))
+	return s.send(ctx, resetMail(acc.Email, s.firstName(ctx, acc.Reference), s.link("/nouveau-mot-de-passe", raw), s.cfg.ResetTTL))
 }
 
 // ResetPassword sets a new password with an emailed reset link and ends

@@ -23,6 +23,7 @@ type Service struct {
 	counter   Counter
 	passwords Passwords
 	mailer    Mailer
+	jobs      Jobs
 	cfg       Config
 	now       func() time.Time
 	random    io.Reader
@@ -35,6 +36,7 @@ type Deps struct {
 	Counter   Counter
 	Passwords Passwords
 	Mailer    Mailer // may be nil for functions that send no mail
+	Jobs      Jobs   // the work the routes leave for the mail worker (jobs.go)
 	Now       func() time.Time
 	Random    io.Reader
 	Log       *slog.Logger
@@ -42,7 +44,7 @@ type Deps struct {
 
 // NewService returns a service with the given dependencies and settings.
 func NewService(d Deps, cfg Config) *Service {
-	s := &Service{store: d.Store, counter: d.Counter, passwords: d.Passwords, mailer: d.Mailer,
+	s := &Service{store: d.Store, counter: d.Counter, passwords: d.Passwords, mailer: d.Mailer, jobs: d.Jobs,
 		cfg: cfg.withDefaults(), now: d.Now, random: d.Random, log: d.Log}
 	if s.now == nil {
 		s.now = time.Now
@@ -120,7 +122,12 @@ func (s *Service) send(ctx context.Context, m Mail) error {
 }
 
 func (s *Service) link(path, raw string) string {
-	return strings.TrimRight(s.cfg.PublicURL, "/") + path + "?token=" + raw
+	return s.page(path) + "?token=" + raw
+}
+
+// page is the address of a page of the web app.
+func (s *Service) page(path string) string {
+	return strings.TrimRight(s.cfg.PublicURL, "/") + path
 }
 
 // newToken makes a random emailed token; raw goes in the link, the token

@@ -34,11 +34,27 @@ func (c *clock) Advance(d time.Duration) {
 type outbox struct {
 	mu    sync.Mutex
 	mails []account.Mail
+	// run runs the mail jobs waiting, as the mails function does: the
+	// service mails from there, after the request answered.
+	run func() error
+	// fail, when set, is what every Send returns (the mail service down).
+	fail error
+}
+
+// settle runs the mail jobs waiting.
+func (o *outbox) settle(t *testing.T) {
+	t.Helper()
+	if err := o.run(); err != nil {
+		t.Fatalf("mail jobs: %v", err)
+	}
 }
 
 func (o *outbox) Send(_ context.Context, m account.Mail) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	if o.fail != nil {
+		return o.fail
+	}
 	o.mails = append(o.mails, m)
 	return nil
 }
@@ -48,6 +64,7 @@ var tokenRE = regexp.MustCompile(`token=([A-Za-z0-9_-]+)`)
 // lastToken returns the token of the last mail sent to the address.
 func (o *outbox) lastToken(t *testing.T, to string) string {
 	t.Helper()
+	o.settle(t)
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	for i := len(o.mails) - 1; i >= 0; i-- {
@@ -63,13 +80,20 @@ func (o *outbox) lastToken(t *testing.T, to string) string {
 	return ""
 }
 
-func (o *outbox) count() int { o.mu.Lock(); defer o.mu.Unlock(); return len(o.mails) }
+func (o *outbox) count(t *testing.T) int {
+	t.Helper()
+	o.settle(t)
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.mails)
+}
 
 type fixture struct {
 	svc   *account.Service
 	store *dynamo.Store
 	clock *clock
 	mail  *outbox
+	ops   *opLog // the DynamoDB operations the store sends
 }
 
 var fastHash = password.Hasher{Params: password.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}}
@@ -82,7 +106,8 @@ func setup(t *testing.T, cfg account.Config) fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	store := dynamo.New(db.Client, localstack.LocalTables)
+	ops := &opLog{}
+	store := dynamo.New(ops.client(db.URL), localstack.LocalTables)
 	for _, l := range []tenancy.Lease{
 		{Reference: "8889999", Address: tenancy.Address{Street: "12 rue des Jardins", PostalCode: "93200", City: "Saint-Denis"},
 			Signatories: []tenancy.Signatory{{Main: true, LastName: "DUPONT", FirstName: "Marie", DateOfBirth: tenancy.Date{Year: 1978, Month: 4, Day: 12}}}},
@@ -96,8 +121,9 @@ func setup(t *testing.T, cfg account.Config) fixture {
 	c := &clock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
 	o := &outbox{}
 	cfg.PublicURL = "https://extranet.example"
-	svc := account.NewService(account.Deps{Store: store, Counter: store, Passwords: fastHash, Mailer: o, Now: c.Now}, cfg)
-	return fixture{svc: svc, store: store, clock: c, mail: o}
+	svc := account.NewService(account.Deps{Store: store, Counter: store, Passwords: fastHash, Mailer: o, Jobs: store, Now: c.Now}, cfg)
+	o.run = func() error { _, err := svc.RunMailJobs(ctx); return err }
+	return fixture{svc: svc, store: store, clock: c, mail: o, ops: ops}
 }
 
 const pw = "une phrase assez longue"
@@ -124,6 +150,7 @@ func TestActivationLinkValidFor48Hours(t *testing.T) {
 	mustOK(t, f.svc.SignUp(ctx, marie, "203.0.113.1"))
 	celine := account.SignUpRequest{Reference: "1234567", LastName: "lefevre", DateOfBirth: "1985-11-03", Email: "celine@example.fr", Password: pw}
 	mustOK(t, f.svc.SignUp(ctx, celine, "203.0.113.1"))
+	f.mail.settle(t) // the links leave now
 
 	f.clock.Advance(48*time.Hour - time.Second)
 	if _, err := f.svc.Activate(ctx, f.mail.lastToken(t, "marie@example.fr"), "203.0.113.1"); err != nil {
@@ -234,11 +261,12 @@ func TestMailsPerAccountAreBounded(t *testing.T) {
 	ctx := context.Background()
 	f := setup(t, account.Config{MailsPerAccount: account.Limit{Max: 2, Window: time.Hour}})
 	mustOK(t, f.svc.SignUp(ctx, marie, "203.0.113.1"))
+	f.mail.settle(t) // jobs of one clock instant run in any order
 	mustOK(t, f.svc.ResendActivation(ctx, marie.Email, "203.0.113.1"))
 	// Past the limit: the same answer as for an unknown email, and no mail.
 	mustOK(t, f.svc.ResendActivation(ctx, marie.Email, "203.0.113.1"))
 	mustOK(t, f.svc.Forgot(ctx, marie.Email, "203.0.113.1"))
-	if got := f.mail.count(); got != 2 {
+	if got := f.mail.count(t); got != 2 {
 		t.Errorf("%d mails sent; want 2", got)
 	}
 }
@@ -247,6 +275,7 @@ func TestActivationMail(t *testing.T) {
 	ctx := context.Background()
 	f := setup(t, account.Config{})
 	mustOK(t, f.svc.SignUp(ctx, marie, "203.0.113.1"))
+	f.mail.settle(t)
 	m := f.mail.mails[0]
 	if m.To != marie.Email || !strings.Contains(m.Subject, "Activez votre compte") {
 		t.Errorf("mail to %q subject %q", m.To, m.Subject)

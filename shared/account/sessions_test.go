@@ -155,7 +155,7 @@ func TestChangePassword(t *testing.T) {
 		}
 	}
 
-	before := f.mail.count()
+	before := f.mail.count(t)
 	mustOK(t, f.svc.ChangePassword(ctx, p, account.PasswordChange{Current: pw, New: fresh}, "203.0.113.1"))
 	if _, err := f.svc.Authenticate(ctx, here); err != nil {
 		t.Errorf("the session that changed the password ended: %v", err)
@@ -169,7 +169,7 @@ func TestChangePassword(t *testing.T) {
 	_, _, err = f.svc.Login(ctx, account.Credentials{Email: marie.Email, Password: fresh}, "203.0.113.1")
 	mustOK(t, err)
 
-	if got := f.mail.count(); got != before+1 {
+	if got := f.mail.count(t); got != before+1 {
 		t.Fatalf("%d mails after the change, want 1", got-before)
 	}
 	m := f.mail.mails[before]

@@ -20,9 +20,12 @@ type SignUpRequest struct {
 	Password    string
 }
 
-// SignUp checks the request against the lease's main signatory, stores a
-// pending account and emails the activation link. Signing up again before
-// activation replaces the pending request and voids the earlier link.
+// SignUp checks the request against the lease's main signatory and leaves
+// a sign-up job: the mail worker then stores a pending account and emails
+// the activation link, or tells the address on file that it already has
+// the account or the email (jobs.go). Signing up again before activation
+// replaces the pending request and voids the earlier link. A mismatch is
+// the only refusal after validation and the limits.
 func (s *Service) SignUp(ctx context.Context, req SignUpRequest, client string) error {
 	f := fault.Fields{}
 	ref, err := tenancy.NormalizeReference(req.Reference)
@@ -66,56 +69,16 @@ func (s *Service) SignUp(ctx context.Context, req SignUpRequest, client string) 
 		return f.Err()
 	}
 
-	var previous *Account
-	existing, err := s.store.Account(ctx, ref)
-	switch {
-	case err == nil && existing.Status == Active:
-		return fault.New(fault.AccountExists, "Un compte existe déjà pour ce bail. Connectez-vous avec votre adresse email, ou utilisez « Mot de passe oublié » si vous ne vous en souvenez plus.")
-	case err == nil:
-		previous = &existing
-	case !errors.Is(err, ErrNotFound):
-		return fmt.Errorf("sign up: %w", err)
-	}
-	if owner, err := s.store.AccountByEmail(ctx, email); err == nil && owner.Reference != ref {
-		return emailTaken()
-	} else if err != nil && !errors.Is(err, ErrNotFound) {
-		return fmt.Errorf("sign up: %w", err)
-	}
-	if err := s.allow(ctx, s.cfg.MailsPerAccount, "mail", ref); err != nil {
-		return err
-	}
-
+	// From here on, every request does the same work and gets the same
+	// answer, whether the lease already has an account, the email belongs to
+	// another one, or neither: the difference goes by mail, from the mail
+	// worker, to the address on file (jobs.go). The password is hashed here,
+	// the slow part, so that it never travels nor waits in clear.
 	hash, err := s.passwords.Hash(req.Password)
 	if err != nil {
 		return fmt.Errorf("sign up: %w", err)
 	}
-	raw, tok, err := s.newToken(Activation, ref, s.cfg.ActivationTTL)
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	acc := Account{Reference: ref, Email: email, PasswordHash: hash, Status: Pending,
-		ActivationHash: tok.Hash, CreatedAt: now}
-	if previous != nil {
-		acc.CreatedAt = previous.CreatedAt
-		acc.SessionGeneration = previous.SessionGeneration
-	}
-	switch err := s.store.SavePending(ctx, acc, previous, tok); {
-	case errors.Is(err, ErrEmailTaken):
-		return emailTaken()
-	case errors.Is(err, ErrConflict):
-		// Someone activated or signed up on this lease meanwhile.
-		return fault.New(fault.AccountExists, "Un compte vient d'être créé pour ce bail. Connectez-vous, ou utilisez « Mot de passe oublié ».")
-	case err != nil:
-		return fmt.Errorf("sign up: %w", err)
-	}
-	return s.sendActivation(ctx, email, main.FirstName, raw)
-}
-
-func emailTaken() error {
-	return &fault.Error{Code: fault.EmailTaken,
-		Message: "Cette adresse email est déjà utilisée par un autre compte. Choisissez une autre adresse.",
-		Fields:  map[string]string{"email": "Cette adresse email est déjà utilisée par un autre compte."}}
+	return s.putJob(ctx, MailJob{Kind: JobSignUp, Email: email, Reference: ref, PasswordHash: hash})
 }
 
 // Activate uses an activation link. It returns the account's email, so the
@@ -147,35 +110,25 @@ func (s *Service) Activate(ctx context.Context, rawToken, client string) (string
 	return acc.Email, nil
 }
 
-// ResendActivation sends a new activation link when a pending account has
-// this email. It says nothing of whether one does.
+// ResendActivation leaves a job that sends a new activation link when a
+// pending account has this email. Its answer and its work are the same
+// whether one does.
 func (s *Service) ResendActivation(ctx context.Context, email, client string) error {
-	acc, found, err := s.accountToMail(ctx, email, client)
-	if err != nil || !found || acc.Status != Pending {
-		return err
-	}
-	return s.renewActivation(ctx, acc)
+	return s.mailJob(ctx, JobResend, email, client)
 }
 
-// accountToMail checks an email typed to receive a link, counts the attempt
-// and finds the account, if any, that the email belongs to.
-func (s *Service) accountToMail(ctx context.Context, email, client string) (Account, bool, error) {
+// mailJob checks an email typed to receive a link, counts the attempt and
+// leaves the look-up and the mail to the mail worker.
+func (s *Service) mailJob(ctx context.Context, kind JobKind, email, client string) error {
 	f := fault.Fields{}
 	email = checkEmail(f, email)
 	if err := f.Err(); err != nil {
-		return Account{}, false, err
+		return err
 	}
 	if err := s.allow(ctx, s.cfg.PerAddress, "addr", client); err != nil {
-		return Account{}, false, err
+		return err
 	}
-	acc, err := s.store.AccountByEmail(ctx, email)
-	if errors.Is(err, ErrNotFound) {
-		return Account{}, false, nil
-	}
-	if err != nil {
-		return Account{}, false, fmt.Errorf("account by email: %w", err)
-	}
-	return acc, true, nil
+	return s.putJob(ctx, MailJob{Kind: kind, Email: email})
 }
 
 func (s *Service) renewActivation(ctx context.Context, acc Account) error {

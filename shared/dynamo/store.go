@@ -210,9 +210,9 @@ func tokenPut(table string, t account.Token) (*types.Put, error) {
 	return &types.Put{TableName: aws.String(table), Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")}, nil
 }
 
-// SavePending writes a pending account, its email claim and its activation
-// token in one transaction.
-func (s *Store) SavePending(ctx context.Context, acc account.Account, previous *account.Account, tok account.Token) error {
+// SavePending writes a pending account, its email claim, its activation
+// token and the mail jobs given in one transaction.
+func (s *Store) SavePending(ctx context.Context, acc account.Account, previous *account.Account, tok account.Token, also ...account.MailJob) error {
 	av, err := attributevalue.MarshalMap(itemOf(acc))
 	if err != nil {
 		return fmt.Errorf("encode account: %w", err)
@@ -250,6 +250,13 @@ func (s *Store) SavePending(ctx context.Context, acc account.Account, previous *
 			ConditionExpression:       aws.String("attribute_not_exists(PK) OR #ref = :ref"),
 			ExpressionAttributeNames:  map[string]string{"#ref": "reference"},
 			ExpressionAttributeValues: map[string]types.AttributeValue{":ref": str(acc.Reference)}}})
+	}
+	for _, j := range also {
+		av, err := mailJobAV(j)
+		if err != nil {
+			return err
+		}
+		tx = append(tx, types.TransactWriteItem{Put: &types.Put{TableName: &s.accounts, Item: av}})
 	}
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
 	if failed := cancelled(err); failed != nil {

@@ -20,8 +20,6 @@ type Code string
 const (
 	Invalid            Code = "validation_failed"     // a field is missing or malformed
 	IdentityMismatch   Code = "identity_mismatch"     // sign-up data do not match a lease
-	AccountExists      Code = "account_exists"        // the lease already has an active account
-	EmailTaken         Code = "email_taken"           // the email belongs to another account
 	Conflict           Code = "conflict"              // changed meanwhile by another request
 	TokenInvalid       Code = "token_invalid"         // unknown, tampered or already used link
 	TokenExpired       Code = "token_expired"         // the link is older than its validity

@@ -117,6 +117,7 @@ func TestForgotAndReset(t *testing.T) {
 
 	before := a.mailCount()
 	forgot(t, email)
+	a.settle(t) // the mail leaves from the mail worker, after the answer
 	msg := a.stack.Mail.Messages()[before]
 	if msg.Subject != "Nouveau mot de passe pour votre Extranet Locataire" {
 		t.Errorf("reset mail subject %q", msg.Subject)

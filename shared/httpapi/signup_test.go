@@ -240,64 +240,6 @@ func TestSignUpIdentityMismatch(t *testing.T) {
 	a.login(t, email, password)
 }
 
-// TestSignUpConflicts checks an active lease (409 account_exists) and an
-// email of another lease's account (409 email_taken).
-func TestSignUpConflicts(t *testing.T) {
-	t.Parallel()
-	a := start(t, nil)
-	const marie, password = "Marie.Dupont@Exemple.fr", "une phrase facile à retenir"
-	a.register(t, dupont, marie, password)
-
-	t.Run("active account", func(t *testing.T) {
-		before := a.mailCount()
-		status, _, body := a.do(t, "POST", "/api/v1/signup", signUpBody(dupont, "autre@exemple.fr", "un tout nouveau mot de passe"), nil)
-		wantProblem(t, "sign-up on an active lease", status, body, http.StatusConflict, "account_exists")
-		a.noMail(t, before, "account_exists")
-		a.login(t, marie, password) // unchanged
-		status, _, body = a.loginRefused(t, "autre@exemple.fr", "un tout nouveau mot de passe")
-		wantProblem(t, "login with the refused request", status, body, http.StatusUnauthorized, "invalid_credentials")
-	})
-
-	for _, taken := range []string{marie, "marie.dupont@exemple.fr", "MARIE.DUPONT@EXEMPLE.FR"} {
-		t.Run("email taken as "+taken, func(t *testing.T) {
-			before := a.mailCount()
-			status, _, body := a.do(t, "POST", "/api/v1/signup", signUpBody(lefevre, taken, "le mot de passe de la voisine"), nil)
-			wantProblem(t, "sign-up with another lease's email", status, body, http.StatusConflict, "email_taken")
-			if got := fieldErrors(body); !slices.Equal(got, []string{"email"}) {
-				t.Errorf("errors on %v, want [email]", got)
-			}
-			a.noMail(t, before, "email_taken")
-			a.login(t, marie, password) // still Marie's
-			status, _, body = a.loginRefused(t, taken, "le mot de passe de la voisine")
-			wantProblem(t, "login with the refused password", status, body, http.StatusUnauthorized, "invalid_credentials")
-		})
-	}
-
-	t.Run("email of a pending account", func(t *testing.T) {
-		a.signUp(t, lefevre, "celine@exemple.fr", "le mot de passe de la voisine")
-		before := a.mailCount()
-		status, _, body := a.do(t, "POST", "/api/v1/signup", signUpBody(ndiaye, "celine@exemple.fr", "le mot de passe du voisin"), nil)
-		wantProblem(t, "sign-up with a pending account's email", status, body, http.StatusConflict, "email_taken")
-		a.noMail(t, before, "email_taken")
-		status, _, body = a.loginRefused(t, "celine@exemple.fr", "le mot de passe de la voisine")
-		wantProblem(t, "Céline's pending account", status, body, http.StatusUnauthorized, "account_not_activated")
-	})
-
-	t.Run("pending request kept when its replacement is refused", func(t *testing.T) {
-		abdou := a.signUp(t, ndiaye, "abdou@exemple.fr", "le mot de passe du voisin")
-		before := a.mailCount()
-		status, _, body := a.do(t, "POST", "/api/v1/signup", signUpBody(ndiaye, "celine@exemple.fr", "un autre mot de passe"), nil)
-		wantProblem(t, "new request with a taken email", status, body, http.StatusConflict, "email_taken")
-		a.noMail(t, before, "email_taken")
-		a.activate(t, abdou)
-		a.login(t, "abdou@exemple.fr", "le mot de passe du voisin")
-		status, _, body = a.loginRefused(t, "celine@exemple.fr", "un autre mot de passe")
-		wantProblem(t, "login with the refused request", status, body, http.StatusUnauthorized, "invalid_credentials")
-		status, _, body = a.loginRefused(t, "celine@exemple.fr", "le mot de passe de la voisine")
-		wantProblem(t, "Céline's pending account", status, body, http.StatusUnauthorized, "account_not_activated")
-	})
-}
-
 // TestSignUpAgainBeforeActivation checks that a new request replaces the
 // pending one: its link voids the first, and its email frees the first.
 func TestSignUpAgainBeforeActivation(t *testing.T) {

@@ -26,6 +26,7 @@ func TestWalkthrough(t *testing.T) {
 	if body["status"] != "activation_sent" {
 		t.Errorf("sign-up body = %v, want status activation_sent", body)
 	}
+	a.settle(t) // the mail leaves from the mail worker, after the answer
 	msg := a.stack.Mail.Messages()[before]
 	if msg.Subject != "Activez votre compte Extranet Locataire" {
 		t.Errorf("activation mail subject = %q", msg.Subject)

@@ -349,6 +349,12 @@ func (rig *lambdaRig) login(t *testing.T) string {
 	if resp := rig.invoke(t, "signup", samples["POST /api/v1/signup"]); resp.StatusCode != 202 {
 		t.Fatalf("sign-up: %d %s", resp.StatusCode, resp.Body)
 	}
+	// The activation mail leaves from the mail worker, after the answer.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := rig.stack.WaitMailJobs(ctx); err != nil {
+		t.Fatal(err)
+	}
 	var token string
 	for _, m := range rig.stack.Mail.Messages() {
 		b, _ := json.Marshal(m)

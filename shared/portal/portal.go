@@ -82,7 +82,7 @@ func New(cfg aws.Config, getenv func(string) string, log *slog.Logger) (*httpapi
 		}
 	})
 	store := dynamo.New(db, tables)
-	deps := account.Deps{Store: store, Counter: store, Passwords: password.Hasher{}, Log: log}
+	deps := account.Deps{Store: store, Counter: store, Passwords: password.Hasher{}, Jobs: store, Log: log}
 	if from := getenv(EnvMailFrom); from != "" {
 		client := ses.NewFromConfig(cfg, func(o *ses.Options) {
 			if ep := getenv(EnvSESEndpoint); ep != "" {

@@ -64,11 +64,6 @@ export default {
           await call('POST', '/signup', body);
         } catch (err) {
           if (!(err instanceof ApiError)) throw err;
-          if (err.code === 'service_unavailable') {
-            // The request is saved, only the email failed: the resend button is the way on.
-            showSent(body.email, err.detail);
-            return;
-          }
           ctx.setTitle(TITLE, { error: true });
           showSignupProblem(f, err, typedDate !== '' && !iso);
           return;
@@ -87,8 +82,12 @@ export default {
       helpLine(),
     ];
 
-    /** showSent replaces the form with what to do next: open the email. */
-    function showSent(address, warning) {
+    /**
+     * showSent replaces the form with what to do next: open the email. The
+     * API answers alike whether the lease or the address already has an
+     * account (the email says which), so the page says no more either.
+     */
+    function showSent(address) {
       sentEmail = address;
       const said = h('div', { class: 'status', role: 'status' });
       const resend = h('button', {
@@ -99,7 +98,7 @@ export default {
             await call('POST', '/activation/resend', { email: sentEmail });
             const now = new Date();
             replace(said, h('div', { class: 'notice notice--success' },
-              h('p', null, `Un nouvel email d’activation vient d’être envoyé à ${sentEmail} (à ${now.getHours()} h ${String(now.getMinutes()).padStart(2, '0')}). `,
+              h('p', null, `Si une demande en attente d’activation correspond à ${sentEmail}, un nouvel email d’activation vient de lui être envoyé (à ${now.getHours()} h ${String(now.getMinutes()).padStart(2, '0')}). `,
                 'Utilisez le lien de ce dernier email : ceux des emails précédents ne fonctionnent plus.')));
           } catch (err) {
             const text = err instanceof ApiError && err.code === 'too_many_requests' ? waitMessage(err.retryAfter) : err.detail;
@@ -119,11 +118,10 @@ export default {
 
       replace(page,
         h('h1', null, SENT_TITLE),
-        warning
-          ? h('div', { class: 'notice notice--warning' }, h('p', { class: 'notice__title' }, 'L’email n’a pas pu partir'), h('p', null, warning))
-          : h('div', { class: 'notice notice--success' },
-            h('p', { class: 'notice__title' }, 'Votre demande de création de compte est enregistrée'),
-            h('p', null, 'Nous avons envoyé un email d’activation à ', h('strong', null, address), '.')),
+        h('div', { class: 'notice notice--success' },
+          h('p', { class: 'notice__title' }, 'Votre demande de création de compte est enregistrée'),
+          h('p', null, 'Si vos informations sont exactes, un email vous a été envoyé à ', h('strong', null, address), ' dans les minutes qui suivent.'),
+          h('p', null, 'Si ce bail a déjà un compte, l’email part à l’adresse de ce compte et vous explique comment vous connecter.')),
         h('h2', null, 'Dernière étape : activez votre compte'),
         h('p', null, `Ouvrez l’email ${q('Activez votre compte Extranet Locataire')} et cliquez sur ${q('Activer mon compte')}. Le lien est valable 48 heures.`),
         h('h2', null, 'Vous ne trouvez pas l’email ?'),
@@ -155,21 +153,6 @@ export default {
               { field: 'dateOfBirth', message: 'Vérifiez la date de naissance du signataire principal' },
             ],
             more: h('p', null, 'Tout vous semble juste ? Votre agence peut vérifier les informations de votre bail. Voir la page ', link('/assistance', 'Assistance'), '.'),
-          });
-          return;
-        case 'account_exists':
-          showSummary(f, {
-            title: 'Un compte existe déjà pour ce bail',
-            text: err.detail,
-            more: h('ul', null,
-              h('li', null, link('/', 'Se connecter')),
-              h('li', null, link('/mot-de-passe-oublie', 'Mot de passe oublié ? Recevoir un lien pour en choisir un nouveau'))),
-          });
-          return;
-        case 'email_taken':
-          showProblem(f, err, {
-            title: 'Cette adresse email est déjà utilisée',
-            more: h('p', null, 'C’est votre adresse et vous avez déjà un compte ? ', link('/', 'Connectez-vous'), ' ou utilisez ', link('/mot-de-passe-oublie', 'Mot de passe oublié'), '.'),
           });
           return;
         default:

@@ -1,0 +1,54 @@
+package browsertest
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/citejardins/extranet/infra/sesemu"
+)
+
+// A sign-up on a lease that already has an account shows the page of any
+// sign-up, which says no more than the API: the difference goes by mail to
+// the account's own address.
+func TestSignUpOnAnActiveLeaseLooksLikeAnyOther(t *testing.T) {
+	b := start(t)
+	const owner, typed = "marie.dupont@example.org", "quelqu.un@example.org"
+	activeAccount(t, b, "8889999", "DUPONT", "1978-04-12", owner, "le bon mot de passe de Marie")
+
+	b.visit("/creer-mon-compte", "Créer mon compte")
+	b.fill("#reference", "8889999")
+	b.fill("#lastName", "Dupont")
+	b.fill("#dateOfBirth", "12/04/1978")
+	b.fill("#email", typed)
+	b.fill("#password", "un tout autre mot de passe")
+	b.click(`form button[type="submit"]`)
+	b.waitTitle("Consultez votre boîte mail")
+	got := b.text("main")
+	if !strings.Contains(got, "Si vos informations sont exactes, un email vous a été envoyé à "+typed) {
+		t.Errorf("the page does not say «if your information is right, an email was sent to %s»:\n%s", typed, got)
+	}
+	if strings.Contains(got, "existe déjà") || strings.Contains(got, "déjà utilisée") {
+		t.Errorf("the page tells that the lease or the address has an account:\n%s", got)
+	}
+	b.check("inscription-bail-deja-ouvert")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	m, err := b.stack.Mail.WaitFor(ctx, func(m sesemu.Message) bool {
+		return slices.Contains(m.To, owner) && strings.Contains(m.Subject, "déjà un compte")
+	})
+	if err != nil {
+		t.Fatalf("no «you already have an account» mail to %s: %v", owner, err)
+	}
+	if !strings.Contains(m.Text, b.stack.URL+"/mot-de-passe-oublie") {
+		t.Errorf("the reminder lacks the forgotten password link:\n%s", m.Text)
+	}
+	for _, m := range b.stack.Mail.Messages() {
+		if slices.Contains(m.To, typed) {
+			t.Errorf("a mail went to the address typed: %q", m.Subject)
+		}
+	}
+}
