@@ -16,7 +16,7 @@ import (
 func TestSignUpOnAnActiveLeaseLooksLikeAnyOther(t *testing.T) {
 	b := start(t)
 	const owner, typed = "marie.dupont@example.org", "quelqu.un@example.org"
-	activeAccount(t, b, "8889999", "DUPONT", "1978-04-12", owner, "le bon mot de passe de Marie")
+	activeAccount(t, b, "8889999", "DUPONT", "1978-04-12", owner, "un bon jardin fleuri au printemps")
 
 	b.visit("/creer-mon-compte", "Créer mon compte")
 	b.fill("#reference", "8889999")
