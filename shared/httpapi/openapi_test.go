@@ -54,6 +54,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	public := map[string]bool{
 		"POST /api/v1/signup": true, "POST /api/v1/activation": true, "POST /api/v1/activation/resend": true,
 		"POST /api/v1/sessions": true, "POST /api/v1/password/forgot": true, "POST /api/v1/password/reset": true,
+		"GET /api/v1/emergency-contacts": true, // the emergency directory, public
 	}
 	for _, key := range ops {
 		if want := !public[key]; secured[key] != want {

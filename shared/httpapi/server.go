@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/citejardins/extranet/shared/account"
+	"github.com/citejardins/extranet/shared/directory"
 	"github.com/citejardins/extranet/shared/tenant"
 )
 
@@ -29,6 +30,8 @@ type Server struct {
 	log      *slog.Logger
 	origin   string // scheme://host of PublicURL
 	secure   bool   // cookies marked Secure (everywhere but local http)
+
+	dir *directory.Service // the public emergency directory (WithDirectory)
 }
 
 // New returns a server on the account and tenant services.
