@@ -32,6 +32,7 @@ fuzz:
 	$(FUZZ) -fuzz='^FuzzVerify$$' ./shared/password
 	$(FUZZ) -fuzz='^FuzzReader$$' ./shared/erp
 	$(FUZZ) -fuzz='^FuzzParseEuros$$' ./shared/erp
+	$(FUZZ) -fuzz='^FuzzQueryFindsTheName$$' ./shared/directory
 
 ## build: every function as bin/<name>/bootstrap for Lambda (linux/arm64)
 build: $(addprefix build-,$(FUNCTIONS))
