@@ -333,29 +333,45 @@ func (s *Store) Directory(ctx context.Context) ([]directory.Entry, error) {
 	return out, nil
 }
 
-// DeleteContactsExcept deletes the residence's contacts whose roles are not
-// kept (a contacts snapshot replaces the contacts of each residence it
-// names), then refreshes the residence's directory entry. Deleted counts
-// the contacts deleted.
-func (s *Store) DeleteContactsExcept(ctx context.Context, residenceID string, keep map[tenancy.ContactRole]bool) (UpsertStats, error) {
+// contactRoles are the roles a residence's contacts can have (erp reads
+// no other), so that the contacts a snapshot no longer lists are found by
+// key, without a Query a residence.
+var contactRoles = []tenancy.ContactRole{tenancy.Emergency, tenancy.TerritoryManager, tenancy.Landlord}
+
+// DeleteContactsExcept deletes, for each residence of keep, its contacts
+// whose roles are not kept (a contacts snapshot replaces the contacts of
+// each residence it names), then refreshes the directory entries of the
+// residences that lost one. Deleted counts the contacts deleted. It reads
+// the candidate keys in batches (BatchGetItem), never a Query a residence.
+func (s *Store) DeleteContactsExcept(ctx context.Context, keep map[string]map[tenancy.ContactRole]bool) (UpsertStats, error) {
 	var st UpsertStats
-	keys, err := s.sortKeys(ctx, residencePK(residenceID), contactPfx)
-	if err != nil {
-		return st, err
+	var candidates []hashedItem
+	for id, roles := range keep {
+		for _, role := range contactRoles {
+			if !roles[role] {
+				candidates = append(candidates, hashedItem{pk: residencePK(id), sk: contactPfx + string(role)})
+			}
+		}
 	}
 	var dels []types.WriteRequest
-	for _, sk := range keys {
-		if !keep[tenancy.ContactRole(strings.TrimPrefix(sk, contactPfx))] {
-			dels = append(dels, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: keyOf(residencePK(residenceID), sk)}})
+	var touched []string
+	for start := 0; start < len(candidates); start += 100 {
+		found, err := s.storedHashes(ctx, s.tenancy, candidates[start:min(start+100, len(candidates))])
+		if err != nil {
+			return st, err
+		}
+		for k := range found {
+			pk, sk, _ := strings.Cut(k, "\x00")
+			dels = append(dels, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: keyOf(pk, sk)}})
+			touched = append(touched, strings.TrimPrefix(pk, "RESIDENCE#"))
 		}
 	}
 	if err := s.batchWrite(ctx, s.tenancy, dels); err != nil {
 		return st, err
 	}
 	st.Deleted = len(dels)
-	if len(dels) > 0 {
-		st.Directory, err = s.RefreshDirectory(ctx, []string{residenceID})
-	}
+	var err error
+	st.Directory, err = s.RefreshDirectory(ctx, touched)
 	return st, err
 }
 

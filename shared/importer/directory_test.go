@@ -1,9 +1,14 @@
 package importer_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -151,4 +156,82 @@ func TestImportKeepsTheEmergencyDirectory(t *testing.T) {
 		t.Errorf("contact back: %+v; want 1 directory entry", rep)
 	}
 	wantSearch(t, st, "aubervilliers", "Résidence Les Cèdres|Aubervilliers|01 99 00 77 77")
+}
+
+// TestEmergencyDirectoryAtScale checks the directory with many residences:
+// a search is cut at 20 residences and says there are more; the whole
+// directory holds every residence; re-importing writes nothing. It logs the
+// whole directory's size as the API sends it. 250 residences by default:
+// the emulator copies the whole table for each transaction, so its time
+// grows with the square of the count (DIRECTORY_N=2000, a large landlord,
+// takes 3 minutes here; DynamoDB does not).
+func TestEmergencyDirectoryAtScale(t *testing.T) {
+	st := newStore(t)
+	n := envInt("DIRECTORY_N", 250)
+	towns := []string{"Saint-Denis", "Gennevilliers", "Aubervilliers", "Villeneuve-la-Garenne", "Épinay-sur-Seine", "Montreuil", "Bobigny", "Pantin"}
+	var res, con strings.Builder
+	res.WriteString("id_residence;nom;adresse;code_postal;ville\n")
+	con.WriteString("id_residence;role;nom;telephone;email;horaires\n")
+	for i := range n {
+		fmt.Fprintf(&res, "R%04d;Résidence du Parc %d;%d rue de la Paix;93%03d;%s\n", i, i, i, i%1000, towns[i%len(towns)])
+		fmt.Fprintf(&con, "R%04d;urgence;Service d'urgence technique;01 99 %02d %02d 99;;7j/7 et 24h/24 (fuite d'eau, panne de chauffage, porte bloquée)\n", i, i/100, i%100)
+		fmt.Fprintf(&con, "R%04d;bailleur;Agence;01 99 00 50 00;agence@bailleur.example.fr;du lundi au vendredi\n", i)
+	}
+	importText(t, st, "residences_complet_20261201.csv", res.String())
+	if rep := importText(t, st, "contacts_complet_20261201.csv", con.String()); rep.Directory != n || rep.Rejected != 0 {
+		t.Fatalf("contacts: %+v; want %d directory entries", rep, n)
+	}
+
+	prefix, _ := directory.Query("93")
+	got, more, err := st.SearchDirectory(context.Background(), prefix, directory.MaxResults)
+	if err != nil || len(got) != directory.MaxResults || !more {
+		t.Errorf("search 93: %d results, more %v, %v; want %d and more", len(got), more, err, directory.MaxResults)
+	}
+	last := fmt.Sprintf("Résidence du Parc %d", n-1)
+	prefix, _ = directory.Query(last)
+	if got, more, _ := st.SearchDirectory(context.Background(), prefix, directory.MaxResults); len(got) != 1 || more || got[0].Residence != last {
+		t.Errorf("search «%s»: %+v, more %v; want it alone", last, got, more)
+	}
+	all, err := st.Directory(context.Background())
+	if err != nil || len(all) != n {
+		t.Fatalf("whole directory: %d entries, %v; want %d", len(all), err, n)
+	}
+	type address struct {
+		PostalCode string `json:"postalCode"`
+		City       string `json:"city"`
+	}
+	type entry struct {
+		Residence string  `json:"residence"`
+		Address   address `json:"address"`
+		Name      string  `json:"name"`
+		Phone     string  `json:"phone"`
+		Hours     string  `json:"hours"`
+	}
+	out := make([]entry, len(all))
+	for i, e := range all {
+		out[i] = entry{e.Residence, address{e.PostalCode, e.City}, e.Name, e.Phone, e.Hours}
+	}
+	body, _ := json.Marshal(map[string]any{"results": out, "more": false})
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write(body)
+	zw.Close()
+	t.Logf("whole directory of %d residences: %d bytes of JSON, %d gzipped", n, len(body), z.Len())
+
+	for _, name := range []string{"residences_complet_20261201.csv", "contacts_complet_20261201.csv"} {
+		body := res.String()
+		if strings.HasPrefix(name, "contacts") {
+			body = con.String()
+		}
+		if rep := importText(t, st, name, body); rep.Written != 0 || rep.Deleted != 0 || rep.Directory != 0 {
+			t.Errorf("re-import %s: %+v; want nothing written", name, rep)
+		}
+	}
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
 }

@@ -25,7 +25,7 @@ type Store interface {
 	LeasesExist(ctx context.Context, refs []string) (map[string]bool, error)
 	UpsertResidences(ctx context.Context, rs []tenancy.Residence) (dynamo.UpsertStats, error)
 	UpsertContacts(ctx context.Context, cs []dynamo.ContactOf) (dynamo.UpsertStats, error)
-	DeleteContactsExcept(ctx context.Context, residenceID string, keep map[tenancy.ContactRole]bool) (dynamo.UpsertStats, error)
+	DeleteContactsExcept(ctx context.Context, keep map[string]map[tenancy.ContactRole]bool) (dynamo.UpsertStats, error)
 	UpsertLeases(ctx context.Context, ls []tenancy.Lease) (dynamo.UpsertStats, error)
 	UpsertSignatories(ctx context.Context, ss []dynamo.SignatoryOf) (dynamo.UpsertStats, error)
 	DeleteSignatoriesExcept(ctx context.Context, ref string, keep map[string]bool) (int, error)

@@ -139,12 +139,16 @@ func (w *contacts) finish() error {
 		w.mu.Unlock()
 		return nil
 	}
-	for _, id := range w.order {
+	for start := 0; start < len(w.order); start += 500 {
+		chunk := make(map[string]map[tenancy.ContactRole]bool, 500)
+		for _, id := range w.order[start:min(start+500, len(w.order))] {
+			chunk[id] = w.roles[id]
+		}
 		w.goWrite(func() error {
-			s, err := w.st.DeleteContactsExcept(w.ctx, id, w.roles[id])
+			s, err := w.st.DeleteContactsExcept(w.ctx, chunk)
 			w.count(s)
 			if err != nil {
-				return fmt.Errorf("contacts of %s: %w", id, err)
+				return fmt.Errorf("contacts: %w", err)
 			}
 			return nil
 		})
