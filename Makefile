@@ -39,6 +39,7 @@ fuzz:
 	$(FUZZ) -fuzz='^FuzzCheck$$' ./shared/strictjson
 	$(FUZZ) -fuzz='^FuzzCheck$$' ./shared/safetext
 	$(FUZZ) -fuzztime=$(FUZZTIME_EVENTS) -fuzz='^FuzzLambdaEvent$$' ./shared/portal
+	$(FUZZ) -fuzz='^FuzzQueryFindsTheName$$' ./shared/directory
 
 ## build: every function as bin/<name>/bootstrap for Lambda (linux/arm64)
 build: $(addprefix build-,$(FUNCTIONS))

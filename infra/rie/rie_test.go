@@ -318,6 +318,12 @@ func TestFunctionsUnderRIE(t *testing.T) {
 	if _, ok := body["contacts"].([]any); !ok {
 		t.Errorf("contacts: no contacts list in %s", res.Body)
 	}
+	// The public emergency directory, without a session.
+	res = call("GET /api/v1/emergency-contacts", nil)
+	body = wantJSON(t, res, http.StatusOK, nil)
+	if list, _ := body["results"].([]any); len(list) != 1 || !strings.Contains(res.Body, "01 99 00 99 99") {
+		t.Errorf("emergency contacts of saint-denis: want the demo residence's service, got %s", res.Body)
+	}
 	res = call("GET /api/v1/preferences", auth)
 	wantJSON(t, res, http.StatusOK, nil)
 	res = call("PUT /api/v1/preferences", auth)

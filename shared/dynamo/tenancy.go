@@ -174,9 +174,12 @@ func (s *Store) Lease(ctx context.Context, ref string) (tenancy.Lease, error) {
 	return l, nil
 }
 
-// UpsertStats counts what an import write did.
+// UpsertStats counts what an import write did. Directory counts the
+// residences whose emergency directory entry was written or removed, apart
+// from the records written.
 type UpsertStats struct {
 	Written, Unchanged, Deleted int
+	Directory                   int
 }
 
 // Add sums two counts.
@@ -184,6 +187,7 @@ func (u *UpsertStats) Add(o UpsertStats) {
 	u.Written += o.Written
 	u.Unchanged += o.Unchanged
 	u.Deleted += o.Deleted
+	u.Directory += o.Directory
 }
 
 // hashedItem is an item to upsert with its key and content hash.
@@ -440,7 +444,9 @@ type contactItem struct {
 	Hours string `dynamodbav:"hours,omitempty"`
 }
 
-// UpsertResidences writes the residences that changed.
+// UpsertResidences writes the residences that changed, then refreshes the
+// emergency directory entries of every residence it was given (so that an
+// entry missing or stale for any reason is mended by the next import).
 func (s *Store) UpsertResidences(ctx context.Context, rs []tenancy.Residence) (UpsertStats, error) {
 	items := make([]hashedItem, 0, len(rs))
 	for _, r := range rs {
@@ -452,7 +458,7 @@ func (s *Store) UpsertResidences(ctx context.Context, rs []tenancy.Residence) (U
 		}
 		items = append(items, it)
 	}
-	return s.upsert(ctx, s.tenancy, items)
+	return s.upsertAndRefresh(ctx, items, ids(rs, func(r tenancy.Residence) string { return r.ID }))
 }
 
 // ContactOf pairs a contact with its residence.
@@ -462,7 +468,8 @@ type ContactOf struct {
 }
 
 // UpsertContacts writes the contacts that changed; a residence has one
-// contact per role.
+// contact per role. Like UpsertResidences, it then refreshes the emergency
+// directory entries of the residences it was given.
 func (s *Store) UpsertContacts(ctx context.Context, cs []ContactOf) (UpsertStats, error) {
 	items := make([]hashedItem, 0, len(cs))
 	for _, c := range cs {
@@ -475,7 +482,7 @@ func (s *Store) UpsertContacts(ctx context.Context, cs []ContactOf) (UpsertStats
 		}
 		items = append(items, it)
 	}
-	return s.upsert(ctx, s.tenancy, items)
+	return s.upsertAndRefresh(ctx, items, ids(cs, func(c ContactOf) string { return c.ResidenceID }))
 }
 
 // Residence reads a residence and its contacts in one Query.

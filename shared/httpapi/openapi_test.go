@@ -57,6 +57,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		"POST /api/v1/sessions": true, "POST /api/v1/password/forgot": true, "POST /api/v1/password/reset": true,
 		// The emailed link may be opened on another device: its token is the proof.
 		"POST /api/v1/preferences/notification-email/confirmation": true,
+		"GET /api/v1/emergency-contacts":                           true, // the emergency directory, public
 	}
 	for _, key := range ops {
 		if want := !public[key]; secured[key] != want {

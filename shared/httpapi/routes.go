@@ -40,5 +40,8 @@ func (s *Server) Routes() []Route {
 		{"account", "GET", "/api/v1/change-requests", s.authenticated(s.handleChangeRequests())},
 		{"account", "POST", "/api/v1/change-requests", s.authenticated(s.handleSubmitChangeRequest())},
 		{"account", "GET", "/api/v1/change-requests/{id}", s.authenticated(s.handleChangeRequest())},
+
+		// Public: the emergency number of a residence, without an account.
+		{"account", "GET", "/api/v1/emergency-contacts", s.handleEmergencyContacts()},
 	}
 }

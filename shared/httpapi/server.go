@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/citejardins/extranet/shared/account"
+	"github.com/citejardins/extranet/shared/directory"
 	"github.com/citejardins/extranet/shared/fault"
 	"github.com/citejardins/extranet/shared/tenant"
 )
@@ -36,7 +37,8 @@ type Server struct {
 	origin   string // scheme://host of PublicURL
 	secure   bool   // cookies marked Secure (everywhere but local http)
 
-	edge originSecret // proves that a request came through CloudFront
+	edge originSecret       // proves that a request came through CloudFront
+	dir  *directory.Service // the public emergency directory (WithDirectory)
 }
 
 // New returns a server on the account and tenant services.

@@ -25,6 +25,7 @@ type Store interface {
 	LeasesExist(ctx context.Context, refs []string) (map[string]bool, error)
 	UpsertResidences(ctx context.Context, rs []tenancy.Residence) (dynamo.UpsertStats, error)
 	UpsertContacts(ctx context.Context, cs []dynamo.ContactOf) (dynamo.UpsertStats, error)
+	DeleteContactsExcept(ctx context.Context, keep map[string]map[tenancy.ContactRole]bool) (dynamo.UpsertStats, error)
 	UpsertLeases(ctx context.Context, ls []tenancy.Lease) (dynamo.UpsertStats, error)
 	UpsertSignatories(ctx context.Context, ss []dynamo.SignatoryOf) (dynamo.UpsertStats, error)
 	DeleteSignatoriesExcept(ctx context.Context, ref string, keep map[string]bool) (int, error)
@@ -47,6 +48,7 @@ type Report struct {
 	Unchanged  int         `json:"unchanged"`
 	Deleted    int         `json:"deleted"`
 	Rejected   int         `json:"rejected"`
+	Directory  int         `json:"directory"` // residences whose public emergency entry was written or removed
 	Errors     []LineError `json:"errors"`
 	Warnings   []string    `json:"warnings"`
 	StartedAt  time.Time   `json:"startedAt"`
@@ -143,6 +145,7 @@ func Run(ctx context.Context, st Store, key string, body io.Reader, o Options) (
 		var le *erp.LineError
 		if errors.As(err, &le) {
 			rep.Lines++
+			im.badLines++
 			im.reject(le.Line, le.Reason)
 			continue
 		}
@@ -160,6 +163,11 @@ func Run(ctx context.Context, st Store, key string, body io.Reader, o Options) (
 	}
 	w.flush()
 	im.wait()
+	if f, ok := w.(finisher); ok && im.failed() == nil {
+		if err := f.finish(); err != nil {
+			im.fail(err)
+		}
+	}
 	if err := im.failed(); err != nil {
 		return finish("failed", err)
 	}
@@ -173,6 +181,7 @@ type run struct {
 	rep      *Report
 	snapshot bool
 	log      *slog.Logger
+	badLines int // lines refused by the reader (their record unknown)
 
 	mu  sync.Mutex
 	err error
@@ -193,6 +202,7 @@ func (r *run) count(s dynamo.UpsertStats) {
 	r.rep.Written += s.Written
 	r.rep.Unchanged += s.Unchanged
 	r.rep.Deleted += s.Deleted
+	r.rep.Directory += s.Directory
 }
 
 func (r *run) fail(err error) {
@@ -231,4 +241,9 @@ type writer interface {
 	// add takes a record; true when a batch is ready.
 	add(line int, rec erp.Record, batch int) bool
 	flush()
+}
+
+// finisher is a writer with work once every batch is written.
+type finisher interface {
+	finish() error
 }

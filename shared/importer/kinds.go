@@ -101,12 +101,60 @@ func (w *inResidence[T]) flush() {
 	})
 }
 
+// contacts writes contacts in batches; a snapshot then deletes, for each
+// residence it names, the contacts whose role it no longer lists (an
+// emergency service withdrawn leaves the public directory with it).
+type contacts struct {
+	*inResidence[dynamo.ContactOf]
+	roles map[string]map[tenancy.ContactRole]bool // residence → roles in the file
+	order []string
+}
+
 func newContacts(r *run) writer {
-	return &inResidence[dynamo.ContactOf]{run: r, upsert: r.st.UpsertContacts, conv: func(rec erp.Record) (string, dynamo.ContactOf) {
+	w := &contacts{roles: map[string]map[tenancy.ContactRole]bool{}}
+	w.inResidence = &inResidence[dynamo.ContactOf]{run: r, upsert: r.st.UpsertContacts, conv: func(rec erp.Record) (string, dynamo.ContactOf) {
 		c := rec.(erp.Contact)
+		if w.roles[c.ResidenceID] == nil {
+			w.roles[c.ResidenceID] = map[tenancy.ContactRole]bool{}
+			w.order = append(w.order, c.ResidenceID)
+		}
+		w.roles[c.ResidenceID][c.Role] = true
 		return c.ResidenceID, dynamo.ContactOf{ResidenceID: c.ResidenceID,
 			Contact: tenancy.Contact{Role: c.Role, Name: c.Name, Phone: c.Phone, Email: c.Email, Hours: c.Hours}}
 	}}
+	return w
+}
+
+// finish deletes what a snapshot no longer lists. A line the reader
+// refused may have been a residence's contact, so a snapshot with such a
+// line deletes nothing, and says so: a typo must not take an emergency
+// number off the directory.
+func (w *contacts) finish() error {
+	if !w.snapshot {
+		return nil
+	}
+	if w.badLines > 0 {
+		w.mu.Lock()
+		w.rep.Warnings = append(w.rep.Warnings, "aucun contact supprimé : le fichier complet a des lignes refusées ; corrigez-les puis déposez-le de nouveau")
+		w.mu.Unlock()
+		return nil
+	}
+	for start := 0; start < len(w.order); start += 500 {
+		chunk := make(map[string]map[tenancy.ContactRole]bool, 500)
+		for _, id := range w.order[start:min(start+500, len(w.order))] {
+			chunk[id] = w.roles[id]
+		}
+		w.goWrite(func() error {
+			s, err := w.st.DeleteContactsExcept(w.ctx, chunk)
+			w.count(s)
+			if err != nil {
+				return fmt.Errorf("contacts: %w", err)
+			}
+			return nil
+		})
+	}
+	w.wait()
+	return w.failed()
 }
 
 func newLeases(r *run) writer {

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ses"
 
 	"github.com/citejardins/extranet/shared/account"
+	"github.com/citejardins/extranet/shared/directory"
 	"github.com/citejardins/extranet/shared/dynamo"
 	"github.com/citejardins/extranet/shared/httpapi"
 	"github.com/citejardins/extranet/shared/mail"
@@ -95,7 +96,8 @@ func New(cfg aws.Config, getenv func(string) string, log *slog.Logger) (*httpapi
 	// Events for the ERP are published from the outbox by the exports
 	// function, so the API functions need no S3 client.
 	tenants := tenant.NewService(store, nil, nil, nil, log).WithCounter(store).WithConfirmations(svc)
-	return httpapi.New(httpapi.Config{PublicURL: publicURL, OriginSecret: getenv(EnvOriginSecret)}, svc, tenants, log), nil
+	emergency := directory.NewService(store, svc.AllowPublic)
+	return httpapi.New(httpapi.Config{PublicURL: publicURL, OriginSecret: getenv(EnvOriginSecret)}, svc, tenants, log).WithDirectory(emergency), nil
 }
 
 func accountConfig(getenv func(string) string) (account.Config, error) {

@@ -1,14 +1,17 @@
-// Assistance: the flyer's advice, the answers to what tenants get stuck on,
+// Assistance: the emergency number of each residence (public, also
+// offline), the flyer's advice, the answers to what tenants get stuck on,
 // and how to get help. Reachable from every page's footer.
 
-import { h, link, replace } from '../dom.js';
+import { h, link, replace, focus } from '../dom.js';
 import { call, ApiError } from '../api.js';
-import { field, form, value, clearErrors, showProblem } from '../form.js';
+import { field, form, value, clearErrors, showProblem, setFieldError } from '../form.js';
 import { referenceExample, signupSteps, spamAdvice, q } from '../content.js';
+import { telHref } from '../format.js';
 
 const TITLE = 'Assistance';
 
 const topics = [
+  ['urgence', 'Urgence technique : trouvez le numéro de votre résidence'],
   ['inscription', 'Créer votre compte en 3 étapes'],
   ['reference', 'Où trouver votre référence client ?'],
   ['nom', 'Quel nom saisir ?'],
@@ -43,15 +46,55 @@ export default {
       attrs: { autocapitalize: 'none', spellcheck: 'false' },
     }).root);
 
+    // The count is announced; the results follow it, outside the live region.
+    const announce = h('p', { class: 'status', role: 'status' });
+    const found = h('div', { class: 'emergency-found' });
+    const emergencyForm = form({
+      label: 'Trouver le numéro d’urgence de votre résidence',
+      submit: 'Trouver le numéro',
+      onsubmit: async (f) => {
+        clearErrors(f);
+        replace(announce);
+        replace(found);
+        const typed = value(f, 'q').trim();
+        if (fold(typed).length < 2) {
+          setFieldError(f, 'q', 'Saisissez au moins 2 lettres ou chiffres : le nom de votre ville, son code postal ou le nom de votre résidence.');
+          focus(f.elements.namedItem('q'));
+          return;
+        }
+        let answer;
+        try {
+          answer = await findEmergency(typed);
+        } catch (err) {
+          if (err instanceof ApiError) showProblem(f, err);
+          return;
+        }
+        const shown = emergencyResults(typed, answer);
+        replace(announce, shown.said);
+        replace(found, shown.nodes);
+      },
+    }, field({
+      name: 'q', label: 'Votre ville, son code postal ou le nom de votre résidence', type: 'search', autocomplete: 'off',
+      hint: 'Par exemple : Saint-Denis, 93200 ou Les Jardins.',
+      attrs: { maxlength: '100', spellcheck: 'false' },
+    }).root);
+
     const section = (id, ...content) => h('section', { 'aria-labelledby': id },
       h('h2', { id }, topics.find(([t]) => t === id)[1]), content);
 
     return [
       h('h1', null, TITLE),
-      h('p', { class: 'lead' }, 'Quelques conseils pour créer votre compte et vous connecter, et comment obtenir de l’aide.'),
+      h('p', { class: 'lead' }, 'Le numéro d’urgence de votre résidence, quelques conseils pour créer votre compte et vous connecter, et comment obtenir de l’aide.'),
       h('nav', { class: 'toc', 'aria-labelledby': 'titre-sommaire' },
         h('h2', { id: 'titre-sommaire' }, 'Sur cette page'),
         h('ul', null, topics.map(([id, title]) => h('li', null, h('a', { href: `#${id}` }, title))))),
+
+      section('urgence',
+        h('p', null, 'Fuite d’eau, panne de chauffage, porte bloquée, ascenseur en panne… le service d’urgence technique de votre résidence répond à toute heure, même la nuit et le week-end, quand votre agence est fermée. Trouvez son numéro, sans compte :'),
+        emergencyForm,
+        announce,
+        found,
+        h('p', { class: 'contact__danger' }, 'En cas de danger (incendie, odeur de gaz, personne blessée), appelez d’abord les secours : le 18 (pompiers) ou le 112.')),
 
       section('inscription',
         signupSteps(),
@@ -88,8 +131,85 @@ export default {
 
       section('aide',
         h('p', null, 'Votre agence et votre gestionnaire de territoire peuvent vous aider à créer votre compte, ou faire vos démarches avec vous si vous n’avez pas d’ordinateur ni de téléphone. Leurs coordonnées figurent sur vos courriers et avis d’échéance.'),
-        h('p', null, 'En cas d’urgence technique dans votre logement (fuite d’eau, panne de chauffage collectif, ascenseur bloqué…), appelez le service d’urgence technique. Son numéro sera bientôt dans la rubrique « Contacts utiles » de votre espace ; en attendant, votre agence vous le donne.'),
+        h('p', null, 'En cas d’urgence technique dans votre logement (fuite d’eau, panne de chauffage collectif, ascenseur bloqué…), appelez le service d’urgence technique de votre résidence, à toute heure : ', h('a', { href: '#urgence' }, 'trouvez son numéro en haut de cette page'), ', sans compte et même hors ligne. Une fois connecté, il figure aussi dans la rubrique « Contacts utiles » de votre espace.'),
         h('p', null, 'Vous rencontrez une difficulté d’accessibilité ? Voir la ', link('/accessibilite', 'déclaration d’accessibilité'), '.')),
     ];
   },
 };
+
+/**
+ * findEmergency asks the API for the emergency services of the residences
+ * matching what was typed. Offline, it searches the copy of the whole
+ * directory that the service worker keeps (GET /emergency-contacts without
+ * a query is answered from that copy when the network fails).
+ * @returns {Promise<{results: object[], more: boolean, offline: boolean}>}
+ */
+async function findEmergency(typed) {
+  try {
+    const answer = await call('GET', `/emergency-contacts?q=${encodeURIComponent(typed)}`);
+    return { ...answer, offline: false };
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.code !== 'network') throw err;
+    let all;
+    try {
+      all = await call('GET', '/emergency-contacts');
+    } catch {
+      throw new ApiError({
+        status: 0, code: 'network', title: 'Pas de connexion',
+        detail: 'Vous êtes hors ligne et cet appareil n’a pas encore de copie des numéros d’urgence. Le numéro figure aussi sur vos avis d’échéance et dans le hall de votre résidence. En cas de danger, appelez le 18 ou le 112.',
+      });
+    }
+    const prefix = fold(typed);
+    const matches = all.results.filter((e) => terms(e).some((t) => t.startsWith(prefix)));
+    return { results: matches.slice(0, 20), more: matches.length > 20, offline: true };
+  }
+}
+
+/**
+ * emergencyResults says what a search found (said, for the live region) and
+ * shows each residence with a button that calls (nodes).
+ */
+function emergencyResults(typed, { results, more, offline }) {
+  const count = results.length;
+  const said = count === 0
+    ? `Aucune résidence trouvée pour « ${typed} ». Vérifiez l’orthographe, ou essayez le code postal ou le nom de votre ville.`
+    : `${count} résidence${count > 1 ? 's' : ''} trouvée${count > 1 ? 's' : ''} pour « ${typed} ».`;
+  return { said, nodes: [
+    more ? h('p', null, 'D’autres résidences correspondent : précisez le nom de votre résidence ou de votre ville.') : null,
+    offline ? h('p', { class: 'notice notice--warning' }, 'Vous êtes hors ligne : ces numéros viennent de la copie gardée sur cet appareil.') : null,
+    count ? h('ul', { class: 'contacts emergency-results' }, results.map((e, i) => h('li', null, emergencyCard(e, i)))) : null,
+  ] };
+}
+
+/** emergencyCard is one residence and its emergency service. */
+function emergencyCard(e, i) {
+  const id = `urgence-residence-${i}`;
+  const href = telHref(e.phone);
+  const shown = e.phone.trim().replace(/\s+/g, '\u00a0');
+  return h('section', { class: 'contact card', 'aria-labelledby': id },
+    h('h3', { id }, e.residence),
+    h('p', null, [e.address.postalCode, e.address.city].filter(Boolean).join(' ')),
+    h('p', { class: 'contact__name' }, e.name),
+    href ? h('p', { class: 'contact__call' }, h('a', { href, class: 'button button--call' }, `Appeler le ${shown}`)) : null,
+    e.hours ? h('p', null, h('strong', null, 'Joignable : '), e.hours) : null);
+}
+
+// Folding as the API does (directory.Fold): lower case, no accents, only
+// letters and digits, so "Saint-Denis", "saint denis" and "SAINT DENIS" match.
+const LETTERS = { æ: 'ae', œ: 'oe', ß: 'ss', ø: 'o', ł: 'l', đ: 'd', ħ: 'h', ı: 'i', ŧ: 't' };
+
+/** fold reduces text to what a search compares. */
+export function fold(text) {
+  return String(text || '').toLowerCase().normalize('NFD').replace(/\p{M}/gu, '')
+    .replace(/[æœßøłđħıŧ]/g, (c) => LETTERS[c]).replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+/** terms are what a residence is found by, as the API indexes it (directory.Terms). */
+function terms(e) {
+  const out = [fold(e.address.postalCode)];
+  for (const text of [e.residence, e.address.city]) {
+    const words = String(text || '').split(/[^\p{L}\p{N}\p{M}]+/u).filter(Boolean);
+    for (let i = 0; i < words.length && i < 8; i++) out.push(fold(words.slice(i).join('')));
+  }
+  return out.filter(Boolean);
+}
