@@ -41,10 +41,14 @@ func (s *Server) handleEmergencyContacts() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var resp emergencyContactsResponse
 		var entries []directory.Entry
-		var err error
-		if qs, ok := r.URL.Query()["q"]; ok {
+		q, err := query(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if q.Has("q") {
 			var res directory.Result
-			res, err = s.dir.Search(r.Context(), qs[0], clientAddr(r))
+			res, err = s.dir.Search(r.Context(), q.Get("q"), clientAddr(r))
 			entries, resp.More = res.Entries, res.More
 		} else {
 			entries, err = s.dir.All(r.Context(), clientAddr(r))

@@ -119,6 +119,21 @@ func TestEmergencyContactsBadQueries(t *testing.T) {
 			t.Errorf("q=%q: errors %v; want q: «…%s…»", tt.q, body["errors"], tt.says)
 		}
 	}
+	// Query strings that do not parse are refused as on every route, not
+	// read as "no q" (the whole directory) nor as their first value.
+	for _, tt := range []struct{ raw, says string }{
+		{"q=ab&q=ab", "deux fois"},
+		{"q=a&q=saint-denis", "deux fois"},
+		{"q=%zz", "mal encodée"},
+		{"q=saint%ff", "mal encodée"},
+	} {
+		status, _, body := a.do(t, "GET", "/api/v1/emergency-contacts?"+tt.raw, nil, nil)
+		wantProblem(t, tt.raw, status, body, http.StatusBadRequest, "validation_failed")
+		errs, _ := body["errors"].(map[string]any)
+		if msg, _ := errs["q"].(string); !strings.Contains(msg, tt.says) {
+			t.Errorf("%s: errors %v; want q: «…%s…»", tt.raw, body["errors"], tt.says)
+		}
+	}
 }
 
 // TestEmergencyContactsThrottle checks that the directory is throttled per
