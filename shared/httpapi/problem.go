@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -66,7 +67,13 @@ type Problem struct {
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var fe *fault.Error
 	if !errors.As(err, &fe) {
-		s.log.ErrorContext(r.Context(), "internal error", "route", r.Pattern, "err", err)
+		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+			// The client went away (a closed tab, a lost connection): no
+			// fault of ours, and nobody reads the answer.
+			s.log.InfoContext(r.Context(), "request canceled by the client", "route", r.Pattern)
+		} else {
+			s.log.ErrorContext(r.Context(), "internal error", "route", r.Pattern, "err", err)
+		}
 		fe = fault.New(fault.Internal, "Une erreur technique nous empêche de traiter votre demande. Réessayez dans quelques minutes ; si cela continue, contactez votre gestionnaire.")
 	}
 	status, ok := statusOf[fe.Code]
