@@ -62,7 +62,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	for _, d := range st.Demo {
 		fmt.Fprintf(stdout, "    %-8s %s %s, born %s, balance %s\n", d.Reference, d.LastName, d.FirstName, d.DateOfBirth, euros(d.BalanceCents))
 	}
-	fmt.Fprintln(stdout, "  import an ERP file: make import FILE=path/to/<kind>_<complet|delta>_<AAAAMMJJ>.csv")
+	portSetting := ""
+	if port != "8080" {
+		portSetting = "PORT=" + port + " " // make import must reach this port too
+	}
+	fmt.Fprintf(stdout, "  import an ERP file: %smake import FILE=path/to/<kind>_<complet|delta>_<AAAAMMJJ>.csv\n", portSetting)
 	fmt.Fprintln(stdout, "Press Ctrl+C to stop.")
 	<-ctx.Done()
 	return nil
