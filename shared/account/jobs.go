@@ -152,7 +152,7 @@ func (s *Service) runJob(ctx context.Context, j MailJob) error {
 		}
 		return nil
 	case JobReplaced:
-		if sent, err := s.mailAllowed(ctx, Account{Reference: j.Reference}); !sent {
+		if sent, err := s.noticeAllowed(ctx, j.Reference); !sent {
 			return err
 		}
 		return s.send(ctx, replacedMail(j.Email, s.page("/creer-mon-compte")))
@@ -172,7 +172,7 @@ func (s *Service) settleSignUp(ctx context.Context, j MailJob) error {
 	case err == nil && existing.Status == Active:
 		// The lease's tenant already has an account: remind them of it, at
 		// their own address; the one typed gets nothing.
-		if sent, err := s.mailAllowed(ctx, existing); !sent {
+		if sent, err := s.noticeAllowed(ctx, existing.Reference); !sent {
 			return err
 		}
 		return s.send(ctx, existingAccountMail(existing.Email, s.firstName(ctx, ref), s.page("/connexion"), s.page("/mot-de-passe-oublie")))
@@ -237,7 +237,7 @@ func (s *Service) settleSignUp(ctx context.Context, j MailJob) error {
 // mailAddressTaken tells the owner of an address that someone tried to
 // sign up with it. Nothing is created.
 func (s *Service) mailAddressTaken(ctx context.Context, owner Account) error {
-	if sent, err := s.mailAllowed(ctx, owner); !sent {
+	if sent, err := s.noticeAllowed(ctx, owner.Reference); !sent {
 		return err
 	}
 	return s.send(ctx, addressTakenMail(owner.Email, s.firstName(ctx, owner.Reference), s.page("/connexion"), s.page("/mot-de-passe-oublie")))

@@ -29,6 +29,20 @@ func (s *Service) mailAllowed(ctx context.Context, acc Account) (bool, error) {
 	return err == nil, err
 }
 
+// noticeAllowed counts a notice to the account that somebody else's
+// request caused (an address taken, "you already have an account", a
+// replaced sign-up), silently past the limit like mailAllowed. Notices have
+// their own budget, so that strangers' requests can never use up the mails
+// the tenant asks for (activation, reset, confirmation links).
+func (s *Service) noticeAllowed(ctx context.Context, ref string) (bool, error) {
+	err := s.allow(ctx, s.cfg.MailsPerAccount, "notice", ref)
+	if fault.Is(err, fault.TooManyRequests) {
+		s.log.WarnContext(ctx, "notice limit reached; notice not sent")
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // allow takes a unit of l for scope and value before the work it guards,
 // and refuses past the limit (fault.TooManyRequests, with RetryAfter). Every
 // attempt counts, whatever its outcome.

@@ -129,8 +129,9 @@ func TestSignUpAnswersAlike(t *testing.T) {
 }
 
 // TestSignUpNoticesStayWithinTheMailLimit checks that the notices count
-// against the mails per account, silently: past the limit the answer is
-// still the 202, and no mail leaves.
+// against a limit per account, silently: past the limit the answer is
+// still the 202, and no mail leaves. They have a budget of their own:
+// strangers' sign-ups never use up the tenant's own mails (a reset link).
 func TestSignUpNoticesStayWithinTheMailLimit(t *testing.T) {
 	t.Parallel()
 	a := start(t, map[string]string{"LIMIT_MAILS_PER_ACCOUNT": "2/1h"})
@@ -144,7 +145,22 @@ func TestSignUpNoticesStayWithinTheMailLimit(t *testing.T) {
 			t.Fatalf("sign-up %d on the active lease: %d %v, want 202 activation_sent", i+1, got.status, got.body)
 		}
 	}
-	a.oneMail(t, before, marie, "Vous avez déjà un compte Extranet Locataire") // mail 2, the last allowed
+	if got := a.mailsTo(t, before, marie); len(got) != 2 {
+		t.Fatalf("%d notices to Marie after 3 sign-ups on her lease, want 2 (the limit)", len(got))
+	}
+	before = a.mailCount()
+	for range 2 {
+		a.signUpAnswer(t, signUpBody(lefevre, marie, "trois pommes et un radis"))
+	}
+	if got := a.mailCount() - before; got != 0 {
+		t.Fatalf("%d mails past the notices' limit, want 0", got)
+	}
+
+	// Marie's own mails are untouched by the strangers' notices.
+	before = a.mailCount()
+	status, _, body := a.do(t, "POST", "/api/v1/password/forgot", obj{"email": marie}, nil)
+	wantStatus(t, "forgot", status, http.StatusAccepted, body)
+	a.mailedToken(t, before, marie, "/nouveau-mot-de-passe") // mail 2, the last allowed
 }
 
 // TestSignUpReplacingTellsThePreviousAddress checks that a sign-up that
