@@ -12,6 +12,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -117,6 +118,12 @@ func importFile(ctx context.Context, base, path string, stdout io.Writer) error 
 		resp.Body.Close()
 		if resp.StatusCode == http.StatusOK {
 			fmt.Fprintf(stdout, "%s\n", report)
+			var r struct {
+				Status string `json:"status"`
+			}
+			if err := json.Unmarshal(report, &r); err == nil && r.Status == "refused" {
+				return fmt.Errorf("%s was refused: see the report above", filepath.Base(path))
+			}
 			return nil
 		}
 		select {

@@ -36,7 +36,7 @@ var relaxed = map[string]string{
 	"LIMIT_MAILS_PER_ACCOUNT": "1000/1h",
 }
 
-// The demo leases of infra/demo/baux.csv.
+// The demo leases of infra/demo/erp/.
 type lease struct {
 	ref, lastName, firstName, dob string
 }
