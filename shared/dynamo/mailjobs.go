@@ -66,22 +66,12 @@ func (s *Store) PutMailJob(ctx context.Context, j account.MailJob) error {
 
 // MailJobs lists up to limit waiting jobs, oldest first.
 func (s *Store) MailJobs(ctx context.Context, limit int) ([]account.MailJob, error) {
-	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
-		TableName:                 &s.accounts,
-		KeyConditionExpression:    aws.String("PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(MailJobPK)},
-		Limit:                     aws.Int32(int32(limit)),
-		ConsistentRead:            aws.Bool(true),
-	})
+	items, err := oldestFirst[mailJobItem](ctx, s.db, s.accounts, MailJobPK, limit)
 	if err != nil {
 		return nil, fmt.Errorf("query mail jobs: %w", err)
 	}
-	jobs := make([]account.MailJob, 0, len(out.Items))
-	for _, av := range out.Items {
-		var it mailJobItem
-		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-			return nil, fmt.Errorf("decode mail job: %w", err)
-		}
+	jobs := make([]account.MailJob, 0, len(items))
+	for _, it := range items {
 		at, _ := time.Parse(jobTime, it.CreatedAt)
 		jobs = append(jobs, account.MailJob{ID: it.ID, Kind: account.JobKind(it.Kind), Email: it.Email,
 			Reference: it.Reference, PasswordHash: it.PasswordHash, CreatedAt: at})

@@ -68,6 +68,30 @@ func queryAll[T any](ctx context.Context, db *dynamodb.Client, in *dynamodb.Quer
 	return out, nil
 }
 
+// oldestFirst reads up to limit items of one partition in sort-key order
+// (queues whose keys start with a time), strongly consistent, as T.
+func oldestFirst[T any](ctx context.Context, db *dynamodb.Client, table, pk string, limit int) ([]T, error) {
+	out, err := db.Query(ctx, &dynamodb.QueryInput{
+		TableName:                 &table,
+		KeyConditionExpression:    aws.String("PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk)},
+		Limit:                     aws.Int32(int32(limit)),
+		ConsistentRead:            aws.Bool(true),
+	})
+	if err != nil {
+		return nil, err
+	}
+	items := make([]T, 0, len(out.Items))
+	for _, av := range out.Items {
+		var it T
+		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+			return nil, fmt.Errorf("decode: %w", err)
+		}
+		items = append(items, it)
+	}
+	return items, nil
+}
+
 func keyOf(pk, sk string) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{"PK": str(pk), "SK": str(sk)}
 }

@@ -282,22 +282,12 @@ func (s *Store) MarkPublished(ctx context.Context, e tenant.Event) error {
 
 // PendingEvents lists the events not yet published, oldest first.
 func (s *Store) PendingEvents(ctx context.Context, limit int) ([]tenant.Event, error) {
-	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
-		TableName:                 &s.accounts,
-		KeyConditionExpression:    aws.String("PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(outboxPK)},
-		Limit:                     aws.Int32(int32(limit)),
-		ConsistentRead:            aws.Bool(true),
-	})
+	items, err := oldestFirst[outboxItem](ctx, s.db, s.accounts, outboxPK, limit)
 	if err != nil {
 		return nil, fmt.Errorf("query outbox: %w", err)
 	}
 	var evs []tenant.Event
-	for _, av := range out.Items {
-		var it outboxItem
-		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-			return nil, fmt.Errorf("decode event: %w", err)
-		}
+	for _, it := range items {
 		at, _ := time.Parse(time.RFC3339Nano, it.At)
 		evs = append(evs, tenant.Event{ID: it.ID, Type: it.Type, Reference: it.Reference, At: at, Data: json.RawMessage(it.Data)})
 	}
