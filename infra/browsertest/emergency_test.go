@@ -83,3 +83,53 @@ func TestEmergencyNumberWithoutAccount(t *testing.T) {
 	}
 	b.check("hors-ligne-page-de-secours")
 }
+
+// Past the API's limit of searches per address (429), as after a 5xx, the
+// search answers from the kept copy of the directory, saying discreetly
+// that it may be a day old; without a copy, it says to wait a minute and
+// where else the number is, not that "attempts" are limited "for security".
+func TestEmergencyNumberPastTheLimit(t *testing.T) {
+	b := start(t)
+	b.visit("/assistance", "Assistance")
+	b.waitFor(`navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller !== null)`, "the service worker in control")
+	b.waitFor(`caches.open("extranet-locataire-urgence").then((c) => c.match("/api/v1/emergency-contacts")).then((r) => r && r.json()).then((d) => d && d.results.length === 3)`,
+		"the emergency directory in the cache")
+
+	// Searches from this address until the API refuses them.
+	if !eval[bool](b, `(async () => {
+		for (let i = 0; i < 200; i++) {
+			const r = await fetch("/api/v1/emergency-contacts?q=zz", { cache: "no-store" });
+			if (r.status === 429) return true;
+		}
+		return false;
+	})()`) {
+		t.Fatal("the API never answered 429")
+	}
+
+	b.fill("#q", "saint denis")
+	b.clickText("button", "Trouver le numéro")
+	b.waitFor(`document.querySelectorAll(".emergency-results li").length === 1 || !!document.querySelector(".error-summary")`, "an answer")
+	if got := b.text(".emergency-found"); !strings.Contains(got, "Résidence Les Jardins") || !strings.Contains(got, "peut dater d’un jour") || strings.Contains(got, "hors ligne") {
+		t.Errorf("results past the limit %q; want the kept copy's, said to be maybe a day old", got)
+	}
+	if eval[bool](b, `!!document.querySelector(".error-summary")`) {
+		t.Errorf("an error is shown past the limit: %q", b.text(".error-summary"))
+	}
+	b.check("urgence-copie-gardee")
+
+	// Without a copy: the page's own message.
+	eval[bool](b, `caches.delete("extranet-locataire-urgence")`)
+	b.clear("#q")
+	b.fill("#q", "saint denis")
+	b.clickText("button", "Trouver le numéro")
+	b.waitFor(`!!document.querySelector(".error-summary")`, "the error")
+	got := b.text(".error-summary")
+	if !strings.Contains(got, "patientez une minute") || !strings.Contains(got, "avis d’échéance") || !strings.Contains(got, "112") ||
+		strings.Contains(got, "sécurité") || strings.Contains(got, "tentatives") {
+		t.Errorf("past the limit without a copy, the page says %q", got)
+	}
+	if n := eval[int](b, `document.querySelectorAll(".emergency-results li").length`); n != 0 {
+		t.Errorf("%d results without a copy", n)
+	}
+	b.check("urgence-limite-sans-copie")
+}
