@@ -39,7 +39,7 @@ export default {
           return;
         }
         replace(said, h('div', { class: 'notice notice--success' },
-          h('p', null, `Si un compte en attente d’activation correspond à l’adresse ${email}, un nouvel email d’activation vient de lui être envoyé. Seul le lien de ce dernier email fonctionne.`)));
+          h('p', null, `Si un compte en attente d’activation correspond à l’adresse ${email}, un nouvel email d’activation va lui être envoyé dans les prochaines minutes. Seul le lien de ce dernier email fonctionnera.`)));
       },
     }, field({
       name: 'email', label: 'Adresse email donnée lors de l’inscription', type: 'email', autocomplete: 'email',

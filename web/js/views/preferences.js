@@ -104,7 +104,7 @@ function show(ctx, prefs) {
     const email = current.pendingNotificationEmail && current.pendingNotificationEmail.email;
     if (!email) return;
     ask(email, () => [h('p', { class: 'notice__title' }, 'Email de confirmation renvoyé'),
-      h('p', null, `Un nouvel email vient d’être envoyé à ${email}. Seul le lien de ce dernier email fonctionne. Rien reçu dans quelques minutes ? Regardez dans les courriers indésirables (spam).`)]);
+      h('p', null, `Un nouvel email va être envoyé à ${email} dans les prochaines minutes. Seul le lien de ce dernier email fonctionnera. Rien reçu d’ici un quart d’heure ? Regardez dans les courriers indésirables (spam).`)]);
   }
 
   function cancel() {

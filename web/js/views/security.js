@@ -58,7 +58,7 @@ function showChange(ctx, me) {
       replace(said, h('div', { class: 'notice notice--success', tabindex: '-1' },
         h('p', { class: 'notice__title' }, 'Votre mot de passe est changé'),
         h('p', null, 'Vous restez connecté sur cet appareil. Par sécurité, vos autres appareils ont été déconnectés : reconnectez-vous-y avec le nouveau mot de passe.'),
-        h('p', null, 'Un email de confirmation a été envoyé à ', h('strong', null, me.email), '.')));
+        h('p', null, 'Un email de confirmation va être envoyé à ', h('strong', null, me.email), ' dans les prochaines minutes.')));
       focus(said.firstChild);
     },
   }, username, current.root, next.root);
