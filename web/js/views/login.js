@@ -29,7 +29,7 @@ const messages = {
   'login-required': {
     kind: 'info',
     title: 'Connectez-vous pour accéder à votre espace',
-    text: 'Votre session a expiré (par sécurité, elle se ferme après 30 minutes sans activité), ou vous n’êtes pas encore connecté.',
+    text: 'Votre session a expiré (par sécurité, elle se ferme après un certain temps sans activité), ou vous n’êtes pas encore connecté.',
   },
 };
 

@@ -168,7 +168,7 @@ function show(ctx, prefs) {
           : 'Vos avis d’échéance vous seront envoyés par courrier.', ' Votre choix est transmis à votre bailleur.'));
       }
       if (asked) {
-        lines.push(h('p', null, `Pour utiliser l’adresse ${asked.email}, ouvrez le lien de l’email que nous venons de lui envoyer (valable 48 heures). Votre adresse de connexion en est aussi informée.`));
+        lines.push(h('p', null, `Pour utiliser l’adresse ${asked.email}, ouvrez le lien de l’email que nous allons lui envoyer dans les prochaines minutes${asked.expiresAt ? ` (valable jusqu’au ${instantDateTime(asked.expiresAt)})` : ''}. Votre adresse de connexion en sera aussi informée.`));
       }
       replace(said, h('div', { class: 'notice notice--success' },
         h('p', { class: 'notice__title' }, asked && !changed ? 'Confirmez votre nouvelle adresse' : changed || asked ? 'Vos préférences sont enregistrées' : 'Rien n’a changé'),

@@ -5,7 +5,7 @@
 import { h, link, replace, focus } from '../dom.js';
 import { call, ApiError, waitMessage } from '../api.js';
 import { field, passwordField, form, value, clearErrors, showProblem, showSummary } from '../form.js';
-import { referenceHint, referenceExample, referenceForms, signupSteps, spamAdvice, helpLine, q } from '../content.js';
+import { referenceHint, referenceExample, referenceForms, signupSteps, spamAdvice, helpLine, passwordHint, q } from '../content.js';
 import { toISODate } from '../dates.js';
 
 const TITLE = 'Créer mon compte';
@@ -37,7 +37,7 @@ export default {
     });
     const password = passwordField({
       label: 'Mot de passe', autocomplete: 'new-password', count: true,
-      hint: 'Au moins 12 caractères. Une phrase facile à retenir fait un très bon mot de passe, par exemple quelques mots séparés par des espaces.',
+      hint: passwordHint(),
     });
 
     const page = h('div', { class: 'signup' });
