@@ -1,8 +1,12 @@
 package browsertest
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/chromedp"
 )
 
 // The emergency number of a residence, without an account: found on the
@@ -132,4 +136,45 @@ func TestEmergencyNumberPastTheLimit(t *testing.T) {
 		t.Errorf("%d results without a copy", n)
 	}
 	b.check("urgence-limite-sans-copie")
+}
+
+// When the search fails on the server's side (5xx), the page answers from
+// the directory as the service worker gives it, as past the limit.
+func TestEmergencyNumberServerError(t *testing.T) {
+	b := start(t)
+	b.visit("/assistance", "Assistance")
+	b.waitFor(`navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller !== null)`, "the service worker in control")
+	b.waitFor(`caches.open("extranet-locataire-urgence").then((c) => c.match("/api/v1/emergency-contacts")).then((r) => r && r.json()).then((d) => d && d.results.length === 3)`,
+		"the emergency directory in the cache")
+
+	// Every search (with a query) answers 503, as a failing function would.
+	ctx, cancel := context.WithCancel(b.ctx)
+	defer cancel()
+	paused := chromedp.Events(ctx, fetch.RequestPaused)
+	if _, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: `*/api/v1/emergency-contacts\?q=*`}}}); err != nil {
+		t.Fatalf("intercept the searches: %v", err)
+	}
+	go func() {
+		for ev, err := range paused {
+			if err != nil {
+				return
+			}
+			_, _ = chromedp.Call(ctx, fetch.FulfillRequest, fetch.FulfillRequestParams{
+				RequestID: ev.RequestID, ResponseCode: 503,
+				ResponseHeaders: []*fetch.HeaderEntry{{Name: "Content-Type", Value: "application/problem+json"}},
+				Body:            []byte(`{"type":"about:blank","title":"Service indisponible","status":503,"code":"internal","detail":"Le service est momentanément indisponible."}`),
+			})
+		}
+	}()
+
+	b.fill("#q", "saint denis")
+	b.clickText("button", "Trouver le numéro")
+	b.waitFor(`document.querySelectorAll(".emergency-results li").length === 1 || !!document.querySelector(".error-summary")`, "an answer")
+	if got := b.text(".emergency-found"); !strings.Contains(got, "Résidence Les Jardins") || !strings.Contains(got, "peut dater d’un jour") {
+		t.Errorf("results on a server error %q; want the directory's, said to be maybe a day old", got)
+	}
+	if eval[bool](b, `!!document.querySelector(".error-summary")`) {
+		t.Errorf("an error is shown on a server error: %q", b.text(".error-summary"))
+	}
+	b.check("urgence-erreur-serveur")
 }
