@@ -176,8 +176,9 @@ const ELSEWHERE = 'Le numéro figure aussi sur vos avis d’échéance et dans l
  * limited "for security", as the general 429 message puts it.
  */
 function unavailable(err) {
+  const minutes = Math.max(1, Math.ceil((err.retryAfter || 60) / 60));
   const detail = err.status === 429
-    ? `Beaucoup de recherches viennent d’être faites depuis votre connexion : patientez une minute, puis réessayez. ${ELSEWHERE}`
+    ? `Beaucoup de recherches viennent d’être faites depuis votre connexion : patientez ${minutes > 1 ? `${minutes} minutes` : 'une minute'}, puis réessayez. ${ELSEWHERE}`
     : `La recherche est momentanément indisponible : réessayez dans quelques minutes. ${ELSEWHERE}`;
   return new ApiError({ status: err.status, code: 'emergency_unavailable', title: 'Recherche indisponible pour le moment', detail });
 }
