@@ -12,7 +12,8 @@
 // bytes a residence (about 500 KB for 2,000 residences, far less
 // compressed), fetched when the worker installs and again when the copy is a
 // day old. Files are fetched from the network first (always the latest
-// version when online) and the copy is used only when the network fails.
+// version when online) and the copy is used only when the network fails
+// (for the directory, also when the API declines: 429 or 5xx).
 //
 // SHELL lists every file of web/ but this one (a test checks it). Change
 // VERSION when the list changes, so that the old copies are dropped.
@@ -86,7 +87,9 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (url.pathname === DIRECTORY && !url.search) {
-    // The whole directory: the network's, kept; offline, the copy.
+    // The whole directory: the network's, kept; offline, or when the API
+    // declines (429 past its limit per address, 5xx), the copy.
+    const kept = (otherwise) => caches.match(DIRECTORY, { cacheName: DIRECTORY_CACHE }).then((r) => r || otherwise);
     event.respondWith(
       fetch(request)
         .then((response) => {
@@ -94,9 +97,10 @@ self.addEventListener('fetch', (event) => {
             const copy = response.clone();
             event.waitUntil(caches.open(DIRECTORY_CACHE).then((cache) => cache.put(DIRECTORY, copy)));
           }
+          if (response.status === 429 || response.status >= 500) return kept(response);
           return response;
         })
-        .catch(() => caches.match(DIRECTORY, { cacheName: DIRECTORY_CACHE }).then((r) => r || Response.error())),
+        .catch(() => kept(Response.error())),
     );
     return;
   }

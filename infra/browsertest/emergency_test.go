@@ -1,8 +1,12 @@
 package browsertest
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/chromedp"
 )
 
 // The emergency number of a residence, without an account: found on the
@@ -82,4 +86,95 @@ func TestEmergencyNumberWithoutAccount(t *testing.T) {
 		t.Errorf("last-resort page: %d call links; want 1", n)
 	}
 	b.check("hors-ligne-page-de-secours")
+}
+
+// Past the API's limit of searches per address (429), as after a 5xx, the
+// search answers from the kept copy of the directory, saying discreetly
+// that it may be a day old; without a copy, it says to wait a minute and
+// where else the number is, not that "attempts" are limited "for security".
+func TestEmergencyNumberPastTheLimit(t *testing.T) {
+	b := start(t)
+	b.visit("/assistance", "Assistance")
+	b.waitFor(`navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller !== null)`, "the service worker in control")
+	b.waitFor(`caches.open("extranet-locataire-urgence").then((c) => c.match("/api/v1/emergency-contacts")).then((r) => r && r.json()).then((d) => d && d.results.length === 3)`,
+		"the emergency directory in the cache")
+
+	// Searches from this address until the API refuses them.
+	if !eval[bool](b, `(async () => {
+		for (let i = 0; i < 200; i++) {
+			const r = await fetch("/api/v1/emergency-contacts?q=zz", { cache: "no-store" });
+			if (r.status === 429) return true;
+		}
+		return false;
+	})()`) {
+		t.Fatal("the API never answered 429")
+	}
+
+	b.fill("#q", "saint denis")
+	b.clickText("button", "Trouver le numéro")
+	b.waitFor(`document.querySelectorAll(".emergency-results li").length === 1 || !!document.querySelector(".error-summary")`, "an answer")
+	if got := b.text(".emergency-found"); !strings.Contains(got, "Résidence Les Jardins") || !strings.Contains(got, "peut dater d’un jour") || strings.Contains(got, "hors ligne") {
+		t.Errorf("results past the limit %q; want the kept copy's, said to be maybe a day old", got)
+	}
+	if eval[bool](b, `!!document.querySelector(".error-summary")`) {
+		t.Errorf("an error is shown past the limit: %q", b.text(".error-summary"))
+	}
+	b.check("urgence-copie-gardee")
+
+	// Without a copy: the page's own message.
+	eval[bool](b, `caches.delete("extranet-locataire-urgence")`)
+	b.clear("#q")
+	b.fill("#q", "saint denis")
+	b.clickText("button", "Trouver le numéro")
+	b.waitFor(`!!document.querySelector(".error-summary")`, "the error")
+	got := b.text(".error-summary")
+	if !strings.Contains(got, "patientez une minute") || !strings.Contains(got, "avis d’échéance") || !strings.Contains(got, "112") ||
+		strings.Contains(got, "sécurité") || strings.Contains(got, "tentatives") {
+		t.Errorf("past the limit without a copy, the page says %q", got)
+	}
+	if n := eval[int](b, `document.querySelectorAll(".emergency-results li").length`); n != 0 {
+		t.Errorf("%d results without a copy", n)
+	}
+	b.check("urgence-limite-sans-copie")
+}
+
+// When the search fails on the server's side (5xx), the page answers from
+// the directory as the service worker gives it, as past the limit.
+func TestEmergencyNumberServerError(t *testing.T) {
+	b := start(t)
+	b.visit("/assistance", "Assistance")
+	b.waitFor(`navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller !== null)`, "the service worker in control")
+	b.waitFor(`caches.open("extranet-locataire-urgence").then((c) => c.match("/api/v1/emergency-contacts")).then((r) => r && r.json()).then((d) => d && d.results.length === 3)`,
+		"the emergency directory in the cache")
+
+	// Every search (with a query) answers 503, as a failing function would.
+	ctx, cancel := context.WithCancel(b.ctx)
+	defer cancel()
+	paused := chromedp.Events(ctx, fetch.RequestPaused)
+	if _, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: `*/api/v1/emergency-contacts\?q=*`}}}); err != nil {
+		t.Fatalf("intercept the searches: %v", err)
+	}
+	go func() {
+		for ev, err := range paused {
+			if err != nil {
+				return
+			}
+			_, _ = chromedp.Call(ctx, fetch.FulfillRequest, fetch.FulfillRequestParams{
+				RequestID: ev.RequestID, ResponseCode: 503,
+				ResponseHeaders: []*fetch.HeaderEntry{{Name: "Content-Type", Value: "application/problem+json"}},
+				Body:            []byte(`{"type":"about:blank","title":"Service indisponible","status":503,"code":"internal","detail":"Le service est momentanément indisponible."}`),
+			})
+		}
+	}()
+
+	b.fill("#q", "saint denis")
+	b.clickText("button", "Trouver le numéro")
+	b.waitFor(`document.querySelectorAll(".emergency-results li").length === 1 || !!document.querySelector(".error-summary")`, "an answer")
+	if got := b.text(".emergency-found"); !strings.Contains(got, "Résidence Les Jardins") || !strings.Contains(got, "peut dater d’un jour") {
+		t.Errorf("results on a server error %q; want the directory's, said to be maybe a day old", got)
+	}
+	if eval[bool](b, `!!document.querySelector(".error-summary")`) {
+		t.Errorf("an error is shown on a server error: %q", b.text(".error-summary"))
+	}
+	b.check("urgence-erreur-serveur")
 }

@@ -47,14 +47,14 @@ func TestSignUpActivateLogInLogOut(t *testing.T) {
 		t.Errorf("after sign-up, focus on %q, want the page's heading", got)
 	}
 	if got := b.text("main"); !strings.Contains(got, email) || !strings.Contains(got, "courriers indésirables") ||
-		!strings.Contains(got, "Si vos informations sont exactes, un email vous a été envoyé à") {
-		t.Errorf("the confirmation does not say «if your information is right», name the address and the spam folder:\n%s", got)
+		!strings.Contains(got, "Si ces informations correspondent à un bail, un email va être envoyé à") {
+		t.Errorf("the confirmation does not say «if this information matches a lease», name the address and the spam folder:\n%s", got)
 	}
 	b.check("email-envoye")
 
 	first := b.mailLink(email, "/activation", 1)
 	b.clickText("button", "Renvoyer l’email")
-	b.waitFor(`document.querySelector(".status")?.innerText.includes("un nouvel email d’activation vient de lui être envoyé")`, "the resend confirmation")
+	b.waitFor(`document.querySelector(".status")?.innerText.includes("un nouvel email d’activation va lui être envoyé dans les prochaines minutes")`, "the resend confirmation")
 	second := b.mailLink(email, "/activation", 2)
 
 	// The first link was replaced by the second.
@@ -309,7 +309,7 @@ func TestOtherPages(t *testing.T) {
 	b.click(`form button[type="submit"]`)
 	b.waitFor(`document.querySelector(".error-summary h2")?.innerText === "Activez d’abord votre compte"`, "the pending account's message")
 	b.clickText("button", "Renvoyer l’email d’activation")
-	b.waitFor(`document.querySelector(".error-summary [role=status]")?.innerText.startsWith("C’est envoyé")`, "the resend confirmation")
+	b.waitFor(`document.querySelector(".error-summary [role=status]")?.innerText.startsWith("C’est demandé : un nouvel email d’activation va partir")`, "the resend confirmation")
 	b.mailLink(pending, "/activation", 2)
 	b.check("connexion-compte-non-active")
 

@@ -29,6 +29,13 @@ func TestNotificationEmailConfirmation(t *testing.T) {
 	if got := eval[string](b, waiting); !containsAll(got, avis, "nous continuons à vous écrire à "+login, "valable jusqu’au") {
 		t.Errorf("the waiting box says %q; want the new address, the one in use and the link's expiry", got)
 	}
+	// The link's life is a setting (EMAIL_CHANGE_TTL): the notice gives the
+	// API's expiresAt, as the waiting box does, not a fixed number of hours.
+	expiry := eval[string](b, `(document.querySelector("[data-attente]")?.innerText.match(/valable jusqu’au ([^.]*)/) || [])[1] || ""`)
+	expiry = strings.ReplaceAll(expiry, "\u00a0", " ")
+	if got := strings.ReplaceAll(b.text(".status .notice--success"), "\u00a0", " "); expiry == "" || !strings.Contains(got, "valable jusqu’au "+expiry) || strings.Contains(got, "heures") {
+		t.Errorf("the request's notice says %q; want the link valid until %q", got, expiry)
+	}
 	if got := eval[string](b, `document.getElementById("notificationEmail").value`); got != login {
 		t.Errorf("the field holds %q, want the address in use %s", got, login)
 	}

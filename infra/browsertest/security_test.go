@@ -28,6 +28,10 @@ func TestPasswordChangeAndDevices(t *testing.T) {
 		t.Errorf("after following the link, focus on %q, want the heading", got)
 	}
 	b.check("changer-mot-de-passe")
+	if got := b.text("#newPassword-aide"); !strings.Contains(got, "12 caractères") || !strings.Contains(got, "date de naissance") {
+		t.Errorf("new password hint %q", got)
+	}
+	changeHint := b.text("#newPassword-aide")
 
 	// Personal data in the new password: refused, saying what to change.
 	b.fill("#currentPassword", old)
@@ -55,6 +59,9 @@ func TestPasswordChangeAndDevices(t *testing.T) {
 		t.Errorf("confirmation %q lacks the address or the other devices", got)
 	}
 	b.check("changer-mot-de-passe-fait")
+	if got := b.text("#newPassword-compteur"); got != "0 caractère sur 12 minimum." {
+		t.Errorf("after the change, the emptied field's counter says %q", got)
+	}
 	if msgs := b.stack.Mail.Messages()[before:]; len(msgs) != 1 || msgs[0].Subject != "Votre mot de passe Extranet Locataire a été modifié" {
 		t.Errorf("mails after the change: %d, want 1 «Votre mot de passe Extranet Locataire a été modifié»", len(msgs))
 	}
@@ -66,6 +73,10 @@ func TestPasswordChangeAndDevices(t *testing.T) {
 	b.clickText("a", "Mes appareils connectés")
 	b.waitLoaded("Mes appareils connectés")
 	b.check("appareils")
+	// The idle timeout is a setting (SESSION_IDLE_TIMEOUT): no fixed number.
+	if got := b.text("main"); !strings.Contains(got, "sans activité") || strings.Contains(got, "30 minutes") {
+		t.Errorf("the devices page words the idle timeout as %q", got)
+	}
 	phone = appLogin(t, b, email, fresh)
 	b.clickText("button", "Me déconnecter de tous les appareils")
 	b.waitTitle("Connexion")
@@ -76,6 +87,15 @@ func TestPasswordChangeAndDevices(t *testing.T) {
 	}
 	b.visit("/mon-espace", "Connexion")
 	b.waitFor(`document.querySelector(".notice")?.innerText.includes("Connectez-vous pour accéder à votre espace")`, "the login-required notice")
+	if got := b.text(".notice"); strings.Contains(got, "30 minutes") {
+		t.Errorf("the login-required notice gives a fixed idle timeout: %q", got)
+	}
+
+	// Sign-up checks the same rules as the change: its hint says them alike.
+	b.visit("/creer-mon-compte", "Créer mon compte")
+	if got := b.text("#password-aide"); got != changeHint {
+		t.Errorf("sign-up password hint %q; want the change page's %q", got, changeHint)
+	}
 }
 
 // appLogin logs in as the mobile app does and returns its token.

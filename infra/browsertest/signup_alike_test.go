@@ -27,8 +27,8 @@ func TestSignUpOnAnActiveLeaseLooksLikeAnyOther(t *testing.T) {
 	b.click(`form button[type="submit"]`)
 	b.waitTitle("Consultez votre boîte mail")
 	got := b.text("main")
-	if !strings.Contains(got, "Si vos informations sont exactes, un email vous a été envoyé à "+typed) {
-		t.Errorf("the page does not say «if your information is right, an email was sent to %s»:\n%s", typed, got)
+	if !strings.Contains(got, "Si ces informations correspondent à un bail, un email va être envoyé à "+typed) {
+		t.Errorf("the page does not say «if this information matches a lease, an email will be sent to %s»:\n%s", typed, got)
 	}
 	if strings.Contains(got, "existe déjà") || strings.Contains(got, "déjà utilisée") {
 		t.Errorf("the page tells that the lease or the address has an account:\n%s", got)

@@ -26,6 +26,15 @@ export function referenceForms() {
     'Toutes les formes sont acceptées : 8889999, 0008889999 ou L/0008889999-99966899+3.');
 }
 
+/**
+ * passwordHint is the instructions of a new password's field (sign-up,
+ * reset, change): the API's rules (account.checkPassword: at least 12
+ * characters, none of the tenant's personal data).
+ */
+export function passwordHint() {
+  return 'Au moins 12 caractères. Une phrase facile à retenir fait un très bon mot de passe, par exemple quelques mots séparés par des espaces. N’y mettez ni votre nom, ni votre prénom, ni votre date de naissance, ni votre adresse email, ni votre référence client.';
+}
+
 /** q puts a text between French quotes, with the non-breaking spaces they take. */
 export function q(text) {
   return `«\u00a0${text}\u00a0»`;

@@ -123,7 +123,8 @@ export function textareaField(o) {
 
 /**
  * passwordField is a password input with a button that shows or hides what
- * was typed, and (for a new password) a count of the characters typed.
+ * was typed, and (for a new password) a count of the characters typed,
+ * which update() recounts after the field was emptied by script.
  */
 export function passwordField({ name = 'password', label, hint, autocomplete, count = false }) {
   const f = field({
@@ -162,6 +163,8 @@ export function passwordField({ name = 'password', label, hint, autocomplete, co
     input.addEventListener('input', update);
     f.root.append(counterEl);
     describe(input, counterEl.id, true);
+    // For a form that empties the field itself (form.reset() fires no input event).
+    f.update = update;
   }
   // Hidden again before sending, so password managers see a password field.
   f.hide = () => setShown(false);

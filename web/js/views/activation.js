@@ -76,8 +76,8 @@ export default {
           }
           replace(said, h('div', { class: 'notice notice--success' },
             h('p', { class: 'notice__title' }, 'Demande envoyée'),
-            h('p', null, `Si un compte en attente d’activation correspond à l’adresse ${email}, un nouvel email d’activation vient de lui être envoyé. Son lien est valable 48 heures.`),
-            h('p', null, 'Rien reçu dans quelques minutes ? Regardez dans les courriers indésirables (spam).')));
+            h('p', null, `Si un compte en attente d’activation correspond à l’adresse ${email}, un nouvel email d’activation va lui être envoyé dans les prochaines minutes. Son lien sera valable 48 heures.`),
+            h('p', null, 'Rien reçu d’ici un quart d’heure ? Regardez dans les courriers indésirables (spam).')));
           focus(said.firstChild);
         },
       }, field({

@@ -39,7 +39,7 @@ export default {
           return;
         }
         replace(said, h('div', { class: 'notice notice--success' },
-          h('p', null, `Si un compte en attente d’activation correspond à l’adresse ${email}, un nouvel email d’activation vient de lui être envoyé. Seul le lien de ce dernier email fonctionne.`)));
+          h('p', null, `Si un compte en attente d’activation correspond à l’adresse ${email}, un nouvel email d’activation va lui être envoyé dans les prochaines minutes. Seul le lien de ce dernier email fonctionnera.`)));
       },
     }, field({
       name: 'email', label: 'Adresse email donnée lors de l’inscription', type: 'email', autocomplete: 'email',
@@ -139,44 +139,63 @@ export default {
 
 /**
  * findEmergency asks the API for the emergency services of the residences
- * matching what was typed. Offline, it searches the copy of the whole
- * directory that the service worker keeps (GET /emergency-contacts without
- * a query is answered from that copy when the network fails).
- * @returns {Promise<{results: object[], more: boolean, offline: boolean}>}
+ * matching what was typed. When the API cannot answer (offline, past its
+ * limit of searches per address: 429, or failing: 5xx), it searches the
+ * copy of the whole directory that the service worker keeps (GET
+ * /emergency-contacts without a query is answered from that copy then).
+ * @returns {Promise<{results: object[], more: boolean, copy: ''|'offline'|'kept'}>}
  */
 async function findEmergency(typed) {
   try {
     const answer = await call('GET', `/emergency-contacts?q=${encodeURIComponent(typed)}`);
-    return { ...answer, offline: false };
+    return { ...answer, copy: '' };
   } catch (err) {
-    if (!(err instanceof ApiError) || err.code !== 'network') throw err;
+    if (!(err instanceof ApiError)) throw err;
+    const offline = err.code === 'network';
+    if (!offline && err.status !== 429 && err.status < 500) throw err;
     let all;
     try {
       all = await call('GET', '/emergency-contacts');
     } catch {
-      throw new ApiError({
+      throw offline ? new ApiError({
         status: 0, code: 'network', title: 'Pas de connexion',
-        detail: 'Vous êtes hors ligne et cet appareil n’a pas encore de copie des numéros d’urgence. Le numéro figure aussi sur vos avis d’échéance et dans le hall de votre résidence. En cas de danger, appelez le 18 ou le 112.',
-      });
+        detail: `Vous êtes hors ligne et cet appareil n’a pas encore de copie des numéros d’urgence. ${ELSEWHERE}`,
+      }) : unavailable(err);
     }
     const prefix = fold(typed);
     const matches = all.results.filter((e) => terms(e).some((t) => t.startsWith(prefix)));
-    return { results: matches.slice(0, 20), more: matches.length > 20, offline: true };
+    return { results: matches.slice(0, 20), more: matches.length > 20, copy: offline ? 'offline' : 'kept' };
   }
+}
+
+const ELSEWHERE = 'Le numéro figure aussi sur vos avis d’échéance et dans le hall de votre résidence. En cas de danger, appelez le 18 ou le 112.';
+
+/**
+ * unavailable says that the search cannot answer now (429 or 5xx) and
+ * where else the number is: a lookup in an emergency is no "attempt"
+ * limited "for security", as the general 429 message puts it.
+ */
+function unavailable(err) {
+  const minutes = Math.max(1, Math.ceil((err.retryAfter || 60) / 60));
+  const detail = err.status === 429
+    ? `Beaucoup de recherches viennent d’être faites depuis votre connexion : patientez ${minutes > 1 ? `${minutes} minutes` : 'une minute'}, puis réessayez. ${ELSEWHERE}`
+    : `La recherche est momentanément indisponible : réessayez dans quelques minutes. ${ELSEWHERE}`;
+  return new ApiError({ status: err.status, code: 'emergency_unavailable', title: 'Recherche indisponible pour le moment', detail });
 }
 
 /**
  * emergencyResults says what a search found (said, for the live region) and
  * shows each residence with a button that calls (nodes).
  */
-function emergencyResults(typed, { results, more, offline }) {
+function emergencyResults(typed, { results, more, copy }) {
   const count = results.length;
   const said = count === 0
     ? `Aucune résidence trouvée pour « ${typed} ». Vérifiez l’orthographe, ou essayez le code postal ou le nom de votre ville.`
     : `${count} résidence${count > 1 ? 's' : ''} trouvée${count > 1 ? 's' : ''} pour « ${typed} ».`;
   return { said, nodes: [
     more ? h('p', null, 'D’autres résidences correspondent : précisez le nom de votre résidence ou de votre ville.') : null,
-    offline ? h('p', { class: 'notice notice--warning' }, 'Vous êtes hors ligne : ces numéros viennent de la copie gardée sur cet appareil.') : null,
+    copy === 'offline' ? h('p', { class: 'notice notice--warning' }, 'Vous êtes hors ligne : ces numéros viennent de la copie gardée sur cet appareil.') : null,
+    copy === 'kept' ? h('p', { class: 'hint emergency-copy' }, 'Ces numéros viennent de la copie gardée sur cet appareil : la liste peut dater d’un jour.') : null,
     count ? h('ul', { class: 'contacts emergency-results' }, results.map((e, i) => h('li', null, emergencyCard(e, i)))) : null,
   ] };
 }

@@ -29,7 +29,7 @@ const messages = {
   'login-required': {
     kind: 'info',
     title: 'Connectez-vous pour accéder à votre espace',
-    text: 'Votre session a expiré (par sécurité, elle se ferme après 30 minutes sans activité), ou vous n’êtes pas encore connecté.',
+    text: 'Votre session a expiré (par sécurité, elle se ferme après un certain temps sans activité), ou vous n’êtes pas encore connecté.',
   },
 };
 
@@ -128,7 +128,7 @@ function showLoginProblem(f, err) {
           said.textContent = 'Envoi en cours…';
           try {
             await call('POST', '/activation/resend', { email: value(f, 'email').trim() });
-            said.textContent = `C’est envoyé : un nouvel email d’activation est parti à ${value(f, 'email').trim()}. Ouvrez-le et cliquez sur ${q('Activer mon compte')}. Pensez à regarder dans les courriers indésirables.`;
+            said.textContent = `C’est demandé : un nouvel email d’activation va partir à ${value(f, 'email').trim()} dans les prochaines minutes. Ouvrez-le et cliquez sur ${q('Activer mon compte')}. Pensez à regarder dans les courriers indésirables.`;
           } catch (e) {
             said.textContent = e instanceof ApiError && e.code === 'too_many_requests'
               ? 'Trop de demandes d’email pour le moment. Patientez un peu avant de réessayer.'

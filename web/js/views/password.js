@@ -4,7 +4,7 @@
 import { h, link, replace, focus } from '../dom.js';
 import { call, ApiError } from '../api.js';
 import { field, passwordField, form, value, clearErrors, showProblem, showSummary } from '../form.js';
-import { helpLine } from '../content.js';
+import { helpLine, passwordHint } from '../content.js';
 
 const FORGOT = 'Mot de passe oublié';
 const RESET = 'Choisir un nouveau mot de passe';
@@ -89,7 +89,7 @@ export const reset = {
     }
     const password = passwordField({
       label: 'Nouveau mot de passe', autocomplete: 'new-password', count: true,
-      hint: 'Au moins 12 caractères. Une phrase facile à retenir fait un très bon mot de passe, par exemple quelques mots séparés par des espaces.',
+      hint: passwordHint(),
     });
     const resetForm = form({
       label: RESET,

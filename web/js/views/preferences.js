@@ -104,7 +104,7 @@ function show(ctx, prefs) {
     const email = current.pendingNotificationEmail && current.pendingNotificationEmail.email;
     if (!email) return;
     ask(email, () => [h('p', { class: 'notice__title' }, 'Email de confirmation renvoyé'),
-      h('p', null, `Un nouvel email vient d’être envoyé à ${email}. Seul le lien de ce dernier email fonctionne. Rien reçu dans quelques minutes ? Regardez dans les courriers indésirables (spam).`)]);
+      h('p', null, `Un nouvel email va être envoyé à ${email} dans les prochaines minutes. Seul le lien de ce dernier email fonctionnera. Rien reçu d’ici un quart d’heure ? Regardez dans les courriers indésirables (spam).`)]);
   }
 
   function cancel() {
@@ -168,7 +168,7 @@ function show(ctx, prefs) {
           : 'Vos avis d’échéance vous seront envoyés par courrier.', ' Votre choix est transmis à votre bailleur.'));
       }
       if (asked) {
-        lines.push(h('p', null, `Pour utiliser l’adresse ${asked.email}, ouvrez le lien de l’email que nous venons de lui envoyer (valable 48 heures). Votre adresse de connexion en est aussi informée.`));
+        lines.push(h('p', null, `Pour utiliser l’adresse ${asked.email}, ouvrez le lien de l’email que nous allons lui envoyer dans les prochaines minutes${asked.expiresAt ? ` (valable jusqu’au ${instantDateTime(asked.expiresAt)})` : ''}. Votre adresse de connexion en sera aussi informée.`));
       }
       replace(said, h('div', { class: 'notice notice--success' },
         h('p', { class: 'notice__title' }, asked && !changed ? 'Confirmez votre nouvelle adresse' : changed || asked ? 'Vos préférences sont enregistrées' : 'Rien n’a changé'),

@@ -6,6 +6,7 @@ import { h, replace, focus } from '../dom.js';
 import { call, ApiError } from '../api.js';
 import { passwordField, form, value, clearErrors, showProblem } from '../form.js';
 import { privatePage, toLogin, problemBox } from '../space.js';
+import { passwordHint } from '../content.js';
 
 const CHANGE = 'Changer mon mot de passe';
 const DEVICES = 'Mes appareils connectés';
@@ -29,7 +30,7 @@ function showChange(ctx, me) {
   const current = passwordField({ name: 'currentPassword', label: 'Mot de passe actuel', autocomplete: 'current-password' });
   const next = passwordField({
     name: 'newPassword', label: 'Nouveau mot de passe', autocomplete: 'new-password', count: true,
-    hint: 'Au moins 12 caractères. Une phrase facile à retenir fait un très bon mot de passe. N’y mettez ni votre nom, ni votre prénom, ni votre date de naissance, ni votre adresse email, ni votre référence client.',
+    hint: passwordHint(),
   });
   // The account's email, for password managers (which save it with the new password).
   const username = h('input', { type: 'email', name: 'username', autocomplete: 'username', value: me.email, hidden: true });
@@ -55,10 +56,11 @@ function showChange(ctx, me) {
       }
       ctx.setTitle(CHANGE);
       f.reset();
+      next.update();
       replace(said, h('div', { class: 'notice notice--success', tabindex: '-1' },
         h('p', { class: 'notice__title' }, 'Votre mot de passe est changé'),
         h('p', null, 'Vous restez connecté sur cet appareil. Par sécurité, vos autres appareils ont été déconnectés : reconnectez-vous-y avec le nouveau mot de passe.'),
-        h('p', null, 'Un email de confirmation a été envoyé à ', h('strong', null, me.email), '.')));
+        h('p', null, 'Un email de confirmation va être envoyé à ', h('strong', null, me.email), ' dans les prochaines minutes.')));
       focus(said.firstChild);
     },
   }, username, current.root, next.root);
@@ -116,7 +118,7 @@ function showDevices() {
       h('li', null, 'Tous les appareils où votre espace est ouvert seront déconnectés : ordinateurs, tablettes, téléphones et application mobile, y compris celui-ci.'),
       h('li', null, 'Pour revenir, il suffira de vous reconnecter avec votre adresse email et votre mot de passe.'),
       h('li', null, 'Si vous pensez que quelqu’un connaît votre mot de passe, changez-le plutôt : vos autres appareils seront aussi déconnectés.')),
-    h('p', null, 'Par sécurité, votre espace se ferme aussi de lui-même sur un navigateur après 30 minutes sans activité.'),
+    h('p', null, 'Par sécurité, votre espace se ferme aussi de lui-même sur un navigateur après un certain temps sans activité.'),
     said,
     h('div', { class: 'actions' }, button),
   ];

@@ -5,7 +5,7 @@
 import { h, link, replace, focus } from '../dom.js';
 import { call, ApiError, waitMessage } from '../api.js';
 import { field, passwordField, form, value, clearErrors, showProblem, showSummary } from '../form.js';
-import { referenceHint, referenceExample, referenceForms, signupSteps, spamAdvice, helpLine, q } from '../content.js';
+import { referenceHint, referenceExample, referenceForms, signupSteps, spamAdvice, helpLine, passwordHint, q } from '../content.js';
 import { toISODate } from '../dates.js';
 
 const TITLE = 'Créer mon compte';
@@ -37,7 +37,7 @@ export default {
     });
     const password = passwordField({
       label: 'Mot de passe', autocomplete: 'new-password', count: true,
-      hint: 'Au moins 12 caractères. Une phrase facile à retenir fait un très bon mot de passe, par exemple quelques mots séparés par des espaces.',
+      hint: passwordHint(),
     });
 
     const page = h('div', { class: 'signup' });
@@ -98,7 +98,7 @@ export default {
             await call('POST', '/activation/resend', { email: sentEmail });
             const now = new Date();
             replace(said, h('div', { class: 'notice notice--success' },
-              h('p', null, `Si une demande en attente d’activation correspond à ${sentEmail}, un nouvel email d’activation vient de lui être envoyé (à ${now.getHours()} h ${String(now.getMinutes()).padStart(2, '0')}). `,
+              h('p', null, `Si une demande en attente d’activation correspond à ${sentEmail}, un nouvel email d’activation va lui être envoyé dans les prochaines minutes (demande faite à ${now.getHours()} h ${String(now.getMinutes()).padStart(2, '0')}). `,
                 'Utilisez le lien de ce dernier email : ceux des emails précédents ne fonctionnent plus.')));
           } catch (err) {
             const text = err instanceof ApiError && err.code === 'too_many_requests' ? waitMessage(err.retryAfter) : err.detail;
@@ -120,8 +120,8 @@ export default {
         h('h1', null, SENT_TITLE),
         h('div', { class: 'notice notice--success' },
           h('p', { class: 'notice__title' }, 'Votre demande de création de compte est enregistrée'),
-          h('p', null, 'Si vos informations sont exactes, un email vous a été envoyé à ', h('strong', null, address), ' dans les minutes qui suivent.'),
-          h('p', null, 'Si ce bail a déjà un compte, l’email part à l’adresse de ce compte et vous explique comment vous connecter.')),
+          h('p', null, 'Si ces informations correspondent à un bail, un email va être envoyé à ', h('strong', null, address), ' dans les prochaines minutes.'),
+          h('p', null, 'Si ce bail a déjà un compte, l’email partira à l’adresse de ce compte et vous expliquera comment vous connecter.')),
         h('h2', null, 'Dernière étape : activez votre compte'),
         h('p', null, `Ouvrez l’email ${q('Activez votre compte Extranet Locataire')} et cliquez sur ${q('Activer mon compte')}. Le lien est valable 48 heures.`),
         h('h2', null, 'Vous ne trouvez pas l’email ?'),
