@@ -152,9 +152,10 @@ func (s *Service) runJob(ctx context.Context, j MailJob) error {
 		}
 		return nil
 	case JobReplaced:
-		if sent, err := s.noticeAllowed(ctx, j.Reference); !sent {
-			return err
-		}
+		// Always sent, outside any budget a stranger could spend first: it is
+		// how the tenant learns that a sign-up took their place. It is bounded
+		// all the same: each one comes with a new sign-up's activation mail,
+		// which the lease's mail limit counts.
 		return s.send(ctx, replacedMail(j.Email, s.page("/creer-mon-compte")))
 	default:
 		s.log.ErrorContext(ctx, "mail job of an unknown kind dropped", "kind", string(j.Kind))

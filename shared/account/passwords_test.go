@@ -99,17 +99,29 @@ func TestResetRefusesWeakAndPersonalPasswords(t *testing.T) {
 	mustOK(t, err)
 }
 
-// TestSignUpComparesTheLeasesNames checks that the names on the lease
-// but not typed (the first name of Céline LEFÈVRE) are compared once the
-// lease matched.
-func TestSignUpComparesTheLeasesNames(t *testing.T) {
+// TestSignUpDisclosesNoSignatoryData checks that sign-up compares the
+// password with what the form typed and the main signatory's first name
+// only. Comparing it, once the lease matched, with every signatory's names
+// and dates of birth told a stranger who knew the main signatory's identity
+// the co-signatories' first names and dates of birth ("julien…" refused,
+// "thomas…" accepted).
+func TestSignUpDisclosesNoSignatoryData(t *testing.T) {
 	ctx := context.Background()
 	f := setup(t, account.Config{})
 	celine := account.SignUpRequest{Reference: "1234567", LastName: "lefevre", DateOfBirth: "1985-11-03",
-		Email: "c.l@example.fr", Password: "CÉLINE aime le vélo"}
-	wantField(t, f.svc.SignUp(ctx, celine, "203.0.113.1"), "password", "votre nom ou votre prénom")
+		Email: "c.l@example.fr"}
+	// Typed: refused whatever the lease.
 	celine.Password = "vive le 3 novembre 1985"
 	wantField(t, f.svc.SignUp(ctx, celine, "203.0.113.1"), "password", "votre date de naissance")
-	celine.Password = "vive le 3 décembre 1985"
-	mustOK(t, f.svc.SignUp(ctx, celine, "203.0.113.1"))
+	celine.Password = "lefèvre aime le vélo"
+	wantField(t, f.svc.SignUp(ctx, celine, "203.0.113.1"), "password", "votre nom ou votre prénom")
+	// The first name of the main signatory whose identity was typed.
+	celine.Password = "CÉLINE aime le vélo"
+	wantField(t, f.svc.SignUp(ctx, celine, "203.0.113.1"), "password", "votre nom ou votre prénom")
+	// On the lease but neither typed nor the signing tenant's: a
+	// co-signatory's first name and date of birth. Accepted like any other.
+	for _, pw := range []string{"julien et la mer bleue", "la mer bleue 21061983"} {
+		celine.Password = pw
+		mustOK(t, f.svc.SignUp(ctx, celine, "203.0.113.1"))
+	}
 }

@@ -65,7 +65,12 @@ func (s *Service) SignUp(ctx context.Context, req SignUpRequest, client string) 
 		return fault.New(fault.IdentityMismatch, "Nous n'avons pas trouvé de bail correspondant à ces informations. Vérifiez la référence client, le nom du signataire principal et sa date de naissance, tels qu'ils figurent sur votre avis d'échéance et votre bail.")
 	}
 	attempt.pass(ctx) // the identity matched: no failure
-	if s.checkPassword(f, req.Password, personalOf(email, lease)); f.Err() != nil {
+	// The password was checked against what the form typed; of the lease,
+	// only the first name of the main signatory, whose identity was just
+	// typed, is added (OWASP ASVS 5.0 V6.2.11). The other signatories' names
+	// and dates of birth are not: a refusal would tell whoever typed the main
+	// signatory's identity who else lives there and when they were born.
+	if s.checkPassword(f, req.Password, Personal{Names: []string{main.FirstName}}); f.Err() != nil {
 		return f.Err()
 	}
 

@@ -201,3 +201,32 @@ func TestSignUpReplacingTellsThePreviousAddress(t *testing.T) {
 		t.Error("the same link was sent twice")
 	}
 }
+
+// TestSignUpReplacedNoticeCannotBeSilenced checks that the notice of a
+// replaced sign-up reaches the previous address even when a stranger spent
+// the notices' budget of that address's lease first: the tenant must learn
+// that somebody else's link now opens their lease.
+func TestSignUpReplacedNoticeCannotBeSilenced(t *testing.T) {
+	t.Parallel()
+	a := start(t, map[string]string{"LIMIT_MAILS_PER_ACCOUNT": "3/1h"})
+	inOneWindow(t, time.Hour, 30*time.Second)
+	const victim = "victime@exemple.fr"
+	a.signUp(t, lefevre, victim, "trois pommes et un radis") // mail 1 of 3
+	// The stranger spends the notices' budget of the victim's lease: sign-ups
+	// of another lease with the victim's address.
+	before := a.mailCount()
+	for range 3 {
+		a.signUpAnswer(t, signUpBody(ndiaye, victim, "une fenêtre sur la cour"))
+	}
+	if got := len(a.mailsTo(t, before, victim)); got != 3 {
+		t.Fatalf("%d notices of an address taken, want 3 (the budget)", got)
+	}
+	before = a.mailCount()
+	status, _, body := a.do(t, "POST", "/api/v1/signup", signUpBody(lefevre, "intrus@exemple.fr", "le jardin des voisins"), nil)
+	wantStatus(t, "the stranger's sign-up", status, http.StatusAccepted, body)
+	a.mailedToken(t, before, "intrus@exemple.fr", "/activation") // mail 2 of 3
+	told := a.mailsTo(t, before, victim)
+	if len(told) != 1 || told[0].Subject != "Votre demande de compte Extranet Locataire a été remplacée" {
+		t.Fatalf("mails to the victim after the stranger's sign-up: %d, want the notice", len(told))
+	}
+}
