@@ -104,7 +104,7 @@ func (s *Stack) startJobs(log *slog.Logger, skip []string) error {
 		if err != nil {
 			return err
 		}
-		getenv := func(k string) string { return env[k] }
+		getenv := functionGetenv(env)
 		flog := log.With("function", name)
 		switch name {
 		case "import":

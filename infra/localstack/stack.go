@@ -202,6 +202,19 @@ func (s *Stack) FunctionEnv(name string) (map[string]string, error) {
 	return env, nil
 }
 
+// functionGetenv is a function's getenv in the stack: its environment
+// (FunctionEnv), then the process's, for the settings neither the template
+// nor the stack gives (LIMIT_MAILS_PER_ACCOUNT=… make run). Every function,
+// HTTP or not, reads its settings through it, so they agree.
+func functionGetenv(env map[string]string) func(string) string {
+	return func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		return os.Getenv(k)
+	}
+}
+
 // handler routes each template route to its function's handler, as API
 // Gateway does, and adds the web app and the development pages.
 func (s *Stack) handler(root string, log *slog.Logger) (http.Handler, error) {
@@ -220,12 +233,7 @@ func (s *Stack) handler(root string, log *slog.Logger) (http.Handler, error) {
 		if err != nil {
 			return nil, err
 		}
-		getenv := func(k string) string {
-			if v, ok := env[k]; ok {
-				return v
-			}
-			return os.Getenv(k)
-		}
+		getenv := functionGetenv(env)
 		srv, err := portal.New(portal.AWSConfig(getenv), getenv, log.With("function", name))
 		if err != nil {
 			return nil, fmt.Errorf("function %s: %w", name, err)
