@@ -51,18 +51,29 @@ func (s *Service) SignUp(ctx context.Context, req SignUpRequest, client string) 
 	if err := s.allow(ctx, s.cfg.PerAddress, "addr", client); err != nil {
 		return err
 	}
-	attempt, err := s.belowEscalating(ctx, s.cfg.LeaseFailures, s.cfg.LeaseLockouts, "signup", ref)
-	if err != nil {
-		return err
-	}
-
 	lease, err := s.store.Lease(ctx, ref)
 	if err != nil && !errors.Is(err, tenancy.ErrNotFound) {
 		return fmt.Errorf("sign up: %w", err)
 	}
 	main, ok := lease.MainSignatory()
-	if err != nil || !ok || !tenancy.SameName(main.LastName, req.LastName) || main.DateOfBirth != dob {
-		return fault.New(fault.IdentityMismatch, "Nous n'avons pas trouvé de bail correspondant à ces informations. Vérifiez la référence client, le nom du signataire principal et sa date de naissance, tels qu'ils figurent sur votre avis d'échéance et votre bail.")
+	if err != nil || !ok || !tenancy.SameName(main.LastName, req.LastName) {
+		// Not a guess at the date of birth, the secret: counted per lease
+		// and client address, so that the reference alone, printed on every
+		// notice, cannot lock the lease's tenant out of signing up.
+		if _, err := s.below(ctx, s.cfg.LeaseFailures, "signup-name", ref+"\x00"+client); err != nil {
+			return err
+		}
+		return identityMismatch()
+	}
+	// A guess at the date of birth: counted per lease, whatever the client
+	// address, before the comparison, and slower each time the lease keeps
+	// reaching the limit.
+	attempt, err := s.belowEscalating(ctx, s.cfg.LeaseFailures, s.cfg.LeaseLockouts, "signup", ref)
+	if err != nil {
+		return err
+	}
+	if main.DateOfBirth != dob {
+		return identityMismatch()
 	}
 	attempt.pass(ctx) // the identity matched: no failure
 	// The password was checked against what the form typed; of the lease,
@@ -84,6 +95,10 @@ func (s *Service) SignUp(ctx context.Context, req SignUpRequest, client string) 
 		return fmt.Errorf("sign up: %w", err)
 	}
 	return s.putJob(ctx, MailJob{Kind: JobSignUp, Email: email, Reference: ref, PasswordHash: hash})
+}
+
+func identityMismatch() error {
+	return fault.New(fault.IdentityMismatch, "Nous n'avons pas trouvé de bail correspondant à ces informations. Vérifiez la référence client, le nom du signataire principal et sa date de naissance, tels qu'ils figurent sur votre avis d'échéance et votre bail.")
 }
 
 // Activate uses an activation link. It returns the account's email, so the

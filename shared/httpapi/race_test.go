@@ -145,3 +145,26 @@ func TestSignUpBurstChecksAtMostTheLimit(t *testing.T) {
 	status, header, body := a.do(t, "POST", "/api/v1/signup", bodies[29], nil)
 	wantThrottled(t, "the right date after the burst", status, header, body, 15*time.Minute)
 }
+
+// TestSignUpReferenceAloneLocksNobodyOut checks that wrong surnames on a
+// lease, which anyone who saw the reference on a notice can send, do not
+// use up the lease's budget of date-of-birth guesses: the tenant who types
+// their own identity still signs up. (They counted per lease: six requests
+// with the reference alone locked the lease's sign-up for 15 minutes, then
+// 1 hour, then 24 hours.)
+func TestSignUpReferenceAloneLocksNobodyOut(t *testing.T) {
+	t.Parallel()
+	a := start(t, map[string]string{"LIMIT_LEASE_FAILURES": "5/15m"})
+	stranger := dupont
+	stranger.lastName = "MARTIN"
+	for i := range 6 {
+		stranger.dob = fmt.Sprintf("2000-01-%02d", i+1)
+		status, _, body := a.do(t, "POST", "/api/v1/signup", signUpBody(stranger, "inconnu@exemple.fr", "trois pommes et un radis"), nil)
+		want := http.StatusUnprocessableEntity
+		if i == 5 {
+			want = http.StatusTooManyRequests // the stranger's own budget, per address
+		}
+		wantStatus(t, fmt.Sprintf("wrong surname %d", i+1), status, want, body)
+	}
+	a.signUp(t, dupont, "marie.dupont@exemple.fr", "une phrase facile à retenir")
+}
