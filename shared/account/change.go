@@ -21,8 +21,10 @@ type PasswordChange struct {
 
 // ChangePassword sets a new password for the principal's account, given the
 // current one (OWASP ASVS 5.0 V6.2.3), ends every other session of the
-// account (V7.4.3; the one asking stays open), and tells the account's
-// address, so that a tenant whose session was stolen learns of it.
+// account (V7.4.3; the one asking stays open), voids a pending notification
+// email's link (one asked for from a stolen session must not confirm once
+// that session is over), and tells the account's address, so that a tenant
+// whose session was stolen learns of it.
 //
 // A wrong current password counts as a failed login on the account's email,
 // in the same allowance (AccountFailures): the unit is taken before the

@@ -33,8 +33,9 @@ func (s *Service) mailReset(ctx context.Context, acc Account) error {
 	return s.send(ctx, resetMail(acc.Email, s.firstName(ctx, acc.Reference), s.link("/nouveau-mot-de-passe", raw), s.cfg.ResetTTL))
 }
 
-// ResetPassword sets a new password with an emailed reset link and ends
-// every session of the account. The password is checked twice: first for
+// ResetPassword sets a new password with an emailed reset link, ends
+// every session of the account and voids a pending notification email's
+// link (one asked for from a stolen session must not confirm afterwards). The password is checked twice: first for
 // itself, then, once the link names the account, against the account's
 // email and its lease's signatories (see Personal).
 func (s *Service) ResetPassword(ctx context.Context, rawToken, password, client string) error {
