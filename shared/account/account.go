@@ -152,6 +152,10 @@ type Counter interface {
 	Take(ctx context.Context, key string, limit int, window time.Duration, now func() time.Time) (taken time.Time, wait time.Duration, err error)
 	// Give gives back a unit taken at taken, once the guarded check passed.
 	Give(ctx context.Context, key string, window time.Duration, taken time.Time) error
+	// Forget forgets every unit of key's limit inside the window ending
+	// now, in one atomic step, so that the next Take sees the whole limit
+	// (a key whose owner proved who they are). A lock-out stays.
+	Forget(ctx context.Context, key string, window time.Duration, now func() time.Time) error
 	// Lockout reads key's lock-out (the zero Lockout when there is none).
 	Lockout(ctx context.Context, key string) (Lockout, error)
 	// SetLockout replaces the lock-out seen (as Lockout read it) with next,
