@@ -115,8 +115,8 @@ type Store interface {
 	// Activate uses the token and activates the account at once; ErrConflict
 	// when the token was used or is no longer the account's current one.
 	Activate(ctx context.Context, tok Token, at time.Time) error
-	// ResetPassword uses the token, sets the password and ends every session
-	// at once; ErrConflict when the token was already used or the password
+	// ResetPassword uses the token, sets the password, ends every session
+	// and voids a pending notification email's link, at once; ErrConflict when the token was already used or the password
 	// was reset since the token was sent.
 	ResetPassword(ctx context.Context, tok Token, passwordHash string, at time.Time) error
 	PutSession(ctx context.Context, s Session) error
@@ -129,14 +129,15 @@ type Store interface {
 	// ifBefore; ErrConflict when it is not (another request touched it) or
 	// the session is gone.
 	TouchSession(ctx context.Context, hash string, at, ifBefore time.Time) error
-	// ChangePassword sets the password and ends every session of the
-	// account but keep, at once: the account's session generation moves
-	// from gen to gen+1 and the kept session is carried into it.
+	// ChangePassword sets the password, ends every session of the account
+	// but keep and voids a pending notification email's link, at once: the
+	// account's session generation moves from gen to gen+1 and the kept
+	// session is carried into it.
 	// ErrConflict when the generation is no longer gen.
 	ChangePassword(ctx context.Context, reference string, gen int, passwordHash, keep string) error
-	// EndSessions ends every session of the account at once, moving its
-	// session generation from gen to gen+1; ErrConflict when it is no longer
-	// gen.
+	// EndSessions ends every session of the account and voids a pending
+	// notification email's link at once, moving its session generation from
+	// gen to gen+1; ErrConflict when it is no longer gen.
 	EndSessions(ctx context.Context, reference string, gen int) error
 }
 
@@ -151,6 +152,10 @@ type Counter interface {
 	Take(ctx context.Context, key string, limit int, window time.Duration, now func() time.Time) (taken time.Time, wait time.Duration, err error)
 	// Give gives back a unit taken at taken, once the guarded check passed.
 	Give(ctx context.Context, key string, window time.Duration, taken time.Time) error
+	// Forget forgets every unit of key's limit inside the window ending
+	// now, in one atomic step, so that the next Take sees the whole limit
+	// (a key whose owner proved who they are). A lock-out stays.
+	Forget(ctx context.Context, key string, window time.Duration, now func() time.Time) error
 	// Lockout reads key's lock-out (the zero Lockout when there is none).
 	Lockout(ctx context.Context, key string) (Lockout, error)
 	// SetLockout replaces the lock-out seen (as Lockout read it) with next,

@@ -21,13 +21,15 @@ type PasswordChange struct {
 
 // ChangePassword sets a new password for the principal's account, given the
 // current one (OWASP ASVS 5.0 V6.2.3), ends every other session of the
-// account (V7.4.3; the one asking stays open), and tells the account's
-// address, so that a tenant whose session was stolen learns of it.
+// account (V7.4.3; the one asking stays open), voids a pending notification
+// email's link (one asked for from a stolen session must not confirm once
+// that session is over), and tells the account's address, so that a tenant
+// whose session was stolen learns of it.
 //
 // A wrong current password counts as a failed login on the account's email,
 // in the same allowance (AccountFailures): the unit is taken before the
 // check, so a burst of guesses checks at most the limit's number, and a
-// right password keeps its unit. Errors: validation_failed (400, field
+// right password gives it back, as at login. Errors: validation_failed (400, field
 // currentPassword when missing or wrong, newPassword when it breaks the
 // rules or is the current one), too_many_requests (429), unauthenticated
 // (401) when the session ended meanwhile.
@@ -53,7 +55,8 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, c PasswordCha
 	if err := s.allow(ctx, s.cfg.PerAddress, "addr", client); err != nil {
 		return err
 	}
-	if err := s.allow(ctx, s.cfg.AccountFailures, "login", EmailKey(p.Account.Email)); err != nil {
+	attempt, err := s.below(ctx, s.cfg.AccountFailures, "login", EmailKey(p.Account.Email))
+	if err != nil {
 		return err
 	}
 	ok, err := s.passwords.Verify(c.Current, p.Account.PasswordHash)
@@ -61,12 +64,14 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, c PasswordCha
 		return fmt.Errorf("change password: %w", err)
 	}
 	if !ok {
-		// validation_failed rather than invalid_credentials: a 401 would
-		// tell the app that the session is over.
+		// The failure keeps its unit. validation_failed rather than
+		// invalid_credentials: a 401 would tell the app that the session is
+		// over.
 		return &fault.Error{Code: fault.Invalid,
 			Message: "Le mot de passe actuel n'est pas le bon. Vérifiez votre saisie ; si vous l'avez oublié, déconnectez-vous et utilisez « Mot de passe oublié ».",
 			Fields:  map[string]string{"currentPassword": "Ce n'est pas votre mot de passe actuel."}}
 	}
+	attempt.pass(ctx) // a right password is no failure, as at login
 	if c.New == c.Current {
 		return &fault.Error{Code: fault.Invalid, Message: "Votre nouveau mot de passe est le même que l'actuel. Choisissez-en un autre.",
 			Fields: map[string]string{"newPassword": "Choisissez un mot de passe différent de l'actuel."}}

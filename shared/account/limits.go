@@ -93,6 +93,17 @@ func (s *Service) below(ctx context.Context, l Limit, scope, value string) (gues
 	return guess{s: s, scope: scope, key: k, window: l.Window, taken: taken}, nil
 }
 
+// forget clears the units of the failure limit l for scope and value, when
+// the key's owner proved who they are by other means (a reset by emailed
+// link proves the mailbox): failures that anyone who knows the value could
+// run up no longer hold the owner out. A failure is logged, not returned:
+// the proof's own work is done, and the units slide out by themselves.
+func (s *Service) forget(ctx context.Context, l Limit, scope, value string) {
+	if err := s.counter.Forget(ctx, key(scope, value), l.Window, s.now); err != nil {
+		s.log.ErrorContext(ctx, "forget throttle units", "scope", scope, "err", err)
+	}
+}
+
 // belowEscalating is below for a key that must slow down more and more as
 // it keeps reaching its limit: each time it does, it is locked out for the
 // next of lockouts (the last repeating), or for the limit's own wait if

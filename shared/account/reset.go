@@ -33,8 +33,12 @@ func (s *Service) mailReset(ctx context.Context, acc Account) error {
 	return s.send(ctx, resetMail(acc.Email, s.firstName(ctx, acc.Reference), s.link("/nouveau-mot-de-passe", raw), s.cfg.ResetTTL))
 }
 
-// ResetPassword sets a new password with an emailed reset link and ends
-// every session of the account. The password is checked twice: first for
+// ResetPassword sets a new password with an emailed reset link, ends
+// every session of the account and voids a pending notification email's
+// link (one asked for from a stolen session must not confirm afterwards).
+// It also clears the failed logins counted on the account's email
+// (AccountFailures), so that the new password logs in at once: a stranger
+// who knows the email can use them up, and the link proves the mailbox. The password is checked twice: first for
 // itself, then, once the link names the account, against the account's
 // email and its lease's signatories (see Personal).
 func (s *Service) ResetPassword(ctx context.Context, rawToken, password, client string) error {
@@ -72,6 +76,9 @@ func (s *Service) ResetPassword(ctx context.Context, rawToken, password, client 
 	case err != nil:
 		return fmt.Errorf("reset: %w", err)
 	}
+	// The link proved the mailbox: the failed logins on the account's email,
+	// which anyone who knows it can run up, no longer keep its owner out.
+	s.forget(ctx, s.cfg.AccountFailures, "login", EmailKey(acc.Email))
 	if err := s.store.DeleteSessions(ctx, tok.Reference, ""); err != nil {
 		// The generation bump already ended them; this only tidies up.
 		s.log.WarnContext(ctx, "delete sessions after reset", "err", err)

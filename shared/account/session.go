@@ -164,7 +164,9 @@ func unauthenticated() error {
 }
 
 // LogoutEverywhere ends every session of the principal's account, the
-// current one included, on every device.
+// current one included, on every device, and voids a pending notification
+// email's link in the same write: one asked for from a stolen session must
+// not confirm once that session is over.
 func (s *Service) LogoutEverywhere(ctx context.Context, p Principal) error {
 	switch err := s.store.EndSessions(ctx, p.Account.Reference, p.Account.SessionGeneration); {
 	case errors.Is(err, ErrConflict):

@@ -182,6 +182,38 @@ func (s *Store) give(ctx context.Context, pk string, bucket time.Time) error {
 	return nil
 }
 
+// Forget forgets every unit of key's limit still inside the window ending
+// now, as when the owner of the key proved who they are (a password reset
+// by emailed link clears the account's failed logins): the next Take sees
+// the whole limit. It is one transaction that deletes every bucket that can
+// hold a unit of that window (at most 2 × bucketsPerWindow + 1 keys, far
+// below the 100 items of a transaction), read nowhere first, so no unit
+// taken before it survives and no half-forgotten state is ever seen. A Take
+// that read the buckets before and writes after it decided on the units it
+// read, which is stricter, never looser; a Give of a unit it forgot finds no
+// unit and does nothing. The key's lock-out (LOCKOUT) is left as it is.
+//
+// A transaction that collides with a parallel Take (TransactionConflict) is
+// tried again, up to maxTakeAttempts times.
+func (s *Store) Forget(ctx context.Context, key string, window time.Duration, now func() time.Time) error {
+	pk := countPK(key)
+	b := bucketWidth(window)
+	for attempt := 1; ; attempt++ {
+		t := now()
+		var deletes []types.TransactWriteItem
+		for start := t.Add(-window).Truncate(b); !start.After(t); start = start.Add(b) {
+			deletes = append(deletes, types.TransactWriteItem{Delete: &types.Delete{TableName: &s.accounts, Key: keyOf(pk, bucketSK(start))}})
+		}
+		_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: deletes})
+		if err == nil {
+			return nil
+		}
+		if cancelled(err) == nil || attempt == maxTakeAttempts {
+			return fmt.Errorf("forget units: %w", err)
+		}
+	}
+}
+
 // buckets reads the buckets that can hold units of the window ending at t.
 func (s *Store) buckets(ctx context.Context, pk string, t time.Time, window, b time.Duration) ([]bucketItem, error) {
 	items, err := queryAll[bucketItem](ctx, s.db, &dynamodb.QueryInput{TableName: &s.accounts,

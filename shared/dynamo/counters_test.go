@@ -256,3 +256,102 @@ func TestTakeLargeLimit(t *testing.T) {
 		t.Errorf("refused once the bucket left the window: wait %v", wait)
 	}
 }
+
+// TestForget checks that Forget clears every unit of a key still inside the
+// window, in whichever bucket, and only that key's: the next takes see the
+// whole limit again, and count from zero.
+func TestForget(t *testing.T) {
+	ctx := context.Background()
+	store := newStore(t)
+	clock := &fakeClock{t: nine}
+	const limit, window = 5, 15 * time.Minute // buckets of 90 s
+	take := func(key string) time.Duration {
+		t.Helper()
+		_, wait, err := store.Take(ctx, key, limit, window, clock.Now)
+		if err != nil {
+			t.Fatalf("take %s: %v", key, err)
+		}
+		return wait
+	}
+	// Five units spread over the window's buckets (09:00 … 09:12), and the
+	// limit reached; another key at its limit too.
+	var first time.Time
+	for i := range limit {
+		at, wait, err := store.Take(ctx, "login#k", limit, window, clock.Now)
+		if err != nil || wait != 0 {
+			t.Fatalf("take #%d: wait %v, err %v", i+1, wait, err)
+		}
+		if i == 0 {
+			first = at
+		}
+		take("login#other")
+		if i < limit-1 {
+			clock.Advance(3 * time.Minute)
+		}
+	}
+	if wait := take("login#k"); wait == 0 {
+		t.Fatal("a sixth unit was taken")
+	}
+	if err := store.Forget(ctx, "login#k", window, clock.Now); err != nil {
+		t.Fatalf("forget: %v", err)
+	}
+	// A unit given back after it was forgotten frees nothing more.
+	if err := store.Give(ctx, "login#k", window, first); err != nil {
+		t.Fatalf("give back a forgotten unit: %v", err)
+	}
+	for i := range limit {
+		if wait := take("login#k"); wait != 0 {
+			t.Fatalf("take #%d after forget: wait %v", i+1, wait)
+		}
+	}
+	if wait := take("login#k"); wait != window {
+		t.Errorf("take past the limit after forget: wait %v; want %v (all taken now)", wait, window)
+	}
+	if wait := take("login#other"); wait == 0 {
+		t.Error("forgetting one key freed another")
+	}
+	// Forgetting a key never taken is no error.
+	if err := store.Forget(ctx, "login#never", window, clock.Now); err != nil {
+		t.Errorf("forget nothing: %v", err)
+	}
+}
+
+// TestForgetUnderRace runs 40 parallel takes of one key while it is
+// forgotten: no call fails, and afterwards the key never holds more than
+// its limit.
+func TestForgetUnderRace(t *testing.T) {
+	ctx := context.Background()
+	store := newStore(t)
+	clock := &fakeClock{t: nine}
+	const limit, window = 5, 15 * time.Minute
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range 40 {
+		wg.Go(func() {
+			<-start
+			var err error
+			if i%10 == 0 {
+				err = store.Forget(ctx, "login#k", window, clock.Now)
+			} else {
+				_, _, err = store.Take(ctx, "login#k", limit, window, clock.Now)
+			}
+			if err != nil {
+				t.Errorf("call #%d: %v", i, err)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if err := store.Forget(ctx, "login#k", window, clock.Now); err != nil {
+		t.Fatalf("forget: %v", err)
+	}
+	taken := 0
+	for range 2 * limit {
+		if _, wait, err := store.Take(ctx, "login#k", limit, window, clock.Now); err == nil && wait == 0 {
+			taken++
+		}
+	}
+	if taken != limit {
+		t.Errorf("after the race and a forget, %d takes of %d passed; want %d", taken, 2*limit, limit)
+	}
+}

@@ -73,16 +73,31 @@ func (s *Store) TouchSession(ctx context.Context, hash string, at, ifBefore time
 	return nil
 }
 
+// voidPendingEmail is the part of an update expression that voids the
+// pending notification email and its link (the confirmation is conditioned
+// on pendingEmailHash, which becomes empty), with its values. Every write
+// that ends an account's sessions holds it: a link asked for from a session
+// that is thereby ended (a thief's) must not confirm afterwards. Empty
+// values, not REMOVE: see DESIGN.md.
+const voidPendingEmail = "pendingEmail = :empty, pendingEmailHash = :empty, pendingEmailAt = :zero, pendingEmailExpires = :zero"
+
+// withVoidPendingEmail adds voidPendingEmail's values to vals.
+func withVoidPendingEmail(vals map[string]types.AttributeValue) map[string]types.AttributeValue {
+	vals[":empty"], vals[":zero"] = str(""), num(0)
+	return vals
+}
+
 // ChangePassword sets the password, moves the account to the next session
-// generation (which ends every session opened in the current one) and
-// carries the kept session into it, in one transaction.
+// generation (which ends every session opened in the current one), voids a
+// pending notification email's link and carries the kept session into the
+// new generation, in one transaction.
 func (s *Store) ChangePassword(ctx context.Context, ref string, gen int, hash, keep string) error {
 	next := num(int64(gen + 1))
 	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
 		{Update: &types.Update{TableName: &s.accounts, Key: keyOf(accountPK(ref), "ACCOUNT"),
-			UpdateExpression:          aws.String("SET passwordHash = :h, sessionGen = :next"),
+			UpdateExpression:          aws.String("SET passwordHash = :h, sessionGen = :next, " + voidPendingEmail),
 			ConditionExpression:       aws.String("attribute_exists(PK) AND sessionGen = :gen"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":h": str(hash), ":next": next, ":gen": num(int64(gen))}}},
+			ExpressionAttributeValues: withVoidPendingEmail(map[string]types.AttributeValue{":h": str(hash), ":next": next, ":gen": num(int64(gen))})}},
 		{Update: &types.Update{TableName: &s.accounts, Key: keyOf(sessionPK(keep), "SESSION"),
 			UpdateExpression:          aws.String("SET generation = :next"),
 			ConditionExpression:       aws.String("attribute_exists(PK) AND generation = :gen"),
@@ -98,12 +113,13 @@ func (s *Store) ChangePassword(ctx context.Context, ref string, gen int, hash, k
 }
 
 // EndSessions moves the account to the next session generation, which ends
-// every session opened before.
+// every session opened before, and voids a pending notification email's
+// link, in one write.
 func (s *Store) EndSessions(ctx context.Context, ref string, gen int) error {
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.accounts, Key: keyOf(accountPK(ref), "ACCOUNT"),
-		UpdateExpression:          aws.String("SET sessionGen = :next"),
+		UpdateExpression:          aws.String("SET sessionGen = :next, " + voidPendingEmail),
 		ConditionExpression:       aws.String("attribute_exists(PK) AND sessionGen = :gen"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":next": num(int64(gen + 1)), ":gen": num(int64(gen))}})
+		ExpressionAttributeValues: withVoidPendingEmail(map[string]types.AttributeValue{":next": num(int64(gen + 1)), ":gen": num(int64(gen))})})
 	var failed *types.ConditionalCheckFailedException
 	if errors.As(err, &failed) {
 		return account.ErrConflict

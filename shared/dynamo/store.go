@@ -389,15 +389,16 @@ func (s *Store) Activate(ctx context.Context, tok account.Token, at time.Time) e
 	return nil
 }
 
-// ResetPassword uses the token, sets the password and bumps the session
-// generation in one transaction.
+// ResetPassword uses the token, sets the password, bumps the session
+// generation and voids a pending notification email's link, in one
+// transaction.
 func (s *Store) ResetPassword(ctx context.Context, tok account.Token, hash string, at time.Time) error {
 	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
 		{Update: useToken(s.accounts, tok, at)},
 		{Update: &types.Update{TableName: &s.accounts, Key: keyOf(accountPK(tok.Reference), "ACCOUNT"),
-			UpdateExpression:          aws.String("SET passwordHash = :h ADD sessionGen :one"),
+			UpdateExpression:          aws.String("SET passwordHash = :h, " + voidPendingEmail + " ADD sessionGen :one"),
 			ConditionExpression:       aws.String("attribute_exists(PK) AND sessionGen = :gen"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":h": str(hash), ":one": num(1), ":gen": num(int64(tok.Generation))}}},
+			ExpressionAttributeValues: withVoidPendingEmail(map[string]types.AttributeValue{":h": str(hash), ":one": num(1), ":gen": num(int64(tok.Generation))})}},
 	}})
 	if cancelled(err) != nil {
 		return account.ErrConflict
