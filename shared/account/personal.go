@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/citejardins/extranet/shared/tenancy"
 )
 
@@ -21,15 +23,23 @@ import (
 //   - the lease reference ("8889999");
 //   - every date of birth, in the ways French people write it: 19780412,
 //     12041978, 04121978, 120478, 780412, 041278, 1241978, 1978412, and with
-//     the month in letters (12avril1978, 1eravril1978).
+//     the month in letters, in full or abbreviated, and a four- or two-digit
+//     year (12avril1978, 12 avr. 1978, 12 Avril 78, 1eravril1978).
 //
-// They are compared without regard to case or accents (tenancy.FoldName).
-// Names are searched in the password with its separators kept, so that "le
-// mari est là" does not contain "marie"; the email, the reference and the
-// dates with its separators dropped, so that 12/04/1978, 12-04-1978,
-// 12.04.1978 and 12 04 1978 are all 12041978. Pieces shorter than 3
-// characters (the "N" of N'DIAYE, a surname "Li") are not searched: almost
-// every passphrase would contain them.
+// They are compared without regard to case or accents (tenancy.FoldName),
+// after mapping compatibility forms to plain letters and digits (NFKC:
+// fullwidth "ｄｕｐｏｎｔ", "１２０４１９７８") and dropping the characters that
+// show as nothing ("dup\u200bont"). Names are searched in the password with
+// its separators kept, so that "le mari est là" does not contain "marie";
+// the email, the reference and the dates with its separators dropped, so
+// that 12/04/1978, 12-04-1978, 12.04.1978 and 12 04 1978 are all 12041978.
+// Pieces shorter than 3 characters (the "N" of N'DIAYE, a surname "Li") are
+// not searched: almost every passphrase would contain them.
+//
+// Two near misses are accepted on purpose, as they would refuse real
+// passphrases: look-alike letters of other scripts (a Cyrillic "о" in
+// "dupоnt"), and a name spaced out letter by letter ("d u p o n t"), which
+// only joining every letter of the password would find.
 type Personal struct {
 	Email      string
 	Reference  string
@@ -101,11 +111,26 @@ func personalIn(pw string, p Personal) []string {
 const minWordRunes = 3
 
 // foldSpaced folds s as tenancy.FoldName does, but turns each run of other
-// characters (spaces, punctuation) into one space.
+// characters (spaces, punctuation) into one space. Before folding:
+//
+//   - compatibility forms are mapped to their plain letters and digits
+//     (Unicode NFKC: fullwidth "ｄｕｐｏｎｔ" and "１２０４１９７８",
+//     mathematical "𝐝𝐮𝐩𝐨𝐧𝐭", circled "ⓓⓤⓟⓞⓝⓣ", superscript "¹²"), which
+//     look like the word to a person but not to a byte comparison;
+//   - characters that show as nothing are dropped, not read as a space, so
+//     that "dup\u200bont" is "dupont": see unseen.
+//
+// Look-alikes from other scripts (a Cyrillic "о" in "dupоnt") are not
+// mapped: Unicode has no fold for them short of its confusables table, and
+// applying that to a whole password would read every Cyrillic or Greek
+// passphrase as Latin.
 func foldSpaced(s string) string {
 	var b strings.Builder
 	space := true
-	for _, r := range s {
+	for _, r := range norm.NFKC.String(s) {
+		if unseen(r) {
+			continue
+		}
 		f := tenancy.FoldName(string(r))
 		if f == "" {
 			if !space && !unicode.Is(unicode.Mn, r) {
@@ -118,6 +143,22 @@ func foldSpaced(s string) string {
 		space = false
 	}
 	return strings.TrimRight(b.String(), " ")
+}
+
+// unseen reports whether r shows as nothing, or as a filler with no
+// meaning, in a word: the format characters (Unicode category Cf: zero-width
+// space, joiners U+200C and U+200D, word joiner U+2060, soft hyphen, byte
+// order mark, bidi controls), combining marks (accents typed apart and
+// variation selectors; the letter they sit on is kept) and the blank fillers
+// U+115F, U+1160, U+2800, U+3164 and U+FFA0. These are what the password
+// policy calls invisible (password.Weakness), less white space and
+// control characters, which separate words as a space does.
+func unseen(r rune) bool {
+	switch r {
+	case '\u115F', '\u1160', '\u2800', '\u3164', '\uFFA0':
+		return true
+	}
+	return unicode.In(r, unicode.Cf, unicode.Mn, unicode.Me, unicode.Variation_Selector)
 }
 
 // containsWord reports whether a name or email part is in the password:
@@ -138,10 +179,23 @@ func containsWord(spaced, joined, word string) bool {
 	return false
 }
 
-var frenchMonths = [...]string{"janvier", "fevrier", "mars", "avril", "mai", "juin",
-	"juillet", "aout", "septembre", "octobre", "novembre", "decembre"}
+// frenchMonths are the month names in French, folded, in full and in their
+// usual abbreviations (the Imprimerie nationale's, as printed on forms and
+// calendars: "janv.", "févr.", "avr.", "juil.", "sept.", "oct.", "nov.",
+// "déc."; mars, mai, juin and août are not shortened).
+var frenchMonths = [12][]string{
+	{"janvier", "janv"}, {"fevrier", "fevr"}, {"mars"}, {"avril", "avr"},
+	{"mai"}, {"juin"}, {"juillet", "juil"}, {"aout"},
+	{"septembre", "sept"}, {"octobre", "oct"}, {"novembre", "nov"}, {"decembre", "dec"},
+}
 
-// dateForms are the ways a date is written, separators dropped.
+// dateForms are the ways a date is written, folded and separators dropped:
+// the day, month and year in digits, in the French, ISO and US orders, with
+// and without leading zeros, with a four- or two-digit year; and the French
+// order with the month in letters, in full or abbreviated, the day with or
+// without a leading zero ("1er" for the first), the year in four or two
+// digits (12avril1978, 12avr78, 1eravril78). A day and month without the
+// year, or a month and year without the day, are not forms of the date.
 func dateForms(d tenancy.Date) []string {
 	y, m, dd := d.Year, int(d.Month), d.Day
 	yy := y % 100
@@ -155,11 +209,19 @@ func dateForms(d tenancy.Date) []string {
 		fmt.Sprintf("%d%d%04d", dd, m, y),      // 1241978 (12/4/1978)
 		fmt.Sprintf("%04d%d%d", y, m, dd),      // 1978412
 	}
-	if d.Month >= 1 && d.Month <= 12 {
-		month := frenchMonths[d.Month-1]
-		forms = append(forms, fmt.Sprintf("%d%s%04d", dd, month, y), fmt.Sprintf("%02d%s%04d", dd, month, y))
-		if dd == 1 {
-			forms = append(forms, "1er"+month+fmt.Sprintf("%04d", y))
+	if d.Month < 1 || d.Month > 12 {
+		return forms
+	}
+	days := []string{fmt.Sprintf("%d", dd), fmt.Sprintf("%02d", dd)}
+	if dd == 1 {
+		days = append(days, "1er")
+	}
+	years := []string{fmt.Sprintf("%04d", y), fmt.Sprintf("%02d", yy)}
+	for _, day := range days {
+		for _, month := range frenchMonths[d.Month-1] {
+			for _, year := range years {
+				forms = append(forms, day+month+year)
+			}
 		}
 	}
 	return forms

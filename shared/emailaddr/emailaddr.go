@@ -21,6 +21,7 @@ package emailaddr
 import (
 	"errors"
 	"net/mail"
+	"net/netip"
 	"strings"
 
 	"golang.org/x/net/idna"
@@ -30,6 +31,12 @@ import (
 // is at most 256 octets, two of them the angle brackets).
 const MaxBytes = 254
 
+// MaxLocalBytes bounds the local part, the part before the @ (RFC 5321
+// §4.5.3.1.1: "The maximum total length of a user name or other local-part
+// is 64 octets"). Mail servers may refuse longer ones, and SES checks
+// addresses against RFC 5321.
+const MaxLocalBytes = 64
+
 // The reasons Parse refuses an address. Advice turns each into French.
 var (
 	ErrEmpty     = errors.New("empty email address")
@@ -37,6 +44,12 @@ var (
 	ErrLocalPart = errors.New("email local part is not ASCII")
 	ErrDomain    = errors.New("email domain is not a valid domain name")
 	ErrTooLong   = errors.New("email address too long")
+	// ErrLocalTooLong: a local part over MaxLocalBytes.
+	ErrLocalTooLong = errors.New("email local part too long")
+	// ErrDomainIP: an IP address where the domain should be.
+	ErrDomainIP = errors.New("email domain is an IP address")
+	// ErrTopLevel: a last label that is no top-level domain.
+	ErrTopLevel = errors.New("email domain has no valid top-level domain")
 )
 
 // profile maps a domain as a resolver would look it up (RFC 5891 §5: case
@@ -56,8 +69,11 @@ var profile = idna.New(
 // (Punycode labels, "xn--…").
 // It returns ErrEmpty, ErrSyntax (not one bare RFC 5322 address, or a domain
 // without a dot), ErrLocalPart (a non-ASCII character before the @: SES cannot
-// deliver it), ErrDomain (not a valid domain name under IDNA 2008/UTS #46) or
-// ErrTooLong (over MaxBytes once in ASCII).
+// deliver it), ErrLocalTooLong (a local part over MaxLocalBytes), ErrDomain
+// (not a valid domain name under IDNA 2008/UTS #46), ErrDomainIP (an IPv4
+// address without brackets, "celine@127.0.0.1"; bracketed address literals
+// are ErrSyntax), ErrTopLevel (a last label that is not all letters nor an
+// A-label, "example.123") or ErrTooLong (over MaxBytes once in ASCII).
 func Parse(raw string) (string, error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
@@ -75,6 +91,9 @@ func Parse(raw string) (string, error) {
 	if !isASCII(local) {
 		return "", ErrLocalPart
 	}
+	if len(local) > MaxLocalBytes {
+		return "", ErrLocalTooLong
+	}
 	if strings.HasPrefix(domain, "[") { // an address literal, [192.0.2.1]
 		return "", ErrSyntax
 	}
@@ -85,8 +104,15 @@ func Parse(raw string) (string, error) {
 	if isASCII(domain) {
 		ascii = domain // as typed: the case of an ASCII domain does not matter
 	}
-	if dot := strings.LastIndexByte(ascii, '.'); dot <= 0 || dot == len(ascii)-1 {
+	dot := strings.LastIndexByte(ascii, '.')
+	if dot <= 0 || dot == len(ascii)-1 {
 		return "", ErrSyntax // a bare host name, or a root-dot form
+	}
+	if _, err := netip.ParseAddr(ascii); err == nil {
+		return "", ErrDomainIP // 127.0.0.1: a host, not a mail domain
+	}
+	if !topLevel(ascii[dot+1:]) {
+		return "", ErrTopLevel
 	}
 	out := local + "@" + ascii
 	if len(out) > MaxBytes {
@@ -120,10 +146,35 @@ func Advice(err error) string {
 		return "La partie avant le « @ » ne peut contenir ni accent ni caractère spécial : notre service d'envoi ne sait pas les acheminer. Utilisez une adresse sans accent avant le « @ », par exemple celine.martin@exemple.fr."
 	case errors.Is(err, ErrDomain):
 		return "La partie après le « @ » n'est pas un nom de domaine valide. Vérifiez-la, par exemple : prenom.nom@exemple.fr."
+	case errors.Is(err, ErrLocalTooLong):
+		return "La partie avant le « @ » est trop longue : 64 caractères au maximum. Vérifiez votre adresse email, ou utilisez-en une plus courte."
+	case errors.Is(err, ErrDomainIP):
+		return "Après le « @ », saisissez le nom de domaine de votre messagerie (par exemple gmail.com ou orange.fr), pas une adresse IP."
+	case errors.Is(err, ErrTopLevel):
+		return "La fin de l'adresse, après le dernier point, doit être une extension comme .fr ou .com. Vérifiez-la, par exemple : prenom.nom@exemple.fr."
 	case errors.Is(err, ErrTooLong):
 		return "Cette adresse email est trop longue : 254 caractères au maximum."
 	}
 	return "Cette adresse email n'est pas valide. Vérifiez-la, par exemple : prenom.nom@exemple.fr."
+}
+
+// topLevel reports whether label can be a top-level domain: all ASCII
+// letters, or an IDNA A-label ("xn--p1ai", .рф; already checked by the
+// profile). RFC 3696 §2 rules out an all-numeric top-level label, which would
+// read as an IPv4 address ("example.123", "127.1"); ICANN only delegates
+// ASCII top-level domains made of letters (gTLD Applicant Guidebook
+// §2.2.1.3.2), so a digit or a hyphen anywhere else in it ("example.f1",
+// "0x7f.0x1") names no public mailbox either.
+func topLevel(label string) bool {
+	if len(label) > 4 && strings.EqualFold(label[:4], "xn--") {
+		return true
+	}
+	for i := 0; i < len(label); i++ {
+		if c := label[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 func isASCII(s string) bool {

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Length limits, in Unicode code points (runes), not bytes nor grapheme
@@ -65,7 +67,8 @@ func (e *PolicyError) Error() string {
 // repetition, and not a common password. Any Unicode
 // is accepted and there are no composition rules (CNIL deliberation
 // 2022-100 favours length and blocklists over forced character classes).
-// The password is taken as typed: no trimming, no normalisation.
+// The password is kept as typed: no trimming, no normalisation; only the
+// comparisons of [Weakness] see it folded.
 //
 // A password is common when, lowercased, it is in the embedded list, or when
 // it is a listed word of at least 8 characters followed only by digits,
@@ -95,19 +98,26 @@ func Check(pw string) error {
 //     the blank fillers U+115F, U+1160, U+2800, U+3164, U+FFA0), so twelve
 //     spaces, no-break spaces or zero-width spaces, which look like nothing,
 //     are refused.
-//   - Repeated: once the blank characters are dropped and letters lowered,
-//     the password is a unit shorter than MinRunes written at least twice
-//     ("aaaaaaaaaaaa", "abababababab", "azerazerazer", "soleil soleil").
-//     Repeating adds nothing a guesser has to find, so the password is as
-//     weak as its unit, which alone would be too short. A unit of MinRunes
-//     or more, repeated, is left alone.
-//   - Common: see [Check].
+//   - Repeated: once the blank characters are dropped, compatibility forms
+//     mapped (NFKC: fullwidth "ａ" is "a") and letters lowered, the password
+//     is a unit shorter than MinRunes written at least twice, give or take
+//     up to maxStray characters changed, added at either end, or cut from
+//     the last copy ("aaaaaaaaaaaa", "abababababab", "soleil soleil",
+//     "aaaaaaaaaaaaaaaaaaaab", "ababababababc", "abcdeabcdeab"). Repeating
+//     adds nothing a guesser has to find, so the password is as weak as its
+//     unit and its one or two odd characters, which alone would be too
+//     short. A unit of MinRunes or more, repeated, is left alone, and so is
+//     any password with more than maxStray characters off the pattern: a
+//     passphrase never comes that close to a short period.
+//   - Common: see [Check]; the list is also looked up with compatibility
+//     forms mapped ("ｐａｓｓｗｏｒｄ１２３４" is "password1234").
 //
 // NIST SP 800-63B §3.1.1.2 lists "repetitive or sequential characters"
 // among what a blocklist should hold; OWASP ASVS 5.0 V6.2.4 the same.
 func Weakness(pw string) string {
-	visible := make([]rune, 0, len(pw))
-	for _, r := range pw {
+	folded := norm.NFKC.String(pw)
+	visible := make([]rune, 0, len(folded))
+	for _, r := range folded {
 		if !invisible(r) {
 			visible = append(visible, unicode.ToLower(r))
 		}
@@ -115,7 +125,7 @@ func Weakness(pw string) string {
 	switch {
 	case len(visible) == 0:
 		return Blank
-	case isCommon(commonSet(), pw):
+	case isCommon(commonSet(), pw), folded != pw && isCommon(commonSet(), folded):
 		return Common
 	case repeats(visible):
 		return Repeated
@@ -132,19 +142,34 @@ func invisible(r rune) bool {
 	return unicode.In(r, unicode.Z, unicode.Cc, unicode.Cf, unicode.Variation_Selector)
 }
 
+// maxStray is how many characters a near-repetition may have off its
+// pattern.
+const maxStray = 2
+
 // repeats reports whether s is a unit shorter than MinRunes written at least
-// twice.
+// twice, with at most maxStray characters off the pattern. For each unit
+// length, the unit's character at each position is the one most often
+// found there across the copies; every other character there is a stray.
+// A character added at either end, or one cut short at the end, shifts no
+// copy, so it costs one stray; one inserted in the middle shifts every copy
+// after it and is not caught, which keeps the rule simple and cheap
+// (MaxRunes × MinRunes steps at most).
 func repeats(s []rune) bool {
 	n := len(s)
-	for unit := 1; unit < MinRunes && unit <= n/2; unit++ {
-		if n%unit != 0 {
-			continue
+	counts := make(map[rune]int)
+	for unit := 1; unit < MinRunes && 2*unit <= n; unit++ {
+		stray := 0
+		for at := 0; at < unit && stray <= maxStray; at++ {
+			clear(counts)
+			most, copies := 0, 0
+			for i := at; i < n; i += unit {
+				counts[s[i]]++
+				most = max(most, counts[s[i]])
+				copies++
+			}
+			stray += copies - most
 		}
-		same := true
-		for i := unit; i < n && same; i++ {
-			same = s[i] == s[i-unit]
-		}
-		if same {
+		if stray <= maxStray {
 			return true
 		}
 	}
