@@ -156,7 +156,7 @@ func TestSignUpPasswordRules(t *testing.T) {
 	}{
 		{"12 accented characters", dupont, "éàèùâêîôûçëï"},
 		{"128 characters", lefevre, strings.Repeat("ab1-", 31) + "cd2-"},
-		{"256 characters, 512 bytes", ndiaye, strings.Repeat("é", 255) + "è"},
+		{"256 characters, 512 bytes", ndiaye, strings.Repeat("éèêëàâäîïôöùûüçæ", 16)},
 	}
 	for _, tt := range accepted {
 		t.Run(tt.name, func(t *testing.T) {
