@@ -81,79 +81,83 @@ func addressTiming(ctx context.Context, r *report, o options, st *localstack.Sta
 		{"/api/v1/activation/resend", timingPending, "pending account"},
 	} {
 		progress("%d × 2 POST %s", o.warmup+o.timingTries, route.path)
-		var known, unknown []time.Duration
-		for i := 0; i < o.warmup+o.timingTries; i++ {
-			pair := []struct {
-				email string
-				into  *[]time.Duration
-			}{{route.known, &known}, {timingUnknown, &unknown}}
-			if i%2 == 1 { // each goes first half of the time: no order effect (GC, caches)
-				pair[0], pair[1] = pair[1], pair[0]
-			}
-			for _, a := range pair {
-				_, d, err := c.do(ctx, "POST", route.path, "", map[string]string{"email": a.email}, http.StatusAccepted)
-				if err == nil {
-					err = settle()
-				}
-				if err != nil {
-					r.fail(section, err)
-					return
-				}
-				if i >= o.warmup {
-					*a.into = append(*a.into, d)
-				}
+		try := func(email string) func() (time.Duration, error) {
+			return func() (time.Duration, error) {
+				_, d, err := c.do(ctx, "POST", route.path, "", map[string]string{"email": email}, http.StatusAccepted)
+				return d, err
 			}
 		}
-		slices.Sort(known)
-		slices.Sort(unknown)
-		mk, mu := median(known), median(unknown)
-		gap := mk - mu
-		if gap < 0 {
-			gap = -gap
+		known, unknown, err := alternate(o.warmup, o.timingTries, settle, try(route.known), try(timingUnknown))
+		if err != nil {
+			r.fail(section, err)
+			return
 		}
-		share := float64(gap) / float64(min(mk, mu))
-		r.printf("| POST %s | %s | %d | %s | %s | | | |\n", route.path, route.kind, len(known), ms(mk), ms(percentile(known, 90)))
-		r.printf("| POST %s | unknown | %d | %s | %s | %s (%.1f %%) | < %.0f %% | %s |\n", route.path, len(unknown), ms(mu),
-			ms(percentile(unknown, 90)), ms(gap), share*100, maxTimingGap*100, mark(share < maxTimingGap))
+		r.gapRows("POST "+route.path, route.kind, "unknown", known, unknown)
 	}
 
 	// Sign-up, identity right: on the lease with the active account (a
 	// reminder to its address) and on the lease with a pending request
 	// (replaced, same address: a new link).
 	progress("%d × 2 POST /api/v1/signup", o.warmup+o.timingSignups)
-	var active, pending []time.Duration
-	for i := 0; i < o.warmup+o.timingSignups; i++ {
-		for k := range 2 {
-			j := (k + i) % 2 // each goes first half of the time
-			into := []*[]time.Duration{&active, &pending}[j]
-			d := st.Demo[1+j]
-			body := map[string]string{"reference": d.Reference, "lastName": d.LastName, "dateOfBirth": d.DateOfBirth,
-				"email": timingPending, "password": benchPassword}
+	signUp := func(d localstack.DemoLease) func() (time.Duration, error) {
+		body := map[string]string{"reference": d.Reference, "lastName": d.LastName, "dateOfBirth": d.DateOfBirth,
+			"email": timingPending, "password": benchPassword}
+		return func() (time.Duration, error) {
 			_, took, err := c.do(ctx, "POST", "/api/v1/signup", "", body, http.StatusAccepted)
+			return took, err
+		}
+	}
+	active, pending, err := alternate(o.warmup, o.timingSignups, settle, signUp(st.Demo[1]), signUp(st.Demo[2]))
+	if err != nil {
+		r.fail(section, err)
+		return
+	}
+	r.gapRows("POST /api/v1/signup", "lease with an active account", "lease with a pending request", active, pending)
+	r.printf("\n")
+}
+
+// alternate times a and b warmup+n times each, each going first half of the
+// time (no order effect: GC, caches), letting the mail worker settle after
+// each try, untimed. It returns the n measured durations of each, sorted.
+func alternate(warmup, n int, settle func() error, a, b func() (time.Duration, error)) (da, db []time.Duration, err error) {
+	for i := 0; i < warmup+n; i++ {
+		pair := []struct {
+			try  func() (time.Duration, error)
+			into *[]time.Duration
+		}{{a, &da}, {b, &db}}
+		if i%2 == 1 {
+			pair[0], pair[1] = pair[1], pair[0]
+		}
+		for _, p := range pair {
+			d, err := p.try()
 			if err == nil {
 				err = settle()
 			}
 			if err != nil {
-				r.fail(section, err)
-				return
+				return nil, nil, err
 			}
-			if i >= o.warmup {
-				*into = append(*into, took)
+			if i >= warmup {
+				*p.into = append(*p.into, d)
 			}
 		}
 	}
-	slices.Sort(active)
-	slices.Sort(pending)
-	ma, mp := median(active), median(pending)
-	gap := ma - mp
+	slices.Sort(da)
+	slices.Sort(db)
+	return da, db, nil
+}
+
+// gapRows prints a's and b's rows of the timing table, b's with the gap
+// between the medians as a share of the smaller one, against the goal.
+func (r *report) gapRows(route, kindA, kindB string, a, b []time.Duration) {
+	ma, mb := median(a), median(b)
+	gap := ma - mb
 	if gap < 0 {
 		gap = -gap
 	}
-	share := float64(gap) / float64(min(ma, mp))
-	r.printf("| POST /api/v1/signup | lease with an active account | %d | %s | %s | | | |\n", len(active), ms(ma), ms(percentile(active, 90)))
-	r.printf("| POST /api/v1/signup | lease with a pending request | %d | %s | %s | %s (%.1f %%) | < %.0f %% | %s |\n", len(pending), ms(mp),
-		ms(percentile(pending, 90)), ms(gap), share*100, maxTimingGap*100, mark(share < maxTimingGap))
-	r.printf("\n")
+	share := float64(gap) / float64(min(ma, mb))
+	r.printf("| %s | %s | %d | %s | %s | | | |\n", route, kindA, len(a), ms(ma), ms(percentile(a, 90)))
+	r.printf("| %s | %s | %d | %s | %s | %s (%.1f %%) | < %.0f %% | %s |\n", route, kindB, len(b), ms(mb),
+		ms(percentile(b, 90)), ms(gap), share*100, maxTimingGap*100, mark(share < maxTimingGap))
 }
 
 // lastActivationTokenTo is the token of the newest activation mail to the
