@@ -3,6 +3,7 @@ package importer
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/citejardins/extranet/shared/dynamo"
 	"github.com/citejardins/extranet/shared/erp"
@@ -42,6 +43,9 @@ func newNoticeLines(r *run) *noticeLines {
 func (w *noticeLines) group(k billingKey) *billingGroup {
 	g := w.groups[k]
 	if g == nil {
+		// A record's strings share its line's memory: a copy keeps the
+		// group from holding the whole line.
+		k.ref = strings.Clone(k.ref)
 		g = &billingGroup{billingKey: k}
 		w.groups[k] = g
 		w.order = append(w.order, g)
@@ -53,7 +57,7 @@ func (w *noticeLines) add(line int, rec erp.Record, _ int) bool {
 	l := rec.(erp.NoticeLine)
 	label, ok := w.labels[l.Label]
 	if !ok {
-		label = l.Label
+		label = strings.Clone(l.Label)
 		w.labels[label] = label
 	}
 	g := w.group(billingKey{l.Reference, l.Period})
