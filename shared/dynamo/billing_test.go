@@ -2,7 +2,9 @@ package dynamo_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/citejardins/extranet/shared/dynamo"
@@ -49,4 +51,47 @@ func TestNoticeLinesStayOutOfTheLedger(t *testing.T) {
 	if got, _ := s.NoticeLines(ctx, "1", dec); !reflect.DeepEqual(got, lines) {
 		t.Errorf("lines after an entries snapshot = %+v; want kept", got)
 	}
+}
+
+// TestNoticeLinesReplacedWhole: 40 writers replace the same lease's lines
+// for a period at once, each with its own list; what is read back is one of
+// the lists, whole, never a mix.
+func TestNoticeLinesReplacedWhole(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	seedLease(t, s, "1")
+	dec := notice.Period{Year: 2026, Month: 12}
+	lists := make([][]notice.Line, 40)
+	for i := range lists {
+		for j := range 1 + i%5 {
+			lists[i] = append(lists[i], notice.Line{Label: fmt.Sprintf("w%d l%d", i, j), Kind: notice.Other, AmountCents: int64(i*100 + j)})
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, len(lists))
+	for _, ls := range lists {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.UpsertNoticeLines(ctx, []dynamo.NoticeLinesOf{{Reference: "1", Period: dec, Lines: ls}})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.NoticeLines(ctx, "1", dec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ls := range lists {
+		if reflect.DeepEqual(got, ls) {
+			return
+		}
+	}
+	t.Errorf("lines read back %+v: none of the lists written", got)
 }

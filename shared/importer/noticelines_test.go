@@ -80,6 +80,23 @@ func TestDemoNoticeLines(t *testing.T) {
 	if got := linesOf(t, st, "1234567", jan2027); got != nil {
 		t.Errorf("January lines of 1234567 = %+v; want none", got)
 	}
+	// The December 2026 notices of the demo leases, from these lines (or
+	// the lease's terms) and the balance the demo's entries leave (none is
+	// dated after November).
+	for ref, want := range map[string]struct{ period, due int64 }{
+		"1234567": {45740, 80740}, // 430 + 70 − 42,60; 350,00 owed before
+		"8889999": {60000, 60000}, // 512,34 + 87,66, derived
+		"7654321": {27000, 24450}, // 389,90 + 60,10 − 180 (APL), derived; 25,50 in credit before
+	} {
+		l, err := st.Lease(context.Background(), ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := notice.Build(l, dec2026, linesOf(t, st, ref, dec2026), l.BalanceCents, notice.Landlord{}, tenancy.Date{Year: 2026, Month: 11, Day: 25})
+		if n.PeriodCents != want.period || n.AmountDueCents != want.due {
+			t.Errorf("December notice of %s: period %d, due %d; want %d, %d", ref, n.PeriodCents, n.AmountDueCents, want.period, want.due)
+		}
+	}
 }
 
 // TestNoticeLinesGatheredAcrossTheFile: a group's lines at both ends of a
