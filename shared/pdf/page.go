@@ -104,18 +104,25 @@ func (p *page) window() {
 	y := windowY + (windowH-h*float64(len(lines)))/2
 	for _, s := range lines {
 		p.f.SetXY(windowX, y)
-		p.fit(s, 10, windowW)
-		p.cell(windowW, h, s, "L")
+		p.cell(windowW, h, p.fit(s, 10, windowW), "L")
 		y += h
 	}
 }
 
-// fit sets the regular font at size, smaller (down to 7 pt) if s would not
-// fit in w.
-func (p *page) fit(s string, size, w float64) {
-	for p.font("", size); size > 7 && p.f.GetStringWidth(encode(s)) > w; size -= 0.5 {
+// fit sets the regular font at size, smaller (down to 8 pt) if s would not
+// fit in w, and returns s, cut with "…" if it still does not fit.
+func (p *page) fit(s string, size, w float64) string {
+	for p.font("", size); size > 8 && p.f.GetStringWidth(encode(s)) > w; size -= 0.5 {
 		p.font("", size-0.5)
 	}
+	if p.f.GetStringWidth(encode(s)) <= w {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 1 && p.f.GetStringWidth(encode(string(r)+"…")) > w {
+		r = r[:len(r)-1]
+	}
+	return strings.TrimSpace(string(r)) + "…"
 }
 
 // addressLines are the window's lines, at most six, as La Poste orders
@@ -168,12 +175,22 @@ func (p *page) lines(y float64) float64 {
 	p.cell(textW-amountW, 7, "Détail de la période", "L")
 	p.cell(amountW, 7, "Montant", "R")
 	y += 8
+	// Rows shrink when the ERP sends many lines, so that the page still
+	// holds how to pay above the footer.
+	rowH := 6.0
+	if len(p.n.Lines) > 8 {
+		rowH = max(3.5, 48/float64(len(p.n.Lines)))
+	}
 	for _, l := range p.n.Lines {
 		label := l.Label
 		if l.AmountCents < 0 {
 			label += " (en votre faveur)"
 		}
-		row(label, euros(l.AmountCents), "", 6)
+		f.SetXY(marginX, y)
+		p.font("", min(10, rowH*1.6))
+		p.cell(textW-amountW, rowH, label, "L")
+		p.cell(amountW, rowH, euros(l.AmountCents), "R")
+		y += rowH
 	}
 	rule()
 	y += 1

@@ -222,3 +222,103 @@ func TestBadNoticesAreRefused(t *testing.T) {
 		t.Errorf("empty batch: %v, want ErrEmptyBatch", err)
 	}
 }
+
+func TestHowToPayFollowsThePaymentMethod(t *testing.T) {
+	base := demoNotices(t)["1234567"] // 850,00 € to pay by 01/12/2026
+	tests := []struct {
+		name   string
+		change func(*notice.Notice)
+		want   []string
+		not    []string
+	}{
+		{"transfer without IBAN", func(n *notice.Notice) { n.Landlord.IBAN, n.Landlord.BIC = "", "" },
+			[]string{"Par virement : demandez nos coordonnées bancaires au 01 99 00 50 00", "référence L/0001234567"},
+			[]string{"IBAN", "chèque", "Prélèvement"}},
+		{"cheque", func(n *notice.Notice) { n.PaymentMethod = tenancy.Cheque },
+			[]string{"Par chèque à l'ordre de Cité Jardins Habitat", "envoyé à : Cité Jardins Habitat, Service clients, 8 rue de la République, 93200 Saint-Denis."},
+			[]string{"IBAN", "Prélèvement"}},
+		{"card", func(n *notice.Notice) { n.PaymentMethod = tenancy.Card },
+			[]string{"Payez par carte bancaire, en ligne, sur votre espace locataire (https://extranet.example.fr)"},
+			[]string{"IBAN", "chèque"}},
+		{"TIP", func(n *notice.Notice) { n.PaymentMethod = tenancy.TIP },
+			[]string{"Payez par carte bancaire, en ligne, sur votre espace locataire"}, []string{"IBAN"}},
+		{"cash", func(n *notice.Notice) { n.PaymentMethod = tenancy.Cash },
+			[]string{"Payez à l'accueil de votre agence en présentant cet avis"}, []string{"IBAN"}},
+		{"unknown method: transfer and cheque", func(n *notice.Notice) { n.PaymentMethod = "" },
+			[]string{"IBAN : FR76 3000", "Par chèque à l'ordre de"}, []string{"Prélèvement"}},
+		{"direct debit with RUM and ICS", func(n *notice.Notice) {
+			n.PaymentMethod = tenancy.DirectDebit
+			n.Landlord.ICS = "FR12ZZZ123456"
+			n.DirectDebit = &notice.DirectDebit{Date: n.DueDate, AmountCents: n.AmountDueCents, RUM: "RUM-1234567-01"}
+		}, []string{"la somme de 850,00 € sera prélevée le 01/12/2026", "(RUM) : RUM-1234567-01", "(ICS) : FR12ZZZ123456"},
+			[]string{"communiqué", "IBAN"}},
+		{"direct debit, nothing to pay", func(n *notice.Notice) {
+			n.PaymentMethod = tenancy.DirectDebit
+			n.PreviousBalanceCents, n.AmountDueCents = -60000, 0
+			n.DirectDebit = &notice.DirectDebit{Date: n.DueDate}
+		}, []string{"Aucun prélèvement ne sera fait ce mois-ci", "Montant à payer avant le 01/12/2026 0,00 €",
+			"votre crédit restant de 100,00 € sera reporté sur votre prochain avis"},
+			[]string{"sera prélevée"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := base
+			n.Landlord.AddressLines = append([]string(nil), base.Landlord.AddressLines...)
+			tt.change(&n)
+			doc, err := (&pdf.Renderer{PortalURL: "https://extranet.example.fr"}).Render(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := pdfText(t, doc)
+			wantText(t, text, tt.want...)
+			for _, s := range tt.not {
+				if strings.Contains(text, s) {
+					t.Errorf("the notice says %q", s)
+				}
+			}
+		})
+	}
+}
+
+func TestFrenchLettersAndLongAddressesReadBack(t *testing.T) {
+	n := demoNotices(t)["1234567"]
+	n.Recipients = []string{"Ægidius ÀÂÇÉÈÊËÎÏÔŒÙÛÜŸ", "Zoé àâçéèêëîïôœùûüÿ", "Łukasz Wiśniewski", "Jean-Noël D'ALMEIDA-GONÇALVES DE LA MOTTE-PICQUET"}
+	n.Address.Complement = "Résidence « Les Hêtres », bâtiment C"
+	n.Lines = append(n.Lines, notice.Line{Label: "Régularisation des charges 2025", Kind: notice.Settlement, AmountCents: 123456})
+	n.PeriodCents += 123456
+	n.AmountDueCents += 123456
+	doc, err := new(pdf.Renderer).Render(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, doc)
+	wantText(t, text, "Ægidius ÀÂÇÉÈÊËÎÏÔŒÙÛÜŸ", "Zoé àâçéèêëîïôœùûüÿ",
+		// Six lines at most: the names that do not fit share the last name line.
+		"Lukasz Wisniewski, Jean-Noël D'ALMEIDA-GONÇALVES DE…",
+		"Résidence « Les Hêtres », bâtiment C", "92230 GENNEVILLIERS",
+		"Régularisation des charges 2025 1 234,56 €", "Total de la période 1 734,56 €",
+		"Montant à payer avant le 01/12/2026 2 084,56 €")
+}
+
+func TestManyLinesStayOnOnePage(t *testing.T) {
+	n := demoNotices(t)["7654321"]
+	for i := range 16 {
+		n.Lines = append(n.Lines, notice.Line{Label: "Ligne " + strconv.Itoa(i+1), Kind: notice.Other, AmountCents: 100})
+	}
+	n.PeriodCents += 1600
+	n.AmountDueCents += 1600
+	doc, err := new(pdf.Renderer).Render(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pages := pageCount(t, doc); pages != 1 {
+		t.Fatalf("%d pages, want 1", pages)
+	}
+	text := pdfText(t, doc)
+	wantText(t, text, "Ligne 16 1,00 €", "Total de la période 286,00 €", "Montant à payer avant le 01/12/2026 260,50 €",
+		"Par chèque à l'ordre de", "Cet avis n'est pas une quittance.")
+	// How to pay ends above the footer: its last line comes before it.
+	if strings.Index(text, "93200 Saint-Denis.") > strings.LastIndex(text, "Cet avis n'est pas une quittance.") {
+		t.Error("how to pay runs into the footer")
+	}
+}
