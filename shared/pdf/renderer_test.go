@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/citejardins/extranet/shared/notice"
@@ -291,6 +292,13 @@ func TestFrenchLettersAndLongAddressesReadBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The thousands separator and the space before € are narrow no-break
+	// spaces and the credit's sign a minus sign, through the font encoding's
+	// glyph names (Adobe Glyph List: "minus", "uniXXXX"); pdftotext turns
+	// every Unicode space into a plain one, so read the encoding itself.
+	if !bytes.Contains(doc, []byte("/Differences [129 /minus 141 /uni202F]")) {
+		t.Error("the font encoding does not map the minus sign and the narrow no-break space")
+	}
 	text := pdfText(t, doc)
 	wantText(t, text, "Ægidius ÀÂÇÉÈÊËÎÏÔŒÙÛÜŸ", "Zoé àâçéèêëîïôœùûüÿ",
 		// Six lines at most: the names that do not fit share the last name line.
@@ -320,5 +328,40 @@ func TestManyLinesStayOnOnePage(t *testing.T) {
 	// How to pay ends above the footer: its last line comes before it.
 	if strings.Index(text, "93200 Saint-Denis.") > strings.LastIndex(text, "Cet avis n'est pas une quittance.") {
 		t.Error("how to pay runs into the footer")
+	}
+}
+
+// One Renderer serves a worker's concurrent goroutines: 40 render at once
+// and each gets the bytes a lone rendering gives.
+func TestRenderConcurrently(t *testing.T) {
+	demo := demoNotices(t)
+	refs := []string{"8889999", "1234567", "7654321"}
+	r := new(pdf.Renderer)
+	want := map[string][]byte{}
+	for _, ref := range refs {
+		doc, err := r.Render(demo[ref])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[ref] = doc
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for i := range 40 {
+		wg.Go(func() {
+			ref := refs[i%3]
+			doc, err := r.Render(demo[ref])
+			if err == nil && !bytes.Equal(doc, want[ref]) {
+				err = errors.New("lease " + ref + ": a concurrent rendering differs")
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
 	}
 }
