@@ -15,13 +15,15 @@ const (
 	marginX = 20.0
 	textW   = 210 - 2*marginX
 
-	// The recipient's block sits where a DL envelope (110 × 220) with its
-	// window on the right (45 × 100, 20 mm from the right edge, 15 mm from
-	// the bottom) shows it once the page is folded in three: 110 mm from
-	// the left edge, 55 mm from the top, 85 × 33 mm, as French mailing
-	// guides place it (e.g. edics.fr, "Rédiger vos adresses : les bonnes
-	// pratiques"). At most six lines of at most 38 characters (La Poste,
-	// NF Z 10-011), the last one "code postal LOCALITÉ".
+	// The recipient's block sits where a DL envelope (110 × 220 mm) with
+	// its window on the right shows it once the page is folded in three:
+	// 110 mm from the left edge, 55 mm from the top, 85 × 33 mm, as French
+	// mailing guides place it for window envelopes (edics.fr, "Rédiger vos
+	// adresses : les bonnes pratiques"). That frame lies inside the usual
+	// DL window (100 × 45 mm, 20 mm from the envelope's right edge and 15 mm
+	// from its bottom, i.e. 95–195 mm across and 50–95 mm down a centred
+	// A4) with a few millimetres of play. At most six lines (AFNOR XP
+	// Z10-011, La Poste's address rules), the last "code postal LOCALITÉ".
 	windowX, windowY = 110.0, 55.0
 	windowW, windowH = 85.0, 33.0
 	windowLines      = 6
