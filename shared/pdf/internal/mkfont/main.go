@@ -24,6 +24,7 @@ import (
 	_ "embed"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -51,13 +52,13 @@ func main() {
 	src := flag.String("src", "/usr/share/fonts/truetype/dejavu", "directory of DejaVuSans.ttf and DejaVuSans-Bold.ttf")
 	dst := flag.String("dst", "shared/pdf/fonts", "where to write the encoding and the fonts")
 	flag.Parse()
-	if err := run(*src, *dst); err != nil {
+	if err := run(*src, *dst, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "mkfont:", err)
 		os.Exit(1)
 	}
 }
 
-func run(src, dst string) error {
+func run(src, dst string, out io.Writer) error {
 	enc, runes, err := encoding()
 	if err != nil {
 		return err
@@ -105,7 +106,7 @@ func run(src, dst string) error {
 			if err := os.WriteFile(filepath.Join(dst, name+ext), b, 0o644); err != nil {
 				return err
 			}
-			fmt.Printf("%s%s: %d bytes\n", name, ext, len(b))
+			fmt.Fprintf(out, "%s%s: %d bytes\n", name, ext, len(b))
 		}
 	}
 	return nil
