@@ -33,6 +33,8 @@ const (
 	foldY = 99.0
 
 	amountW = 45.0 // the amounts' column
+
+	footerY = 262.0 // the footer's rule
 )
 
 // page draws one notice on the current page of f.
@@ -60,8 +62,10 @@ func (p *page) draw() {
 	p.header()
 	p.window()
 	p.title()
-	y := p.lines(122)
-	p.howToPay(y + 8)
+	pay := p.payment()
+	// The table's rows share what how to pay leaves above the footer.
+	y := p.lines(122, footerY-2-8-7-p.height(pay))
+	p.howToPay(y+8, pay)
 	p.footer()
 }
 
@@ -155,8 +159,9 @@ func (p *page) title() {
 }
 
 // lines draws the table from y: each line, the period's total, the
-// previous balance and the amount to pay. It returns the y under it.
-func (p *page) lines(y float64) float64 {
+// previous balance and the amount to pay, ending above bottom if it can.
+// It returns the y under it.
+func (p *page) lines(y, bottom float64) float64 {
 	f := p.f
 	row := func(label, amount, style string, h float64) {
 		f.SetXY(marginX, y)
@@ -179,9 +184,16 @@ func (p *page) lines(y float64) float64 {
 	y += 8
 	// Rows shrink when the ERP sends many lines, so that the page still
 	// holds how to pay above the footer.
+	// Rows are 6 mm high, less when the ERP sends more lines than the page
+	// holds above how to pay, down to 3.4 mm (7.5 pt): fifteen lines fit
+	// with the longest way to pay (direct debit); more run into the footer.
+	rest := 8 + 1 + 6 + 2 + 6 + 3 + 13.0 // header, total, balance, amount to pay
+	if p.n.PreviousBalanceCents+p.n.PeriodCents < 0 {
+		rest += payLineH // the carried credit's sentence
+	}
 	rowH := 6.0
-	if len(p.n.Lines) > 8 {
-		rowH = max(3.5, 48/float64(len(p.n.Lines)))
+	if k := float64(len(p.n.Lines)); k > 0 && y+rest+k*rowH > bottom {
+		rowH = max(3.4, (bottom-y-rest)/k)
 	}
 	for _, l := range p.n.Lines {
 		label := l.Label
@@ -189,7 +201,7 @@ func (p *page) lines(y float64) float64 {
 			label += " (en votre faveur)"
 		}
 		f.SetXY(marginX, y)
-		p.font("", min(10, rowH*1.6))
+		p.font("", min(10, rowH/0.45))
 		p.cell(textW-amountW, rowH, label, "L")
 		p.cell(amountW, rowH, euros(l.AmountCents), "R")
 		y += rowH
@@ -219,59 +231,116 @@ func (p *page) lines(y float64) float64 {
 	if rest := p.n.PreviousBalanceCents + p.n.PeriodCents; rest < 0 {
 		f.SetXY(marginX, y)
 		p.font("", 9)
-		p.para(4.5, "Rien à payer ce mois-ci : votre crédit restant de "+euros(-rest)+" sera reporté sur votre prochain avis.")
+		p.para(payLineH, "Rien à payer ce mois-ci : votre crédit restant de "+euros(-rest)+" sera reporté sur votre prochain avis.")
 		y = f.GetY()
 	}
 	return y
 }
 
-// howToPay draws the paragraph of the lease's payment method from y.
-func (p *page) howToPay(y float64) float64 {
+// text is a paragraph of how to pay.
+type text struct {
+	bold bool
+	s    string
+}
+
+const (
+	payLineH = 4.8 // mm, 9.5 pt
+	payGap   = 1.5 // between two ways to pay
+)
+
+// payment is how to pay, as paragraphs, for the lease's payment method; a
+// nil text separates two ways to pay.
+func (p *page) payment() []*text {
+	n := p.n
+	ref := notice.PrintedReference(n.Reference)
+	switch n.PaymentMethod {
+	case tenancy.DirectDebit:
+		return p.directDebit()
+	case tenancy.Transfer:
+		return p.transfer(ref)
+	case tenancy.Cheque:
+		return p.cheque(ref)
+	case tenancy.Card, tenancy.TIP:
+		portal := "votre espace locataire"
+		if p.portal != "" {
+			portal += " (" + p.portal + ")"
+		}
+		return []*text{{s: "Payez par carte bancaire, en ligne, sur " + portal + ", en indiquant votre référence " + ref + "."}}
+	case tenancy.Cash:
+		return []*text{{s: "Payez à l'accueil de votre agence en présentant cet avis (référence " + ref + ")."}}
+	}
+	return append(append(p.transfer(ref), nil), p.cheque(ref)...)
+}
+
+// height is the height the paragraphs take, wrapped to textW.
+func (p *page) height(ts []*text) float64 {
+	h := 0.0
+	for _, t := range ts {
+		if t == nil {
+			h += payGap
+			continue
+		}
+		p.font(style(t.bold), 9.5)
+		h += payLineH * float64(p.lineCount(encode(t.s), textW-2)) // MultiCell keeps 1 mm each side
+	}
+	return h
+}
+
+// lineCount is the number of lines MultiCell wraps the encoded s to in w,
+// breaking at spaces. (fpdf's SplitText reads its text as UTF-8, not in
+// the font's single-byte encoding.)
+func (p *page) lineCount(s string, w float64) int {
+	n, line := 1, ""
+	for _, word := range strings.Split(s, " ") {
+		next := word
+		if line != "" {
+			next = line + " " + word
+		}
+		if line != "" && p.f.GetStringWidth(next) > w {
+			n++
+			next = word
+		}
+		line = next
+	}
+	return n
+}
+
+func style(bold bool) string {
+	if bold {
+		return "B"
+	}
+	return ""
+}
+
+// howToPay draws the paragraphs from y under their heading.
+func (p *page) howToPay(y float64, ts []*text) {
 	f := p.f
 	f.SetXY(marginX, y)
 	p.font("B", 11)
 	p.cell(textW, 6, "Comment payer", "L")
 	f.SetY(y + 7)
-	p.font("", 9.5)
-	n := p.n
-	ref := notice.PrintedReference(n.Reference)
-	portal := "votre espace locataire"
-	if p.portal != "" {
-		portal += " (" + p.portal + ")"
+	for _, t := range ts {
+		if t == nil {
+			f.Ln(payGap)
+			continue
+		}
+		p.font(style(t.bold), 9.5)
+		p.para(payLineH, t.s)
 	}
-	switch n.PaymentMethod {
-	case tenancy.DirectDebit:
-		p.directDebit()
-	case tenancy.Transfer:
-		p.transfer(ref)
-	case tenancy.Cheque:
-		p.cheque(ref)
-	case tenancy.Card, tenancy.TIP:
-		p.para(4.8, "Payez par carte bancaire, en ligne, sur "+portal+", en indiquant votre référence "+ref+".")
-	case tenancy.Cash:
-		p.para(4.8, "Payez à l'accueil de votre agence en présentant cet avis (référence "+ref+").")
-	default:
-		p.transfer(ref)
-		f.Ln(1.5)
-		p.cheque(ref)
-	}
-	return f.GetY()
 }
 
-func (p *page) directDebit() {
+func (p *page) directDebit() []*text {
 	n, l := p.n, p.n.Landlord
 	dd := n.DirectDebit
 	if dd == nil {
 		dd = &notice.DirectDebit{Date: n.DueDate, AmountCents: n.AmountDueCents}
 	}
-	p.font("B", 9.5)
-	p.para(4.8, "Prélèvement automatique SEPA : avis de prélèvement")
-	p.font("", 9.5)
+	ts := []*text{{bold: true, s: "Prélèvement automatique SEPA : avis de prélèvement"}}
 	if dd.AmountCents > 0 {
-		p.para(4.8, "Vous n'avez rien à faire : la somme de "+euros(dd.AmountCents)+" sera prélevée le "+date(dd.Date)+
-			" sur le compte de votre mandat de prélèvement. Veillez à ce qu'il soit approvisionné à cette date.")
+		ts = append(ts, &text{s: "Vous n'avez rien à faire : la somme de " + euros(dd.AmountCents) + " sera prélevée le " + date(dd.Date) +
+			" sur le compte de votre mandat de prélèvement. Veillez à ce qu'il soit approvisionné à cette date."})
 	} else {
-		p.para(4.8, "Aucun prélèvement ne sera fait ce mois-ci : il n'y a rien à payer.")
+		ts = append(ts, &text{s: "Aucun prélèvement ne sera fait ce mois-ci : il n'y a rien à payer."})
 	}
 	rum, ics := dd.RUM, l.ICS
 	if rum == "" {
@@ -280,34 +349,32 @@ func (p *page) directDebit() {
 	if ics == "" {
 		ics = "communiqué à la mise en place du mandat"
 	}
-	p.para(4.8, "Référence unique du mandat (RUM) : "+rum)
-	p.para(4.8, "Identifiant créancier SEPA (ICS) : "+ics)
+	return append(ts, &text{s: "Référence unique du mandat (RUM) : " + rum}, &text{s: "Identifiant créancier SEPA (ICS) : " + ics})
 }
 
-func (p *page) transfer(ref string) {
+func (p *page) transfer(ref string) []*text {
 	l := p.n.Landlord
 	if l.IBAN == "" {
-		p.para(4.8, "Par virement : demandez nos coordonnées bancaires"+phoneSuffix(l.Phone)+", et indiquez votre référence "+ref+" dans le libellé.")
-		return
+		return []*text{{s: "Par virement : demandez nos coordonnées bancaires" + phoneSuffix(l.Phone) + ", et indiquez votre référence " + ref + " dans le libellé."}}
 	}
-	p.para(4.8, "Par virement, au bénéficiaire "+l.Name+" :")
-	p.font("B", 9.5)
 	iban := "IBAN : " + groups(l.IBAN)
 	if l.BIC != "" {
 		iban += "    BIC : " + l.BIC
 	}
-	p.para(4.8, iban)
-	p.font("", 9.5)
-	p.para(4.8, "Dans le libellé du virement, écrivez votre référence "+ref+" : sans elle, votre paiement ne peut pas être rattaché à votre compte.")
+	return []*text{
+		{s: "Par virement, au bénéficiaire " + l.Name + " :"},
+		{bold: true, s: iban},
+		{s: "Dans le libellé du virement, écrivez votre référence " + ref + " : sans elle, votre paiement ne peut pas être rattaché à votre compte."},
+	}
 }
 
-func (p *page) cheque(ref string) {
+func (p *page) cheque(ref string) []*text {
 	l := p.n.Landlord
 	to := l.Name
 	if len(l.AddressLines) > 0 {
 		to += ", " + strings.Join(l.AddressLines, ", ")
 	}
-	p.para(4.8, "Par chèque à l'ordre de "+l.Name+", avec votre référence "+ref+" écrite au dos, envoyé à : "+to+".")
+	return []*text{{s: "Par chèque à l'ordre de " + l.Name + ", avec votre référence " + ref + " écrite au dos, envoyé à : " + to + "."}}
 }
 
 func phoneSuffix(phone string) string {
@@ -335,8 +402,8 @@ func (p *page) footer() {
 	f := p.f
 	f.SetDrawColor(150, 150, 150)
 	f.SetLineWidth(0.2)
-	f.Line(marginX, 262, marginX+textW, 262)
-	f.SetXY(marginX, 264)
+	f.Line(marginX, footerY, marginX+textW, footerY)
+	f.SetXY(marginX, footerY+2)
 	p.font("B", 8.5)
 	p.para(4.2, "Cet avis n'est pas une quittance.")
 	p.font("", 8.5)
