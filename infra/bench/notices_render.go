@@ -18,7 +18,7 @@ import (
 // Goals of the notice rendering (issue 8, benchmarks).
 const (
 	minNoticesPerCoreSecond = 500
-	maxNoticeBytes          = 40 << 10
+	maxNoticeBytes          = 40_000 // 40 KB
 )
 
 // The section's flags, registered here so that main.go only calls it.

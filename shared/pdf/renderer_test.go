@@ -18,7 +18,7 @@ import (
 )
 
 // maxNoticeBytes is the goal for one notice (issue 8, benchmarks).
-const maxNoticeBytes = 40 << 10
+const maxNoticeBytes = 40_000
 
 // pdfText reads a PDF's text back with poppler's pdftotext -layout, narrow
 // and plain no-break spaces turned into spaces.
