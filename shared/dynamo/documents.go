@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -141,25 +140,8 @@ func (s *Store) Documents(ctx context.Context, ref string) ([]document.Document,
 	for i, it := range items {
 		out[i] = it.domain()
 	}
-	SortNewestFirst(out)
+	document.SortNewestFirst(out)
 	return out, nil
-}
-
-// SortNewestFirst orders documents by date, then period, then id, all
-// descending: the order of "Mes documents".
-func SortNewestFirst(ds []document.Document) {
-	sort.SliceStable(ds, func(i, j int) bool { return NewerThan(ds[i], ds[j]) })
-}
-
-// NewerThan reports whether a comes before b in "Mes documents".
-func NewerThan(a, b document.Document) bool {
-	if a.Date != b.Date {
-		return b.Date.Before(a.Date)
-	}
-	if a.Period != b.Period {
-		return a.Period > b.Period
-	}
-	return a.ID > b.ID
 }
 
 // Document reads one document of lease ref by id. The id names its sort
@@ -182,3 +164,22 @@ func (s *Store) Document(ctx context.Context, ref, id string) (document.Document
 	}
 	return it.domain(), nil
 }
+
+// LeaseResidence is the id of lease ref's residence (one GetItem of the
+// lease item), empty when the lease is unknown.
+func (s *Store) LeaseResidence(ctx context.Context, ref string) (string, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.tenancy, Key: keyOf(leasePK(ref), leaseSK),
+		ProjectionExpression: aws.String("residenceId")})
+	if err != nil {
+		return "", fmt.Errorf("get lease: %w", err)
+	}
+	var it struct {
+		ResidenceID string `dynamodbav:"residenceId"`
+	}
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return "", fmt.Errorf("decode lease: %w", err)
+	}
+	return it.ResidenceID, nil
+}
+
+var _ document.LeaseStore = (*Store)(nil)

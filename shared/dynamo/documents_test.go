@@ -138,6 +138,12 @@ func TestDocumentsNewestFirstAndOnlyTheLeases(t *testing.T) {
 	if strings.Join(periods, ",") != "2026-12,2026-11,2026-10" {
 		t.Fatalf("periods = %v; want newest first", periods)
 	}
+	if r, err := s.LeaseResidence(ctx, "0000001"); err != nil || r != "R1" {
+		t.Fatalf("LeaseResidence = %q, %v; want R1", r, err)
+	}
+	if r, err := s.LeaseResidence(ctx, "0000009"); err != nil || r != "" {
+		t.Fatalf("LeaseResidence(unknown) = %q, %v; want empty", r, err)
+	}
 	// The lease still reads as before with documents in its partition.
 	if l, err := s.Lease(ctx, "0000001"); err != nil || l.Reference != "0000001" {
 		t.Fatalf("Lease = %+v, %v", l, err)
