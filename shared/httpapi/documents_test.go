@@ -378,6 +378,22 @@ func TestDocumentDownloadLinks(t *testing.T) {
 		if got := wantDownloadURL(t, header.Get("Location"), tt.key, tt.name, 90*time.Second); !bytes.Equal(got, tt.body) {
 			t.Errorf("%s: the redirect gives %d bytes that are not the file's", tt.key, len(got))
 		}
+
+		// The same link signed 91 seconds ago is past its life: S3 (and
+		// the local stack's) refuses it, and gives no byte.
+		u, _ := url.Parse(d.DownloadURL)
+		q := u.Query()
+		q.Set("X-Amz-Date", time.Now().UTC().Add(-91*time.Second).Format("20060102T150405Z"))
+		u.RawQuery = q.Encode()
+		resp, err := http.Get(u.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		late, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden || bytes.Contains(late, []byte("%PDF")) {
+			t.Errorf("%s: a link 91 s old gives %d %q; want 403", tt.key, resp.StatusCode, late)
+		}
 	}
 }
 
