@@ -154,6 +154,11 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.loadDocuments(ctx, filepath.Join(o.Root, "infra", "demo", "documents")); err != nil {
+		ln.Close()
+		s.Close()
+		return nil, err
+	}
 	// The demo data go through the import function, as the ERP's files do.
 	if err := s.loadDemo(ctx, filepath.Join(o.Root, "infra", "demo", "erp")); err != nil {
 		ln.Close()
@@ -279,7 +284,7 @@ func (s *Stack) startEmulators(dataDir string) error {
 		h  http.Handler
 	}{
 		{"DYNAMODB", s.mailJobWrites(withCRC32(server.NewServer()))},
-		{"S3", s.s3.wrap(gofakes3.New(bolt, gofakes3.WithAutoBucket(false)).Server())},
+		{"S3", presignedExpiry(s.s3.wrap(gofakes3.New(bolt, gofakes3.WithAutoBucket(false)).Server()))},
 		{"SES", s.Mail},
 	} {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
