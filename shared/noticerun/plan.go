@@ -12,10 +12,11 @@ import (
 	"github.com/citejardins/extranet/shared/tenancy"
 )
 
-// Leases lists the running leases (the sparse index by shard, read page by
-// page): page is called with each page's canonical references, in order.
+// Leases lists the running leases (the sparse index by shard): one page of
+// a shard's canonical references from cursor ("" first), and the next
+// page's cursor ("" after the last).
 type Leases interface {
-	ShardLeases(ctx context.Context, shard string, page func(refs []string) error) error
+	ShardLeases(ctx context.Context, shard int, cursor string) (refs []string, next string, err error)
 }
 
 // Queue sends message bodies to the workers' queue; the SQS adapter sends
@@ -106,17 +107,16 @@ func (p *Planner) Plan(ctx context.Context, period notice.Period) (Plan, error) 
 		wg       sync.WaitGroup
 	)
 	for i := range p.Shards {
-		shard := fmt.Sprintf("%02d", i)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			leases, messages, err := p.planShard(ctx, plan, shard, per)
+			leases, messages, err := p.planShard(ctx, plan, i, per)
 			mu.Lock()
 			defer mu.Unlock()
 			plan.Leases += leases
 			plan.Messages += messages
 			if err != nil && firstErr == nil {
-				firstErr = fmt.Errorf("shard %s: %w", shard, err)
+				firstErr = fmt.Errorf("shard %02d: %w", i, err)
 				cancel()
 			}
 		}()
@@ -133,7 +133,8 @@ func (p *Planner) Plan(ctx context.Context, period notice.Period) (Plan, error) 
 
 // planShard queues one shard's leases as it reads them, ten messages per
 // send (one SQS SendMessageBatch), so memory stays flat at any size.
-func (p *Planner) planShard(ctx context.Context, plan Plan, shard string, per int) (leases, messages int, err error) {
+func (p *Planner) planShard(ctx context.Context, plan Plan, i, per int) (leases, messages int, err error) {
+	shard := fmt.Sprintf("%02d", i)
 	var pending []LeaseRef
 	var bodies []string
 	flush := func(all bool) error {
@@ -151,15 +152,22 @@ func (p *Planner) planShard(ctx context.Context, plan Plan, shard string, per in
 		}
 		return nil
 	}
-	err = p.Leases.ShardLeases(ctx, shard, func(refs []string) error {
+	cursor := ""
+	for {
+		refs, next, err := p.Leases.ShardLeases(ctx, i, cursor)
+		if err != nil {
+			return leases, messages, err
+		}
 		for _, ref := range refs {
 			pending = append(pending, LeaseRef{Ref: ref, Shard: shard})
 		}
 		leases += len(refs)
-		return flush(false)
-	})
-	if err != nil {
-		return leases, messages, err
+		if err := flush(false); err != nil {
+			return leases, messages, err
+		}
+		if next == "" {
+			return leases, messages, flush(true)
+		}
+		cursor = next
 	}
-	return leases, messages, flush(true)
 }
