@@ -156,7 +156,9 @@ func (r *rig) printer(files noticerun.Files) *noticerun.Printer {
 	return &noticerun.Printer{Prints: r.store, Files: files, Renderer: textPDF{}, Shards: dynamo.Shards, Now: r.clock.Now}
 }
 
-func (r *rig) reports() *noticerun.Reports { return &noticerun.Reports{Prints: r.store, Shards: dynamo.Shards} }
+func (r *rig) reports() *noticerun.Reports {
+	return &noticerun.Reports{Prints: r.store, Shards: dynamo.Shards}
+}
 
 // tenant is a lease to seed, with its account if any.
 type tenant struct {
