@@ -275,6 +275,12 @@ func (w *Worker) mail(ctx context.Context, b Batch, run LeaseRun, lease *tenancy
 	if run.Mail == MailSending && now.Before(run.ClaimedUntil) {
 		return false, false, ErrMailBusy
 	}
+	// The send rate's slot is taken before the claim, so that the claim
+	// covers only the send and its record, however long the wait.
+	if err := w.Limiter.Wait(ctx); err != nil {
+		return false, false, err
+	}
+	now = w.now()
 	until := now.Add(claim)
 	ok, err := w.Runs.ClaimMail(ctx, run, now, until)
 	if err != nil {
@@ -319,9 +325,6 @@ func (w *Worker) mail(ctx context.Context, b Batch, run LeaseRun, lease *tenancy
 			return false, false, err
 		}
 		return false, true, nil
-	}
-	if err := w.Limiter.Wait(ctx); err != nil {
-		return false, false, release(err)
 	}
 	first := ""
 	if m, ok := lease.MainSignatory(); ok {
