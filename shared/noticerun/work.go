@@ -170,10 +170,11 @@ func (w *Worker) WorkLease(ctx context.Context, b Batch, l LeaseRef) (Outcome, e
 		return o, err
 	}
 	var lease *tenancy.Lease
+	var rcpt *Recipient
 	if found {
 		o.AlreadyIssued = true
 	} else {
-		ls, r, issued, err := w.issue(ctx, b, l)
+		ls, r, who, issued, err := w.issue(ctx, b, l)
 		if err != nil {
 			return o, err
 		}
@@ -181,60 +182,60 @@ func (w *Worker) WorkLease(ctx context.Context, b Batch, l LeaseRef) (Outcome, e
 			o.NotRunning = true
 			return o, nil
 		}
-		lease, run = ls, r
+		lease, run, rcpt = ls, r, who
 		o.Issued, o.AlreadyIssued = issued, !issued
 	}
 	if run.Mail != MailPending && run.Mail != MailSending {
 		return o, nil
 	}
-	sent, failed, err := w.mail(ctx, b, run, lease)
+	sent, failed, err := w.mail(ctx, b, run, lease, rcpt)
 	o.Mailed, o.MailFailed = sent, failed
 	return o, err
 }
 
 // issue builds, renders, stores and records the notice. It returns the
 // lease (nil when it does not run during the period), its run item as
-// recorded, and whether this call recorded it.
-func (w *Worker) issue(ctx context.Context, b Batch, l LeaseRef) (*tenancy.Lease, LeaseRun, bool, error) {
+// recorded, the recipient read, and whether this call recorded it.
+func (w *Worker) issue(ctx context.Context, b Batch, l LeaseRef) (*tenancy.Lease, LeaseRun, *Recipient, bool, error) {
 	lease, err := w.Tenancy.Lease(ctx, l.Ref)
 	if errors.Is(err, tenancy.ErrNotFound) {
-		return nil, LeaseRun{}, false, nil
+		return nil, LeaseRun{}, nil, false, nil
 	}
 	if err != nil {
-		return nil, LeaseRun{}, false, err
+		return nil, LeaseRun{}, nil, false, err
 	}
 	if !Running(lease, b.Period) {
-		return nil, LeaseRun{}, false, nil
+		return nil, LeaseRun{}, nil, false, nil
 	}
 	lines, err := w.Tenancy.NoticeLines(ctx, l.Ref, b.Period)
 	if err != nil {
-		return nil, LeaseRun{}, false, err
+		return nil, LeaseRun{}, nil, false, err
 	}
 	// The balance before the period: the ERP may already have posted the
 	// period's call (or a payment dated in it); those are on the notice's
 	// lines, not in the previous balance.
 	since, err := w.Tenancy.EntriesSince(ctx, l.Ref, b.Period.First())
 	if err != nil {
-		return nil, LeaseRun{}, false, err
+		return nil, LeaseRun{}, nil, false, err
 	}
 	rcpt, err := w.Recipients.NoticeRecipient(ctx, l.Ref)
 	if err != nil {
-		return nil, LeaseRun{}, false, err
+		return nil, LeaseRun{}, nil, false, err
 	}
 	n := notice.Build(lease, b.Period, lines, lease.BalanceCents-since, w.Landlord, b.Issued)
 	pdf, err := w.Renderer.Render(n)
 	if err != nil {
-		return nil, LeaseRun{}, false, fmt.Errorf("render: %w", err)
+		return nil, LeaseRun{}, nil, false, fmt.Errorf("render: %w", err)
 	}
 	if err := w.hook(StepRendered, l.Ref); err != nil {
-		return nil, LeaseRun{}, false, err
+		return nil, LeaseRun{}, nil, false, err
 	}
 	key := NoticeKey(l.Ref, b.Period)
 	if err := w.Files.Put(ctx, key, "application/pdf", pdf); err != nil {
-		return nil, LeaseRun{}, false, err
+		return nil, LeaseRun{}, nil, false, err
 	}
 	if err := w.hook(StepStored, l.Ref); err != nil {
-		return nil, LeaseRun{}, false, err
+		return nil, LeaseRun{}, nil, false, err
 	}
 	run := LeaseRun{Period: b.Period, Shard: l.Shard, Ref: l.Ref, Attempt: b.Attempt, IssuedAt: w.now(),
 		Mail: MailNone, Printable: true, Postal: PostalOrder(lease.Address, l.Ref)}
@@ -247,26 +248,28 @@ func (w *Worker) issue(ctx context.Context, b Batch, l LeaseRef) (*tenancy.Lease
 		// item is the one that counts.
 		got, found, err := w.Runs.LeaseRun(ctx, b.Period, l.Shard, l.Ref)
 		if err != nil {
-			return nil, LeaseRun{}, false, err
+			return nil, LeaseRun{}, nil, false, err
 		}
 		if !found {
-			return nil, LeaseRun{}, false, fmt.Errorf("issue %s: document exists without its run item", l.Ref)
+			return nil, LeaseRun{}, nil, false, fmt.Errorf("issue %s: document exists without its run item", l.Ref)
 		}
-		return &lease, got, false, nil
+		return &lease, got, &rcpt, false, nil
 	}
 	if err != nil {
-		return nil, LeaseRun{}, false, err
+		return nil, LeaseRun{}, nil, false, err
 	}
 	if err := w.hook(StepRecorded, l.Ref); err != nil {
-		return nil, LeaseRun{}, false, err
+		return nil, LeaseRun{}, nil, false, err
 	}
-	return &lease, run, true, nil
+	return &lease, run, &rcpt, true, nil
 }
 
 // mail claims, sends and records the mail of an issued notice. A claim
 // held by another worker (or a mail already done) is left alone: that
 // worker records it, or its claim ends and a later delivery sends it.
-func (w *Worker) mail(ctx context.Context, b Batch, run LeaseRun, lease *tenancy.Lease) (sent, failed bool, err error) {
+// lease and rcpt are those issue read, or nil when the notice was issued
+// by an earlier delivery (then they are read here).
+func (w *Worker) mail(ctx context.Context, b Batch, run LeaseRun, lease *tenancy.Lease, rcpt *Recipient) (sent, failed bool, err error) {
 	claim := w.MailClaim
 	if claim <= 0 {
 		claim = DefaultMailClaim
@@ -307,9 +310,12 @@ func (w *Worker) mail(ctx context.Context, b Batch, run LeaseRun, lease *tenancy
 		}
 		return cause
 	}
-	rcpt, err := w.Recipients.NoticeRecipient(ctx, run.Ref)
-	if err != nil {
-		return false, false, release(err)
+	if rcpt == nil {
+		r, err := w.Recipients.NoticeRecipient(ctx, run.Ref)
+		if err != nil {
+			return false, false, release(err)
+		}
+		rcpt = &r
 	}
 	if lease == nil {
 		l, err := w.Tenancy.Lease(ctx, run.Ref)

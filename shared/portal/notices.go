@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -271,21 +272,39 @@ func NoticeWorkerHandler(cfg aws.Config, getenv func(string) string, log *slog.L
 }
 
 // WorkerHandler serves SQS events with a worker (see NoticeWorkerHandler).
+// The records are worked four at a time (each lease of a record is worked
+// in parallel too), so one slow lease does not hold the whole event.
 func WorkerHandler(w *noticerun.Worker, log *slog.Logger) func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
 	return func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
-		var resp events.SQSEventResponse
-		for _, rec := range ev.Records {
+		failed := make([]bool, len(ev.Records))
+		sem := make(chan struct{}, 4)
+		var wg sync.WaitGroup
+		for i, rec := range ev.Records {
+			sem <- struct{}{}
 			if d, ok := ctx.Deadline(); ok && time.Until(d) < 15*time.Second {
-				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: rec.MessageId})
+				// Too late to start: the record comes back whole.
+				<-sem
+				failed[i] = true
 				continue
 			}
-			b, err := noticerun.DecodeBatch(rec.Body)
-			if err == nil {
-				_, err = w.Work(ctx, b)
-			}
-			if err != nil {
-				// Errors name leases by reference only, never a person.
-				log.WarnContext(ctx, "notice batch failed", "message", rec.MessageId, "receives", rec.Attributes["ApproximateReceiveCount"], "err", err)
+			wg.Add(1)
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				b, err := noticerun.DecodeBatch(rec.Body)
+				if err == nil {
+					_, err = w.Work(ctx, b)
+				}
+				if err != nil {
+					// Errors name leases by reference only, never a person.
+					log.WarnContext(ctx, "notice batch failed", "message", rec.MessageId, "receives", rec.Attributes["ApproximateReceiveCount"], "err", err)
+					failed[i] = true
+				}
+			}()
+		}
+		wg.Wait()
+		var resp events.SQSEventResponse
+		for i, rec := range ev.Records {
+			if failed[i] {
 				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: rec.MessageId})
 			}
 		}

@@ -188,7 +188,18 @@ func TestNoticeFunctionsRunAPeriod(t *testing.T) {
 	for i, b := range q.bodies {
 		ev.Records = append(ev.Records, events.SQSMessage{MessageId: "m" + string(rune('0'+i)), Body: b, EventSource: "aws:sqs"})
 	}
-	resp, err := worker(ctx, ev)
+	// An invocation about to time out starts nothing: every record comes
+	// back whole.
+	late, cancel := context.WithTimeout(ctx, 5*time.Second)
+	resp, err := worker(late, ev)
+	cancel()
+	if err != nil || len(resp.BatchItemFailures) != len(ev.Records) {
+		t.Fatalf("late worker: %+v, %v; want every record back", resp, err)
+	}
+	if docs, err := store.Documents(ctx, "8889999"); err != nil || len(docs) != 0 {
+		t.Fatalf("the late worker issued %d documents, %v", len(docs), err)
+	}
+	resp, err = worker(ctx, ev)
 	if err != nil || len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "not-a-batch" {
 		t.Fatalf("worker: %+v, %v; want only not-a-batch failed", resp, err)
 	}
