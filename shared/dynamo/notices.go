@@ -166,10 +166,12 @@ func (s *Store) Run(ctx context.Context, p notice.Period) (noticerun.RunInfo, bo
 
 // --- the worker ------------------------------------------------------------
 
-// EntriesSince sums the lease's ledger entries dated on or after a day
-// (debit less credit, cents): one Query of their amounts.
-func (s *Store) EntriesSince(ctx context.Context, ref string, from tenancy.Date) (int64, error) {
-	return s.sumAfter(ctx, ref, entryPfx+from.String())
+// LeaseSince reads a lease (with its balance and signatories) and sums
+// its ledger entries dated on or after a day (debit less credit, cents),
+// in one Query: the entries from that day sort just before the lease's
+// own items.
+func (s *Store) LeaseSince(ctx context.Context, ref string, from tenancy.Date) (tenancy.Lease, int64, error) {
+	return s.leaseFrom(ctx, ref, entryPfx+from.String())
 }
 
 // NoticeRecipient tells whether the lease's tenant takes paperless notices

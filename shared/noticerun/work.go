@@ -17,13 +17,13 @@ type Tenancy interface {
 	// Lease is the lease with its balance and signatories
 	// (tenancy.ErrNotFound when none).
 	Lease(ctx context.Context, ref string) (tenancy.Lease, error)
+	// LeaseSince is Lease, with the sum of the lease's ledger entries
+	// (debit less credit, in cents) dated on or after a day: the lease's
+	// balance less that sum is the balance before the day.
+	LeaseSince(ctx context.Context, ref string, from tenancy.Date) (tenancy.Lease, int64, error)
 	// NoticeLines are the lines the ERP sent for the lease and period
 	// (lignes_avis); none when it sent none.
 	NoticeLines(ctx context.Context, ref string, p notice.Period) ([]notice.Line, error)
-	// EntriesSince sums the lease's ledger entries (debit less credit, in
-	// cents) dated on or after a day: the lease's balance less that sum is
-	// the balance before the day.
-	EntriesSince(ctx context.Context, ref string, from tenancy.Date) (int64, error)
 }
 
 // Recipient is where a lease's notices go: a paperless tenant with an
@@ -197,7 +197,10 @@ func (w *Worker) WorkLease(ctx context.Context, b Batch, l LeaseRef) (Outcome, e
 // lease (nil when it does not run during the period), its run item as
 // recorded, the recipient read, and whether this call recorded it.
 func (w *Worker) issue(ctx context.Context, b Batch, l LeaseRef) (*tenancy.Lease, LeaseRun, *Recipient, bool, error) {
-	lease, err := w.Tenancy.Lease(ctx, l.Ref)
+	// The balance before the period: the ERP may already have posted the
+	// period's call (or a payment dated in it); those are on the notice's
+	// lines, not in the previous balance.
+	lease, since, err := w.Tenancy.LeaseSince(ctx, l.Ref, b.Period.First())
 	if errors.Is(err, tenancy.ErrNotFound) {
 		return nil, LeaseRun{}, nil, false, nil
 	}
@@ -208,13 +211,6 @@ func (w *Worker) issue(ctx context.Context, b Batch, l LeaseRef) (*tenancy.Lease
 		return nil, LeaseRun{}, nil, false, nil
 	}
 	lines, err := w.Tenancy.NoticeLines(ctx, l.Ref, b.Period)
-	if err != nil {
-		return nil, LeaseRun{}, nil, false, err
-	}
-	// The balance before the period: the ERP may already have posted the
-	// period's call (or a payment dated in it); those are on the notice's
-	// lines, not in the previous balance.
-	since, err := w.Tenancy.EntriesSince(ctx, l.Ref, b.Period.First())
 	if err != nil {
 		return nil, LeaseRun{}, nil, false, err
 	}
