@@ -174,6 +174,12 @@ func (s *Store) LeaseSince(ctx context.Context, ref string, from tenancy.Date) (
 	return s.leaseFrom(ctx, ref, entryPfx+from.String())
 }
 
+// EntriesSince sums the lease's ledger entries dated on or after a day
+// (debit less credit, cents): one Query of their amounts.
+func (s *Store) EntriesSince(ctx context.Context, ref string, from tenancy.Date) (int64, error) {
+	return s.sumAfter(ctx, ref, entryPfx+from.String())
+}
+
 // NoticeRecipient tells whether the lease's tenant takes paperless notices
 // (an active account that chose it) and where to mail them: the
 // notification email, else the login email. A lease without an account is

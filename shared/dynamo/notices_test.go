@@ -166,3 +166,28 @@ func TestRunAttemptsKeepTheIssueDate(t *testing.T) {
 		t.Error("a period that never ran was found")
 	}
 }
+
+func TestLeaseSinceSumsTheEntriesFromADay(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	seedLease(t, s, "105")
+	if _, err := s.SyncEntries(ctx, "105", history(13), false); err != nil { // 2025-01-01 … 2026-01-01
+		t.Fatal(err)
+	}
+	for _, from := range []string{"2024-01-01", "2025-06-01", "2025-12-05", "2026-01-01", "2026-02-01"} {
+		l, got, err := s.LeaseSince(ctx, "105", date(from))
+		if err != nil || l.Reference != "105" || l.BalanceCents != 60000 {
+			t.Fatalf("LeaseSince(%s): %+v, %v", from, l, err)
+		}
+		want, err := s.EntriesSince(ctx, "105", date(from))
+		if err != nil || got != want {
+			t.Errorf("from %s: LeaseSince sums %d, EntriesSince %d (%v)", from, got, want, err)
+		}
+	}
+	if _, got, _ := s.LeaseSince(ctx, "105", date("2025-12-05")); got != 60000-60000 {
+		t.Errorf("since 2025-12-05 (a payment, then a call): %d; want 0", got)
+	}
+	if _, _, err := s.LeaseSince(ctx, "999", date("2026-01-01")); !errors.Is(err, tenancy.ErrNotFound) {
+		t.Errorf("unknown lease: %v", err)
+	}
+}
