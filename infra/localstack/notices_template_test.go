@@ -79,6 +79,7 @@ func TestNoticeRunTemplate(t *testing.T) {
 		t.Errorf("the worker does not get the rate and the concurrency it divides it by: %v", vars)
 	}
 
+	failures := map[string]any{"Fn::GetAtt": []any{"NoticesFailuresQueue", "Arn"}}
 	cron := regexp.MustCompile(`^cron\(0 (\d+) \$\{NoticeDay\} \* \? \*\)$`)
 	for _, id := range []string{"NoticesFunctionPlan", "NoticesFunctionPrint"} {
 		s := res(id)
@@ -95,8 +96,16 @@ func TestNoticeRunTemplate(t *testing.T) {
 		target, _ := s["Target"].(map[string]any)
 		retry, _ := target["RetryPolicy"].(map[string]any)
 		dlq, _ := target["DeadLetterConfig"].(map[string]any)
-		if num(retry["MaximumRetryAttempts"]) < 1 || dlq["Arn"] == nil {
+		if num(retry["MaximumRetryAttempts"]) < 1 || !reflect.DeepEqual(dlq["Arn"], failures) {
 			t.Errorf("%s: retry %v, dead letters %v", id, retry, dlq)
 		}
+	}
+	// A step that fails in the function (after Lambda's asynchronous
+	// retries) lands in the same queue.
+	eic := res("NoticesFunctionEventInvokeConfig")
+	dest, _ := eic["DestinationConfig"].(map[string]any)
+	onFailure, _ := dest["OnFailure"].(map[string]any)
+	if !reflect.DeepEqual(onFailure["Destination"], failures) {
+		t.Errorf("failed invocations of the notices function go to %v", onFailure)
 	}
 }
