@@ -80,7 +80,7 @@ func TestNoticeRunTemplate(t *testing.T) {
 	}
 
 	failures := map[string]any{"Fn::GetAtt": []any{"NoticesFailuresQueue", "Arn"}}
-	cron := regexp.MustCompile(`^cron\(0 (\d+) \$\{NoticeDay\} \* \? \*\)$`)
+	cron := regexp.MustCompile(`^cron\(0 (\d+) \$\{NoticeDay\}(-28)? \* \? \*\)$`)
 	for _, id := range []string{"NoticesFunctionPlan", "NoticesFunctionPrint"} {
 		s := res(id)
 		if s["ScheduleExpressionTimezone"] != "Europe/Paris" {
