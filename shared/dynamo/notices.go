@@ -459,6 +459,16 @@ func (s *Store) BatchWritten(ctx context.Context, p notice.Period, batch string,
 	return nil
 }
 
+// IssuedNotice reads the notice recorded for a lease and period, from its
+// document's `notice`; false when the lease has no notice document for it.
+func (s *Store) IssuedNotice(ctx context.Context, p notice.Period, ref string) (notice.Notice, bool, error) {
+	ns, err := s.Notices(ctx, p, []string{ref})
+	if err != nil || len(ns) == 0 {
+		return notice.Notice{}, false, err
+	}
+	return ns[0], true, nil
+}
+
 // Notices reads the issued notices of leases for a period from their
 // documents' `notice`: BatchGetItem, 100 keys a call, unprocessed keys
 // tried again.

@@ -13,6 +13,7 @@ import (
 	"github.com/citejardins/extranet/shared/document"
 	"github.com/citejardins/extranet/shared/dynamo"
 	"github.com/citejardins/extranet/shared/noticerun"
+	"github.com/citejardins/extranet/shared/pdf"
 	"github.com/citejardins/extranet/shared/tenancy"
 )
 
@@ -395,5 +396,60 @@ func TestPrintBatchIsMadeExactlyOnceUnderReRuns(t *testing.T) {
 	printed, err = r.printer(nil).Print(ctx, period)
 	if err != nil || len(printed.Batches) != 0 {
 		t.Errorf("third print %+v, %v; want nothing", printed, err)
+	}
+}
+
+// TestLosingDeliveryLeavesTheRecordedPDF: two deliveries of the same lease
+// render it on either side of an import that changes its rent; the second
+// records its notice first, then the first overwrites the PDF with its
+// older rendering and loses the transaction. The PDF stored must be the
+// recorded notice's.
+func TestLosingDeliveryLeavesTheRecordedPDF(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t)
+	x := demo[2]
+	r.seed(t, x)
+	b := batchOf("a1", x)
+
+	reached, release := make(chan struct{}), make(chan struct{})
+	slow := r.worker(t)
+	slow.Hook = func(step, _ string) error {
+		if step == noticerun.StepRendered {
+			close(reached)
+			<-release
+		}
+		return nil
+	}
+	done := make(chan error, 1)
+	go func() { _, err := slow.Work(ctx, b); done <- err }()
+	<-reached
+
+	raised := leaseOf(x)
+	raised.RentCents = 52000
+	if _, err := r.store.UpsertLeasesOn(ctx, []tenancy.Lease{raised}, date("2026-01-15")); err != nil {
+		t.Fatal(err)
+	}
+	fast := r.worker(t)
+	fast.Hook = nil
+	if out, err := fast.Work(ctx, b); err != nil || !out[0].Issued {
+		t.Fatalf("second delivery: %+v, %v", out, err)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatalf("first delivery: %v", err)
+	}
+
+	ns, err := r.store.Notices(ctx, period, []string{x.ref})
+	if err != nil || len(ns) != 1 || ns[0].AmountDueCents != 50000 {
+		t.Fatalf("recorded notice %+v, %v; want the raised rent's 500 € due", ns, err)
+	}
+	want, err := (&pdf.Renderer{PortalURL: "https://locataire.example.fr"}).Render(ns[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, _ := r.store.Documents(ctx, x.ref)
+	got := r.object(t, noticerun.NoticeKey(x.ref, period))
+	if !bytes.Equal(got, want) || len(docs) != 1 || docs[0].SizeBytes != int64(len(got)) {
+		t.Errorf("stored PDF of %d bytes is not the recorded notice's (%d bytes; the document says %d)", len(got), len(want), docs[0].SizeBytes)
 	}
 }

@@ -1,7 +1,9 @@
 package noticerun
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -62,6 +64,9 @@ type Runs interface {
 	// MailFailed records a mail refused for good and makes the notice
 	// printable, under the same condition.
 	MailFailed(ctx context.Context, r LeaseRun, until time.Time, attempt string) error
+	// IssuedNotice reads the notice the issue transaction recorded for a
+	// lease and period (from its document); false when none.
+	IssuedNotice(ctx context.Context, p notice.Period, ref string) (notice.Notice, bool, error)
 	// ReleaseMail gives a claimed mail back (sending → pending) after an
 	// error that left it unsent, under the same condition.
 	ReleaseMail(ctx context.Context, r LeaseRun, until time.Time) error
@@ -249,6 +254,9 @@ func (w *Worker) issue(ctx context.Context, b Batch, l LeaseRef) (*tenancy.Lease
 		if !found {
 			return nil, LeaseRun{}, nil, false, fmt.Errorf("issue %s: document exists without its run item", l.Ref)
 		}
+		if err := w.keepWinnersPDF(ctx, b.Period, key, n); err != nil {
+			return nil, LeaseRun{}, nil, false, err
+		}
 		return &lease, got, &rcpt, false, nil
 	}
 	if err != nil {
@@ -258,6 +266,30 @@ func (w *Worker) issue(ctx context.Context, b Batch, l LeaseRef) (*tenancy.Lease
 		return nil, LeaseRun{}, nil, false, err
 	}
 	return &lease, run, &rcpt, true, nil
+}
+
+// keepWinnersPDF makes the stored PDF the recorded notice's again after a
+// lost issue transaction. The loser put its own rendering before losing;
+// if the lease's data changed between the two renderings (an import
+// between two deliveries of the same batch), that PDF is not the one the
+// document describes: the recorded notice is rendered again (rendering is
+// deterministic) and put back. The winner's own put came before its
+// transaction, so before this one.
+func (w *Worker) keepWinnersPDF(ctx context.Context, p notice.Period, key string, mine notice.Notice) error {
+	recorded, found, err := w.Runs.IssuedNotice(ctx, p, mine.Reference)
+	if err != nil || !found {
+		return err
+	}
+	a, errA := json.Marshal(recorded)
+	b, errB := json.Marshal(mine)
+	if errA == nil && errB == nil && bytes.Equal(a, b) {
+		return nil
+	}
+	pdf, err := w.Renderer.Render(recorded)
+	if err != nil {
+		return fmt.Errorf("render the recorded notice: %w", err)
+	}
+	return w.Files.Put(ctx, key, "application/pdf", pdf)
 }
 
 // mail claims, sends and records the mail of an issued notice. A claim
