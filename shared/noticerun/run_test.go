@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -451,5 +452,50 @@ func TestLosingDeliveryLeavesTheRecordedPDF(t *testing.T) {
 	got := r.object(t, noticerun.NoticeKey(x.ref, period))
 	if !bytes.Equal(got, want) || len(docs) != 1 || docs[0].SizeBytes != int64(len(got)) {
 		t.Errorf("stored PDF of %d bytes is not the recorded notice's (%d bytes; the document says %d)", len(got), len(want), docs[0].SizeBytes)
+	}
+}
+
+func TestPrintSplitsBatchesAndStopsBeforeItsDeadline(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t)
+	var ts []tenant
+	for i, pc := range []string{"75005", "13008", "69003", "33000", "59800"} {
+		ts = append(ts, tenant{ref: fmt.Sprint(5001 + i), first: "P", last: "PAPIER", postal: pc, city: "Ville", start: "2020-01-01"})
+	}
+	r.seed(t, ts...)
+	if _, err := r.planner().Plan(ctx, period); err != nil {
+		t.Fatal(err)
+	}
+	r.queue.take()
+	if _, err := r.worker(t).Work(ctx, batchOf("a1", ts...)); err != nil {
+		t.Fatal(err)
+	}
+	pr := r.printer(nil)
+	pr.BatchSize = 2
+
+	late, cancel := context.WithTimeout(ctx, 30*time.Second)
+	printed, err := pr.Print(late, period)
+	cancel()
+	if !errors.Is(err, noticerun.ErrPrintUnfinished) || len(printed.Batches) != 0 {
+		t.Fatalf("print near its deadline: %+v, %v; want ErrPrintUnfinished and no batch", printed, err)
+	}
+	printed, err = pr.Print(ctx, period)
+	if err != nil || strings.Join(printed.Batches, ",") != "001,002,003" || printed.Notices != 5 {
+		t.Fatalf("printed %+v, %v; want batches 001, 002, 003 of 5 notices", printed, err)
+	}
+	seen := map[string]int{}
+	for _, id := range printed.Batches {
+		refs := manifestRefs(t, r.object(t, "print/2026-12/"+id+"/manifest.csv"))
+		if len(refs) > 2 {
+			t.Errorf("batch %s holds %d notices; want at most 2", id, len(refs))
+		}
+		for _, ref := range refs {
+			seen[ref]++
+		}
+	}
+	for _, x := range ts {
+		if seen[x.ref] != 1 {
+			t.Errorf("lease %s printed %d times", x.ref, seen[x.ref])
+		}
 	}
 }

@@ -172,8 +172,10 @@ func (n *NoticeRun) Report(ctx context.Context, p notice.Period, attempt string)
 }
 
 // Handle runs one step of the event and returns the run's report after it.
-// A bad event (step, period) is an error the scheduler does not retry in
-// vain: it fails the same each time, and lands in the dead-letter queue.
+// A bad event (step, period) is an error: it fails the same on each retry
+// and lands in NoticesFailuresQueue. A print step that stopped before its
+// deadline with notices left (noticerun.ErrPrintUnfinished) fails too, so
+// that Lambda's asynchronous retries go on with it.
 func (n *NoticeRun) Handle(ctx context.Context, ev NoticesEvent) (noticerun.Report, error) {
 	p := notice.Coming(tenancy.ParisDate(n.now()))
 	if ev.Period != "" {
