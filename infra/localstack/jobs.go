@@ -97,7 +97,7 @@ func (s *statusOnly) WriteHeader(code int) { s.status = code; s.ResponseWriter.W
 // wires them to their event sources.
 func (s *Stack) startJobs(log *slog.Logger, skip []string) error {
 	for name, fn := range s.Template.Functions {
-		if (len(fn.S3) == 0 && len(fn.Streams) == 0) || slices.Contains(skip, name) {
+		if (len(fn.S3) == 0 && len(fn.Streams) == 0 && len(fn.SQS) == 0) || slices.Contains(skip, name) {
 			continue
 		}
 		env, err := s.FunctionEnv(name)
@@ -149,6 +149,12 @@ func (s *Stack) startJobs(log *slog.Logger, skip []string) error {
 				}
 			})
 		default:
+			if len(fn.SQS) > 0 {
+				if err := s.startSQSFunction(name, fn, getenv, flog); err != nil {
+					return err
+				}
+				continue
+			}
 			return fmt.Errorf("function %s: the local stack does not know how to trigger it", name)
 		}
 	}

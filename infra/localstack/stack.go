@@ -31,6 +31,7 @@ import (
 	"go.etcd.io/bbolt"
 
 	"github.com/citejardins/extranet/infra/sesemu"
+	"github.com/citejardins/extranet/infra/sqsemu"
 	"github.com/citejardins/extranet/shared/dynamo"
 	"github.com/citejardins/extranet/shared/portal"
 )
@@ -64,6 +65,10 @@ type Options struct {
 	// Skip names event-driven functions (mails...) the stack does not run,
 	// for tests that run their built binary instead.
 	Skip []string
+	// SQSSecond is how long one second of SQS time lasts (visibility
+	// timeouts, delays, long polls); default time.Second. Tests shorten it
+	// to see redeliveries without waiting minutes.
+	SQSSecond time.Duration
 }
 
 // Stack is a running local portal.
@@ -72,7 +77,12 @@ type Stack struct {
 	Mail      *sesemu.Server
 	Template  *Template
 	Demo      []DemoLease
-	Endpoints map[string]string // emulated service → URL, by SDK service id (DYNAMODB, S3, SES)
+	Endpoints map[string]string // emulated service → URL, by SDK service id (DYNAMODB, S3, SES, SQS)
+	SQS       *sqsemu.Server
+	// QueueURLs are the template's queues' local URLs, by logical id.
+	QueueURLs map[string]string
+	// EventSources are the SQS event source mappings, by function name.
+	EventSources map[string]*SQSEventSource
 
 	publicURL string
 	env       map[string]string
@@ -109,7 +119,8 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		return nil, err
 	}
 	s := &Stack{Template: tpl, Mail: sesemu.New(nil), Endpoints: map[string]string{}, s3: &s3Events{log: o.Log},
-		mailWake: make(chan struct{}, 1)}
+		mailWake: make(chan struct{}, 1), SQS: sqsemu.New(sqsemu.Options{Region: Region, Account: Account, Second: o.SQSSecond}),
+		QueueURLs: map[string]string{}, EventSources: map[string]*SQSEventSource{}}
 	if err := s.startEmulators(o.DataDir); err != nil {
 		s.Close()
 		return nil, err
@@ -131,6 +142,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		portal.EnvDynamoDBEndpoint: s.Endpoints["DYNAMODB"],
 		portal.EnvSESEndpoint:      s.Endpoints["SES"],
 		portal.EnvS3Endpoint:       s.Endpoints["S3"],
+		EnvSQSEndpoint:             s.Endpoints["SQS"],
 		portal.EnvDocumentsBucket:  DocumentsBucket,
 		"AWS_REGION":               Region,
 		"AWS_ACCESS_KEY_ID":        AccessKey,
@@ -188,6 +200,8 @@ func (s *Stack) FunctionEnv(name string) (map[string]string, error) {
 		switch {
 		case s.env[k] != "":
 			env[k] = s.env[k]
+		case v.Ref != "" && s.QueueURLs[v.Ref] != "":
+			env[k] = s.QueueURLs[v.Ref] // a queue's Ref is its URL
 		case v.Ref != "":
 			env[k] = v.Ref // local resources are named by their logical id
 		case v.Other:
@@ -281,6 +295,7 @@ func (s *Stack) startEmulators(dataDir string) error {
 		{"DYNAMODB", s.mailJobWrites(withCRC32(server.NewServer()))},
 		{"S3", s.s3.wrap(gofakes3.New(bolt, gofakes3.WithAutoBucket(false)).Server())},
 		{"SES", s.Mail},
+		{"SQS", s.SQS},
 	} {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -352,7 +367,7 @@ func (s *Stack) createResources(ctx context.Context) error {
 			return fmt.Errorf("create bucket %s: %w", id, err)
 		}
 	}
-	return nil
+	return s.createQueues()
 }
 
 // Close stops the portal and the emulators.
@@ -363,6 +378,9 @@ func (s *Stack) Close() error {
 	defer cancel()
 	for _, stop := range s.stopJobs {
 		stop()
+	}
+	for _, src := range s.EventSources {
+		src.Stop()
 	}
 	s.jobs.Wait()
 	s.s3.wg.Wait()

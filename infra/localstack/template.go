@@ -18,6 +18,7 @@ type Template struct {
 	Tables    map[string]*dynamodb.CreateTableInput // by logical id, used as the local table name
 	Buckets   []string                              // logical ids
 	Functions map[string]Function                   // by function name (logical id less "Function", lower case)
+	Queues    map[string]Queue                      // by logical id, used as the local queue name
 }
 
 // Function is one AWS::Serverless::Function.
@@ -28,6 +29,10 @@ type Function struct {
 	// invoke it.
 	S3      []S3Trigger
 	Streams []string
+	// SQS lists the queues whose event source mapping invokes it;
+	// Timeout is its timeout in seconds (its own or the globals').
+	SQS     []SQSTrigger
+	Timeout int
 	// Env holds the function's variables (globals and its own), each either
 	// a literal or the logical id it refers to with !Ref.
 	Env map[string]EnvValue
@@ -66,8 +71,9 @@ func LoadTemplate(path string) (*Template, error) {
 		return nil, fmt.Errorf("%s is empty", path)
 	}
 	doc := root.Content[0]
-	t := &Template{Tables: map[string]*dynamodb.CreateTableInput{}, Functions: map[string]Function{}}
+	t := &Template{Tables: map[string]*dynamodb.CreateTableInput{}, Functions: map[string]Function{}, Queues: map[string]Queue{}}
 	globalEnv := envOf(get(doc, "Globals", "Function", "Environment", "Variables"))
+	globalTimeout, _ := intOf(doc, get(doc, "Globals", "Function", "Timeout"))
 
 	resources := get(doc, "Resources")
 	if resources == nil {
@@ -87,9 +93,18 @@ func LoadTemplate(path string) (*Template, error) {
 			t.Tables[id] = in
 		case typ.Value == "AWS::S3::Bucket":
 			t.Buckets = append(t.Buckets, id)
+		case typ.Value == "AWS::SQS::Queue":
+			q, err := queueOf(doc, id, props)
+			if err != nil {
+				return nil, err
+			}
+			t.Queues[id] = q
 		case typ.Value == "AWS::Serverless::Function":
 			name := strings.ToLower(strings.TrimSuffix(id, "Function"))
-			fn := Function{LogicalID: id, Env: map[string]EnvValue{}}
+			fn := Function{LogicalID: id, Env: map[string]EnvValue{}, Timeout: globalTimeout}
+			if n, ok := intOf(doc, get(props, "Timeout")); ok {
+				fn.Timeout = n
+			}
 			for k, v := range globalEnv {
 				fn.Env[k] = v
 			}
@@ -118,6 +133,13 @@ func LoadTemplate(path string) (*Template, error) {
 						}
 					}
 					fn.S3 = append(fn.S3, tr)
+					continue
+				case tv.Value == "SQS":
+					tr, err := sqsTriggerOf(doc, id, get(ev, "Properties"))
+					if err != nil {
+						return nil, err
+					}
+					fn.SQS = append(fn.SQS, tr)
 					continue
 				case tv.Value == "DynamoDB":
 					if st := get(ev, "Properties", "Stream"); st != nil {
