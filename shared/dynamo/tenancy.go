@@ -53,6 +53,9 @@ type leaseItem struct {
 	HousingBenefitCents int64  `dynamodbav:"housingBenefitCents"`
 	PaymentMethod       string `dynamodbav:"paymentMethod,omitempty"`
 	DueDay              int    `dynamodbav:"dueDay"`
+	// Shard puts a running lease in the sparse index byShard (shards.go);
+	// empty on an ended lease, which the index then leaves out.
+	Shard string `dynamodbav:"shard,omitempty"`
 }
 
 type leaseAccountItem struct {
@@ -87,12 +90,18 @@ func parseDate(s string) tenancy.Date {
 	return d
 }
 
-func leaseItemOf(l tenancy.Lease) leaseItem {
+// leaseItemOf is the lease's item as imported on the civil date today: the
+// shard is part of its content, so a lease that ends (or runs again) is
+// rewritten by the next import that sees it.
+func leaseItemOf(l tenancy.Lease, today tenancy.Date) leaseItem {
 	it := leaseItem{PK: leasePK(l.Reference), SK: leaseSK, Reference: l.Reference, ResidenceID: l.ResidenceID,
 		Start: dateString(l.Start), End: dateString(l.End), Street: l.Address.Street, Complement: l.Address.Complement,
 		PostalCode: l.Address.PostalCode, City: l.Address.City, DwellingType: l.DwellingType, Floor: l.Floor,
 		RentCents: l.RentCents, ChargesCents: l.ChargesCents, HousingBenefitCents: l.HousingBenefitCents,
 		PaymentMethod: string(l.PaymentMethod), DueDay: l.DueDay}
+	if running(l, today) {
+		it.Shard = shardKey(ShardOf(l.Reference))
+	}
 	it.H = contentHash(it)
 	return it
 }
@@ -352,11 +361,19 @@ func (s *Store) ResidencesExist(ctx context.Context, ids []string) (map[string]b
 }
 
 // UpsertLeases writes the leases that changed (not their signatories,
-// entries or balance).
+// entries or balance), as UpsertLeasesOn today in Paris.
 func (s *Store) UpsertLeases(ctx context.Context, leases []tenancy.Lease) (UpsertStats, error) {
+	return s.UpsertLeasesOn(ctx, leases, tenancy.ParisDate(time.Now()))
+}
+
+// UpsertLeasesOn writes the leases that changed (not their signatories,
+// entries or balance), as imported on the civil date today: a lease still
+// running that day (no end date, or one not before today) gets its shard
+// and is listed by ShardLeases; an ended one loses it.
+func (s *Store) UpsertLeasesOn(ctx context.Context, leases []tenancy.Lease, today tenancy.Date) (UpsertStats, error) {
 	items := make([]hashedItem, 0, len(leases))
 	for _, l := range leases {
-		li := leaseItemOf(l)
+		li := leaseItemOf(l, today)
 		it, err := hashed(li, li.PK, li.SK, li.H)
 		if err != nil {
 			return UpsertStats{}, err

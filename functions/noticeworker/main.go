@@ -1,0 +1,24 @@
+// Command noticeworker is the Lambda that issues the monthly notices: each
+// SQS message is a batch of leases; for each, the notice is rendered,
+// stored, recorded and, for a paperless tenant, mailed, exactly once
+// whatever the redeliveries (shared/noticerun).
+package main
+
+import (
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/citejardins/extranet/shared/portal"
+)
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil)).With("function", "noticeworker")
+	h, err := portal.NoticeWorkerHandler(portal.AWSConfig(os.Getenv), os.Getenv, log, portal.NoticeOptions{})
+	if err != nil {
+		log.Error("init failed", "err", err)
+		os.Exit(1)
+	}
+	lambda.Start(h)
+}

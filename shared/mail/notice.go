@@ -1,0 +1,47 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ses"
+	"github.com/aws/aws-sdk-go-v2/service/ses/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/citejardins/extranet/shared/noticerun"
+)
+
+var _ noticerun.Mailer = (*SES)(nil)
+
+// SendNotice sends a notice mail (text and HTML, UTF-8) and returns the
+// SES message id. A refusal SES gives for this message itself
+// (MessageRejected, or InvalidParameterValue for an address it cannot
+// take) wraps noticerun.ErrMailRefused: sending it again would fail again,
+// so the notice is printed instead. Any other error (throttling, a paused
+// account, the network) is worth retrying.
+func (s *SES) SendNotice(ctx context.Context, m noticerun.Mail) (string, error) {
+	utf8 := aws.String("UTF-8")
+	out, err := s.client.SendEmail(ctx, &ses.SendEmailInput{
+		Source:      aws.String(s.from),
+		Destination: &types.Destination{ToAddresses: []string{m.To}},
+		Message: &types.Message{
+			Subject: &types.Content{Data: aws.String(m.Subject), Charset: utf8},
+			Body: &types.Body{
+				Text: &types.Content{Data: aws.String(m.Text), Charset: utf8},
+				Html: &types.Content{Data: aws.String(m.HTML), Charset: utf8},
+			},
+		},
+	})
+	if err != nil {
+		var rejected *types.MessageRejected
+		var api smithy.APIError
+		if errors.As(err, &rejected) || (errors.As(err, &api) && api.ErrorCode() == "InvalidParameterValue") {
+			// The address stays out of the error: errors end up in logs.
+			return "", fmt.Errorf("%w: ses send notice: %v", noticerun.ErrMailRefused, err)
+		}
+		return "", fmt.Errorf("ses send notice: %w", err)
+	}
+	return aws.ToString(out.MessageId), nil
+}

@@ -1,0 +1,256 @@
+package noticerun
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/citejardins/extranet/shared/notice"
+	"github.com/citejardins/extranet/shared/tenancy"
+)
+
+// RunInfo is a period's run item.
+type RunInfo struct {
+	Period notice.Period
+	// Issued is the notices' issue date, fixed by the run's first attempt.
+	Issued      tenancy.Date
+	LastAttempt string
+	// Planned is how many leases the last attempt queued (-1 while it
+	// plans).
+	Planned int
+}
+
+// PrintBatch is one print batch of a period: its id (three digits, in
+// creation order), the run attempt it was made under, and whether its
+// files are written.
+type PrintBatch struct {
+	ID      string
+	Attempt string
+	Written bool
+	Count   int
+}
+
+// Prints keeps what the print step and the report read and write.
+type Prints interface {
+	// Run reads the period's run item; false when the period never ran.
+	Run(ctx context.Context, p notice.Period) (RunInfo, bool, error)
+	// RunLeases calls page with the run items of one shard, strongly
+	// consistent, page by page.
+	RunLeases(ctx context.Context, p notice.Period, shard string, page func([]LeaseRun) error) error
+	// ClaimPrint takes the period's print step until the given time, if no
+	// other holds it; ReleasePrint gives it back.
+	ClaimPrint(ctx context.Context, p notice.Period, now, until time.Time) (bool, error)
+	ReleasePrint(ctx context.Context, p notice.Period, until time.Time) error
+	// PrintBatches lists the period's batches in id order.
+	PrintBatches(ctx context.Context, p notice.Period) ([]PrintBatch, error)
+	// NewPrintBatch creates a batch, only if its id is free.
+	NewPrintBatch(ctx context.Context, p notice.Period, b PrintBatch) error
+	// MarkPrint puts a printable lease in a batch, only if it is in none
+	// (or already in that one); false when it is in another.
+	MarkPrint(ctx context.Context, r LeaseRun, batch string) (bool, error)
+	// BatchWritten records that a batch's files are written.
+	BatchWritten(ctx context.Context, p notice.Period, batch string, count int) error
+	// Notices reads the issued notices of leases (from their documents),
+	// in any order.
+	Notices(ctx context.Context, p notice.Period, refs []string) ([]notice.Notice, error)
+}
+
+// Printer is the print step: it gathers the run's notices to post (tenants
+// not paperless, mails refused) into batches, each one PDF in postal order
+// with a CSV manifest, under print/<AAAA-MM>/<batch>/.
+//
+// A lease is marked with its batch (a conditional write) before the
+// batch's files are written, and the files list only marked leases: a
+// crash between the two leaves the batch open, and the next print step
+// writes that same batch again (same leases, same files) before opening a
+// new one. So no lease is printed twice, and none is left out.
+type Printer struct {
+	Prints   Prints
+	Files    Files
+	Renderer notice.Renderer
+	Shards   int
+	// BatchSize bounds the notices of one batch (default 5,000: one PDF a
+	// printer takes, rendered in seconds).
+	BatchSize int
+	// Claim is how long the step holds the period (default 20 minutes,
+	// more than a Lambda runs).
+	Claim time.Duration
+	Now   func() time.Time
+}
+
+// Printed is what a print step did: the batches it wrote and how many
+// notices they hold.
+type Printed struct {
+	Batches []string
+	Notices int
+}
+
+func (pr *Printer) now() time.Time {
+	if pr.Now != nil {
+		return pr.Now()
+	}
+	return time.Now()
+}
+
+// ManifestHeader is the first line of a batch's manifest.csv.
+var ManifestHeader = []string{"ordre", "reference", "reference_imprimee", "destinataires", "adresse", "complement", "code_postal", "ville"}
+
+// Print runs the print step of a period: it finishes a batch a crashed
+// step left open, then makes new batches until no printable lease is left
+// out, or ctx's deadline is less than a minute away (the next step goes
+// on). ErrPrintBusy when another step holds the period.
+func (pr *Printer) Print(ctx context.Context, p notice.Period) (Printed, error) {
+	var out Printed
+	claim := pr.Claim
+	if claim <= 0 {
+		claim = 20 * time.Minute
+	}
+	now := pr.now()
+	until := now.Add(claim)
+	ok, err := pr.Prints.ClaimPrint(ctx, p, now, until)
+	if err != nil {
+		return out, err
+	}
+	if !ok {
+		return out, ErrPrintBusy
+	}
+	defer pr.Prints.ReleasePrint(context.WithoutCancel(ctx), p, until)
+
+	run, found, err := pr.Prints.Run(ctx, p)
+	if err != nil || !found {
+		return out, err
+	}
+	batches, err := pr.Prints.PrintBatches(ctx, p)
+	if err != nil {
+		return out, err
+	}
+	for _, b := range batches {
+		if !b.Written {
+			n, err := pr.write(ctx, p, b.ID)
+			if err != nil {
+				return out, err
+			}
+			out.Batches, out.Notices = append(out.Batches, b.ID), out.Notices+n
+		}
+	}
+	size := pr.BatchSize
+	if size <= 0 {
+		size = 5000
+	}
+	for seq := len(batches) + 1; ; seq++ {
+		if d, ok := ctx.Deadline(); ok && time.Until(d) < time.Minute {
+			return out, nil
+		}
+		todo, err := pr.leases(ctx, p, func(r LeaseRun) bool { return r.Printable && r.PrintBatch == "" }, size)
+		if err != nil || len(todo) == 0 {
+			return out, err
+		}
+		id := fmt.Sprintf("%03d", seq)
+		if err := pr.Prints.NewPrintBatch(ctx, p, PrintBatch{ID: id, Attempt: run.LastAttempt}); err != nil {
+			return out, err
+		}
+		for _, r := range todo {
+			if _, err := pr.Prints.MarkPrint(ctx, r, id); err != nil {
+				return out, err
+			}
+		}
+		n, err := pr.write(ctx, p, id)
+		if err != nil {
+			return out, err
+		}
+		out.Batches, out.Notices = append(out.Batches, id), out.Notices+n
+	}
+}
+
+// leases reads the run items that keep, across shards, up to limit (0: all).
+func (pr *Printer) leases(ctx context.Context, p notice.Period, keep func(LeaseRun) bool, limit int) ([]LeaseRun, error) {
+	var out []LeaseRun
+	errFull := errors.New("full")
+	for i := range pr.Shards {
+		err := pr.Prints.RunLeases(ctx, p, fmt.Sprintf("%02d", i), func(rs []LeaseRun) error {
+			for _, r := range rs {
+				if keep(r) {
+					out = append(out, r)
+					if limit > 0 && len(out) >= limit {
+						return errFull
+					}
+				}
+			}
+			return nil
+		})
+		if errors.Is(err, errFull) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// write writes a batch's files for the leases marked with it, in postal
+// order, and records it written. Writing it again writes the same files.
+func (pr *Printer) write(ctx context.Context, p notice.Period, batch string) (int, error) {
+	marked, err := pr.leases(ctx, p, func(r LeaseRun) bool { return r.PrintBatch == batch }, 0)
+	if err != nil {
+		return 0, err
+	}
+	slices.SortFunc(marked, func(a, b LeaseRun) int { return strings.Compare(a.Postal, b.Postal) })
+	refs := make([]string, len(marked))
+	for i, r := range marked {
+		refs[i] = r.Ref
+	}
+	ns, err := pr.Prints.Notices(ctx, p, refs)
+	if err != nil {
+		return 0, err
+	}
+	byRef := make(map[string]notice.Notice, len(ns))
+	for _, n := range ns {
+		byRef[n.Reference] = n
+	}
+	ordered := make([]notice.Notice, 0, len(refs))
+	for _, ref := range refs {
+		n, ok := byRef[ref]
+		if !ok {
+			return 0, fmt.Errorf("print batch %s: no notice for a marked lease", batch)
+		}
+		ordered = append(ordered, n)
+	}
+	prefix := PrintPrefix(p, batch)
+	if len(ordered) > 0 {
+		pdf, err := pr.Renderer.RenderBatch(ordered)
+		if err != nil {
+			return 0, fmt.Errorf("render print batch %s: %w", batch, err)
+		}
+		if err := pr.Files.Put(ctx, prefix+"avis.pdf", "application/pdf", pdf); err != nil {
+			return 0, err
+		}
+	}
+	if err := pr.Files.Put(ctx, prefix+"manifest.csv", "text/csv; charset=utf-8", Manifest(ordered)); err != nil {
+		return 0, err
+	}
+	if err := pr.Prints.BatchWritten(ctx, p, batch, len(ordered)); err != nil {
+		return 0, err
+	}
+	return len(ordered), nil
+}
+
+// Manifest is a batch's manifest.csv: a header (ManifestHeader), then one
+// line per notice in the PDF's page order.
+func Manifest(ns []notice.Notice) []byte {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write(ManifestHeader)
+	for i, n := range ns {
+		_ = w.Write([]string{strconv.Itoa(i + 1), n.Reference, notice.PrintedReference(n.Reference), strings.Join(n.Recipients, " / "),
+			n.Address.Street, n.Address.Complement, n.Address.PostalCode, n.Address.City})
+	}
+	w.Flush()
+	return buf.Bytes()
+}

@@ -1,0 +1,298 @@
+package portal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ses"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/citejardins/extranet/shared/dynamo"
+	"github.com/citejardins/extranet/shared/mail"
+	"github.com/citejardins/extranet/shared/notice"
+	"github.com/citejardins/extranet/shared/noticerun"
+	"github.com/citejardins/extranet/shared/queue"
+	"github.com/citejardins/extranet/shared/tenancy"
+)
+
+// Settings of the monthly run (template.yaml; the local stack sets its own).
+const (
+	EnvLandlordName    = "LANDLORD_NAME"
+	EnvLandlordAddress = "LANDLORD_ADDRESS" // lines separated by "|"
+	EnvLandlordPhone   = "LANDLORD_PHONE"
+	EnvLandlordIBAN    = "LANDLORD_IBAN"
+	EnvLandlordBIC     = "LANDLORD_BIC"
+	EnvLandlordICS     = "LANDLORD_ICS"
+	// EnvNoticeShards must equal dynamo.Shards (16): the shards are part of
+	// the stored leases.
+	EnvNoticeShards    = "NOTICE_SHARDS"
+	EnvNoticesQueueURL = "NOTICES_QUEUE_URL"
+	EnvSQSEndpoint     = "SQS_ENDPOINT" // emulated SQS (local only)
+	// EnvNoticeMailRate is the mails per second of the whole run (the SES
+	// account's send rate, less a margin). Each worker sends at this rate
+	// divided by EnvNoticeWorkerConcurrency, the workers' maximum
+	// concurrency, so the run never exceeds it. Empty or 0: no pacing.
+	EnvNoticeMailRate          = "NOTICE_MAIL_RATE"
+	EnvNoticeWorkerConcurrency = "NOTICE_WORKER_CONCURRENCY"
+)
+
+// NoticeOptions change how the run is built, for the local stack and the
+// tests. The zero value is production's.
+type NoticeOptions struct {
+	// Queue replaces SQS at NOTICES_QUEUE_URL (the planner's side).
+	Queue noticerun.Queue
+	// Renderer renders the notices; nil is the PDF renderer.
+	Renderer notice.Renderer
+	// Hook is called at each step boundary of a lease (noticerun.Hook):
+	// the fault tests inject failures with it.
+	Hook noticerun.Hook
+	// Now replaces the clock.
+	Now func() time.Time
+	// MailClaim replaces how long a worker holds a mail it sends.
+	MailClaim time.Duration
+}
+
+// LandlordFrom reads the landlord printed on the notices from the settings.
+func LandlordFrom(getenv func(string) string) notice.Landlord {
+	l := notice.Landlord{Name: getenv(EnvLandlordName), Phone: getenv(EnvLandlordPhone),
+		IBAN: getenv(EnvLandlordIBAN), BIC: getenv(EnvLandlordBIC), ICS: getenv(EnvLandlordICS)}
+	for _, line := range strings.Split(getenv(EnvLandlordAddress), "|") {
+		if line = strings.TrimSpace(line); line != "" {
+			l.AddressLines = append(l.AddressLines, line)
+		}
+	}
+	return l
+}
+
+func noticeShards(getenv func(string) string) (int, error) {
+	v := getenv(EnvNoticeShards)
+	if v == "" {
+		return dynamo.Shards, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n != dynamo.Shards {
+		return 0, fmt.Errorf("%s: %q, want %d (the shards of the stored leases)", EnvNoticeShards, v, dynamo.Shards)
+	}
+	return n, nil
+}
+
+func renderer(opts NoticeOptions) (notice.Renderer, error) {
+	if opts.Renderer != nil {
+		return opts.Renderer, nil
+	}
+	return nil, errors.New("no notice renderer")
+}
+
+// NoticesEvent is the notices function's event, as the schedules send it:
+// {"step": "plan"|"print", "period": "AAAA-MM"}; the period defaults to the
+// coming one (the month after today in Paris).
+type NoticesEvent struct {
+	Step   string `json:"step"`
+	Period string `json:"period,omitempty"`
+}
+
+// Notice run steps.
+const (
+	StepPlan  = "plan"
+	StepPrint = "print"
+)
+
+// NoticeRun is the notices function: the planner, the print step and the
+// report of a period's run.
+type NoticeRun struct {
+	planner *noticerun.Planner
+	printer *noticerun.Printer
+	reports *noticerun.Reports
+	now     func() time.Time
+	log     *slog.Logger
+}
+
+// NewNoticeRun builds the notices function from its settings
+// (TENANCY_TABLE, ACCOUNTS_TABLE, DOCUMENTS_BUCKET, NOTICES_QUEUE_URL unless
+// opts.Queue). It makes no network call.
+func NewNoticeRun(cfg aws.Config, getenv func(string) string, log *slog.Logger, opts NoticeOptions) (*NoticeRun, error) {
+	store, bucket, err := stores(cfg, getenv)
+	if err != nil {
+		return nil, err
+	}
+	shards, err := noticeShards(getenv)
+	if err != nil {
+		return nil, err
+	}
+	q := opts.Queue
+	if q == nil {
+		url := getenv(EnvNoticesQueueURL)
+		if url == "" {
+			return nil, fmt.Errorf("missing settings: %s", EnvNoticesQueueURL)
+		}
+		client := sqs.NewFromConfig(cfg, func(o *sqs.Options) {
+			if ep := getenv(EnvSQSEndpoint); ep != "" {
+				o.BaseEndpoint = aws.String(ep)
+			}
+		})
+		q = queue.New(client, url)
+	}
+	r, err := renderer(opts)
+	if err != nil {
+		return nil, err
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &NoticeRun{
+		planner: &noticerun.Planner{Leases: store, Queue: q, Runs: store, Shards: shards, Now: now},
+		printer: &noticerun.Printer{Prints: store, Files: bucket, Renderer: r, Shards: shards, Now: now},
+		reports: &noticerun.Reports{Prints: store, Shards: shards},
+		now:     now, log: log,
+	}, nil
+}
+
+// Plan starts a run of the period: every running lease queued.
+func (n *NoticeRun) Plan(ctx context.Context, p notice.Period) (noticerun.Plan, error) {
+	return n.planner.Plan(ctx, p)
+}
+
+// Print runs the print step of the period.
+func (n *NoticeRun) Print(ctx context.Context, p notice.Period) (noticerun.Printed, error) {
+	return n.printer.Print(ctx, p)
+}
+
+// Report counts what an attempt of the period's run did (the last one when
+// attempt is empty).
+func (n *NoticeRun) Report(ctx context.Context, p notice.Period, attempt string) (noticerun.Report, error) {
+	return n.reports.Report(ctx, p, attempt)
+}
+
+// Handle runs one step of the event and returns the run's report after it.
+// A bad event (step, period) is an error the scheduler does not retry in
+// vain: it fails the same each time, and lands in the dead-letter queue.
+func (n *NoticeRun) Handle(ctx context.Context, ev NoticesEvent) (noticerun.Report, error) {
+	p := notice.Coming(tenancy.ParisDate(n.now()))
+	if ev.Period != "" {
+		var err error
+		if p, err = notice.ParsePeriod(ev.Period); err != nil {
+			return noticerun.Report{}, fmt.Errorf("notices event: period %q: %w", ev.Period, err)
+		}
+	}
+	switch ev.Step {
+	case StepPlan:
+		plan, err := n.Plan(ctx, p)
+		if err != nil {
+			return noticerun.Report{}, err
+		}
+		n.log.InfoContext(ctx, "notices planned", "period", p.String(), "attempt", plan.Attempt, "leases", plan.Leases, "messages", plan.Messages)
+	case StepPrint:
+		pr, err := n.Print(ctx, p)
+		if err != nil {
+			return noticerun.Report{}, err
+		}
+		n.log.InfoContext(ctx, "notices printed", "period", p.String(), "batches", len(pr.Batches), "notices", pr.Notices)
+	default:
+		return noticerun.Report{}, fmt.Errorf("notices event: step %q, want %q or %q", ev.Step, StepPlan, StepPrint)
+	}
+	return n.Report(ctx, p, "")
+}
+
+// NoticesHandler returns the notices function's handler (see NoticeRun).
+func NoticesHandler(cfg aws.Config, getenv func(string) string, log *slog.Logger, opts NoticeOptions) (func(context.Context, NoticesEvent) (noticerun.Report, error), error) {
+	n, err := NewNoticeRun(cfg, getenv, log, opts)
+	if err != nil {
+		return nil, err
+	}
+	return n.Handle, nil
+}
+
+// NewNoticeWorker builds the worker from its settings (TENANCY_TABLE,
+// ACCOUNTS_TABLE, DOCUMENTS_BUCKET, PUBLIC_URL, MAIL_FROM, the landlord's,
+// NOTICE_MAIL_RATE and NOTICE_WORKER_CONCURRENCY). It makes no network call.
+func NewNoticeWorker(cfg aws.Config, getenv func(string) string, log *slog.Logger, opts NoticeOptions) (*noticerun.Worker, error) {
+	store, bucket, err := stores(cfg, getenv)
+	if err != nil {
+		return nil, err
+	}
+	publicURL, from := getenv(EnvPublicURL), getenv(EnvMailFrom)
+	if publicURL == "" || from == "" {
+		return nil, fmt.Errorf("missing settings: %s and %s are needed", EnvPublicURL, EnvMailFrom)
+	}
+	rate, err := perWorkerRate(getenv)
+	if err != nil {
+		return nil, err
+	}
+	r, err := renderer(opts)
+	if err != nil {
+		return nil, err
+	}
+	client := ses.NewFromConfig(cfg, func(o *ses.Options) {
+		if ep := getenv(EnvSESEndpoint); ep != "" {
+			o.BaseEndpoint = aws.String(ep)
+		}
+	})
+	return &noticerun.Worker{Tenancy: store, Recipients: store, Files: bucket, Runs: store, Mailer: mail.NewSES(client, from),
+		Renderer: r, Landlord: LandlordFrom(getenv), PublicURL: publicURL, Limiter: noticerun.NewLimiter(rate),
+		MailClaim: opts.MailClaim, Now: opts.Now, Hook: opts.Hook, Log: log}, nil
+}
+
+// perWorkerRate is one worker's share of NOTICE_MAIL_RATE: the rate
+// divided by the workers' maximum concurrency.
+func perWorkerRate(getenv func(string) string) (float64, error) {
+	v := getenv(EnvNoticeMailRate)
+	if v == "" {
+		return 0, nil
+	}
+	rate, err := strconv.ParseFloat(v, 64)
+	if err != nil || rate < 0 {
+		return 0, fmt.Errorf("%s: %q is not a rate in mails per second", EnvNoticeMailRate, v)
+	}
+	workers := 1
+	if c := getenv(EnvNoticeWorkerConcurrency); c != "" {
+		if workers, err = strconv.Atoi(c); err != nil || workers < 1 {
+			return 0, fmt.Errorf("%s: %q is not a positive number", EnvNoticeWorkerConcurrency, c)
+		}
+	}
+	return rate / float64(workers), nil
+}
+
+// NoticeWorkerHandler returns the noticeworker function's handler: each SQS
+// record is a batch of leases (noticerun.Batch); a record whose work fails
+// (or that is no batch) is reported in BatchItemFailures, so SQS delivers
+// it again, and after five receives moves it to the dead-letter queue. The
+// records left when the invocation nears its deadline are reported too,
+// not half-done.
+func NoticeWorkerHandler(cfg aws.Config, getenv func(string) string, log *slog.Logger, opts NoticeOptions) (func(context.Context, events.SQSEvent) (events.SQSEventResponse, error), error) {
+	w, err := NewNoticeWorker(cfg, getenv, log, opts)
+	if err != nil {
+		return nil, err
+	}
+	return WorkerHandler(w, log), nil
+}
+
+// WorkerHandler serves SQS events with a worker (see NoticeWorkerHandler).
+func WorkerHandler(w *noticerun.Worker, log *slog.Logger) func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
+	return func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+		var resp events.SQSEventResponse
+		for _, rec := range ev.Records {
+			if d, ok := ctx.Deadline(); ok && time.Until(d) < 15*time.Second {
+				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: rec.MessageId})
+				continue
+			}
+			b, err := noticerun.DecodeBatch(rec.Body)
+			if err == nil {
+				_, err = w.Work(ctx, b)
+			}
+			if err != nil {
+				// Errors name leases by reference only, never a person.
+				log.WarnContext(ctx, "notice batch failed", "message", rec.MessageId, "receives", rec.Attributes["ApproximateReceiveCount"], "err", err)
+				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: rec.MessageId})
+			}
+		}
+		return resp, nil
+	}
+}
