@@ -17,15 +17,6 @@ import (
 // Account is the emulated account's id, in queue URLs and ARNs.
 const Account = "000000000000"
 
-// EnvSQSEndpoint points the functions' SQS clients at the emulator (local
-// only; in AWS the SDK finds SQS itself).
-const EnvSQSEndpoint = "SQS_ENDPOINT"
-
-// sqsFunctions builds the handler of each function an SQS event source
-// invokes, by function name. Each SQS function of the template must have
-// one (see jobs_notices.go).
-var sqsFunctions = map[string]func(cfg aws.Config, getenv func(string) string, log *slog.Logger) (Invoke, error){}
-
 // createQueues creates the template's queues in the emulator, dead-letter
 // queues first, each with its visibility timeout and redrive policy.
 func (s *Stack) createQueues() error {
@@ -66,11 +57,7 @@ func (s *Stack) SQSClient() *sqs.Client {
 
 // startSQSFunction starts the event source mappings of one function.
 func (s *Stack) startSQSFunction(name string, fn Function, getenv func(string) string, log *slog.Logger) error {
-	build, ok := sqsFunctions[name]
-	if !ok {
-		return fmt.Errorf("function %s: the local stack does not know how to run it", name)
-	}
-	invoke, err := build(aws.Config{Region: Region}, getenv, log)
+	invoke, err := s.sqsFunction(name, getenv, log)
 	if err != nil {
 		return fmt.Errorf("function %s: %w", name, err)
 	}

@@ -65,6 +65,9 @@ type Options struct {
 	// Skip names event-driven functions (mails...) the stack does not run,
 	// for tests that run their built binary instead.
 	Skip []string
+	// Notices changes how the notices functions are built (fault hooks,
+	// renderer, clock), for tests.
+	Notices portal.NoticeOptions
 	// SQSSecond is how long one second of SQS time lasts (visibility
 	// timeouts, delays, long polls); default time.Second. Tests shorten it
 	// to see redeliveries without waiting minutes.
@@ -83,6 +86,7 @@ type Stack struct {
 	QueueURLs map[string]string
 	// EventSources are the SQS event source mappings, by function name.
 	EventSources map[string]*SQSEventSource
+	noticesState
 
 	publicURL string
 	env       map[string]string
@@ -120,7 +124,8 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	}
 	s := &Stack{Template: tpl, Mail: sesemu.New(nil), Endpoints: map[string]string{}, s3: &s3Events{log: o.Log},
 		mailWake: make(chan struct{}, 1), SQS: sqsemu.New(sqsemu.Options{Region: Region, Account: Account, Second: o.SQSSecond}),
-		QueueURLs: map[string]string{}, EventSources: map[string]*SQSEventSource{}}
+		QueueURLs: map[string]string{}, EventSources: map[string]*SQSEventSource{},
+		noticesState: noticesState{noticeOpts: o.Notices, log: o.Log}}
 	if err := s.startEmulators(o.DataDir); err != nil {
 		s.Close()
 		return nil, err
@@ -142,7 +147,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		portal.EnvDynamoDBEndpoint: s.Endpoints["DYNAMODB"],
 		portal.EnvSESEndpoint:      s.Endpoints["SES"],
 		portal.EnvS3Endpoint:       s.Endpoints["S3"],
-		EnvSQSEndpoint:             s.Endpoints["SQS"],
+		portal.EnvSQSEndpoint:      s.Endpoints["SQS"],
 		portal.EnvDocumentsBucket:  DocumentsBucket,
 		"AWS_REGION":               Region,
 		"AWS_ACCESS_KEY_ID":        AccessKey,
@@ -151,6 +156,9 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	// No CloudFront in front: a secret nobody has, so every request keys on
 	// its TCP peer (Options.Env can give a known one, to play CloudFront).
 	s.env[portal.EnvOriginSecret] = rand.Text()
+	for k, v := range localNoticeEnv {
+		s.env[k] = v
+	}
 	for k, v := range o.Env {
 		s.env[k] = v
 	}
@@ -202,6 +210,8 @@ func (s *Stack) FunctionEnv(name string) (map[string]string, error) {
 			env[k] = s.env[k]
 		case v.Ref != "" && s.QueueURLs[v.Ref] != "":
 			env[k] = s.QueueURLs[v.Ref] // a queue's Ref is its URL
+		case v.Ref != "" && s.Template.Parameters[v.Ref] != nil:
+			env[k] = *s.Template.Parameters[v.Ref] // a parameter's default
 		case v.Ref != "":
 			env[k] = v.Ref // local resources are named by their logical id
 		case v.Other:
@@ -266,6 +276,7 @@ func (s *Stack) handler(root string, log *slog.Logger) (http.Handler, error) {
 	mux.Handle("GET /_dev/mail", inbox)
 	mux.Handle("GET /_dev/mail/inbox", inbox)
 	mux.Handle("/_dev/s3/", s.devS3())
+	mux.Handle("POST /_dev/notices", s.devNotices())
 	mux.Handle("/", webApp(filepath.Join(root, "web")))
 	// CloudFront sends /api/* to API Gateway as is: no path cleaning or
 	// redirect by the mux (which would turn /api//v1/me into /api/v1/me).

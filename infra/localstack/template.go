@@ -19,6 +19,8 @@ type Template struct {
 	Buckets   []string                              // logical ids
 	Functions map[string]Function                   // by function name (logical id less "Function", lower case)
 	Queues    map[string]Queue                      // by logical id, used as the local queue name
+	// Parameters holds the defaults of the parameters that have one.
+	Parameters map[string]*string
 }
 
 // Function is one AWS::Serverless::Function.
@@ -74,6 +76,14 @@ func LoadTemplate(path string) (*Template, error) {
 	t := &Template{Tables: map[string]*dynamodb.CreateTableInput{}, Functions: map[string]Function{}, Queues: map[string]Queue{}}
 	globalEnv := envOf(get(doc, "Globals", "Function", "Environment", "Variables"))
 	globalTimeout, _ := intOf(doc, get(doc, "Globals", "Function", "Timeout"))
+	t.Parameters = map[string]*string{}
+	if params := get(doc, "Parameters"); params != nil {
+		for i := 0; i+1 < len(params.Content); i += 2 {
+			if d := get(params.Content[i+1], "Default"); d != nil && d.Kind == yaml.ScalarNode {
+				t.Parameters[params.Content[i].Value] = &d.Value
+			}
+		}
+	}
 
 	resources := get(doc, "Resources")
 	if resources == nil {
