@@ -38,13 +38,15 @@ type Reports struct {
 
 // Report counts the given attempt of the period's run, the last one when
 // attempt is empty. A period that never ran has an empty report.
+// Leases is known only for the last attempt (the run item keeps its
+// count); it is 0 for an earlier one.
 func (rp *Reports) Report(ctx context.Context, p notice.Period, attempt string) (Report, error) {
 	rep := Report{Period: p.String(), Attempt: attempt}
 	run, found, err := rp.Prints.Run(ctx, p)
-	if err != nil || !found {
+	if err != nil {
 		return rep, err
 	}
-	if attempt == "" || attempt == run.LastAttempt {
+	if found && (attempt == "" || attempt == run.LastAttempt) {
 		rep.Attempt, rep.Leases = run.LastAttempt, max(run.Planned, 0)
 	}
 	batches, err := rp.Prints.PrintBatches(ctx, p)

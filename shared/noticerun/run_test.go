@@ -1,0 +1,398 @@
+package noticerun_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/citejardins/extranet/shared/document"
+	"github.com/citejardins/extranet/shared/dynamo"
+	"github.com/citejardins/extranet/shared/noticerun"
+	"github.com/citejardins/extranet/shared/tenancy"
+)
+
+var demo = []tenant{
+	{ref: "1001", first: "Marie", last: "DUPONT", postal: "93200", city: "Saint-Denis", start: "2020-01-01", email: "marie@example.fr", paperless: true, balance: 12000},
+	// SES refuses this address (InvalidParameterValue): the mail fails for
+	// good and the notice is printed.
+	{ref: "1002", first: "Céline", last: "LEFÈVRE", postal: "75011", city: "Paris", start: "2020-01-01", email: "celine@@example.fr", paperless: true},
+	{ref: "1003", first: "Abdou", last: "N'DIAYE", postal: "69001", city: "Lyon", start: "2020-01-01"},
+	{ref: "1004", first: "Jean", last: "MARTIN", postal: "13001", city: "Marseille", start: "2020-01-01", email: "jean@example.fr"},
+	{ref: "1005", first: "Ended", last: "BEFORE", postal: "75001", city: "Paris", start: "2019-01-01", end: "2026-10-31"},
+	{ref: "1006", first: "Starts", last: "AFTER", postal: "75001", city: "Paris", start: "2027-01-01"},
+}
+
+func TestRunIssuesOnceMailsPaperlessAndPrintsTheRest(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t)
+	r.seed(t, demo...)
+	w := r.worker(t)
+
+	plan, err := r.planner().Plan(ctx, period)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.Leases != 6 || plan.Issued != date("2026-11-20") {
+		t.Fatalf("plan %+v; want 6 leases issued on 2026-11-20", plan)
+	}
+	if failed := r.deliverAll(t, w, r.queue.take()); len(failed) != 0 {
+		t.Fatalf("%d batches failed", len(failed))
+	}
+	rep, err := r.reports().Report(ctx, period, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := noticerun.Report{Period: "2026-12", Attempt: plan.Attempt, Leases: 6, Issued: 4, Mailed: 1, Failed: 1}
+	if rep != want {
+		t.Errorf("report %+v; want %+v", rep, want)
+	}
+	for _, x := range demo {
+		docs, err := r.store.Documents(ctx, x.ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		running := x.ref != "1005" && x.ref != "1006"
+		if running != (len(docs) == 1) || len(docs) > 1 {
+			t.Errorf("lease %s: %d documents; running %v", x.ref, len(docs), running)
+			continue
+		}
+		if !running {
+			continue
+		}
+		d := docs[0]
+		if d.Kind != document.Notice || d.Period != "2026-12" || d.Title != "Avis d'échéance de décembre 2026" || d.Key != noticerun.NoticeKey(x.ref, period) ||
+			d.FileName != "avis-echeance-2026-12.pdf" || d.Date != date("2026-11-20") {
+			t.Errorf("lease %s: document %+v", x.ref, d)
+		}
+		// 500 + 80 - 100 € a month, plus the balance before December.
+		if d.AmountDueCents == nil || *d.AmountDueCents != 48000+x.balance || d.DueDate == nil || *d.DueDate != date("2026-12-05") {
+			t.Errorf("lease %s: amount %v due %v; want %d on 2026-12-05", x.ref, d.AmountDueCents, d.DueDate, 48000+x.balance)
+		}
+		if pdf := r.object(t, d.Key); int64(len(pdf)) != d.SizeBytes || !bytes.Contains(pdf, []byte("L/000000"+x.ref)) {
+			t.Errorf("lease %s: stored PDF of %d bytes, document says %d", x.ref, len(pdf), d.SizeBytes)
+		}
+	}
+	if n := r.mailsTo("marie@example.fr"); n != 1 {
+		t.Fatalf("%d mails to the paperless tenant; want 1", n)
+	}
+	m := r.ses.Messages()[0]
+	if m.Subject != "Votre avis d'échéance de décembre 2026 est disponible" ||
+		!strings.Contains(m.Text, "https://locataire.example.fr/documents.html") || !strings.Contains(m.HTML, `href="https://locataire.example.fr/documents.html"`) ||
+		!strings.Contains(m.Text, "Bonjour Marie,") || strings.Contains(m.Text, "600") {
+		t.Errorf("mail %q:\n%s", m.Subject, m.Text)
+	}
+	run, _, err := r.store.LeaseRun(ctx, period, fmtShard("1001"), "1001")
+	if err != nil || run.Mail != noticerun.MailSent || run.MessageID != m.ID || run.MailAttempt != plan.Attempt {
+		t.Errorf("run item of the mailed lease %+v, %v; want sent with message id %s", run, err, m.ID)
+	}
+
+	// The print step: the paper tenants and the refused mail, in postal
+	// order (13001, 69001, 75011).
+	printed, err := r.printer(nil).Print(ctx, period)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(printed.Batches) != 1 || printed.Batches[0] != "001" || printed.Notices != 3 {
+		t.Fatalf("printed %+v; want batch 001 of 3", printed)
+	}
+	if got := manifestRefs(t, r.object(t, "print/2026-12/001/manifest.csv")); strings.Join(got, ",") != "1004,1003,1002" {
+		t.Errorf("manifest order %v; want 1004,1003,1002", got)
+	}
+	pdf := r.object(t, "print/2026-12/001/avis.pdf")
+	i4, i3, i2 := bytes.Index(pdf, []byte("L/0000001004")), bytes.Index(pdf, []byte("L/0000001003")), bytes.Index(pdf, []byte("L/0000001002"))
+	if i4 < 0 || i3 < i4 || i2 < i3 || bytes.Contains(pdf, []byte("L/0000001001")) {
+		t.Errorf("print PDF pages at %d, %d, %d; want 1004, 1003, 1002 in that order and not 1001", i4, i3, i2)
+	}
+	rep, _ = r.reports().Report(ctx, period, "")
+	if rep.Printed != 3 || rep.PrintBatch == nil || *rep.PrintBatch != "print/2026-12/001/avis.pdf" {
+		t.Errorf("report after print %+v", rep)
+	}
+
+	// Starting the period again issues, mails and prints nothing, and keeps
+	// the issue date.
+	r.clock.Advance(24 * time.Hour)
+	plan2, err := r.planner().Plan(ctx, period)
+	if err != nil || plan2.Attempt == plan.Attempt || plan2.Issued != date("2026-11-20") {
+		t.Fatalf("second plan %+v, %v", plan2, err)
+	}
+	if failed := r.deliverAll(t, w, r.queue.take()); len(failed) != 0 {
+		t.Fatalf("%d batches failed on the re-run", len(failed))
+	}
+	printed, err = r.printer(nil).Print(ctx, period)
+	if err != nil || len(printed.Batches) != 0 {
+		t.Fatalf("second print %+v, %v; want no batch", printed, err)
+	}
+	rep, _ = r.reports().Report(ctx, period, "")
+	want = noticerun.Report{Period: "2026-12", Attempt: plan2.Attempt, Leases: 6, AlreadyIssued: 4}
+	if rep != want {
+		t.Errorf("re-run report %+v; want %+v", rep, want)
+	}
+	if n := len(r.ses.Messages()); n != 1 {
+		t.Errorf("%d mails after the re-run; want 1", n)
+	}
+	if !bytes.Equal(r.object(t, "print/2026-12/001/avis.pdf"), pdf) {
+		t.Error("the re-run rewrote the print batch")
+	}
+}
+
+func fmtShard(ref string) string {
+	return string("0123456789"[dynamo.ShardOf(ref)/10]) + string("0123456789"[dynamo.ShardOf(ref)%10])
+}
+
+func manifestRefs(t *testing.T, raw []byte) []string {
+	t.Helper()
+	rows, err := csv.NewReader(bytes.NewReader(raw)).ReadAll()
+	if err != nil || len(rows) == 0 || strings.Join(rows[0], ",") != strings.Join(noticerun.ManifestHeader, ",") {
+		t.Fatalf("manifest %q: %v", raw, err)
+	}
+	var refs []string
+	for _, row := range rows[1:] {
+		refs = append(refs, row[1])
+	}
+	return refs
+}
+
+func TestPreviousBalanceLeavesOutThePeriodsEntries(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t)
+	r.seed(t, tenant{ref: "2001", first: "Léa", last: "PETIT", postal: "93200", city: "Saint-Denis", start: "2020-01-01"})
+	// November's call, a partial payment, then December's call posted by
+	// the ERP before the run: it is on the notice's lines, not in the
+	// previous balance.
+	if _, err := r.store.SyncEntries(ctx, "2001", []tenancy.Entry{
+		{ID: "N11", Date: date("2026-11-01"), Label: "Avis", Kind: tenancy.Notice, DebitCents: 48000},
+		{ID: "P11", Date: date("2026-11-10"), Label: "Virement", Kind: tenancy.PaymentReceived, CreditCents: 30000},
+		{ID: "N12", Date: date("2026-12-01"), Label: "Avis", Kind: tenancy.Notice, DebitCents: 48000},
+	}, false); err != nil {
+		t.Fatal(err)
+	}
+	b := noticerun.Batch{Period: period, Attempt: "a1", Issued: date("2026-11-20"), Leases: []noticerun.LeaseRef{{Ref: "2001", Shard: fmtShard("2001")}}}
+	if _, err := r.worker(t).Work(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	ns, err := r.store.Notices(ctx, period, []string{"2001"})
+	if err != nil || len(ns) != 1 {
+		t.Fatalf("notices %v, %v", ns, err)
+	}
+	if n := ns[0]; n.PreviousBalanceCents != 18000 || n.PeriodCents != 48000 || n.AmountDueCents != 66000 {
+		t.Errorf("previous %d, period %d, due %d; want 18000, 48000, 66000", n.PreviousBalanceCents, n.PeriodCents, n.AmountDueCents)
+	}
+}
+
+// batchOf is one message holding every lease of ts.
+func batchOf(attempt string, ts ...tenant) noticerun.Batch {
+	b := noticerun.Batch{Period: period, Attempt: attempt, Issued: date("2026-11-20")}
+	for _, x := range ts {
+		b.Leases = append(b.Leases, noticerun.LeaseRef{Ref: x.ref, Shard: fmtShard(x.ref)})
+	}
+	return b
+}
+
+func TestRedeliveredBatchIssuesAndMailsNothingTwice(t *testing.T) {
+	ctx := context.Background()
+	for _, step := range []string{noticerun.StepRendered, noticerun.StepStored, noticerun.StepRecorded} {
+		t.Run(step, func(t *testing.T) {
+			r := newRig(t)
+			r.seed(t, demo[:4]...)
+			w := r.worker(t)
+			b := batchOf("a1", demo[:4]...)
+			crash := errors.New("crash")
+			r.setHook(func(s, _ string) error {
+				if s == step {
+					return crash
+				}
+				return nil
+			})
+			if _, err := w.Work(ctx, b); !errors.Is(err, crash) {
+				t.Fatalf("first delivery: %v; want the crash", err)
+			}
+			if n := len(r.ses.Messages()); n != 0 {
+				t.Fatalf("%d mails before any notice was recorded", n)
+			}
+			r.setHook(nil)
+			for range 3 {
+				if _, err := w.Work(ctx, b); err != nil {
+					t.Fatalf("redelivery: %v", err)
+				}
+			}
+			if n := r.mailsTo("marie@example.fr"); n != 1 {
+				t.Errorf("%d mails; want 1", n)
+			}
+			rep, _ := (&noticerun.Reports{Prints: r.store, Shards: dynamo.Shards}).Report(ctx, period, "a1")
+			if rep.Issued != 4 || rep.Mailed != 1 || rep.Failed != 1 {
+				t.Errorf("report %+v; want 4 issued, 1 mailed, 1 failed", rep)
+			}
+		})
+	}
+}
+
+func TestCrashedMailIsSentAgainOnlyAfterItsClaim(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t)
+	r.seed(t, demo[0])
+	w := r.worker(t)
+	b := batchOf("a1", demo[0])
+	crash := errors.New("crash after SES accepted")
+	r.setHook(func(s, _ string) error {
+		if s == noticerun.StepMailed {
+			return crash
+		}
+		return nil
+	})
+	if _, err := w.Work(ctx, b); !errors.Is(err, crash) {
+		t.Fatalf("first delivery: %v", err)
+	}
+	r.setHook(nil)
+	// Redelivered while the dead worker's claim runs: nothing is sent, and
+	// the message fails, to come back after the claim.
+	r.clock.Advance(noticerun.DefaultMailClaim - time.Second)
+	if _, err := w.Work(ctx, b); !errors.Is(err, noticerun.ErrMailBusy) {
+		t.Fatalf("delivery during the claim: %v; want ErrMailBusy", err)
+	}
+	if n := r.mailsTo("marie@example.fr"); n != 1 {
+		t.Fatalf("%d mails during the claim; want 1", n)
+	}
+	// Once the claim ends, the mail is sent again: SES accepted the first
+	// but its state was never recorded (the run's one at-least-once window).
+	r.clock.Advance(2 * time.Second)
+	out, err := w.Work(ctx, b)
+	if err != nil || !out[0].Mailed {
+		t.Fatalf("delivery after the claim: %+v, %v", out, err)
+	}
+	if n := r.mailsTo("marie@example.fr"); n != 2 {
+		t.Fatalf("%d mails after the claim; want 2", n)
+	}
+	if _, err := w.Work(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if n := r.mailsTo("marie@example.fr"); n != 2 {
+		t.Errorf("%d mails once recorded; want still 2", n)
+	}
+}
+
+func TestConcurrentDeliveriesMakeOneDocumentAndOneMailPerLease(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t)
+	ts := append([]tenant{}, demo[:4]...)
+	for _, ref := range []string{"3001", "3002", "3003"} {
+		ts = append(ts, tenant{ref: ref, first: "P" + ref, last: "PAPERLESS", postal: "94000", city: "Créteil", start: "2021-01-01",
+			email: "t" + ref + "@example.fr", paperless: true})
+	}
+	r.seed(t, ts...)
+	w := r.worker(t)
+	b := batchOf("a1", ts...)
+
+	const deliveries = 40
+	outs := make([][]noticerun.Outcome, deliveries)
+	var wg sync.WaitGroup
+	for i := range deliveries {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outs[i], _ = w.Work(ctx, b) // the losers of a mail claim fail, to come back
+		}()
+	}
+	wg.Wait()
+	if _, err := w.Work(ctx, b); err != nil {
+		t.Fatalf("delivery after the storm: %v", err)
+	}
+	for j, x := range ts {
+		issued, mailed := 0, 0
+		for i := range deliveries {
+			if outs[i] != nil && outs[i][j].Issued {
+				issued++
+			}
+			if outs[i] != nil && outs[i][j].Mailed {
+				mailed++
+			}
+		}
+		if issued != 1 {
+			t.Errorf("lease %s issued by %d deliveries; want 1", x.ref, issued)
+		}
+		docs, err := r.store.Documents(ctx, x.ref)
+		if err != nil || len(docs) != 1 {
+			t.Errorf("lease %s: %d documents, %v", x.ref, len(docs), err)
+		}
+		wantMails := 0
+		if x.paperless && x.ref != "1002" {
+			wantMails = 1
+		}
+		if n := r.mailsTo(x.email); x.email != "" && n != wantMails {
+			t.Errorf("lease %s: %d mails; want %d", x.ref, n, wantMails)
+		}
+		if mailed != wantMails {
+			t.Errorf("lease %s: mailed by %d deliveries; want %d", x.ref, mailed, wantMails)
+		}
+	}
+}
+
+// failingFiles fails the puts of keys with a suffix while armed, as a
+// crash between marking a print batch and writing it would.
+type failingFiles struct {
+	noticerun.Files
+	suffix string
+	armed  bool
+}
+
+func (f *failingFiles) Put(ctx context.Context, key, ct string, body []byte) error {
+	if f.armed && strings.HasSuffix(key, f.suffix) {
+		return errors.New("crash before the batch is written")
+	}
+	return f.Files.Put(ctx, key, ct, body)
+}
+
+func TestPrintBatchIsMadeExactlyOnceUnderReRuns(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t)
+	first := []tenant{demo[2], demo[3], {ref: "4001", first: "Paul", last: "DURAND", postal: "59000", city: "Lille", start: "2020-01-01"}}
+	later := tenant{ref: "4002", first: "Zoé", last: "BLANC", postal: "06000", city: "Nice", start: "2020-01-01"}
+	r.seed(t, append(first, later)...)
+	w := r.worker(t)
+	if _, err := r.planner().Plan(ctx, period); err != nil { // the run item
+		t.Fatal(err)
+	}
+	r.queue.take()
+	if _, err := w.Work(ctx, batchOf("a1", first...)); err != nil {
+		t.Fatal(err)
+	}
+
+	files := &failingFiles{Files: r.bucket, suffix: "avis.pdf", armed: true}
+	if _, err := r.printer(files).Print(ctx, period); err == nil {
+		t.Fatal("the crashed print step said nothing")
+	}
+	// A lease issued after the crash goes to a new batch, not the open one.
+	if _, err := w.Work(ctx, batchOf("a1", later)); err != nil {
+		t.Fatal(err)
+	}
+	// A step that died (no release) holds the period until its claim ends.
+	now := r.clock.Now()
+	if ok, err := r.store.ClaimPrint(ctx, period, now, now.Add(20*time.Minute)); err != nil || !ok {
+		t.Fatalf("claim: %v, %v", ok, err)
+	}
+	if _, err := r.printer(nil).Print(ctx, period); !errors.Is(err, noticerun.ErrPrintBusy) {
+		t.Fatalf("print during the claim: %v; want ErrPrintBusy", err)
+	}
+	r.clock.Advance(21 * time.Minute)
+	files.armed = false
+	printed, err := r.printer(files).Print(ctx, period)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(printed.Batches, ",") != "001,002" || printed.Notices != 4 {
+		t.Fatalf("printed %+v; want batches 001 (the crashed one, again) and 002", printed)
+	}
+	one := manifestRefs(t, r.object(t, "print/2026-12/001/manifest.csv"))
+	two := manifestRefs(t, r.object(t, "print/2026-12/002/manifest.csv"))
+	if strings.Join(one, ",") != "1004,4001,1003" || strings.Join(two, ",") != "4002" {
+		t.Errorf("batches %v and %v; want [1004 4001 1003] and [4002]", one, two)
+	}
+	printed, err = r.printer(nil).Print(ctx, period)
+	if err != nil || len(printed.Batches) != 0 {
+		t.Errorf("third print %+v, %v; want nothing", printed, err)
+	}
+}
