@@ -98,3 +98,23 @@ func (s *Stack) WaitQueue(ctx context.Context, queue string) error {
 		}
 	}
 }
+
+// StartEventSource starts the SQS event source of a function the stack
+// skipped (Options.Skip) with another invoke, such as its built binary
+// under the runtime emulator, at most concurrency batches at once (0: the
+// template's MaximumConcurrency).
+func (s *Stack) StartEventSource(name string, invoke Invoke, concurrency int) error {
+	fn, ok := s.Template.Functions[name]
+	if !ok || len(fn.SQS) == 0 {
+		return fmt.Errorf("no function %s with an SQS event in the template", name)
+	}
+	if _, running := s.EventSources[name]; running {
+		return fmt.Errorf("function %s already runs", name)
+	}
+	tr := fn.SQS[0]
+	src := &SQSEventSource{Client: s.SQSClient(), QueueURL: s.QueueURLs[tr.Queue], QueueARN: s.SQS.ARN(tr.Queue), Region: Region, Function: name,
+		Trigger: tr, Timeout: time.Duration(fn.Timeout) * time.Second, Concurrency: concurrency, Invoke: invoke, Log: s.log}
+	s.EventSources[name] = src
+	src.Start()
+	return nil
+}
