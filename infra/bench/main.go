@@ -21,7 +21,7 @@
 //	PATH=$PWD/.tools:$PATH go run ./infra/bench [-coldstarts 5] [-signups 200] [-logins 200] [-me 2000]
 //
 // Each section can be left out: -sizes=false, -init=false, -api=false,
-// -timing=false, -import=false. The timing of the address look-ups alone
+// -timing=false, -import=false, -render=false (rent notices as PDF). The timing of the address look-ups alone
 // (forgot and resend, an address with an account against an unknown one,
 // 500 tries each; matched sign-ups on a lease with an account against one
 // with a pending request, 100 each):
@@ -180,6 +180,7 @@ func run(ctx context.Context, o options, w io.Writer) error {
 	if o.sizes {
 		sizes(ctx, r, root, tmp)
 	}
+	noticeRendering(r, root) // notices_render.go; -render=false leaves it out
 	if err := stackSections(ctx, r, o, root, tmp); err != nil {
 		return err
 	}

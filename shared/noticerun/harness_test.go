@@ -1,12 +1,12 @@
 package noticerun_test
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"net/http/httptest"
-	"strings"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -26,12 +26,13 @@ import (
 	"github.com/citejardins/extranet/shared/mail"
 	"github.com/citejardins/extranet/shared/notice"
 	"github.com/citejardins/extranet/shared/noticerun"
+	"github.com/citejardins/extranet/shared/pdf"
 	"github.com/citejardins/extranet/shared/tenancy"
 )
 
 // The tests run the run's rules against the emulators (minidyn, gofakes3,
-// sesemu) through the real adapters; only the clock is fake, and the
-// renderer is textPDF below until the PDF renderer lands.
+// sesemu) through the real adapters and the PDF renderer; only the clock
+// is fake.
 
 const bucketName = "documents"
 
@@ -141,7 +142,7 @@ var landlord = notice.Landlord{Name: "Cité Jardins Habitat", AddressLines: []st
 func (r *rig) worker(t *testing.T) *noticerun.Worker {
 	t.Helper()
 	return &noticerun.Worker{Tenancy: r.store, Recipients: r.store, Files: r.bucket, Runs: r.store,
-		Mailer: mail.NewSES(r.sesClient(t), "Extranet Locataire <ne-pas-repondre@example.fr>"), Renderer: textPDF{},
+		Mailer: mail.NewSES(r.sesClient(t), "Extranet Locataire <ne-pas-repondre@example.fr>"), Renderer: &pdf.Renderer{PortalURL: "https://locataire.example.fr"},
 		Landlord: landlord, PublicURL: "https://locataire.example.fr", Now: r.clock.Now, Hook: r.callHook}
 }
 
@@ -153,7 +154,7 @@ func (r *rig) printer(files noticerun.Files) *noticerun.Printer {
 	if files == nil {
 		files = r.bucket
 	}
-	return &noticerun.Printer{Prints: r.store, Files: files, Renderer: textPDF{}, Shards: dynamo.Shards, Now: r.clock.Now}
+	return &noticerun.Printer{Prints: r.store, Files: files, Renderer: &pdf.Renderer{PortalURL: "https://locataire.example.fr"}, Shards: dynamo.Shards, Now: r.clock.Now}
 }
 
 func (r *rig) reports() *noticerun.Reports {
@@ -270,65 +271,21 @@ func (r *rig) object(t *testing.T, key string) []byte {
 	return b
 }
 
-// textPDF is a small real renderer for these tests: a valid PDF whose
-// pages hold the notice's main facts as text (Helvetica, ASCII), so the
-// print batch's page order can be read back.
-type textPDF struct{}
-
-func (textPDF) Render(n notice.Notice) ([]byte, error) { return pdfOf([][]string{facts(n)}), nil }
-
-func (textPDF) RenderBatch(ns []notice.Notice) ([]byte, error) {
-	pages := make([][]string, len(ns))
-	for i, n := range ns {
-		pages[i] = facts(n)
+// pdfText reads a PDF's text back with poppler's pdftotext; the test is
+// skipped where it is missing.
+func pdfText(t *testing.T, doc []byte) string {
+	t.Helper()
+	path, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Skip("pdftotext is not installed (Debian: apt-get install poppler-utils)")
 	}
-	return pdfOf(pages), nil
-}
-
-func facts(n notice.Notice) []string {
-	return []string{"Avis d'echeance " + n.Period.String(), "Reference " + notice.PrintedReference(n.Reference),
-		"Emis le " + n.IssueDate.String(), strings.Join(n.Recipients, ", "), n.Address.PostalCode + " " + n.Address.City,
-		fmt.Sprintf("Solde precedent %d", n.PreviousBalanceCents), fmt.Sprintf("A payer %d", n.AmountDueCents)}
-}
-
-func pdfOf(pages [][]string) []byte {
-	var objs []string
-	// 1 catalog, 2 pages, 3 font, then a page and its content per page.
-	kids := make([]string, len(pages))
-	for i := range pages {
-		kids[i] = fmt.Sprintf("%d 0 R", 4+2*i)
+	f := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(f, doc, 0o644); err != nil {
+		t.Fatal(err)
 	}
-	objs = append(objs, "<< /Type /Catalog /Pages 2 0 R >>",
-		fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(pages)),
-		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-	for i, lines := range pages {
-		var c strings.Builder
-		c.WriteString("BT /F1 11 Tf 56 780 Td 14 TL\n")
-		for _, l := range lines {
-			l = strings.Map(func(r rune) rune {
-				if r > 126 || r == '(' || r == ')' || r == '\\' {
-					return '?'
-				}
-				return r
-			}, l)
-			fmt.Fprintf(&c, "(%s) '\n", l)
-		}
-		c.WriteString("ET")
-		objs = append(objs, fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>", 5+2*i),
-			fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", c.Len(), c.String()))
+	out, err := exec.Command(path, f, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
 	}
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n")
-	offsets := make([]int, len(objs))
-	for i, o := range objs {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return b.Bytes()
+	return string(out)
 }

@@ -23,6 +23,16 @@ func FrenchPeriod(p notice.Period) string {
 	return frenchMonths[p.Month-1] + " " + fmt.Sprint(p.Year)
 }
 
+// OfPeriod is "de décembre 2026", elided before a vowel: "d'avril 2027",
+// "d'août 2027", "d'octobre 2027".
+func OfPeriod(p notice.Period) string {
+	s := FrenchPeriod(p)
+	if strings.ContainsRune("aeiouéèâô", []rune(s)[0]) {
+		return "d'" + s
+	}
+	return "de " + s
+}
+
 // NoticeMail is the mail that tells a paperless tenant their notice is in
 // "Mes documents": French, text and HTML, a link to the page and no
 // attachment. Neither the subject nor the body carries an amount: a
@@ -30,13 +40,13 @@ func FrenchPeriod(p notice.Period) string {
 // login.
 func NoticeMail(to, firstName string, p notice.Period, publicURL string) Mail {
 	link := strings.TrimRight(publicURL, "/") + DocumentsPage
-	period := FrenchPeriod(p)
-	subject := "Votre avis d'échéance de " + period + " est disponible"
+	period := OfPeriod(p)
+	subject := "Votre avis d'échéance " + period + " est disponible"
 	hello := "Bonjour,"
 	if firstName != "" {
 		hello = "Bonjour " + firstName + ","
 	}
-	intro := "Votre avis d'échéance de " + period + " est disponible dans votre espace locataire, rubrique « Mes documents »."
+	intro := "Votre avis d'échéance " + period + " est disponible dans votre espace locataire, rubrique « Mes documents »."
 	why := "Vous recevez cet email parce que vous avez choisi de recevoir vos avis d'échéance sans papier. " +
 		"Vous pouvez changer ce choix à tout moment dans « Mes préférences »."
 	var t strings.Builder

@@ -2,7 +2,6 @@ package portal
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -18,6 +17,7 @@ import (
 	"github.com/citejardins/extranet/shared/mail"
 	"github.com/citejardins/extranet/shared/notice"
 	"github.com/citejardins/extranet/shared/noticerun"
+	"github.com/citejardins/extranet/shared/pdf"
 	"github.com/citejardins/extranet/shared/queue"
 	"github.com/citejardins/extranet/shared/tenancy"
 )
@@ -48,7 +48,7 @@ const (
 type NoticeOptions struct {
 	// Queue replaces SQS at NOTICES_QUEUE_URL (the planner's side).
 	Queue noticerun.Queue
-	// Renderer renders the notices; nil is the PDF renderer.
+	// Renderer renders the notices; nil is the PDF renderer (shared/pdf).
 	Renderer notice.Renderer
 	// Hook is called at each step boundary of a lease (noticerun.Hook):
 	// the fault tests inject failures with it.
@@ -83,11 +83,13 @@ func noticeShards(getenv func(string) string) (int, error) {
 	return n, nil
 }
 
-func renderer(opts NoticeOptions) (notice.Renderer, error) {
+// renderer is opts.Renderer, or the PDF renderer (shared/pdf), which
+// prints the portal's address where a notice sends the tenant online.
+func renderer(opts NoticeOptions, getenv func(string) string) notice.Renderer {
 	if opts.Renderer != nil {
-		return opts.Renderer, nil
+		return opts.Renderer
 	}
-	return nil, errors.New("no notice renderer")
+	return &pdf.Renderer{PortalURL: getenv(EnvPublicURL)}
 }
 
 // NoticesEvent is the notices function's event, as the schedules send it:
@@ -139,10 +141,7 @@ func NewNoticeRun(cfg aws.Config, getenv func(string) string, log *slog.Logger, 
 		})
 		q = queue.New(client, url)
 	}
-	r, err := renderer(opts)
-	if err != nil {
-		return nil, err
-	}
+	r := renderer(opts, getenv)
 	now := opts.Now
 	if now == nil {
 		now = time.Now
@@ -226,10 +225,7 @@ func NewNoticeWorker(cfg aws.Config, getenv func(string) string, log *slog.Logge
 	if err != nil {
 		return nil, err
 	}
-	r, err := renderer(opts)
-	if err != nil {
-		return nil, err
-	}
+	r := renderer(opts, getenv)
 	client := ses.NewFromConfig(cfg, func(o *ses.Options) {
 		if ep := getenv(EnvSESEndpoint); ep != "" {
 			o.BaseEndpoint = aws.String(ep)

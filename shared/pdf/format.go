@@ -1,0 +1,67 @@
+package pdf
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/citejardins/extranet/shared/notice"
+	"github.com/citejardins/extranet/shared/tenancy"
+)
+
+// French typography (Imprimerie nationale, Lexique des règles
+// typographiques): a narrow no-break space groups thousands and separates
+// the amount from "€"; the decimal mark is a comma; a credit takes the
+// minus sign U+2212, not a hyphen.
+const (
+	nnbsp = "\u202F"
+	minus = "\u2212"
+)
+
+// euros formats cents as "1 234,56 €" (narrow no-break spaces), negative
+// amounts as "− 180,00 €".
+func euros(cents int64) string {
+	sign := ""
+	u := uint64(cents)
+	if cents < 0 {
+		sign = minus + nnbsp
+		u = uint64(-cents)
+	}
+	whole := strconv.FormatUint(u/100, 10)
+	var b strings.Builder
+	b.WriteString(sign)
+	for i, d := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteString(nnbsp)
+		}
+		b.WriteRune(d)
+	}
+	frac := u % 100
+	b.WriteByte(',')
+	b.WriteByte(byte('0' + frac/10))
+	b.WriteByte(byte('0' + frac%10))
+	b.WriteString(nnbsp + "€")
+	return b.String()
+}
+
+// date formats a civil date as JJ/MM/AAAA.
+func date(d tenancy.Date) string {
+	return pad2(d.Day) + "/" + pad2(int(d.Month)) + "/" + strconv.Itoa(d.Year)
+}
+
+func pad2(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}
+
+var months = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+	"septembre", "octobre", "novembre", "décembre"}
+
+// periodWords writes a period as "décembre 2026".
+func periodWords(p notice.Period) string {
+	if p.Month < 1 || p.Month > 12 {
+		return p.String()
+	}
+	return months[p.Month-1] + " " + strconv.Itoa(p.Year)
+}

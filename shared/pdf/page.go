@@ -1,0 +1,352 @@
+package pdf
+
+import (
+	"strings"
+
+	"codeberg.org/go-pdf/fpdf"
+
+	"github.com/citejardins/extranet/shared/notice"
+	"github.com/citejardins/extranet/shared/tenancy"
+)
+
+// Page geometry, in millimetres from the page's top left corner (A4,
+// 210 × 297).
+const (
+	marginX = 20.0
+	textW   = 210 - 2*marginX
+
+	// The recipient's block sits where a DL envelope (110 × 220) with its
+	// window on the right (45 × 100, 20 mm from the right edge, 15 mm from
+	// the bottom) shows it once the page is folded in three: 110 mm from
+	// the left edge, 55 mm from the top, 85 × 33 mm, as French mailing
+	// guides place it (e.g. edics.fr, "Rédiger vos adresses : les bonnes
+	// pratiques"). At most six lines of at most 38 characters (La Poste,
+	// NF Z 10-011), the last one "code postal LOCALITÉ".
+	windowX, windowY = 110.0, 55.0
+	windowW, windowH = 85.0, 33.0
+	windowLines      = 6
+
+	// The first fold of a page folded in three, under which the notice's
+	// body starts so that nothing of it shows through the window.
+	foldY = 99.0
+
+	amountW = 45.0 // the amounts' column
+)
+
+// page draws one notice on the current page of f.
+type page struct {
+	f      *fpdf.Fpdf
+	n      notice.Notice
+	portal string
+}
+
+func (p *page) font(style string, size float64) { p.f.SetFont(family, style, size) }
+
+// text writes s (UTF-8) in a cell of width w at the current position.
+func (p *page) cell(w, h float64, s, align string) {
+	p.f.CellFormat(w, h, encode(s), "", 0, align, false, 0, "")
+}
+
+// para writes s as a paragraph of textW, wrapped, then moves below it.
+func (p *page) para(h float64, s string) {
+	p.f.SetX(marginX)
+	p.f.MultiCell(textW, h, encode(s), "", "L", false)
+}
+
+func (p *page) draw() {
+	p.f.SetTextColor(0, 0, 0)
+	p.header()
+	p.window()
+	p.title()
+	y := p.lines(122)
+	p.howToPay(y + 8)
+	p.footer()
+}
+
+// header: the landlord, top left, and the notice's keys under it.
+func (p *page) header() {
+	l := p.n.Landlord
+	p.f.SetXY(marginX, 15)
+	p.font("B", 12)
+	p.cell(85, 6, l.Name, "L")
+	p.font("", 9)
+	y := 21.0
+	for _, a := range l.AddressLines {
+		p.f.SetXY(marginX, y)
+		p.cell(85, 4.2, a, "L")
+		y += 4.2
+	}
+	if l.Phone != "" {
+		p.f.SetXY(marginX, y)
+		p.cell(85, 4.2, "Tél. "+l.Phone, "L")
+		y += 4.2
+	}
+	y = max(y+6, 55)
+	for _, kv := range [][2]string{
+		{"Référence", notice.PrintedReference(p.n.Reference)},
+		{"Date d'émission", date(p.n.IssueDate)},
+		{"Date d'échéance", date(p.n.DueDate)},
+	} {
+		p.f.SetXY(marginX, y)
+		p.font("", 9)
+		p.cell(32, 5, kv[0]+" :", "L")
+		p.font("B", 9)
+		p.cell(50, 5, kv[1], "L")
+		y += 5
+	}
+}
+
+// window: the recipients and the dwelling's address, for the envelope's
+// window.
+func (p *page) window() {
+	lines := addressLines(p.n.Recipients, p.n.Address)
+	h := windowH / windowLines
+	y := windowY + (windowH-h*float64(len(lines)))/2
+	for _, s := range lines {
+		p.f.SetXY(windowX, y)
+		p.cell(windowW, h, p.fit(s, 10, windowW), "L")
+		y += h
+	}
+}
+
+// fit sets the regular font at size, smaller (down to 8 pt) if s would not
+// fit in w, and returns s, cut with "…" if it still does not fit.
+func (p *page) fit(s string, size, w float64) string {
+	for p.font("", size); size > 8 && p.f.GetStringWidth(encode(s)) > w; size -= 0.5 {
+		p.font("", size-0.5)
+	}
+	if p.f.GetStringWidth(encode(s)) <= w {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 1 && p.f.GetStringWidth(encode(string(r)+"…")) > w {
+		r = r[:len(r)-1]
+	}
+	return strings.TrimSpace(string(r)) + "…"
+}
+
+// addressLines are the window's lines, at most six, as La Poste orders
+// them: names, complement (building, staircase, flat), street, then
+// "code postal LOCALITÉ" in capitals.
+func addressLines(recipients []string, a tenancy.Address) []string {
+	var tail []string
+	if c := strings.TrimSpace(a.Complement); c != "" {
+		tail = append(tail, c)
+	}
+	tail = append(tail, strings.TrimSpace(a.Street), strings.TrimSpace(a.PostalCode+" "+strings.ToUpper(a.City)))
+	names := recipients
+	if room := windowLines - len(tail); len(names) > room {
+		// Join the ones that do not fit on the last name line.
+		names = append(append([]string(nil), names[:room-1]...), strings.Join(names[room-1:], ", "))
+	}
+	return append(append([]string(nil), names...), tail...)
+}
+
+func (p *page) title() {
+	p.f.SetXY(marginX, foldY+3)
+	p.font("B", 16)
+	p.cell(textW, 8, "Avis d'échéance — "+periodWords(p.n.Period), "L")
+	p.f.SetXY(marginX, foldY+11)
+	p.font("", 9)
+	p.cell(textW, 5, "Loyer et charges du "+date(p.n.Period.First())+" au "+date(p.n.Period.Last())+
+		". Cet avis n'est pas une quittance.", "L")
+}
+
+// lines draws the table from y: each line, the period's total, the
+// previous balance and the amount to pay. It returns the y under it.
+func (p *page) lines(y float64) float64 {
+	f := p.f
+	row := func(label, amount, style string, h float64) {
+		f.SetXY(marginX, y)
+		p.font(style, 10)
+		p.cell(textW-amountW, h, label, "L")
+		p.cell(amountW, h, amount, "R")
+		y += h
+	}
+	rule := func() {
+		f.SetDrawColor(150, 150, 150)
+		f.SetLineWidth(0.2)
+		f.Line(marginX, y, marginX+textW, y)
+	}
+	f.SetFillColor(235, 235, 235)
+	f.Rect(marginX, y, textW, 7, "F")
+	f.SetXY(marginX, y)
+	p.font("B", 10)
+	p.cell(textW-amountW, 7, "Détail de la période", "L")
+	p.cell(amountW, 7, "Montant", "R")
+	y += 8
+	// Rows shrink when the ERP sends many lines, so that the page still
+	// holds how to pay above the footer.
+	rowH := 6.0
+	if len(p.n.Lines) > 8 {
+		rowH = max(3.5, 48/float64(len(p.n.Lines)))
+	}
+	for _, l := range p.n.Lines {
+		label := l.Label
+		if l.AmountCents < 0 {
+			label += " (en votre faveur)"
+		}
+		f.SetXY(marginX, y)
+		p.font("", min(10, rowH*1.6))
+		p.cell(textW-amountW, rowH, label, "L")
+		p.cell(amountW, rowH, euros(l.AmountCents), "R")
+		y += rowH
+	}
+	rule()
+	y += 1
+	row("Total de la période", euros(p.n.PeriodCents), "B", 6)
+	y += 2
+	prev := "Solde antérieur au " + date(tenancy.DateOf(p.n.Period.First().Time().AddDate(0, 0, -1)))
+	switch b := p.n.PreviousBalanceCents; {
+	case b > 0:
+		row(prev+" : reste dû", euros(b), "", 6)
+	case b < 0:
+		row(prev+" : crédit en votre faveur", euros(b), "", 6)
+	default:
+		row(prev+" : aucune somme due", euros(0), "", 6)
+	}
+	y += 3
+	f.SetLineWidth(0.5)
+	f.SetDrawColor(0, 0, 0)
+	f.Rect(marginX, y, textW, 11, "D")
+	f.SetXY(marginX+3, y)
+	p.font("B", 12)
+	p.cell(textW-amountW-3, 11, "Montant à payer avant le "+date(p.n.DueDate), "L")
+	p.cell(amountW-3, 11, euros(p.n.AmountDueCents), "R")
+	y += 13
+	if rest := p.n.PreviousBalanceCents + p.n.PeriodCents; rest < 0 {
+		f.SetXY(marginX, y)
+		p.font("", 9)
+		p.para(4.5, "Rien à payer ce mois-ci : votre crédit restant de "+euros(-rest)+" sera reporté sur votre prochain avis.")
+		y = f.GetY()
+	}
+	return y
+}
+
+// howToPay draws the paragraph of the lease's payment method from y.
+func (p *page) howToPay(y float64) float64 {
+	f := p.f
+	f.SetXY(marginX, y)
+	p.font("B", 11)
+	p.cell(textW, 6, "Comment payer", "L")
+	f.SetY(y + 7)
+	p.font("", 9.5)
+	n := p.n
+	ref := notice.PrintedReference(n.Reference)
+	portal := "votre espace locataire"
+	if p.portal != "" {
+		portal += " (" + p.portal + ")"
+	}
+	switch n.PaymentMethod {
+	case tenancy.DirectDebit:
+		p.directDebit()
+	case tenancy.Transfer:
+		p.transfer(ref)
+	case tenancy.Cheque:
+		p.cheque(ref)
+	case tenancy.Card, tenancy.TIP:
+		p.para(4.8, "Payez par carte bancaire, en ligne, sur "+portal+", en indiquant votre référence "+ref+".")
+	case tenancy.Cash:
+		p.para(4.8, "Payez à l'accueil de votre agence en présentant cet avis (référence "+ref+").")
+	default:
+		p.transfer(ref)
+		f.Ln(1.5)
+		p.cheque(ref)
+	}
+	return f.GetY()
+}
+
+func (p *page) directDebit() {
+	n, l := p.n, p.n.Landlord
+	dd := n.DirectDebit
+	if dd == nil {
+		dd = &notice.DirectDebit{Date: n.DueDate, AmountCents: n.AmountDueCents}
+	}
+	p.font("B", 9.5)
+	p.para(4.8, "Prélèvement automatique SEPA : avis de prélèvement")
+	p.font("", 9.5)
+	if dd.AmountCents > 0 {
+		p.para(4.8, "Vous n'avez rien à faire : la somme de "+euros(dd.AmountCents)+" sera prélevée le "+date(dd.Date)+
+			" sur le compte de votre mandat de prélèvement. Veillez à ce qu'il soit approvisionné à cette date.")
+	} else {
+		p.para(4.8, "Aucun prélèvement ne sera fait ce mois-ci : il n'y a rien à payer.")
+	}
+	rum, ics := dd.RUM, l.ICS
+	if rum == "" {
+		rum = "communiquée à la mise en place du mandat"
+	}
+	if ics == "" {
+		ics = "communiqué à la mise en place du mandat"
+	}
+	p.para(4.8, "Référence unique du mandat (RUM) : "+rum)
+	p.para(4.8, "Identifiant créancier SEPA (ICS) : "+ics)
+}
+
+func (p *page) transfer(ref string) {
+	l := p.n.Landlord
+	if l.IBAN == "" {
+		p.para(4.8, "Par virement : demandez nos coordonnées bancaires"+phoneSuffix(l.Phone)+", et indiquez votre référence "+ref+" dans le libellé.")
+		return
+	}
+	p.para(4.8, "Par virement, au bénéficiaire "+l.Name+" :")
+	p.font("B", 9.5)
+	iban := "IBAN : " + groups(l.IBAN)
+	if l.BIC != "" {
+		iban += "    BIC : " + l.BIC
+	}
+	p.para(4.8, iban)
+	p.font("", 9.5)
+	p.para(4.8, "Dans le libellé du virement, écrivez votre référence "+ref+" : sans elle, votre paiement ne peut pas être rattaché à votre compte.")
+}
+
+func (p *page) cheque(ref string) {
+	l := p.n.Landlord
+	to := l.Name
+	if len(l.AddressLines) > 0 {
+		to += ", " + strings.Join(l.AddressLines, ", ")
+	}
+	p.para(4.8, "Par chèque à l'ordre de "+l.Name+", avec votre référence "+ref+" écrite au dos, envoyé à : "+to+".")
+}
+
+func phoneSuffix(phone string) string {
+	if phone == "" {
+		return " à votre agence"
+	}
+	return " au " + phone
+}
+
+// groups writes an IBAN in groups of four characters, as printed on a RIB.
+func groups(iban string) string {
+	s := strings.ToUpper(strings.ReplaceAll(iban, " ", ""))
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// footer: what the notice is not, and where to find it and ask.
+func (p *page) footer() {
+	f := p.f
+	f.SetDrawColor(150, 150, 150)
+	f.SetLineWidth(0.2)
+	f.Line(marginX, 262, marginX+textW, 262)
+	f.SetXY(marginX, 264)
+	p.font("B", 8.5)
+	p.para(4.2, "Cet avis n'est pas une quittance.")
+	p.font("", 8.5)
+	p.para(4.2, "Une quittance vous est remise gratuitement, sur demande, une fois le loyer et les charges payés "+
+		"(loi du 6 juillet 1989, article 21).")
+	where := "votre espace locataire"
+	if p.portal != "" {
+		where += " " + p.portal
+	}
+	ask := "Retrouvez vos avis dans « Mes documents » sur " + where + "."
+	if ph := p.n.Landlord.Phone; ph != "" {
+		ask += " Une question ? Appelez le " + ph + "."
+	}
+	p.para(4.2, ask)
+}
