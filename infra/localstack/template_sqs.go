@@ -90,7 +90,7 @@ func intOf(doc, n *yaml.Node) (int, bool) {
 			return 0, false
 		}
 		v = d.Value
-	} else if n.Kind != yaml.ScalarNode || strings.HasPrefix(n.Tag, "!") {
+	} else if n.Kind != yaml.ScalarNode || (strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!")) {
 		return 0, false
 	}
 	i, err := strconv.Atoi(v)
