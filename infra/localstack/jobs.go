@@ -39,6 +39,9 @@ type s3Events struct {
 	triggers []s3Target
 	wg       sync.WaitGroup
 	log      *slog.Logger
+	// fault, when set, fails the requests it returns true for with a 500
+	// InternalError, as S3 sometimes does (tests of the callers' retries).
+	fault func(method, path string) bool
 }
 
 type s3Target struct {
@@ -56,6 +59,15 @@ func (e *s3Events) add(t s3Target) {
 // successful PUT of an object (or the completion of a multipart upload).
 func (e *s3Events) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e.mu.Lock()
+		fault := e.fault
+		e.mu.Unlock()
+		if fault != nil && fault(r.Method, r.URL.Path) {
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusInternalServerError)
+			io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>injected</Message></Error>`)
+			return
+		}
 		rec := &statusOnly{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		created := (r.Method == http.MethodPut && r.Header.Get("X-Amz-Copy-Source") == "" && !r.URL.Query().Has("uploadId")) ||

@@ -68,6 +68,10 @@ type Options struct {
 	// Notices changes how the notices functions are built (fault hooks,
 	// renderer, clock), for tests.
 	Notices portal.NoticeOptions
+	// DynamoDBPartitions, when positive, spreads the partition keys over
+	// that many emulator instances (see partitionedDynamo), for runs over
+	// thousands of leases; 0 keeps one instance.
+	DynamoDBPartitions int
 	// SQSSecond is how long one second of SQS time lasts (visibility
 	// timeouts, delays, long polls); default time.Second. Tests shorten it
 	// to see redeliveries without waiting minutes.
@@ -126,7 +130,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		mailWake: make(chan struct{}, 1), SQS: sqsemu.New(sqsemu.Options{Region: Region, Account: Account, Second: o.SQSSecond}),
 		QueueURLs: map[string]string{}, EventSources: map[string]*SQSEventSource{},
 		noticesState: noticesState{noticeOpts: o.Notices, log: o.Log}}
-	if err := s.startEmulators(o.DataDir); err != nil {
+	if err := s.startEmulators(o.DataDir, o.DynamoDBPartitions); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -289,7 +293,7 @@ func (s *Stack) handler(root string, log *slog.Logger) (http.Handler, error) {
 	}), nil
 }
 
-func (s *Stack) startEmulators(dataDir string) error {
+func (s *Stack) startEmulators(dataDir string, partitions int) error {
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return fmt.Errorf("data folder: %w", err)
 	}
@@ -299,11 +303,15 @@ func (s *Stack) startEmulators(dataDir string) error {
 	}
 	s.s3db = db
 	bolt := s3bolt.New(db)
+	var dyn http.Handler = server.NewServer()
+	if partitions > 0 {
+		dyn = newPartitionedDynamo(partitions)
+	}
 	for _, e := range []struct {
 		id string
 		h  http.Handler
 	}{
-		{"DYNAMODB", s.mailJobWrites(withCRC32(server.NewServer()))},
+		{"DYNAMODB", s.mailJobWrites(withCRC32(dyn))},
 		{"S3", s.s3.wrap(gofakes3.New(bolt, gofakes3.WithAutoBucket(false)).Server())},
 		{"SES", s.Mail},
 		{"SQS", s.SQS},
