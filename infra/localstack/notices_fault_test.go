@@ -162,8 +162,8 @@ func TestNoticesRunUnderFaults(t *testing.T) {
 	st, err := Start(ctx, Options{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Log: log, Skip: []string{"noticeworker"},
 		// A 720 s visibility timeout lasts 2.9 s; a crashed mail's claim 0.5 s.
 		SQSSecond: 4 * time.Millisecond, DynamoDBPartitions: 64,
-		Env:       map[string]string{portal.EnvNoticeMailRate: "0"},
-		Notices:   portal.NoticeOptions{Hook: f.hook, MailClaim: 500 * time.Millisecond}})
+		Env:     map[string]string{portal.EnvNoticeMailRate: "0"},
+		Notices: portal.NoticeOptions{Hook: f.hook, MailClaim: 500 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
