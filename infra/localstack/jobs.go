@@ -208,7 +208,7 @@ func (s *Stack) waitReport(ctx context.Context, key string) ([]byte, error) {
 }
 
 // demoOrder is the order the ERP's files must be imported in: parents first.
-var demoOrder = []erp.Kind{erp.Residences, erp.Contacts, erp.Leases, erp.Signatories, erp.Entries, erp.Requests}
+var demoOrder = []erp.Kind{erp.Residences, erp.Contacts, erp.Leases, erp.Signatories, erp.Entries, erp.NoticeLines, erp.Requests}
 
 // loadDemo imports the demo files of dir through the import function, in
 // order, and lists the demo leases.

@@ -86,20 +86,47 @@ func (s *Store) NoticeLines(ctx context.Context, ref string, p notice.Period) ([
 // UpsertNoticeLines writes each lease's lines for a period as one item,
 // replacing the lines stored for that lease and period; an item whose
 // content hash is unchanged is not written. Each group must hold every line
-// of its lease and period (the importer gathers them), and a (lease,
-// period) must appear once. The leases are not checked here: callers check
-// them first (LeasesExist).
+// of its lease and period (the importer gathers them); a (lease, period)
+// given twice is written once, from its first group. The leases are not
+// checked here: callers check them first (LeasesExist). Written and
+// Unchanged count lines, as an import report does: a group's lines are all
+// written or all unchanged.
 func (s *Store) UpsertNoticeLines(ctx context.Context, gs []NoticeLinesOf) (UpsertStats, error) {
-	items := make([]hashedItem, 0, len(gs))
-	for _, g := range gs {
-		bi := billingItemOf(g)
-		it, err := hashed(bi, bi.PK, bi.SK, bi.H)
-		if err != nil {
-			return UpsertStats{}, err
+	var st UpsertStats
+	for start := 0; start < len(gs); start += 100 {
+		chunk := gs[start:min(start+100, len(gs))]
+		items := make([]hashedItem, len(chunk))
+		for i, g := range chunk {
+			bi := billingItemOf(g)
+			it, err := hashed(bi, bi.PK, bi.SK, bi.H)
+			if err != nil {
+				return st, err
+			}
+			items[i] = it
 		}
-		items = append(items, it)
+		stored, err := s.storedHashes(ctx, s.tenancy, items)
+		if err != nil {
+			return st, err
+		}
+		var writes []types.WriteRequest
+		written := 0
+		seen := map[string]bool{}
+		for i, it := range items {
+			k := it.pk + "\x00" + it.sk
+			if stored[k] == it.h || seen[k] {
+				st.Unchanged += len(chunk[i].Lines)
+				continue
+			}
+			seen[k] = true
+			writes = append(writes, types.WriteRequest{PutRequest: &types.PutRequest{Item: it.item}})
+			written += len(chunk[i].Lines)
+		}
+		if err := s.batchWrite(ctx, s.tenancy, writes); err != nil {
+			return st, err
+		}
+		st.Written += written
 	}
-	return s.upsert(ctx, s.tenancy, items)
+	return st, nil
 }
 
 // DeleteNoticeLinesExcept deletes the stored lines of period p of every

@@ -124,20 +124,30 @@ func contentHash(v any) string {
 // Lease reads a lease with its balance and signatories in one Query: they
 // share the lease's partition, at and after the sort key "LEASE".
 func (s *Store) Lease(ctx context.Context, ref string) (tenancy.Lease, error) {
+	l, _, err := s.leaseFrom(ctx, ref, leaseSK)
+	return l, err
+}
+
+// leaseFrom reads the lease's items sorted at or after the key from (the
+// lease, its balance, its signatories and, when from is an entry's key,
+// the entries after it) in one Query, and sums those entries (debit less
+// credit, cents).
+func (s *Store) leaseFrom(ctx context.Context, ref, from string) (tenancy.Lease, int64, error) {
 	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
 		TableName:              &s.tenancy,
 		KeyConditionExpression: aws.String("PK = :pk AND SK >= :sk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": str(leasePK(ref)), ":sk": str(leaseSK),
+			":pk": str(leasePK(ref)), ":sk": str(from),
 		},
 		ConsistentRead: aws.Bool(true),
 	})
 	var l tenancy.Lease
+	var entries int64
 	found := false
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
 		if err != nil {
-			return tenancy.Lease{}, fmt.Errorf("query lease: %w", err)
+			return tenancy.Lease{}, 0, fmt.Errorf("query lease: %w", err)
 		}
 		for _, it := range out.Items {
 			sk, _ := it["SK"].(*types.AttributeValueMemberS)
@@ -148,7 +158,7 @@ func (s *Store) Lease(ctx context.Context, ref string) (tenancy.Lease, error) {
 			case sk.Value == leaseSK:
 				var li leaseItem
 				if err := attributevalue.UnmarshalMap(it, &li); err != nil {
-					return tenancy.Lease{}, fmt.Errorf("decode lease: %w", err)
+					return tenancy.Lease{}, 0, fmt.Errorf("decode lease: %w", err)
 				}
 				found = true
 				l.Reference, l.ResidenceID = li.Reference, li.ResidenceID
@@ -160,17 +170,23 @@ func (s *Store) Lease(ctx context.Context, ref string) (tenancy.Lease, error) {
 			case sk.Value == leaseAccountSK:
 				var ai leaseAccountItem
 				if err := attributevalue.UnmarshalMap(it, &ai); err != nil {
-					return tenancy.Lease{}, fmt.Errorf("decode lease account: %w", err)
+					return tenancy.Lease{}, 0, fmt.Errorf("decode lease account: %w", err)
 				}
 				l.BalanceCents = ai.BalanceCents
 				l.FirstEntry, l.LastEntry = parseDate(ai.FirstEntryDate), parseDate(ai.LastEntryDate)
 				if ai.LastPaymentDate != "" {
 					l.LastPayment = &tenancy.Payment{Date: parseDate(ai.LastPaymentDate), AmountCents: ai.LastPaymentCents}
 				}
+			case strings.HasPrefix(sk.Value, entryPfx):
+				var ei entryItem
+				if err := attributevalue.UnmarshalMap(it, &ei); err != nil {
+					return tenancy.Lease{}, 0, fmt.Errorf("decode entry: %w", err)
+				}
+				entries += ei.Debit - ei.Credit
 			case strings.HasPrefix(sk.Value, signatoryPfx):
 				var si signatoryItem
 				if err := attributevalue.UnmarshalMap(it, &si); err != nil {
-					return tenancy.Lease{}, fmt.Errorf("decode signatory: %w", err)
+					return tenancy.Lease{}, 0, fmt.Errorf("decode signatory: %w", err)
 				}
 				l.Signatories = append(l.Signatories, tenancy.Signatory{ID: si.ID, Main: si.Main, LastName: si.LastName,
 					FirstName: si.FirstName, DateOfBirth: parseDate(si.DateOfBirth), Email: si.Email})
@@ -178,9 +194,9 @@ func (s *Store) Lease(ctx context.Context, ref string) (tenancy.Lease, error) {
 		}
 	}
 	if !found {
-		return tenancy.Lease{}, tenancy.ErrNotFound
+		return tenancy.Lease{}, 0, tenancy.ErrNotFound
 	}
-	return l, nil
+	return l, entries, nil
 }
 
 // UpsertStats counts what an import write did. Directory counts the

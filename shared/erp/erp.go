@@ -25,6 +25,7 @@ const (
 	Signatories Kind = "signataires"
 	Entries     Kind = "ecritures"
 	Requests    Kind = "demandes"
+	NoticeLines Kind = "lignes_avis"
 )
 
 // Mode says whether a file is a full snapshot of its kind or only changes.
@@ -56,6 +57,11 @@ func (e *FileError) Error() string { return e.Reason }
 type LineError struct {
 	Line   int    // physical line number, empty lines counted (the header is line 1)
 	Reason string // French
+	// Partial is what could be read of a bad line of a kind whose lines
+	// form groups: for lignes_avis, a NoticeLine with only its Reference and
+	// Period, when both are good, so that the import refuses the line's whole
+	// group. Nil otherwise.
+	Partial Record
 }
 
 func (e *LineError) Error() string { return "ligne " + strconv.Itoa(e.Line) + " : " + e.Reason }
@@ -69,14 +75,21 @@ const nameForm = "attendu <type>_<mode>_<AAAAMMJJ>[_<texte libre>].csv, par exem
 func ParseName(key string) (FileInfo, error) {
 	name := key[strings.LastIndexByte(key, '/')+1:]
 	stem, ok := strings.CutSuffix(name, ".csv")
-	parts := strings.SplitN(stem, "_", 4)
+	// lignes_avis is the one kind with "_" in its name.
+	var kind, rest string
+	if r, found := strings.CutPrefix(stem, string(NoticeLines)+"_"); found {
+		kind, rest = string(NoticeLines), r
+	} else {
+		kind, rest, _ = strings.Cut(stem, "_")
+	}
+	parts := append([]string{kind}, strings.SplitN(rest, "_", 3)...)
 	if !ok || len(parts) < 3 || (len(parts) == 4 && parts[3] == "") {
 		return FileInfo{}, &FileError{"nom de fichier " + show(name) + " non conforme : " + nameForm}
 	}
 	info := FileInfo{Kind: Kind(parts[0]), Mode: Mode(parts[1])}
 	if !info.Kind.valid() {
 		return FileInfo{}, &FileError{"type de fichier " + show(parts[0]) +
-			" inconnu : attendu residences, contacts, baux, signataires, ecritures ou demandes"}
+			" inconnu : attendu residences, contacts, baux, signataires, ecritures, demandes ou lignes_avis"}
 	}
 	if info.Mode != Snapshot && info.Mode != Delta {
 		return FileInfo{}, &FileError{"mode " + show(parts[1]) + " inconnu : attendu complet ou delta"}
@@ -91,7 +104,7 @@ func ParseName(key string) (FileInfo, error) {
 
 func (k Kind) valid() bool {
 	switch k {
-	case Residences, Contacts, Leases, Signatories, Entries, Requests:
+	case Residences, Contacts, Leases, Signatories, Entries, Requests, NoticeLines:
 		return true
 	}
 	return false

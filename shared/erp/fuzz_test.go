@@ -8,10 +8,11 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/citejardins/extranet/shared/notice"
 	"github.com/citejardins/extranet/shared/tenancy"
 )
 
-var fuzzKinds = []Kind{Residences, Contacts, Leases, Signatories, Entries, Requests}
+var fuzzKinds = []Kind{Residences, Contacts, Leases, Signatories, Entries, Requests, NoticeLines}
 
 // FuzzReader reads arbitrary bytes as a file of each kind: it must never
 // panic nor loop, every error must be one the import knows how to report,
@@ -26,6 +27,8 @@ func FuzzReader(f *testing.F) {
 		Entries: "\xef\xbb\xbf" + entriesHeader + "\n8889999;E1;05/11/2026;\"Loyer; \"\"nov\"\"\";avis;456,78;0\n" +
 			"8889999;E2;10/11/2026;Virement \x80;paiement;;456,78\n8889999;E3;05/11/2026;Lo\"yer;avis;1;0\n;;;\n",
 		Requests: requestsHeader + "\nD-1;8889999;en_cours;01/12/2026\nD-2;8889999;traitee;02/12/2026",
+		NoticeLines: noticeLinesHeader + "\r\n0001234567;2026-12;Loyer;loyer;430,00\r\n1234567;2026-12;APL;apl;-180\r\n" +
+			"1234567;2026-12;R\xe9gularisation 2025;regularisation;-1 035,1\r\n1234567;2026-12;RLS;rls;52\r\n",
 	}
 	for i, k := range fuzzKinds {
 		f.Add([]byte(seeds[k]), uint8(i))
@@ -34,6 +37,7 @@ func FuzzReader(f *testing.F) {
 	f.Add([]byte("\xff\xfe\x00\x01garbage;;\"\n\n\r\n"), uint8(0))
 	f.Add([]byte(requestsHeader+"\n\"\"\"\n;\";\n"), uint8(5))
 	f.Add([]byte{}, uint8(2))
+	f.Add([]byte("montant;type;periode;reference;libelle;commentaire\n\"-0,5\";SLS;2099-12;L/0007654321-1+2;\"a;b\";x\n;;;;;\n1;autre;2000-01;1;\"\"\"\";\n"), uint8(6))
 	f.Add([]byte(requestsHeader+"\nD-1;8889999;en_cours;01/12/2026;"+strings.Repeat("z", 300)+"\nD-2;\"8889999"+
 		strings.Repeat("\n12345678901234567890", 60)+"\nD-3;8889999;traitee;02/12/2026\n"), uint8(5))
 
@@ -74,6 +78,18 @@ func FuzzReader(f *testing.F) {
 				var le *LineError
 				if !errors.As(err, &le) || le.Line < 2 || le.Line != r.Line() || le.Reason == "" || !utf8.ValidString(le.Reason) {
 					t.Fatalf("Next: %#v; want a *LineError", err)
+				}
+				if le.Partial != nil {
+					nl, ok := le.Partial.(NoticeLine)
+					if kind != NoticeLines || !ok || nl.Label != "" || nl.Kind != "" || nl.AmountCents != 0 {
+						t.Fatalf("Partial %#v in a file of %s", le.Partial, kind)
+					}
+					if canon, err := tenancy.NormalizeReference(nl.Reference); err != nil || canon != nl.Reference {
+						t.Fatalf("Partial reference %q not canonical", nl.Reference)
+					}
+					if p, err := notice.ParsePeriod(nl.Period.String()); err != nil || p != nl.Period {
+						t.Fatalf("Partial period %v", nl.Period)
+					}
 				}
 				continue
 			}
@@ -209,6 +225,28 @@ func checkRecord(t *testing.T, kind Kind, rec Record) {
 			t.Fatalf("status %q", r.Status)
 		}
 		date("Date", r.Date, true)
+	case NoticeLine:
+		ref(r.Reference)
+		if p, err := notice.ParsePeriod(r.Period.String()); err != nil || p != r.Period {
+			t.Fatalf("period %v in %+v", r.Period, rec)
+		}
+		text("Label", r.Label, true, MaxLabel)
+		if !r.Kind.Valid() {
+			t.Fatalf("line kind %q", r.Kind)
+		}
+		if r.AmountCents < -(maxEuros*100+99) || r.AmountCents > maxEuros*100+99 {
+			t.Fatalf("amount %d in %+v", r.AmountCents, rec)
+		}
+		switch r.Kind {
+		case notice.HousingBenefit, notice.RLS:
+			if r.AmountCents > 0 {
+				t.Fatalf("a %s line is a debit: %+v", r.Kind, rec)
+			}
+		case notice.Rent, notice.Charges, notice.SLS:
+			if r.AmountCents < 0 {
+				t.Fatalf("a %s line is a credit: %+v", r.Kind, rec)
+			}
+		}
 	default:
 		t.Fatalf("record %T", rec)
 	}
@@ -231,6 +269,8 @@ func kindOf(rec Record) Kind {
 		return Entries
 	case RequestStatus:
 		return Requests
+	case NoticeLine:
+		return NoticeLines
 	}
 	return ""
 }

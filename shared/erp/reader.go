@@ -143,7 +143,11 @@ func (r *Reader) Next() (Record, error) {
 		r.p.start(fields)
 		rec := r.parse(&r.p)
 		if len(r.p.errs) > 0 {
-			return nil, &LineError{Line: r.line, Reason: strings.Join(r.p.errs, " ; ")}
+			le := &LineError{Line: r.line, Reason: strings.Join(r.p.errs, " ; ")}
+			if nl, ok := rec.(NoticeLine); ok && nl.Reference != "" && !nl.Period.IsZero() {
+				le.Partial = NoticeLine{Reference: nl.Reference, Period: nl.Period}
+			}
+			return nil, le
 		}
 		return rec, nil
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"github.com/citejardins/extranet/shared/notice"
 	"github.com/citejardins/extranet/shared/tenancy"
 )
 
@@ -19,6 +20,7 @@ const (
 	signatoriesHeader = "reference;id_signataire;principal;nom;prenom;date_naissance;email"
 	entriesHeader     = "reference;id_ecriture;date;libelle;type;debit;credit"
 	requestsHeader    = "id_demande;reference;statut;date"
+	noticeLinesHeader = "reference;periode;libelle;type;montant"
 )
 
 // result is what Next gave for one line: a record or a line error's reason.
@@ -157,9 +159,43 @@ func TestReaderKinds(t *testing.T) {
 			RequestStatus{ID: "D-2", Reference: "8889999", Status: RequestDone, Date: day(2026, 12, 2)}, ""},
 		{Requests, "D-3;8889999;refusee;02/12/2026", nil, `statut: "refusee" inconnu : attendu en_cours ou traitee`},
 		{Requests, "D-3;8889999;traitee;", nil, "date: valeur manquante"},
+
+		{NoticeLines, "0001234567;2026-12;Loyer principal;loyer;430,00",
+			NoticeLine{Reference: "1234567", Period: notice.Period{Year: 2026, Month: 12}, Label: "Loyer principal", Kind: notice.Rent, AmountCents: 43000}, ""},
+		{NoticeLines, "L/0007654321-12345678+1;2026-12;APL décembre;APL;-180,00",
+			NoticeLine{Reference: "7654321", Period: notice.Period{Year: 2026, Month: 12}, Label: "APL décembre", Kind: notice.HousingBenefit, AmountCents: -18000}, ""},
+		{NoticeLines, "7654321;2026-12;Réduction de loyer de solidarité;rls;-52,00",
+			NoticeLine{Reference: "7654321", Period: notice.Period{Year: 2026, Month: 12}, Label: "Réduction de loyer de solidarité", Kind: notice.RLS, AmountCents: -5200}, ""},
+		{NoticeLines, "7654321;2027-01;Supplément de loyer de solidarité;sls;1 012,5",
+			NoticeLine{Reference: "7654321", Period: notice.Period{Year: 2027, Month: 1}, Label: "Supplément de loyer de solidarité", Kind: notice.SLS, AmountCents: 101250}, ""},
+		{NoticeLines, "1234567;2026-12;Régularisation des charges 2025;regularisation;-35,10",
+			NoticeLine{Reference: "1234567", Period: notice.Period{Year: 2026, Month: 12}, Label: "Régularisation des charges 2025", Kind: notice.Settlement, AmountCents: -3510}, ""},
+		{NoticeLines, "1234567;2026-12;Régularisation des charges 2025;Regularisation;84,20",
+			NoticeLine{Reference: "1234567", Period: notice.Period{Year: 2026, Month: 12}, Label: "Régularisation des charges 2025", Kind: notice.Settlement, AmountCents: 8420}, ""},
+		{NoticeLines, "1234567;2026-12;Provisions pour charges;charges;0",
+			NoticeLine{Reference: "1234567", Period: notice.Period{Year: 2026, Month: 12}, Label: "Provisions pour charges", Kind: notice.Charges}, ""},
+		{NoticeLines, "1234567;2026-12;Geste commercial;autre;-10,00",
+			NoticeLine{Reference: "1234567", Period: notice.Period{Year: 2026, Month: 12}, Label: "Geste commercial", Kind: notice.Other, AmountCents: -1000}, ""},
+		{NoticeLines, "7654321;2026-12;APL décembre;apl;180,00", nil,
+			`montant: "180,00" est positif : une ligne apl est un crédit, à écrire en négatif (ex. -180,00)`},
+		{NoticeLines, "7654321;2026-12;RLS;rls;52", nil, `montant: "52" est positif : une ligne rls est un crédit`},
+		{NoticeLines, "7654321;2026-12;Loyer;loyer;-430,00", nil,
+			`montant: "-430,00" est négatif : une ligne loyer est un débit, à écrire en positif ; un avoir s'écrit en ligne regularisation ou autre`},
+		{NoticeLines, "7654321;2026-12;Charges;charges;-1", nil, `une ligne charges est un débit`},
+		{NoticeLines, "7654321;2026-12;SLS;sls;-1", nil, `une ligne sls est un débit`},
+		{NoticeLines, "7654321;12/2026;Loyer;loyer;430", nil, `periode: "12/2026" n'est pas une période (AAAA-MM, ex. 2026-12)`},
+		{NoticeLines, "7654321;2026-13;Loyer;loyer;430", nil, `periode: "2026-13" n'est pas une période`},
+		{NoticeLines, "7654321;1999-12;Loyer;loyer;430", nil, `periode: "1999-12" n'est pas une période`},
+		{NoticeLines, "7654321;2026-12;Loyer;quittance;430", nil,
+			`type: "quittance" inconnu : attendu loyer, charges, apl, rls, sls, regularisation ou autre`},
+		{NoticeLines, "7654321;2026-12;Loyer;loyer;", nil, "montant: valeur manquante"},
+		{NoticeLines, "7654321;2026-12;Loyer;loyer;430.00", nil, `montant: "430.00" n'est pas un montant (ex. 1234,56)`},
+		{NoticeLines, "7654321;2026-12;" + strings.Repeat("é", MaxLabel+1) + ";loyer;430", nil, "libelle: trop long (101 caractères, 100 au plus)"},
+		{NoticeLines, "7654321;2026-12;=1+1;loyer;430", nil, "libelle:"},
+		{NoticeLines, ";2026-12;;;", nil, "reference: valeur manquante ; libelle: valeur manquante ; type: valeur manquante ; montant: valeur manquante"},
 	}
 	headers := map[Kind]string{Residences: residencesHeader, Contacts: contactsHeader, Leases: leasesHeader,
-		Signatories: signatoriesHeader, Entries: entriesHeader, Requests: requestsHeader}
+		Signatories: signatoriesHeader, Entries: entriesHeader, Requests: requestsHeader, NoticeLines: noticeLinesHeader}
 	for _, tt := range tests {
 		got := readAll(t, tt.kind, headers[tt.kind]+"\n"+tt.line+"\n")
 		if len(got) != 1 || got[0].line != 2 {
@@ -456,5 +492,39 @@ func TestReaderRecordsOutliveNext(t *testing.T) {
 	second, _ := r.Next()
 	if first.(Entry).Label != "Premier" || first.(Entry).ID != "E1" || second.(Entry).Label != "Second" {
 		t.Errorf("records = %+v, %+v", first, second)
+	}
+}
+
+// TestReaderNoticeLinePartial: a bad lignes_avis line whose lease and
+// period are good still names them, so that the import refuses its group;
+// one whose reference or period is bad, or a line of another kind, names
+// nothing.
+func TestReaderNoticeLinePartial(t *testing.T) {
+	dec := notice.Period{Year: 2026, Month: 12}
+	tests := []struct {
+		kind Kind
+		file string
+		want Record
+	}{
+		{NoticeLines, noticeLinesHeader + "\n0001234567;2026-12;Loyer;loyer;-1\n", NoticeLine{Reference: "1234567", Period: dec}},
+		{NoticeLines, noticeLinesHeader + "\n1234567;2026-12;;;\n", NoticeLine{Reference: "1234567", Period: dec}},
+		{NoticeLines, noticeLinesHeader + "\nABC;2026-12;Loyer;loyer;-1\n", nil},
+		{NoticeLines, noticeLinesHeader + "\n1234567;2026-13;Loyer;loyer;1\n", nil},
+		{NoticeLines, noticeLinesHeader + "\n1234567;2026-12;Loyer;loyer\n", nil}, // too few fields: nothing read
+		{Entries, entriesHeader + "\n8889999;E5;05/11/2026;Loyer;avis;0;0\n", nil},
+	}
+	for _, tt := range tests {
+		r, err := NewReader(strings.NewReader(tt.file), tt.kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = r.Next()
+		var le *LineError
+		if !errors.As(err, &le) {
+			t.Fatalf("%q: Next = %v; want a *LineError", tt.file, err)
+		}
+		if !reflect.DeepEqual(le.Partial, tt.want) {
+			t.Errorf("%q: Partial = %#v; want %#v", tt.file, le.Partial, tt.want)
+		}
 	}
 }

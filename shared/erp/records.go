@@ -3,11 +3,13 @@ package erp
 import (
 	"strings"
 
+	"github.com/citejardins/extranet/shared/notice"
 	"github.com/citejardins/extranet/shared/tenancy"
 )
 
 // Record is one line of a file, parsed and checked: a Residence, Contact,
-// Lease, Signatory, Entry or RequestStatus value, as the file's kind says.
+// Lease, Signatory, Entry, RequestStatus or NoticeLine value, as the file's
+// kind says.
 type Record interface{ record() }
 
 // Residence is a line of a residences file.
@@ -90,7 +92,21 @@ const (
 	RequestDone       RequestProgress = "done"        // traitee
 )
 
+// NoticeLine is a line of a lignes_avis file: one line of a lease's rent
+// notice for a period, as the ERP billed it. AmountCents is what the line
+// adds to the amount to pay: positive for a debit, negative for a credit.
+// Rent, charges and SLS lines are never negative, APL and RLS lines never
+// positive; a settlement or another line may be either.
+type NoticeLine struct {
+	Reference   string // canonical
+	Period      notice.Period
+	Label       string // at most MaxLabel runes
+	Kind        notice.LineKind
+	AmountCents int64
+}
+
 func (Residence) record()     {}
+func (NoticeLine) record()    {}
 func (Contact) record()       {}
 func (Lease) record()         {}
 func (Signatory) record()     {}
@@ -134,6 +150,8 @@ const (
 	colCredit
 	colIDDemande
 	colStatut
+	colPeriode
+	colMontant
 	numCols
 )
 
@@ -145,7 +163,7 @@ var colNames = [numCols]string{
 	colModePaiement: "mode_paiement", colJourEcheance: "jour_echeance", colIDSignataire: "id_signataire",
 	colPrincipal: "principal", colPrenom: "prenom", colDateNaissance: "date_naissance",
 	colIDEcriture: "id_ecriture", colDate: "date", colLibelle: "libelle", colType: "type", colDebit: "debit",
-	colCredit: "credit", colIDDemande: "id_demande", colStatut: "statut",
+	colCredit: "credit", colIDDemande: "id_demande", colStatut: "statut", colPeriode: "periode", colMontant: "montant",
 }
 
 var colByName = func() map[string]col {
@@ -203,6 +221,10 @@ var layouts = map[Kind]layout{
 	}},
 	Requests: {parse: parseRequest, cols: []colSpec{
 		{colIDDemande, required}, {colReference, required}, {colStatut, required}, {colDate, required},
+	}},
+	NoticeLines: {parse: parseNoticeLine, cols: []colSpec{
+		{colReference, required}, {colPeriode, required}, {colLibelle, required}, {colType, required},
+		{colMontant, required},
 	}},
 }
 
@@ -311,6 +333,41 @@ func parseRequest(p *lineParser) Record {
 		Status:    enum(p, colStatut, requestStatuses),
 		Date:      p.date(colDate),
 	}
+}
+
+var noticeLineKinds = []enumValue[notice.LineKind]{
+	{"loyer", notice.Rent}, {"charges", notice.Charges}, {"apl", notice.HousingBenefit}, {"rls", notice.RLS},
+	{"sls", notice.SLS}, {"regularisation", notice.Settlement}, {"autre", notice.Other},
+}
+
+func parseNoticeLine(p *lineParser) Record {
+	l := NoticeLine{
+		Reference:   p.reference(colReference),
+		Period:      p.period(colPeriode),
+		Label:       p.text(colLibelle, MaxLabel),
+		Kind:        enum(p, colType, noticeLineKinds),
+		AmountCents: p.signedAmount(colMontant),
+	}
+	if !p.ok(colReference) {
+		l.Reference = "" // no group for Reader.Next's LineError.Partial
+	}
+	if !p.ok(colType) || !p.ok(colMontant) {
+		return l
+	}
+	s := p.value(colMontant)
+	switch l.Kind {
+	case notice.HousingBenefit, notice.RLS:
+		if l.AmountCents > 0 {
+			p.fail(colMontant, show(s)+" est positif : une ligne "+string(l.Kind)+
+				" est un crédit, à écrire en négatif (ex. -180,00)")
+		}
+	case notice.Rent, notice.Charges, notice.SLS:
+		if l.AmountCents < 0 {
+			p.fail(colMontant, show(s)+" est négatif : une ligne "+string(l.Kind)+
+				" est un débit, à écrire en positif ; un avoir s'écrit en ligne regularisation ou autre")
+		}
+	}
+	return l
 }
 
 // lineParser reads the fields of one line by column and collects what is
@@ -442,6 +499,33 @@ func (p *lineParser) euros(c col, s string) int64 {
 		return 0
 	}
 	return cents
+}
+
+// signedAmount reads an amount of either sign.
+func (p *lineParser) signedAmount(c col) int64 {
+	s := p.value(c)
+	if s == "" {
+		return 0
+	}
+	cents, err := ParseEuros(s)
+	if err != nil {
+		p.fail(c, err.Error())
+		return 0
+	}
+	return cents
+}
+
+// period reads a rent period, AAAA-MM.
+func (p *lineParser) period(c col) notice.Period {
+	s := p.value(c)
+	if s == "" {
+		return notice.Period{}
+	}
+	per, err := notice.ParsePeriod(s)
+	if err != nil {
+		p.fail(c, show(s)+" n'est pas une période (AAAA-MM, ex. 2026-12)")
+	}
+	return per
 }
 
 func (p *lineParser) dueDay(c col) int {

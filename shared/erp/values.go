@@ -18,6 +18,12 @@ const (
 	MaxShort = 32  // runes, for phone numbers, dwelling types and floors
 	MaxID    = 64  // bytes, for the ERP's ids
 	MaxEmail = 254 // bytes (RFC 5321 path limit)
+	// MaxLabel is the most runes of a notice line's label, which the
+	// notice prints on one line.
+	MaxLabel = 100
+	// MaxNoticeLines is the most lines of one lease and period in a
+	// lignes_avis file: the notice is one page.
+	MaxNoticeLines = 15
 )
 
 // maxEuros bounds amounts well below int64 overflow; no rent comes near.

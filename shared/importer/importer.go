@@ -15,6 +15,7 @@ import (
 
 	"github.com/citejardins/extranet/shared/dynamo"
 	"github.com/citejardins/extranet/shared/erp"
+	"github.com/citejardins/extranet/shared/notice"
 	"github.com/citejardins/extranet/shared/tenancy"
 	"github.com/citejardins/extranet/shared/tenant"
 )
@@ -26,11 +27,13 @@ type Store interface {
 	UpsertResidences(ctx context.Context, rs []tenancy.Residence) (dynamo.UpsertStats, error)
 	UpsertContacts(ctx context.Context, cs []dynamo.ContactOf) (dynamo.UpsertStats, error)
 	DeleteContactsExcept(ctx context.Context, keep map[string]map[tenancy.ContactRole]bool) (dynamo.UpsertStats, error)
-	UpsertLeases(ctx context.Context, ls []tenancy.Lease) (dynamo.UpsertStats, error)
+	UpsertLeasesOn(ctx context.Context, ls []tenancy.Lease, today tenancy.Date) (dynamo.UpsertStats, error)
 	UpsertSignatories(ctx context.Context, ss []dynamo.SignatoryOf) (dynamo.UpsertStats, error)
 	DeleteSignatoriesExcept(ctx context.Context, ref string, keep map[string]bool) (int, error)
 	SyncEntries(ctx context.Context, ref string, es []tenancy.Entry, snapshot bool) (dynamo.UpsertStats, error)
 	SetRequestStatus(ctx context.Context, ref, id string, st tenant.RequestStatus, on tenancy.Date) (bool, error)
+	UpsertNoticeLines(ctx context.Context, gs []dynamo.NoticeLinesOf) (dynamo.UpsertStats, error)
+	DeleteNoticeLinesExcept(ctx context.Context, p notice.Period, keep map[string]bool) (dynamo.UpsertStats, error)
 }
 
 var _ Store = (*dynamo.Store)(nil)
@@ -118,7 +121,8 @@ func Run(ctx context.Context, st Store, key string, body io.Reader, o Options) (
 	}
 	rep.Warnings = append(rep.Warnings, rd.Warnings()...)
 
-	im := &run{ctx: ctx, st: st, rep: rep, snapshot: info.Mode == erp.Snapshot, sem: make(chan struct{}, o.Workers), log: o.Log}
+	im := &run{ctx: ctx, st: st, rep: rep, snapshot: info.Mode == erp.Snapshot, sem: make(chan struct{}, o.Workers), log: o.Log,
+		today: tenancy.ParisDate(o.Now())}
 	var w writer
 	switch info.Kind {
 	case erp.Residences:
@@ -133,6 +137,8 @@ func Run(ctx context.Context, st Store, key string, body io.Reader, o Options) (
 		w = newGrouped(im, im.entries)
 	case erp.Requests:
 		w = &requests{run: im}
+	case erp.NoticeLines:
+		w = newNoticeLines(im)
 	default:
 		rep.Reason = "type de fichier non pris en charge : " + string(info.Kind)
 		return finish("refused", nil)
@@ -147,6 +153,9 @@ func Run(ctx context.Context, st Store, key string, body io.Reader, o Options) (
 			rep.Lines++
 			im.badLines++
 			im.reject(le.Line, le.Reason)
+			if g, ok := w.(badLineTaker); ok {
+				g.badLine(le)
+			}
 			continue
 		}
 		if err != nil {
@@ -180,6 +189,7 @@ type run struct {
 	st       Store
 	rep      *Report
 	snapshot bool
+	today    tenancy.Date // the import's civil date in Paris: which leases are running
 	log      *slog.Logger
 	badLines int // lines refused by the reader (their record unknown)
 
@@ -241,6 +251,12 @@ type writer interface {
 	// add takes a record; true when a batch is ready.
 	add(line int, rec erp.Record, batch int) bool
 	flush()
+}
+
+// badLineTaker is a writer that must know of the lines the reader refused
+// (their group is refused with them).
+type badLineTaker interface {
+	badLine(le *erp.LineError)
 }
 
 // finisher is a writer with work once every batch is written.

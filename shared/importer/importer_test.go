@@ -18,6 +18,7 @@ var demoFiles = []string{
 	"baux_complet_20261101.csv",
 	"signataires_complet_20261101.csv",
 	"ecritures_complet_20261125.csv",
+	"lignes_avis_complet_20261125.csv",
 }
 
 func newStore(t *testing.T) *dynamo.Store {

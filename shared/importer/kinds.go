@@ -158,7 +158,10 @@ func (w *contacts) finish() error {
 }
 
 func newLeases(r *run) writer {
-	return &inResidence[tenancy.Lease]{run: r, upsert: r.st.UpsertLeases, conv: func(rec erp.Record) (string, tenancy.Lease) {
+	upsert := func(ctx context.Context, ls []tenancy.Lease) (dynamo.UpsertStats, error) {
+		return r.st.UpsertLeasesOn(ctx, ls, r.today)
+	}
+	return &inResidence[tenancy.Lease]{run: r, upsert: upsert, conv: func(rec erp.Record) (string, tenancy.Lease) {
 		l := rec.(erp.Lease)
 		return l.ResidenceID, tenancy.Lease{Reference: l.Reference, ResidenceID: l.ResidenceID, Start: l.Start, End: l.End,
 			Address:      tenancy.Address{Street: l.Street, Complement: l.Complement, PostalCode: l.PostalCode, City: l.City},

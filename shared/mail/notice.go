@@ -34,13 +34,17 @@ func (s *SES) SendNotice(ctx context.Context, m noticerun.Mail) (string, error) 
 			},
 		},
 	})
-	if err != nil {
-		var rejected *types.MessageRejected
-		var api smithy.APIError
-		if errors.As(err, &rejected) || (errors.As(err, &api) && api.ErrorCode() == "InvalidParameterValue") {
-			// The address stays out of the error: errors end up in logs.
-			return "", fmt.Errorf("%w: ses send notice: %v", noticerun.ErrMailRefused, err)
+	var api smithy.APIError
+	switch {
+	case errors.As(err, &api):
+		// Only the code: SES's messages name the addresses (MessageRejected:
+		// "… failed the check …: <address>"), and errors end up in logs.
+		code := api.ErrorCode()
+		if code == "MessageRejected" || code == "InvalidParameterValue" {
+			return "", fmt.Errorf("%w: ses send notice: %s", noticerun.ErrMailRefused, code)
 		}
+		return "", fmt.Errorf("ses send notice: %s", code)
+	case err != nil:
 		return "", fmt.Errorf("ses send notice: %w", err)
 	}
 	return aws.ToString(out.MessageId), nil

@@ -182,18 +182,24 @@ func date(s string) tenancy.Date {
 	return d
 }
 
+// leaseOf is a tenant's lease: 500 € rent, 80 € charges, 100 € APL, due
+// on the 5th.
+func leaseOf(x tenant) tenancy.Lease {
+	l := tenancy.Lease{Reference: x.ref, ResidenceID: "R1", Start: date(x.start),
+		Address:   tenancy.Address{Street: "3 rue des Lilas", PostalCode: x.postal, City: x.city},
+		RentCents: 50000, ChargesCents: 8000, HousingBenefitCents: 10000, PaymentMethod: tenancy.Transfer, DueDay: 5}
+	if x.end != "" {
+		l.End = date(x.end)
+	}
+	return l
+}
+
 func (r *rig) seed(t *testing.T, ts ...tenant) {
 	t.Helper()
 	ctx := context.Background()
 	var leases []tenancy.Lease
 	for _, x := range ts {
-		l := tenancy.Lease{Reference: x.ref, ResidenceID: "R1", Start: date(x.start),
-			Address:   tenancy.Address{Street: "3 rue des Lilas", PostalCode: x.postal, City: x.city},
-			RentCents: 50000, ChargesCents: 8000, HousingBenefitCents: 10000, PaymentMethod: tenancy.Transfer, DueDay: 5}
-		if x.end != "" {
-			l.End = date(x.end)
-		}
-		leases = append(leases, l)
+		leases = append(leases, leaseOf(x))
 	}
 	// Imported while every lease ran, so each is listed in its shard: the
 	// worker must check the dates itself.

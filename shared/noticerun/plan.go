@@ -106,11 +106,12 @@ func (p *Planner) Plan(ctx context.Context, period notice.Period) (Plan, error) 
 		firstErr error
 		wg       sync.WaitGroup
 	)
+	base := plan // read by the shards while plan's counts grow
 	for i := range p.Shards {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			leases, messages, err := p.planShard(ctx, plan, i, per)
+			leases, messages, err := p.planShard(ctx, base, i, per)
 			mu.Lock()
 			defer mu.Unlock()
 			plan.Leases += leases

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/citejardins/extranet/shared/notice"
@@ -101,10 +102,16 @@ func (pr *Printer) now() time.Time {
 // ManifestHeader is the first line of a batch's manifest.csv.
 var ManifestHeader = []string{"ordre", "reference", "reference_imprimee", "destinataires", "adresse", "complement", "code_postal", "ville"}
 
+// ErrPrintUnfinished: the print step stopped a minute before its deadline
+// with notices left to print; running it again goes on (in Lambda, the
+// asynchronous invocation's retries do).
+var ErrPrintUnfinished = errors.New("print step stopped before its deadline, notices left")
+
 // Print runs the print step of a period: it finishes a batch a crashed
 // step left open, then makes new batches until no printable lease is left
-// out, or ctx's deadline is less than a minute away (the next step goes
-// on). ErrPrintBusy when another step holds the period.
+// out. ErrPrintBusy when another step holds the period; ErrPrintUnfinished
+// when ctx's deadline came within a minute with notices left (what is done
+// is kept, and the next step goes on).
 func (pr *Printer) Print(ctx context.Context, p notice.Period) (Printed, error) {
 	var out Printed
 	claim := pr.Claim
@@ -132,7 +139,8 @@ func (pr *Printer) Print(ctx context.Context, p notice.Period) (Printed, error) 
 	}
 	for _, b := range batches {
 		if !b.Written {
-			n, err := pr.write(ctx, p, b.ID)
+			// A crashed step's batch: the same leases, the same files.
+			n, err := pr.write(ctx, p, b.ID, nil)
 			if err != nil {
 				return out, err
 			}
@@ -143,29 +151,65 @@ func (pr *Printer) Print(ctx context.Context, p notice.Period) (Printed, error) 
 	if size <= 0 {
 		size = 5000
 	}
-	for seq := len(batches) + 1; ; seq++ {
-		if d, ok := ctx.Deadline(); ok && time.Until(d) < time.Minute {
-			return out, nil
-		}
-		todo, err := pr.leases(ctx, p, func(r LeaseRun) bool { return r.Printable && r.PrintBatch == "" }, size)
+	seq := len(batches) + 1
+	for {
+		// One read of the run items gives up to twenty batches.
+		todo, err := pr.leases(ctx, p, func(r LeaseRun) bool { return r.Printable && r.PrintBatch == "" }, 20*size)
 		if err != nil || len(todo) == 0 {
 			return out, err
 		}
-		id := fmt.Sprintf("%03d", seq)
-		if err := pr.Prints.NewPrintBatch(ctx, p, PrintBatch{ID: id, Attempt: run.LastAttempt}); err != nil {
-			return out, err
-		}
-		for _, r := range todo {
-			if _, err := pr.Prints.MarkPrint(ctx, r, id); err != nil {
+		for len(todo) > 0 {
+			if d, ok := ctx.Deadline(); ok && time.Until(d) < time.Minute {
+				return out, ErrPrintUnfinished
+			}
+			chunk := todo[:min(size, len(todo))]
+			todo = todo[len(chunk):]
+			id := fmt.Sprintf("%03d", seq)
+			seq++
+			if err := pr.Prints.NewPrintBatch(ctx, p, PrintBatch{ID: id, Attempt: run.LastAttempt}); err != nil {
 				return out, err
 			}
+			marked, err := pr.mark(ctx, chunk, id)
+			if err != nil {
+				return out, err
+			}
+			n, err := pr.write(ctx, p, id, marked)
+			if err != nil {
+				return out, err
+			}
+			out.Batches, out.Notices = append(out.Batches, id), out.Notices+n
 		}
-		n, err := pr.write(ctx, p, id)
-		if err != nil {
-			return out, err
-		}
-		out.Batches, out.Notices = append(out.Batches, id), out.Notices+n
 	}
+}
+
+// mark puts the leases in the batch, sixteen writes at a time, and
+// returns those it marked (a lease marked meanwhile for another batch is
+// left to it).
+func (pr *Printer) mark(ctx context.Context, rs []LeaseRun, batch string) ([]LeaseRun, error) {
+	ok := make([]bool, len(rs))
+	errs := make([]error, len(rs))
+	sem := make(chan struct{}, 16)
+	var wg sync.WaitGroup
+	for i, r := range rs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			ok[i], errs[i] = pr.Prints.MarkPrint(ctx, r, batch)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	marked := make([]LeaseRun, 0, len(rs))
+	for i, r := range rs {
+		if ok[i] {
+			r.PrintBatch = batch
+			marked = append(marked, r)
+		}
+	}
+	return marked, nil
 }
 
 // leases reads the run items that keep, across shards, up to limit (0: all).
@@ -195,11 +239,15 @@ func (pr *Printer) leases(ctx context.Context, p notice.Period, keep func(LeaseR
 }
 
 // write writes a batch's files for the leases marked with it, in postal
-// order, and records it written. Writing it again writes the same files.
-func (pr *Printer) write(ctx context.Context, p notice.Period, batch string) (int, error) {
-	marked, err := pr.leases(ctx, p, func(r LeaseRun) bool { return r.PrintBatch == batch }, 0)
-	if err != nil {
-		return 0, err
+// order, and records it written. marked are those leases when the caller
+// just marked them, nil to read them (a batch left open). Writing it again
+// writes the same files.
+func (pr *Printer) write(ctx context.Context, p notice.Period, batch string, marked []LeaseRun) (int, error) {
+	if marked == nil {
+		var err error
+		if marked, err = pr.leases(ctx, p, func(r LeaseRun) bool { return r.PrintBatch == batch }, 0); err != nil {
+			return 0, err
+		}
 	}
 	slices.SortFunc(marked, func(a, b LeaseRun) int { return strings.Compare(a.Postal, b.Postal) })
 	refs := make([]string, len(marked))

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/citejardins/extranet/shared/document"
 	"github.com/citejardins/extranet/shared/dynamo"
 	"github.com/citejardins/extranet/shared/noticerun"
+	"github.com/citejardins/extranet/shared/pdf"
 	"github.com/citejardins/extranet/shared/tenancy"
 )
 
@@ -395,5 +397,105 @@ func TestPrintBatchIsMadeExactlyOnceUnderReRuns(t *testing.T) {
 	printed, err = r.printer(nil).Print(ctx, period)
 	if err != nil || len(printed.Batches) != 0 {
 		t.Errorf("third print %+v, %v; want nothing", printed, err)
+	}
+}
+
+// TestLosingDeliveryLeavesTheRecordedPDF: two deliveries of the same lease
+// render it on either side of an import that changes its rent; the second
+// records its notice first, then the first overwrites the PDF with its
+// older rendering and loses the transaction. The PDF stored must be the
+// recorded notice's.
+func TestLosingDeliveryLeavesTheRecordedPDF(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t)
+	x := demo[2]
+	r.seed(t, x)
+	b := batchOf("a1", x)
+
+	reached, release := make(chan struct{}), make(chan struct{})
+	slow := r.worker(t)
+	slow.Hook = func(step, _ string) error {
+		if step == noticerun.StepRendered {
+			close(reached)
+			<-release
+		}
+		return nil
+	}
+	done := make(chan error, 1)
+	go func() { _, err := slow.Work(ctx, b); done <- err }()
+	<-reached
+
+	raised := leaseOf(x)
+	raised.RentCents = 52000
+	if _, err := r.store.UpsertLeasesOn(ctx, []tenancy.Lease{raised}, date("2026-01-15")); err != nil {
+		t.Fatal(err)
+	}
+	fast := r.worker(t)
+	fast.Hook = nil
+	if out, err := fast.Work(ctx, b); err != nil || !out[0].Issued {
+		t.Fatalf("second delivery: %+v, %v", out, err)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatalf("first delivery: %v", err)
+	}
+
+	ns, err := r.store.Notices(ctx, period, []string{x.ref})
+	if err != nil || len(ns) != 1 || ns[0].AmountDueCents != 50000 {
+		t.Fatalf("recorded notice %+v, %v; want the raised rent's 500 € due", ns, err)
+	}
+	want, err := (&pdf.Renderer{PortalURL: "https://locataire.example.fr"}).Render(ns[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, _ := r.store.Documents(ctx, x.ref)
+	got := r.object(t, noticerun.NoticeKey(x.ref, period))
+	if !bytes.Equal(got, want) || len(docs) != 1 || docs[0].SizeBytes != int64(len(got)) {
+		t.Errorf("stored PDF of %d bytes is not the recorded notice's (%d bytes; the document says %d)", len(got), len(want), docs[0].SizeBytes)
+	}
+}
+
+func TestPrintSplitsBatchesAndStopsBeforeItsDeadline(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t)
+	var ts []tenant
+	for i, pc := range []string{"75005", "13008", "69003", "33000", "59800"} {
+		ts = append(ts, tenant{ref: fmt.Sprint(5001 + i), first: "P", last: "PAPIER", postal: pc, city: "Ville", start: "2020-01-01"})
+	}
+	r.seed(t, ts...)
+	if _, err := r.planner().Plan(ctx, period); err != nil {
+		t.Fatal(err)
+	}
+	r.queue.take()
+	if _, err := r.worker(t).Work(ctx, batchOf("a1", ts...)); err != nil {
+		t.Fatal(err)
+	}
+	pr := r.printer(nil)
+	pr.BatchSize = 2
+
+	late, cancel := context.WithTimeout(ctx, 30*time.Second)
+	printed, err := pr.Print(late, period)
+	cancel()
+	if !errors.Is(err, noticerun.ErrPrintUnfinished) || len(printed.Batches) != 0 {
+		t.Fatalf("print near its deadline: %+v, %v; want ErrPrintUnfinished and no batch", printed, err)
+	}
+	printed, err = pr.Print(ctx, period)
+	if err != nil || strings.Join(printed.Batches, ",") != "001,002,003" || printed.Notices != 5 {
+		t.Fatalf("printed %+v, %v; want batches 001, 002, 003 of 5 notices", printed, err)
+	}
+	seen := map[string]int{}
+	for _, id := range printed.Batches {
+		refs := manifestRefs(t, r.object(t, "print/2026-12/"+id+"/manifest.csv"))
+		if len(refs) > 2 {
+			t.Errorf("batch %s holds %d notices; want at most 2", id, len(refs))
+		}
+		for _, ref := range refs {
+			seen[ref]++
+		}
+	}
+	for _, x := range ts {
+		if seen[x.ref] != 1 {
+			t.Errorf("lease %s printed %d times", x.ref, seen[x.ref])
+		}
 	}
 }

@@ -1,7 +1,9 @@
 package noticerun
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,13 +19,13 @@ type Tenancy interface {
 	// Lease is the lease with its balance and signatories
 	// (tenancy.ErrNotFound when none).
 	Lease(ctx context.Context, ref string) (tenancy.Lease, error)
+	// LeaseSince is Lease, with the sum of the lease's ledger entries
+	// (debit less credit, in cents) dated on or after a day: the lease's
+	// balance less that sum is the balance before the day.
+	LeaseSince(ctx context.Context, ref string, from tenancy.Date) (tenancy.Lease, int64, error)
 	// NoticeLines are the lines the ERP sent for the lease and period
 	// (lignes_avis); none when it sent none.
 	NoticeLines(ctx context.Context, ref string, p notice.Period) ([]notice.Line, error)
-	// EntriesSince sums the lease's ledger entries (debit less credit, in
-	// cents) dated on or after a day: the lease's balance less that sum is
-	// the balance before the day.
-	EntriesSince(ctx context.Context, ref string, from tenancy.Date) (int64, error)
 }
 
 // Recipient is where a lease's notices go: a paperless tenant with an
@@ -62,6 +64,9 @@ type Runs interface {
 	// MailFailed records a mail refused for good and makes the notice
 	// printable, under the same condition.
 	MailFailed(ctx context.Context, r LeaseRun, until time.Time, attempt string) error
+	// IssuedNotice reads the notice the issue transaction recorded for a
+	// lease and period (from its document); false when none.
+	IssuedNotice(ctx context.Context, p notice.Period, ref string) (notice.Notice, bool, error)
 	// ReleaseMail gives a claimed mail back (sending → pending) after an
 	// error that left it unsent, under the same condition.
 	ReleaseMail(ctx context.Context, r LeaseRun, until time.Time) error
@@ -170,10 +175,11 @@ func (w *Worker) WorkLease(ctx context.Context, b Batch, l LeaseRef) (Outcome, e
 		return o, err
 	}
 	var lease *tenancy.Lease
+	var rcpt *Recipient
 	if found {
 		o.AlreadyIssued = true
 	} else {
-		ls, r, issued, err := w.issue(ctx, b, l)
+		ls, r, who, issued, err := w.issue(ctx, b, l)
 		if err != nil {
 			return o, err
 		}
@@ -181,60 +187,56 @@ func (w *Worker) WorkLease(ctx context.Context, b Batch, l LeaseRef) (Outcome, e
 			o.NotRunning = true
 			return o, nil
 		}
-		lease, run = ls, r
+		lease, run, rcpt = ls, r, who
 		o.Issued, o.AlreadyIssued = issued, !issued
 	}
 	if run.Mail != MailPending && run.Mail != MailSending {
 		return o, nil
 	}
-	sent, failed, err := w.mail(ctx, b, run, lease)
+	sent, failed, err := w.mail(ctx, b, run, lease, rcpt)
 	o.Mailed, o.MailFailed = sent, failed
 	return o, err
 }
 
 // issue builds, renders, stores and records the notice. It returns the
 // lease (nil when it does not run during the period), its run item as
-// recorded, and whether this call recorded it.
-func (w *Worker) issue(ctx context.Context, b Batch, l LeaseRef) (*tenancy.Lease, LeaseRun, bool, error) {
-	lease, err := w.Tenancy.Lease(ctx, l.Ref)
-	if errors.Is(err, tenancy.ErrNotFound) {
-		return nil, LeaseRun{}, false, nil
-	}
-	if err != nil {
-		return nil, LeaseRun{}, false, err
-	}
-	if !Running(lease, b.Period) {
-		return nil, LeaseRun{}, false, nil
-	}
-	lines, err := w.Tenancy.NoticeLines(ctx, l.Ref, b.Period)
-	if err != nil {
-		return nil, LeaseRun{}, false, err
-	}
+// recorded, the recipient read, and whether this call recorded it.
+func (w *Worker) issue(ctx context.Context, b Batch, l LeaseRef) (*tenancy.Lease, LeaseRun, *Recipient, bool, error) {
 	// The balance before the period: the ERP may already have posted the
 	// period's call (or a payment dated in it); those are on the notice's
 	// lines, not in the previous balance.
-	since, err := w.Tenancy.EntriesSince(ctx, l.Ref, b.Period.First())
+	lease, since, err := w.Tenancy.LeaseSince(ctx, l.Ref, b.Period.First())
+	if errors.Is(err, tenancy.ErrNotFound) {
+		return nil, LeaseRun{}, nil, false, nil
+	}
 	if err != nil {
-		return nil, LeaseRun{}, false, err
+		return nil, LeaseRun{}, nil, false, err
+	}
+	if !Running(lease, b.Period) {
+		return nil, LeaseRun{}, nil, false, nil
+	}
+	lines, err := w.Tenancy.NoticeLines(ctx, l.Ref, b.Period)
+	if err != nil {
+		return nil, LeaseRun{}, nil, false, err
 	}
 	rcpt, err := w.Recipients.NoticeRecipient(ctx, l.Ref)
 	if err != nil {
-		return nil, LeaseRun{}, false, err
+		return nil, LeaseRun{}, nil, false, err
 	}
 	n := notice.Build(lease, b.Period, lines, lease.BalanceCents-since, w.Landlord, b.Issued)
 	pdf, err := w.Renderer.Render(n)
 	if err != nil {
-		return nil, LeaseRun{}, false, fmt.Errorf("render: %w", err)
+		return nil, LeaseRun{}, nil, false, fmt.Errorf("render: %w", err)
 	}
 	if err := w.hook(StepRendered, l.Ref); err != nil {
-		return nil, LeaseRun{}, false, err
+		return nil, LeaseRun{}, nil, false, err
 	}
 	key := NoticeKey(l.Ref, b.Period)
 	if err := w.Files.Put(ctx, key, "application/pdf", pdf); err != nil {
-		return nil, LeaseRun{}, false, err
+		return nil, LeaseRun{}, nil, false, err
 	}
 	if err := w.hook(StepStored, l.Ref); err != nil {
-		return nil, LeaseRun{}, false, err
+		return nil, LeaseRun{}, nil, false, err
 	}
 	run := LeaseRun{Period: b.Period, Shard: l.Shard, Ref: l.Ref, Attempt: b.Attempt, IssuedAt: w.now(),
 		Mail: MailNone, Printable: true, Postal: PostalOrder(lease.Address, l.Ref)}
@@ -247,26 +249,55 @@ func (w *Worker) issue(ctx context.Context, b Batch, l LeaseRef) (*tenancy.Lease
 		// item is the one that counts.
 		got, found, err := w.Runs.LeaseRun(ctx, b.Period, l.Shard, l.Ref)
 		if err != nil {
-			return nil, LeaseRun{}, false, err
+			return nil, LeaseRun{}, nil, false, err
 		}
 		if !found {
-			return nil, LeaseRun{}, false, fmt.Errorf("issue %s: document exists without its run item", l.Ref)
+			return nil, LeaseRun{}, nil, false, fmt.Errorf("issue %s: document exists without its run item", l.Ref)
 		}
-		return &lease, got, false, nil
+		if err := w.keepWinnersPDF(ctx, b.Period, key, n); err != nil {
+			return nil, LeaseRun{}, nil, false, err
+		}
+		return &lease, got, &rcpt, false, nil
 	}
 	if err != nil {
-		return nil, LeaseRun{}, false, err
+		return nil, LeaseRun{}, nil, false, err
 	}
 	if err := w.hook(StepRecorded, l.Ref); err != nil {
-		return nil, LeaseRun{}, false, err
+		return nil, LeaseRun{}, nil, false, err
 	}
-	return &lease, run, true, nil
+	return &lease, run, &rcpt, true, nil
+}
+
+// keepWinnersPDF makes the stored PDF the recorded notice's again after a
+// lost issue transaction. The loser put its own rendering before losing;
+// if the lease's data changed between the two renderings (an import
+// between two deliveries of the same batch), that PDF is not the one the
+// document describes: the recorded notice is rendered again (rendering is
+// deterministic) and put back. The winner's own put came before its
+// transaction, so before this one.
+func (w *Worker) keepWinnersPDF(ctx context.Context, p notice.Period, key string, mine notice.Notice) error {
+	recorded, found, err := w.Runs.IssuedNotice(ctx, p, mine.Reference)
+	if err != nil || !found {
+		return err
+	}
+	a, errA := json.Marshal(recorded)
+	b, errB := json.Marshal(mine)
+	if errA == nil && errB == nil && bytes.Equal(a, b) {
+		return nil
+	}
+	pdf, err := w.Renderer.Render(recorded)
+	if err != nil {
+		return fmt.Errorf("render the recorded notice: %w", err)
+	}
+	return w.Files.Put(ctx, key, "application/pdf", pdf)
 }
 
 // mail claims, sends and records the mail of an issued notice. A claim
 // held by another worker (or a mail already done) is left alone: that
 // worker records it, or its claim ends and a later delivery sends it.
-func (w *Worker) mail(ctx context.Context, b Batch, run LeaseRun, lease *tenancy.Lease) (sent, failed bool, err error) {
+// lease and rcpt are those issue read, or nil when the notice was issued
+// by an earlier delivery (then they are read here).
+func (w *Worker) mail(ctx context.Context, b Batch, run LeaseRun, lease *tenancy.Lease, rcpt *Recipient) (sent, failed bool, err error) {
 	claim := w.MailClaim
 	if claim <= 0 {
 		claim = DefaultMailClaim
@@ -275,6 +306,12 @@ func (w *Worker) mail(ctx context.Context, b Batch, run LeaseRun, lease *tenancy
 	if run.Mail == MailSending && now.Before(run.ClaimedUntil) {
 		return false, false, ErrMailBusy
 	}
+	// The send rate's slot is taken before the claim, so that the claim
+	// covers only the send and its record, however long the wait.
+	if err := w.Limiter.Wait(ctx); err != nil {
+		return false, false, err
+	}
+	now = w.now()
 	until := now.Add(claim)
 	ok, err := w.Runs.ClaimMail(ctx, run, now, until)
 	if err != nil {
@@ -301,9 +338,12 @@ func (w *Worker) mail(ctx context.Context, b Batch, run LeaseRun, lease *tenancy
 		}
 		return cause
 	}
-	rcpt, err := w.Recipients.NoticeRecipient(ctx, run.Ref)
-	if err != nil {
-		return false, false, release(err)
+	if rcpt == nil {
+		r, err := w.Recipients.NoticeRecipient(ctx, run.Ref)
+		if err != nil {
+			return false, false, release(err)
+		}
+		rcpt = &r
 	}
 	if lease == nil {
 		l, err := w.Tenancy.Lease(ctx, run.Ref)
@@ -319,9 +359,6 @@ func (w *Worker) mail(ctx context.Context, b Batch, run LeaseRun, lease *tenancy
 			return false, false, err
 		}
 		return false, true, nil
-	}
-	if err := w.Limiter.Wait(ctx); err != nil {
-		return false, false, release(err)
 	}
 	first := ""
 	if m, ok := lease.MainSignatory(); ok {
@@ -350,47 +387,4 @@ func (w *Worker) mail(ctx context.Context, b Batch, run LeaseRun, lease *tenancy
 		return false, false, err
 	}
 	return true, false, nil
-}
-
-// Limiter paces events at a steady rate, shared by the goroutines of one
-// worker: each Wait takes the next slot, 1/rate after the previous one.
-type Limiter struct {
-	mu       sync.Mutex
-	interval time.Duration
-	next     time.Time
-}
-
-// NewLimiter returns a limiter of perSecond events a second; nil (no limit)
-// when perSecond is not positive.
-func NewLimiter(perSecond float64) *Limiter {
-	if perSecond <= 0 {
-		return nil
-	}
-	return &Limiter{interval: time.Duration(float64(time.Second) / perSecond)}
-}
-
-// Wait blocks until the caller's slot, or until ctx ends. A nil limiter
-// never waits.
-func (l *Limiter) Wait(ctx context.Context) error {
-	if l == nil {
-		return nil
-	}
-	l.mu.Lock()
-	now := time.Now()
-	slot := now
-	if l.next.After(now) {
-		slot = l.next
-	}
-	l.next = slot.Add(l.interval)
-	l.mu.Unlock()
-	if d := slot.Sub(now); d > 0 {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-		}
-	}
-	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -171,8 +172,10 @@ func (n *NoticeRun) Report(ctx context.Context, p notice.Period, attempt string)
 }
 
 // Handle runs one step of the event and returns the run's report after it.
-// A bad event (step, period) is an error the scheduler does not retry in
-// vain: it fails the same each time, and lands in the dead-letter queue.
+// A bad event (step, period) is an error: it fails the same on each retry
+// and lands in NoticesFailuresQueue. A print step that stopped before its
+// deadline with notices left (noticerun.ErrPrintUnfinished) fails too, so
+// that Lambda's asynchronous retries go on with it.
 func (n *NoticeRun) Handle(ctx context.Context, ev NoticesEvent) (noticerun.Report, error) {
 	p := notice.Coming(tenancy.ParisDate(n.now()))
 	if ev.Period != "" {
@@ -271,21 +274,39 @@ func NoticeWorkerHandler(cfg aws.Config, getenv func(string) string, log *slog.L
 }
 
 // WorkerHandler serves SQS events with a worker (see NoticeWorkerHandler).
+// The records are worked four at a time (each lease of a record is worked
+// in parallel too), so one slow lease does not hold the whole event.
 func WorkerHandler(w *noticerun.Worker, log *slog.Logger) func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
 	return func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
-		var resp events.SQSEventResponse
-		for _, rec := range ev.Records {
+		failed := make([]bool, len(ev.Records))
+		sem := make(chan struct{}, 4)
+		var wg sync.WaitGroup
+		for i, rec := range ev.Records {
+			sem <- struct{}{}
 			if d, ok := ctx.Deadline(); ok && time.Until(d) < 15*time.Second {
-				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: rec.MessageId})
+				// Too late to start: the record comes back whole.
+				<-sem
+				failed[i] = true
 				continue
 			}
-			b, err := noticerun.DecodeBatch(rec.Body)
-			if err == nil {
-				_, err = w.Work(ctx, b)
-			}
-			if err != nil {
-				// Errors name leases by reference only, never a person.
-				log.WarnContext(ctx, "notice batch failed", "message", rec.MessageId, "receives", rec.Attributes["ApproximateReceiveCount"], "err", err)
+			wg.Add(1)
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				b, err := noticerun.DecodeBatch(rec.Body)
+				if err == nil {
+					_, err = w.Work(ctx, b)
+				}
+				if err != nil {
+					// Errors name leases by reference only, never a person.
+					log.WarnContext(ctx, "notice batch failed", "message", rec.MessageId, "receives", rec.Attributes["ApproximateReceiveCount"], "err", err)
+					failed[i] = true
+				}
+			}()
+		}
+		wg.Wait()
+		var resp events.SQSEventResponse
+		for i, rec := range ev.Records {
+			if failed[i] {
 				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: rec.MessageId})
 			}
 		}

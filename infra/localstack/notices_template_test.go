@@ -1,0 +1,111 @@
+package localstack
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strconv"
+	"testing"
+)
+
+// TestNoticeRunTemplate checks, on the template as CloudFormation gets it
+// (translated by aws-sam-translator), what the monthly run's exactly-once
+// and retries rely on in AWS, which the local stack cannot show: the
+// queue's visibility timeout and dead-letter queue, the worker's partial
+// batch failures and maximum concurrency, and the schedules.
+func TestNoticeRunTemplate(t *testing.T) {
+	root, err := FindRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := exec.Command("python3", "-c", "import samtranslator").Run(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("python3 with aws-sam-translator is needed: %v", err)
+		}
+		t.Skipf("python3 with aws-sam-translator not found: %v", err)
+	}
+	out, err := exec.Command("python3", filepath.Join("testdata", "sam_translate.py"), filepath.Join(root, "template.yaml")).Output()
+	if err != nil {
+		t.Fatalf("aws-sam-translator: %v", err)
+	}
+	var cfn struct {
+		Resources map[string]struct {
+			Type       string
+			Properties map[string]any
+		}
+	}
+	if err := json.Unmarshal(out, &cfn); err != nil {
+		t.Fatal(err)
+	}
+	res := func(id string) map[string]any {
+		r, ok := cfn.Resources[id]
+		if !ok {
+			t.Fatalf("no %s in the translated template", id)
+		}
+		return r.Properties
+	}
+	num := func(v any) float64 {
+		switch x := v.(type) {
+		case float64:
+			return x
+		case string:
+			f, _ := strconv.ParseFloat(x, 64)
+			return f
+		}
+		return -1
+	}
+
+	worker, queue := res("NoticeWorkerFunction"), res("NoticesQueue")
+	if vt, to := num(queue["VisibilityTimeout"]), num(worker["Timeout"]); to <= 0 || vt < 6*to {
+		t.Errorf("queue visibility timeout %v < 6 x the worker's timeout %v", vt, to)
+	}
+	redrive, _ := queue["RedrivePolicy"].(map[string]any)
+	if num(redrive["maxReceiveCount"]) != 5 || !reflect.DeepEqual(redrive["deadLetterTargetArn"], map[string]any{"Fn::GetAtt": []any{"NoticesDeadLetterQueue", "Arn"}}) {
+		t.Errorf("redrive policy %v; want 5 receives then NoticesDeadLetterQueue", redrive)
+	}
+	esm := res("NoticeWorkerFunctionBatches")
+	if !reflect.DeepEqual(esm["FunctionResponseTypes"], []any{"ReportBatchItemFailures"}) ||
+		!reflect.DeepEqual(esm["ScalingConfig"], map[string]any{"MaximumConcurrency": map[string]any{"Ref": "NoticeWorkerConcurrency"}}) ||
+		!reflect.DeepEqual(esm["EventSourceArn"], map[string]any{"Fn::GetAtt": []any{"NoticesQueue", "Arn"}}) {
+		t.Errorf("worker event source %v", esm)
+	}
+	env, _ := worker["Environment"].(map[string]any)
+	vars, _ := env["Variables"].(map[string]any)
+	if !reflect.DeepEqual(vars["NOTICE_WORKER_CONCURRENCY"], map[string]any{"Ref": "NoticeWorkerConcurrency"}) ||
+		!reflect.DeepEqual(vars["NOTICE_MAIL_RATE"], map[string]any{"Ref": "NoticeMailRate"}) {
+		t.Errorf("the worker does not get the rate and the concurrency it divides it by: %v", vars)
+	}
+
+	failures := map[string]any{"Fn::GetAtt": []any{"NoticesFailuresQueue", "Arn"}}
+	cron := regexp.MustCompile(`^cron\(0 (\d+) \$\{NoticeDay\}(-28)? \* \? \*\)$`)
+	for _, id := range []string{"NoticesFunctionPlan", "NoticesFunctionPrint"} {
+		s := res(id)
+		if s["ScheduleExpressionTimezone"] != "Europe/Paris" {
+			t.Errorf("%s: time zone %v", id, s["ScheduleExpressionTimezone"])
+		}
+		expr, _ := s["ScheduleExpression"].(map[string]any)
+		m := cron.FindStringSubmatch(expr["Fn::Sub"].(string))
+		if m == nil {
+			t.Errorf("%s: schedule %v; want a cron on the NoticeDay parameter", id, expr)
+		} else if h, _ := strconv.Atoi(m[1]); h == 2 || h == 3 {
+			t.Errorf("%s: at %d:00, in the hour summer time skips or repeats", id, h)
+		}
+		target, _ := s["Target"].(map[string]any)
+		retry, _ := target["RetryPolicy"].(map[string]any)
+		dlq, _ := target["DeadLetterConfig"].(map[string]any)
+		if num(retry["MaximumRetryAttempts"]) < 1 || !reflect.DeepEqual(dlq["Arn"], failures) {
+			t.Errorf("%s: retry %v, dead letters %v", id, retry, dlq)
+		}
+	}
+	// A step that fails in the function (after Lambda's asynchronous
+	// retries) lands in the same queue.
+	eic := res("NoticesFunctionEventInvokeConfig")
+	dest, _ := eic["DestinationConfig"].(map[string]any)
+	onFailure, _ := dest["OnFailure"].(map[string]any)
+	if !reflect.DeepEqual(onFailure["Destination"], failures) {
+		t.Errorf("failed invocations of the notices function go to %v", onFailure)
+	}
+}
