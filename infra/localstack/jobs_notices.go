@@ -100,13 +100,13 @@ func (s *Stack) RunNotices(ctx context.Context, p notice.Period) (NoticesResult,
 	}
 	for {
 		_, err := run.Print(ctx, p)
-		if !errors.Is(err, noticerun.ErrPrintBusy) {
+		if !errors.Is(err, noticerun.ErrPrintBusy) && !errors.Is(err, noticerun.ErrPrintUnfinished) {
 			if err != nil {
 				return res, fmt.Errorf("print %s: %w", p, err)
 			}
 			break
 		}
-		select { // a crashed step's claim: wait for it to end
+		select { // a crashed step's claim: wait for it to end; or go on with what is left
 		case <-ctx.Done():
 			return res, ctx.Err()
 		case <-time.After(100 * time.Millisecond):
