@@ -65,7 +65,9 @@ type noticesRunResult struct {
 	workerCPU, stackCPU                time.Duration
 }
 
-func msEach(d time.Duration, n int) float64 { return float64(d.Microseconds()) / 1000 / float64(max(n, 1)) }
+func msEach(d time.Duration, n int) float64 {
+	return float64(d.Microseconds()) / 1000 / float64(max(n, 1))
+}
 
 func runNotices(ctx context.Context, o noticesRunOptions, root, tmp string) (noticesRunResult, error) {
 	var res noticesRunResult
