@@ -167,16 +167,17 @@ func (e *SQSEventSource) receive(ctx context.Context) ([]types.Message, error) {
 	return batch, nil
 }
 
-// sqsRecord is one record of the event as AWS writes it, in its order;
-// md5OfMessageAttributes is null for a message without attributes (the
-// events package would write "").
+// sqsRecord is one record of the event as AWS writes it, in its order
+// (Lambda developer guide, "Using Lambda with Amazon SQS", and
+// events/triggers/noticeworker-sqs.json): md5OfMessageAttributes only for a
+// message with attributes (the events package would write "").
 type sqsRecord struct {
 	MessageID              string                                `json:"messageId"`
 	ReceiptHandle          string                                `json:"receiptHandle"`
 	Body                   string                                `json:"body"`
 	Attributes             map[string]string                     `json:"attributes"`
 	MessageAttributes      map[string]events.SQSMessageAttribute `json:"messageAttributes"`
-	Md5OfMessageAttributes *string                               `json:"md5OfMessageAttributes"`
+	Md5OfMessageAttributes *string                               `json:"md5OfMessageAttributes,omitempty"`
 	Md5OfBody              string                                `json:"md5OfBody"`
 	EventSource            string                                `json:"eventSource"`
 	EventSourceARN         string                                `json:"eventSourceARN"`

@@ -8,6 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sort"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -179,8 +182,36 @@ func TestSQSEventIsAWSs(t *testing.T) {
 	if ma["stringValue"] != "2026-12" || ma["dataType"] != "String" {
 		t.Errorf("messageAttributes = %v", ma)
 	}
-	if plain := byBody["plain"]; plain["md5OfMessageAttributes"] != nil || len(plain["messageAttributes"].(map[string]any)) != 0 {
-		t.Errorf("a message without attributes: %v; want md5OfMessageAttributes null and no attributes", plain)
+	plain := byBody["plain"]
+	if _, has := plain["md5OfMessageAttributes"]; has || len(plain["messageAttributes"].(map[string]any)) != 0 {
+		t.Errorf("a message without attributes: %v; want no md5OfMessageAttributes and no attributes", plain)
+	}
+	// The same fields as the sample event of the noticeworker's trigger.
+	root, err := FindRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(root, "events", "triggers", "noticeworker-sqs.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sample struct{ Records []map[string]any }
+	if err := json.Unmarshal(raw, &sample); err != nil || len(sample.Records) == 0 {
+		t.Fatalf("sample event: %v", err)
+	}
+	keys := func(m map[string]any) string {
+		var ks []string
+		for k := range m {
+			ks = append(ks, k)
+		}
+		sort.Strings(ks)
+		return fmt.Sprint(ks)
+	}
+	if got, want := keys(plain), keys(sample.Records[0]); got != want {
+		t.Errorf("record fields %s; the sample has %s", got, want)
+	}
+	if got, want := keys(plain["attributes"].(map[string]any)), keys(sample.Records[0]["attributes"].(map[string]any)); got != want {
+		t.Errorf("attributes %s; the sample has %s", got, want)
 	}
 	// The typed event reads it back.
 	var ev events.SQSEvent
