@@ -271,3 +271,25 @@ func TestNoticesRunOnTheDemo(t *testing.T) {
 		t.Errorf("the second run wrote %d new objects", n-objects)
 	}
 }
+
+func TestDevNoticesRefusesABadPeriod(t *testing.T) {
+	a := start(t, nil)
+	for _, body := range []string{`{"period":"2026-1"}`, `{"period":"2026-13"}`, `{}`, `{"period":"2026-12","extra":1}`, `not json`} {
+		resp, err := http.Post(a.base+"/_dev/notices", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var problem map[string]any
+		json.NewDecoder(resp.Body).Decode(&problem)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("Content-Type") != "application/problem+json" || problem["code"] != "bad_period" ||
+			!strings.Contains(fmt.Sprint(problem["detail"]), "AAAA-MM") {
+			t.Errorf("%s: %d %s %v; want a 400 bad_period problem", body, resp.StatusCode, resp.Header.Get("Content-Type"), problem)
+		}
+	}
+	for _, p := range []notice.Period{{Year: 2026, Month: 12}, {Year: 2026, Month: 1}} {
+		if _, found, err := a.stack.Store().Run(context.Background(), p); err != nil || found {
+			t.Errorf("run of %s: found %v, %v; want none started", p, found, err)
+		}
+	}
+}
