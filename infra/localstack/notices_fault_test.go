@@ -404,7 +404,7 @@ func TestNoticesRunUnderFaults(t *testing.T) {
 	t.Logf("%d leases (%d paperless, %d on paper) seeded in %s; faults injected: %s; workers killed mid-batch: %d; messages delivered twice: %d; leases dead-lettered in round 1: %d; print step killed once",
 		total, paperless, total-paperless, seedTime.Round(time.Millisecond), injected, c.kills, c.duplicates, r1.DeadLettered)
 	t.Logf("notices: %d missing, %d duplicate document items; S3 objects: %d missing, %d duplicate, %d stray", missingDocs, dupDocs, missingObjects, dupObjects, strayObjects)
-	t.Logf("mails: %d missing, %d duplicate (SES accepted, state not recorded: %d, the at-least-once window; %d not explained by an injected fault or a kill)",
+	t.Logf("mails: %d missing, %d duplicate: the at-least-once window, SES accepted and the state not recorded (%d seen by the hook after the send; %d not explained by an injected fault or a kill)",
 		missingMails, dupMails, window, unexplained)
 	t.Logf("printed: %d missing, %d duplicate, %d paperless printed, in %d print batches; %s in all", missingPrints, dupPrints, wrongPrints, batches, time.Since(started).Round(time.Millisecond))
 	for name, n := range map[string]int{"missing notices": missingDocs, "duplicate notices": dupDocs, "missing objects": missingObjects,
@@ -414,8 +414,11 @@ func TestNoticesRunUnderFaults(t *testing.T) {
 			t.Errorf("%s: %d; want 0", name, n)
 		}
 	}
-	if dupMails != window {
-		t.Errorf("%d duplicate mails, but %d mails accepted beyond the first; they must be the same", dupMails, window)
+	// A kill can also cut the answer of a send SES accepted (the worker
+	// then gives the mail back): a duplicate the hook did not see, but one
+	// of a killed batch, so explained above.
+	if dupMails < window {
+		t.Errorf("%d duplicate mails, fewer than the %d mails SES accepted beyond the first", dupMails, window)
 	}
 	if f.injected[noticerun.StepMailed] == 0 || f.injected[noticerun.StepRendered] == 0 || f.injected[noticerun.StepStored] == 0 || f.injected[noticerun.StepRecorded] == 0 || c.kills == 0 || c.duplicates == 0 {
 		t.Errorf("a kind of fault was never injected: %s, %d kills, %d duplicates", injected, c.kills, c.duplicates)
