@@ -23,8 +23,15 @@ func NewLimiter(perSecond float64) *Limiter {
 	return &Limiter{interval: time.Duration(float64(time.Second) / perSecond)}
 }
 
-// Wait blocks until the caller's slot, or until ctx ends. A nil limiter
-// never waits.
+// slotMargin is the time a send needs after its slot: a slot later than
+// ctx's deadline less this margin is not taken.
+const slotMargin = 10 * time.Second
+
+// Wait blocks until the caller's slot, or until ctx ends. When ctx has a
+// deadline and the next slot comes less than ten seconds before it, Wait
+// takes no slot and returns ErrMailDeferred at once: the invocation ends
+// in time and the mail waits for the message's next delivery. A nil
+// limiter never waits.
 func (l *Limiter) Wait(ctx context.Context) error {
 	if l == nil {
 		return nil
@@ -34,6 +41,10 @@ func (l *Limiter) Wait(ctx context.Context) error {
 	slot := now
 	if l.next.After(now) {
 		slot = l.next
+	}
+	if d, ok := ctx.Deadline(); ok && slot.After(d.Add(-slotMargin)) {
+		l.mu.Unlock()
+		return ErrMailDeferred
 	}
 	l.next = slot.Add(l.interval)
 	l.mu.Unlock()

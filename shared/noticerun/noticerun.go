@@ -74,6 +74,9 @@ var (
 	// ErrMailBusy: another worker holds the lease's mail claim; the
 	// message is worked again after the claim ends.
 	ErrMailBusy = errors.New("mail claimed by another worker")
+	// ErrMailDeferred: the worker's send rate has no slot for the mail
+	// before the invocation's deadline; the message comes back for it.
+	ErrMailDeferred = errors.New("mail deferred: no send slot before the deadline")
 	// ErrPrintBusy: another print step of the period holds its claim.
 	ErrPrintBusy = errors.New("another print step is running")
 	// ErrBadBatch: a queue message that is no batch of this package.

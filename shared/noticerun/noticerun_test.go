@@ -116,6 +116,20 @@ func TestLimiterPacesMails(t *testing.T) {
 	if noticerun.NewLimiter(0) != nil || (*noticerun.Limiter)(nil).Wait(context.Background()) != nil {
 		t.Error("a zero rate must not pace")
 	}
+	// Near a deadline, a slot too late is not taken: the call returns at
+	// once, and the slots before it stay usable.
+	near, stop := context.WithTimeout(context.Background(), 10*time.Second+250*time.Millisecond)
+	defer stop()
+	fast := noticerun.NewLimiter(10) // slots at 0, 100, 200 ms fit; 300 ms does not
+	for i := range 3 {
+		if err := fast.Wait(near); err != nil {
+			t.Fatalf("wait %d near the deadline: %v", i, err)
+		}
+	}
+	start = time.Now()
+	if err := fast.Wait(near); !errors.Is(err, noticerun.ErrMailDeferred) || time.Since(start) > 50*time.Millisecond {
+		t.Errorf("a slot past the deadline's margin: %v after %v; want ErrMailDeferred at once", err, time.Since(start))
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	slow := noticerun.NewLimiter(0.01)
