@@ -26,10 +26,11 @@ import (
 // Every call on one partition key goes to its instance. A Query on an
 // index asks every instance and merges the items in the index's order
 // (then the table's keys), with Limit and ExclusiveStartKey applied to the
-// merge. A transaction over several instances runs under the locks of all
-// of them: each instance's part runs as a transaction there; if any part
-// is cancelled, the parts that passed are undone from the items read
-// before, and the answer is one TransactionCanceledException with every
+// merge. A transaction runs under the locks of its instances (which single
+// calls share): the items are read, each action runs as the single-item
+// call it is (minidyn's own transaction copies an instance's whole table),
+// and if any condition fails, what the others did is undone from the items
+// read, and the answer is one TransactionCanceledException with every
 // item's reason in the request's order. Scans are refused (the code has
 // none).
 type partitionedDynamo struct {
@@ -403,6 +404,8 @@ func compareValue(a, b json.RawMessage) int {
 // txItem is one action of a transaction, with its place and instance.
 type txItem struct {
 	pos    int
+	kind   string          // Put, Update, Delete or ConditionCheck
+	inner  json.RawMessage // the action's members
 	raw    json.RawMessage
 	table  string
 	key    attrMap
@@ -419,7 +422,7 @@ func (p *partitionedDynamo) transactItems(body []byte) ([]txItem, error) {
 	}
 	var items []txItem
 	for pos, action := range in.TransactItems {
-		for _, a := range action {
+		for kind, a := range action {
 			var x struct {
 				TableName string
 				Key, Item attrMap
@@ -436,7 +439,7 @@ func (p *partitionedDynamo) transactItems(body []byte) ([]txItem, error) {
 				return nil, err
 			}
 			raw, _ := json.Marshal(action)
-			items = append(items, txItem{pos: pos, raw: raw, table: x.TableName, key: key, inst: i})
+			items = append(items, txItem{pos: pos, kind: kind, inner: a, raw: raw, table: x.TableName, key: key, inst: i})
 		}
 	}
 	return items, nil
@@ -461,14 +464,6 @@ func (p *partitionedDynamo) transactWrite(body []byte) (int, []byte, error) {
 		return 0, nil, err
 	}
 	ids := instancesOf(items)
-	if len(ids) <= 1 {
-		i := 0
-		if len(ids) == 1 {
-			i = ids[0]
-		}
-		status, out := p.call(i, "TransactWriteItems", body, false)
-		return status, out, nil
-	}
 	for _, i := range ids { // in order: no deadlock between transactions
 		in := p.inst(i)
 		in.mu.Lock()
@@ -486,45 +481,43 @@ func (p *partitionedDynamo) transactWrite(body []byte) (int, []byte, error) {
 			items[n].before = res.Item
 		}
 	}
+	// Each action as the single-item call it is (minidyn's own transaction
+	// copies the instance's whole table each time), under the locks; a
+	// failed condition is the item's cancellation reason, and what the
+	// others did is undone.
 	reasons := make([]map[string]any, len(items))
-	for n := range reasons {
-		reasons[n] = map[string]any{"Code": "None"}
-	}
-	var done []int
+	var applied []int
 	cancelled := false
-	for _, i := range ids {
-		var part []json.RawMessage
-		var where []int
-		for n, it := range items {
-			if it.inst == i {
-				part = append(part, it.raw)
-				where = append(where, n)
-			}
+	for n, it := range items {
+		reasons[n] = map[string]any{"Code": "None"}
+		var status int
+		var out []byte
+		if op, ok := map[string]string{"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem"}[it.kind]; ok {
+			status, out = p.call(it.inst, op, it.inner, true)
+		} else {
+			req, _ := json.Marshal(map[string]any{"TransactItems": []json.RawMessage{it.raw}})
+			status, out = p.call(it.inst, "TransactWriteItems", req, true)
 		}
-		req, _ := json.Marshal(map[string]any{"TransactItems": part})
-		status, out := p.call(i, "TransactWriteItems", req, true)
 		if status == http.StatusOK {
-			done = append(done, i)
+			applied = append(applied, n)
 			continue
 		}
-		var res struct {
-			Type                string `json:"__type"`
-			CancellationReasons []map[string]any
+		var e struct {
+			Type string `json:"__type"`
 		}
-		json.Unmarshal(out, &res)
-		if !strings.HasSuffix(res.Type, "TransactionCanceledException") || len(res.CancellationReasons) != len(where) {
-			p.undo(items, done)
-			return status, out, nil
+		json.Unmarshal(out, &e)
+		if strings.HasSuffix(e.Type, "ConditionalCheckFailedException") || strings.HasSuffix(e.Type, "TransactionCanceledException") {
+			reasons[n] = map[string]any{"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}
+			cancelled = true
+			continue
 		}
-		cancelled = true
-		for k, n := range where {
-			reasons[n] = res.CancellationReasons[k]
-		}
+		p.undo(items, applied)
+		return status, out, nil
 	}
 	if !cancelled {
 		return http.StatusOK, []byte("{}"), nil
 	}
-	p.undo(items, done)
+	p.undo(items, applied)
 	codes := make([]string, len(reasons))
 	for n, r := range reasons {
 		codes[n] = fmt.Sprint(r["Code"])
@@ -535,21 +528,17 @@ func (p *partitionedDynamo) transactWrite(body []byte) (int, []byte, error) {
 	return http.StatusBadRequest, out, nil
 }
 
-// undo puts back, on the instances whose part passed, the items as they
-// were before the transaction. The caller holds their locks.
-func (p *partitionedDynamo) undo(items []txItem, done []int) {
-	for _, i := range done {
-		for _, it := range items {
-			if it.inst != i {
-				continue
-			}
-			if it.before != nil {
-				req, _ := json.Marshal(map[string]any{"TableName": it.table, "Item": it.before})
-				p.call(i, "PutItem", req, true)
-			} else {
-				req, _ := json.Marshal(map[string]any{"TableName": it.table, "Key": it.key})
-				p.call(i, "DeleteItem", req, true)
-			}
+// undo puts back the items of the applied actions as they were before the
+// transaction. The caller holds the instances' locks.
+func (p *partitionedDynamo) undo(items []txItem, applied []int) {
+	for _, n := range applied {
+		it := items[n]
+		if it.before != nil {
+			req, _ := json.Marshal(map[string]any{"TableName": it.table, "Item": it.before})
+			p.call(it.inst, "PutItem", req, true)
+		} else {
+			req, _ := json.Marshal(map[string]any{"TableName": it.table, "Key": it.key})
+			p.call(it.inst, "DeleteItem", req, true)
 		}
 	}
 }

@@ -112,4 +112,15 @@ func TestPartitionedTransactionAcrossInstances(t *testing.T) {
 			t.Errorf("%s: v = %q; want %q", pk, got, want)
 		}
 	}
+	// A condition check that fails cancels a put beside it.
+	check := types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{TableName: aws.String("T"),
+		Key: map[string]types.AttributeValue{"PK": s(a), "SK": s("X")}, ConditionExpression: aws.String("attribute_not_exists(PK)")}}
+	_, err = c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{check, put("DOC#other", "3")}})
+	if !errors.As(err, &tce) || len(tce.CancellationReasons) != 2 || aws.ToString(tce.CancellationReasons[0].Code) != "ConditionalCheckFailed" ||
+		aws.ToString(tce.CancellationReasons[1].Code) != "None" {
+		t.Fatalf("err = %v; want a cancellation [ConditionalCheckFailed, None]", err)
+	}
+	if out, err := c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("T"), Key: map[string]types.AttributeValue{"PK": s("DOC#other"), "SK": s("X")}}); err != nil || out.Item != nil {
+		t.Errorf("DOC#other = %v, %v; want nothing written", out.Item, err)
+	}
 }
