@@ -72,7 +72,7 @@ func msEach(d time.Duration, n int) float64 {
 func runNotices(ctx context.Context, o noticesRunOptions, root, tmp string) (noticesRunResult, error) {
 	var res noticesRunResult
 	st, err := localstack.Start(ctx, localstack.Options{Addr: "127.0.0.1:0", Root: root, DataDir: filepath.Join(tmp, "notices-data"),
-		Skip: []string{"noticeworker"}, Env: map[string]string{"NOTICE_MAIL_RATE": ""}, DynamoDBPartitions: 1024,
+		Skip: []string{"noticeworker"}, Env: map[string]string{"NOTICE_MAIL_RATE": ""}, DynamoDBPartitions: 4096,
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
 	if err != nil {
 		return res, fmt.Errorf("local stack: %w", err)
