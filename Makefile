@@ -14,7 +14,7 @@ FUZZTIME ?= 500000x
 # 1 ms, against microseconds for the parsers): fewer inputs, in about two minutes.
 FUZZTIME_EVENTS ?= 100000x
 
-.PHONY: run test fuzz build bench tools clean import browser
+.PHONY: run test fuzz build bench tools clean import browser notices
 
 ## run: the whole portal on http://127.0.0.1:$${PORT:-8080}, with emulated AWS services
 run:
@@ -59,7 +59,12 @@ import:
 	@test -n "$(FILE)" || { echo "usage: make import FILE=path/to/<kind>_<complet|delta>_<AAAAMMJJ>.csv"; exit 2; }
 	@$(GO) run ./infra/local import "$(FILE)"
 
-## bench: binary sizes, init durations under the runtime emulator, API latencies, address look-up timing, ERP import (BENCHFLAGS=-import-full for 100,000 leases; -sizes=false -init=false -api=false -import=false for the timing alone)
+## notices: run the monthly notices of PERIOD (AAAA-MM) on the running stack (make run), and print the counts
+notices:
+	@test -n "$(PERIOD)" || { echo "usage: make notices PERIOD=AAAA-MM"; exit 2; }
+	@$(GO) run ./infra/local notices "$(PERIOD)"
+
+## bench: binary sizes, init durations under the runtime emulator, API latencies, address look-up timing, ERP import, a monthly notices run over 10,000 leases (-notices-leases=N; -notices-run=false leaves it out) (BENCHFLAGS=-import-full for 100,000 leases; -sizes=false -init=false -api=false -import=false for the timing alone)
 bench: tools
 	PATH="$(TOOLS):$$PATH" $(GO) run ./infra/bench $(BENCHFLAGS)
 

@@ -89,6 +89,7 @@ type options struct {
 
 	sizes, init, api bool
 	imp              importOptions
+	notices          noticesRunOptions
 
 	timing        bool
 	timingTries   int
@@ -118,6 +119,9 @@ func main() {
 	flag.IntVar(&o.imp.batch, "import-batch", 0, "importer.Options.Batch (0: the importer's default)")
 	rtts := flag.String("import-aws-rtt", "10ms,30ms", "round trips to DynamoDB assumed for the estimate, comma-separated")
 	flag.StringVar(&o.imp.cpuProfile, "import-cpuprofile", "", "write CPU profiles of the import to this file and of the emulator to this file.emulator")
+	flag.BoolVar(&o.notices.run, "notices-run", true, "run a period's notices end to end over -notices-leases generated leases")
+	flag.IntVar(&o.notices.leases, "notices-leases", 10000, "generated leases of the notices run")
+	flag.IntVar(&o.notices.workers, "notices-workers", 4, "noticeworker processes (runtime emulators) of the notices run")
 	flag.BoolVar(&o.imp.serve, "serve-dynamodb", false, "internal: serve the import's emulator, print its URL, stop when stdin closes")
 	flag.Parse()
 	var err error
@@ -182,6 +186,9 @@ func run(ctx context.Context, o options, w io.Writer) error {
 	}
 	if o.imp.run {
 		erpImport(ctx, r, o.imp)
+	}
+	if o.notices.run {
+		noticesRun(ctx, r, o.notices, root, tmp)
 	}
 	if l := loadAverage(); l != "" {
 		r.printf("Load after the run: %s. Other work on the machine inflates the tails; compare runs made on an idle machine.\n", l)

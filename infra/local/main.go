@@ -3,11 +3,13 @@
 //
 //	go run ./infra/local                 (make run)
 //	go run ./infra/local import FILE     (make import FILE=…)
+//	go run ./infra/local notices PERIOD  (make notices PERIOD=2026-12)
 //
 // PORT (default 8080), PUBLIC_URL (default http://127.0.0.1:$PORT) and
 // DATA_DIR (default .data) configure it. The import command drops an ERP
 // file into the running stack's imports/, as the ERP does, and prints the
-// import's report.
+// import's report. The notices command runs the monthly notices of a period
+// on the running stack (POST /_dev/notices) and prints the run's counts.
 package main
 
 import (
@@ -44,8 +46,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if len(args) == 2 && args[0] == "import" {
 		return importFile(ctx, "http://127.0.0.1:"+port, args[1], stdout)
 	}
+	if len(args) == 2 && args[0] == "notices" {
+		return runNotices(ctx, "http://127.0.0.1:"+port, args[1], stdout)
+	}
 	if len(args) > 0 {
-		return fmt.Errorf("usage: local [import FILE]")
+		return fmt.Errorf("usage: local [import FILE | notices AAAA-MM]")
 	}
 	st, err := localstack.Start(ctx, localstack.Options{
 		Addr:      "127.0.0.1:" + port,
@@ -68,6 +73,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		portSetting = "PORT=" + port + " " // make import must reach this port too
 	}
 	fmt.Fprintf(stdout, "  import an ERP file: %smake import FILE=path/to/<kind>_<complet|delta>_<AAAAMMJJ>.csv\n", portSetting)
+	fmt.Fprintf(stdout, "  monthly notices:    %smake notices PERIOD=AAAA-MM\n", portSetting)
 	fmt.Fprintln(stdout, "Press Ctrl+C to stop.")
 	<-ctx.Done()
 	return nil

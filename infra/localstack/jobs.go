@@ -39,6 +39,9 @@ type s3Events struct {
 	triggers []s3Target
 	wg       sync.WaitGroup
 	log      *slog.Logger
+	// fault, when set, fails the requests it returns true for with a 500
+	// InternalError, as S3 sometimes does (tests of the callers' retries).
+	fault func(method, path string) bool
 }
 
 type s3Target struct {
@@ -56,6 +59,15 @@ func (e *s3Events) add(t s3Target) {
 // successful PUT of an object (or the completion of a multipart upload).
 func (e *s3Events) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e.mu.Lock()
+		fault := e.fault
+		e.mu.Unlock()
+		if fault != nil && fault(r.Method, r.URL.Path) {
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusInternalServerError)
+			io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>injected</Message></Error>`)
+			return
+		}
 		rec := &statusOnly{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		created := (r.Method == http.MethodPut && r.Header.Get("X-Amz-Copy-Source") == "" && !r.URL.Query().Has("uploadId")) ||
@@ -97,7 +109,7 @@ func (s *statusOnly) WriteHeader(code int) { s.status = code; s.ResponseWriter.W
 // wires them to their event sources.
 func (s *Stack) startJobs(log *slog.Logger, skip []string) error {
 	for name, fn := range s.Template.Functions {
-		if (len(fn.S3) == 0 && len(fn.Streams) == 0) || slices.Contains(skip, name) {
+		if (len(fn.S3) == 0 && len(fn.Streams) == 0 && len(fn.SQS) == 0) || slices.Contains(skip, name) {
 			continue
 		}
 		env, err := s.FunctionEnv(name)
@@ -149,6 +161,12 @@ func (s *Stack) startJobs(log *slog.Logger, skip []string) error {
 				}
 			})
 		default:
+			if len(fn.SQS) > 0 {
+				if err := s.startSQSFunction(name, fn, getenv, flog); err != nil {
+					return err
+				}
+				continue
+			}
 			return fmt.Errorf("function %s: the local stack does not know how to trigger it", name)
 		}
 	}

@@ -31,6 +31,7 @@ import (
 	"go.etcd.io/bbolt"
 
 	"github.com/citejardins/extranet/infra/sesemu"
+	"github.com/citejardins/extranet/infra/sqsemu"
 	"github.com/citejardins/extranet/shared/dynamo"
 	"github.com/citejardins/extranet/shared/portal"
 )
@@ -64,6 +65,17 @@ type Options struct {
 	// Skip names event-driven functions (mails...) the stack does not run,
 	// for tests that run their built binary instead.
 	Skip []string
+	// Notices changes how the notices functions are built (fault hooks,
+	// renderer, clock), for tests.
+	Notices portal.NoticeOptions
+	// DynamoDBPartitions, when positive, spreads the partition keys over
+	// that many emulator instances (see partitionedDynamo), for runs over
+	// thousands of leases; 0 keeps one instance.
+	DynamoDBPartitions int
+	// SQSSecond is how long one second of SQS time lasts (visibility
+	// timeouts, delays, long polls); default time.Second. Tests shorten it
+	// to see redeliveries without waiting minutes.
+	SQSSecond time.Duration
 }
 
 // Stack is a running local portal.
@@ -72,7 +84,13 @@ type Stack struct {
 	Mail      *sesemu.Server
 	Template  *Template
 	Demo      []DemoLease
-	Endpoints map[string]string // emulated service → URL, by SDK service id (DYNAMODB, S3, SES)
+	Endpoints map[string]string // emulated service → URL, by SDK service id (DYNAMODB, S3, SES, SQS)
+	SQS       *sqsemu.Server
+	// QueueURLs are the template's queues' local URLs, by logical id.
+	QueueURLs map[string]string
+	// EventSources are the SQS event source mappings, by function name.
+	EventSources map[string]*SQSEventSource
+	noticesState
 
 	publicURL string
 	env       map[string]string
@@ -109,8 +127,10 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		return nil, err
 	}
 	s := &Stack{Template: tpl, Mail: sesemu.New(nil), Endpoints: map[string]string{}, s3: &s3Events{log: o.Log},
-		mailWake: make(chan struct{}, 1)}
-	if err := s.startEmulators(o.DataDir); err != nil {
+		mailWake: make(chan struct{}, 1), SQS: sqsemu.New(sqsemu.Options{Region: Region, Account: Account, Second: o.SQSSecond}),
+		QueueURLs: map[string]string{}, EventSources: map[string]*SQSEventSource{},
+		noticesState: noticesState{noticeOpts: o.Notices, log: o.Log}}
+	if err := s.startEmulators(o.DataDir, o.DynamoDBPartitions); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -131,6 +151,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		portal.EnvDynamoDBEndpoint: s.Endpoints["DYNAMODB"],
 		portal.EnvSESEndpoint:      s.Endpoints["SES"],
 		portal.EnvS3Endpoint:       s.Endpoints["S3"],
+		portal.EnvSQSEndpoint:      s.Endpoints["SQS"],
 		portal.EnvDocumentsBucket:  DocumentsBucket,
 		"AWS_REGION":               Region,
 		"AWS_ACCESS_KEY_ID":        AccessKey,
@@ -139,6 +160,9 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	// No CloudFront in front: a secret nobody has, so every request keys on
 	// its TCP peer (Options.Env can give a known one, to play CloudFront).
 	s.env[portal.EnvOriginSecret] = rand.Text()
+	for k, v := range localNoticeEnv {
+		s.env[k] = v
+	}
 	for k, v := range o.Env {
 		s.env[k] = v
 	}
@@ -193,6 +217,10 @@ func (s *Stack) FunctionEnv(name string) (map[string]string, error) {
 		switch {
 		case s.env[k] != "":
 			env[k] = s.env[k]
+		case v.Ref != "" && s.QueueURLs[v.Ref] != "":
+			env[k] = s.QueueURLs[v.Ref] // a queue's Ref is its URL
+		case v.Ref != "" && s.Template.Parameters[v.Ref] != nil:
+			env[k] = *s.Template.Parameters[v.Ref] // a parameter's default
 		case v.Ref != "":
 			env[k] = v.Ref // local resources are named by their logical id
 		case v.Other:
@@ -257,6 +285,7 @@ func (s *Stack) handler(root string, log *slog.Logger) (http.Handler, error) {
 	mux.Handle("GET /_dev/mail", inbox)
 	mux.Handle("GET /_dev/mail/inbox", inbox)
 	mux.Handle("/_dev/s3/", s.devS3())
+	mux.Handle("POST /_dev/notices", s.devNotices())
 	mux.Handle("/", webApp(filepath.Join(root, "web")))
 	// CloudFront sends /api/* to API Gateway as is: no path cleaning or
 	// redirect by the mux (which would turn /api//v1/me into /api/v1/me).
@@ -269,7 +298,7 @@ func (s *Stack) handler(root string, log *slog.Logger) (http.Handler, error) {
 	}), nil
 }
 
-func (s *Stack) startEmulators(dataDir string) error {
+func (s *Stack) startEmulators(dataDir string, partitions int) error {
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return fmt.Errorf("data folder: %w", err)
 	}
@@ -279,13 +308,18 @@ func (s *Stack) startEmulators(dataDir string) error {
 	}
 	s.s3db = db
 	bolt := s3bolt.New(db)
+	var dyn http.Handler = server.NewServer()
+	if partitions > 0 {
+		dyn = newPartitionedDynamo(partitions)
+	}
 	for _, e := range []struct {
 		id string
 		h  http.Handler
 	}{
-		{"DYNAMODB", s.mailJobWrites(withCRC32(server.NewServer()))},
+		{"DYNAMODB", s.mailJobWrites(withCRC32(dyn))},
 		{"S3", presignedExpiry(s.s3.wrap(gofakes3.New(bolt, gofakes3.WithAutoBucket(false)).Server()))},
 		{"SES", s.Mail},
+		{"SQS", s.SQS},
 	} {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -357,7 +391,7 @@ func (s *Stack) createResources(ctx context.Context) error {
 			return fmt.Errorf("create bucket %s: %w", id, err)
 		}
 	}
-	return nil
+	return s.createQueues()
 }
 
 // Close stops the portal and the emulators.
@@ -368,6 +402,9 @@ func (s *Stack) Close() error {
 	defer cancel()
 	for _, stop := range s.stopJobs {
 		stop()
+	}
+	for _, src := range s.EventSources {
+		src.Stop()
 	}
 	s.jobs.Wait()
 	s.s3.wg.Wait()

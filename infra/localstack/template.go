@@ -18,6 +18,9 @@ type Template struct {
 	Tables    map[string]*dynamodb.CreateTableInput // by logical id, used as the local table name
 	Buckets   []string                              // logical ids
 	Functions map[string]Function                   // by function name (logical id less "Function", lower case)
+	Queues    map[string]Queue                      // by logical id, used as the local queue name
+	// Parameters holds the defaults of the parameters that have one.
+	Parameters map[string]*string
 }
 
 // Function is one AWS::Serverless::Function.
@@ -28,6 +31,10 @@ type Function struct {
 	// invoke it.
 	S3      []S3Trigger
 	Streams []string
+	// SQS lists the queues whose event source mapping invokes it;
+	// Timeout is its timeout in seconds (its own or the globals').
+	SQS     []SQSTrigger
+	Timeout int
 	// Env holds the function's variables (globals and its own), each either
 	// a literal or the logical id it refers to with !Ref.
 	Env map[string]EnvValue
@@ -66,8 +73,17 @@ func LoadTemplate(path string) (*Template, error) {
 		return nil, fmt.Errorf("%s is empty", path)
 	}
 	doc := root.Content[0]
-	t := &Template{Tables: map[string]*dynamodb.CreateTableInput{}, Functions: map[string]Function{}}
+	t := &Template{Tables: map[string]*dynamodb.CreateTableInput{}, Functions: map[string]Function{}, Queues: map[string]Queue{}}
 	globalEnv := envOf(get(doc, "Globals", "Function", "Environment", "Variables"))
+	globalTimeout, _ := intOf(doc, get(doc, "Globals", "Function", "Timeout"))
+	t.Parameters = map[string]*string{}
+	if params := get(doc, "Parameters"); params != nil {
+		for i := 0; i+1 < len(params.Content); i += 2 {
+			if d := get(params.Content[i+1], "Default"); d != nil && d.Kind == yaml.ScalarNode {
+				t.Parameters[params.Content[i].Value] = &d.Value
+			}
+		}
+	}
 
 	resources := get(doc, "Resources")
 	if resources == nil {
@@ -87,9 +103,18 @@ func LoadTemplate(path string) (*Template, error) {
 			t.Tables[id] = in
 		case typ.Value == "AWS::S3::Bucket":
 			t.Buckets = append(t.Buckets, id)
+		case typ.Value == "AWS::SQS::Queue":
+			q, err := queueOf(doc, id, props)
+			if err != nil {
+				return nil, err
+			}
+			t.Queues[id] = q
 		case typ.Value == "AWS::Serverless::Function":
 			name := strings.ToLower(strings.TrimSuffix(id, "Function"))
-			fn := Function{LogicalID: id, Env: map[string]EnvValue{}}
+			fn := Function{LogicalID: id, Env: map[string]EnvValue{}, Timeout: globalTimeout}
+			if n, ok := intOf(doc, get(props, "Timeout")); ok {
+				fn.Timeout = n
+			}
 			for k, v := range globalEnv {
 				fn.Env[k] = v
 			}
@@ -118,6 +143,13 @@ func LoadTemplate(path string) (*Template, error) {
 						}
 					}
 					fn.S3 = append(fn.S3, tr)
+					continue
+				case tv.Value == "SQS":
+					tr, err := sqsTriggerOf(doc, id, get(ev, "Properties"))
+					if err != nil {
+						return nil, err
+					}
+					fn.SQS = append(fn.SQS, tr)
 					continue
 				case tv.Value == "DynamoDB":
 					if st := get(ev, "Properties", "Stream"); st != nil {
@@ -166,7 +198,7 @@ func envOf(vars *yaml.Node) map[string]EnvValue {
 		switch {
 		case v.Tag == "!Ref":
 			env[k] = EnvValue{Ref: v.Value}
-		case v.Kind == yaml.ScalarNode && (v.Tag == "" || strings.HasPrefix(v.Tag, "!!")):
+		case v.Kind == yaml.ScalarNode && (!strings.HasPrefix(v.Tag, "!") || strings.HasPrefix(v.Tag, "!!")): // plain or quoted
 			env[k] = EnvValue{Literal: v.Value}
 		default:
 			env[k] = EnvValue{Other: true}

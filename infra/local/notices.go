@@ -1,0 +1,40 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// runNotices asks the running stack to run a period's notices (POST
+// /_dev/notices, which answers once the run is over) and prints the run's
+// counts as the stack gave them.
+func runNotices(ctx context.Context, base, period string, stdout io.Writer) error {
+	body, _ := json.Marshal(map[string]string{"period": period})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/_dev/notices", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("is the local stack running (make run)? %w", err)
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("notices for %s: %s %s", period, resp.Status, bytes.TrimSpace(out))
+	}
+	var pretty bytes.Buffer
+	if json.Indent(&pretty, out, "", "  ") != nil {
+		pretty.Write(out)
+	}
+	fmt.Fprintf(stdout, "%s\n", bytes.TrimSpace(pretty.Bytes()))
+	return nil
+}
