@@ -14,6 +14,7 @@ export const HOME = '/mon-espace';
 /** The pages of the space, in the order of the menus. */
 export const spacePages = [
   { path: '/mon-espace/compte', title: 'Mon compte', text: 'Votre solde, vos derniers paiements et le suivi de votre compte, mois par mois.' },
+  { path: '/mon-espace/documents', title: 'Mes documents', text: 'Vos avis d’échéance chaque mois et les documents utiles de votre bailleur (Guide Eco’Loc, charte du Vivre Ensemble…), à télécharger.' },
   { path: '/mon-espace/contrat', title: 'Mon contrat', text: 'Votre logement, votre loyer et vos charges, la date d’échéance et les signataires du bail.' },
   { path: '/mon-espace/dossier', title: 'Modifier mon dossier', text: 'Signaler un changement de situation (coordonnées, foyer, ressources…) et suivre vos demandes.' },
   { path: '/mon-espace/preferences', title: 'Mes préférences', text: 'Recevoir vos avis d’échéance sans papier, et l’adresse email où vous prévenir.' },
@@ -24,7 +25,7 @@ export const spacePages = [
 
 /** The flyer's sections that are still to come. */
 export const comingPages = [
-  { title: 'Mes documents', text: 'Vos avis d’échéance chaque mois, vos duplicatas de quittances, votre attestation d’assurance et des documents utiles (Guide Eco’Loc, charte du Vivre Ensemble…).' },
+  { title: 'Quittances et attestation d’assurance', text: 'Vos duplicatas de quittances et votre attestation d’assurance, dans Mes documents.' },
   { title: 'Payer mon loyer', text: 'Payer votre loyer en ligne ou souscrire au prélèvement automatique.' },
   { title: 'Mes coordonnées bancaires', text: 'Mettre à jour votre RIB pour le prélèvement automatique.' },
 ];
