@@ -8,6 +8,7 @@
 import { h, link, replace, focus } from './dom.js';
 import { call, ApiError } from './api.js';
 import { helpLine } from './content.js';
+import { isPrivate } from './router.js';
 
 export const HOME = '/mon-espace';
 
@@ -30,10 +31,35 @@ export const comingPages = [
   { title: 'Mes coordonnées bancaires', text: 'Mettre à jour votre RIB pour le prélèvement automatique.' },
 ];
 
-/** toLogin leaves for the login page, which says the session has ended. */
+/**
+ * toLogin leaves for the login page, which says the session has ended and,
+ * once logged in, comes back to this page (?retour=, a page of the space:
+ * the notice email's link to Mes documents lands there after the login).
+ */
 export function toLogin() {
+  const q = new URLSearchParams({ info: 'connexion-requise' });
+  const back = returnPath(location.pathname + location.search);
+  if (back && back !== HOME) q.set('retour', back);
   // A full load, which also drops this page's data and history entry.
-  location.replace('/?info=connexion-requise');
+  location.replace(`/?${q}`);
+}
+
+/**
+ * returnPath is where to go back after the login: a page of the space on
+ * this site (path and query), or "" for anything else, so that the login
+ * page never sends a tenant elsewhere (//other.example, https://…).
+ * @param {string|null} wanted
+ */
+export function returnPath(wanted) {
+  if (!wanted || !wanted.startsWith('/') || wanted.startsWith('//') || /[\\\s]/.test(wanted)) return '';
+  let url;
+  try {
+    url = new URL(wanted, location.origin);
+  } catch {
+    return '';
+  }
+  if (url.origin !== location.origin || !isPrivate(url.pathname.replace(/\/+$/, '') || '/')) return '';
+  return url.pathname + url.search;
 }
 
 /** problemBox explains an API error that stopped a part of a page. */
