@@ -40,6 +40,7 @@ fuzz:
 	$(FUZZ) -fuzz='^FuzzCheck$$' ./shared/safetext
 	$(FUZZ) -fuzztime=$(FUZZTIME_EVENTS) -fuzz='^FuzzLambdaEvent$$' ./shared/portal
 	$(FUZZ) -fuzz='^FuzzQueryFindsTheName$$' ./shared/directory
+	$(FUZZ) -fuzz='^FuzzParseID$$' ./shared/document
 
 ## build: every function as bin/<name>/bootstrap for Lambda (linux/arm64)
 build: $(addprefix build-,$(FUNCTIONS))

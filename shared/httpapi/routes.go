@@ -41,6 +41,10 @@ func (s *Server) Routes() []Route {
 		{"account", "POST", "/api/v1/change-requests", s.authenticated(s.handleSubmitChangeRequest())},
 		{"account", "GET", "/api/v1/change-requests/{id}", s.authenticated(s.handleChangeRequest())},
 
+		{"documents", "GET", "/api/v1/documents", s.authenticated(s.handleDocuments())},
+		{"documents", "GET", "/api/v1/documents/{id}", s.authenticated(s.handleDocument())},
+		{"documents", "GET", "/api/v1/documents/{id}/file", s.authenticated(s.handleDocumentFile())},
+
 		// Public: the emergency number of a residence, without an account.
 		{"account", "GET", "/api/v1/emergency-contacts", s.handleEmergencyContacts()},
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/citejardins/extranet/shared/account"
 	"github.com/citejardins/extranet/shared/directory"
+	"github.com/citejardins/extranet/shared/document"
 	"github.com/citejardins/extranet/shared/fault"
 	"github.com/citejardins/extranet/shared/tenant"
 )
@@ -39,6 +40,7 @@ type Server struct {
 
 	edge originSecret       // proves that a request came through CloudFront
 	dir  *directory.Service // the public emergency directory (WithDirectory)
+	docs *document.Service  // "Mes documents" (WithDocuments)
 }
 
 // New returns a server on the account and tenant services.

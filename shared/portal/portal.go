@@ -97,7 +97,12 @@ func New(cfg aws.Config, getenv func(string) string, log *slog.Logger) (*httpapi
 	// function, so the API functions need no S3 client.
 	tenants := tenant.NewService(store, nil, nil, nil, log).WithCounter(store).WithConfirmations(svc)
 	emergency := directory.NewService(store, svc.AllowPublic)
-	return httpapi.New(httpapi.Config{PublicURL: publicURL, OriginSecret: getenv(EnvOriginSecret)}, svc, tenants, log).WithDirectory(emergency), nil
+	docs, err := documents(cfg, getenv, store)
+	if err != nil {
+		return nil, err
+	}
+	return httpapi.New(httpapi.Config{PublicURL: publicURL, OriginSecret: getenv(EnvOriginSecret)}, svc, tenants, log).
+		WithDirectory(emergency).WithDocuments(docs), nil
 }
 
 func accountConfig(getenv func(string) string) (account.Config, error) {
