@@ -154,6 +154,11 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.loadDocuments(ctx, filepath.Join(o.Root, "infra", "demo", "documents")); err != nil {
+		ln.Close()
+		s.Close()
+		return nil, err
+	}
 	// The demo data go through the import function, as the ERP's files do.
 	if err := s.loadDemo(ctx, filepath.Join(o.Root, "infra", "demo", "erp")); err != nil {
 		ln.Close()
