@@ -88,6 +88,13 @@ export function instantDateTime(iso) {
   return `${first(parisDay.format(d))} à ${Number(parts.hour)}\u00a0h\u00a0${parts.minute}`;
 }
 
+const parisISO = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Europe/Paris' });
+
+/** parisToday is today in Paris as "AAAA-MM-JJ", to compare with the API's days. */
+export function parisToday(now = new Date()) {
+  return parisISO.format(now);
+}
+
 /** parisYear is the current year in Paris. */
 export function parisYear(now = new Date()) {
   return Number(new Intl.DateTimeFormat('fr-FR', { year: 'numeric', timeZone: 'Europe/Paris' }).format(now));

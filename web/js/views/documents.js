@@ -8,7 +8,7 @@
 
 import { h, link, replace, focus } from '../dom.js';
 import { call, ApiError } from '../api.js';
-import { money, longDate, parisYear, documentKinds, fileSize, fileType } from '../format.js';
+import { money, longDate, parisYear, parisToday, documentKinds, fileSize, fileType } from '../format.js';
 import { privatePage, problemBox, toLogin } from '../space.js';
 
 export const PATH = '/mon-espace/documents';
@@ -56,16 +56,31 @@ export function downloadLink(d, cls = 'button button--secondary button--small') 
 /**
  * dueSentence says what a notice asks: "850,00 € à payer avant le
  * 1er décembre 2026", or, for a direct-debit lease, when it is debited.
- * Empty when the document says no amount.
+ * Once the due date is past, it only says what was asked and when, so that
+ * an old notice never reads as a debt today. Empty when the document says
+ * no amount.
  * @param {any} d a document
  * @param {boolean} debit whether the lease pays by direct debit
+ * @param {string} [today] "AAAA-MM-JJ" in Paris
  */
-export function dueSentence(d, debit) {
+export function dueSentence(d, debit, today = parisToday()) {
   if (typeof d.amountDueCents !== 'number') return '';
   const when = d.dueDate ? longDate(d.dueDate) : '';
-  if (d.amountDueCents <= 0) return 'Rien à payer pour cette échéance : votre compte la couvre déjà.';
-  if (debit) return `${money(d.amountDueCents)}, prélevés automatiquement${when ? ` le ${when}` : ''}`;
+  const past = !!d.dueDate && d.dueDate < today;
+  if (d.amountDueCents <= 0) return past ? 'Rien n’était à payer pour cette échéance.' : 'Rien à payer pour cette échéance : votre compte la couvre déjà.';
+  if (debit) return `${money(d.amountDueCents)}, ${past ? 'prélevés' : 'prélevés automatiquement'}${when ? ` le ${when}` : ''}`;
+  if (past) return `${money(d.amountDueCents)} demandés pour le ${when}`;
   return `${money(d.amountDueCents)} à payer${when ? ` avant le ${when}` : ''}`;
+}
+
+/**
+ * yearOf is the year a document is filed under, as the API's year filter
+ * reads it: its period's when it has one (a January notice issued in
+ * December is in its own year), else its date's; "" when neither says.
+ */
+export function yearOf(d) {
+  if (/^\d{4}-\d{2}$/.test(d.period || '')) return d.period.slice(0, 4);
+  return /^\d{4}/.test(d.date || '') ? d.date.slice(0, 4) : '';
 }
 
 /** yearsOffered lists the years of the filter, newest first: this year back to the lease's start (10 at most). */
@@ -74,7 +89,7 @@ function yearsOffered(contract, documents, asked) {
   const start = contract && /^\d{4}/.test(contract.startDate || '') ? Number(contract.startDate.slice(0, 4)) : now;
   const years = new Set();
   for (let y = now; y >= Math.max(start, now - MAX_YEARS + 1); y--) years.add(y);
-  for (const d of documents) if (/^\d{4}/.test(d.date || '')) years.add(Number(d.date.slice(0, 4)));
+  for (const d of documents) if (yearOf(d)) years.add(Number(yearOf(d)));
   if (asked) years.add(asked);
   return [...years].sort((a, b) => b - a);
 }
@@ -170,7 +185,7 @@ function list(ctx, first, contract, askedKind, askedYear) {
 
   /** add shows documents under their year; returns their cards. */
   const add = (documents) => documents.map((d) => {
-    const y = /^\d{4}/.test(d.date || '') ? d.date.slice(0, 4) : '';
+    const y = yearOf(d);
     let ul = groups.get(y);
     if (!ul) {
       const id = `annee-${y || 'sans-date'}`;
