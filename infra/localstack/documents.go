@@ -6,11 +6,15 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -62,5 +66,27 @@ func (s *Stack) loadDocuments(ctx context.Context, dir string) error {
 			return fmt.Errorf("demo document %s: %w", key, err)
 		}
 		return nil
+	})
+}
+
+// presignedExpiry refuses a presigned request past its life, as S3 does
+// (403 AccessDenied, "Request has expired"): gofakes3 checks no signature,
+// so without this a download link of the local stack would never end. The
+// signature itself is still not checked.
+func presignedExpiry(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if q.Has("X-Amz-Expires") {
+			signed, err := time.Parse("20060102T150405Z", q.Get("X-Amz-Date"))
+			secs, err2 := strconv.Atoi(q.Get("X-Amz-Expires"))
+			if err != nil || err2 != nil || secs < 1 || secs > 7*24*3600 || time.Now().After(signed.Add(time.Duration(secs)*time.Second)) {
+				w.Header().Set("Content-Type", "application/xml")
+				w.WriteHeader(http.StatusForbidden)
+				io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+
+					`<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>`)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
 	})
 }

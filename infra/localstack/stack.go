@@ -284,7 +284,7 @@ func (s *Stack) startEmulators(dataDir string) error {
 		h  http.Handler
 	}{
 		{"DYNAMODB", s.mailJobWrites(withCRC32(server.NewServer()))},
-		{"S3", s.s3.wrap(gofakes3.New(bolt, gofakes3.WithAutoBucket(false)).Server())},
+		{"S3", presignedExpiry(s.s3.wrap(gofakes3.New(bolt, gofakes3.WithAutoBucket(false)).Server()))},
 		{"SES", s.Mail},
 	} {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")

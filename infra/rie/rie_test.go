@@ -324,6 +324,27 @@ func TestFunctionsUnderRIE(t *testing.T) {
 	if list, _ := body["results"].([]any); len(list) != 1 || !strings.Contains(res.Body, "01 99 00 99 99") {
 		t.Errorf("emergency contacts of saint-denis: want the demo residence's service, got %s", res.Body)
 	}
+	// "Mes documents": the landlord's documents of the demo (the guide for
+	// every tenant, the rules of DUPONT's residence), one with its link,
+	// and the 302 to it.
+	res = call("GET /api/v1/documents", auth)
+	body = wantJSON(t, res, http.StatusOK, nil)
+	docs, _ := body["documents"].([]any)
+	if len(docs) != 2 {
+		t.Fatalf("documents of kind landlord: want the 2 demo files, got %s", res.Body)
+	}
+	docID, _ := docs[0].(map[string]any)["id"].(string)
+	res = call("GET /api/v1/documents/{id}", map[string]string{"session": session, "id": docID})
+	body = wantJSON(t, res, http.StatusOK, map[string]any{"id": docID, "kind": "landlord"})
+	if link, _ := body["downloadUrl"].(string); !strings.Contains(link, "X-Amz-Signature=") {
+		t.Errorf("document: no presigned downloadUrl in %s", res.Body)
+	}
+	res = call("GET /api/v1/documents/{id}/file", map[string]string{"session": session, "id": docID})
+	if res.StatusCode != http.StatusFound || !strings.Contains(header(res, "Location"), "X-Amz-Signature=") {
+		t.Errorf("document file: status %d, Location %q; want 302 to a presigned link", res.StatusCode, header(res, "Location"))
+	}
+	res = call("GET /api/v1/documents/{id}", map[string]string{"session": session, "id": "notice-2026-12-0123456789ab"})
+	wantProblem(t, res, http.StatusNotFound, "not_found")
 	res = call("GET /api/v1/preferences", auth)
 	wantJSON(t, res, http.StatusOK, nil)
 	res = call("PUT /api/v1/preferences", auth)
