@@ -386,6 +386,12 @@ func TestOffline(t *testing.T) {
 	}
 	b.check("hors-ligne-mon-compte")
 
+	// The notice email's link, offline: on to Mes documents, which says there is no connection.
+	b.visit("/documents.html", "Erreur : Mes documents")
+	if got := b.text(".error-summary h2") + " " + eval[string](b, `location.pathname`); got != "Pas de connexion /mon-espace/documents" {
+		t.Errorf("offline, /documents.html leads to %q", got)
+	}
+
 	for _, u := range b.cachedURLs() {
 		if (strings.HasPrefix(u, "/api/") && u != "/api/v1/emergency-contacts") || strings.HasPrefix(u, "/mon-espace") {
 			t.Errorf("the service worker cached %s", u)

@@ -121,6 +121,15 @@ export default {
   },
 };
 
+/** documentsLink is /documents.html when the app answers it: it goes on to Mes documents. */
+export const documentsLink = {
+  title: TITLE,
+  render() {
+    location.replace(PATH);
+    return [h('h1', null, TITLE), h('p', { class: 'loading', role: 'status' }, 'Ouverture de vos documents…')];
+  },
+};
+
 /** list: the filter, the documents by year, « Afficher plus », and what is shown in words. */
 function list(ctx, first, contract, askedKind, askedYear) {
   const debit = !!contract && contract.paymentMethod === 'direct_debit';
