@@ -250,6 +250,12 @@ func TestDocumentsPage(t *testing.T) {
 		if got := b.text("#documents-etat"); !strings.HasPrefix(got, "Aucun avis d’échéance en "+none+".") {
 			t.Errorf("empty year %q", got)
 		}
+		// A year or kind the page does not know, in the address: all documents.
+		b.visit("/mon-espace/documents?type=quittances&annee=1999", "Mes documents")
+		b.waitDocuments()
+		if got := eval[string](b, `document.getElementById("type").value + "|" + document.getElementById("annee").value + "|" + document.querySelectorAll("[data-document]").length`); got != "||20" {
+			t.Errorf("with an unknown kind and year in the address, the page shows %q; want every document, a page of 20", got)
+		}
 		b.filter("", "")
 		b.waitFor(`location.search === "" && document.querySelectorAll("[data-document]").length > 0`, "all documents again")
 

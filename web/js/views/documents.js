@@ -98,7 +98,8 @@ export default {
   title: TITLE,
   render(ctx) {
     const askedKind = kindWords[ctx.params.get('type') || ''] ? ctx.params.get('type') : '';
-    const askedYear = /^\d{4}$/.test(ctx.params.get('annee') || '') ? Number(ctx.params.get('annee')) : 0;
+    // The API's years are 2000 to 2099; another one in the address is ignored.
+    const askedYear = /^20\d\d$/.test(ctx.params.get('annee') || '') ? Number(ctx.params.get('annee')) : 0;
     return privatePage(ctx, {
       path: PATH,
       title: TITLE,
