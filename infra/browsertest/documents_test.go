@@ -324,6 +324,34 @@ func TestDocumentsPage(t *testing.T) {
 	})
 }
 
+// Mes documents with nothing at all: no notice yet, and a landlord who has
+// published no useful document (the demo's files are taken away).
+func TestDocumentsEmpty(t *testing.T) {
+	b := start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	client := b.stack.S3Client()
+	list, err := client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(localstack.DocumentsBucket), Prefix: aws.String("landlord/")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range list.Contents {
+		if _, err := client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(localstack.DocumentsBucket), Key: o.Key}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.tenant("7654321", "N'DIAYE", "1990-01-30", "abdou.ndiaye@example.org")
+	b.visit("/mon-espace/documents", "Mes documents")
+	b.waitDocuments()
+	if got := strings.Join(strings.Fields(b.text("#documents-etat")), " "); got != "Aucun document pour l’instant. Votre premier avis d’échéance arrivera ici dès qu’il sera émis, chaque mois avant sa date d’échéance. Si vous avez choisi de le recevoir sans papier, un email vous préviendra." {
+		t.Errorf("empty state %q", got)
+	}
+	if !eval[bool](b, `document.getElementById("afficher-plus").hidden && !document.querySelector(".doc-year")`) {
+		t.Errorf("the empty page shows «Afficher plus» or a year")
+	}
+	b.check("documents-vide")
+}
+
 // Sizes, formats, periods and the notice's sentence, by the app's own modules.
 func TestDocumentsFormatting(t *testing.T) {
 	b := start(t)
