@@ -41,6 +41,7 @@ fuzz:
 	$(FUZZ) -fuzztime=$(FUZZTIME_EVENTS) -fuzz='^FuzzLambdaEvent$$' ./shared/portal
 	$(FUZZ) -fuzz='^FuzzQueryFindsTheName$$' ./shared/directory
 	$(FUZZ) -fuzz='^FuzzParseID$$' ./shared/document
+	$(FUZZ) -fuzz='^FuzzParseCursor$$' ./shared/document
 
 ## build: every function as bin/<name>/bootstrap for Lambda (linux/arm64)
 build: $(addprefix build-,$(FUNCTIONS))

@@ -166,7 +166,7 @@ func envOf(vars *yaml.Node) map[string]EnvValue {
 		switch {
 		case v.Tag == "!Ref":
 			env[k] = EnvValue{Ref: v.Value}
-		case v.Kind == yaml.ScalarNode && (!strings.HasPrefix(v.Tag, "!") || strings.HasPrefix(v.Tag, "!!")): // !!str, !!int: plain values
+		case v.Kind == yaml.ScalarNode && (v.Tag == "" || strings.HasPrefix(v.Tag, "!!")):
 			env[k] = EnvValue{Literal: v.Value}
 		default:
 			env[k] = EnvValue{Other: true}

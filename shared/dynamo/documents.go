@@ -64,6 +64,9 @@ func documentAttributes(ref string, d document.Document) (map[string]types.Attri
 		return nil, fmt.Errorf("document: period %q is not AAAA-MM", d.Period)
 	}
 	id := document.LeaseDocumentID(ref, d.Kind, d.Period)
+	if _, ok := document.ParseID(id); !ok { // a kind the reads could not find again
+		return nil, fmt.Errorf("document: kind %q has no id scheme", d.Kind)
+	}
 	if d.ID != "" && d.ID != id {
 		return nil, errors.New("document: id is not the lease's id for its kind and period")
 	}

@@ -299,6 +299,24 @@ func TestDocumentsListNewestFirstWithFiltersAndPages(t *testing.T) {
 			t.Errorf("%s: message %q is not one a tenant can act on", path, msg)
 		}
 	}
+
+	// Notices issued between two pages sort where they belong: the next
+	// page skips none of the older ones and repeats none of the first.
+	newer := seedNotices(t, a, dupont.ref, "2027-02", "2027-02")[0]
+	older := seedNotices(t, a, dupont.ref, "2024-12", "2024-12")[0]
+	rest := as[documentPageJSON](t, a.get(t, "/api/v1/documents?cursor="+url.QueryEscape(*first.NextCursor), me.bearer))
+	var restIDs []string
+	for _, d := range rest.Documents {
+		restIDs = append(restIDs, d.ID)
+	}
+	wantRest := []string{}
+	for _, d := range second.Documents {
+		wantRest = append(wantRest, d.ID)
+	}
+	wantRest = append(wantRest, older.doc.ID)
+	if !slices.Equal(restIDs, wantRest) || slices.Contains(restIDs, newer.doc.ID) {
+		t.Errorf("the page after the first, once two notices were added: %v; want %v", restIDs, wantRest)
+	}
 }
 
 // wantDownloadURL checks a download link's shape (a presigned GET of the
