@@ -56,6 +56,14 @@ func seedNotice(t *testing.T, stack *localstack.Stack, ref string, period time.T
 // monthYear is "décembre 2026"; frenchDay "1er décembre 2026", as the app writes them.
 func monthYear(t time.Time) string { return monthNames[t.Month()-1] + " " + strconv.Itoa(t.Year()) }
 
+// ofMonth is "de décembre 2026", "d’août 2026".
+func ofMonth(t time.Time) string {
+	if strings.ContainsRune("aeiouéy", []rune(monthNames[t.Month()-1])[0]) {
+		return "d’" + monthYear(t)
+	}
+	return "de " + monthYear(t)
+}
+
 func frenchDay(t time.Time) string {
 	day := strconv.Itoa(t.Day())
 	if t.Day() == 1 {

@@ -91,8 +91,8 @@ func TestDocumentsPage(t *testing.T) {
 
 		// Home: the newest notice first, with its amount and due date.
 		b.waitFor(`document.querySelector("[data-dernier-avis]")`, "the newest notice on the home page")
-		if got := b.text("[data-dernier-avis] h2"); got != "Votre avis d’échéance de "+monthYear(next) {
-			t.Errorf("home notice heading %q", got)
+		if got, want := b.text("[data-dernier-avis] h2"), "Votre avis d’échéance "+ofMonth(next); got != want {
+			t.Errorf("home notice heading %q, want %q", got, want)
 		}
 		if got, want := b.text("[data-dernier-avis] [data-a-payer]"), "850,00 € à payer avant le "+frenchDay(next); got != want {
 			t.Errorf("home notice amount %q, want %q", got, want)
@@ -362,6 +362,10 @@ func TestDocumentsFormatting(t *testing.T) {
 		{`f.fileType("application/octet-stream")`, "Fichier"},
 		{`f.periodName("2026-12")`, "décembre 2026"},
 		{`f.periodName("2027-01")`, "janvier 2027"},
+		{`f.ofWord(f.periodName("2026-08"))`, "d’août 2026"},
+		{`f.ofWord(f.periodName("2026-04"))`, "d’avril 2026"},
+		{`f.ofWord(f.periodName("2026-10"))`, "d’octobre 2026"},
+		{`f.ofWord(f.periodName("2026-12"))`, "de décembre 2026"},
 		{`d.fileWords({ contentType: "application/pdf", sizeBytes: 34120 })`, "PDF, 34\u00a0Ko"},
 		{`d.dueSentence({ amountDueCents: 85000, dueDate: "2026-12-01" }, false, "2026-11-30")`, "850,00\u00a0€ à payer avant le 1er\u00a0décembre\u00a02026"},
 		{`d.dueSentence({ amountDueCents: 85000, dueDate: "2026-12-01" }, false, "2026-12-01")`, "850,00\u00a0€ à payer avant le 1er\u00a0décembre\u00a02026"},

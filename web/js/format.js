@@ -211,3 +211,8 @@ export function periodName(period) {
   const m = /^(\d{4})-(\d{2})$/.exec(period || '');
   return m ? monthYear.format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1))) : period || '';
 }
+
+/** ofWord puts "de" before a word, elided before a vowel: "de décembre 2026", "d’août 2026", "d’avril 2026". */
+export function ofWord(word) {
+  return /^[aeiouyàâäéèêëîïôöùûüœh]/i.test(word) ? `d’${word}` : `de ${word}`;
+}

@@ -6,7 +6,7 @@
 import { h, link } from '../dom.js';
 import { call } from '../api.js';
 import { addressLines } from '../content.js';
-import { balanceSentence, balanceKind, periodName } from '../format.js';
+import { balanceSentence, balanceKind, periodName, ofWord } from '../format.js';
 import { PATH as DOCUMENTS, downloadLink, dueSentence } from './documents.js';
 import { privatePage, logoutButton, spacePages, comingPages, HOME } from '../space.js';
 
@@ -87,7 +87,7 @@ function balanceLine(account) {
 function noticeCard(d, debit) {
   const due = dueSentence(d, debit);
   return h('section', { class: 'card card--notice', 'aria-labelledby': 'titre-avis', 'data-dernier-avis': '' },
-    h('h2', { id: 'titre-avis' }, d.period ? `Votre avis d’échéance de ${periodName(d.period)}` : 'Votre dernier avis d’échéance'),
+    h('h2', { id: 'titre-avis' }, d.period ? `Votre avis d’échéance ${ofWord(periodName(d.period))}` : 'Votre dernier avis d’échéance'),
     due ? h('p', { class: 'notice-due', 'data-a-payer': '' }, due) : null,
     h('div', { class: 'actions' },
       downloadLink(d, 'button'),
