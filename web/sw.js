@@ -18,7 +18,7 @@
 // SHELL lists every file of web/ but this one (a test checks it). Change
 // VERSION when the list changes, so that the old copies are dropped.
 
-const VERSION = 'v3';
+const VERSION = 'v4';
 const CACHE = `extranet-locataire-${VERSION}`;
 // The directory's copy outlives versions: a new version must not leave the
 // tenant without it.
@@ -29,6 +29,7 @@ const DIRECTORY_MAX_AGE = 24 * 60 * 60 * 1000;
 const SHELL = [
   '/',
   '/css/app.css',
+  '/documents.html',
   '/js/api.js',
   '/js/app.js',
   '/js/content.js',
@@ -43,6 +44,7 @@ const SHELL = [
   '/js/views/activation.js',
   '/js/views/contacts.js',
   '/js/views/contract.js',
+  '/js/views/documents.js',
   '/js/views/emailconfirm.js',
   '/js/views/help.js',
   '/js/views/home.js',

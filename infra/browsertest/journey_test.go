@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -349,7 +351,16 @@ func TestOffline(t *testing.T) {
 	b := start(t)
 	b.visit("/", "Connexion")
 	b.waitFor(`navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller !== null)`, "the service worker in control")
-	b.waitFor(`caches.open("extranet-locataire-v3").then((c) => c.keys()).then((k) => k.length >= 20)`, "the app's files in the cache")
+	// The cache of the worker's current version (sw.js VERSION).
+	sw, err := os.ReadFile(filepath.Join(repoRoot(t), "web", "sw.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	version := regexp.MustCompile(`const VERSION = '([^']+)';`).FindSubmatch(sw)
+	if version == nil {
+		t.Fatal("no VERSION in sw.js")
+	}
+	b.waitFor(`caches.open("extranet-locataire-`+string(version[1])+`").then((c) => c.keys()).then((k) => k.length >= 20)`, "the app's files in the cache")
 	manifest := eval[string](b, `fetch("/manifest.webmanifest").then((r) => r.json()).then((m) => m.name + "|" + m.lang + "|" + m.start_url)`)
 	if manifest != "Extranet Locataire|fr|/mon-espace" {
 		t.Errorf("manifest: %s", manifest)
@@ -374,6 +385,12 @@ func TestOffline(t *testing.T) {
 		t.Errorf("offline account page offers neither «Réessayer» nor the way to the other pages")
 	}
 	b.check("hors-ligne-mon-compte")
+
+	// The notice email's link, offline: on to Mes documents, which says there is no connection.
+	b.visit("/documents.html", "Erreur : Mes documents")
+	if got := b.text(".error-summary h2") + " " + eval[string](b, `location.pathname`); got != "Pas de connexion /mon-espace/documents" {
+		t.Errorf("offline, /documents.html leads to %q", got)
+	}
 
 	for _, u := range b.cachedURLs() {
 		if (strings.HasPrefix(u, "/api/") && u != "/api/v1/emergency-contacts") || strings.HasPrefix(u, "/mon-espace") {

@@ -41,6 +41,7 @@ func TestServedHeaders(t *testing.T) {
 		{"GET", "/mon-espace", 200, "text/html; charset=utf-8", "no-store"},
 		{"GET", "/mon-espace/documents", 200, "text/html; charset=utf-8", "no-store"},
 		{"GET", "/index.html", 200, "text/html; charset=utf-8", "no-cache"},
+		{"GET", "/documents.html", 200, "text/html; charset=utf-8", "no-cache"},
 		{"GET", "/js/app.js", 200, "text/javascript; charset=utf-8", "no-cache"},
 		{"GET", "/css/app.css", 200, "text/css; charset=utf-8", "no-cache"},
 		{"GET", "/sw.js", 200, "text/javascript; charset=utf-8", "no-cache"},

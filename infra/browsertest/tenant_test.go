@@ -44,7 +44,7 @@ func TestTenantPages(t *testing.T) {
 			}
 		}
 		if got := eval[int](b, `[...document.querySelectorAll(".badge")].filter((e) => e.innerText === "Pas encore disponible").length`); got != 3 {
-			t.Errorf("%d sections «Pas encore disponible», want 3 (documents, payment, bank details)", got)
+			t.Errorf("%d sections «Pas encore disponible», want 3 (receipts and insurance, payment, bank details)", got)
 		}
 		b.check("accueil")
 

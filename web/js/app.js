@@ -9,6 +9,7 @@ import { forgot, reset } from './views/password.js';
 import home from './views/home.js';
 import account from './views/account.js';
 import contract from './views/contract.js';
+import documents, { documentsLink } from './views/documents.js';
 import contacts from './views/contacts.js';
 import preferences from './views/preferences.js';
 import emailConfirm from './views/emailconfirm.js';
@@ -27,6 +28,10 @@ const routes = {
   '/nouveau-mot-de-passe': reset,
   '/mon-espace': home,
   '/mon-espace/compte': account,
+  '/mon-espace/documents': documents,
+  // The notice email's link, when the app itself answers it (offline: the
+  // service worker's copy of the app): on to Mes documents.
+  '/documents.html': documentsLink,
   '/mon-espace/contrat': contract,
   '/mon-espace/contacts': contacts,
   '/mon-espace/preferences': preferences,

@@ -88,6 +88,13 @@ export function instantDateTime(iso) {
   return `${first(parisDay.format(d))} à ${Number(parts.hour)}\u00a0h\u00a0${parts.minute}`;
 }
 
+const parisISO = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Europe/Paris' });
+
+/** parisToday is today in Paris as "AAAA-MM-JJ", to compare with the API's days. */
+export function parisToday(now = new Date()) {
+  return parisISO.format(now);
+}
+
 /** parisYear is the current year in Paris. */
 export function parisYear(now = new Date()) {
   return Number(new Intl.DateTimeFormat('fr-FR', { year: 'numeric', timeZone: 'Europe/Paris' }).format(now));
@@ -168,4 +175,44 @@ export function dwellingType(t) {
   const m = /^[TF](\d+)$/i.exec(s);
   if (m) return Number(m[1]) === 1 ? `${s} (1 pièce principale)` : `${s} (${Number(m[1])} pièces principales)`;
   return s;
+}
+
+/** The kinds of documents of Mes documents, in words. */
+export const documentKinds = {
+  notice: 'Avis d’échéance',
+  landlord: 'Documents utiles',
+};
+
+const kilo = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
+const mega = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
+
+/**
+ * fileSize writes a file's size as French people read it, in kilo-octets
+ * (1 Ko = 1 000 octets): 34 120 → "34 Ko", 1 250 000 → "1,3 Mo"; a few
+ * bytes are "1 Ko", never "0 Ko".
+ * @param {number} bytes
+ */
+export function fileSize(bytes) {
+  const n = Math.max(0, Number(bytes) || 0);
+  if (n < 999500) return `${kilo.format(Math.max(1, Math.round(n / 1000)))}\u00a0Ko`;
+  return `${mega.format(n / 1e6)}\u00a0Mo`;
+}
+
+/** fileType names a file's format from its media type: "application/pdf" → "PDF". */
+export function fileType(contentType) {
+  const t = String(contentType || '').split(';')[0].trim().toLowerCase();
+  return { 'application/pdf': 'PDF', 'image/jpeg': 'JPEG', 'image/png': 'PNG' }[t] || 'Fichier';
+}
+
+const monthYear = new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** periodName: "2026-12" → "décembre 2026"; anything else as given. */
+export function periodName(period) {
+  const m = /^(\d{4})-(\d{2})$/.exec(period || '');
+  return m ? monthYear.format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1))) : period || '';
+}
+
+/** ofWord puts "de" before a word, elided before a vowel: "de décembre 2026", "d’août 2026", "d’avril 2026". */
+export function ofWord(word) {
+  return /^[aeiouyàâäéèêëîïôöùûüœh]/i.test(word) ? `d’${word}` : `de ${word}`;
 }

@@ -8,12 +8,14 @@
 import { h, link, replace, focus } from './dom.js';
 import { call, ApiError } from './api.js';
 import { helpLine } from './content.js';
+import { isPrivate } from './router.js';
 
 export const HOME = '/mon-espace';
 
 /** The pages of the space, in the order of the menus. */
 export const spacePages = [
   { path: '/mon-espace/compte', title: 'Mon compte', text: 'Votre solde, vos derniers paiements et le suivi de votre compte, mois par mois.' },
+  { path: '/mon-espace/documents', title: 'Mes documents', text: 'Vos avis d’échéance chaque mois et les documents utiles de votre bailleur (Guide Eco’Loc, charte du Vivre Ensemble…), à télécharger.' },
   { path: '/mon-espace/contrat', title: 'Mon contrat', text: 'Votre logement, votre loyer et vos charges, la date d’échéance et les signataires du bail.' },
   { path: '/mon-espace/dossier', title: 'Modifier mon dossier', text: 'Signaler un changement de situation (coordonnées, foyer, ressources…) et suivre vos demandes.' },
   { path: '/mon-espace/preferences', title: 'Mes préférences', text: 'Recevoir vos avis d’échéance sans papier, et l’adresse email où vous prévenir.' },
@@ -24,15 +26,40 @@ export const spacePages = [
 
 /** The flyer's sections that are still to come. */
 export const comingPages = [
-  { title: 'Mes documents', text: 'Vos avis d’échéance chaque mois, vos duplicatas de quittances, votre attestation d’assurance et des documents utiles (Guide Eco’Loc, charte du Vivre Ensemble…).' },
+  { title: 'Quittances et attestation d’assurance', text: 'Vos duplicatas de quittances et votre attestation d’assurance, dans Mes documents.' },
   { title: 'Payer mon loyer', text: 'Payer votre loyer en ligne ou souscrire au prélèvement automatique.' },
   { title: 'Mes coordonnées bancaires', text: 'Mettre à jour votre RIB pour le prélèvement automatique.' },
 ];
 
-/** toLogin leaves for the login page, which says the session has ended. */
+/**
+ * toLogin leaves for the login page, which says the session has ended and,
+ * once logged in, comes back to this page (?retour=, a page of the space:
+ * the notice email's link to Mes documents lands there after the login).
+ */
 export function toLogin() {
+  const q = new URLSearchParams({ info: 'connexion-requise' });
+  const back = returnPath(location.pathname + location.search);
+  if (back && back !== HOME) q.set('retour', back);
   // A full load, which also drops this page's data and history entry.
-  location.replace('/?info=connexion-requise');
+  location.replace(`/?${q}`);
+}
+
+/**
+ * returnPath is where to go back after the login: a page of the space on
+ * this site (path and query), or "" for anything else, so that the login
+ * page never sends a tenant elsewhere (//other.example, https://…).
+ * @param {string|null} wanted
+ */
+export function returnPath(wanted) {
+  if (!wanted || !wanted.startsWith('/') || wanted.startsWith('//') || /[\\\s]/.test(wanted)) return '';
+  let url;
+  try {
+    url = new URL(wanted, location.origin);
+  } catch {
+    return '';
+  }
+  if (url.origin !== location.origin || !isPrivate(url.pathname.replace(/\/+$/, '') || '/')) return '';
+  return url.pathname + url.search;
 }
 
 /** problemBox explains an API error that stopped a part of a page. */

@@ -1,11 +1,13 @@
-// Accueil (/mon-espace): the logged-in tenant's home: the lease, the
-// balance in a sentence, and the sections of the space. Its data come from
-// GET /api/v1/me and /api/v1/account (sent no-store) and are never stored.
+// Accueil (/mon-espace): the logged-in tenant's home: the newest rent notice
+// with what it asks, the lease, the balance in a sentence, and the sections
+// of the space. Its data come from GET /api/v1/me, /account, /documents and
+// /contract (sent no-store) and are never stored.
 
 import { h, link } from '../dom.js';
 import { call } from '../api.js';
 import { addressLines } from '../content.js';
-import { balanceSentence, balanceKind } from '../format.js';
+import { balanceSentence, balanceKind, periodName, ofWord } from '../format.js';
+import { PATH as DOCUMENTS, downloadLink, dueSentence } from './documents.js';
 import { privatePage, logoutButton, spacePages, comingPages, HOME } from '../space.js';
 
 const TITLE = 'Accueil de votre espace';
@@ -25,15 +27,20 @@ export default {
         return first ? `Bonjour ${first}` : 'Bonjour';
       },
       load: async () => {
-        // The balance is a bonus on this page: without it, the rest shows.
-        const [me, account] = await Promise.all([
+        // The balance and the notice are a bonus on this page: without
+        // them, the rest shows.
+        const [me, account, notices, contract] = await Promise.all([
           call('GET', '/me'),
           call('GET', '/account').catch(() => null),
+          call('GET', '/documents?kind=notice').catch(() => null),
+          call('GET', '/contract').catch(() => null),
         ]);
-        return { me, account };
+        const notice = notices && Array.isArray(notices.documents) ? notices.documents[0] || null : null;
+        return { me, account, notice, debit: !!contract && contract.paymentMethod === 'direct_debit' };
       },
-      show: ({ me, account }, { said }) => [
+      show: ({ me, account, notice, debit }, { said }) => [
         h('p', { class: 'lead' }, 'Bienvenue dans votre espace locataire.'),
+        notice ? noticeCard(notice, debit) : null,
         h('section', { class: 'card card--lease', 'aria-labelledby': 'titre-logement' },
           h('h2', { id: 'titre-logement' }, 'Votre logement'),
           h('dl', { class: 'facts' },
@@ -71,4 +78,18 @@ function balanceLine(account) {
   }
   return h('p', { class: `balance-line balance-line--${balanceKind(account.balanceCents)}`, 'data-solde': '' },
     balanceSentence(account.balanceCents));
+}
+
+/**
+ * noticeCard is the newest rent notice: its period, what it asks and by
+ * when, its download, and the way to every document.
+ */
+function noticeCard(d, debit) {
+  const due = dueSentence(d, debit);
+  return h('section', { class: 'card card--notice', 'aria-labelledby': 'titre-avis', 'data-dernier-avis': '' },
+    h('h2', { id: 'titre-avis' }, d.period ? `Votre avis d’échéance ${ofWord(periodName(d.period))}` : 'Votre dernier avis d’échéance'),
+    due ? h('p', { class: 'notice-due', 'data-a-payer': '' }, due) : null,
+    h('div', { class: 'actions' },
+      downloadLink(d, 'button'),
+      h('a', { href: DOCUMENTS, class: 'button button--secondary' }, 'Tous mes documents')));
 }

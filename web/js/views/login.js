@@ -4,6 +4,7 @@ import { h, link, focus } from '../dom.js';
 import { call, ApiError } from '../api.js';
 import { field, passwordField, form, value, clearErrors, showProblem, showSummary } from '../form.js';
 import { helpLine, q } from '../content.js';
+import { returnPath, HOME } from '../space.js';
 
 const messages = {
   activated: {
@@ -37,6 +38,8 @@ export default {
   title: 'Connexion',
   render(ctx) {
     let flash = ctx.flash;
+    // The page of the space to open once logged in (toLogin's ?retour=).
+    const home = returnPath(ctx.params.get('retour')) || HOME;
     // Messages from a page left with a full load (see home.js): ?info=…
     const info = { deconnexion: 'logged-out', 'deconnexion-partout': 'logged-out-everywhere', 'connexion-requise': 'login-required' }[ctx.params.get('info') || ''];
     if (!flash && info) {
@@ -67,9 +70,10 @@ export default {
           showLoginProblem(f, err);
           return;
         }
-        // The session is in the HttpOnly cookie; the home page is loaded
-        // afresh (it is never kept in the browser's cache).
-        location.assign('/mon-espace');
+        // The session is in the HttpOnly cookie; the home page (or the
+        // page asked for) is loaded afresh (it is never kept in the
+        // browser's cache).
+        location.assign(home);
       },
     }, email.root, password.root, forgot);
 
@@ -80,7 +84,7 @@ export default {
 
     // Already logged in (the app opened on this page)? Go to the home page.
     call('GET', '/me').then(() => {
-      if (ctx.active()) location.replace('/mon-espace');
+      if (ctx.active()) location.replace(home);
     }, () => {});
 
     if (flash && flash.email) queueMicrotask(() => focus(notice));

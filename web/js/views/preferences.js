@@ -4,11 +4,12 @@
 // only once the link mailed to it is opened: until then the page says a
 // confirmation is waiting, and offers to send the email again or to cancel.
 
-import { h, replace, focus } from '../dom.js';
+import { h, link, replace, focus } from '../dom.js';
 import { call, ApiError } from '../api.js';
 import { field, form, value, clearErrors, showProblem } from '../form.js';
 import { instantDate, instantDateTime } from '../format.js';
 import { privatePage, toLogin, problemBox } from '../space.js';
+import { PATH as DOCUMENTS } from './documents.js';
 
 const TITLE = 'Mes préférences';
 
@@ -116,7 +117,8 @@ function show(ctx, prefs) {
     h('legend', null, 'Comment voulez-vous recevoir vos avis d’échéance ?'),
     h('p', { class: 'field-error', id: 'paperless-erreur', hidden: true }),
     radio('sans-papier', 'true', current.paperless, 'Sans papier, dans mon espace',
-      'Chaque mois, un email vous prévient que votre nouvel avis d’échéance est disponible dans votre espace locataire. Vous ne le recevez plus par courrier.'),
+      ['Chaque mois, un email vous prévient que votre nouvel avis d’échéance est disponible dans votre espace locataire, rubrique ',
+        link(DOCUMENTS, 'Mes documents'), '. Vous ne le recevez plus par courrier.']),
     radio('courrier', 'false', !current.paperless, 'Par courrier, sur papier',
       'Votre avis d’échéance vous est envoyé par la poste chaque mois.'),
     h('p', { class: 'hint' }, 'Vous pouvez changer d’avis à tout moment, sur cette page. Votre choix est transmis à votre bailleur.'));
@@ -164,7 +166,8 @@ function show(ctx, prefs) {
       const lines = [];
       if (changed) {
         lines.push(h('p', null, current.paperless
-          ? `Vos avis d’échéance arriveront dans votre espace, avec un email à ${current.notificationEmail} chaque mois.`
+          ? ['Vos avis d’échéance arriveront dans votre espace, dans ', link(DOCUMENTS, 'Mes documents'),
+            `, avec un email à ${current.notificationEmail} chaque mois.`]
           : 'Vos avis d’échéance vous seront envoyés par courrier.', ' Votre choix est transmis à votre bailleur.'));
       }
       if (asked) {
@@ -178,7 +181,8 @@ function show(ctx, prefs) {
   replace(waiting, pendingBox(current, resend, cancel));
 
   return [
-    h('p', { class: 'lead' }, 'Recevez vos avis d’échéance sans papier : ils sont dans votre espace, et un email vous prévient chaque mois.'),
+    h('p', { class: 'lead' }, 'Recevez vos avis d’échéance sans papier : ils sont dans votre espace, rubrique ', link(DOCUMENTS, 'Mes documents'),
+      ', et un email vous prévient chaque mois.'),
     consent,
     waiting,
     prefsForm,
