@@ -3,11 +3,13 @@ package mail
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ses"
 	"github.com/aws/aws-sdk-go-v2/service/ses/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/citejardins/extranet/shared/account"
 )
@@ -26,7 +28,8 @@ func NewSES(client *ses.Client, from string) *SES {
 	return &SES{client: client, from: from}
 }
 
-// Send sends one message, in UTF-8, as text and HTML.
+// Send sends one message, in UTF-8, as text and HTML. A refusal by SES is
+// an error naming its code only (SES's message names the address).
 func (s *SES) Send(ctx context.Context, m account.Mail) error {
 	utf8 := aws.String("UTF-8")
 	_, err := s.client.SendEmail(ctx, &ses.SendEmailInput{
@@ -40,8 +43,14 @@ func (s *SES) Send(ctx context.Context, m account.Mail) error {
 			},
 		},
 	})
-	if err != nil {
-		// The address stays out of the error: errors end up in logs.
+	var api smithy.APIError
+	switch {
+	case errors.As(err, &api):
+		// Only the code: SES's messages name the addresses
+		// (InvalidParameterValue: "Illegal address <address>"), and callers
+		// log errors.
+		return fmt.Errorf("ses send %q: %s", m.Subject, api.ErrorCode())
+	case err != nil:
 		return fmt.Errorf("ses send %q: %w", m.Subject, err)
 	}
 	return nil

@@ -3,6 +3,7 @@ package mail_test
 import (
 	"context"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -50,5 +51,27 @@ func TestSendFailureIsAnError(t *testing.T) {
 	}
 	if n := len(emu.Messages()); n != 0 {
 		t.Errorf("%d messages kept; want 0", n)
+	}
+}
+
+// SES names the address in its refusals (InvalidParameterValue: "Missing
+// final '@domain'… <address>"), and Send's callers log its error: the
+// error keeps SES's code only.
+func TestSendErrorKeepsTheAddressOut(t *testing.T) {
+	emu := sesemu.New(nil)
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	client := ses.NewFromConfig(aws.Config{Region: "eu-west-3", Credentials: credentials.NewStaticCredentialsProvider("k", "s", "")},
+		func(o *ses.Options) { o.BaseEndpoint = aws.String(srv.URL) })
+	m := mail.NewSES(client, "Extranet Locataire <ne-pas-repondre@example.fr>")
+	err := m.Send(context.Background(), account.Mail{To: "marie.secret@@example.fr", Subject: "Activez votre compte", Text: "t", HTML: "<p>t</p>"})
+	if err == nil {
+		t.Fatal("SES accepted an address with two @")
+	}
+	if strings.Contains(err.Error(), "marie.secret") || strings.Contains(err.Error(), "example.fr") {
+		t.Errorf("Send's error names the address (it is logged): %v", err)
+	}
+	if !strings.Contains(err.Error(), "InvalidParameterValue") {
+		t.Errorf("Send's error %q lacks SES's error code", err)
 	}
 }
