@@ -2,7 +2,6 @@ package localstack
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -371,8 +370,12 @@ func TestNoticesRunUnderFaults(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rows, err := csv.NewReader(obj.Body).ReadAll()
+			raw, err := io.ReadAll(obj.Body)
 			obj.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := noticerun.ReadManifest(raw)
 			if err != nil || len(rows) < 1 {
 				t.Fatalf("manifest %s: %v", aws.ToString(o.Key), err)
 			}

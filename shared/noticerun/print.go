@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/citejardins/extranet/shared/notice"
+	"github.com/citejardins/extranet/shared/safetext"
 	"github.com/citejardins/extranet/shared/tenancy"
 )
 
@@ -99,7 +100,8 @@ func (pr *Printer) now() time.Time {
 	return time.Now()
 }
 
-// ManifestHeader is the first line of a batch's manifest.csv.
+// ManifestHeader is the first line of a batch's manifest.csv (Manifest
+// says the format).
 var ManifestHeader = []string{"ordre", "reference", "reference_imprimee", "destinataires", "adresse", "complement", "code_postal", "ville"}
 
 // ErrPrintUnfinished: the print step stopped a minute before its deadline
@@ -289,16 +291,39 @@ func (pr *Printer) write(ctx context.Context, p notice.Period, batch string, mar
 	return len(ordered), nil
 }
 
-// Manifest is a batch's manifest.csv: a header (ManifestHeader), then one
-// line per notice in the PDF's page order.
+// Manifest is a batch's manifest.csv, written for Excel as set up in
+// France, like the web app's statement CSV: UTF-8 with a byte order mark
+// (else Excel reads it as Windows-1252 and garbles the accents), ";"
+// between values (the French list separator: Excel splits a double-clicked
+// file on it, not on ","), lines ended by CRLF, values quoted as RFC 4180
+// says. A header (ManifestHeader), then one line per notice in the PDF's
+// page order: ordre (1, 2, …), the reference, the printed reference, the
+// recipients joined by " / ", then the address. Every text cell goes
+// through safetext.SpreadsheetCell: ERP text a spreadsheet would take for a
+// formula ("=…", "+…", "-…", "@…") starts with an apostrophe.
 func Manifest(ns []notice.Notice) []byte {
 	var buf bytes.Buffer
+	buf.WriteString("\ufeff")
 	w := csv.NewWriter(&buf)
+	w.Comma, w.UseCRLF = ';', true
 	_ = w.Write(ManifestHeader)
+	row := make([]string, len(ManifestHeader))
 	for i, n := range ns {
-		_ = w.Write([]string{strconv.Itoa(i + 1), n.Reference, notice.PrintedReference(n.Reference), strings.Join(n.Recipients, " / "),
-			n.Address.Street, n.Address.Complement, n.Address.PostalCode, n.Address.City})
+		row = append(row[:0], strconv.Itoa(i+1))
+		for _, text := range []string{n.Reference, notice.PrintedReference(n.Reference), strings.Join(n.Recipients, " / "),
+			n.Address.Street, n.Address.Complement, n.Address.PostalCode, n.Address.City} {
+			row = append(row, safetext.SpreadsheetCell(text))
+		}
+		_ = w.Write(row)
 	}
 	w.Flush()
 	return buf.Bytes()
+}
+
+// ReadManifest reads a manifest.csv written by Manifest back into rows
+// (the header first), as a program taking the batch would.
+func ReadManifest(raw []byte) ([][]string, error) {
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\ufeff"))))
+	r.Comma = ';'
+	return r.ReadAll()
 }

@@ -3,7 +3,6 @@ package noticerun_test
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"strings"
@@ -149,7 +148,7 @@ func fmtShard(ref string) string {
 
 func manifestRefs(t *testing.T, raw []byte) []string {
 	t.Helper()
-	rows, err := csv.NewReader(bytes.NewReader(raw)).ReadAll()
+	rows, err := noticerun.ReadManifest(raw)
 	if err != nil || len(rows) == 0 || strings.Join(rows[0], ",") != strings.Join(noticerun.ManifestHeader, ",") {
 		t.Fatalf("manifest %q: %v", raw, err)
 	}
