@@ -42,6 +42,10 @@ fuzz:
 	$(FUZZ) -fuzz='^FuzzQueryFindsTheName$$' ./shared/directory
 	$(FUZZ) -fuzz='^FuzzParseID$$' ./shared/document
 	$(FUZZ) -fuzz='^FuzzParseCursor$$' ./shared/document
+	$(FUZZ) -fuzz='^FuzzAttachment$$' ./shared/document
+	$(FUZZ) -fuzz='^FuzzTitleOf$$' ./shared/blob
+	$(FUZZ) -fuzz='^FuzzDecodeBatch$$' ./shared/noticerun
+	$(FUZZ) -fuzz='^FuzzSpreadsheetCell$$' ./shared/safetext
 
 ## build: every function as bin/<name>/bootstrap for Lambda (linux/arm64)
 build: $(addprefix build-,$(FUNCTIONS))

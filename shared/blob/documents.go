@@ -10,12 +10,14 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/citejardins/extranet/shared/document"
+	"github.com/citejardins/extranet/shared/safetext"
 	"github.com/citejardins/extranet/shared/tenancy"
 )
 
@@ -185,33 +187,47 @@ func (s *Shelf) remember(key string, h head) {
 }
 
 // titleOf reads the `title` metadata: percent-encoded UTF-8 (as the
-// landlord's upload writes it), or plain ASCII. Anything else, or nothing,
-// is the file name.
+// landlord's upload writes it), or plain ASCII, its white space collapsed
+// and cut to maxTitle runes. Text that safetext.Check refuses (controls,
+// bidi controls, a formula start), or nothing, is the file name, without
+// its format characters (Unicode Cf: bidi controls and marks, zero-width
+// characters) and controls.
 func titleOf(meta, fileName string) string {
 	t, err := url.PathUnescape(meta)
 	if err != nil || !utf8.ValidString(t) {
 		t = ""
 	}
 	t = strings.Join(strings.Fields(t), " ")
-	if t == "" || strings.ContainsFunc(t, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return fileName
-	}
 	if utf8.RuneCountInString(t) > maxTitle {
 		t = string([]rune(t)[:maxTitle])
 	}
-	return t
+	if t, err := safetext.Check(t, safetext.Rule{MaxRunes: maxTitle}); err == nil && t != "" {
+		return t
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r >= 0x7f && r < 0xa0 || unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, fileName)
 }
 
+// servedTypes are the media types a landlord's file is served as; any
+// other is served as application/octet-stream, so that a browser never
+// renders an uploaded HTML or SVG file from the bucket's origin.
+var servedTypes = map[string]bool{"application/pdf": true, "image/jpeg": true, "image/png": true}
+
 // contentTypeOf is the object's media type, or the file name's when S3
-// holds none or the generic one.
+// holds none or the generic one; application/octet-stream unless it is a
+// PDF, JPEG or PNG (servedTypes).
 func contentTypeOf(ct, fileName string) string {
 	if ct == "" || ct == "binary/octet-stream" || ct == "application/octet-stream" {
-		if byExt := mime.TypeByExtension(path.Ext(fileName)); byExt != "" {
-			return byExt
-		}
-		return "application/octet-stream"
+		ct = mime.TypeByExtension(path.Ext(fileName))
 	}
-	return ct
+	if mt, _, err := mime.ParseMediaType(ct); err == nil && servedTypes[mt] {
+		return mt
+	}
+	return "application/octet-stream"
 }
 
 // DownloadURL is a presigned GET of d's file, valid for ttl, that S3

@@ -77,6 +77,14 @@ func TestLandlordDocumentsOfAResidence(t *testing.T) {
 	put(t, c, "landlord/residences/SD01/reglement.pdf", "%PDF règlement", "", "R%C3%A8glement%20int%C3%A9rieur") // no type: by extension
 	put(t, c, "landlord/residences/SD01/bad-title.pdf", "x", "application/pdf", "%ZZ")
 	put(t, c, "landlord/residences/SD01/ascii.txt", "x", "text/plain", "Plain title")
+	// Hostile uploads: a bidi override in the title and the name, a formula,
+	// HTML and SVG served from the bucket's origin.
+	put(t, c, "landlord/residences/SD01/Guide\u202efdp.exe", "x", "application/pdf", "Guide%E2%80%AEfdp.exe")
+	put(t, c, "landlord/residences/SD01/formula.pdf", "x", "application/pdf", "=HYPERLINK(%22http://x%22)")
+	put(t, c, "landlord/residences/SD01/page.html", "<script>", "text/html", "Page")
+	put(t, c, "landlord/residences/SD01/image.svg", "<svg/>", "", "Image")
+	put(t, c, "landlord/residences/SD01/plan.png", "x", "image/png", "Plan")
+	put(t, c, "landlord/residences/SD01/photo.jpg", "x", "", "Photo")
 	put(t, c, "landlord/residences/SD0/other.pdf", "x", "application/pdf", "")
 	put(t, c, "landlord/residences/SD01x/other.pdf", "x", "application/pdf", "")
 	put(t, c, "notices/ab/2026-12/L1.pdf", "x", "application/pdf", "")
@@ -86,7 +94,10 @@ func TestLandlordDocumentsOfAResidence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"landlord/all/guide.pdf", "landlord/residences/SD01/ascii.txt", "landlord/residences/SD01/bad-title.pdf", "landlord/residences/SD01/reglement.pdf"}
+	want := []string{"landlord/all/guide.pdf", "landlord/residences/SD01/Guide\u202efdp.exe", "landlord/residences/SD01/ascii.txt",
+		"landlord/residences/SD01/bad-title.pdf", "landlord/residences/SD01/formula.pdf", "landlord/residences/SD01/image.svg",
+		"landlord/residences/SD01/page.html", "landlord/residences/SD01/photo.jpg", "landlord/residences/SD01/plan.png",
+		"landlord/residences/SD01/reglement.pdf"}
 	if !slices.Equal(keysOf(got), want) {
 		t.Fatalf("SD01's documents %v; want %v", keysOf(got), want)
 	}
@@ -101,10 +112,16 @@ func TestLandlordDocumentsOfAResidence(t *testing.T) {
 		title, ct, name string
 		size            int64
 	}{
-		"landlord/all/guide.pdf":                 {"Guide Eco'Loc", "application/pdf", "guide.pdf", 10},
-		"landlord/residences/SD01/reglement.pdf": {"Règlement intérieur", "application/pdf", "reglement.pdf", int64(len("%PDF règlement"))},
-		"landlord/residences/SD01/bad-title.pdf": {"bad-title.pdf", "application/pdf", "bad-title.pdf", 1},
-		"landlord/residences/SD01/ascii.txt":     {"Plain title", "text/plain", "ascii.txt", 1},
+		"landlord/all/guide.pdf":                      {"Guide Eco'Loc", "application/pdf", "guide.pdf", 10},
+		"landlord/residences/SD01/reglement.pdf":      {"Règlement intérieur", "application/pdf", "reglement.pdf", int64(len("%PDF règlement"))},
+		"landlord/residences/SD01/bad-title.pdf":      {"bad-title.pdf", "application/pdf", "bad-title.pdf", 1},
+		"landlord/residences/SD01/ascii.txt":          {"Plain title", "application/octet-stream", "ascii.txt", 1},
+		"landlord/residences/SD01/Guide\u202efdp.exe": {"Guidefdp.exe", "application/pdf", "Guide\u202efdp.exe", 1},
+		"landlord/residences/SD01/formula.pdf":        {"formula.pdf", "application/pdf", "formula.pdf", 1},
+		"landlord/residences/SD01/page.html":          {"Page", "application/octet-stream", "page.html", 8},
+		"landlord/residences/SD01/image.svg":          {"Image", "application/octet-stream", "image.svg", 6},
+		"landlord/residences/SD01/plan.png":           {"Plan", "image/png", "plan.png", 1},
+		"landlord/residences/SD01/photo.jpg":          {"Photo", "image/jpeg", "photo.jpg", 1},
 	} {
 		d := titles[key]
 		if d.Title != w.title || d.ContentType != w.ct || d.FileName != w.name || d.SizeBytes != w.size {

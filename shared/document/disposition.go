@@ -3,6 +3,7 @@ package document
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/citejardins/extranet/shared/tenancy"
@@ -13,11 +14,17 @@ import (
 // The quoted name is an ASCII fallback (accents folded, anything else that
 // is not a safe printable character as "_"); filename* carries the exact
 // UTF-8 name, percent-encoded outside RFC 5987's attr-char set, and wins in
-// every current browser. Path separators never reach either form.
+// every current browser. Path separators never reach either form, and
+// format characters (Unicode category Cf: bidi controls and marks such as
+// U+202E, which shows "Guide\u202Efdp.exe" as "Guideexe.pdf", zero-width
+// characters, soft hyphens) are dropped from both.
 func Attachment(fileName string) string {
 	name := strings.Map(func(r rune) rune {
-		if r == '/' || r == '\\' || r < 0x20 || r == 0x7f || r == utf8.RuneError {
+		switch {
+		case r == '/' || r == '\\' || r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || r == utf8.RuneError:
 			return '_'
+		case unicode.Is(unicode.Cf, r):
+			return -1
 		}
 		return r
 	}, fileName)
