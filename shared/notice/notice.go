@@ -132,7 +132,10 @@ type Notice struct {
 	// PeriodCents is the sum of Lines.
 	PeriodCents int64
 	// PreviousBalanceCents is the balance before the period: positive owed,
-	// negative a credit.
+	// negative a credit. It is the account as known on IssueDate, without
+	// the entries dated in the period or after, so the notice dates it with
+	// IssueDate (or the period's eve for a notice issued late), not with the
+	// period's eve.
 	PreviousBalanceCents int64
 	// AmountDueCents is what to pay by DueDate: previous balance plus the
 	// period, never below zero (a larger credit is carried, not refunded).

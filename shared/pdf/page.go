@@ -118,17 +118,26 @@ func (p *page) window() {
 // fit sets the regular font at size, smaller (down to 8 pt) if s would not
 // fit in w, and returns s, cut with "…" if it still does not fit.
 func (p *page) fit(s string, size, w float64) string {
-	for p.font("", size); size > 8 && p.f.GetStringWidth(encode(s)) > w; size -= 0.5 {
-		p.font("", size-0.5)
+	return p.fitKeeping(s, "", size, 8, w)
+}
+
+// fitKeeping sets the regular font at size, smaller (down to floor) if
+// s+suffix would not fit in w, and returns s+suffix, s cut with "…" if it
+// still does not fit: the suffix (" (en votre faveur)") is never cut.
+func (p *page) fitKeeping(s, suffix string, size, floor, w float64) string {
+	width := func(s string) float64 { return p.f.GetStringWidth(encode(s)) }
+	for p.font("", size); size > floor && width(s+suffix) > w; {
+		size = max(floor, size-0.5)
+		p.font("", size)
 	}
-	if p.f.GetStringWidth(encode(s)) <= w {
-		return s
+	if width(s+suffix) <= w {
+		return s + suffix
 	}
 	r := []rune(s)
-	for len(r) > 1 && p.f.GetStringWidth(encode(string(r)+"…")) > w {
+	for len(r) > 1 && width(string(r)+"…"+suffix) > w {
 		r = r[:len(r)-1]
 	}
-	return strings.TrimSpace(string(r)) + "…"
+	return strings.TrimSpace(string(r)) + "…" + suffix
 }
 
 // addressLines are the window's lines, at most six, as La Poste orders
@@ -196,13 +205,18 @@ func (p *page) lines(y, bottom float64) float64 {
 		rowH = max(3.4, (bottom-y-rest)/k)
 	}
 	for _, l := range p.n.Lines {
-		label := l.Label
+		suffix := ""
 		if l.AmountCents < 0 {
-			label += " (en votre faveur)"
+			suffix = " (en votre faveur)"
 		}
+		// An ERP label has up to 100 characters (erp.MaxLabel): it shrinks
+		// to 7 pt, then is cut, so that it never runs into the amount (the
+		// cell keeps 1 mm of margin each side).
+		size := min(10, rowH/0.45)
+		label := p.fitKeeping(l.Label, suffix, size, min(size, 7), textW-amountW-2*p.f.GetCellMargin())
 		f.SetXY(marginX, y)
-		p.font("", min(10, rowH/0.45))
 		p.cell(textW-amountW, rowH, label, "L")
+		p.font("", size)
 		p.cell(amountW, rowH, euros(l.AmountCents), "R")
 		y += rowH
 	}
@@ -210,7 +224,14 @@ func (p *page) lines(y, bottom float64) float64 {
 	y += 1
 	row("Total de la période", euros(p.n.PeriodCents), "B", 6)
 	y += 2
-	prev := "Solde antérieur au " + date(tenancy.DateOf(p.n.Period.First().Time().AddDate(0, 0, -1)))
+	// The balance is the account as the run read it on the issue date,
+	// without what is dated in the period or after: it is the balance at
+	// the issue date, or on the eve of the period for a notice issued late.
+	known := tenancy.DateOf(p.n.Period.First().Time().AddDate(0, 0, -1))
+	if p.n.IssueDate.Before(known) {
+		known = p.n.IssueDate
+	}
+	prev := "Solde de votre compte au " + date(known)
 	switch b := p.n.PreviousBalanceCents; {
 	case b > 0:
 		row(prev+" : reste dû", euros(b), "", 6)

@@ -3,6 +3,7 @@ package pdf_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,7 +12,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
+	"github.com/citejardins/extranet/shared/erp"
 	"github.com/citejardins/extranet/shared/notice"
 	"github.com/citejardins/extranet/shared/pdf"
 	"github.com/citejardins/extranet/shared/tenancy"
@@ -80,7 +83,7 @@ func TestDemoNoticesReadBack(t *testing.T) {
 			"Référence : L/0008889999", "Date d'émission : 25/11/2026", "Date d'échéance : 05/12/2026",
 			"Avis d'échéance — décembre 2026", "du 01/12/2026 au 31/12/2026",
 			"Loyer 512,34 €", "Provisions pour charges 87,66 €", "Total de la période 600,00 €",
-			"Solde antérieur au 30/11/2026 : aucune somme due 0,00 €",
+			"Solde de votre compte au 25/11/2026 : aucune somme due 0,00 €",
 			"Montant à payer avant le 05/12/2026 600,00 €",
 			"la somme de 600,00 € sera prélevée le 05/12/2026",
 			"Référence unique du mandat (RUM) : communiquée à la mise en place du mandat",
@@ -90,7 +93,7 @@ func TestDemoNoticesReadBack(t *testing.T) {
 			"Céline LEFÈVRE", "Julien LEFÈVRE", "Appartement 11", "4 allée des Tilleuls", "92230 GENNEVILLIERS",
 			"Référence : L/0001234567", "Date d'échéance : 01/12/2026",
 			"Loyer 430,00 €", "Provisions pour charges 70,00 €", "Total de la période 500,00 €",
-			"Solde antérieur au 30/11/2026 : reste dû 350,00 €",
+			"Solde de votre compte au 25/11/2026 : reste dû 350,00 €",
 			"Montant à payer avant le 01/12/2026 850,00 €",
 			"Par virement, au bénéficiaire Cité Jardins Habitat", "IBAN : FR76 3000 6000 0112 3456 7890 189", "BIC : AGRIFRPPXXX",
 			"écrivez votre référence L/0001234567",
@@ -101,7 +104,7 @@ func TestDemoNoticesReadBack(t *testing.T) {
 			"Loyer 389,90 €", "Provisions pour charges 60,10 €",
 			"Aide au logement (APL) versée au bailleur (en votre faveur) − 180,00 €",
 			"Total de la période 270,00 €",
-			"Solde antérieur au 30/11/2026 : crédit en votre faveur − 25,50 €",
+			"Solde de votre compte au 25/11/2026 : crédit en votre faveur − 25,50 €",
 			"Montant à payer avant le 01/12/2026 244,50 €",
 			"Par chèque à l'ordre de Cité Jardins Habitat, avec votre référence L/0007654321",
 			"8 rue de la République, 93200 Saint-Denis",
@@ -306,6 +309,70 @@ func TestFrenchLettersAndLongAddressesReadBack(t *testing.T) {
 		"Résidence « Les Hêtres », bâtiment C", "92230 GENNEVILLIERS",
 		"Régularisation des charges 2025 1 234,56 €", "Total de la période 1 734,56 €",
 		"Montant à payer avant le 01/12/2026 2 084,56 €")
+}
+
+// An ERP label of erp.MaxLabel characters, the widest letter or real
+// French words, is fitted to its column (smaller, then cut with "…",
+// keeping "(en votre faveur)"): the amount beside it stays readable.
+func TestLongLabelsKeepTheirAmountReadable(t *testing.T) {
+	french := "Régularisation des charges locatives 2025 (eau froide, chauffage collectif, ascenseur, espace vert)"
+	if n := utf8.RuneCountInString(french); n > erp.MaxLabel {
+		t.Fatalf("the French label has %d runes, more than erp.MaxLabel", n)
+	}
+	n := demoNotices(t)["7654321"]
+	n.Lines = []notice.Line{
+		{Label: strings.Repeat("W", erp.MaxLabel), Kind: notice.Rent, AmountCents: 38990},
+		{Label: strings.Repeat("W", erp.MaxLabel), Kind: notice.HousingBenefit, AmountCents: -18000},
+		{Label: french, Kind: notice.Settlement, AmountCents: 123456},
+	}
+	n.PeriodCents = 38990 - 18000 + 123456
+	n.AmountDueCents = n.PeriodCents + n.PreviousBalanceCents
+	doc, err := new(pdf.Renderer).Render(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, doc)
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`(?m)^\s*W{20,}…\s+389,90 €$`),
+		regexp.MustCompile(`(?m)^\s*W{20,}… \(en votre faveur\)\s+− 180,00 €$`),
+		regexp.MustCompile(`(?m)^\s*Régularisation des charges locatives 2025 \(eau froide, [^\n]*\s+1 234,56 €$`),
+	} {
+		if !want.MatchString(text) {
+			t.Errorf("no line matches %s: the label runs into its amount; the text:\n%s", want, text)
+		}
+	}
+	wantText(t, text, "Total de la période 1 444,46 €")
+}
+
+// The previous balance is dated when the run read it: the issue date, or
+// the period's eve for a notice issued after the period began (what is
+// dated in the period is on its lines, not in the balance).
+func TestBalanceIsDatedWhenItIsKnown(t *testing.T) {
+	for _, tt := range []struct {
+		period       string
+		issued, want tenancy.Date
+	}{
+		{"2027-02", tenancy.Date{Year: 2026, Month: 12, Day: 20}, tenancy.Date{Year: 2026, Month: 12, Day: 20}},
+		{"2026-12", tenancy.Date{Year: 2026, Month: 11, Day: 30}, tenancy.Date{Year: 2026, Month: 11, Day: 30}},
+		{"2026-12", tenancy.Date{Year: 2026, Month: 12, Day: 3}, tenancy.Date{Year: 2026, Month: 11, Day: 30}},
+	} {
+		n := demoNotices(t)["1234567"]
+		p, err := notice.ParsePeriod(tt.period)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n.Period, n.IssueDate = p, tt.issued
+		n.DueDate = tenancy.Date{Year: p.First().Year, Month: p.First().Month, Day: 5}
+		doc, err := new(pdf.Renderer).Render(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := pdfText(t, doc)
+		wantText(t, text, fmt.Sprintf("Solde de votre compte au %02d/%02d/%d : reste dû 350,00 €", tt.want.Day, tt.want.Month, tt.want.Year))
+		if strings.Contains(text, "antérieur") {
+			t.Errorf("period %s issued %v: the notice still says \"antérieur\"", tt.period, tt.issued)
+		}
+	}
 }
 
 func TestManyLinesStayOnOnePage(t *testing.T) {
