@@ -280,5 +280,6 @@ func (s *Stack) listDemo(ctx context.Context, signatories []byte) error {
 func (s *Stack) devS3() http.Handler {
 	target, _ := url.Parse(s.Endpoints["S3"])
 	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ModifyResponse = withoutCORS // devguard.go
 	return http.StripPrefix("/_dev/s3", proxy)
 }

@@ -282,10 +282,11 @@ func (s *Stack) handler(root string, log *slog.Logger) (http.Handler, error) {
 		io.WriteString(w, `{"status":"ok"}`+"\n")
 	})
 	inbox := s.Mail.InboxHandler()
-	mux.Handle("GET /_dev/mail", inbox)
-	mux.Handle("GET /_dev/mail/inbox", inbox)
-	mux.Handle("/_dev/s3/", s.devS3())
-	mux.Handle("POST /_dev/notices", s.devNotices())
+	dev := func(h http.Handler) http.Handler { return devGuard(h, s.URL, s.publicURL) } // devguard.go
+	mux.Handle("GET /_dev/mail", dev(inbox))
+	mux.Handle("GET /_dev/mail/inbox", dev(inbox))
+	mux.Handle("/_dev/s3/", dev(s.devS3()))
+	mux.Handle("POST /_dev/notices", dev(requireJSON(s.devNotices())))
 	mux.Handle("/", webApp(filepath.Join(root, "web")))
 	// CloudFront sends /api/* to API Gateway as is: no path cleaning or
 	// redirect by the mux (which would turn /api//v1/me into /api/v1/me).
