@@ -181,10 +181,14 @@ func TestNoticesRunUnderFaults(t *testing.T) {
 	f := &faults{plan: map[string][]fault{}, injected: map[string]int{}, accepted: map[string]int{}, windowRefs: map[string]bool{}}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	st, err := Start(ctx, Options{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Log: log, Skip: []string{"noticeworker", "noticemails"},
-		// A 720 s visibility timeout lasts 2.9 s; a crashed mail's claim 0.5 s.
+		// A 720 s visibility timeout lasts 2.9 s; a crashed mail's claim 2 s,
+		// less than a redelivery takes, and far more than a send and its
+		// record take on a loaded machine (with 0.5 s, a duplicate mail
+		// message could find a live sender's claim ended, as a 2-minute
+		// claim would for a send that took two minutes).
 		SQSSecond: 4 * time.Millisecond, DynamoDBPartitions: 64,
 		Env:     map[string]string{portal.EnvNoticeMailRate: "0"},
-		Notices: portal.NoticeOptions{Hook: f.hook, MailClaim: 500 * time.Millisecond}})
+		Notices: portal.NoticeOptions{Hook: f.hook, MailClaim: 2 * time.Second}})
 	if err != nil {
 		t.Fatal(err)
 	}
