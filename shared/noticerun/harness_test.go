@@ -150,7 +150,7 @@ func (r *rig) worker(t *testing.T) *noticerun.Worker {
 func (r *rig) sender(t *testing.T) *noticerun.MailSender {
 	t.Helper()
 	return &noticerun.MailSender{Runs: r.store, Tenancy: r.store, Recipients: r.store,
-		Mailer: mail.NewSES(r.sesClient(t), "Extranet Locataire <ne-pas-repondre@example.fr>"),
+		Mailer:    mail.NewSES(r.sesClient(t), "Extranet Locataire <ne-pas-repondre@example.fr>"),
 		PublicURL: "https://locataire.example.fr", Now: r.clock.Now, Hook: r.callHook}
 }
 
