@@ -168,7 +168,11 @@ func (w *Worker) Work(ctx context.Context, b Batch) ([]Outcome, error) {
 		}
 	}
 	if len(bodies) > 0 {
-		if err := w.Mails.Send(ctx, bodies); err != nil {
+		err := errors.New("no mail queue")
+		if w.Mails != nil {
+			err = w.Mails.Send(ctx, bodies)
+		}
+		if err != nil {
 			for i := range out {
 				out[i].MailQueued = false
 			}
