@@ -1,7 +1,8 @@
 // Command noticeworker is the Lambda that issues the monthly notices: each
 // SQS message is a batch of leases; for each, the notice is rendered,
-// stored, recorded and, for a paperless tenant, mailed, exactly once
-// whatever the redeliveries (shared/noticerun).
+// stored and recorded exactly once whatever the redeliveries, and a
+// paperless tenant's mail is queued for the noticemails function
+// (shared/noticerun).
 package main
 
 import (

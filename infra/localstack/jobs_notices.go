@@ -15,8 +15,9 @@ import (
 	"github.com/citejardins/extranet/shared/portal"
 )
 
-// The monthly notices on the local stack: the noticeworker function runs
-// behind the SQS event source (sqsevents.go) on the template's queue; the
+// The monthly notices on the local stack: the noticeworker and noticemails
+// functions run behind the SQS event source (sqsevents.go) on the
+// template's queues; the
 // notices function (the planner and the print step) has no schedule here,
 // POST /_dev/notices (make notices) runs it instead.
 
@@ -40,24 +41,38 @@ func (s *Stack) sqsFunction(name string, getenv func(string) string, log *slog.L
 			return nil, err
 		}
 		return SQSHandler(h), nil
+	case "noticemails":
+		h, err := portal.NoticeMailsHandler(portal.AWSConfig(getenv), getenv, log, s.noticeOpts)
+		if err != nil {
+			return nil, err
+		}
+		return SQSHandler(h), nil
 	}
 	return nil, errors.New("the local stack does not know how to run it")
 }
 
 // NoticesResult is the answer of POST /_dev/notices: the run's report
-// (noticerun.Report) and the leases of the batches the run left in the
-// dead-letter queue (received five times without success).
+// (noticerun.Report), the leases of the batches the run left in the
+// dead-letter queue (received five times without success), and the mails
+// it left in the mail queue's (the next print step queues them again).
 type NoticesResult struct {
 	noticerun.Report
-	DeadLettered int `json:"deadLettered"`
+	DeadLettered      int `json:"deadLettered"`
+	MailsDeadLettered int `json:"mailsDeadLettered"`
 }
 
 // noticeQueue is the queue of the noticeworker function and its
 // dead-letter queue.
 func (s *Stack) noticeQueue() (queue, dlq string, err error) {
-	fn, ok := s.Template.Functions["noticeworker"]
+	return s.functionQueue("noticeworker")
+}
+
+// functionQueue is the queue of a function's SQS event and its
+// dead-letter queue.
+func (s *Stack) functionQueue(name string) (queue, dlq string, err error) {
+	fn, ok := s.Template.Functions[name]
 	if !ok || len(fn.SQS) == 0 {
-		return "", "", errors.New("no noticeworker function with an SQS event in the template")
+		return "", "", fmt.Errorf("no %s function with an SQS event in the template", name)
 	}
 	queue = fn.SQS[0].Queue
 	return queue, s.Template.Queues[queue].DeadLetter, nil
@@ -65,9 +80,11 @@ func (s *Stack) noticeQueue() (queue, dlq string, err error) {
 
 // RunNotices runs a period's notices as the schedules do in AWS, and
 // returns when the run is over: the planner queues every running lease,
-// the workers drain the queue (redeliveries included), the leases of
-// batches left in the dead-letter queue are counted, then the print step
-// runs. One run at a time.
+// the workers drain the queue (redeliveries included) and the mail
+// senders the mail queue, the leases of batches and the mails left in the
+// dead-letter queues are counted, then the print step runs (and, if it
+// queued stale mails again, the mail queue is drained again). One run at
+// a time.
 func (s *Stack) RunNotices(ctx context.Context, p notice.Period) (NoticesResult, error) {
 	s.noticesMu.Lock()
 	defer s.noticesMu.Unlock()
@@ -84,12 +101,21 @@ func (s *Stack) RunNotices(ctx context.Context, p notice.Period) (NoticesResult,
 	if err != nil {
 		return NoticesResult{}, fmt.Errorf("function notices: %w", err)
 	}
-	dead := len(s.SQS.Bodies(dlq))
+	mailQueue, mailDLQ, err := s.functionQueue("noticemails")
+	if err != nil {
+		return NoticesResult{}, err
+	}
+	dead, mailsDead := len(s.SQS.Bodies(dlq)), len(s.SQS.Bodies(mailDLQ))
 	plan, err := run.Plan(ctx, p)
 	if err != nil {
 		return NoticesResult{}, fmt.Errorf("plan %s: %w", p, err)
 	}
+	// The workers queue the mails before their batches are done: once the
+	// notices' queue is drained, every mail of the run is queued.
 	if err := s.WaitQueue(ctx, queue); err != nil {
+		return NoticesResult{}, err
+	}
+	if err := s.WaitQueue(ctx, mailQueue); err != nil {
 		return NoticesResult{}, err
 	}
 	res := NoticesResult{}
@@ -98,8 +124,14 @@ func (s *Stack) RunNotices(ctx context.Context, p notice.Period) (NoticesResult,
 			res.DeadLettered += len(b.Leases)
 		}
 	}
+	res.MailsDeadLettered = len(s.SQS.Bodies(mailDLQ)) - mailsDead
 	for {
-		_, err := run.Print(ctx, p)
+		printed, err := run.Print(ctx, p)
+		if printed.Remailed > 0 {
+			if err := s.WaitQueue(ctx, mailQueue); err != nil {
+				return res, err
+			}
+		}
 		if !errors.Is(err, noticerun.ErrPrintBusy) && !errors.Is(err, noticerun.ErrPrintUnfinished) {
 			if err != nil {
 				return res, fmt.Errorf("print %s: %w", p, err)

@@ -27,9 +27,10 @@ import (
 // The monthly run under faults (issue 8, item 7): a period over 1,000
 // generated leases (a third paperless), with a failure injected at every
 // step boundary of the worker (after the render, the S3 write, the
-// DynamoDB transaction, SES's acceptance of the mail), workers killed
-// mid-batch (their context cancelled at a random moment, then an error or
-// a panic), messages delivered twice, batches that fail until the
+// DynamoDB transaction, SES's acceptance of the mail in the mail sender),
+// workers and mail senders killed mid-batch (their context cancelled at a
+// random moment, then an error or a panic), batch and mail messages
+// delivered twice, batches that fail until the
 // dead-letter queue takes them, and a print step killed midway; then
 // re-runs until done. It counts missing and duplicate notices (document
 // items and S3 objects), mails (per recipient) and printed notices: all 0,
@@ -75,8 +76,9 @@ func (f *faults) hook(step, ref string) error {
 	return nil
 }
 
-// chaos wraps the worker's invocations: some are killed mid-batch, some
-// have their messages delivered a second time.
+// chaos wraps a function's invocations (the worker's, the mail sender's):
+// some are killed mid-batch, some have their messages delivered a second
+// time.
 type chaos struct {
 	mu         sync.Mutex
 	on         bool
@@ -88,6 +90,27 @@ type chaos struct {
 	killedRefs map[string]bool
 	sqs        *sqs.Client
 	queueURL   string
+	// refs are the leases a message names.
+	refs func(body string) []string
+}
+
+func batchRefs(body string) []string {
+	b, err := noticerun.DecodeBatch(body)
+	if err != nil {
+		return nil
+	}
+	var refs []string
+	for _, l := range b.Leases {
+		refs = append(refs, l.Ref)
+	}
+	return refs
+}
+
+func mailRefs(body string) []string {
+	if m, err := noticerun.DecodeMailMessage(body); err == nil {
+		return []string{m.Ref}
+	}
+	return nil
 }
 
 func (c *chaos) wrap(inner Invoke) Invoke {
@@ -131,10 +154,8 @@ func (c *chaos) wrap(inner Invoke) Invoke {
 		// ends is cut there, and the invocation fails.
 		c.mu.Lock()
 		for _, r := range ev.Records {
-			if b, err := noticerun.DecodeBatch(r.Body); err == nil {
-				for _, l := range b.Leases {
-					c.killedRefs[l.Ref] = true
-				}
+			for _, ref := range c.refs(r.Body) {
+				c.killedRefs[ref] = true
 			}
 		}
 		c.mu.Unlock()
@@ -158,11 +179,15 @@ func TestNoticesRunUnderFaults(t *testing.T) {
 	const leases = 1000
 	f := &faults{plan: map[string][]fault{}, injected: map[string]int{}, accepted: map[string]int{}, windowRefs: map[string]bool{}}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := Start(ctx, Options{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Log: log, Skip: []string{"noticeworker"},
-		// A 720 s visibility timeout lasts 2.9 s; a crashed mail's claim 0.5 s.
+	st, err := Start(ctx, Options{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Log: log, Skip: []string{"noticeworker", "noticemails"},
+		// A 720 s visibility timeout lasts 2.9 s; a crashed mail's claim 2 s,
+		// less than a redelivery takes, and far more than a send and its
+		// record take on a loaded machine (with 0.5 s, a duplicate mail
+		// message could find a live sender's claim ended, as a 2-minute
+		// claim would for a send that took two minutes).
 		SQSSecond: 4 * time.Millisecond, DynamoDBPartitions: 64,
 		Env:     map[string]string{portal.EnvNoticeMailRate: "0"},
-		Notices: portal.NoticeOptions{Hook: f.hook, MailClaim: 500 * time.Millisecond}})
+		Notices: portal.NoticeOptions{Hook: f.hook, MailClaim: 2 * time.Second}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,8 +234,24 @@ func TestNoticesRunUnderFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	queue, dlq, _ := st.noticeQueue()
-	c := &chaos{on: true, rng: rand.New(rand.NewPCG(8, 2026)), killedRefs: map[string]bool{}, sqs: st.SQSClient(), queueURL: st.QueueURLs[queue]}
+	c := &chaos{on: true, rng: rand.New(rand.NewPCG(8, 2026)), killedRefs: map[string]bool{}, sqs: st.SQSClient(), queueURL: st.QueueURLs[queue], refs: batchRefs}
 	if err := st.StartEventSource("noticeworker", c.wrap(SQSHandler(worker)), 0); err != nil {
+		t.Fatal(err)
+	}
+	// The mail sender, behind its own queue, under the same chaos: its
+	// messages delivered twice, its invocations killed mid-batch.
+	mailEnv, err := st.FunctionEnv("noticemails")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mailGetenv := functionGetenv(mailEnv)
+	sender, err := portal.NoticeMailsHandler(portal.AWSConfig(mailGetenv), mailGetenv, log, st.noticeOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mailQueue, _, _ := st.functionQueue("noticemails")
+	mc := &chaos{on: true, rng: rand.New(rand.NewPCG(9, 2026)), killedRefs: map[string]bool{}, sqs: st.SQSClient(), queueURL: st.QueueURLs[mailQueue], refs: mailRefs}
+	if err := st.StartEventSource("noticemails", mc.wrap(SQSHandler(sender)), 0); err != nil {
 		t.Fatal(err)
 	}
 	p := notice.Period{Year: 2026, Month: 12}
@@ -228,9 +269,11 @@ func TestNoticesRunUnderFaults(t *testing.T) {
 
 	// Round 2: the planner again, the queue drained, then a print step
 	// killed midway.
-	c.mu.Lock()
-	c.on = false
-	c.mu.Unlock()
+	for _, x := range []*chaos{c, mc} {
+		x.mu.Lock()
+		x.on = false
+		x.mu.Unlock()
+	}
 	run, err := portal.NewNoticeRun(portal.AWSConfig(getenv), functionGetenv(planEnv), log, st.noticeOpts)
 	if err != nil {
 		t.Fatal(err)
@@ -348,7 +391,7 @@ func TestNoticesRunUnderFaults(t *testing.T) {
 		n := mails[l.Email]
 		missingMails += max(0, 1-n)
 		dupMails += max(0, n-1)
-		if n > 1 && !f.windowRefs[ref] && !c.killedRefs[ref] {
+		if n > 1 && !f.windowRefs[ref] && !c.killedRefs[ref] && !mc.killedRefs[ref] {
 			unexplained += n - 1
 		}
 		window += max(0, f.accepted[ref]-1)
@@ -404,8 +447,8 @@ func TestNoticesRunUnderFaults(t *testing.T) {
 			paperless++
 		}
 	}
-	t.Logf("%d leases (%d paperless, %d on paper) seeded in %s; faults injected: %s; workers killed mid-batch: %d; messages delivered twice: %d; leases dead-lettered in round 1: %d; print step killed once",
-		total, paperless, total-paperless, seedTime.Round(time.Millisecond), injected, c.kills, c.duplicates, r1.DeadLettered)
+	t.Logf("%d leases (%d paperless, %d on paper) seeded in %s; faults injected: %s; workers killed mid-batch: %d; batch messages delivered twice: %d; mail senders killed mid-batch: %d; mail messages delivered twice: %d; leases dead-lettered in round 1: %d; print step killed once",
+		total, paperless, total-paperless, seedTime.Round(time.Millisecond), injected, c.kills, c.duplicates, mc.kills, mc.duplicates, r1.DeadLettered)
 	t.Logf("notices: %d missing, %d duplicate document items; S3 objects: %d missing, %d duplicate, %d stray", missingDocs, dupDocs, missingObjects, dupObjects, strayObjects)
 	t.Logf("mails: %d missing, %d duplicate: the at-least-once window, SES accepted and the state not recorded (%d seen by the hook after the send; %d not explained by an injected fault or a kill)",
 		missingMails, dupMails, window, unexplained)
@@ -423,8 +466,8 @@ func TestNoticesRunUnderFaults(t *testing.T) {
 	if dupMails < window {
 		t.Errorf("%d duplicate mails, fewer than the %d mails SES accepted beyond the first", dupMails, window)
 	}
-	if f.injected[noticerun.StepMailed] == 0 || f.injected[noticerun.StepRendered] == 0 || f.injected[noticerun.StepStored] == 0 || f.injected[noticerun.StepRecorded] == 0 || c.kills == 0 || c.duplicates == 0 {
-		t.Errorf("a kind of fault was never injected: %s, %d kills, %d duplicates", injected, c.kills, c.duplicates)
+	if f.injected[noticerun.StepMailed] == 0 || f.injected[noticerun.StepRendered] == 0 || f.injected[noticerun.StepStored] == 0 || f.injected[noticerun.StepRecorded] == 0 || c.kills == 0 || c.duplicates == 0 || mc.kills == 0 || mc.duplicates == 0 {
+		t.Errorf("a kind of fault was never injected: %s, %d/%d kills, %d/%d duplicates", injected, c.kills, mc.kills, c.duplicates, mc.duplicates)
 	}
 	if n := len(st.SQS.Bodies(dlq)); n == 0 {
 		t.Error("the dead-letter queue is empty: round 1's persistent faults should be there")

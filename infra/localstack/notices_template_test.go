@@ -58,25 +58,46 @@ func TestNoticeRunTemplate(t *testing.T) {
 		return -1
 	}
 
-	worker, queue := res("NoticeWorkerFunction"), res("NoticesQueue")
-	if vt, to := num(queue["VisibilityTimeout"]), num(worker["Timeout"]); to <= 0 || vt < 6*to {
-		t.Errorf("queue visibility timeout %v < 6 x the worker's timeout %v", vt, to)
+	// The notices' queue and the mails' queue: each with a visibility
+	// timeout of six times its function's timeout, five receives before
+	// its dead-letter queue, partial batch failures and a maximum
+	// concurrency from a parameter.
+	for _, c := range []struct{ fn, queue, dlq, event, concurrency string }{
+		{"NoticeWorkerFunction", "NoticesQueue", "NoticesDeadLetterQueue", "NoticeWorkerFunctionBatches", "NoticeWorkerConcurrency"},
+		{"NoticeMailsFunction", "NoticeMailsQueue", "NoticeMailsDeadLetterQueue", "NoticeMailsFunctionMails", "NoticeMailConcurrency"},
+	} {
+		fn, queue := res(c.fn), res(c.queue)
+		if vt, to := num(queue["VisibilityTimeout"]), num(fn["Timeout"]); to <= 0 || vt < 6*to {
+			t.Errorf("%s: visibility timeout %v < 6 x %s's timeout %v", c.queue, vt, c.fn, to)
+		}
+		redrive, _ := queue["RedrivePolicy"].(map[string]any)
+		if num(redrive["maxReceiveCount"]) != 5 || !reflect.DeepEqual(redrive["deadLetterTargetArn"], map[string]any{"Fn::GetAtt": []any{c.dlq, "Arn"}}) {
+			t.Errorf("%s: redrive policy %v; want 5 receives then %s", c.queue, redrive, c.dlq)
+		}
+		esm := res(c.event)
+		if !reflect.DeepEqual(esm["FunctionResponseTypes"], []any{"ReportBatchItemFailures"}) ||
+			!reflect.DeepEqual(esm["ScalingConfig"], map[string]any{"MaximumConcurrency": map[string]any{"Ref": c.concurrency}}) ||
+			!reflect.DeepEqual(esm["EventSourceArn"], map[string]any{"Fn::GetAtt": []any{c.queue, "Arn"}}) {
+			t.Errorf("%s event source %v", c.fn, esm)
+		}
 	}
-	redrive, _ := queue["RedrivePolicy"].(map[string]any)
-	if num(redrive["maxReceiveCount"]) != 5 || !reflect.DeepEqual(redrive["deadLetterTargetArn"], map[string]any{"Fn::GetAtt": []any{"NoticesDeadLetterQueue", "Arn"}}) {
-		t.Errorf("redrive policy %v; want 5 receives then NoticesDeadLetterQueue", redrive)
+	vars := func(id string) map[string]any {
+		env, _ := res(id)["Environment"].(map[string]any)
+		v, _ := env["Variables"].(map[string]any)
+		return v
 	}
-	esm := res("NoticeWorkerFunctionBatches")
-	if !reflect.DeepEqual(esm["FunctionResponseTypes"], []any{"ReportBatchItemFailures"}) ||
-		!reflect.DeepEqual(esm["ScalingConfig"], map[string]any{"MaximumConcurrency": map[string]any{"Ref": "NoticeWorkerConcurrency"}}) ||
-		!reflect.DeepEqual(esm["EventSourceArn"], map[string]any{"Fn::GetAtt": []any{"NoticesQueue", "Arn"}}) {
-		t.Errorf("worker event source %v", esm)
+	mailsURL := map[string]any{"Ref": "NoticeMailsQueue"}
+	// The worker queues the mails and does not pace them; the print step
+	// queues lost ones again; noticemails paces them.
+	if w := vars("NoticeWorkerFunction"); !reflect.DeepEqual(w["NOTICE_MAILS_QUEUE_URL"], mailsURL) || w["NOTICE_MAIL_RATE"] != nil {
+		t.Errorf("the worker's settings %v; want the mail queue and no mail rate", w)
 	}
-	env, _ := worker["Environment"].(map[string]any)
-	vars, _ := env["Variables"].(map[string]any)
-	if !reflect.DeepEqual(vars["NOTICE_WORKER_CONCURRENCY"], map[string]any{"Ref": "NoticeWorkerConcurrency"}) ||
-		!reflect.DeepEqual(vars["NOTICE_MAIL_RATE"], map[string]any{"Ref": "NoticeMailRate"}) {
-		t.Errorf("the worker does not get the rate and the concurrency it divides it by: %v", vars)
+	if n := vars("NoticesFunction"); !reflect.DeepEqual(n["NOTICE_MAILS_QUEUE_URL"], mailsURL) {
+		t.Errorf("the print step does not get the mail queue: %v", n)
+	}
+	if m := vars("NoticeMailsFunction"); !reflect.DeepEqual(m["NOTICE_MAIL_CONCURRENCY"], map[string]any{"Ref": "NoticeMailConcurrency"}) ||
+		!reflect.DeepEqual(m["NOTICE_MAIL_RATE"], map[string]any{"Ref": "NoticeMailRate"}) {
+		t.Errorf("noticemails does not get the rate and the concurrency it divides it by: %v", m)
 	}
 
 	failures := map[string]any{"Fn::GetAtt": []any{"NoticesFailuresQueue", "Arn"}}

@@ -29,6 +29,18 @@ func TestTemplateQueuesAndSQSEvents(t *testing.T) {
 		fn.SQS[0].MaximumConcurrency != conc || conc == 0 {
 		t.Errorf("noticeworker SQS events = %+v; want NoticesQueue, ReportBatchItemFailures, the concurrency parameter's default", fn.SQS)
 	}
+	mq, mfn := tpl.Queues["NoticeMailsQueue"], tpl.Functions["noticemails"]
+	mconc, _ := strconv.Atoi(*tpl.Parameters["NoticeMailConcurrency"])
+	if mq.DeadLetter != "NoticeMailsDeadLetterQueue" || mq.MaxReceiveCount != 5 || mq.VisibilityTimeout < 6*mfn.Timeout || mfn.Timeout == 0 {
+		t.Errorf("NoticeMailsQueue = %+v, noticemails timeout %d s; want a DLQ after 5 receives and a visibility of at least 6 timeouts", mq, mfn.Timeout)
+	}
+	if _, ok := tpl.Queues["NoticeMailsDeadLetterQueue"]; !ok {
+		t.Error("no NoticeMailsDeadLetterQueue")
+	}
+	if len(mfn.SQS) != 1 || mfn.SQS[0].Queue != "NoticeMailsQueue" || mfn.SQS[0].BatchSize != 10 || !mfn.SQS[0].ReportBatchItemFailures ||
+		mfn.SQS[0].MaximumConcurrency != mconc || mconc < 2 {
+		t.Errorf("noticemails SQS events = %+v; want NoticeMailsQueue, 10 a batch, ReportBatchItemFailures, the concurrency parameter's default (at least 2)", mfn.SQS)
+	}
 	if other := tpl.Functions["import"]; other.Timeout == 0 || len(other.SQS) != 0 {
 		t.Errorf("import: timeout %d (want the globals'), SQS %+v (want none)", other.Timeout, other.SQS)
 	}

@@ -83,6 +83,7 @@ type rig struct {
 	ses    *sesemu.Server
 	clock  *clock
 	queue  *memQueue
+	mails  *memQueue // the mail queue (NoticeMailsQueue)
 	hook   noticerun.Hook
 	hookMu sync.Mutex
 }
@@ -107,7 +108,7 @@ func newRig(t *testing.T) *rig {
 	sesSrv := httptest.NewServer(emu)
 	t.Cleanup(sesSrv.Close)
 	return &rig{store: dynamo.New(db.Client, localstack.LocalTables), s3: s3c, bucket: blob.New(s3c, bucketName), ses: emu,
-		clock: &clock{t: time.Date(2026, 11, 20, 5, 0, 0, 0, time.UTC)}, queue: &memQueue{},
+		clock: &clock{t: time.Date(2026, 11, 20, 5, 0, 0, 0, time.UTC)}, queue: &memQueue{}, mails: &memQueue{},
 		// The mailer is built per worker in worker(); keep the endpoint.
 	}
 }
@@ -141,9 +142,41 @@ var landlord = notice.Landlord{Name: "Cité Jardins Habitat", AddressLines: []st
 
 func (r *rig) worker(t *testing.T) *noticerun.Worker {
 	t.Helper()
-	return &noticerun.Worker{Tenancy: r.store, Recipients: r.store, Files: r.bucket, Runs: r.store,
-		Mailer: mail.NewSES(r.sesClient(t), "Extranet Locataire <ne-pas-repondre@example.fr>"), Renderer: &pdf.Renderer{PortalURL: "https://locataire.example.fr"},
-		Landlord: landlord, PublicURL: "https://locataire.example.fr", Now: r.clock.Now, Hook: r.callHook}
+	return &noticerun.Worker{Tenancy: r.store, Recipients: r.store, Files: r.bucket, Runs: r.store, Mails: r.mails,
+		Renderer: &pdf.Renderer{PortalURL: "https://locataire.example.fr"}, Landlord: landlord, Now: r.clock.Now, Hook: r.callHook}
+}
+
+// sender is the mail queue's consumer, unpaced.
+func (r *rig) sender(t *testing.T) *noticerun.MailSender {
+	t.Helper()
+	return &noticerun.MailSender{Runs: r.store, Tenancy: r.store, Recipients: r.store,
+		Mailer:    mail.NewSES(r.sesClient(t), "Extranet Locataire <ne-pas-repondre@example.fr>"),
+		PublicURL: "https://locataire.example.fr", Now: r.clock.Now, Hook: r.callHook}
+}
+
+// sendMails delivers every queued mail message once, in order; it returns
+// the bodies whose send failed.
+func (r *rig) sendMails(t *testing.T, s *noticerun.MailSender, bodies []string) []string {
+	t.Helper()
+	var failed []string
+	for _, body := range bodies {
+		m, err := noticerun.DecodeMailMessage(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Send(context.Background(), m); err != nil {
+			failed = append(failed, body)
+		}
+	}
+	return failed
+}
+
+// deliverAndMail delivers the batches, then the mails they queued.
+func (r *rig) deliverAndMail(t *testing.T, w *noticerun.Worker, s *noticerun.MailSender, bodies []string) (failedBatches, failedMails []string) {
+	t.Helper()
+	failedBatches = r.deliverAll(t, w, bodies)
+	failedMails = r.sendMails(t, s, r.mails.take())
+	return failedBatches, failedMails
 }
 
 func (r *rig) planner() *noticerun.Planner {

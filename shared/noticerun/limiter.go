@@ -7,7 +7,7 @@ import (
 )
 
 // Limiter paces events at a steady rate, shared by the goroutines of one
-// worker: each Wait takes the next slot, 1/rate after the previous one.
+// mail sender: each Wait takes the next slot, 1/rate after the previous one.
 type Limiter struct {
 	mu       sync.Mutex
 	interval time.Duration

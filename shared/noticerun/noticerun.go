@@ -1,8 +1,10 @@
 // Package noticerun holds the rules of the monthly run that issues every
 // running lease's rent notice (shared/notice) exactly once: the planner that
 // enumerates the leases shard by shard and queues them in batches, the
-// worker that issues, stores, records and mails each lease's notice, the
-// print step that gathers the notices to post, and the run's report.
+// worker that issues, stores and records each lease's notice and queues a
+// paperless tenant's mail on its own queue, the mail sender that sends
+// those mails at the configured rate, the print step that gathers the
+// notices to post, and the run's report.
 //
 // Exactly once rests on the store, not on the queue (SQS delivers at least
 // once): a lease's notice is recorded by one transaction that puts the
@@ -39,8 +41,9 @@ const (
 )
 
 // Hook is called by the worker after each step of a lease (StepRendered,
-// StepStored, StepRecorded, StepMailed) with the lease's reference. An
-// error fails the lease's message at that point, as a crash would: nothing
+// StepStored, StepRecorded), and by the mail sender after SES accepted its
+// mail (StepMailed), with the lease's reference. An error fails the
+// lease's message (or the mail's) at that point, as a crash would: nothing
 // after the step runs and the message is redelivered. Nil in production;
 // the fault tests inject it.
 type Hook func(step, ref string) error
@@ -49,7 +52,7 @@ type Hook func(step, ref string) error
 type MailState string
 
 // Mail states. A paperless tenant's mail is pending once the notice is
-// issued; a worker claims it (sending, until a deadline), sends it and
+// issued; a mail sender claims it (sending, until a deadline), sends it and
 // records it sent with the SES message id. A permanent refusal makes it
 // failed, and the notice goes to print.
 const (
@@ -71,10 +74,10 @@ var (
 	// ErrClaimLost: a conditional write on a claim failed because the claim
 	// is no longer the caller's (it ended and another worker took it).
 	ErrClaimLost = errors.New("claim lost")
-	// ErrMailBusy: another worker holds the lease's mail claim; the
-	// message is worked again after the claim ends.
-	ErrMailBusy = errors.New("mail claimed by another worker")
-	// ErrMailDeferred: the worker's send rate has no slot for the mail
+	// ErrMailBusy: another sender holds the lease's mail claim; the
+	// message is delivered again after the claim ends.
+	ErrMailBusy = errors.New("mail claimed by another sender")
+	// ErrMailDeferred: the sender's send rate has no slot for the mail
 	// before the invocation's deadline; the message comes back for it.
 	ErrMailDeferred = errors.New("mail deferred: no send slot before the deadline")
 	// ErrPrintBusy: another print step of the period holds its claim.
@@ -175,7 +178,7 @@ type LeaseRun struct {
 	Mail     MailState
 	// ClaimedUntil ends the claim of a mail being sent (MailSending).
 	ClaimedUntil time.Time
-	// MailAttempt is the attempt whose worker sent (or failed) the mail;
+	// MailAttempt is the attempt whose mail message sent (or failed) the mail;
 	// MessageID the SES message id of a sent mail.
 	MailAttempt string
 	MessageID   string

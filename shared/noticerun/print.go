@@ -83,14 +83,31 @@ type Printer struct {
 	// Claim is how long the step holds the period (default 20 minutes,
 	// more than a Lambda runs).
 	Claim time.Duration
-	Now   func() time.Time
+	// Mails is the mail queue. A paperless tenant's mail still waiting for
+	// a sender (pending, or a claim that ended) MailStale after its notice
+	// was issued (default DefaultMailStale) lost its message (dead-lettered
+	// after five receives, or never queued): the print step queues it
+	// again. Nil leaves such mails alone.
+	Mails     Queue
+	MailStale time.Duration
+	Now       func() time.Time
 }
+
+// DefaultMailStale is how long after its notice's issue a mail still
+// waiting is taken for lost: longer than the mail queue takes to send a
+// whole run at the template's default rate (333,000 mails at 10/s, 9 h 15,
+// from 06:00) would make the 18:00 print step queue mails merely late
+// again, which is harmless (the claim sends one) but wasted; 6 h catches
+// the lost ones of a run that went well on its first evening.
+const DefaultMailStale = 6 * time.Hour
 
 // Printed is what a print step did: the batches it wrote and how many
 // notices they hold.
 type Printed struct {
 	Batches []string
 	Notices int
+	// Remailed is how many stale mails the step queued again.
+	Remailed int
 }
 
 func (pr *Printer) now() time.Time {
@@ -133,6 +150,9 @@ func (pr *Printer) Print(ctx context.Context, p notice.Period) (Printed, error) 
 
 	run, found, err := pr.Prints.Run(ctx, p)
 	if err != nil || !found {
+		return out, err
+	}
+	if out.Remailed, err = pr.remail(ctx, p, run.LastAttempt); err != nil {
 		return out, err
 	}
 	batches, err := pr.Prints.PrintBatches(ctx, p)
@@ -182,6 +202,34 @@ func (pr *Printer) Print(ctx context.Context, p notice.Period) (Printed, error) 
 			out.Batches, out.Notices = append(out.Batches, id), out.Notices+n
 		}
 	}
+}
+
+// remail queues again the mails of the period still waiting for a sender
+// MailStale after their notice's issue, under the run's last attempt. A
+// paperless tenant is not printed for a mail merely lost on its way: the
+// mail is sent (its claim makes a copy of a message that was not lost
+// harmless), and one the mail service refuses is printed by a later step.
+func (pr *Printer) remail(ctx context.Context, p notice.Period, attempt string) (int, error) {
+	if pr.Mails == nil {
+		return 0, nil
+	}
+	stale := pr.MailStale
+	if stale <= 0 {
+		stale = DefaultMailStale
+	}
+	now := pr.now()
+	lost, err := pr.leases(ctx, p, func(r LeaseRun) bool { return mailDue(r, now) && !r.IssuedAt.After(now.Add(-stale)) }, 0)
+	if err != nil || len(lost) == 0 {
+		return 0, err
+	}
+	bodies := make([]string, len(lost))
+	for i, r := range lost {
+		bodies[i] = mailMessageOf(r, attempt)
+	}
+	if err := pr.Mails.Send(ctx, bodies); err != nil {
+		return 0, fmt.Errorf("queue %d stale mails again: %w", len(bodies), err)
+	}
+	return len(bodies), nil
 }
 
 // mark puts the leases in the batch, sixteen writes at a time, and

@@ -32,7 +32,7 @@ func TestRunIssuesOnceMailsPaperlessAndPrintsTheRest(t *testing.T) {
 	ctx := context.Background()
 	r := newRig(t)
 	r.seed(t, demo...)
-	w := r.worker(t)
+	w, s := r.worker(t), r.sender(t)
 
 	plan, err := r.planner().Plan(ctx, period)
 	if err != nil {
@@ -41,8 +41,8 @@ func TestRunIssuesOnceMailsPaperlessAndPrintsTheRest(t *testing.T) {
 	if plan.Leases != 6 || plan.Issued != date("2026-11-20") {
 		t.Fatalf("plan %+v; want 6 leases issued on 2026-11-20", plan)
 	}
-	if failed := r.deliverAll(t, w, r.queue.take()); len(failed) != 0 {
-		t.Fatalf("%d batches failed", len(failed))
+	if failed, failedMails := r.deliverAndMail(t, w, s, r.queue.take()); len(failed)+len(failedMails) != 0 {
+		t.Fatalf("%d batches, %d mails failed", len(failed), len(failedMails))
 	}
 	rep, err := r.reports().Report(ctx, period, "")
 	if err != nil {
@@ -122,8 +122,8 @@ func TestRunIssuesOnceMailsPaperlessAndPrintsTheRest(t *testing.T) {
 	if err != nil || plan2.Attempt == plan.Attempt || plan2.Issued != date("2026-11-20") {
 		t.Fatalf("second plan %+v, %v", plan2, err)
 	}
-	if failed := r.deliverAll(t, w, r.queue.take()); len(failed) != 0 {
-		t.Fatalf("%d batches failed on the re-run", len(failed))
+	if failed, failedMails := r.deliverAndMail(t, w, s, r.queue.take()); len(failed)+len(failedMails) != 0 {
+		t.Fatalf("%d batches, %d mails failed on the re-run", len(failed), len(failedMails))
 	}
 	printed, err = r.printer(nil).Print(ctx, period)
 	if err != nil || len(printed.Batches) != 0 {
@@ -213,14 +213,23 @@ func TestRedeliveredBatchIssuesAndMailsNothingTwice(t *testing.T) {
 			if _, err := w.Work(ctx, b); !errors.Is(err, crash) {
 				t.Fatalf("first delivery: %v; want the crash", err)
 			}
-			if n := len(r.ses.Messages()); n != 0 {
-				t.Fatalf("%d mails before any notice was recorded", n)
+			if n := len(r.mails.bodies); n != 0 {
+				t.Fatalf("%d mails queued by a failed delivery", n)
 			}
 			r.setHook(nil)
 			for range 3 {
 				if _, err := w.Work(ctx, b); err != nil {
 					t.Fatalf("redelivery: %v", err)
 				}
+			}
+			// Each redelivery queued the two pending mails again; the
+			// claim sends each once.
+			bodies := r.mails.take()
+			if len(bodies) != 6 {
+				t.Fatalf("%d mail messages after 3 redeliveries; want 6", len(bodies))
+			}
+			if failed := r.sendMails(t, r.sender(t), bodies); len(failed) != 0 {
+				t.Fatalf("%d mails failed", len(failed))
 			}
 			if n := r.mailsTo("marie@example.fr"); n != 1 {
 				t.Errorf("%d mails; want 1", n)
@@ -237,8 +246,23 @@ func TestCrashedMailIsSentAgainOnlyAfterItsClaim(t *testing.T) {
 	ctx := context.Background()
 	r := newRig(t)
 	r.seed(t, demo[0])
-	w := r.worker(t)
+	w, s := r.worker(t), r.sender(t)
 	b := batchOf("a1", demo[0])
+	out, err := w.Work(ctx, b)
+	if err != nil || !out[0].Issued || !out[0].MailQueued {
+		t.Fatalf("delivery: %+v, %v; want issued and its mail queued", out, err)
+	}
+	bodies := r.mails.take()
+	if len(bodies) != 1 {
+		t.Fatalf("%d mail messages; want 1", len(bodies))
+	}
+	if strings.Contains(bodies[0], "marie") || strings.Contains(bodies[0], "DUPONT") {
+		t.Errorf("mail message %s carries personal data", bodies[0])
+	}
+	m, err := noticerun.DecodeMailMessage(bodies[0])
+	if err != nil || m.Ref != "1001" || m.Period != period || m.Attempt != "a1" {
+		t.Fatalf("mail message %+v, %v", m, err)
+	}
 	crash := errors.New("crash after SES accepted")
 	r.setHook(func(s, _ string) error {
 		if s == noticerun.StepMailed {
@@ -246,31 +270,39 @@ func TestCrashedMailIsSentAgainOnlyAfterItsClaim(t *testing.T) {
 		}
 		return nil
 	})
-	if _, err := w.Work(ctx, b); !errors.Is(err, crash) {
-		t.Fatalf("first delivery: %v", err)
+	if _, err := s.Send(ctx, m); !errors.Is(err, crash) {
+		t.Fatalf("first send: %v", err)
 	}
 	r.setHook(nil)
-	// Redelivered while the dead worker's claim runs: nothing is sent, and
-	// the message fails, to come back after the claim.
+	// Delivered again while the dead sender's claim runs: nothing is sent,
+	// and the message fails, to come back after the claim; the notice's
+	// batch, delivered again meanwhile, queues nothing.
 	r.clock.Advance(noticerun.DefaultMailClaim - time.Second)
-	if _, err := w.Work(ctx, b); !errors.Is(err, noticerun.ErrMailBusy) {
-		t.Fatalf("delivery during the claim: %v; want ErrMailBusy", err)
+	if _, err := s.Send(ctx, m); !errors.Is(err, noticerun.ErrMailBusy) {
+		t.Fatalf("send during the claim: %v; want ErrMailBusy", err)
+	}
+	if out, err := w.Work(ctx, b); err != nil || out[0].MailQueued || len(r.mails.take()) != 0 {
+		t.Fatalf("batch redelivered during the claim: %+v, %v; want no mail queued", out, err)
 	}
 	if n := r.mailsTo("marie@example.fr"); n != 1 {
 		t.Fatalf("%d mails during the claim; want 1", n)
 	}
 	// Once the claim ends, the mail is sent again: SES accepted the first
-	// but its state was never recorded (the run's one at-least-once window).
+	// but its state was never recorded (the run's one at-least-once
+	// window). A batch redelivered then queues the mail again too.
 	r.clock.Advance(2 * time.Second)
-	out, err := w.Work(ctx, b)
-	if err != nil || !out[0].Mailed {
-		t.Fatalf("delivery after the claim: %+v, %v", out, err)
+	if out, err := w.Work(ctx, b); err != nil || !out[0].MailQueued || len(r.mails.take()) != 1 {
+		t.Fatalf("batch redelivered after the claim: %+v, %v; want the mail queued again", out, err)
+	}
+	got, err := s.Send(ctx, m)
+	if err != nil || !got.Sent {
+		t.Fatalf("send after the claim: %+v, %v", got, err)
 	}
 	if n := r.mailsTo("marie@example.fr"); n != 2 {
 		t.Fatalf("%d mails after the claim; want 2", n)
 	}
-	if _, err := w.Work(ctx, b); err != nil {
-		t.Fatal(err)
+	if got, err := s.Send(ctx, m); err != nil || got.Sent {
+		t.Fatal(got, err)
 	}
 	if n := r.mailsTo("marie@example.fr"); n != 2 {
 		t.Errorf("%d mails once recorded; want still 2", n)
@@ -286,7 +318,7 @@ func TestConcurrentDeliveriesMakeOneDocumentAndOneMailPerLease(t *testing.T) {
 			email: "t" + ref + "@example.fr", paperless: true})
 	}
 	r.seed(t, ts...)
-	w := r.worker(t)
+	w, s := r.worker(t), r.sender(t)
 	b := batchOf("a1", ts...)
 
 	const deliveries = 40
@@ -296,21 +328,47 @@ func TestConcurrentDeliveriesMakeOneDocumentAndOneMailPerLease(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			outs[i], _ = w.Work(ctx, b) // the losers of a mail claim fail, to come back
+			outs[i], _ = w.Work(ctx, b)
 		}()
 	}
 	wg.Wait()
 	if _, err := w.Work(ctx, b); err != nil {
 		t.Fatalf("delivery after the storm: %v", err)
 	}
+	// Every delivery queued the pending mails: each mail message is now
+	// delivered 40 times at once, as SQS may when a message comes back
+	// while its first receive still runs.
+	byRef := map[string]string{}
+	for _, body := range r.mails.take() {
+		m, err := noticerun.DecodeMailMessage(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byRef[m.Ref] = body
+	}
+	sent := map[string]int{}
+	var mu sync.Mutex
+	for ref, body := range byRef {
+		m, _ := noticerun.DecodeMailMessage(body)
+		for range deliveries {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				got, _ := s.Send(ctx, m) // the losers of the claim fail, to come back
+				if got.Sent {
+					mu.Lock()
+					sent[ref]++
+					mu.Unlock()
+				}
+			}()
+		}
+	}
+	wg.Wait()
 	for j, x := range ts {
-		issued, mailed := 0, 0
+		issued := 0
 		for i := range deliveries {
 			if outs[i] != nil && outs[i][j].Issued {
 				issued++
-			}
-			if outs[i] != nil && outs[i][j].Mailed {
-				mailed++
 			}
 		}
 		if issued != 1 {
@@ -324,11 +382,14 @@ func TestConcurrentDeliveriesMakeOneDocumentAndOneMailPerLease(t *testing.T) {
 		if x.paperless && x.ref != "1002" {
 			wantMails = 1
 		}
+		if _, queued := byRef[x.ref]; queued != x.paperless {
+			t.Errorf("lease %s: mail queued %v; want %v", x.ref, queued, x.paperless)
+		}
 		if n := r.mailsTo(x.email); x.email != "" && n != wantMails {
 			t.Errorf("lease %s: %d mails; want %d", x.ref, n, wantMails)
 		}
-		if mailed != wantMails {
-			t.Errorf("lease %s: mailed by %d deliveries; want %d", x.ref, mailed, wantMails)
+		if sent[x.ref] != wantMails {
+			t.Errorf("lease %s: sent by %d deliveries; want %d", x.ref, sent[x.ref], wantMails)
 		}
 	}
 }

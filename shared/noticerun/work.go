@@ -83,32 +83,27 @@ type Mailer interface {
 	SendNotice(ctx context.Context, m Mail) (messageID string, err error)
 }
 
-// Worker issues the notices of the batches it is given. Its zero clock is
-// time.Now; Hook may be nil.
+// Worker issues the notices of the batches it is given, and queues the
+// mail of each paperless tenant's notice for the MailSender: it never
+// waits for the mail's send rate. Its zero clock is time.Now; Hook may be
+// nil.
 type Worker struct {
 	Tenancy    Tenancy
 	Recipients Recipients
 	Files      Files
 	Runs       Runs
-	Mailer     Mailer
-	Renderer   notice.Renderer
-	Landlord   notice.Landlord
-	// PublicURL starts the link of the mail (<PublicURL>/documents.html).
-	PublicURL string
-	// Limiter paces this worker's mails; nil sends at once.
-	Limiter *Limiter
+	// Mails is the mail queue (NoticeMailsQueue): one MailMessage a mail.
+	Mails    Queue
+	Renderer notice.Renderer
+	Landlord notice.Landlord
 	// Parallel is how many leases of a batch are worked at once (default 8).
 	Parallel int
-	// MailClaim is how long a mail's claim lasts (default 2 minutes): past
-	// it, a mail whose worker died between the claim and the record is
-	// sent again.
-	MailClaim time.Duration
-	Now       func() time.Time
-	Hook      Hook
-	Log       *slog.Logger
+	Now      func() time.Time
+	Hook     Hook
+	Log      *slog.Logger
 }
 
-// DefaultMailClaim is the default time a worker holds a mail it sends.
+// DefaultMailClaim is the default time a sender holds a mail it sends.
 const DefaultMailClaim = 2 * time.Minute
 
 // Outcome is what working one lease did.
@@ -116,8 +111,9 @@ type Outcome struct {
 	Issued        bool // this call issued the notice
 	AlreadyIssued bool // the run had issued it
 	NotRunning    bool // the lease does not run during the period: no notice
-	Mailed        bool // this call sent the mail
-	MailFailed    bool // this call found the mail refused for good
+	// MailQueued: the notice's mail waits for a sender (pending, or a
+	// claim that ended) and this call queued a mail message for it.
+	MailQueued bool
 }
 
 func (w *Worker) now() time.Time {
@@ -162,81 +158,97 @@ func (w *Worker) Work(ctx context.Context, b Batch) ([]Outcome, error) {
 		}()
 	}
 	wg.Wait()
+	// The mails of the leases done: queued before the batch's message is
+	// reported done, so a crash before this point redelivers the batch,
+	// and its leases, found issued with their mail pending, queue it then.
+	var bodies []string
+	for i, l := range b.Leases {
+		if errs[i] == nil && out[i].MailQueued {
+			bodies = append(bodies, mailMessageOf(LeaseRun{Period: b.Period, Shard: l.Shard, Ref: l.Ref}, b.Attempt))
+		}
+	}
+	if len(bodies) > 0 {
+		err := errors.New("no mail queue")
+		if w.Mails != nil {
+			err = w.Mails.Send(ctx, bodies)
+		}
+		if err != nil {
+			for i := range out {
+				out[i].MailQueued = false
+			}
+			errs = append(errs, fmt.Errorf("queue %d mails: %w", len(bodies), err))
+		}
+	}
 	return out, errors.Join(errs...)
 }
 
-// WorkLease issues one lease's notice if the run has not, then mails it if
-// its mail waits (or its claim ended). Safe to call any number of times,
-// concurrently: the conditional writes decide.
+// WorkLease issues one lease's notice if the run has not, and says
+// whether its mail waits for a sender (Outcome.MailQueued; Work queues
+// it). Safe to call any number of times, concurrently: the conditional
+// writes decide.
 func (w *Worker) WorkLease(ctx context.Context, b Batch, l LeaseRef) (Outcome, error) {
 	var o Outcome
 	run, found, err := w.Runs.LeaseRun(ctx, b.Period, l.Shard, l.Ref)
 	if err != nil {
 		return o, err
 	}
-	var lease *tenancy.Lease
-	var rcpt *Recipient
 	if found {
 		o.AlreadyIssued = true
 	} else {
-		ls, r, who, issued, err := w.issue(ctx, b, l)
+		r, running, issued, err := w.issue(ctx, b, l)
 		if err != nil {
 			return o, err
 		}
-		if ls == nil { // not running
+		if !running {
 			o.NotRunning = true
 			return o, nil
 		}
-		lease, run, rcpt = ls, r, who
+		run = r
 		o.Issued, o.AlreadyIssued = issued, !issued
 	}
-	if run.Mail != MailPending && run.Mail != MailSending {
-		return o, nil
-	}
-	sent, failed, err := w.mail(ctx, b, run, lease, rcpt)
-	o.Mailed, o.MailFailed = sent, failed
-	return o, err
+	o.MailQueued = mailDue(run, w.now())
+	return o, nil
 }
 
 // issue builds, renders, stores and records the notice. It returns the
-// lease (nil when it does not run during the period), its run item as
-// recorded, the recipient read, and whether this call recorded it.
-func (w *Worker) issue(ctx context.Context, b Batch, l LeaseRef) (*tenancy.Lease, LeaseRun, *Recipient, bool, error) {
+// lease's run item as recorded, whether the lease runs during the period
+// (no notice otherwise), and whether this call recorded it.
+func (w *Worker) issue(ctx context.Context, b Batch, l LeaseRef) (LeaseRun, bool, bool, error) {
 	// The balance before the period: the ERP may already have posted the
 	// period's call (or a payment dated in it); those are on the notice's
 	// lines, not in the previous balance.
 	lease, since, err := w.Tenancy.LeaseSince(ctx, l.Ref, b.Period.First())
 	if errors.Is(err, tenancy.ErrNotFound) {
-		return nil, LeaseRun{}, nil, false, nil
+		return LeaseRun{}, false, false, nil
 	}
 	if err != nil {
-		return nil, LeaseRun{}, nil, false, err
+		return LeaseRun{}, false, false, err
 	}
 	if !Running(lease, b.Period) {
-		return nil, LeaseRun{}, nil, false, nil
+		return LeaseRun{}, false, false, nil
 	}
 	lines, err := w.Tenancy.NoticeLines(ctx, l.Ref, b.Period)
 	if err != nil {
-		return nil, LeaseRun{}, nil, false, err
+		return LeaseRun{}, false, false, err
 	}
 	rcpt, err := w.Recipients.NoticeRecipient(ctx, l.Ref)
 	if err != nil {
-		return nil, LeaseRun{}, nil, false, err
+		return LeaseRun{}, false, false, err
 	}
 	n := notice.Build(lease, b.Period, lines, lease.BalanceCents-since, w.Landlord, b.Issued)
 	pdf, err := w.Renderer.Render(n)
 	if err != nil {
-		return nil, LeaseRun{}, nil, false, fmt.Errorf("render: %w", err)
+		return LeaseRun{}, false, false, fmt.Errorf("render: %w", err)
 	}
 	if err := w.hook(StepRendered, l.Ref); err != nil {
-		return nil, LeaseRun{}, nil, false, err
+		return LeaseRun{}, false, false, err
 	}
 	key := NoticeKey(l.Ref, b.Period)
 	if err := w.Files.Put(ctx, key, "application/pdf", pdf); err != nil {
-		return nil, LeaseRun{}, nil, false, err
+		return LeaseRun{}, false, false, err
 	}
 	if err := w.hook(StepStored, l.Ref); err != nil {
-		return nil, LeaseRun{}, nil, false, err
+		return LeaseRun{}, false, false, err
 	}
 	run := LeaseRun{Period: b.Period, Shard: l.Shard, Ref: l.Ref, Attempt: b.Attempt, IssuedAt: w.now(),
 		Mail: MailNone, Printable: true, Postal: PostalOrder(lease.Address, l.Ref)}
@@ -249,23 +261,23 @@ func (w *Worker) issue(ctx context.Context, b Batch, l LeaseRef) (*tenancy.Lease
 		// item is the one that counts.
 		got, found, err := w.Runs.LeaseRun(ctx, b.Period, l.Shard, l.Ref)
 		if err != nil {
-			return nil, LeaseRun{}, nil, false, err
+			return LeaseRun{}, false, false, err
 		}
 		if !found {
-			return nil, LeaseRun{}, nil, false, fmt.Errorf("issue %s: document exists without its run item", l.Ref)
+			return LeaseRun{}, false, false, fmt.Errorf("issue %s: document exists without its run item", l.Ref)
 		}
 		if err := w.keepWinnersPDF(ctx, b.Period, key, n); err != nil {
-			return nil, LeaseRun{}, nil, false, err
+			return LeaseRun{}, false, false, err
 		}
-		return &lease, got, &rcpt, false, nil
+		return got, true, false, nil
 	}
 	if err != nil {
-		return nil, LeaseRun{}, nil, false, err
+		return LeaseRun{}, false, false, err
 	}
 	if err := w.hook(StepRecorded, l.Ref); err != nil {
-		return nil, LeaseRun{}, nil, false, err
+		return LeaseRun{}, false, false, err
 	}
-	return &lease, run, &rcpt, true, nil
+	return run, true, true, nil
 }
 
 // keepWinnersPDF makes the stored PDF the recorded notice's again after a
@@ -290,101 +302,4 @@ func (w *Worker) keepWinnersPDF(ctx context.Context, p notice.Period, key string
 		return fmt.Errorf("render the recorded notice: %w", err)
 	}
 	return w.Files.Put(ctx, key, "application/pdf", pdf)
-}
-
-// mail claims, sends and records the mail of an issued notice. A claim
-// held by another worker (or a mail already done) is left alone: that
-// worker records it, or its claim ends and a later delivery sends it.
-// lease and rcpt are those issue read, or nil when the notice was issued
-// by an earlier delivery (then they are read here).
-func (w *Worker) mail(ctx context.Context, b Batch, run LeaseRun, lease *tenancy.Lease, rcpt *Recipient) (sent, failed bool, err error) {
-	claim := w.MailClaim
-	if claim <= 0 {
-		claim = DefaultMailClaim
-	}
-	now := w.now()
-	if run.Mail == MailSending && now.Before(run.ClaimedUntil) {
-		return false, false, ErrMailBusy
-	}
-	// The send rate's slot is taken before the claim, so that the claim
-	// covers only the send and its record, however long the wait.
-	if err := w.Limiter.Wait(ctx); err != nil {
-		return false, false, err
-	}
-	now = w.now()
-	until := now.Add(claim)
-	ok, err := w.Runs.ClaimMail(ctx, run, now, until)
-	if err != nil {
-		return false, false, err
-	}
-	if !ok {
-		// Sent or failed meanwhile (done), or claimed by another worker:
-		// then this delivery fails, so that the message comes back after
-		// the claim and sends the mail if that worker died.
-		got, _, err := w.Runs.LeaseRun(ctx, run.Period, run.Shard, run.Ref)
-		if err != nil {
-			return false, false, err
-		}
-		if got.Mail == MailSending {
-			return false, false, ErrMailBusy
-		}
-		return false, false, nil
-	}
-	release := func(cause error) error {
-		// The mail was not sent: give it back so the next delivery sends
-		// it without waiting for the claim to end.
-		if rerr := w.Runs.ReleaseMail(context.WithoutCancel(ctx), run, until); rerr != nil && !errors.Is(rerr, ErrClaimLost) {
-			return errors.Join(cause, rerr)
-		}
-		return cause
-	}
-	if rcpt == nil {
-		r, err := w.Recipients.NoticeRecipient(ctx, run.Ref)
-		if err != nil {
-			return false, false, release(err)
-		}
-		rcpt = &r
-	}
-	if lease == nil {
-		l, err := w.Tenancy.Lease(ctx, run.Ref)
-		if err != nil {
-			return false, false, release(err)
-		}
-		lease = &l
-	}
-	if !rcpt.Paperless || rcpt.Email == "" {
-		// The tenant left paperless (or lost the address) since the notice
-		// was issued: the notice is printed instead.
-		if err := w.Runs.MailFailed(ctx, run, until, b.Attempt); err != nil && !errors.Is(err, ErrClaimLost) {
-			return false, false, err
-		}
-		return false, true, nil
-	}
-	first := ""
-	if m, ok := lease.MainSignatory(); ok {
-		first = m.FirstName
-	}
-	id, err := w.Mailer.SendNotice(ctx, NoticeMail(rcpt.Email, first, run.Period, w.PublicURL))
-	if errors.Is(err, ErrMailRefused) {
-		if w.Log != nil {
-			w.Log.WarnContext(ctx, "notice mail refused, the notice goes to print", "period", run.Period.String(), "err", err)
-		}
-		if err := w.Runs.MailFailed(ctx, run, until, b.Attempt); err != nil {
-			return false, false, err
-		}
-		return false, true, nil
-	}
-	if err != nil {
-		return false, false, release(err)
-	}
-	// From here to the record, a crash leaves the mail sent but recorded
-	// as claimed: once the claim ends it is sent again. This is the run's
-	// one at-least-once window.
-	if err := w.hook(StepMailed, run.Ref); err != nil {
-		return false, false, err
-	}
-	if err := w.Runs.MailSent(context.WithoutCancel(ctx), run, until, b.Attempt, id); err != nil {
-		return false, false, err
-	}
-	return true, false, nil
 }

@@ -11,11 +11,9 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ses"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/citejardins/extranet/shared/dynamo"
-	"github.com/citejardins/extranet/shared/mail"
 	"github.com/citejardins/extranet/shared/notice"
 	"github.com/citejardins/extranet/shared/noticerun"
 	"github.com/citejardins/extranet/shared/pdf"
@@ -35,13 +33,16 @@ const (
 	// the stored leases.
 	EnvNoticeShards    = "NOTICE_SHARDS"
 	EnvNoticesQueueURL = "NOTICES_QUEUE_URL"
-	EnvSQSEndpoint     = "SQS_ENDPOINT" // emulated SQS (local only)
+	// EnvNoticeMailsQueueURL is the notice mails' queue (NoticeMailsQueue):
+	// the worker and the print step send to it, noticemails reads it.
+	EnvNoticeMailsQueueURL = "NOTICE_MAILS_QUEUE_URL"
+	EnvSQSEndpoint         = "SQS_ENDPOINT" // emulated SQS (local only)
 	// EnvNoticeMailRate is the mails per second of the whole run (the SES
-	// account's send rate, less a margin). Each worker sends at this rate
-	// divided by EnvNoticeWorkerConcurrency, the workers' maximum
+	// account's send rate, less a margin). Each noticemails function sends
+	// at this rate divided by EnvNoticeMailConcurrency, their maximum
 	// concurrency, so the run never exceeds it. Empty or 0: no pacing.
-	EnvNoticeMailRate          = "NOTICE_MAIL_RATE"
-	EnvNoticeWorkerConcurrency = "NOTICE_WORKER_CONCURRENCY"
+	EnvNoticeMailRate        = "NOTICE_MAIL_RATE"
+	EnvNoticeMailConcurrency = "NOTICE_MAIL_CONCURRENCY"
 )
 
 // NoticeOptions change how the run is built, for the local stack and the
@@ -49,6 +50,9 @@ const (
 type NoticeOptions struct {
 	// Queue replaces SQS at NOTICES_QUEUE_URL (the planner's side).
 	Queue noticerun.Queue
+	// MailQueue replaces SQS at NOTICE_MAILS_QUEUE_URL (the worker's and
+	// the print step's side).
+	MailQueue noticerun.Queue
 	// Renderer renders the notices; nil is the PDF renderer (shared/pdf).
 	Renderer notice.Renderer
 	// Hook is called at each step boundary of a lease (noticerun.Hook):
@@ -56,7 +60,7 @@ type NoticeOptions struct {
 	Hook noticerun.Hook
 	// Now replaces the clock.
 	Now func() time.Time
-	// MailClaim replaces how long a worker holds a mail it sends.
+	// MailClaim replaces how long a mail sender holds a mail it sends.
 	MailClaim time.Duration
 }
 
@@ -119,7 +123,8 @@ type NoticeRun struct {
 
 // NewNoticeRun builds the notices function from its settings
 // (TENANCY_TABLE, ACCOUNTS_TABLE, DOCUMENTS_BUCKET, NOTICES_QUEUE_URL unless
-// opts.Queue). It makes no network call.
+// opts.Queue, NOTICE_MAILS_QUEUE_URL unless opts.MailQueue). It makes no
+// network call.
 func NewNoticeRun(cfg aws.Config, getenv func(string) string, log *slog.Logger, opts NoticeOptions) (*NoticeRun, error) {
 	store, bucket, err := stores(cfg, getenv)
 	if err != nil {
@@ -129,18 +134,13 @@ func NewNoticeRun(cfg aws.Config, getenv func(string) string, log *slog.Logger, 
 	if err != nil {
 		return nil, err
 	}
-	q := opts.Queue
-	if q == nil {
-		url := getenv(EnvNoticesQueueURL)
-		if url == "" {
-			return nil, fmt.Errorf("missing settings: %s", EnvNoticesQueueURL)
-		}
-		client := sqs.NewFromConfig(cfg, func(o *sqs.Options) {
-			if ep := getenv(EnvSQSEndpoint); ep != "" {
-				o.BaseEndpoint = aws.String(ep)
-			}
-		})
-		q = queue.New(client, url)
+	q, err := sqsQueue(cfg, getenv, EnvNoticesQueueURL, opts.Queue)
+	if err != nil {
+		return nil, err
+	}
+	mails, err := sqsQueue(cfg, getenv, EnvNoticeMailsQueueURL, opts.MailQueue)
+	if err != nil {
+		return nil, err
 	}
 	r := renderer(opts, getenv)
 	now := opts.Now
@@ -149,7 +149,7 @@ func NewNoticeRun(cfg aws.Config, getenv func(string) string, log *slog.Logger, 
 	}
 	return &NoticeRun{
 		planner: &noticerun.Planner{Leases: store, Queue: q, Runs: store, Shards: shards, Now: now},
-		printer: &noticerun.Printer{Prints: store, Files: bucket, Renderer: r, Shards: shards, Now: now},
+		printer: &noticerun.Printer{Prints: store, Files: bucket, Renderer: r, Shards: shards, Mails: mails, Now: now},
 		reports: &noticerun.Reports{Prints: store, Shards: shards},
 		now:     now, log: log,
 	}, nil
@@ -212,55 +212,43 @@ func NoticesHandler(cfg aws.Config, getenv func(string) string, log *slog.Logger
 	return n.Handle, nil
 }
 
+// sqsQueue is the queue named by a setting (a URL), or override when set.
+func sqsQueue(cfg aws.Config, getenv func(string) string, setting string, override noticerun.Queue) (noticerun.Queue, error) {
+	if override != nil {
+		return override, nil
+	}
+	url := getenv(setting)
+	if url == "" {
+		return nil, fmt.Errorf("missing settings: %s", setting)
+	}
+	client := sqs.NewFromConfig(cfg, func(o *sqs.Options) {
+		if ep := getenv(EnvSQSEndpoint); ep != "" {
+			o.BaseEndpoint = aws.String(ep)
+		}
+	})
+	return queue.New(client, url), nil
+}
+
 // NewNoticeWorker builds the worker from its settings (TENANCY_TABLE,
-// ACCOUNTS_TABLE, DOCUMENTS_BUCKET, PUBLIC_URL, MAIL_FROM, the landlord's,
-// NOTICE_MAIL_RATE and NOTICE_WORKER_CONCURRENCY). It makes no network call.
+// ACCOUNTS_TABLE, DOCUMENTS_BUCKET, PUBLIC_URL for the notice's portal
+// address, the landlord's, NOTICE_MAILS_QUEUE_URL unless opts.MailQueue).
+// It sends no mail and so reads no mail rate. It makes no network call.
 func NewNoticeWorker(cfg aws.Config, getenv func(string) string, log *slog.Logger, opts NoticeOptions) (*noticerun.Worker, error) {
 	store, bucket, err := stores(cfg, getenv)
 	if err != nil {
 		return nil, err
 	}
-	publicURL, from := getenv(EnvPublicURL), getenv(EnvMailFrom)
-	if publicURL == "" || from == "" {
-		return nil, fmt.Errorf("missing settings: %s and %s are needed", EnvPublicURL, EnvMailFrom)
-	}
-	rate, err := perWorkerRate(getenv)
+	mails, err := sqsQueue(cfg, getenv, EnvNoticeMailsQueueURL, opts.MailQueue)
 	if err != nil {
 		return nil, err
 	}
-	r := renderer(opts, getenv)
-	client := ses.NewFromConfig(cfg, func(o *ses.Options) {
-		if ep := getenv(EnvSESEndpoint); ep != "" {
-			o.BaseEndpoint = aws.String(ep)
-		}
-	})
-	return &noticerun.Worker{Tenancy: store, Recipients: store, Files: bucket, Runs: store, Mailer: mail.NewSES(client, from),
-		Renderer: r, Landlord: LandlordFrom(getenv), PublicURL: publicURL, Limiter: noticerun.NewLimiter(rate),
-		MailClaim: opts.MailClaim, Now: opts.Now, Hook: opts.Hook, Log: log}, nil
-}
-
-// perWorkerRate is one worker's share of NOTICE_MAIL_RATE: the rate
-// divided by the workers' maximum concurrency.
-func perWorkerRate(getenv func(string) string) (float64, error) {
-	v := getenv(EnvNoticeMailRate)
-	if v == "" {
-		return 0, nil
-	}
-	rate, err := strconv.ParseFloat(v, 64)
-	if err != nil || rate < 0 {
-		return 0, fmt.Errorf("%s: %q is not a rate in mails per second", EnvNoticeMailRate, v)
-	}
-	workers := 1
-	if c := getenv(EnvNoticeWorkerConcurrency); c != "" {
-		if workers, err = strconv.Atoi(c); err != nil || workers < 1 {
-			return 0, fmt.Errorf("%s: %q is not a positive number", EnvNoticeWorkerConcurrency, c)
-		}
-	}
-	return rate / float64(workers), nil
+	return &noticerun.Worker{Tenancy: store, Recipients: store, Files: bucket, Runs: store, Mails: mails,
+		Renderer: renderer(opts, getenv), Landlord: LandlordFrom(getenv), Now: opts.Now, Hook: opts.Hook, Log: log}, nil
 }
 
 // NoticeWorkerHandler returns the noticeworker function's handler: each SQS
-// record is a batch of leases (noticerun.Batch); a record whose work fails
+// record is a batch of leases (noticerun.Batch), whose mails are queued on
+// NoticeMailsQueue before the record is reported done; a record whose work fails
 // (or that is no batch) is reported in BatchItemFailures, so SQS delivers
 // it again, and after five receives moves it to the dead-letter queue. The
 // records left when the invocation nears its deadline are reported too,

@@ -24,6 +24,7 @@ import (
 
 	"github.com/citejardins/extranet/infra/localstack"
 	"github.com/citejardins/extranet/infra/sesemu"
+	"github.com/citejardins/extranet/shared/account"
 	"github.com/citejardins/extranet/shared/dynamo"
 	"github.com/citejardins/extranet/shared/noticerun"
 	"github.com/citejardins/extranet/shared/portal"
@@ -109,6 +110,16 @@ func TestScheduleInputsAreNoticesEvents(t *testing.T) {
 	if _, err := noticerun.DecodeBatch(sqsEv.Records[0].Body); err != nil {
 		t.Errorf("noticeworker-sqs.json body: %v", err)
 	}
+	var mailEv events.SQSEvent
+	strictJSON(t, triggerEvent(t, "noticemails-sqs.json"), &mailEv)
+	if len(mailEv.Records) == 0 {
+		t.Fatalf("noticemails-sqs.json: %+v", mailEv)
+	}
+	for _, r := range mailEv.Records {
+		if _, err := noticerun.DecodeMailMessage(r.Body); err != nil || r.EventSource != "aws:sqs" {
+			t.Errorf("noticemails-sqs.json record: %v", err)
+		}
+	}
 }
 
 // memQueue stands for SQS between the two functions.
@@ -124,9 +135,10 @@ func (q *memQueue) Send(_ context.Context, bodies []string) error {
 	return nil
 }
 
-// TestNoticeFunctionsRunAPeriod runs the two functions' handlers, built
+// TestNoticeFunctionsRunAPeriod runs the three functions' handlers, built
 // from settings as in Lambda, against the emulators: the plan event, the
-// queued batches as SQS events (with a message that is no batch), then the
+// queued batches as SQS events (with a message that is no batch), the
+// queued mails as SQS events (with a message that is no mail), then the
 // print event.
 func TestNoticeFunctionsRunAPeriod(t *testing.T) {
 	ctx := context.Background()
@@ -144,7 +156,7 @@ func TestNoticeFunctionsRunAPeriod(t *testing.T) {
 		portal.EnvTenancyTable: localstack.LocalTables.Tenancy, portal.EnvAccountsTable: localstack.LocalTables.Accounts,
 		portal.EnvDocumentsBucket: "documents", portal.EnvPublicURL: "https://locataire.example.fr", portal.EnvMailFrom: "ne-pas-repondre@example.fr",
 		portal.EnvDynamoDBEndpoint: db.URL, portal.EnvS3Endpoint: s3srv.URL, portal.EnvSESEndpoint: sesSrv.URL,
-		portal.EnvNoticeShards: "16", portal.EnvNoticeMailRate: "100", portal.EnvNoticeWorkerConcurrency: "4",
+		portal.EnvNoticeShards: "16", portal.EnvNoticeMailRate: "100", portal.EnvNoticeMailConcurrency: "4",
 		portal.EnvLandlordName: "Cité Jardins Habitat", portal.EnvLandlordAddress: "12 avenue des Tilleuls|93200 Saint-Denis",
 		"AWS_REGION": "eu-west-3", "AWS_ACCESS_KEY_ID": "k", "AWS_SECRET_ACCESS_KEY": "s",
 	}
@@ -165,15 +177,26 @@ func TestNoticeFunctionsRunAPeriod(t *testing.T) {
 	if _, err := store.UpsertLeasesOn(ctx, leases, tenancy.Date{Year: 2026, Month: 11, Day: 1}); err != nil {
 		t.Fatal(err)
 	}
+	// 8889999's tenant chose paperless notices.
+	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := store.SavePending(ctx, account.Account{Reference: "8889999", Email: "paperless@example.fr", PasswordHash: "x", Status: account.Active,
+		Paperless: true, CreatedAt: created}, nil, account.Token{Hash: "h", Purpose: "activation", Reference: "8889999", CreatedAt: created,
+		ExpiresAt: created.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
 
 	now := func() time.Time { return time.Date(2026, 11, 20, 5, 0, 0, 0, time.UTC) }
-	q := &memQueue{}
+	q, mq := &memQueue{}, &memQueue{}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	notices, err := portal.NoticesHandler(cfg, getenv, log, portal.NoticeOptions{Queue: q, Now: now})
+	notices, err := portal.NoticesHandler(cfg, getenv, log, portal.NoticeOptions{Queue: q, MailQueue: mq, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	worker, err := portal.NoticeWorkerHandler(cfg, getenv, log, portal.NoticeOptions{Now: now})
+	worker, err := portal.NoticeWorkerHandler(cfg, getenv, log, portal.NoticeOptions{MailQueue: mq, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mails, err := portal.NoticeMailsHandler(cfg, getenv, log, portal.NoticeOptions{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,8 +226,20 @@ func TestNoticeFunctionsRunAPeriod(t *testing.T) {
 	if err != nil || len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "not-a-batch" {
 		t.Fatalf("worker: %+v, %v; want only not-a-batch failed", resp, err)
 	}
+	if len(emu.Messages()) != 0 || len(mq.bodies) != 1 {
+		t.Fatalf("the worker sent %d mails and queued %d; want 0 sent, 1 queued", len(emu.Messages()), len(mq.bodies))
+	}
+	mev := events.SQSEvent{Records: []events.SQSMessage{{MessageId: "not-a-mail", Body: `{"ref":"8889999"}`, EventSource: "aws:sqs"},
+		{MessageId: "mail", Body: mq.bodies[0], EventSource: "aws:sqs"}, {MessageId: "again", Body: mq.bodies[0], EventSource: "aws:sqs"}}}
+	resp, err = mails(ctx, mev)
+	if err != nil || len(resp.BatchItemFailures) > 1 || (len(resp.BatchItemFailures) == 1 && resp.BatchItemFailures[0].ItemIdentifier == "not-a-mail") {
+		t.Fatalf("mails: %+v, %v; want the bad record dropped", resp, err)
+	}
+	if got := emu.Messages(); len(got) != 1 || got[0].To[0] != "paperless@example.fr" {
+		t.Fatalf("mails sent %+v; want one to the paperless tenant", got)
+	}
 	rep, err = notices(ctx, portal.NoticesEvent{Step: portal.StepPrint})
-	if err != nil || rep.Issued != 3 || rep.Printed != 3 || rep.PrintBatch == nil || *rep.PrintBatch != "print/2026-12/001/avis.pdf" {
+	if err != nil || rep.Issued != 3 || rep.Mailed != 1 || rep.Printed != 2 || rep.PrintBatch == nil || *rep.PrintBatch != "print/2026-12/001/avis.pdf" {
 		t.Fatalf("print: %+v, %v", rep, err)
 	}
 	out, err := s3c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("documents"), Key: rep.PrintBatch})
@@ -226,12 +261,14 @@ func TestNoticeFunctionsRunAPeriod(t *testing.T) {
 
 func TestNoticeSettings(t *testing.T) {
 	base := map[string]string{portal.EnvTenancyTable: "T", portal.EnvAccountsTable: "A", portal.EnvDocumentsBucket: "b",
-		portal.EnvPublicURL: "https://x.fr", portal.EnvMailFrom: "a@x.fr", portal.EnvNoticesQueueURL: "https://sqs/q"}
+		portal.EnvPublicURL: "https://x.fr", portal.EnvMailFrom: "a@x.fr", portal.EnvNoticesQueueURL: "https://sqs/q",
+		portal.EnvNoticeMailsQueueURL: "https://sqs/m"}
 	for name, bad := range map[string]map[string]string{
 		"shards":  {portal.EnvNoticeShards: "8"},
 		"rate":    {portal.EnvNoticeMailRate: "vite"},
-		"workers": {portal.EnvNoticeMailRate: "10", portal.EnvNoticeWorkerConcurrency: "0"},
+		"senders": {portal.EnvNoticeMailRate: "10", portal.EnvNoticeMailConcurrency: "0"},
 		"queue":   {portal.EnvNoticesQueueURL: ""},
+		"mails":   {portal.EnvNoticeMailsQueueURL: ""},
 	} {
 		getenv := func(k string) string {
 			if v, ok := bad[k]; ok {
@@ -241,7 +278,8 @@ func TestNoticeSettings(t *testing.T) {
 		}
 		_, errRun := portal.NewNoticeRun(aws.Config{}, getenv, nil, portal.NoticeOptions{})
 		_, errWork := portal.NewNoticeWorker(aws.Config{}, getenv, nil, portal.NoticeOptions{})
-		if errRun == nil && errWork == nil {
+		_, errMail := portal.NewNoticeMailSender(aws.Config{}, getenv, nil, portal.NoticeOptions{})
+		if errRun == nil && errWork == nil && errMail == nil {
 			t.Errorf("%s: no error from either function", name)
 		}
 	}
