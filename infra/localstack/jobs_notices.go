@@ -24,7 +24,7 @@ import (
 // localNoticeEnv are the settings of the notices functions the template
 // takes from parameters without a local value: a landlord to print.
 var localNoticeEnv = map[string]string{
-	portal.EnvLandlordName:    "Cité Jardins Habitat",
+	portal.EnvLandlordName:    "La Cité Jardins",
 	portal.EnvLandlordAddress: "Service Clientèle|12 rue des Tilleuls|93200 Saint-Denis",
 	portal.EnvLandlordPhone:   "01 48 00 00 00",
 	portal.EnvLandlordIBAN:    "FR76 3000 4000 0500 0012 3456 789",

@@ -66,7 +66,7 @@ type NoticeOptions struct {
 
 // LandlordFrom reads the landlord printed on the notices from the settings.
 func LandlordFrom(getenv func(string) string) notice.Landlord {
-	l := notice.Landlord{Name: getenv(EnvLandlordName), Phone: getenv(EnvLandlordPhone),
+	l := notice.Landlord{Name: strings.TrimSpace(getenv(EnvLandlordName)), Phone: getenv(EnvLandlordPhone),
 		IBAN: getenv(EnvLandlordIBAN), BIC: getenv(EnvLandlordBIC), ICS: getenv(EnvLandlordICS)}
 	for _, line := range strings.Split(getenv(EnvLandlordAddress), "|") {
 		if line = strings.TrimSpace(line); line != "" {
@@ -242,8 +242,14 @@ func NewNoticeWorker(cfg aws.Config, getenv func(string) string, log *slog.Logge
 	if err != nil {
 		return nil, err
 	}
+	landlord := LandlordFrom(getenv)
+	if landlord.Name == "" || len(landlord.AddressLines) == 0 {
+		// A notice without its issuer names no payee for a cheque or a
+		// transfer: refuse to start rather than print a month of them.
+		return nil, fmt.Errorf("%s and %s: the landlord printed on every notice must be set", EnvLandlordName, EnvLandlordAddress)
+	}
 	return &noticerun.Worker{Tenancy: store, Recipients: store, Files: bucket, Runs: store, Mails: mails,
-		Renderer: renderer(opts, getenv), Landlord: LandlordFrom(getenv), Now: opts.Now, Hook: opts.Hook, Log: log}, nil
+		Renderer: renderer(opts, getenv), Landlord: landlord, Now: opts.Now, Hook: opts.Hook, Log: log}, nil
 }
 
 // NoticeWorkerHandler returns the noticeworker function's handler: each SQS

@@ -262,7 +262,22 @@ func TestNoticeFunctionsRunAPeriod(t *testing.T) {
 func TestNoticeSettings(t *testing.T) {
 	base := map[string]string{portal.EnvTenancyTable: "T", portal.EnvAccountsTable: "A", portal.EnvDocumentsBucket: "b",
 		portal.EnvPublicURL: "https://x.fr", portal.EnvMailFrom: "a@x.fr", portal.EnvNoticesQueueURL: "https://sqs/q",
-		portal.EnvNoticeMailsQueueURL: "https://sqs/m"}
+		portal.EnvNoticeMailsQueueURL: "https://sqs/m", portal.EnvLandlordName: "Cité Jardins",
+		portal.EnvLandlordAddress: "12 rue des Tilleuls|93200 Saint-Denis"}
+	for _, missing := range []string{portal.EnvLandlordName, portal.EnvLandlordAddress} {
+		getenv := func(k string) string {
+			if k == missing {
+				return "  "
+			}
+			return base[k]
+		}
+		if _, err := portal.NewNoticeWorker(aws.Config{}, getenv, nil, portal.NoticeOptions{}); err == nil {
+			t.Errorf("worker without %s: no error", missing)
+		}
+	}
+	if _, err := portal.NewNoticeWorker(aws.Config{}, func(k string) string { return base[k] }, nil, portal.NoticeOptions{}); err != nil {
+		t.Errorf("worker with every setting: %v", err)
+	}
 	for name, bad := range map[string]map[string]string{
 		"shards":  {portal.EnvNoticeShards: "8"},
 		"rate":    {portal.EnvNoticeMailRate: "vite"},
