@@ -41,6 +41,9 @@ type noticesRunOptions struct {
 	// theirs to <cpuProfile>.worker.<pid> for profileSeconds.
 	cpuProfile     string
 	profileSeconds int
+	// partitions is the DynamoDB emulator's instances (see
+	// localstack.Options.DynamoDBPartitions).
+	partitions int
 }
 
 func noticesRun(ctx context.Context, r *report, o noticesRunOptions, root, tmp string) {
@@ -83,7 +86,7 @@ func runNotices(ctx context.Context, o noticesRunOptions, root, tmp string) (not
 	// AWS, whose memory is no figure of the run.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	st, err := localstack.Start(ctx, localstack.Options{Addr: "127.0.0.1:0", Root: root, DataDir: filepath.Join(tmp, "notices-data"),
-		Skip: []string{"noticeworker"}, Env: map[string]string{"NOTICE_MAIL_RATE": ""}, DynamoDBPartitions: 4096,
+		Skip: []string{"noticeworker"}, Env: map[string]string{"NOTICE_MAIL_RATE": ""}, DynamoDBPartitions: o.partitions,
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
 	if err != nil {
 		return res, fmt.Errorf("local stack: %w", err)
@@ -166,7 +169,7 @@ func runNotices(ctx context.Context, o noticesRunOptions, root, tmp string) (not
 	if o.cpuProfile != "" {
 		// The workers stop their profiles by the clock: keep them alive
 		// until then.
-		time.Sleep(time.Until(start.Add(time.Duration(o.profileSeconds)*time.Second + time.Second)))
+		time.Sleep(time.Until(start.Add(time.Duration(o.profileSeconds)*time.Second + 10*time.Second)))
 	}
 	if err != nil {
 		return res, err
