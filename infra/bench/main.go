@@ -122,6 +122,9 @@ func main() {
 	flag.BoolVar(&o.notices.run, "notices-run", true, "run a period's notices end to end over -notices-leases generated leases")
 	flag.IntVar(&o.notices.leases, "notices-leases", 10000, "generated leases of the notices run")
 	flag.IntVar(&o.notices.workers, "notices-workers", 4, "noticeworker processes (runtime emulators) of the notices run")
+	flag.IntVar(&o.notices.partitions, "notices-partitions", 16384, "DynamoDB emulator instances of the notices run")
+	flag.StringVar(&o.notices.cpuProfile, "notices-cpuprofile", "", "write CPU profiles of the notices run: of the stack (emulators, planner, print) to this file.stack, of each worker to this file.worker.<pid>")
+	flag.IntVar(&o.notices.profileSeconds, "notices-profile-seconds", 30, "seconds of each worker's CPU profile (-notices-cpuprofile)")
 	flag.BoolVar(&o.imp.serve, "serve-dynamodb", false, "internal: serve the import's emulator, print its URL, stop when stdin closes")
 	flag.Parse()
 	var err error

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +36,14 @@ type noticesRunOptions struct {
 	run     bool
 	leases  int
 	workers int
+	// cpuProfile, when set, starts the CPU profiles: <cpuProfile>.stack of
+	// the bench's process during the run; the workers, built with the benchprofile tag, write
+	// theirs to <cpuProfile>.worker.<pid> for profileSeconds.
+	cpuProfile     string
+	profileSeconds int
+	// partitions is the DynamoDB emulator's instances (see
+	// localstack.Options.DynamoDBPartitions).
+	partitions int
 }
 
 func noticesRun(ctx context.Context, r *report, o noticesRunOptions, root, tmp string) {
@@ -71,8 +80,13 @@ func msEach(d time.Duration, n int) float64 {
 
 func runNotices(ctx context.Context, o noticesRunOptions, root, tmp string) (noticesRunResult, error) {
 	var res noticesRunResult
+	// The emulators' heap (thousands of minidyn instances) is large and
+	// long-lived: at the default GOGC the collector was a third of this
+	// process's CPU during the run. The bench's process is the emulated
+	// AWS, whose memory is no figure of the run.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	st, err := localstack.Start(ctx, localstack.Options{Addr: "127.0.0.1:0", Root: root, DataDir: filepath.Join(tmp, "notices-data"),
-		Skip: []string{"noticeworker"}, Env: map[string]string{"NOTICE_MAIL_RATE": ""}, DynamoDBPartitions: 4096,
+		Skip: []string{"noticeworker"}, Env: map[string]string{"NOTICE_MAIL_RATE": ""}, DynamoDBPartitions: o.partitions,
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
 	if err != nil {
 		return res, fmt.Errorf("local stack: %w", err)
@@ -93,7 +107,11 @@ func runNotices(ctx context.Context, o noticesRunOptions, root, tmp string) (not
 	}
 
 	progress("notices: building the noticeworker")
-	bins, err := rie.Build(ctx, rie.BuildOptions{Root: root, Dir: filepath.Join(tmp, "notices-bin"), Functions: []string{"noticeworker"}})
+	var tags []string
+	if o.cpuProfile != "" {
+		tags = []string{"benchprofile"}
+	}
+	bins, err := rie.Build(ctx, rie.BuildOptions{Root: root, Dir: filepath.Join(tmp, "notices-bin"), Functions: []string{"noticeworker"}, Tags: tags})
 	if err != nil {
 		return res, err
 	}
@@ -102,6 +120,10 @@ func runNotices(ctx context.Context, o noticesRunOptions, root, tmp string) (not
 		return res, err
 	}
 	env["AWS_LAMBDA_FUNCTION_TIMEOUT"] = strconv.Itoa(st.Template.Functions["noticeworker"].Timeout)
+	if o.cpuProfile != "" {
+		env["NOTICEWORKER_CPUPROFILE"] = o.cpuProfile + ".worker"
+		env["NOTICEWORKER_CPUPROFILE_SECONDS"] = strconv.Itoa(o.profileSeconds)
+	}
 	pool := make(chan *rie.Emulator, o.workers)
 	for range o.workers {
 		e, err := rie.Start(ctx, rie.Config{Bootstrap: bins["noticeworker"], Env: env, Name: "NoticeworkerFunction"})
@@ -136,9 +158,19 @@ func runNotices(ctx context.Context, o noticesRunOptions, root, tmp string) (not
 
 	progress("notices: running 2026-12")
 	workersBefore, _ := procStats(bins["noticeworker"])
+	stopProfile, err := startProfile(o.cpuProfile, "stack")
+	if err != nil {
+		return res, err
+	}
 	start, cpu := time.Now(), selfCPU()
 	rep, err := st.RunNotices(ctx, notice.Period{Year: 2026, Month: 12})
 	res.run, res.stackCPU = time.Since(start), selfCPU()-cpu
+	stopProfile()
+	if o.cpuProfile != "" {
+		// The workers stop their profiles by the clock: keep them alive
+		// until then.
+		time.Sleep(time.Until(start.Add(time.Duration(o.profileSeconds)*time.Second + 10*time.Second)))
+	}
 	if err != nil {
 		return res, err
 	}

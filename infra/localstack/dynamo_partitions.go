@@ -32,7 +32,8 @@ import (
 // and if any condition fails, what the others did is undone from the items
 // read, and the answer is one TransactionCanceledException with every
 // item's reason in the request's order. Scans are refused (the code has
-// none).
+// none). A Query on an index asks only the instances that may hold its
+// partition key value (indexHolders).
 type partitionedDynamo struct {
 	n int
 
@@ -40,6 +41,9 @@ type partitionedDynamo struct {
 	insts  map[int]*dynInstance
 	tables [][]byte // CreateTable requests, replayed on each new instance
 	schema map[string]*tableSchema
+
+	holdersMu sync.Mutex
+	holders   map[string]*indexHolders // by an index's partition key attribute
 }
 
 // dynInstance is one minidyn, safe for concurrent calls itself; its lock
@@ -59,7 +63,7 @@ type tableSchema struct {
 }
 
 func newPartitionedDynamo(n int) *partitionedDynamo {
-	return &partitionedDynamo{n: n, insts: map[int]*dynInstance{}, schema: map[string]*tableSchema{}}
+	return &partitionedDynamo{n: n, insts: map[int]*dynInstance{}, schema: map[string]*tableSchema{}, holders: map[string]*indexHolders{}}
 }
 
 type dynError struct {
@@ -99,6 +103,11 @@ func (p *partitionedDynamo) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // call runs one request on one instance, under its lock unless held.
 func (p *partitionedDynamo) call(i int, op string, body []byte, locked bool) (int, []byte) {
+	switch op {
+	case "GetItem", "Query", "BatchGetItem", "TransactGetItems", "CreateTable", "DescribeTable", "ListTables", "DescribeTimeToLive":
+	default:
+		p.noteHolders(i, op, body) // before the write: no query misses it
+	}
 	in := p.inst(i)
 	if !locked {
 		in.mu.RLock()
@@ -239,6 +248,13 @@ func (p *partitionedDynamo) createTable(body []byte) (int, []byte, error) {
 	for _, g := range in.GlobalSecondaryIndexes {
 		t.indexes[g.IndexName] = keys(g.KeySchema)
 	}
+	p.holdersMu.Lock()
+	for _, ix := range t.indexes {
+		if p.holders[ix.hash] == nil {
+			p.holders[ix.hash] = &indexHolders{byValue: map[string]map[int]bool{}, any: map[int]bool{}}
+		}
+	}
+	p.holdersMu.Unlock()
 	for _, a := range in.AttributeDefinitions {
 		t.types[a.AttributeName] = a.AttributeType
 	}
@@ -304,12 +320,7 @@ func (p *partitionedDynamo) query(body []byte) (int, []byte, error) {
 	delete(raw, "Limit")
 	delete(raw, "ExclusiveStartKey")
 	all, _ := json.Marshal(raw)
-	p.mu.Lock()
-	ids := make([]int, 0, len(p.insts))
-	for i := range p.insts {
-		ids = append(ids, i)
-	}
-	p.mu.Unlock()
+	ids := p.indexInstances(ix, in.KeyConditionExpression, in.ExpressionAttributeNames, in.ExpressionAttributeValues)
 	var items []attrMap
 	count, scanned := 0, 0
 	for _, i := range ids {

@@ -303,7 +303,12 @@ func (s *Stack) startEmulators(dataDir string, partitions int) error {
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return fmt.Errorf("data folder: %w", err)
 	}
-	db, err := bbolt.Open(filepath.Join(dataDir, "s3.bolt"), 0o600, &bbolt.Options{Timeout: 2 * time.Second})
+	// No fsync on commit: a write is in the OS's cache when PutObject
+	// answers, which survives the stack's process (not a power cut: this is
+	// development data). An fsync a PUT held bbolt's one writer for
+	// milliseconds each, so a run's notices were stored one disk flush at
+	// a time.
+	db, err := bbolt.Open(filepath.Join(dataDir, "s3.bolt"), 0o600, &bbolt.Options{Timeout: 2 * time.Second, NoSync: true, NoFreelistSync: true})
 	if err != nil {
 		return fmt.Errorf("open S3 data in %s (is another local stack running?): %w", dataDir, err)
 	}

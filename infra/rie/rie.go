@@ -55,6 +55,9 @@ type BuildOptions struct {
 	Strip bool
 	// Functions to build, by folder name; empty: every folder of functions/.
 	Functions []string
+	// Tags are build tags added to lambda.norpc (e.g. the bench's
+	// "benchprofile", which lets a function write a CPU profile).
+	Tags []string
 }
 
 // Functions lists the functions of the repository: the folders of functions/.
@@ -98,7 +101,7 @@ func Build(ctx context.Context, o BuildOptions) (map[string]string, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(staging)
-	args := []string{"build", "-trimpath", "-tags", "lambda.norpc"}
+	args := []string{"build", "-trimpath", "-tags", strings.Join(append([]string{"lambda.norpc"}, o.Tags...), ",")}
 	if o.Strip {
 		args = append(args, "-ldflags=-s -w")
 	}

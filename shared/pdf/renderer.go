@@ -58,6 +58,16 @@ func (r *Renderer) RenderBatch(ns []notice.Notice) ([]byte, error) {
 }
 
 func (r *Renderer) render(ns []notice.Notice, title string) ([]byte, error) {
+	doc, err := r.write(ns, title, false)
+	if err != nil {
+		return nil, err
+	}
+	return compressPages(doc) // compress.go
+}
+
+// write has fpdf write the document, its pages compressed by fpdf itself
+// or not at all.
+func (r *Renderer) write(ns []notice.Notice, title string, fpdfCompression bool) ([]byte, error) {
 	var issued tenancy.Date
 	for i, n := range ns {
 		if n.Period.IsZero() || n.IssueDate.IsZero() || n.DueDate.IsZero() {
@@ -74,6 +84,7 @@ func (r *Renderer) render(ns []notice.Notice, title string) ([]byte, error) {
 	f.SetCreationDate(at)
 	f.SetModificationDate(at)
 	f.SetCatalogSort(true)
+	f.SetCompression(fpdfCompression)
 	f.SetTitle(title, true)
 	f.SetAuthor(ns[0].Landlord.Name, true)
 	f.SetLang("fr-FR")
