@@ -68,7 +68,7 @@ notices:
 	@test -n "$(PERIOD)" || { echo "usage: make notices PERIOD=AAAA-MM"; exit 2; }
 	@$(GO) run ./infra/local notices "$(PERIOD)"
 
-## bench: binary sizes, init durations under the runtime emulator, API latencies, address look-up timing, ERP import, a monthly notices run over 10,000 leases (-notices-leases=N; -notices-run=false leaves it out) (BENCHFLAGS=-import-full for 100,000 leases; -sizes=false -init=false -api=false -import=false for the timing alone)
+## bench: binary sizes, init durations under the runtime emulator, API latencies, address look-up timing, ERP import, rendering of notices (-render=false leaves it out), a monthly notices run over 10,000 leases (-notices-leases=N; -notices-run=false leaves it out) (BENCHFLAGS=-import-full for 100,000 leases; -sizes=false -init=false -api=false -import=false for the timing alone)
 bench: tools
 	PATH="$(TOOLS):$$PATH" $(GO) run ./infra/bench $(BENCHFLAGS)
 
