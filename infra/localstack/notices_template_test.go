@@ -101,16 +101,30 @@ func TestNoticeRunTemplate(t *testing.T) {
 	}
 
 	failures := map[string]any{"Fn::GetAtt": []any{"NoticesFailuresQueue", "Arn"}}
-	cron := regexp.MustCompile(`^cron\(0 (\d+) \$\{NoticeDay\}(-28)? \* \? \*\)$`)
+	// The plan on NoticeDay; the print step every evening, so that a mail
+	// refused after the 28th is still printed.
+	crons := map[string]*regexp.Regexp{
+		"NoticesFunctionPlan":  regexp.MustCompile(`^cron\(0 (\d+) \$\{NoticeDay\} \* \? \*\)$`),
+		"NoticesFunctionPrint": regexp.MustCompile(`^cron\(0 (\d+) \* \* \? \*\)$`),
+	}
 	for _, id := range []string{"NoticesFunctionPlan", "NoticesFunctionPrint"} {
 		s := res(id)
 		if s["ScheduleExpressionTimezone"] != "Europe/Paris" {
 			t.Errorf("%s: time zone %v", id, s["ScheduleExpressionTimezone"])
 		}
-		expr, _ := s["ScheduleExpression"].(map[string]any)
-		m := cron.FindStringSubmatch(expr["Fn::Sub"].(string))
+		if _, named := s["Name"]; named {
+			t.Errorf("%s: a fixed name (%v): a second stack in the account could not create it", id, s["Name"])
+		}
+		var expr string
+		switch e := s["ScheduleExpression"].(type) {
+		case string:
+			expr = e
+		case map[string]any:
+			expr, _ = e["Fn::Sub"].(string)
+		}
+		m := crons[id].FindStringSubmatch(expr)
 		if m == nil {
-			t.Errorf("%s: schedule %v; want a cron on the NoticeDay parameter", id, expr)
+			t.Errorf("%s: schedule %v; want %v", id, s["ScheduleExpression"], crons[id])
 		} else if h, _ := strconv.Atoi(m[1]); h == 2 || h == 3 {
 			t.Errorf("%s: at %d:00, in the hour summer time skips or repeats", id, h)
 		}

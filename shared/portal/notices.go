@@ -171,7 +171,9 @@ func (n *NoticeRun) Report(ctx context.Context, p notice.Period, attempt string)
 	return n.reports.Report(ctx, p, attempt)
 }
 
-// Handle runs one step of the event and returns the run's report after it.
+// Handle runs one step of the event and returns the run's report after it
+// (the coming period's, for a print step without a period: that one prints
+// the current period's leftovers too).
 // A bad event (step, period) is an error: it fails the same on each retry
 // and lands in NoticesFailuresQueue. A print step that stopped before its
 // deadline with notices left (noticerun.ErrPrintUnfinished) fails too, so
@@ -192,11 +194,21 @@ func (n *NoticeRun) Handle(ctx context.Context, ev NoticesEvent) (noticerun.Repo
 		}
 		n.log.InfoContext(ctx, "notices planned", "period", p.String(), "attempt", plan.Attempt, "leases", plan.Leases, "messages", plan.Messages)
 	case StepPrint:
-		pr, err := n.Print(ctx, p)
-		if err != nil {
-			return noticerun.Report{}, err
+		periods := []notice.Period{p}
+		if ev.Period == "" {
+			// The daily schedule: the coming period's paper notices, and
+			// what is left of the current one (a mail SES refused, or one
+			// queued again, after the last evening before the 1st), so that
+			// no refused mail waits for a print step that never comes.
+			periods = []notice.Period{notice.PeriodOf(tenancy.ParisDate(n.now())), p}
 		}
-		n.log.InfoContext(ctx, "notices printed", "period", p.String(), "batches", len(pr.Batches), "notices", pr.Notices)
+		for _, p := range periods {
+			pr, err := n.Print(ctx, p)
+			if err != nil {
+				return noticerun.Report{}, err
+			}
+			n.log.InfoContext(ctx, "notices printed", "period", p.String(), "batches", len(pr.Batches), "notices", pr.Notices)
+		}
 	default:
 		return noticerun.Report{}, fmt.Errorf("notices event: step %q, want %q or %q", ev.Step, StepPlan, StepPrint)
 	}

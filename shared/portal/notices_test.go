@@ -251,6 +251,35 @@ func TestNoticeFunctionsRunAPeriod(t *testing.T) {
 	if !bytes.HasPrefix(pdfBytes, []byte("%PDF-")) {
 		t.Errorf("print batch is no PDF: %q", pdfBytes[:min(16, len(pdfBytes))])
 	}
+	// A period whose only print evening has passed: planned and issued on
+	// the 28th, its paper tenants still wait on 3 January, when the
+	// coming period is February. The daily print step prints them.
+	jan3 := func() time.Time { return time.Date(2027, 1, 3, 17, 0, 0, 0, time.UTC) }
+	q2, mq2 := &memQueue{}, &memQueue{}
+	notices2, err := portal.NoticesHandler(cfg, getenv, log, portal.NoticeOptions{Queue: q2, MailQueue: mq2, Now: jan3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	worker2, err := portal.NoticeWorkerHandler(cfg, getenv, log, portal.NoticeOptions{MailQueue: mq2, Now: jan3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := notices2(ctx, portal.NoticesEvent{Step: portal.StepPlan, Period: "2027-01"}); err != nil {
+		t.Fatal(err)
+	}
+	ev2 := events.SQSEvent{}
+	for i, b := range q2.bodies {
+		ev2.Records = append(ev2.Records, events.SQSMessage{MessageId: "j" + string(rune('0'+i)), Body: b, EventSource: "aws:sqs"})
+	}
+	if resp, err := worker2(ctx, ev2); err != nil || len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("worker for 2027-01: %+v, %v", resp, err)
+	}
+	if _, err := notices2(ctx, portal.NoticesEvent{Step: portal.StepPrint}); err != nil {
+		t.Fatalf("daily print step: %v", err)
+	}
+	if _, err := s3c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("documents"), Key: aws.String("print/2027-01/001/manifest.csv")}); err != nil {
+		t.Errorf("the daily print step on 3 January left 2027-01's paper notices unprinted: %v", err)
+	}
 	if _, err := notices(ctx, portal.NoticesEvent{Step: "send"}); err == nil || !strings.Contains(err.Error(), "step") {
 		t.Errorf("unknown step: %v", err)
 	}
