@@ -21,6 +21,8 @@ import (
 //     site) are refused;
 //   - requests without Origin, or with the stack's own (its URL, its public
 //     URL, or localhost on its port);
+//   - requests whose Host is the stack's (127.0.0.1, localhost or [::1] on
+//     its port, or its public URL's), against DNS rebinding;
 //
 // and answers anything else 403 with a problem. It never answers a CORS
 // preflight with a grant (one comes with a foreign Origin).
@@ -34,10 +36,25 @@ func devGuard(h http.Handler, base, publicURL string) http.Handler {
 			allowed[o] = true
 		}
 	}
+	hosts := map[string]bool{}
 	if u, err := url.Parse(base); err == nil {
 		allowed["http://localhost:"+u.Port()] = true
+		for _, h := range []string{u.Host, "localhost:" + u.Port(), "[::1]:" + u.Port()} {
+			hosts[strings.ToLower(h)] = true
+		}
+	}
+	if u, err := url.Parse(publicURL); err == nil && u.Host != "" {
+		hosts[strings.ToLower(u.Host)] = true
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// DNS rebinding: a page of another site whose name now resolves to
+		// this machine makes same-origin requests, without Origin; only the
+		// Host it names tells it apart.
+		if !hosts[strings.ToLower(r.Host)] {
+			devProblem(w, http.StatusForbidden, "cross_site", "Page de développement refusée",
+				"Les pages /_dev/ ne répondent qu'à l'extranet local lui-même, à curl et à make, à son adresse (127.0.0.1 ou localhost).")
+			return
+		}
 		switch r.Header.Get("Sec-Fetch-Site") {
 		case "", "same-origin", "none":
 		default:

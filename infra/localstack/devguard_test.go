@@ -186,3 +186,39 @@ func TestDevCommandsImportAndNotices(t *testing.T) {
 		t.Errorf("curl /_dev/notices: %v %q; want 3 already issued", err, out)
 	}
 }
+
+// DNS rebinding: a page at http://rebind.evil.example:PORT whose name now
+// resolves to 127.0.0.1 makes same-origin requests to the stack: a GET
+// carries no Origin and says Sec-Fetch-Site same-origin. Only its Host
+// tells it apart; the stack's own names still pass.
+func TestDevPagesRefuseAnotherHostName(t *testing.T) {
+	st, err := Start(context.Background(), Options{Addr: "127.0.0.1:0", DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	port := st.URL[strings.LastIndexByte(st.URL, ':')+1:]
+	for _, c := range []struct {
+		host string
+		want int
+	}{
+		{"rebind.evil.example:" + port, http.StatusForbidden},
+		{"127.0.0.1.evil.example:" + port, http.StatusForbidden},
+		{"127.0.0.1:" + port, http.StatusOK},
+		{"LOCALHOST:" + port, http.StatusOK},
+	} {
+		for _, path := range []string{"/_dev/mail/inbox", "/_dev/s3/" + DocumentsBucket + "/"} {
+			req, _ := http.NewRequest(http.MethodGet, st.URL+path, nil)
+			req.Host = c.host
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != c.want {
+				t.Errorf("GET %s with Host %s: %d, want %d", path, c.host, resp.StatusCode, c.want)
+			}
+		}
+	}
+}
