@@ -207,11 +207,15 @@ func (s *MailSender) Send(ctx context.Context, m MailMessage) (MailOutcome, erro
 		return MailOutcome{Failed: true}, nil
 	}
 	if err != nil {
-		return MailOutcome{}, release(err)
+		// SES may have accepted the mail before the error reached us (a
+		// timeout, a lost answer, a reset): the claim is kept, not given
+		// back, so that no delivery sends it again before the claim ends.
+		return MailOutcome{}, err
 	}
 	// From here to the record, a crash leaves the mail sent but recorded
-	// as claimed: once the claim ends it is sent again. This is the run's
-	// one at-least-once window.
+	// as claimed: once the claim ends it is sent again. This, with a send
+	// whose answer was lost just above, is the run's one at-least-once
+	// window: SES accepted the mail and its state was not recorded.
 	if s.Hook != nil {
 		if err := s.Hook(StepMailed, run.Ref); err != nil {
 			return MailOutcome{}, fmt.Errorf("after %s: %w", StepMailed, err)
