@@ -46,6 +46,7 @@ fuzz:
 	$(FUZZ) -fuzz='^FuzzTitleOf$$' ./shared/blob
 	$(FUZZ) -fuzz='^FuzzDecodeBatch$$' ./shared/noticerun
 	$(FUZZ) -fuzz='^FuzzSpreadsheetCell$$' ./shared/safetext
+	$(FUZZ) -fuzz='^FuzzCompressPages$$' ./shared/pdf
 
 ## build: every function as bin/<name>/bootstrap for Lambda (linux/arm64)
 build: $(addprefix build-,$(FUNCTIONS))
