@@ -156,7 +156,7 @@ func serveDynamoDB(ctx context.Context, o importOptions) error {
 		if err != nil {
 			return err
 		}
-		srv := &http.Server{Handler: newPartitions(o.partitions), ReadHeaderTimeout: 10 * time.Second}
+		srv := &http.Server{Handler: localstack.NewPartitionedDynamoDB(o.partitions), ReadHeaderTimeout: 10 * time.Second}
 		go srv.Serve(ln)
 		defer srv.Close()
 		url = "http://" + ln.Addr().String()

@@ -21,7 +21,7 @@ import (
 // of a bucket of partition keys. One minidyn reads every item of a table
 // on each Query and copies the table on each transaction, so that a run
 // over N leases takes time in N²; DynamoDB keeps each partition key apart.
-// (infra/bench/partitions.go does the same for the import alone.)
+// infra/bench serves its import with it too (NewPartitionedDynamoDB).
 //
 // Every call on one partition key goes to its instance. A Query on an
 // index asks every instance and merges the items in the index's order
@@ -64,6 +64,14 @@ type tableSchema struct {
 
 func newPartitionedDynamo(n int) *partitionedDynamo {
 	return &partitionedDynamo{n: n, insts: map[int]*dynInstance{}, schema: map[string]*tableSchema{}, holders: map[string]*indexHolders{}}
+}
+
+// NewPartitionedDynamoDB is the partitioned emulator over n minidyn
+// instances (n > 0) as an HTTP handler, with the X-Amz-Crc32 header the
+// SDK checks, as the local stack serves it when Options.DynamoDBPartitions
+// is n. It starts with no table; an instance is made on its first call.
+func NewPartitionedDynamoDB(n int) http.Handler {
+	return withCRC32(newPartitionedDynamo(n))
 }
 
 type dynError struct {

@@ -15,7 +15,7 @@ import (
 
 func newPartitionedClient(t *testing.T) *dynamodb.Client {
 	t.Helper()
-	srv := httptest.NewServer(withCRC32(newPartitionedDynamo(8)))
+	srv := httptest.NewServer(NewPartitionedDynamoDB(8)) // as infra/bench serves it
 	t.Cleanup(srv.Close)
 	c := dynamoClient(srv.URL)
 	_, err := c.CreateTable(context.Background(), &dynamodb.CreateTableInput{TableName: aws.String("T"), BillingMode: types.BillingModePayPerRequest,

@@ -76,6 +76,32 @@ func decode(body []byte, v any) *Error {
 	return nil
 }
 
+// queueURL is the QueueUrl member of the requests made on one queue.
+type queueURL struct{ QueueUrl string }
+
+func (u *queueURL) url() string { return u.QueueUrl }
+
+// onQueue is the shape of an action on one queue: it decodes the request
+// into a T (whose embedded queueURL names the queue), then, under the
+// server's lock, finds the queue (AWS.SimpleQueueService.NonExistentQueue
+// when there is none) and answers with do.
+func onQueue[T any, P interface {
+	*T
+	url() string
+}](s *Server, body []byte, do func(q *queue, in *T) (any, *Error)) (any, *Error) {
+	var in T
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q, err := s.queueOf(P(&in).url())
+	if err != nil {
+		return nil, err
+	}
+	return do(q, &in)
+}
+
 type action func(s *Server, r *http.Request, body []byte) (any, *Error)
 
 var actions = map[string]action{
@@ -125,48 +151,42 @@ func getQueueURL(s *Server, r *http.Request, body []byte) (any, *Error) {
 	return map[string]string{"QueueUrl": s.url(base(r), in.QueueName)}, nil
 }
 
+type getQueueAttributesRequest struct {
+	queueURL
+	AttributeNames []string
+}
+
 func getQueueAttributes(s *Server, r *http.Request, body []byte) (any, *Error) {
-	var in struct {
-		QueueUrl       string
-		AttributeNames []string
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q, err := s.queueOf(in.QueueUrl)
-	if err != nil {
-		return nil, err
-	}
-	c := s.counts(q)
-	all := map[string]string{
-		"QueueArn":                              s.ARN(q.name),
-		"ApproximateNumberOfMessages":           strconv.Itoa(c.Visible),
-		"ApproximateNumberOfMessagesNotVisible": strconv.Itoa(c.InFlight),
-		"ApproximateNumberOfMessagesDelayed":    strconv.Itoa(c.Delayed),
-		"CreatedTimestamp":                      strconv.FormatInt(q.created.Unix(), 10),
-		"LastModifiedTimestamp":                 strconv.FormatInt(q.created.Unix(), 10),
-		AttrVisibilityTimeout:                   strconv.Itoa(q.visibility),
-		AttrDelaySeconds:                        strconv.Itoa(q.delay),
-		AttrMaximumSize:                         strconv.Itoa(q.maxSize),
-		AttrWaitTime:                            strconv.Itoa(q.wait),
-		AttrRetention:                           "345600",
-	}
-	for k, v := range q.attrs {
-		all[k] = v
-	}
-	out := map[string]string{}
-	for _, n := range in.AttributeNames {
-		if n == "All" {
-			out = all
-			break
+	return onQueue(s, body, func(q *queue, in *getQueueAttributesRequest) (any, *Error) {
+		c := s.counts(q)
+		all := map[string]string{
+			"QueueArn":                              s.ARN(q.name),
+			"ApproximateNumberOfMessages":           strconv.Itoa(c.Visible),
+			"ApproximateNumberOfMessagesNotVisible": strconv.Itoa(c.InFlight),
+			"ApproximateNumberOfMessagesDelayed":    strconv.Itoa(c.Delayed),
+			"CreatedTimestamp":                      strconv.FormatInt(q.created.Unix(), 10),
+			"LastModifiedTimestamp":                 strconv.FormatInt(q.created.Unix(), 10),
+			AttrVisibilityTimeout:                   strconv.Itoa(q.visibility),
+			AttrDelaySeconds:                        strconv.Itoa(q.delay),
+			AttrMaximumSize:                         strconv.Itoa(q.maxSize),
+			AttrWaitTime:                            strconv.Itoa(q.wait),
+			AttrRetention:                           "345600",
 		}
-		if v, ok := all[n]; ok {
-			out[n] = v
+		for k, v := range q.attrs {
+			all[k] = v
 		}
-	}
-	return map[string]any{"Attributes": out}, nil
+		out := map[string]string{}
+		for _, n := range in.AttributeNames {
+			if n == "All" {
+				out = all
+				break
+			}
+			if v, ok := all[n]; ok {
+				out[n] = v
+			}
+		}
+		return map[string]any{"Attributes": out}, nil
+	})
 }
 
 type sendEntry struct {
@@ -183,25 +203,19 @@ type sendResult struct {
 	MD5OfMessageAttributes string `json:",omitempty"`
 }
 
+type sendMessageRequest struct {
+	queueURL
+	sendEntry
+}
+
 func sendMessage(s *Server, r *http.Request, body []byte) (any, *Error) {
-	var in struct {
-		QueueUrl string
-		sendEntry
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q, err := s.queueOf(in.QueueUrl)
-	if err != nil {
-		return nil, err
-	}
-	m, err := s.send(q, in.MessageBody, in.MessageAttributes, in.DelaySeconds)
-	if err != nil {
-		return nil, err
-	}
-	return sendResult{MessageId: m.id, MD5OfMessageBody: m.md5Body, MD5OfMessageAttributes: m.md5Attrs}, nil
+	return onQueue(s, body, func(q *queue, in *sendMessageRequest) (any, *Error) {
+		m, err := s.send(q, in.MessageBody, in.MessageAttributes, in.DelaySeconds)
+		if err != nil {
+			return nil, err
+		}
+		return sendResult{MessageId: m.id, MD5OfMessageBody: m.md5Body, MD5OfMessageAttributes: m.md5Attrs}, nil
+	})
 }
 
 type batchError struct {
@@ -237,43 +251,37 @@ func checkBatch(ids []string) *Error {
 	return nil
 }
 
+type sendMessageBatchRequest struct {
+	queueURL
+	Entries []sendEntry
+}
+
 func sendMessageBatch(s *Server, r *http.Request, body []byte) (any, *Error) {
-	var in struct {
-		QueueUrl string
-		Entries  []sendEntry
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q, err := s.queueOf(in.QueueUrl)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(in.Entries))
-	total := 0
-	for i, e := range in.Entries {
-		ids[i] = e.Id
-		total += len(e.MessageBody) + attrsSize(e.MessageAttributes)
-	}
-	if err := checkBatch(ids); err != nil {
-		return nil, err
-	}
-	if total > q.maxSize {
-		return nil, &Error{Code: "BatchRequestTooLong", Query: "AWS.SimpleQueueService.BatchRequestTooLong", Sender: true,
-			Message: "Batch requests cannot be longer than " + strconv.Itoa(q.maxSize) + " bytes."}
-	}
-	ok, failed := []sendResult{}, []batchError{}
-	for _, e := range in.Entries {
-		m, err := s.send(q, e.MessageBody, e.MessageAttributes, e.DelaySeconds)
-		if err != nil {
-			failed = append(failed, batchError{Id: e.Id, SenderFault: err.Sender, Code: err.Query, Message: err.Message})
-			continue
+	return onQueue(s, body, func(q *queue, in *sendMessageBatchRequest) (any, *Error) {
+		ids := make([]string, len(in.Entries))
+		total := 0
+		for i, e := range in.Entries {
+			ids[i] = e.Id
+			total += len(e.MessageBody) + attrsSize(e.MessageAttributes)
 		}
-		ok = append(ok, sendResult{Id: e.Id, MessageId: m.id, MD5OfMessageBody: m.md5Body, MD5OfMessageAttributes: m.md5Attrs})
-	}
-	return map[string]any{"Successful": ok, "Failed": failed}, nil
+		if err := checkBatch(ids); err != nil {
+			return nil, err
+		}
+		if total > q.maxSize {
+			return nil, &Error{Code: "BatchRequestTooLong", Query: "AWS.SimpleQueueService.BatchRequestTooLong", Sender: true,
+				Message: "Batch requests cannot be longer than " + strconv.Itoa(q.maxSize) + " bytes."}
+		}
+		ok, failed := []sendResult{}, []batchError{}
+		for _, e := range in.Entries {
+			m, err := s.send(q, e.MessageBody, e.MessageAttributes, e.DelaySeconds)
+			if err != nil {
+				failed = append(failed, batchError{Id: e.Id, SenderFault: err.Sender, Code: err.Query, Message: err.Message})
+				continue
+			}
+			ok = append(ok, sendResult{Id: e.Id, MessageId: m.id, MD5OfMessageBody: m.md5Body, MD5OfMessageAttributes: m.md5Attrs})
+		}
+		return map[string]any{"Successful": ok, "Failed": failed}, nil
+	})
 }
 
 func receiveMessage(s *Server, r *http.Request, body []byte) (any, *Error) {
@@ -374,18 +382,15 @@ func pickAttributes(attrs map[string]attrValue, names []string) map[string]attrV
 
 func millis(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
 
+type deleteMessageRequest struct {
+	queueURL
+	ReceiptHandle string
+}
+
 func deleteMessage(s *Server, r *http.Request, body []byte) (any, *Error) {
-	var in struct{ QueueUrl, ReceiptHandle string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q, err := s.queueOf(in.QueueUrl)
-	if err != nil {
-		return nil, err
-	}
-	return nil, s.delete(q, in.ReceiptHandle)
+	return onQueue(s, body, func(q *queue, in *deleteMessageRequest) (any, *Error) {
+		return nil, s.delete(q, in.ReceiptHandle)
+	})
 }
 
 type handleEntry struct {
@@ -403,68 +408,49 @@ func changeMessageVisibilityBatch(s *Server, r *http.Request, body []byte) (any,
 	})
 }
 
+type handleBatchRequest struct {
+	queueURL
+	Entries []handleEntry
+}
+
 func handleBatch(s *Server, body []byte, do func(*queue, handleEntry) *Error) (any, *Error) {
-	var in struct {
-		QueueUrl string
-		Entries  []handleEntry
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q, err := s.queueOf(in.QueueUrl)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(in.Entries))
-	for i, e := range in.Entries {
-		ids[i] = e.Id
-	}
-	if err := checkBatch(ids); err != nil {
-		return nil, err
-	}
-	ok, failed := []map[string]string{}, []batchError{}
-	for _, e := range in.Entries {
-		if err := do(q, e); err != nil {
-			failed = append(failed, batchError{Id: e.Id, SenderFault: err.Sender, Code: err.Query, Message: err.Message})
-			continue
+	return onQueue(s, body, func(q *queue, in *handleBatchRequest) (any, *Error) {
+		ids := make([]string, len(in.Entries))
+		for i, e := range in.Entries {
+			ids[i] = e.Id
 		}
-		ok = append(ok, map[string]string{"Id": e.Id})
-	}
-	return map[string]any{"Successful": ok, "Failed": failed}, nil
+		if err := checkBatch(ids); err != nil {
+			return nil, err
+		}
+		ok, failed := []map[string]string{}, []batchError{}
+		for _, e := range in.Entries {
+			if err := do(q, e); err != nil {
+				failed = append(failed, batchError{Id: e.Id, SenderFault: err.Sender, Code: err.Query, Message: err.Message})
+				continue
+			}
+			ok = append(ok, map[string]string{"Id": e.Id})
+		}
+		return map[string]any{"Successful": ok, "Failed": failed}, nil
+	})
+}
+
+type changeMessageVisibilityRequest struct {
+	queueURL
+	ReceiptHandle     string
+	VisibilityTimeout int
 }
 
 func changeMessageVisibility(s *Server, r *http.Request, body []byte) (any, *Error) {
-	var in struct {
-		QueueUrl, ReceiptHandle string
-		VisibilityTimeout       int
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q, err := s.queueOf(in.QueueUrl)
-	if err != nil {
-		return nil, err
-	}
-	return nil, s.changeVisibility(q, in.ReceiptHandle, in.VisibilityTimeout)
+	return onQueue(s, body, func(q *queue, in *changeMessageVisibilityRequest) (any, *Error) {
+		return nil, s.changeVisibility(q, in.ReceiptHandle, in.VisibilityTimeout)
+	})
 }
 
 func purgeQueue(s *Server, r *http.Request, body []byte) (any, *Error) {
-	var in struct{ QueueUrl string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q, err := s.queueOf(in.QueueUrl)
-	if err != nil {
-		return nil, err
-	}
-	q.msgs, q.deleted, q.byID = nil, 0, map[string]*message{}
-	return nil, nil
+	return onQueue(s, body, func(q *queue, _ *queueURL) (any, *Error) {
+		q.msgs, q.deleted, q.byID = nil, 0, map[string]*message{}
+		return nil, nil
+	})
 }
 
 func listQueues(s *Server, r *http.Request, body []byte) (any, *Error) {

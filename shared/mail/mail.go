@@ -31,18 +31,7 @@ func NewSES(client *ses.Client, from string) *SES {
 // Send sends one message, in UTF-8, as text and HTML. A refusal by SES is
 // an error naming its code only (SES's message names the address).
 func (s *SES) Send(ctx context.Context, m account.Mail) error {
-	utf8 := aws.String("UTF-8")
-	_, err := s.client.SendEmail(ctx, &ses.SendEmailInput{
-		Source:      aws.String(s.from),
-		Destination: &types.Destination{ToAddresses: []string{m.To}},
-		Message: &types.Message{
-			Subject: &types.Content{Data: aws.String(m.Subject), Charset: utf8},
-			Body: &types.Body{
-				Text: &types.Content{Data: aws.String(m.Text), Charset: utf8},
-				Html: &types.Content{Data: aws.String(m.HTML), Charset: utf8},
-			},
-		},
-	})
+	_, err := s.sendEmail(ctx, m.To, m.Subject, m.Text, m.HTML)
 	var api smithy.APIError
 	switch {
 	case errors.As(err, &api):
@@ -54,4 +43,27 @@ func (s *SES) Send(ctx context.Context, m account.Mail) error {
 		return fmt.Errorf("ses send %q: %w", m.Subject, err)
 	}
 	return nil
+}
+
+// sendEmail sends one message to one address, in UTF-8, as text and HTML,
+// and returns SES's message id. Its error is SES's own, unwrapped: the
+// callers turn it into theirs (never with SES's message, which names the
+// address).
+func (s *SES) sendEmail(ctx context.Context, to, subject, text, html string) (string, error) {
+	utf8 := aws.String("UTF-8")
+	out, err := s.client.SendEmail(ctx, &ses.SendEmailInput{
+		Source:      aws.String(s.from),
+		Destination: &types.Destination{ToAddresses: []string{to}},
+		Message: &types.Message{
+			Subject: &types.Content{Data: aws.String(subject), Charset: utf8},
+			Body: &types.Body{
+				Text: &types.Content{Data: aws.String(text), Charset: utf8},
+				Html: &types.Content{Data: aws.String(html), Charset: utf8},
+			},
+		},
+	})
+	if err != nil {
+		return "", err
+	}
+	return aws.ToString(out.MessageId), nil
 }

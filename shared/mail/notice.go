@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ses"
-	"github.com/aws/aws-sdk-go-v2/service/ses/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/citejardins/extranet/shared/noticerun"
@@ -22,18 +19,7 @@ var _ noticerun.Mailer = (*SES)(nil)
 // so the notice is printed instead. Any other error (throttling, a paused
 // account, the network) is worth retrying.
 func (s *SES) SendNotice(ctx context.Context, m noticerun.Mail) (string, error) {
-	utf8 := aws.String("UTF-8")
-	out, err := s.client.SendEmail(ctx, &ses.SendEmailInput{
-		Source:      aws.String(s.from),
-		Destination: &types.Destination{ToAddresses: []string{m.To}},
-		Message: &types.Message{
-			Subject: &types.Content{Data: aws.String(m.Subject), Charset: utf8},
-			Body: &types.Body{
-				Text: &types.Content{Data: aws.String(m.Text), Charset: utf8},
-				Html: &types.Content{Data: aws.String(m.HTML), Charset: utf8},
-			},
-		},
-	})
+	id, err := s.sendEmail(ctx, m.To, m.Subject, m.Text, m.HTML)
 	var api smithy.APIError
 	switch {
 	case errors.As(err, &api):
@@ -47,5 +33,5 @@ func (s *SES) SendNotice(ctx context.Context, m noticerun.Mail) (string, error) 
 	case err != nil:
 		return "", fmt.Errorf("ses send notice: %w", err)
 	}
-	return aws.ToString(out.MessageId), nil
+	return id, nil
 }

@@ -107,14 +107,20 @@ func MailSenderHandler(s *noticerun.MailSender, log *slog.Logger) func(context.C
 			}()
 		}
 		wg.Wait()
-		var resp events.SQSEventResponse
-		for i, rec := range ev.Records {
-			if failed[i] {
-				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: rec.MessageId})
-			}
-		}
-		return resp, nil
+		return batchFailures(ev, failed), nil
 	}
+}
+
+// batchFailures reports the records marked failed (failed[i] for
+// ev.Records[i]) in BatchItemFailures, so SQS delivers them again.
+func batchFailures(ev events.SQSEvent, failed []bool) events.SQSEventResponse {
+	var resp events.SQSEventResponse
+	for i, rec := range ev.Records {
+		if failed[i] {
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: rec.MessageId})
+		}
+	}
+	return resp
 }
 
 // tenancyStore is the store of the two tables (TENANCY_TABLE,

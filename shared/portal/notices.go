@@ -310,12 +310,6 @@ func WorkerHandler(w *noticerun.Worker, log *slog.Logger) func(context.Context, 
 			}()
 		}
 		wg.Wait()
-		var resp events.SQSEventResponse
-		for i, rec := range ev.Records {
-			if failed[i] {
-				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: rec.MessageId})
-			}
-		}
-		return resp, nil
+		return batchFailures(ev, failed), nil
 	}
 }
