@@ -45,7 +45,29 @@ func TestTemplateTranslatesWithSAM(t *testing.T) {
 	}
 
 	var secret any // how the functions and CloudFront get the secret
-	for _, fn := range []string{"SignupFunction", "ActivationFunction", "SessionFunction", "AccountFunction"} {
+	tpl, err := LoadTemplate(filepath.Join(root, "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Only the HTTP functions (those with an HttpApi event) get it: the
+	// others serve no request, and a function's settings are readable by
+	// whoever may read its configuration.
+	for fn, res := range cfn.Resources {
+		if res.Type != "AWS::Lambda::Function" {
+			continue
+		}
+		var props struct {
+			Environment struct{ Variables map[string]any }
+		}
+		if err := json.Unmarshal(res.Properties, &props); err != nil {
+			t.Fatalf("%s: %v", fn, err)
+		}
+		_, has := props.Environment.Variables["ORIGIN_VERIFY_SECRET"]
+		if http := len(tpl.Functions[strings.ToLower(strings.TrimSuffix(fn, "Function"))].Routes) > 0; has != http {
+			t.Errorf("%s: ORIGIN_VERIFY_SECRET set %v, HTTP routes %v; want it on the HTTP functions only", fn, has, http)
+		}
+	}
+	for _, fn := range []string{"SignupFunction", "ActivationFunction", "SessionFunction", "AccountFunction", "DocumentsFunction"} {
 		var props struct {
 			Environment struct{ Variables map[string]any }
 		}
