@@ -185,13 +185,20 @@ func (s *Store) EntriesSince(ctx context.Context, ref string, from tenancy.Date)
 // notification email, else the login email. A lease without an account is
 // not paperless.
 func (s *Store) NoticeRecipient(ctx context.Context, ref string) (noticerun.Recipient, error) {
-	var it accountItem
-	err := s.get(ctx, s.accounts, accountPK(ref), "ACCOUNT", &it)
-	if errors.Is(err, account.ErrNotFound) {
-		return noticerun.Recipient{}, nil
-	}
+	// Only the four attributes the run needs (recipientAttributes; the
+	// functions' IAM policies allow no other), never the password's hash.
+	res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.accounts, Key: keyOf(accountPK(ref), "ACCOUNT"),
+		ConsistentRead: aws.Bool(true), ProjectionExpression: aws.String("paperless, #st, email, notificationEmail"),
+		ExpressionAttributeNames: map[string]string{"#st": "status"}})
 	if err != nil {
 		return noticerun.Recipient{}, fmt.Errorf("read account: %w", err)
+	}
+	if res.Item == nil {
+		return noticerun.Recipient{}, nil
+	}
+	var it accountItem
+	if err := attributevalue.UnmarshalMap(res.Item, &it); err != nil {
+		return noticerun.Recipient{}, fmt.Errorf("decode account: %w", err)
 	}
 	r := noticerun.Recipient{Paperless: it.Paperless && account.Status(it.Status) == account.Active, Email: it.NotificationEmail}
 	if r.Email == "" {
