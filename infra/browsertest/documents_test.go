@@ -155,6 +155,10 @@ func TestDocumentsPage(t *testing.T) {
 			t.Errorf("the page does not say that documents download as PDF: %q", got)
 		}
 		b.check("documents")
+		// A tenant on paper notices is invited to go paperless.
+		if got := eval[string](b, `document.querySelector('[data-sans-papier="non"]').textContent`); got != "Recevoir vos avis d’échéance sans papier, avec un email chaque mois\u00A0: Mes préférences." {
+			t.Errorf("the invitation to go paperless reads %q", got)
+		}
 
 		// « Afficher plus » until every document is shown, under its year.
 		landlord := eval[int](b, `fetch("/api/v1/documents?kind=landlord").then((r) => r.json()).then(async (p) => {
@@ -291,12 +295,26 @@ func TestDocumentsPage(t *testing.T) {
 			t.Errorf("the confirmation does not link to Mes documents:\n%s", got)
 		}
 		b.check("preferences-sans-papier")
+
+		// Paperless now: Mes documents says so instead of inviting her.
+		b.clickText("a", "Mes documents")
+		b.waitDocuments()
+		b.waitFor(`document.querySelector('[data-sans-papier="oui"]')`, "the paperless line")
+		if got := eval[string](b, `document.querySelector('[data-sans-papier="oui"]').textContent`); !strings.HasPrefix(got, "Vous recevez vos avis d’échéance sans papier\u00A0:") ||
+			eval[bool](b, `!!document.querySelector('[data-sans-papier="non"]')`) {
+			t.Errorf("a paperless tenant reads %q, or is still invited to go paperless", got)
+		}
 		b.logOut()
 
-		// Logged out, the emailed link asks to log in, then opens Mes documents.
+		// Logged out, the emailed link asks to log in to see Mes documents
+		// (no talk of an expired session), then opens it.
 		b.do(chromedp.Navigate(b.stack.URL + "/documents.html"))
 		b.waitTitle("Connexion")
-		b.waitFor(`document.querySelector(".notice")?.innerText.includes("Connectez-vous pour accéder à votre espace")`, "the login invitation")
+		b.waitFor(`document.querySelector(".notice")?.innerText.includes("Connectez-vous pour voir Mes documents")`, "the login invitation")
+		if got := b.text(".notice"); strings.Contains(got, "expiré") || strings.Contains(got, "pas encore connecté") {
+			t.Errorf("the login forced by the emailed link reads %q", got)
+		}
+		b.check("connexion-mes-documents")
 		b.fill("#email", "celine.lefevre@example.org")
 		b.fill("#password", "une phrase facile à retenir")
 		b.click(`form button[type="submit"]`)

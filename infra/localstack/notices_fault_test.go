@@ -374,7 +374,7 @@ func TestNoticesRunUnderFaults(t *testing.T) {
 	}
 	mails := map[string]int{}
 	for _, m := range st.Mail.Messages() {
-		if strings.Contains(m.Subject, "avis d'échéance") {
+		if strings.Contains(m.Subject, "avis d’échéance") {
 			for _, to := range m.To {
 				mails[to]++
 			}

@@ -82,7 +82,7 @@ func TestNoticesAreStoredWithoutWaitingForTheMailRate(t *testing.T) {
 	}
 	sent := 0
 	for _, m := range st.Mail.Messages() {
-		if strings.Contains(m.Subject, "avis d'échéance") {
+		if strings.Contains(m.Subject, "avis d’échéance") {
 			sent++
 		}
 	}

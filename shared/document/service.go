@@ -79,12 +79,15 @@ type Page struct {
 }
 
 const (
-	msgKind   = "Le type de document doit être « notice » (avis d'échéance) ou « landlord » (documents utiles)."
-	msgYear   = "L'année doit être écrite avec quatre chiffres, entre 2000 et 2099, par exemple 2026."
-	msgCursor = "Ce lien de page n'est pas valide. Revenez à la première page de vos documents."
+	msgKind = "Le type de document doit être «\u00A0notice\u00A0» (avis d’échéance) ou «\u00A0landlord\u00A0» (documents utiles)."
+	// msgYear answers a year that is not four digits; msgYearRange one
+	// outside the documents' years.
+	msgYear      = "L’année s’écrit avec quatre chiffres, par exemple 2026."
+	msgYearRange = "Choisissez une année entre 2000 et 2099, par exemple 2026."
+	msgCursor    = "Ce lien de page n’est pas valide. Revenez à la première page de vos documents."
 	// msgNotFound is the one answer to an id that is not the tenant's,
 	// whatever the reason.
-	msgNotFound = "Ce document n'existe pas ou n'est pas disponible dans votre espace. Revenez à la liste de vos documents."
+	msgNotFound = "Ce document n’existe pas ou n’est pas disponible dans votre espace. Revenez à la liste de vos documents."
 )
 
 // List returns a page of the tenant's documents: the lease's own and the
@@ -101,8 +104,11 @@ func (s *Service) List(ctx context.Context, ref string, q Query) (Page, error) {
 	year := 0
 	if q.Year != "" {
 		y, err := strconv.Atoi(q.Year)
-		if err != nil || len(q.Year) != 4 || y < 2000 || y > 2099 {
+		switch {
+		case err != nil || len(q.Year) != 4 || q.Year[0] < '0' || q.Year[0] > '9':
 			f.Add("year", msgYear)
+		case y < 2000 || y > 2099:
+			f.Add("year", msgYearRange)
 		}
 		year = y
 	}

@@ -223,7 +223,7 @@ func (s *Store) LeaseRun(ctx context.Context, p notice.Period, shard, ref string
 // NoticeDocument is the "Mes documents" entry of an issued notice.
 func NoticeDocument(n notice.Notice, key string, size int64) document.Document {
 	amount, due := n.AmountDueCents, n.DueDate
-	return document.Document{Kind: document.Notice, Title: "Avis d'échéance " + noticerun.OfPeriod(n.Period),
+	return document.Document{Kind: document.Notice, Title: "Avis d’échéance " + noticerun.OfPeriod(n.Period),
 		Period: n.Period.String(), Date: n.IssueDate, ContentType: "application/pdf", SizeBytes: size,
 		FileName: notice.FileName(n.Period), Key: key, AmountDueCents: &amount, DueDate: &due}
 }

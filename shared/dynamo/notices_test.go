@@ -64,7 +64,7 @@ func TestIssueOnceUnderRace(t *testing.T) {
 		t.Fatalf("%d issue transactions won; want 1", wins)
 	}
 	docs, err := s.Documents(ctx, "101")
-	if err != nil || len(docs) != 1 || docs[0].Title != "Avis d'échéance de décembre 2026" || docs[0].SizeBytes != 1234 ||
+	if err != nil || len(docs) != 1 || docs[0].Title != "Avis d’échéance de décembre 2026" || docs[0].SizeBytes != 1234 ||
 		*docs[0].AmountDueCents != 50000 || docs[0].Key != is.Key {
 		t.Fatalf("documents %+v, %v", docs, err)
 	}

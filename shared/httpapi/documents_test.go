@@ -268,21 +268,23 @@ func TestDocumentsListNewestFirstWithFiltersAndPages(t *testing.T) {
 
 	// Bad values: 400, one message per parameter, in French.
 	badCursor := base64.RawURLEncoding.EncodeToString([]byte("2026-01-01|2026-13|notice-2026-12-0123456789ab"))
-	for _, tt := range []struct{ query, field string }{
-		{"kind=receipt", "kind"},
-		{"kind=NOTICE", "kind"},
-		{"kind=", ""}, // empty is no filter
-		{"year=1999", "year"},
-		{"year=2100", "year"},
-		{"year=26", "year"},
-		{"year=02026", "year"},
-		{"year=2026.0", "year"},
-		{"year=%202026", "year"},
-		{"cursor=not-a-cursor", "cursor"},
-		{"cursor=" + badCursor, "cursor"},
-		{"cursor=" + strings.Repeat("A", 300), "cursor"},
-		{"kind=notice&kind=landlord", "kind"},
-		{"year=%ZZ", "year"},
+	for _, tt := range []struct{ query, field, msg string }{
+		{"kind=receipt", "kind", "«\u00A0notice\u00A0»"},
+		{"kind=NOTICE", "kind", ""},
+		{"kind=", "", ""}, // empty is no filter
+		{"year=1999", "year", "Choisissez une année entre 2000 et 2099"},
+		{"year=2100", "year", "Choisissez une année entre 2000 et 2099"},
+		{"year=0000", "year", "Choisissez une année entre 2000 et 2099"},
+		{"year=26", "year", "L’année s’écrit avec quatre chiffres"},
+		{"year=02026", "year", "L’année s’écrit avec quatre chiffres"},
+		{"year=2026.0", "year", "L’année s’écrit avec quatre chiffres"},
+		{"year=%202026", "year", "L’année s’écrit avec quatre chiffres"},
+		{"year=-999", "year", "L’année s’écrit avec quatre chiffres"},
+		{"cursor=not-a-cursor", "cursor", ""},
+		{"cursor=" + badCursor, "cursor", ""},
+		{"cursor=" + strings.Repeat("A", 300), "cursor", ""},
+		{"kind=notice&kind=landlord", "kind", ""},
+		{"year=%ZZ", "year", ""},
 	} {
 		path := "/api/v1/documents?" + tt.query
 		status, _, body := a.send(t, a.specAllows(t, path, me.bearer), "GET", path, nil, me.bearer)
@@ -297,6 +299,9 @@ func TestDocumentsListNewestFirstWithFiltersAndPages(t *testing.T) {
 		msg, _ := body["errors"].(map[string]any)[tt.field].(string)
 		if !strings.ContainsAny(msg, "éèà") && !strings.Contains(msg, "Revenez") && !strings.Contains(msg, "paramètre") {
 			t.Errorf("%s: message %q is not one a tenant can act on", path, msg)
+		}
+		if tt.msg != "" && (!strings.Contains(msg, tt.msg) || strings.Contains(msg, "'")) {
+			t.Errorf("%s: message %q, want one saying %q (with ’)", path, msg, tt.msg)
 		}
 	}
 

@@ -197,7 +197,7 @@ func TestNoticesRunOnTheDemo(t *testing.T) {
 		t.Fatalf("%d notice mails to DUPONT; want 1", len(mails))
 	}
 	m := mails[0]
-	if !strings.Contains(m.Subject, "avis d'échéance") || !strings.Contains(m.Subject, "décembre 2026") || strings.Contains(m.Subject, "€") ||
+	if !strings.Contains(m.Subject, "avis d’échéance") || !strings.Contains(m.Subject, "décembre 2026") || strings.Contains(m.Subject, "€") ||
 		regexp.MustCompile(`\d+,\d\d`).MatchString(m.Subject) {
 		t.Errorf("subject %q; want French, the period, no amount", m.Subject)
 	}

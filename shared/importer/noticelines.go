@@ -142,7 +142,7 @@ func refusal(g *billingGroup) string {
 	where := "bail " + g.ref + ", période " + g.period.String()
 	if g.badLine != 0 {
 		return where + " : la ligne " + strconv.Itoa(g.badLine) +
-			" de ce bail et de cette période est refusée, donc aucune de ses lignes n'est importée ; corrigez-la puis déposez le fichier de nouveau"
+			" du fichier est refusée (voir son motif), donc aucune ligne de ce bail pour cette période n'est importée ; corrigez-la puis déposez le fichier de nouveau"
 	}
 	if len(g.recs) > erp.MaxNoticeLines {
 		return fmt.Sprintf("%s : %d lignes, %d au plus sur un avis", where, len(g.recs), erp.MaxNoticeLines)

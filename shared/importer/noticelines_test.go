@@ -187,7 +187,7 @@ func TestNoticeLinesRefusedGroups(t *testing.T) {
 		reasons[e.Line] = e.Reason
 	}
 	for line, want := range map[int]string{
-		3:  "bail " + badLine + ", période 2026-12 : la ligne 4 de ce bail et de cette période est refusée",
+		3:  "bail " + badLine + ", période 2026-12 : la ligne 4 du fichier est refusée (voir son motif), donc aucune ligne de ce bail pour cette période n'est importée",
 		4:  `montant: "180,00" est positif : une ligne apl est un crédit`,
 		6:  "bail " + noRent + ", période 2026-12 : aucune ligne loyer",
 		7:  "bail inconnu : 9999999",

@@ -23,12 +23,12 @@ func FrenchPeriod(p notice.Period) string {
 	return frenchMonths[p.Month-1] + " " + fmt.Sprint(p.Year)
 }
 
-// OfPeriod is "de décembre 2026", elided before a vowel: "d'avril 2027",
-// "d'août 2027", "d'octobre 2027".
+// OfPeriod is "de décembre 2026", elided before a vowel: "d’avril 2027",
+// "d’août 2027", "d’octobre 2027".
 func OfPeriod(p notice.Period) string {
 	s := FrenchPeriod(p)
 	if strings.ContainsRune("aeiouéèâô", []rune(s)[0]) {
-		return "d'" + s
+		return "d’" + s
 	}
 	return "de " + s
 }
@@ -41,17 +41,17 @@ func OfPeriod(p notice.Period) string {
 func NoticeMail(to, firstName string, p notice.Period, publicURL string) Mail {
 	link := strings.TrimRight(publicURL, "/") + DocumentsPage
 	period := OfPeriod(p)
-	subject := "Votre avis d'échéance " + period + " est disponible"
+	subject := "Votre avis d’échéance " + period + " est disponible"
 	hello := "Bonjour,"
 	if firstName != "" {
 		hello = "Bonjour " + firstName + ","
 	}
-	intro := "Votre avis d'échéance " + period + " est disponible dans votre espace locataire, rubrique « Mes documents »."
-	why := "Vous recevez cet email parce que vous avez choisi de recevoir vos avis d'échéance sans papier. " +
-		"Vous pouvez changer ce choix à tout moment dans « Mes préférences »."
+	intro := "Votre avis d’échéance " + period + " est disponible dans votre espace locataire, rubrique «\u00A0Mes documents\u00A0»."
+	why := "Vous recevez cet email parce que vous avez choisi de recevoir vos avis d’échéance sans papier. " +
+		"Vous pouvez changer ce choix à tout moment dans «\u00A0Mes préférences\u00A0»."
 	var t strings.Builder
-	fmt.Fprintf(&t, "%s\n\n%s\nPour le consulter ou le télécharger, connectez-vous à votre espace :\n\n%s\n\n", hello, intro, link)
-	fmt.Fprintf(&t, "Si le lien ne s'ouvre pas, copiez-le dans la barre d'adresse de votre navigateur.\n%s\n\nL'équipe Extranet Locataire\n", why)
+	fmt.Fprintf(&t, "%s\n\n%s\nPour le consulter ou le télécharger, connectez-vous à votre espace\u00A0:\n\n%s\n\n", hello, intro, link)
+	fmt.Fprintf(&t, "Si le lien ne s’ouvre pas, copiez-le dans la barre d’adresse de votre navigateur.\n%s\n\nL’équipe Extranet Locataire\n", why)
 
 	e := html.EscapeString
 	var h strings.Builder
@@ -59,7 +59,7 @@ func NoticeMail(to, firstName string, p notice.Period, publicURL string) Mail {
 	h.WriteString(`<body style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a">`)
 	fmt.Fprintf(&h, "<p>%s</p>\n<p>%s<br>Pour le consulter ou le télécharger, connectez-vous à votre espace.</p>\n", e(hello), e(intro))
 	fmt.Fprintf(&h, `<p><a href="%s" style="display:inline-block;padding:12px 20px;background:#0b4f8a;color:#ffffff;text-decoration:none;border-radius:4px">Voir mes documents</a></p>`+"\n", e(link))
-	fmt.Fprintf(&h, "<p>Si le bouton ne fonctionne pas, copiez ce lien dans votre navigateur :<br><a href=\"%s\">%s</a></p>\n", e(link), e(link))
-	fmt.Fprintf(&h, "<p>%s</p>\n<p>L'équipe Extranet Locataire</p>\n</body></html>\n", e(why))
+	fmt.Fprintf(&h, "<p>Si le bouton ne fonctionne pas, copiez ce lien dans votre navigateur\u00A0:<br><a href=\"%s\">%s</a></p>\n", e(link), e(link))
+	fmt.Fprintf(&h, "<p>%s</p>\n<p>L’équipe Extranet Locataire</p>\n</body></html>\n", e(why))
 	return Mail{To: to, Subject: subject, Text: t.String(), HTML: h.String()}
 }

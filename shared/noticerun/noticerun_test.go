@@ -82,7 +82,7 @@ func TestPostalOrderSortsByPostalCodeCityStreet(t *testing.T) {
 
 func TestNoticeMailIsFrenchLinksToTheDocumentsAndShowsNoAmount(t *testing.T) {
 	m := noticerun.NoticeMail("marie@example.fr", "Marie", notice.Period{Year: 2027, Month: time.August}, "https://locataire.example.fr/")
-	if m.To != "marie@example.fr" || m.Subject != "Votre avis d'échéance d'août 2027 est disponible" {
+	if m.To != "marie@example.fr" || m.Subject != "Votre avis d’échéance d’août 2027 est disponible" {
 		t.Errorf("to %q, subject %q", m.To, m.Subject)
 	}
 	if regexp.MustCompile(`\d+[,.]\d\d|€`).MatchString(m.Subject) {
@@ -93,6 +93,20 @@ func TestNoticeMailIsFrenchLinksToTheDocumentsAndShowsNoAmount(t *testing.T) {
 			!strings.Contains(s, "Mes documents") || strings.Contains(s, "€") {
 			t.Errorf("body:\n%s", s)
 		}
+	}
+	// French typography: ’, a no-break space inside « » and before a colon.
+	for _, s := range []string{m.Subject, m.Text, m.HTML} {
+		if strings.Contains(s, "'") || strings.Contains(s, " :") || strings.Contains(s, "« ") || strings.Contains(s, " »") {
+			t.Errorf("straight apostrophe or breaking space in:\n%s", s)
+		}
+	}
+	for _, want := range []string{"«\u00A0Mes documents\u00A0»", "votre espace\u00A0:", "L’équipe"} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("text has no %q:\n%s", want, m.Text)
+		}
+	}
+	if !strings.Contains(m.HTML, "navigateur\u00A0:<br>") || !strings.Contains(m.HTML, "«\u00A0Mes préférences\u00A0»") {
+		t.Errorf("HTML:\n%s", m.HTML)
 	}
 	if !strings.Contains(m.HTML, `<html lang="fr">`) {
 		t.Error("the HTML part is not marked French")

@@ -66,7 +66,7 @@ func TestRunIssuesOnceMailsPaperlessAndPrintsTheRest(t *testing.T) {
 			continue
 		}
 		d := docs[0]
-		if d.Kind != document.Notice || d.Period != "2026-12" || d.Title != "Avis d'échéance de décembre 2026" || d.Key != noticerun.NoticeKey(x.ref, period) ||
+		if d.Kind != document.Notice || d.Period != "2026-12" || d.Title != "Avis d’échéance de décembre 2026" || d.Key != noticerun.NoticeKey(x.ref, period) ||
 			d.FileName != "avis-echeance-2026-12.pdf" || d.Date != date("2026-11-20") {
 			t.Errorf("lease %s: document %+v", x.ref, d)
 		}
@@ -82,7 +82,7 @@ func TestRunIssuesOnceMailsPaperlessAndPrintsTheRest(t *testing.T) {
 		t.Fatalf("%d mails to the paperless tenant; want 1", n)
 	}
 	m := r.ses.Messages()[0]
-	if m.Subject != "Votre avis d'échéance de décembre 2026 est disponible" ||
+	if m.Subject != "Votre avis d’échéance de décembre 2026 est disponible" ||
 		!strings.Contains(m.Text, "https://locataire.example.fr/documents.html") || !strings.Contains(m.HTML, `href="https://locataire.example.fr/documents.html"`) ||
 		!strings.Contains(m.Text, "Bonjour Marie,") || strings.Contains(m.Text, "600") {
 		t.Errorf("mail %q:\n%s", m.Subject, m.Text)

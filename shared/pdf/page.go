@@ -90,12 +90,12 @@ func (p *page) header() {
 	y = max(y+6, 55)
 	for _, kv := range [][2]string{
 		{"Référence", notice.PrintedReference(p.n.Reference)},
-		{"Date d'émission", date(p.n.IssueDate)},
-		{"Date d'échéance", date(p.n.DueDate)},
+		{"Date d’émission", date(p.n.IssueDate)},
+		{"Date d’échéance", date(p.n.DueDate)},
 	} {
 		p.f.SetXY(marginX, y)
 		p.font("", 9)
-		p.cell(32, 5, kv[0]+" :", "L")
+		p.cell(32, 5, kv[0]+"\u202F:", "L")
 		p.font("B", 9)
 		p.cell(50, 5, kv[1], "L")
 		y += 5
@@ -123,7 +123,7 @@ func (p *page) fit(s string, size, w float64) string {
 
 // fitKeeping sets the regular font at size, smaller (down to floor) if
 // s+suffix would not fit in w, and returns s+suffix, s cut with "…" if it
-// still does not fit: the suffix (" (en votre faveur)") is never cut.
+// still does not fit: the suffix (" — en votre faveur") is never cut.
 func (p *page) fitKeeping(s, suffix string, size, floor, w float64) string {
 	width := func(s string) float64 { return p.f.GetStringWidth(encode(s)) }
 	for p.font("", size); size > floor && width(s+suffix) > w; {
@@ -160,11 +160,11 @@ func addressLines(recipients []string, a tenancy.Address) []string {
 func (p *page) title() {
 	p.f.SetXY(marginX, foldY+3)
 	p.font("B", 16)
-	p.cell(textW, 8, "Avis d'échéance — "+periodWords(p.n.Period), "L")
+	p.cell(textW, 8, "Avis d’échéance — "+periodWords(p.n.Period), "L")
 	p.f.SetXY(marginX, foldY+11)
 	p.font("", 9)
 	p.cell(textW, 5, "Loyer et charges du "+date(p.n.Period.First())+" au "+date(p.n.Period.Last())+
-		". Cet avis n'est pas une quittance.", "L")
+		". Cet avis n’est pas une quittance.", "L")
 }
 
 // lines draws the table from y: each line, the period's total, the
@@ -207,7 +207,7 @@ func (p *page) lines(y, bottom float64) float64 {
 	for _, l := range p.n.Lines {
 		suffix := ""
 		if l.AmountCents < 0 {
-			suffix = " (en votre faveur)"
+			suffix = " — en votre faveur"
 		}
 		// An ERP label has up to 100 characters (erp.MaxLabel): it shrinks
 		// to 7 pt, then is cut, so that it never runs into the amount (the
@@ -234,11 +234,11 @@ func (p *page) lines(y, bottom float64) float64 {
 	prev := "Solde de votre compte au " + date(known)
 	switch b := p.n.PreviousBalanceCents; {
 	case b > 0:
-		row(prev+" : reste dû", euros(b), "", 6)
+		row(prev+"\u202F: reste dû", euros(b), "", 6)
 	case b < 0:
-		row(prev+" : crédit en votre faveur", euros(b), "", 6)
+		row(prev+"\u202F: crédit en votre faveur", euros(b), "", 6)
 	default:
-		row(prev+" : aucune somme due", euros(0), "", 6)
+		row(prev+"\u202F: aucune somme due", euros(0), "", 6)
 	}
 	y += 3
 	f.SetLineWidth(0.5)
@@ -252,7 +252,7 @@ func (p *page) lines(y, bottom float64) float64 {
 	if rest := p.n.PreviousBalanceCents + p.n.PeriodCents; rest < 0 {
 		f.SetXY(marginX, y)
 		p.font("", 9)
-		p.para(payLineH, "Rien à payer ce mois-ci : votre crédit restant de "+euros(-rest)+" sera reporté sur votre prochain avis.")
+		p.para(payLineH, "Rien à payer ce mois-ci\u202F: votre crédit restant de "+euros(-rest)+" sera reporté sur votre prochain avis.")
 		y = f.GetY()
 	}
 	return y
@@ -288,7 +288,7 @@ func (p *page) payment() []*text {
 		}
 		return []*text{{s: "Payez par carte bancaire, en ligne, sur " + portal + ", en indiquant votre référence " + ref + "."}}
 	case tenancy.Cash:
-		return []*text{{s: "Payez à l'accueil de votre agence en présentant cet avis (référence " + ref + ")."}}
+		return []*text{{s: "Payez à l’accueil de votre agence en présentant cet avis (référence " + ref + ")."}}
 	}
 	return append(append(p.transfer(ref), nil), p.cheque(ref)...)
 }
@@ -356,12 +356,12 @@ func (p *page) directDebit() []*text {
 	if dd == nil {
 		dd = &notice.DirectDebit{Date: n.DueDate, AmountCents: n.AmountDueCents}
 	}
-	ts := []*text{{bold: true, s: "Prélèvement automatique SEPA : avis de prélèvement"}}
+	ts := []*text{{bold: true, s: "Prélèvement automatique SEPA\u202F: avis de prélèvement"}}
 	if dd.AmountCents > 0 {
-		ts = append(ts, &text{s: "Vous n'avez rien à faire : la somme de " + euros(dd.AmountCents) + " sera prélevée le " + date(dd.Date) +
-			" sur le compte de votre mandat de prélèvement. Veillez à ce qu'il soit approvisionné à cette date."})
+		ts = append(ts, &text{s: "Vous n’avez rien à faire\u202F: la somme de " + euros(dd.AmountCents) + " sera prélevée le " + date(dd.Date) +
+			" sur le compte de votre mandat de prélèvement. Veillez à ce qu’il soit approvisionné à cette date."})
 	} else {
-		ts = append(ts, &text{s: "Aucun prélèvement ne sera fait ce mois-ci : il n'y a rien à payer."})
+		ts = append(ts, &text{s: "Aucun prélèvement ne sera fait ce mois-ci\u202F: il n’y a rien à payer."})
 	}
 	rum, ics := dd.RUM, l.ICS
 	if rum == "" {
@@ -370,22 +370,22 @@ func (p *page) directDebit() []*text {
 	if ics == "" {
 		ics = "communiqué à la mise en place du mandat"
 	}
-	return append(ts, &text{s: "Référence unique du mandat (RUM) : " + rum}, &text{s: "Identifiant créancier SEPA (ICS) : " + ics})
+	return append(ts, &text{s: "Référence unique du mandat (RUM)\u202F: " + rum}, &text{s: "Identifiant créancier SEPA (ICS)\u202F: " + ics})
 }
 
 func (p *page) transfer(ref string) []*text {
 	l := p.n.Landlord
 	if l.IBAN == "" {
-		return []*text{{s: "Par virement : demandez nos coordonnées bancaires" + phoneSuffix(l.Phone) + ", et indiquez votre référence " + ref + " dans le libellé."}}
+		return []*text{{s: "Par virement\u202F: demandez nos coordonnées bancaires" + phoneSuffix(l.Phone) + ", et indiquez votre référence " + ref + " dans le libellé."}}
 	}
-	iban := "IBAN : " + groups(l.IBAN)
+	iban := "IBAN\u202F: " + groups(l.IBAN)
 	if l.BIC != "" {
-		iban += "    BIC : " + l.BIC
+		iban += "    BIC\u202F: " + l.BIC
 	}
 	return []*text{
-		{s: "Par virement, au bénéficiaire " + l.Name + " :"},
+		{s: "Par virement, au bénéficiaire " + l.Name + "\u202F:"},
 		{bold: true, s: iban},
-		{s: "Dans le libellé du virement, écrivez votre référence " + ref + " : sans elle, votre paiement ne peut pas être rattaché à votre compte."},
+		{s: "Dans le libellé du virement, écrivez votre référence " + ref + "\u202F: sans elle, votre paiement ne peut pas être rattaché à votre compte."},
 	}
 }
 
@@ -395,7 +395,7 @@ func (p *page) cheque(ref string) []*text {
 	if len(l.AddressLines) > 0 {
 		to += ", " + strings.Join(l.AddressLines, ", ")
 	}
-	return []*text{{s: "Par chèque à l'ordre de " + l.Name + ", avec votre référence " + ref + " écrite au dos, envoyé à : " + to + "."}}
+	return []*text{{s: "Par chèque à l’ordre de " + l.Name + ", avec votre référence " + ref + " écrite au dos, envoyé à\u202F: " + to + "."}}
 }
 
 func phoneSuffix(phone string) string {
@@ -426,7 +426,7 @@ func (p *page) footer() {
 	f.Line(marginX, footerY, marginX+textW, footerY)
 	f.SetXY(marginX, footerY+2)
 	p.font("B", 8.5)
-	p.para(4.2, "Cet avis n'est pas une quittance.")
+	p.para(4.2, "Cet avis n’est pas une quittance.")
 	p.font("", 8.5)
 	p.para(4.2, "Une quittance vous est remise gratuitement, sur demande, une fois le loyer et les charges payés "+
 		"(loi du 6 juillet 1989, article 21).")
@@ -434,9 +434,9 @@ func (p *page) footer() {
 	if p.portal != "" {
 		where += " " + p.portal
 	}
-	ask := "Retrouvez vos avis dans « Mes documents » sur " + where + "."
+	ask := "Retrouvez vos avis dans «\u202FMes documents\u202F» sur " + where + "."
 	if ph := p.n.Landlord.Phone; ph != "" {
-		ask += " Une question ? Appelez le " + ph + "."
+		ask += " Une question\u202F? Appelez le " + ph + "."
 	}
 	p.para(4.2, ask)
 }

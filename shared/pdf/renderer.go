@@ -44,7 +44,7 @@ var ErrEmptyBatch = errors.New("no notice to render")
 // random is written. It fails for a notice without a period, issue date or
 // due date.
 func (r *Renderer) Render(n notice.Notice) ([]byte, error) {
-	return r.render([]notice.Notice{n}, "Avis d'échéance "+periodWords(n.Period))
+	return r.render([]notice.Notice{n}, "Avis d’échéance "+periodWords(n.Period))
 }
 
 // RenderBatch returns the notices as one PDF, one page each in the order
@@ -54,7 +54,7 @@ func (r *Renderer) RenderBatch(ns []notice.Notice) ([]byte, error) {
 	if len(ns) == 0 {
 		return nil, ErrEmptyBatch
 	}
-	return r.render(ns, "Avis d'échéance à imprimer")
+	return r.render(ns, "Avis d’échéance à imprimer")
 }
 
 func (r *Renderer) render(ns []notice.Notice, title string) ([]byte, error) {

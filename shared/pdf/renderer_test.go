@@ -80,8 +80,8 @@ func TestDemoNoticesReadBack(t *testing.T) {
 	}{
 		{"8889999", []string{
 			"Marie DUPONT", "Bâtiment B, 3e étage, porte 32", "12 rue des Jardins", "93200 SAINT-DENIS",
-			"Référence : L/0008889999", "Date d'émission : 25/11/2026", "Date d'échéance : 05/12/2026",
-			"Avis d'échéance — décembre 2026", "du 01/12/2026 au 31/12/2026",
+			"Référence : L/0008889999", "Date d’émission : 25/11/2026", "Date d’échéance : 05/12/2026",
+			"Avis d’échéance — décembre 2026", "du 01/12/2026 au 31/12/2026",
 			"Loyer 512,34 €", "Provisions pour charges 87,66 €", "Total de la période 600,00 €",
 			"Solde de votre compte au 25/11/2026 : aucune somme due 0,00 €",
 			"Montant à payer avant le 05/12/2026 600,00 €",
@@ -91,7 +91,7 @@ func TestDemoNoticesReadBack(t *testing.T) {
 		}},
 		{"1234567", []string{
 			"Céline LEFÈVRE", "Julien LEFÈVRE", "Appartement 11", "4 allée des Tilleuls", "92230 GENNEVILLIERS",
-			"Référence : L/0001234567", "Date d'échéance : 01/12/2026",
+			"Référence : L/0001234567", "Date d’échéance : 01/12/2026",
 			"Loyer 430,00 €", "Provisions pour charges 70,00 €", "Total de la période 500,00 €",
 			"Solde de votre compte au 25/11/2026 : reste dû 350,00 €",
 			"Montant à payer avant le 01/12/2026 850,00 €",
@@ -100,13 +100,13 @@ func TestDemoNoticesReadBack(t *testing.T) {
 		}},
 		{"7654321", []string{
 			"Abdou N'DIAYE", "Escalier A", "27 avenue Jean Jaurès", "93300 AUBERVILLIERS",
-			"Référence : L/0007654321", "Date d'échéance : 01/12/2026",
+			"Référence : L/0007654321", "Date d’échéance : 01/12/2026",
 			"Loyer 389,90 €", "Provisions pour charges 60,10 €",
-			"Aide au logement (APL) versée au bailleur (en votre faveur) − 180,00 €",
+			"Aide au logement (APL) versée au bailleur — en votre faveur − 180,00 €",
 			"Total de la période 270,00 €",
 			"Solde de votre compte au 25/11/2026 : crédit en votre faveur − 25,50 €",
 			"Montant à payer avant le 01/12/2026 244,50 €",
-			"Par chèque à l'ordre de Cité Jardins Habitat, avec votre référence L/0007654321",
+			"Par chèque à l’ordre de Cité Jardins Habitat, avec votre référence L/0007654321",
 			"8 rue de la République, 93200 Saint-Denis",
 		}},
 	}
@@ -122,7 +122,7 @@ func TestDemoNoticesReadBack(t *testing.T) {
 			text := pdfText(t, doc)
 			wantText(t, text, tt.want...)
 			wantText(t, text, "Cité Jardins Habitat", "8 rue de la République", "Tél. 01 99 00 50 00",
-				"Cet avis n'est pas une quittance.", "« Mes documents » sur votre espace locataire https://extranet.example.fr")
+				"Cet avis n’est pas une quittance.", "« Mes documents » sur votre espace locataire https://extranet.example.fr")
 			if strings.Contains(strings.ToLower(text), "tient lieu de quittance") {
 				t.Error(`the notice says "tient lieu de quittance": a notice is not a receipt`)
 			}
@@ -239,7 +239,7 @@ func TestHowToPayFollowsThePaymentMethod(t *testing.T) {
 			[]string{"Par virement : demandez nos coordonnées bancaires au 01 99 00 50 00", "référence L/0001234567"},
 			[]string{"IBAN", "chèque", "Prélèvement"}},
 		{"cheque", func(n *notice.Notice) { n.PaymentMethod = tenancy.Cheque },
-			[]string{"Par chèque à l'ordre de Cité Jardins Habitat", "envoyé à : Cité Jardins Habitat, Service clients, 8 rue de la République, 93200 Saint-Denis."},
+			[]string{"Par chèque à l’ordre de Cité Jardins Habitat", "envoyé à : Cité Jardins Habitat, Service clients, 8 rue de la République, 93200 Saint-Denis."},
 			[]string{"IBAN", "Prélèvement"}},
 		{"card", func(n *notice.Notice) { n.PaymentMethod = tenancy.Card },
 			[]string{"Payez par carte bancaire, en ligne, sur votre espace locataire (https://extranet.example.fr)"},
@@ -247,9 +247,9 @@ func TestHowToPayFollowsThePaymentMethod(t *testing.T) {
 		{"TIP", func(n *notice.Notice) { n.PaymentMethod = tenancy.TIP },
 			[]string{"Payez par carte bancaire, en ligne, sur votre espace locataire"}, []string{"IBAN"}},
 		{"cash", func(n *notice.Notice) { n.PaymentMethod = tenancy.Cash },
-			[]string{"Payez à l'accueil de votre agence en présentant cet avis"}, []string{"IBAN"}},
+			[]string{"Payez à l’accueil de votre agence en présentant cet avis"}, []string{"IBAN"}},
 		{"unknown method: transfer and cheque", func(n *notice.Notice) { n.PaymentMethod = "" },
-			[]string{"IBAN : FR76 3000", "Par chèque à l'ordre de"}, []string{"Prélèvement"}},
+			[]string{"IBAN : FR76 3000", "Par chèque à l’ordre de"}, []string{"Prélèvement"}},
 		{"direct debit with RUM and ICS", func(n *notice.Notice) {
 			n.PaymentMethod = tenancy.DirectDebit
 			n.Landlord.ICS = "FR12ZZZ123456"
@@ -334,7 +334,7 @@ func TestLongLabelsKeepTheirAmountReadable(t *testing.T) {
 	text := pdfText(t, doc)
 	for _, want := range []*regexp.Regexp{
 		regexp.MustCompile(`(?m)^\s*W{20,}…\s+389,90 €$`),
-		regexp.MustCompile(`(?m)^\s*W{20,}… \(en votre faveur\)\s+− 180,00 €$`),
+		regexp.MustCompile(`(?m)^\s*W{20,}… — en votre faveur\s+− 180,00 €$`),
 		regexp.MustCompile(`(?m)^\s*Régularisation des charges locatives 2025 \(eau froide, [^\n]*\s+1 234,56 €$`),
 	} {
 		if !want.MatchString(text) {
@@ -394,9 +394,9 @@ func TestManyLinesStayOnOnePage(t *testing.T) {
 	}
 	text := pdfText(t, doc)
 	wantText(t, text, "Ligne 13 1,00 €", "Total de la période 283,00 €", "Montant à payer avant le 01/12/2026 257,50 €",
-		"la somme de 257,50 € sera prélevée le 01/12/2026", "Cet avis n'est pas une quittance.")
+		"la somme de 257,50 € sera prélevée le 01/12/2026", "Cet avis n’est pas une quittance.")
 	// How to pay ends above the footer: its last line comes before it.
-	if strings.Index(text, "(ICS) : communiqué") > strings.LastIndex(text, "Cet avis n'est pas une quittance.") {
+	if strings.Index(text, "(ICS) : communiqué") > strings.LastIndex(text, "Cet avis n’est pas une quittance.") {
 		t.Error("how to pay runs into the footer")
 	}
 }
@@ -433,5 +433,44 @@ func TestRenderConcurrently(t *testing.T) {
 		if err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// The notice's own words follow French typography: the apostrophe ’, a
+// narrow no-break space before : and ? and inside « », and a credit line
+// says "— en votre faveur" rather than a second pair of parentheses. The
+// text is read back raw, without pdfText's space folding.
+func TestNoticeFollowsFrenchTypography(t *testing.T) {
+	n := demoNotices(t)["7654321"]
+	n.Lines = append(n.Lines, notice.Line{Label: "Régularisation chauffage (trop-perçu)", Kind: notice.Settlement, AmountCents: -4260})
+	n.PeriodCents -= 4260
+	n.AmountDueCents -= 4260
+	doc, err := new(pdf.Renderer).Render(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// pdftotext reads a narrow no-break space as a space: the spaces are
+	// checked in the page's own bytes (the font's codes: 0x8D U+202F,
+	// 0x92 ’, 0xAB «, 0xBB »).
+	plain, err := pdf.Uncompressed(new(pdf.Renderer), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"(Date d\x92\xe9ch\xe9ance\x8d:)", "Une question\x8d? ", "\xab\x8dMes documents\x8d\xbb"} {
+		if !bytes.Contains(plain, []byte(want)) {
+			t.Errorf("the page has no %q", want)
+		}
+	}
+	raw := popplerTool(t, "pdftotext", doc, "-layout")
+	for _, want := range []string{
+		"Avis d’échéance — décembre 2026", "Cet avis n’est pas une quittance.", "Par chèque à l’ordre",
+		"Régularisation chauffage (trop-perçu) — en votre faveur",
+	} {
+		if !strings.Contains(raw, want) {
+			t.Errorf("the notice does not say %q; its text:\n%s", want, raw)
+		}
+	}
+	if s := strings.ReplaceAll(raw, "N'DIAYE", ""); strings.Contains(s, "'") || strings.Contains(s, ") (en votre faveur)") {
+		t.Errorf("the notice still has a straight apostrophe or doubled parentheses; its text:\n%s", raw)
 	}
 }

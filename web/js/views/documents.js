@@ -106,21 +106,37 @@ export default {
       loading: 'Chargement de vos documents…',
       failed: 'Vos documents n’ont pas pu s’afficher',
       load: async () => {
-        // The contract only helps (the years to offer, direct debit): without it, the list shows.
-        const [page, contract] = await Promise.all([
+        // The contract and the preferences only help (the years to offer,
+        // direct debit, the paperless line): without them, the list shows.
+        const [page, contract, prefs] = await Promise.all([
           call('GET', documentsPath({ kind: kindWords[askedKind] || '', year: askedYear ? String(askedYear) : '' })),
           call('GET', '/contract').catch(() => null),
+          call('GET', '/preferences').catch(() => null),
         ]);
-        return { page, contract };
+        return { page, contract, prefs };
       },
-      show: ({ page, contract }) => [
+      show: ({ page, contract, prefs }) => [
         h('p', { class: 'lead' }, 'Vos avis d’échéance, chaque mois, et les documents utiles de votre bailleur. Chaque document se télécharge en PDF : il s’enregistre dans les téléchargements de votre appareil.'),
         list(ctx, page, contract, askedKind, askedYear),
-        h('p', null, 'Recevoir vos avis d’échéance sans papier, avec un email chaque mois : ', link('/mon-espace/preferences', 'Mes préférences'), '.'),
+        paperlessLine(prefs),
       ],
     });
   },
 };
+
+/**
+ * paperlessLine invites a tenant who receives paper notices to go
+ * paperless, and tells a paperless one how it works; nothing when the
+ * preferences did not load (an invitation could then be wrong).
+ */
+function paperlessLine(prefs) {
+  if (!prefs) return null;
+  const prefsLink = link('/mon-espace/preferences', 'Mes préférences');
+  if (prefs.paperless) {
+    return h('p', { 'data-sans-papier': 'oui' }, 'Vous recevez vos avis d’échéance sans papier : un email vous prévient quand un nouvel avis arrive ici. Pour changer ce choix : ', prefsLink, '.');
+  }
+  return h('p', { 'data-sans-papier': 'non' }, 'Recevoir vos avis d’échéance sans papier, avec un email chaque mois : ', prefsLink, '.');
+}
 
 /** documentsLink is /documents.html when the app answers it: it goes on to Mes documents. */
 export const documentsLink = {

@@ -4,7 +4,7 @@ import { h, link, focus } from '../dom.js';
 import { call, ApiError } from '../api.js';
 import { field, passwordField, form, value, clearErrors, showProblem, showSummary } from '../form.js';
 import { helpLine, q } from '../content.js';
-import { returnPath, HOME } from '../space.js';
+import { returnPath, HOME, spacePages } from '../space.js';
 
 const messages = {
   activated: {
@@ -46,7 +46,10 @@ export default {
       flash = { kind: info };
       ctx.replaceURL('/');
     }
-    const message = flash && messages[flash.kind];
+    let message = flash && messages[flash.kind];
+    // A private link (the notice email's, a bookmark) forced the login:
+    // say which page opens next rather than guess at an expired session.
+    if (flash && flash.kind === 'login-required' && home !== HOME) message = pageMessage(home);
 
     const email = field({
       name: 'email', label: 'Adresse email', type: 'email', autocomplete: 'email',
@@ -149,4 +152,17 @@ function showLoginProblem(f, err) {
     default:
       showProblem(f, err);
   }
+}
+
+/**
+ * pageMessage asks to log in to see the page of the space at path (with
+ * its query): "Connectez-vous pour voir Mes documents".
+ */
+function pageMessage(path) {
+  const page = spacePages.find((p) => path === p.path || path.startsWith(`${p.path}?`) || path.startsWith(`${p.path}/`));
+  return {
+    kind: 'info',
+    title: page ? `Connectez-vous pour voir ${page.title}` : 'Connectez-vous pour voir cette page de votre espace',
+    text: 'Connectez-vous avec votre adresse email et votre mot de passe : la page s’ouvrira ensuite.',
+  };
 }
