@@ -32,6 +32,9 @@ var errLayout = errors.New("pdf: unexpected document layout")
 // uncompressed page contents) compressed with /Filter /FlateDecode, and
 // the cross-reference table and startxref moved to match.
 func compressPages(doc []byte) ([]byte, error) {
+	if !bytes.HasPrefix(doc, []byte("%PDF-")) {
+		return nil, fmt.Errorf("%w: no PDF header", errLayout)
+	}
 	sx := bytes.LastIndex(doc, []byte("startxref\n"))
 	if sx < 0 {
 		return nil, fmt.Errorf("%w: no startxref", errLayout)
