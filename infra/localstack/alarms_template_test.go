@@ -1,11 +1,7 @@
 package localstack
 
 import (
-	"bytes"
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -23,23 +19,7 @@ type cfnResource struct {
 // aws-sam-translator (skipped without it, outside CI).
 func translatedTemplate(t *testing.T) map[string]cfnResource {
 	t.Helper()
-	root, err := FindRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := exec.Command("python3", "-c", "import samtranslator").Run(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("python3 with aws-sam-translator is needed: %v", err)
-		}
-		t.Skipf("python3 with aws-sam-translator not found: %v", err)
-	}
-	cmd := exec.Command("python3", filepath.Join("testdata", "sam_translate.py"), filepath.Join(root, "template.yaml"))
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("aws-sam-translator: %v\n%s", err, stderr.String())
-	}
+	out := samTranslate(t)
 	var cfn struct{ Resources map[string]cfnResource }
 	if err := json.Unmarshal(out, &cfn); err != nil {
 		t.Fatal(err)

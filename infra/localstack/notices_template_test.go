@@ -2,9 +2,6 @@ package localstack
 
 import (
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -17,20 +14,7 @@ import (
 // queue's visibility timeout and dead-letter queue, the worker's partial
 // batch failures and maximum concurrency, and the schedules.
 func TestNoticeRunTemplate(t *testing.T) {
-	root, err := FindRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := exec.Command("python3", "-c", "import samtranslator").Run(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("python3 with aws-sam-translator is needed: %v", err)
-		}
-		t.Skipf("python3 with aws-sam-translator not found: %v", err)
-	}
-	out, err := exec.Command("python3", filepath.Join("testdata", "sam_translate.py"), filepath.Join(root, "template.yaml")).Output()
-	if err != nil {
-		t.Fatalf("aws-sam-translator: %v", err)
-	}
+	out := samTranslate(t)
 	var cfn struct {
 		Resources map[string]struct {
 			Type       string

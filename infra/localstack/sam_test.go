@@ -21,19 +21,7 @@ func TestTemplateTranslatesWithSAM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := exec.Command("python3", "-c", "import samtranslator").Run(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("python3 with aws-sam-translator is needed (pip install aws-sam-translator): %v", err)
-		}
-		t.Skipf("python3 with aws-sam-translator not found (pip install aws-sam-translator): %v", err)
-	}
-	cmd := exec.Command("python3", filepath.Join("testdata", "sam_translate.py"), filepath.Join(root, "template.yaml"))
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("aws-sam-translator refuses template.yaml: %v\n%s", err, stderr.String())
-	}
+	out := samTranslate(t)
 	var cfn struct {
 		Resources map[string]struct {
 			Type       string
@@ -129,4 +117,29 @@ func TestTemplateTranslatesWithSAM(t *testing.T) {
 	if !forwards {
 		t.Errorf("the /api/* behaviour does not forward the viewer's address: %+v", dist.DistributionConfig.CacheBehaviors)
 	}
+}
+
+// samTranslate returns template.yaml as CloudFormation gets it, translated
+// by aws-sam-translator (the AWS::Serverless transform), as JSON. Without
+// the translator the test is skipped, except in CI, where it fails.
+func samTranslate(t *testing.T) []byte {
+	t.Helper()
+	root, err := FindRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := exec.Command("python3", "-c", "import samtranslator").Run(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("python3 with aws-sam-translator is needed (pip install aws-sam-translator): %v", err)
+		}
+		t.Skipf("python3 with aws-sam-translator not found (pip install aws-sam-translator): %v", err)
+	}
+	cmd := exec.Command("python3", filepath.Join("testdata", "sam_translate.py"), filepath.Join(root, "template.yaml"))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("aws-sam-translator refuses template.yaml: %v\n%s", err, stderr.String())
+	}
+	return out
 }
