@@ -1,7 +1,6 @@
 package localstack
 
 import (
-	"path/filepath"
 	"strconv"
 	"testing"
 )
@@ -11,14 +10,7 @@ import (
 // the default, 100, for a heap far below the function's memory. The
 // setting reaches the built worker through FunctionEnv, as the bench runs it.
 func TestNoticeWorkerRunsWithALazierCollector(t *testing.T) {
-	root, err := FindRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl, err := LoadTemplate(filepath.Join(root, "template.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tpl := repoTemplate(t)
 	fn, ok := tpl.Functions["noticeworker"]
 	if !ok {
 		t.Fatal("no noticeworker function in the template")

@@ -17,10 +17,6 @@ import (
 // the origin secret, CloudFront sends the same secret to the API origin, and
 // the /api/* behaviour forwards the viewer's address.
 func TestTemplateTranslatesWithSAM(t *testing.T) {
-	root, err := FindRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := samTranslate(t)
 	var cfn struct {
 		Resources map[string]struct {
@@ -33,10 +29,7 @@ func TestTemplateTranslatesWithSAM(t *testing.T) {
 	}
 
 	var secret any // how the functions and CloudFront get the secret
-	tpl, err := LoadTemplate(filepath.Join(root, "template.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tpl := repoTemplate(t)
 	// Only the HTTP functions (those with an HttpApi event) get it: the
 	// others serve no request, and a function's settings are readable by
 	// whoever may read its configuration.

@@ -8,14 +8,7 @@ import (
 )
 
 func TestTemplateQueuesAndSQSEvents(t *testing.T) {
-	root, err := FindRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl, err := LoadTemplate(filepath.Join(root, "template.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tpl := repoTemplate(t)
 	q := tpl.Queues["NoticesQueue"]
 	fn := tpl.Functions["noticeworker"]
 	conc, _ := strconv.Atoi(*tpl.Parameters["NoticeWorkerConcurrency"])

@@ -11,14 +11,7 @@ import (
 )
 
 func TestTemplateRoutesAreTheAPIRoutes(t *testing.T) {
-	root, err := FindRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl, err := LoadTemplate(filepath.Join(root, "template.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tpl := repoTemplate(t)
 	env := map[string]string{portal.EnvTenancyTable: "T", portal.EnvAccountsTable: "A", portal.EnvPublicURL: "http://x"}
 	srv, err := portal.New(aws.Config{}, func(k string) string { return env[k] }, nil)
 	if err != nil {
@@ -46,14 +39,7 @@ func TestTemplateRoutesAreTheAPIRoutes(t *testing.T) {
 }
 
 func TestTemplateResources(t *testing.T) {
-	root, err := FindRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl, err := LoadTemplate(filepath.Join(root, "template.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tpl := repoTemplate(t)
 	for _, id := range []string{LocalTables.Tenancy, LocalTables.Accounts} {
 		if tpl.Tables[id] == nil {
 			t.Errorf("table %s missing from the template", id)
@@ -69,4 +55,18 @@ func TestTemplateResources(t *testing.T) {
 			}
 		}
 	}
+}
+
+// repoTemplate is the repository's template.yaml, as the local stack reads it.
+func repoTemplate(t *testing.T) *Template {
+	t.Helper()
+	root, err := FindRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := LoadTemplate(filepath.Join(root, "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tpl
 }
