@@ -16,7 +16,27 @@ type Kind string
 const (
 	Notice   Kind = "notice"   // avis d'échéance
 	Landlord Kind = "landlord" // useful documents: Guide Eco'Loc, charte, règlement
+	// Made on the tenant's request (Issued reports true): a document
+	// states facts of the ledger at the time it is made, so the same
+	// period may get a new one when the facts change.
+	RentReceipt        Kind = "rent_receipt"        // quittance de loyer (law 89-462 art. 21)
+	PaymentReceipt     Kind = "payment_receipt"     // reçu: a month partly paid
+	TenancyCertificate Kind = "tenancy_certificate" // attestation de situation locative
 )
+
+// Issued reports whether documents of kind k are made on the tenant's
+// request, several per period possible (one per version of their facts),
+// rather than once per period by the monthly run.
+func (k Kind) Issued() bool {
+	switch k {
+	case RentReceipt, PaymentReceipt, TenancyCertificate:
+		return true
+	}
+	return false
+}
+
+// LeaseKinds are the kinds of a lease's own documents.
+var LeaseKinds = []Kind{Notice, RentReceipt, PaymentReceipt, TenancyCertificate}
 
 // ErrNotFound is returned for a document that is not the tenant's, or
 // does not exist: the two are never told apart.
@@ -39,6 +59,11 @@ type Document struct {
 	FileName string
 	// Key is the object's key in the documents bucket; never shown.
 	Key string
+	// Version is, for a document made on request (Kind.Issued), a
+	// fingerprint of the facts it states (16 hex or more): the same
+	// facts give the same id, so asking twice stores one document.
+	// Empty for a notice.
+	Version string
 	// For a notice: the amount to pay and its due date, for the home page.
 	AmountDueCents *int64
 	DueDate        *tenancy.Date

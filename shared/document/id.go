@@ -9,7 +9,8 @@ import (
 )
 
 // Ids are opaque to clients but readable by the server: a lease's document
-// is `<kind>-<AAAA-MM>-<12 hex>` and a landlord's file is
+// is `<kind>-<AAAA-MM>-<12 hex>` (the hash also covers, for a document made
+// on request, its version) and a landlord's file is
 // `landlord-<16 hex>`. The hex is a hash bound to the lease (or to the
 // file's key), so that the id of one tenant's notice is never the id of
 // another's: a look-up reads the key the id names within the asking
@@ -30,6 +31,15 @@ func LeaseDocumentID(ref string, k Kind, period string) string {
 	return string(k) + "-" + period + "-" + hex.EncodeToString(sum[:])[:leaseHashLen]
 }
 
+// IssuedDocumentID is the id of a document of kind k (Kind.Issued) made on
+// request for lease ref, period (AAAA-MM) and version (its facts'
+// fingerprint), e.g. rent_receipt-2026-11-5c0d17a2e9b4. Another version,
+// lease, kind or period gives another id.
+func IssuedDocumentID(ref string, k Kind, period, version string) string {
+	sum := sha256.Sum256([]byte("issued-document\x00" + ref + "\x00" + string(k) + "\x00" + period + "\x00" + version))
+	return string(k) + "-" + period + "-" + hex.EncodeToString(sum[:])[:leaseHashLen]
+}
+
 // LandlordID is the id of a landlord's file stored under key, the same for
 // every tenant who may read it.
 func LandlordID(key string) string {
@@ -41,6 +51,9 @@ func LandlordID(key string) string {
 type ParsedID struct {
 	Kind   Kind
 	Period string // AAAA-MM for a lease's document, empty for a landlord's
+	// Hash is the id's 12 hex for a lease's document, empty for a
+	// landlord's: it names the item of a document made on request.
+	Hash string
 }
 
 // ParseID reads an id's kind and period. It reports false for anything
@@ -59,7 +72,7 @@ func ParseID(id string) (ParsedID, bool) {
 			return ParsedID{}, false
 		}
 		return ParsedID{Kind: Landlord}, true
-	case Notice:
+	case Notice, RentReceipt, PaymentReceipt, TenancyCertificate:
 		if len(rest) != 7+1+leaseHashLen || rest[7] != '-' || !isHex(rest[8:], leaseHashLen) {
 			return ParsedID{}, false
 		}
@@ -67,7 +80,7 @@ func ParseID(id string) (ParsedID, bool) {
 		if err != nil || p.String() != rest[:7] {
 			return ParsedID{}, false
 		}
-		return ParsedID{Kind: Notice, Period: rest[:7]}, true
+		return ParsedID{Kind: Kind(kind), Period: rest[:7], Hash: rest[8:]}, true
 	}
 	return ParsedID{}, false
 }

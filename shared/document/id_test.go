@@ -14,7 +14,7 @@ func TestIDsAreBoundToTheLeaseAndParseBack(t *testing.T) {
 	if !strings.HasPrefix(a, "notice-2026-12-") || len(a) != len("notice-2026-12-")+12 {
 		t.Fatalf("id %s: want notice-2026-12-<12 hex>", a)
 	}
-	if p, ok := ParseID(a); !ok || p != (ParsedID{Kind: Notice, Period: "2026-12"}) {
+	if p, ok := ParseID(a); !ok || p != (ParsedID{Kind: Notice, Period: "2026-12", Hash: a[len(a)-12:]}) {
 		t.Fatalf("ParseID(%s) = %+v, %v", a, p, ok)
 	}
 	l := LandlordID("landlord/all/guide.pdf")
@@ -23,6 +23,34 @@ func TestIDsAreBoundToTheLeaseAndParseBack(t *testing.T) {
 	}
 	if p, ok := ParseID(l); !ok || p != (ParsedID{Kind: Landlord}) {
 		t.Fatalf("ParseID(%s) = %+v, %v", l, p, ok)
+	}
+}
+
+// A document made on request is bound to its lease, kind, period and
+// version: the same facts give the same id, any change another.
+func TestIssuedIDsAreBoundToTheirVersion(t *testing.T) {
+	a := IssuedDocumentID("1234567", RentReceipt, "2026-11", "v1")
+	for _, other := range []string{
+		IssuedDocumentID("1234568", RentReceipt, "2026-11", "v1"),
+		IssuedDocumentID("1234567", PaymentReceipt, "2026-11", "v1"),
+		IssuedDocumentID("1234567", RentReceipt, "2026-10", "v1"),
+		IssuedDocumentID("1234567", RentReceipt, "2026-11", "v2"),
+	} {
+		if other == a {
+			t.Fatalf("id %s shared by two documents", a)
+		}
+	}
+	if a != IssuedDocumentID("1234567", RentReceipt, "2026-11", "v1") || !strings.HasPrefix(a, "rent_receipt-2026-11-") {
+		t.Fatalf("id %s: want stable rent_receipt-2026-11-<12 hex>", a)
+	}
+	for _, k := range []Kind{RentReceipt, PaymentReceipt, TenancyCertificate} {
+		id := IssuedDocumentID("1", k, "2026-11", "v")
+		if p, ok := ParseID(id); !ok || p != (ParsedID{Kind: k, Period: "2026-11", Hash: id[len(id)-12:]}) || !k.Issued() {
+			t.Errorf("ParseID(%s) = %+v, %v", id, p, ok)
+		}
+	}
+	if Notice.Issued() || Landlord.Issued() {
+		t.Error("notices and landlord files are not made on request")
 	}
 }
 
@@ -40,12 +68,13 @@ func TestParseIDRefusesWhatIsNotAnID(t *testing.T) {
 func FuzzParseID(f *testing.F) {
 	f.Add(LeaseDocumentID("1", Notice, "2026-12"))
 	f.Add(LandlordID("landlord/all/a.pdf"))
+	f.Add(IssuedDocumentID("1", RentReceipt, "2026-11", "v"))
 	f.Fuzz(func(t *testing.T, id string) {
 		p, ok := ParseID(id)
 		if !ok {
 			return
 		}
-		if p.Kind == Notice && !strings.HasPrefix(id, "notice-"+p.Period+"-") {
+		if p.Kind != Landlord && (!strings.HasPrefix(id, string(p.Kind)+"-"+p.Period+"-") || !strings.HasSuffix(id, "-"+p.Hash)) {
 			t.Fatalf("ParseID(%q) = %+v", id, p)
 		}
 	})

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -79,7 +80,7 @@ type Page struct {
 }
 
 const (
-	msgKind = "Le type de document doit être «\u00A0notice\u00A0» (avis d’échéance) ou «\u00A0landlord\u00A0» (documents utiles)."
+	msgKind = "Le type de document doit être «\u00A0notice\u00A0» (avis d’échéance), «\u00A0rent_receipt\u00A0» (quittance), «\u00A0payment_receipt\u00A0» (reçu), «\u00A0tenancy_certificate\u00A0» (attestation) ou «\u00A0landlord\u00A0» (documents utiles)."
 	// msgYear answers a year that is not four digits; msgYearRange one
 	// outside the documents' years.
 	msgYear      = "L’année s’écrit avec quatre chiffres, par exemple 2026."
@@ -98,7 +99,7 @@ const (
 // fault.Invalid naming the field.
 func (s *Service) List(ctx context.Context, ref string, q Query) (Page, error) {
 	f := fault.Fields{}
-	if q.Kind != "" && Kind(q.Kind) != Notice && Kind(q.Kind) != Landlord {
+	if q.Kind != "" && Kind(q.Kind) != Landlord && !slices.Contains(LeaseKinds, Kind(q.Kind)) {
 		f.Add("kind", msgKind)
 	}
 	year := 0

@@ -16,13 +16,27 @@ import (
 )
 
 // A lease's documents live in its partition of the tenancy table under
-// DOC#<kind>#<AAAA-MM> (DESIGN.md, "Monthly notices and documents"): one
-// Query lists them, and an id names its sort key, so a look-up by id is one
-// GetItem within the asking tenant's lease.
-
+// DOC#<kind>#<AAAA-MM> (a notice) or DOC#<kind>#<AAAA-MM>#<12 hex> (a
+// document made on request, one per version) (DESIGN.md, "Monthly notices
+// and documents"): one Query lists them, and an id names its sort key, so a
+// look-up by id is one GetItem within the asking tenant's lease.
 const docPfx = "DOC#"
 
-func documentSK(k document.Kind, period string) string { return docPfx + string(k) + "#" + period }
+func documentSK(p document.ParsedID) string {
+	if p.Kind.Issued() {
+		return docPfx + string(p.Kind) + "#" + p.Period + "#" + p.Hash
+	}
+	return docPfx + string(p.Kind) + "#" + p.Period
+}
+
+// leaseDocumentID is the id of lease ref's document d: per period for a
+// notice, per period and version for a document made on request.
+func leaseDocumentID(ref string, d document.Document) string {
+	if d.Kind.Issued() {
+		return document.IssuedDocumentID(ref, d.Kind, d.Period, d.Version)
+	}
+	return document.LeaseDocumentID(ref, d.Kind, d.Period)
+}
 
 // documentItem is a document's item. The fan-out adds `notice` (the
 // notice as JSON, to print it again), which the reads ignore.
@@ -63,14 +77,18 @@ func documentAttributes(ref string, d document.Document) (map[string]types.Attri
 	if p, err := notice.ParsePeriod(d.Period); err != nil || p.String() != d.Period {
 		return nil, fmt.Errorf("document: period %q is not AAAA-MM", d.Period)
 	}
-	id := document.LeaseDocumentID(ref, d.Kind, d.Period)
-	if _, ok := document.ParseID(id); !ok { // a kind the reads could not find again
+	if d.Kind.Issued() != (d.Version != "") {
+		return nil, fmt.Errorf("document: a %s has a version exactly when it is made on request", d.Kind)
+	}
+	id := leaseDocumentID(ref, d)
+	p, ok := document.ParseID(id)
+	if !ok { // a kind the reads could not find again
 		return nil, fmt.Errorf("document: kind %q has no id scheme", d.Kind)
 	}
 	if d.ID != "" && d.ID != id {
 		return nil, errors.New("document: id is not the lease's id for its kind and period")
 	}
-	it := documentItem{PK: leasePK(ref), SK: documentSK(d.Kind, d.Period), ID: id, Kind: string(d.Kind),
+	it := documentItem{PK: leasePK(ref), SK: documentSK(p), ID: id, Kind: string(d.Kind),
 		Title: d.Title, Period: d.Period, Date: d.Date.String(), ContentType: d.ContentType, SizeBytes: d.SizeBytes,
 		Key: d.Key, FileName: d.FileName, AmountDueCents: d.AmountDueCents}
 	if d.DueDate != nil {
@@ -81,9 +99,12 @@ func documentAttributes(ref string, d document.Document) (map[string]types.Attri
 
 // DocumentPut is the Put of document d of lease ref into the tenancy table,
 // for a transaction: conditioned on `attribute_not_exists(PK)`, so that a
-// second put of the same lease, kind and period cancels the transaction
-// (the monthly run issues a notice once). The id is derived from the lease,
-// kind and period (document.LeaseDocumentID); d.ID, if set, must equal it.
+// second put of the same lease, kind and period (and version, for a
+// document made on request) cancels the transaction (the monthly run
+// issues a notice once). The id is derived from the lease, kind and period
+// (document.LeaseDocumentID) and, for a document made on request
+// (Kind.Issued, which needs d.Version), its version
+// (document.IssuedDocumentID); d.ID, if set, must equal it.
 // extra adds attributes the reads ignore (the fan-out's `notice`); it may
 // not name one of the document's own attributes.
 func DocumentPut(table, ref string, d document.Document, extra map[string]types.AttributeValue) (types.TransactWriteItem, error) {
@@ -122,7 +143,7 @@ func (s *Store) PutDocument(ctx context.Context, ref string, d document.Document
 	if err != nil {
 		return document.Document{}, fmt.Errorf("put document: %w", err)
 	}
-	d.ID = document.LeaseDocumentID(ref, d.Kind, d.Period)
+	d.ID = leaseDocumentID(ref, d)
 	return d, nil
 }
 
@@ -156,7 +177,7 @@ func (s *Store) Document(ctx context.Context, ref, id string) (document.Document
 		return document.Document{}, document.ErrNotFound
 	}
 	var it documentItem
-	if err := s.get(ctx, s.tenancy, leasePK(ref), documentSK(p.Kind, p.Period), &it); err != nil {
+	if err := s.get(ctx, s.tenancy, leasePK(ref), documentSK(p), &it); err != nil {
 		if errors.Is(err, account.ErrNotFound) {
 			return document.Document{}, document.ErrNotFound
 		}

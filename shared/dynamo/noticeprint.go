@@ -170,7 +170,7 @@ func (s *Store) Notices(ctx context.Context, p notice.Period, refs []string) ([]
 	for start := 0; start < len(refs); start += 100 {
 		keys := make([]map[string]types.AttributeValue, 0, 100)
 		for _, ref := range refs[start:min(start+100, len(refs))] {
-			keys = append(keys, keyOf(leasePK(ref), documentSK(document.Notice, p.String())))
+			keys = append(keys, keyOf(leasePK(ref), documentSK(document.ParsedID{Kind: document.Notice, Period: p.String()})))
 		}
 		req := map[string]types.KeysAndAttributes{s.tenancy: {Keys: keys, ProjectionExpression: aws.String("notice"), ConsistentRead: aws.Bool(true)}}
 		for attempt := 0; len(req) > 0 && len(req[s.tenancy].Keys) > 0; attempt++ {
