@@ -68,3 +68,86 @@ func (c Certificate) StatusOn(day tenancy.Date) Status {
 	}
 	return c.Status
 }
+
+// Threshold is a moment the tenant is reminded of their certificate; each is
+// mailed at most once for a given cover (Reminder.Key).
+type Threshold string
+
+// Thresholds.
+const (
+	// Ending: the cover ends within EndingNotice days.
+	Ending Threshold = "ending"
+	// Ended: the cover's end date is past and no newer certificate came.
+	Ended Threshold = "ended"
+	// Missing: the ERP says a certificate is required and none was ever
+	// sent (or every one sent was refused).
+	Missing Threshold = "missing"
+)
+
+// EndingNotice is how many days before the cover ends the tenant is
+// reminded.
+const EndingNotice = 30
+
+// State is a lease's insurance as the reminders see it.
+type State struct {
+	// End is the end of the current certificate's cover (the newest
+	// one not refused); zero when there is none.
+	End tenancy.Date
+	// Required: the ERP says the lease needs a certificate.
+	Required bool
+	// Reminded holds the keys (Reminder.Key) of the reminders already
+	// mailed.
+	Reminded []string
+}
+
+// Reminder is one reminder to mail: its threshold and, for Ending and
+// Ended, the end of the cover it is about.
+type Reminder struct {
+	Threshold Threshold
+	End       tenancy.Date
+}
+
+// Key names the reminder once per cover: "ending:2027-01-31",
+// "ended:2027-01-31", "missing".
+func (r Reminder) Key() string {
+	if r.Threshold == Missing {
+		return string(Missing)
+	}
+	return string(r.Threshold) + ":" + r.End.String()
+}
+
+// Next is the next reminder of the state not yet mailed, and the day it is
+// due (from which the daily schedule mails it); false when none is to
+// come. With a current cover ending on E: Ending on E − EndingNotice days,
+// then Ended on E + 1 day. Without one, on a lease that requires it:
+// Missing, due on since (the day the lease was found without a
+// certificate).
+func (s State) Next(since tenancy.Date) (Reminder, tenancy.Date, bool) {
+	done := func(r Reminder) bool {
+		for _, k := range s.Reminded {
+			if k == r.Key() {
+				return true
+			}
+		}
+		return false
+	}
+	if !s.End.IsZero() {
+		end := s.End.Time()
+		for _, c := range []struct {
+			r  Reminder
+			on time.Time
+		}{
+			{Reminder{Ending, s.End}, end.AddDate(0, 0, -EndingNotice)},
+			{Reminder{Ended, s.End}, end.AddDate(0, 0, 1)},
+		} {
+			if !done(c.r) {
+				return c.r, tenancy.DateOf(c.on), true
+			}
+		}
+		return Reminder{}, tenancy.Date{}, false
+	}
+	if r := (Reminder{Threshold: Missing}); s.Required && !done(r) {
+		return r, since, true
+	}
+	return Reminder{}, tenancy.Date{}, false
+}
