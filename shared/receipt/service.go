@@ -15,16 +15,17 @@ import (
 	"github.com/citejardins/extranet/shared/tenancy"
 )
 
-// Error codes of the receipts, each a 422 in the HTTP layer.
+// Error codes of the receipts, each a 422 in the HTTP layer: the month
+// gets no receipt, and the message says why and what to do.
 const (
 	// CodeUnpaid: nothing was imputed to the month, so there is nothing to
 	// acknowledge.
-	CodeUnpaid fault.Code = "receipt_unpaid"
+	CodeUnpaid = fault.ReceiptUnpaid
 	// CodeNotDue: the month has no debit yet (a month to come).
-	CodeNotDue fault.Code = "receipt_not_due"
+	CodeNotDue = fault.ReceiptNotDue
 	// CodeOutsideLease: the month is before the lease began or after it
 	// ended.
-	CodeOutsideLease fault.Code = "receipt_outside_lease"
+	CodeOutsideLease = fault.ReceiptOutsideLease
 )
 
 // Store reads the lease and its ledger, and keeps the receipts' documents
