@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/citejardins/extranet/shared/tenancy"
 )
@@ -273,15 +274,33 @@ func TestReceiptsRefuseWhatGetsNoReceipt(t *testing.T) {
 		t.Errorf("refusals made documents: %v", docs)
 	}
 
-	// Without November's transfer, November is unpaid: 422, which says the
-	// transfer went first... nothing here: nothing was paid in November.
+	// A month after this one, even called and paid in advance, is not due.
+	next := tenancy.DateOf(time.Now().AddDate(0, 1, 0))
+	next.Day = 1
+	nextMonth := next.String()[:7]
+	if _, err := a.stack.Store().SyncEntries(context.Background(), lefevre.ref, []tenancy.Entry{
+		{ID: "E-NEXT-AV", Date: next, Label: "Avis d'échéance", Kind: tenancy.Notice, DebitCents: 50000},
+		{ID: "E-NEXT-VI", Date: next, Label: "Virement reçu", Kind: tenancy.PaymentReceived, CreditCents: 100000},
+	}, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range a.months(t, h, next.String()[:4]) {
+		if m.Period == nextMonth && (m.Status != "not_due" || m.Kind != nil) {
+			t.Errorf("next month %s: %+v, want not_due", nextMonth, m)
+		}
+	}
+	status, _, body = a.issue(t, h, nextMonth)
+	wantProblem(t, "next month", status, body, 422, "receipt_not_due")
+
+	// Without November's transfer (and next month's entries), November is
+	// unpaid: 422, which says why and what to do.
 	entries, err := a.stack.Store().LeaseEntries(context.Background(), lefevre.ref)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var kept []tenancy.Entry
 	for _, e := range entries {
-		if e.ID != "E1234567-202611-VI" {
+		if e.ID != "E1234567-202611-VI" && !strings.HasPrefix(e.ID, "E-NEXT") {
 			kept = append(kept, e)
 		}
 	}
