@@ -237,7 +237,7 @@ func (s *receiptSheet) dues() {
 		case receipt.SettlementLine:
 			label = "Régularisation des charges — " + x.Label
 		case receipt.UndividedLine:
-			label = x.Label + " (loyer et charges, détail non disponible)"
+			label = x.Label + " (loyer et charges)"
 		}
 		row("", label, date(x.Date), euros(x.AmountCents))
 	}
