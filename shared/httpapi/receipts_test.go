@@ -113,6 +113,13 @@ func TestReceiptsDemo_DupontGetsQuittancesForEveryMonthOfHerHistory(t *testing.T
 	if len(got) != len(history) || len(got) != 13 {
 		t.Errorf("quittances for %v; want every month of her history (%d)", got, len(history))
 	}
+	// Without a year: the current one (in France).
+	status, _, body := a.do(t, "GET", "/api/v1/receipts", nil, h)
+	wantStatus(t, "months of this year", status, http.StatusOK, body)
+	this := today().String()[:4]
+	if ms := body["months"].([]any); len(ms) != 12 || ms[0].(obj)["period"] != this+"-01" {
+		t.Errorf("months without a year: %v, want the 12 of %s", ms, this)
+	}
 	// They are in Mes documents.
 	docs, _ := a.allDocuments(t, "kind=rent_receipt", h)
 	if len(docs) != len(got) {
