@@ -78,6 +78,7 @@ func (a *api) receiptText(t *testing.T, h map[string]string, period string, want
 }
 
 func TestReceiptsDemo_DupontGetsQuittancesForEveryMonthOfHerHistory(t *testing.T) {
+	t.Parallel()
 	a := start(t, nil)
 	h := a.tenantSession(t, dupont)
 	entries, err := a.stack.Store().LeaseEntries(context.Background(), dupont.ref)
@@ -156,6 +157,7 @@ func shortMonths(entries []tenancy.Entry) map[string]bool {
 }
 
 func TestReceiptsDemo_LefevreNovemberGetsAReceiptNeverAQuittance(t *testing.T) {
+	t.Parallel()
 	a := start(t, nil)
 	h := a.tenantSession(t, lefevre)
 	entries, err := a.stack.Store().LeaseEntries(context.Background(), lefevre.ref)
@@ -205,6 +207,7 @@ func TestReceiptsDemo_LefevreNovemberGetsAReceiptNeverAQuittance(t *testing.T) {
 }
 
 func TestReceiptsDemo_NdiayeMonthsArePaidByHousingBenefitAndCheques(t *testing.T) {
+	t.Parallel()
 	a := start(t, nil)
 	h := a.tenantSession(t, ndiaye)
 	n := 0
@@ -233,6 +236,7 @@ func TestReceiptsDemo_NdiayeMonthsArePaidByHousingBenefitAndCheques(t *testing.T
 }
 
 func TestReceiptsRefuseWhatGetsNoReceipt(t *testing.T) {
+	t.Parallel()
 	a := start(t, nil)
 	h := a.tenantSession(t, lefevre)
 	cases := []struct {
@@ -322,6 +326,7 @@ func TestReceiptsRefuseWhatGetsNoReceipt(t *testing.T) {
 }
 
 func TestRule_FreeOnRequestFromTheERPLedgerOnly(t *testing.T) {
+	t.Parallel()
 	a := start(t, nil)
 	h := a.tenantSession(t, lefevre)
 	ctx := context.Background()
@@ -358,6 +363,7 @@ func TestRule_FreeOnRequestFromTheERPLedgerOnly(t *testing.T) {
 }
 
 func TestRule_AnyMonthSinceLeaseStartEvenAfterItEnded(t *testing.T) {
+	t.Parallel()
 	a := start(t, nil)
 	h := a.tenantSession(t, dupont)
 	ctx := context.Background()
@@ -383,6 +389,7 @@ func TestRule_AnyMonthSinceLeaseStartEvenAfterItEnded(t *testing.T) {
 }
 
 func TestReceiptsParallelRequestsMakeOneDocument(t *testing.T) {
+	t.Parallel()
 	a := start(t, map[string]string{"RECEIPTS_LIMIT": "1000/1h"})
 	h := a.tenantSession(t, ndiaye)
 	const n = 40
@@ -423,6 +430,7 @@ func TestReceiptsParallelRequestsMakeOneDocument(t *testing.T) {
 }
 
 func TestReceiptsLimitPerLease(t *testing.T) {
+	t.Parallel()
 	a := start(t, map[string]string{"RECEIPTS_LIMIT": "2/1h"})
 	h := a.tenantSession(t, dupont)
 	a.receiptText(t, h, "2026-01", http.StatusCreated, "rent_receipt")
@@ -440,6 +448,7 @@ func TestReceiptsLimitPerLease(t *testing.T) {
 }
 
 func TestReceiptsOfAnotherTenantAreNotFound(t *testing.T) {
+	t.Parallel()
 	a := start(t, nil)
 	hd := a.tenantSession(t, dupont)
 	hl := a.tenantSession(t, lefevre)
