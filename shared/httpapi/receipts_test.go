@@ -454,6 +454,15 @@ func TestReceiptsOfAnotherTenantAreNotFound(t *testing.T) {
 	hl := a.tenantSession(t, lefevre)
 	body, _ := a.receiptText(t, hd, "2026-11", http.StatusCreated, "rent_receipt")
 	id := body["id"].(string)
+	// Hers through the documents function: the document, and its file.
+	status, _, got := a.do(t, "GET", "/api/v1/documents/"+id, nil, hd)
+	if status != http.StatusOK || got["kind"] != "rent_receipt" || got["title"] != "Quittance de loyer novembre 2026" {
+		t.Errorf("DUPONT reads her receipt: %d %v", status, got)
+	}
+	status, header, _ := a.do(t, "GET", "/api/v1/documents/"+id+"/file", nil, hd)
+	if status != http.StatusFound || !strings.Contains(header.Get("Location"), "quittance-2026-11.pdf") {
+		t.Errorf("DUPONT's receipt file: %d, Location %q", status, header.Get("Location"))
+	}
 	for _, path := range []string{"/api/v1/documents/" + id, "/api/v1/documents/" + id + "/file"} {
 		status, header, got := a.do(t, "GET", path, nil, hl)
 		wantProblem(t, "LEFÈVRE reads DUPONT's receipt at "+path, status, got, 404, "not_found")
