@@ -175,10 +175,14 @@ func (s *Service) take(ctx context.Context, ref string) error {
 
 // TakePDF takes a unit of lease ref's PDFs made on request (LimitKey,
 // PerLease in Window) before one is drawn; a fault.TooManyRequests with
-// its RetryAfter past the limit. A nil counter takes nothing.
+// its RetryAfter past the limit. A nil counter takes nothing; a nil now
+// is time.Now.
 func TakePDF(ctx context.Context, c Counter, ref string, now func() time.Time) error {
 	if c == nil {
 		return nil
+	}
+	if now == nil {
+		now = time.Now
 	}
 	_, wait, err := c.Take(ctx, LimitKey(ref), PerLease, Window, now)
 	if err != nil {

@@ -45,6 +45,10 @@ func (s *Server) Routes() []Route {
 		{"documents", "GET", "/api/v1/documents/{id}", s.authenticated(s.handleDocument())},
 		{"documents", "GET", "/api/v1/documents/{id}/file", s.authenticated(s.handleDocumentFile())},
 
+		// The statement as PDF and the tenancy certificate, made on request.
+		{"receipts", "GET", "/api/v1/account/entries.pdf", s.authenticated(s.handleStatementPDF())},
+		{"receipts", "POST", "/api/v1/certificates", s.authenticated(s.handleCreateCertificate())},
+
 		// Public: the emergency number of a residence, without an account.
 		{"account", "GET", "/api/v1/emergency-contacts", s.handleEmergencyContacts()},
 	}

@@ -41,6 +41,8 @@ type Server struct {
 	edge originSecret       // proves that a request came through CloudFront
 	dir  *directory.Service // the public emergency directory (WithDirectory)
 	docs *document.Service  // "Mes documents" (WithDocuments)
+	// The statement PDF and the certificates (WithStatements).
+	stmts statements
 }
 
 // New returns a server on the account and tenant services.

@@ -13,8 +13,6 @@ import (
 	"github.com/citejardins/extranet/shared/tenancy"
 )
 
-
-
 // monthlyStatement is a statement of n months of a 500 € notice on the
 // 1st and a 500 € transfer on the 8th, from January 2020, opening at
 // opening cents.
