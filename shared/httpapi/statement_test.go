@@ -284,3 +284,19 @@ func TestPDFLimitUnderABurst(t *testing.T) {
 	}
 	a.statementPDF(t, "from=2026-01-01&to=2026-11-30", other.bearer, "2026-01-01", "2026-11-30")
 }
+
+// TestStatementPDFOfAPeriodWithoutLines: a period with no line says so,
+// with the balance it carries (the last line's before it; none: nothing
+// owed).
+func TestStatementPDFOfAPeriodWithoutLines(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	me := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
+	text := pdfText(t, a.statementPDF(t, "from=2030-01-01&to=2030-01-31", me.bearer, "2030-01-01", "2030-01-31"))
+	says(t, "a later period", text, "Aucune opération sur cette période.",
+		"Solde au début de la période : reste dû 350,00 €", "Solde au 31/01/2030 : reste dû 350,00 €")
+	rowsInOrder(t, text, nil)
+	text = pdfText(t, a.statementPDF(t, "from=2001-01-01&to=2001-12-31", me.bearer, "2001-01-01", "2001-12-31"))
+	says(t, "a period before the lease", text, "Aucune opération sur cette période.",
+		"Solde au début de la période : aucune somme due 0,00 €", "Solde au 31/12/2001 : aucune somme due 0,00 €")
+}
