@@ -123,31 +123,33 @@ func TestTenancyCertificateOnTheDemo(t *testing.T) {
 func TestCertificateCountsOnlyWhatIsDue(t *testing.T) {
 	t.Parallel()
 	a := start(t, nil)
-	// DUPONT's December notice debited today, due on the 5th of the month
-	// after: her balance says 600 € but nothing is due yet. Once ended, the
-	// lease reads "a été locataire du … au …".
+	// DUPONT's next notice debited today, due on the lease's due day, which
+	// is after today whatever today is: her balance holds its 600 € but
+	// the certificate does not count it. Once ended, the lease reads "a
+	// été locataire du … au …".
 	day := today()
-	s := seedTenancy(t, a, dupont, residenceR1(), terms{start: "2015-09-01", dwellingType: "T3", method: tenancy.DirectDebit, dueDay: 5})
+	dueDay := day.Day%28 + 1
+	if due := attestation.DueDate(day, dueDay); !day.Before(due) {
+		t.Fatalf("due day %d: the notice is due on %s, not after today %s", dueDay, due, day)
+	}
+	s := seedTenancy(t, a, dupont, residenceR1(), terms{start: "2015-09-01", dwellingType: "T3", method: tenancy.DirectDebit, dueDay: dueDay})
 	marie := a.loginTenant(t, dupont, "marie.dupont@exemple.fr")
 	ctx := context.Background()
+	owedBefore := attestation.OwedOn(screenEntries(t, a, marie), dueDay, day)
 	es := append(slices.Clone(s.entries), tenancy.Entry{ID: "AV-TODAY", Date: day, Label: "Avis d'échéance", Kind: tenancy.Notice, DebitCents: 60000})
 	if _, err := a.stack.Store().SyncEntries(ctx, dupont.ref, es, true); err != nil {
 		t.Fatal(err)
 	}
-	sum := a.get(t, "/api/v1/account", marie.bearer)
-	bal := int64(sum["balanceCents"].(float64))
-	due := attestation.DueDate(day, 5)
+	bal := int64(a.get(t, "/api/v1/account", marie.bearer)["balanceCents"].(float64))
+	if bal < 60000 || bal-60000 < owedBefore {
+		t.Fatalf("balance %d with today's notice, owed before it %d", bal, owedBefore)
+	}
 	d, _ := a.certificate(t, marie.bearer, http.StatusCreated)
 	text := a.certificateText(t, marie, d)
-	if day.Before(due) {
-		if want := bal - 60000; want <= 0 {
-			says(t, "the certificate", text, "Marie DUPONT est à jour de ses loyers et charges au "+dateFR(day)+".")
-		} else {
-			says(t, "the certificate", text, "Marie DUPONT reste redevable de "+frenchEuros(want)+" au "+dateFR(day)+".")
-		}
-		if bal < 60000 {
-			t.Errorf("balance %d; want the new notice in it", bal)
-		}
+	if owedBefore == 0 {
+		says(t, "the certificate", text, "Marie DUPONT est à jour de ses loyers et charges au "+dateFR(day)+".")
+	} else {
+		says(t, "the certificate", text, "Marie DUPONT reste redevable de "+frenchEuros(owedBefore)+" au "+dateFR(day)+".")
 	}
 
 	end := tenancy.DateOf(day.Time().AddDate(0, 0, -1))
@@ -191,6 +193,23 @@ func TestCertificateRefusals(t *testing.T) {
 	if docs, _ := a.allDocuments(t, "kind=tenancy_certificate", celine.bearer); len(docs) != 0 {
 		t.Errorf("refused requests left %v", docs)
 	}
+}
+
+// screenEntries is the lease's whole statement as the screen reads it,
+// newest first.
+func screenEntries(t *testing.T, a *api, s tenantSession) []tenancy.Entry {
+	t.Helper()
+	js, _ := a.allEntries(t, "", s.bearer)
+	out := make([]tenancy.Entry, len(js))
+	for i, e := range js {
+		d, err := tenancy.ParseDate(e.Date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = tenancy.Entry{ID: e.ID, Date: d, Label: e.Label, Kind: tenancy.EntryKind(e.Kind), DebitCents: e.DebitCents,
+			CreditCents: e.CreditCents, BalanceAfterCents: e.BalanceAfterCents}
+	}
+	return out
 }
 
 // TestCertificatesOfOthersAreNotFound: another tenant's certificate id is
