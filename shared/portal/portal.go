@@ -101,7 +101,7 @@ func New(cfg aws.Config, getenv func(string) string, log *slog.Logger) (*httpapi
 	if err != nil {
 		return nil, err
 	}
-	stmt, certs := statements(cfg, getenv, store, tenants, log) // statement.go
+	stmt, certs := statements(cfg, getenv, store, tenants) // statement.go
 	return httpapi.New(httpapi.Config{PublicURL: publicURL, OriginSecret: getenv(EnvOriginSecret)}, svc, tenants, log).
 		WithDirectory(emergency).WithDocuments(docs).WithStatements(stmt, certs), nil
 }
