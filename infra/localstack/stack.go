@@ -33,6 +33,7 @@ import (
 	"github.com/citejardins/extranet/infra/sesemu"
 	"github.com/citejardins/extranet/infra/sqsemu"
 	"github.com/citejardins/extranet/shared/dynamo"
+	"github.com/citejardins/extranet/shared/filecheck"
 	"github.com/citejardins/extranet/shared/portal"
 )
 
@@ -267,7 +268,9 @@ func (s *Stack) handler(root string, log *slog.Logger) (http.Handler, error) {
 			return nil, err
 		}
 		getenv := functionGetenv(env)
-		srv, err := portal.New(portal.AWSConfig(getenv), getenv, log.With("function", name))
+		// The stack is one binary: every function gets the file checks
+		// (only the insurance function's routes use them).
+		srv, err := portal.New(portal.AWSConfig(getenv), getenv, log.With("function", name), portal.WithFileChecker(filecheck.New()))
 		if err != nil {
 			return nil, fmt.Errorf("function %s: %w", name, err)
 		}

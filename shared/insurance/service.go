@@ -21,8 +21,12 @@ import (
 
 // UploadsPerDay bounds the uploads one lease may start in 24 hours: a
 // household sends a certificate a year, and retries a few times; a runaway
-// client must not fill the bucket.
-const UploadsPerDay = 20
+// client must not fill the bucket. ConfirmationsPerDay bounds the
+// confirmations (each reads and checks up to 10 MiB).
+const (
+	UploadsPerDay       = 20
+	ConfirmationsPerDay = 100
+)
 
 // ClaimFor is how long one confirmation holds an upload while it checks
 // the file: longer than a function's run (10 s), so that a confirmation
@@ -99,7 +103,7 @@ func (s *Service) NewUpload(ctx context.Context, ref string, r UploadRequest) (U
 	if err := f.Err(); err != nil {
 		return Upload{}, Presigned{}, err
 	}
-	if err := s.allowUpload(ctx, ref); err != nil {
+	if err := s.allow(ctx, "insurance-uploads#"+ref, UploadsPerDay); err != nil {
 		return Upload{}, Presigned{}, err
 	}
 	id, err := s.newID()
@@ -121,11 +125,13 @@ func (s *Service) NewUpload(ctx context.Context, ref string, r UploadRequest) (U
 	return u, p, nil
 }
 
-func (s *Service) allowUpload(ctx context.Context, ref string) error {
+// allow takes one unit of the lease's limit (key) before the work, and
+// refuses past limit in any 24 hours.
+func (s *Service) allow(ctx context.Context, key string, limit int) error {
 	if s.counter == nil {
 		return nil
 	}
-	_, wait, err := s.counter.Take(ctx, "insurance-uploads#"+ref, UploadsPerDay, 24*time.Hour, s.now)
+	_, wait, err := s.counter.Take(ctx, key, limit, 24*time.Hour, s.now)
 	if err != nil {
 		return fmt.Errorf("count uploads: %w", err)
 	}
@@ -215,24 +221,25 @@ func coverOf(r SubmitRequest, today tenancy.Date) (insurer, policy string, start
 	return insurer, policy, start, end, f.Err()
 }
 
-// Submit confirms an upload with the cover's details: it checks the fields,
-// the upload (the lease's, not used, not expired) and the file as it
+// Submit confirms an upload with the cover's details: it checks the upload
+// (the lease's, not used, not expired), the fields and the file as it
 // landed; a file that passes is kept under CertificateKey and the
 // certificate, the lease's state and the ERP's event are written at once;
 // one that fails goes to QuarantineKey, and the answer says why. created
 // is false when the upload had already been confirmed: the same
 // certificate comes back.
 //
-// Errors: fault.Invalid (fields), fault.NotFound (no such upload in the
-// lease), fault.UploadExpired, fault.Conflict (another confirmation of it
+// Errors: fault.TooManyRequests (ConfirmationsPerDay), fault.NotFound (no
+// such upload in the lease), fault.Invalid (fields), fault.UploadExpired, fault.Conflict (another confirmation of it
 // is under way), fault.FileMissing (nothing was sent: send it again), and
 // one code per refusal (fault.FileTooLarge…).
 func (s *Service) Submit(ctx context.Context, ref string, r SubmitRequest) (c Certificate, created bool, err error) {
-	now := s.now().UTC()
-	insurer, policy, start, end, err := coverOf(r, tenancy.ParisDate(now))
-	if err != nil {
+	if err := s.allow(ctx, "insurance-confirmations#"+ref, ConfirmationsPerDay); err != nil {
 		return Certificate{}, false, err
 	}
+	now := s.now().UTC()
+	// The upload first: without one of the lease's, there is nothing to
+	// confirm, whatever the fields say.
 	if !ValidID(r.UploadID) {
 		return Certificate{}, false, uploadNotFound()
 	}
@@ -245,6 +252,10 @@ func (s *Service) Submit(ctx context.Context, ref string, r SubmitRequest) (c Ce
 	}
 	if !u.UsedAt.IsZero() {
 		return s.outcome(ctx, ref, u)
+	}
+	insurer, policy, start, end, err := coverOf(r, tenancy.ParisDate(now))
+	if err != nil {
+		return Certificate{}, false, err
 	}
 	if !now.Before(u.ExpiresAt) {
 		return Certificate{}, false, fault.New(fault.UploadExpired, "Le délai pour envoyer ce fichier est dépassé. Choisissez à nouveau le fichier de l’attestation pour l’envoyer.")
