@@ -97,6 +97,7 @@ type Stack struct {
 	env       map[string]string
 	store     *dynamo.Store
 	s3        *s3Events
+	s3cors    *s3CORS // the browsers' view of S3 (s3cors.go)
 	jobs      sync.WaitGroup
 	stopJobs  []context.CancelFunc
 	mailWake  chan struct{}
@@ -146,6 +147,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	if s.publicURL == "" {
 		s.publicURL = s.URL
 	}
+	s.s3cors.setOrigin(s.publicURL)
 	s.env = map[string]string{
 		portal.EnvPublicURL:        s.publicURL,
 		portal.EnvMailFrom:         MailFrom,
@@ -317,6 +319,8 @@ func (s *Stack) startEmulators(dataDir string, partitions int) error {
 	}
 	s.s3db = db
 	bolt := s3bolt.New(db)
+	s.s3cors = &s3CORS{next: presignedExpiry(s.s3.wrap(gofakes3.New(bolt, gofakes3.WithAutoBucket(false)).Server())),
+		rules: s.Template.CORS}
 	var dyn http.Handler = server.NewServer()
 	if partitions > 0 {
 		dyn = newPartitionedDynamo(partitions)
@@ -326,7 +330,7 @@ func (s *Stack) startEmulators(dataDir string, partitions int) error {
 		h  http.Handler
 	}{
 		{"DYNAMODB", s.mailJobWrites(withCRC32(dyn))},
-		{"S3", presignedExpiry(s.s3.wrap(gofakes3.New(bolt, gofakes3.WithAutoBucket(false)).Server()))},
+		{"S3", s.s3cors},
 		{"SES", s.Mail},
 		{"SQS", s.SQS},
 	} {

@@ -93,22 +93,12 @@ func max64(a, b int64) int64 {
 	return b
 }
 
-// Keep writes a checked file.
+// Keep writes a file as it was checked: kept, or put in quarantine.
 func (u *Uploads) Keep(ctx context.Context, key, contentType string, data []byte) error {
 	_, err := u.client.PutObject(ctx, &s3.PutObjectInput{Bucket: &u.bucket, Key: &key, Body: bytes.NewReader(data),
 		ContentType: &contentType, ServerSideEncryption: types.ServerSideEncryptionAes256})
 	if err != nil {
 		return fmt.Errorf("put certificate: %w", err)
-	}
-	return nil
-}
-
-// Quarantine copies an object within the bucket.
-func (u *Uploads) Quarantine(ctx context.Context, from, to string) error {
-	_, err := u.client.CopyObject(ctx, &s3.CopyObjectInput{Bucket: &u.bucket, Key: &to,
-		CopySource: aws.String(u.bucket + "/" + from), ServerSideEncryption: types.ServerSideEncryptionAes256})
-	if err != nil {
-		return fmt.Errorf("copy to quarantine: %w", err)
 	}
 	return nil
 }

@@ -90,7 +90,7 @@ func (s *Server) handleNewUpload() http.Handler {
 		if req.SizeBytes != "" {
 			n, err := strconv.ParseInt(string(req.SizeBytes), 10, 64)
 			if err != nil {
-				return uploadResponse{}, fault.Fields{"sizeBytes": "Indiquez la taille du fichier en octets, un nombre entier."}.Err()
+				return uploadResponse{}, fault.Fields{"sizeBytes": "La taille du fichier doit être un nombre entier d’octets. Choisissez à nouveau le fichier."}.Err()
 			}
 			size = n
 		}

@@ -288,7 +288,7 @@ func (s *Service) Submit(ctx context.Context, ref string, r SubmitRequest) (c Ce
 	}
 	var refusal *Refusal
 	if errors.As(checkErr, &refusal) {
-		return Certificate{}, false, s.refuse(ctx, ref, u, claim, refusal, now)
+		return Certificate{}, false, s.refuse(ctx, ref, u, claim, data, refusal, now)
 	}
 	if checkErr != nil {
 		return Certificate{}, false, fmt.Errorf("check file: %w", checkErr)
@@ -340,10 +340,12 @@ type submittedEvent struct {
 	SizeBytes     int64  `json:"sizeBytes"`
 }
 
-// refuse quarantines the file, marks the upload used with the reason, and
+// refuse puts the file in quarantine, marks the upload used with the reason, and
 // returns the reason's problem.
-func (s *Service) refuse(ctx context.Context, ref string, u Upload, claim string, r *Refusal, now time.Time) error {
-	if err := s.files.Quarantine(ctx, u.Key, QuarantineKey(ref, u.ID)); err != nil {
+func (s *Service) refuse(ctx context.Context, ref string, u Upload, claim string, data []byte, r *Refusal, now time.Time) error {
+	// The bytes checked, as for a certificate kept (a file over MaxBytes
+	// is cut at MaxBytes + 1: the policy keeps such files out of S3).
+	if err := s.files.Keep(ctx, QuarantineKey(ref, u.ID), "application/octet-stream", data); err != nil {
 		return fmt.Errorf("quarantine: %w", err)
 	}
 	if err := s.files.Delete(ctx, u.Key); err != nil {

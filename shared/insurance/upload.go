@@ -120,8 +120,6 @@ type Files interface {
 	ReadUpload(ctx context.Context, key string, max int64) (data []byte, size int64, err error)
 	// Keep writes data at key, of the content type.
 	Keep(ctx context.Context, key, contentType string, data []byte) error
-	// Quarantine copies the object at from to to, as it is.
-	Quarantine(ctx context.Context, from, to string) error
 	// Delete removes the object at key (none there is no error).
 	Delete(ctx context.Context, key string) error
 }
