@@ -175,7 +175,9 @@ func (a *api) insuranceEvents(t *testing.T, ref string) []exportedEvent {
 func french(s string) bool { return strings.ContainsAny(s, "éèàêôç’") }
 
 // nextYear is a cover's end, a year from today.
-func nextYear() tenancy.Date { return tenancy.DateOf(tenancy.ParisDate(time.Now()).Time().AddDate(1, 0, 0)) }
+func nextYear() tenancy.Date {
+	return tenancy.DateOf(tenancy.ParisDate(time.Now()).Time().AddDate(1, 0, 0))
+}
 
 // TestInsuranceUploadPolicy decodes the presigned POST's policy: it pins
 // the bucket, the key the server chose, the declared Content-Type, a size
