@@ -50,6 +50,7 @@ fuzz:
 	$(FUZZ) -fuzz='^FuzzSpreadsheetCell$$' ./shared/safetext
 	$(FUZZ) -fuzz='^FuzzCompressPages$$' ./shared/pdf
 	$(FUZZ) -fuzztime=$(FUZZTIME_FILES) -fuzz='^FuzzCheckFile$$' ./shared/filecheck
+	$(FUZZ) -fuzz='^FuzzCover$$' ./shared/insurance
 
 ## build: every function as bin/<name>/bootstrap for Lambda (linux/arm64)
 build: $(addprefix build-,$(FUNCTIONS))
