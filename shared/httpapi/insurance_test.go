@@ -543,3 +543,20 @@ func TestInsuranceUploadCORS(t *testing.T) {
 		t.Errorf("POST from the portal: Access-Control-Allow-Origin %q, want %q", r.Header.Get("Access-Control-Allow-Origin"), a.base)
 	}
 }
+
+// TestInsuranceFileMissing: a confirmation before the file arrived says so
+// (file_missing) and uses nothing: once the file is posted, the next
+// confirmation, right after, keeps it.
+func TestInsuranceFileMissing(t *testing.T) {
+	a := start(t, nil)
+	auth := insuranceTenant(t, a, dupont)
+	u := a.newUpload(t, auth, "photo.png", insurance.PNG, len(samples.PNG()))
+	status, body := a.confirm(t, auth, u.UploadID, nextYear())
+	wantProblem(t, "confirm before the file", status, body, http.StatusUnprocessableEntity, "file_missing")
+	if a.objectOrNil(t, insurance.QuarantineKey(dupont.ref, u.UploadID)) != nil {
+		t.Errorf("a missing file was put in quarantine")
+	}
+	a.post(t, u, samples.PNG())
+	status, body = a.confirm(t, auth, u.UploadID, nextYear())
+	wantStatus(t, "confirm once the file is there", status, http.StatusCreated, body)
+}
