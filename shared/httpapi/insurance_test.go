@@ -560,3 +560,33 @@ func TestInsuranceFileMissing(t *testing.T) {
 	status, body = a.confirm(t, auth, u.UploadID, nextYear())
 	wantStatus(t, "confirm once the file is there", status, http.StatusCreated, body)
 }
+
+// TestInsuranceUploadExpiredAndLimit: an upload past its time answers 410
+// and stays unused; a lease gets 20 uploads in 24 hours, then a 429 with
+// Retry-After.
+func TestInsuranceUploadExpiredAndLimit(t *testing.T) {
+	a := start(t, nil)
+	auth := insuranceTenant(t, a, dupont)
+	ctx := context.Background()
+	old := time.Now().Add(-time.Hour)
+	const id = "00000000000000000000000000000abc"
+	if err := a.stack.Store().PutUpload(ctx, insurance.Upload{ID: id, Reference: dupont.ref, FileName: "a.pdf", ContentType: insurance.PDF,
+		SizeBytes: 10, Key: insurance.UploadKey(id), CreatedAt: old, ExpiresAt: old.Add(2 * insurance.UploadTTL)}); err != nil {
+		t.Fatal(err)
+	}
+	status, body := a.confirm(t, auth, id, nextYear())
+	wantProblem(t, "an expired upload", status, body, http.StatusGone, "upload_expired")
+	if up, err := a.stack.Store().Upload(ctx, dupont.ref, id); err != nil || !up.UsedAt.IsZero() {
+		t.Errorf("expired upload %+v (%v), want it unused", up, err)
+	}
+
+	for i := range insurance.UploadsPerDay {
+		status, _, body := a.do(t, "POST", "/api/v1/insurance/uploads", obj{"fileName": "a.pdf", "contentType": insurance.PDF, "sizeBytes": 10}, auth)
+		wantStatus(t, fmt.Sprintf("upload %d", i+1), status, http.StatusCreated, body)
+	}
+	status, h, body := a.do(t, "POST", "/api/v1/insurance/uploads", obj{"fileName": "a.pdf", "contentType": insurance.PDF, "sizeBytes": 10}, auth)
+	wantProblem(t, "upload over the day's limit", status, body, http.StatusTooManyRequests, "too_many_requests")
+	if h.Get("Retry-After") == "" {
+		t.Errorf("429 without Retry-After")
+	}
+}
