@@ -18,6 +18,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
@@ -588,5 +591,66 @@ func TestInsuranceUploadExpiredAndLimit(t *testing.T) {
 	wantProblem(t, "upload over the day's limit", status, body, http.StatusTooManyRequests, "too_many_requests")
 	if h.Get("Retry-After") == "" {
 		t.Errorf("429 without Retry-After")
+	}
+}
+
+// seedCertificate writes a certificate item as the landlord's decisions
+// leave it (DESIGN.md's attributes).
+func seedCertificate(t *testing.T, a *api, ref, id, status, reason, decidedOn string, start, end tenancy.Date, submitted time.Time) {
+	t.Helper()
+	db := dynamodb.NewFromConfig(aws.Config{Region: localstack.Region,
+		Credentials: credentials.NewStaticCredentialsProvider(localstack.AccessKey, localstack.SecretKey, "")},
+		func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(a.stack.Endpoints["DYNAMODB"]) })
+	s := func(v string) ddbtypes.AttributeValue { return &ddbtypes.AttributeValueMemberS{Value: v} }
+	item := map[string]ddbtypes.AttributeValue{"PK": s("LEASE#" + ref), "SK": s("INSURANCE#" + id), "id": s(id),
+		"insurer": s("AXA"), "policyNumber": s("P-" + id[:4]), "start": s(start.String()), "end": s(end.String()),
+		"status": s(status), "submittedAt": &ddbtypes.AttributeValueMemberN{Value: fmt.Sprint(submitted.Unix())},
+		"key": s("insurance/certificates/" + ref + "/" + id + ".pdf"), "contentType": s(insurance.PDF),
+		"sizeBytes": &ddbtypes.AttributeValueMemberN{Value: "1234"}, "fileName": s("attestation.pdf")}
+	if reason != "" {
+		item["reason"] = s(reason)
+	}
+	if decidedOn != "" {
+		item["decidedOn"] = s(decidedOn)
+	}
+	if _, err := db.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: &localstack.LocalTables.Tenancy, Item: item}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestInsuranceStatusAfterDecisions: current is the newest certificate not
+// refused (its status today: an accepted one whose cover ended is
+// expired), else the newest refused one with the landlord's reason; the
+// history lists them all, newest first, with their decisions.
+func TestInsuranceStatusAfterDecisions(t *testing.T) {
+	a := start(t, nil)
+	marie := insuranceTenant(t, a, dupont)
+	celine := insuranceTenant(t, a, lefevre)
+	today := tenancy.ParisDate(time.Now())
+	day := func(months int) tenancy.Date { return tenancy.DateOf(today.Time().AddDate(0, months, 0)) }
+	now := time.Now()
+	const accepted, refused = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	seedCertificate(t, a, dupont.ref, accepted, "accepted", "", day(-11).String(), day(-13), day(-1), now.Add(-400*24*time.Hour))
+	seedCertificate(t, a, dupont.ref, refused, "refused", "Attestation illisible", day(-1).String(), day(-1), day(11), now.Add(-30*24*time.Hour))
+
+	_, _, ov := a.do(t, "GET", "/api/v1/insurance", nil, marie)
+	cur, _ := ov["current"].(map[string]any)
+	if cur == nil || cur["id"] != accepted || ov["status"] != "expired" || cur["status"] != "expired" {
+		t.Errorf("current %v, status %v; want the accepted one, expired", cur, ov["status"])
+	}
+	hist, _ := ov["history"].([]any)
+	if len(hist) != 2 {
+		t.Fatalf("history %v", hist)
+	}
+	newest := hist[0].(map[string]any)
+	if newest["id"] != refused || newest["status"] != "refused" || newest["reason"] != "Attestation illisible" || newest["decidedOn"] != day(-1).String() {
+		t.Errorf("newest %v, want the refusal with its reason and date", newest)
+	}
+
+	seedCertificate(t, a, lefevre.ref, refused, "refused", "Ce n’est pas une attestation d’assurance habitation", day(0).String(), day(-1), day(11), now)
+	_, _, ov = a.do(t, "GET", "/api/v1/insurance", nil, celine)
+	cur, _ = ov["current"].(map[string]any)
+	if cur == nil || cur["id"] != refused || ov["status"] != "refused" || cur["reason"] == nil {
+		t.Errorf("only a refusal: current %v, status %v; want it, refused, with its reason", cur, ov["status"])
 	}
 }
