@@ -288,7 +288,7 @@ func (s *receiptSheet) notes() {
 		gap()
 	}
 	if len(r.Earlier) > 0 || r.Kind == document.PaymentReceipt {
-		s.para(4.4, "Sauf indication contraire de votre part au moment du paiement, un paiement règle d’abord les sommes dues les plus anciennes (article 1342-10 du Code civil)\u202F; l’aide au logement versée par la CAF règle d’abord le mois pour lequel elle est versée.")
+		s.para(4.4, "Sauf indication contraire de votre part au moment du paiement, un paiement règle d’abord les sommes dues les plus anciennes (article 1342-10 du Code civil)\u202F; il en va de même de l’aide au logement versée par la CAF.")
 		gap()
 	}
 	if r.Undivided {

@@ -44,11 +44,19 @@ type Month struct {
 }
 
 // MonthOf is the state of period p in the imputed ledger l: NotDue when it
-// has no debit.
+// has no debit. A month is Paid only when its debts and every debt due
+// before it are settled (PRODUCT.md: "a month is fully paid only when
+// everything due before it is"); oldest-first imputation makes that so,
+// and MonthOf checks it again, so that no quittance can follow from a
+// ledger imputed otherwise.
 func (l Ledger) MonthOf(p notice.Period) Month {
 	m := Month{Period: p}
 	settled := true
 	for _, d := range l.Debts {
+		if d.Period.First().Before(p.First()) {
+			settled = settled && d.Settled()
+			continue
+		}
 		if d.Period != p {
 			continue
 		}

@@ -168,23 +168,61 @@ func TestRule_PaymentsImputedOldestFirst(t *testing.T) {
 	}
 }
 
-// N'DIAYE's case: the CAF's APL pays its own month first, even when the
-// tenant owes an older month.
-func TestRule_HousingBenefitPaysItsOwnMonthFirst(t *testing.T) {
+// PRODUCT.md: "a month is fully paid only when everything due before it
+// is" (a quittance for a month lets the earlier terms be presumed paid).
+// Every credit, the housing benefit included, goes to the oldest debt: a
+// CAF back payment (rappel d'APL) dated in November settles September and
+// October first, and November gets no quittance while they are short.
+func TestRule_NoQuittanceWhileAnOlderMonthIsUnpaid(t *testing.T) {
 	l := receipt.Impute([]tenancy.Entry{
+		debit("AV09", "2026-09-01", tenancy.Notice, 45000), // September and October: nothing paid
 		debit("AV10", "2026-10-01", tenancy.Notice, 45000),
-		credit("CH10", "2026-10-09", tenancy.PaymentReceived, 20000), // 250,00 € short
+		debit("AV11", "2026-11-01", tenancy.Notice, 45000),
+		// The APL of September to November paid at once, 3 × 180,00 €.
+		credit("AP11", "2026-11-06", tenancy.HousingBenefit, 54000),
+	})
+	status(t, l, "2026-09", receipt.Paid, 45000, 45000)
+	status(t, l, "2026-10", receipt.Partial, 45000, 9000)
+	status(t, l, "2026-11", receipt.Unpaid, 45000, 0)
+
+	// A month's APL does not jump an older debt either: October is 250,00 €
+	// short, November's APL and cheque settle October first.
+	l = receipt.Impute([]tenancy.Entry{
+		debit("AV10", "2026-10-01", tenancy.Notice, 45000),
+		credit("CH10", "2026-10-09", tenancy.PaymentReceived, 20000),
 		debit("AV11", "2026-11-01", tenancy.Notice, 45000),
 		credit("AP11", "2026-11-06", tenancy.HousingBenefit, 18000),
 		credit("CH11", "2026-11-09", tenancy.PaymentReceived, 27000),
 	})
-	// The APL goes to November; the cheque to October's 250,00 € first.
 	status(t, l, "2026-10", receipt.Paid, 45000, 45000)
-	status(t, l, "2026-11", receipt.Partial, 45000, 18000+2000)
-	r, _ := receipt.Build(l, period("2026-11"), receipt.Terms{Lease: lease}, landlord)
-	if r.HousingBenefitCents != 18000 {
-		t.Errorf("housing benefit shown: %d, want 18000", r.HousingBenefitCents)
+	status(t, l, "2026-11", receipt.Partial, 45000, 20000)
+	r, ok := receipt.Build(l, period("2026-11"), receipt.Terms{Lease: lease}, landlord)
+	if !ok || r.Kind != document.PaymentReceipt || r.HousingBenefitCents != 0 || len(r.Earlier) != 2 {
+		t.Errorf("november: %s, housing benefit %d, earlier %+v; want a reçu saying the APL and the cheque went to october first",
+			r.Kind, r.HousingBenefitCents, r.Earlier)
 	}
+}
+
+// MonthOf answers paid only when every older debt is settled, whatever
+// imputed the ledger (a guard against a quittance that would presume the
+// earlier terms paid).
+func TestMonthOfIsPaidOnlyWhenEveryOlderDebtIsSettled(t *testing.T) {
+	full := func(id, date string, cents int64) receipt.Debt {
+		e := debit(id, date, tenancy.Notice, cents)
+		return receipt.Debt{Entry: e, Period: notice.PeriodOf(e.Date), AmountCents: cents,
+			Imputations: []receipt.Imputation{{Credit: credit("C"+id, date, tenancy.HousingBenefit, cents), On: e.Date, AmountCents: cents}}}
+	}
+	older := full("AV10", "2026-10-01", 45000)
+	older.Imputations = nil
+	l := receipt.Ledger{Debts: []receipt.Debt{older, full("AV11", "2026-11-01", 45000)}}
+	status(t, l, "2026-11", receipt.Partial, 45000, 45000)
+	if _, ok := receipt.Build(l, period("2026-11"), receipt.Terms{Lease: lease}, landlord); !ok {
+		t.Error("no reçu for november")
+	} else if r, _ := receipt.Build(l, period("2026-11"), receipt.Terms{Lease: lease}, landlord); r.Kind == document.RentReceipt {
+		t.Error("a quittance for november while october is unpaid")
+	}
+	l.Debts[0] = full("AV10", "2026-10-01", 45000)
+	status(t, l, "2026-11", receipt.Paid, 45000, 45000)
 }
 
 func TestRule_RentAndChargesShownApartWithHousingBenefitAndPaymentDates(t *testing.T) {
