@@ -243,8 +243,19 @@ func (s *receiptSheet) dues() {
 	}
 	s.rule()
 	s.y += 0.5
+	// The rows below add up to the total.
 	row("", "Dont loyer", "", euros(r.RentCents))
 	row("", "Dont charges (provisions et régularisations)", "", euros(r.ChargesCents))
+	if r.OtherCents != 0 {
+		label := "Dont autres sommes"
+		if r.Undivided {
+			label = "Dont sommes non réparties entre loyer et charges"
+		}
+		row("", label, "", euros(r.OtherCents))
+	}
+	if r.NoticeHousingBenefitCents != 0 {
+		row("", "Dont aide au logement (APL) déduite de l’avis", "", euros(-r.NoticeHousingBenefitCents))
+	}
 	row("B", "Total dû pour la période", "", euros(r.DueCents))
 }
 
@@ -267,8 +278,8 @@ func (s *receiptSheet) payments() {
 	}
 	s.rule()
 	s.y += 0.5
-	if r.HousingBenefitCents > 0 {
-		row("", "Dont aide au logement (APL) versée par la CAF", "", "", euros(r.HousingBenefitCents))
+	if paid := r.HousingBenefitCents - r.NoticeHousingBenefitCents; paid > 0 {
+		row("", "Dont aide au logement (APL) versée par la CAF", "", "", euros(paid))
 	}
 	row("B", "Total payé pour la période", "", "", euros(r.PaidCents))
 	if r.DueCents > r.PaidCents {

@@ -109,6 +109,31 @@ func TestReceiptPDFReadsBack(t *testing.T) {
 	wantText(t, pdfText(t, doc), "Avis d'échéance novembre 2026 (loyer et charges) 01/11/2026 450,00 €",
 		"La répartition entre loyer et charges de l’avis de cette période n’est pas connue")
 
+	// The ERP's lines with an RLS and the APL deducted on the notice: the
+	// rows under the lines add up to the total, the APL shown as such.
+	lines := []notice.Line{
+		{Label: "Loyer", Kind: notice.Rent, AmountCents: 43000},
+		{Label: "Réduction de loyer de solidarité", Kind: notice.RLS, AmountCents: -5000},
+		{Label: "Provisions pour charges", Kind: notice.Charges, AmountCents: 7000},
+		{Label: "Aide au logement (APL) versée au bailleur", Kind: notice.HousingBenefit, AmountCents: -18000},
+	}
+	nov := notice.Period{Year: 2026, Month: 11}
+	l := receipt.Impute([]tenancy.Entry{
+		{ID: "AV", Date: nov.First(), Label: "Avis", Kind: tenancy.Notice, DebitCents: 27000},
+		{ID: "VI", Date: tenancy.Date{Year: 2026, Month: 11, Day: 8}, Label: "Virement reçu", Kind: tenancy.PaymentReceived, CreditCents: 27000},
+	})
+	rls, _ := receipt.Build(l, nov, receipt.Terms{Lease: tenancy.Lease{Reference: "1234567"}, NoticeLines: lines}, demoLandlord)
+	doc, err = rd.RenderReceipt(rls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text = pdfText(t, doc)
+	wantText(t, text, "Dont loyer 380,00 €", "Dont charges (provisions et régularisations) 70,00 €",
+		"Dont aide au logement (APL) déduite de l’avis − 180,00 €", "Total dû pour la période 270,00 €")
+	if strings.Contains(text, "versée par la CAF 180,00") {
+		t.Errorf("the APL deducted on the notice is counted as paid:\n%s", text)
+	}
+
 	if _, err := rd.RenderReceipt(receipt.Receipt{Kind: document.Notice}); err == nil {
 		t.Error("a receipt without kind, period or date rendered")
 	}

@@ -295,3 +295,38 @@ func TestReceiptVersionIsTheFacts(t *testing.T) {
 			a.Version, c.Version, e.Version, d.Version)
 	}
 }
+
+// The ERP's notice lines may carry an RLS (réduction de loyer de
+// solidarité, a credit on the rent), an SLS (supplément de loyer de
+// solidarité, on the rent) and the APL deducted (tiers payant): the RLS and
+// SLS count as rent, the APL is housing benefit shown as such, and rent,
+// charges and APL add up to the total due.
+func TestRule_RentNetOfRLSAndHousingBenefitFromNoticeLines(t *testing.T) {
+	lines := []notice.Line{
+		{Label: "Loyer", Kind: notice.Rent, AmountCents: 43000},
+		{Label: "Réduction de loyer de solidarité", Kind: notice.RLS, AmountCents: -5000},
+		{Label: "Supplément de loyer de solidarité", Kind: notice.SLS, AmountCents: 1000},
+		{Label: "Provisions pour charges", Kind: notice.Charges, AmountCents: 7000},
+		{Label: "Aide au logement (APL) versée au bailleur", Kind: notice.HousingBenefit, AmountCents: -18000},
+	}
+	l := receipt.Impute([]tenancy.Entry{
+		debit("AV11", "2026-11-01", tenancy.Notice, 28000),
+		credit("VI11", "2026-11-08", tenancy.PaymentReceived, 28000),
+	})
+	r, ok := receipt.Build(l, period("2026-11"), receipt.Terms{Lease: lease, NoticeLines: lines}, landlord)
+	if !ok {
+		t.Fatal("no receipt")
+	}
+	if r.RentCents != 43000-5000+1000 || r.ChargesCents != 7000 || r.OtherCents != 0 {
+		t.Errorf("rent %d, charges %d, other %d; want 39000 (loyer, RLS and SLS), 7000, 0", r.RentCents, r.ChargesCents, r.OtherCents)
+	}
+	if r.HousingBenefitCents != 18000 || r.NoticeHousingBenefitCents != 18000 {
+		t.Errorf("housing benefit %d (on the notice %d), want 18000", r.HousingBenefitCents, r.NoticeHousingBenefitCents)
+	}
+	if r.Lines[4].Kind != receipt.HousingBenefitLine {
+		t.Errorf("the apl line is %s", r.Lines[4].Kind)
+	}
+	if sum := r.RentCents + r.ChargesCents + r.OtherCents - r.NoticeHousingBenefitCents; sum != r.DueCents {
+		t.Errorf("rent + charges + other − APL = %d, total due %d", sum, r.DueCents)
+	}
+}
