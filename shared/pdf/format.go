@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -45,14 +46,7 @@ func euros(cents int64) string {
 
 // date formats a civil date as JJ/MM/AAAA.
 func date(d tenancy.Date) string {
-	return pad2(d.Day) + "/" + pad2(int(d.Month)) + "/" + strconv.Itoa(d.Year)
-}
-
-func pad2(n int) string {
-	if n < 10 {
-		return "0" + strconv.Itoa(n)
-	}
-	return strconv.Itoa(n)
+	return fmt.Sprintf("%02d/%02d/%04d", d.Day, int(d.Month), d.Year)
 }
 
 var months = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",

@@ -29,6 +29,9 @@ func TestEuros(t *testing.T) {
 }
 
 func TestDatesAndPeriods(t *testing.T) {
+	if got := date(tenancy.Date{Year: 1, Month: 1, Day: 1}); got != "01/01/0001" {
+		t.Errorf("date of the year 1: %q, want the year with 4 digits", got)
+	}
 	if got := date(tenancy.Date{Year: 2026, Month: 12, Day: 5}); got != "05/12/2026" {
 		t.Errorf("date = %q, want 05/12/2026", got)
 	}
