@@ -327,3 +327,35 @@ func TestStatementPDFNeverStatesABalanceAtAFutureDate(t *testing.T) {
 		t.Errorf("a period before the lease: %v", body)
 	}
 }
+
+// GET entries.pdf spends a unit of the lease's PDFs: with the SameSite=Lax
+// cookie, a link or navigation from another site could burn them. A cookie
+// request that the browser says is cross-site is refused (403, no unit);
+// the app's own (same-origin) and a bearer request are served.
+func TestStatementPDFRefusesACrossSiteCookieRequest(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	me := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
+	for _, h := range []map[string]string{
+		withCookie(me.cookie, "Sec-Fetch-Site", "cross-site", "Sec-Fetch-Mode", "navigate"),
+		withCookie(me.cookie, "Sec-Fetch-Site", "cross-site", "Origin", "https://malveillant.example"),
+		withCookie(me.cookie, "Origin", "https://malveillant.example"),
+	} {
+		status, _, body := a.do(t, "GET", "/api/v1/account/entries.pdf?from=2026-01-01", nil, h)
+		wantProblem(t, "a cross-site statement", status, body, 403, "forbidden")
+		if d, _ := body["detail"].(string); !strings.Contains(d, "espace locataire") {
+			t.Errorf("detail %q: want it to say where to ask", d)
+		}
+	}
+	a.statementPDF(t, "from=2026-01-01&to=2026-01-31", withCookie(me.cookie, "Sec-Fetch-Site", "same-origin"), "2026-01-01", "2026-01-31")
+	a.statementPDF(t, "from=2026-01-01&to=2026-01-31", withCookie(me.cookie), "2026-01-01", "2026-01-31")
+	crossBearer := map[string]string{"Sec-Fetch-Site": "cross-site"}
+	for k, v := range me.bearer {
+		crossBearer[k] = v
+	}
+	a.statementPDF(t, "from=2026-01-01&to=2026-01-31", crossBearer, "2026-01-01", "2026-01-31")
+	// The refusals took no unit: only the three statements drawn did.
+	if left := unitsLeft(t, a, attestation.LimitKey(lefevre.ref), attestation.PerLease, attestation.Window); left != attestation.PerLease-3 {
+		t.Errorf("%d units left of %d, want %d (the three statements drawn)", left, attestation.PerLease, attestation.PerLease-3)
+	}
+}
