@@ -114,8 +114,8 @@ func TestTenancyCertificateOnTheDemo(t *testing.T) {
 	// N'DIAYE is in credit: up to date. DUPONT pays by direct debit.
 	nd, _ := a.certificate(t, abdou.bearer, http.StatusCreated)
 	says(t, "N'DIAYE's certificate", a.certificateText(t, abdou, nd),
-		"Abdou N'DIAYE est locataire depuis le 01/07/2021 d’un logement de type T4 situé 27 avenue Jean Jaurès, Escalier A, 93300 Aubervilliers",
-		"Abdou N'DIAYE est à jour de ses loyers et charges au "+dateFR(day)+".")
+		"Abdou N’DIAYE est locataire depuis le 01/07/2021 d’un logement de type T4 situé 27 avenue Jean Jaurès, Escalier A, 93300 Aubervilliers",
+		"Abdou N’DIAYE est à jour de ses loyers et charges au "+dateFR(day)+".")
 	md, _ := a.certificate(t, marie.bearer, http.StatusCreated)
 	says(t, "DUPONT's certificate", a.certificateText(t, marie, md), "Marie DUPONT est à jour de ses loyers et charges au "+dateFR(day)+".")
 }

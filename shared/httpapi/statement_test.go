@@ -81,11 +81,11 @@ func (a *api) statementPDF(t *testing.T, query string, headers map[string]string
 	return body
 }
 
-// rowOf is how the statement prints an entry: date, label, debit or
-// credit, balance after it.
+// rowOf is how the statement prints an entry: date, label (the ERP's
+// apostrophes typographic), debit or credit, balance after it.
 func rowOf(e entryJSON) string {
 	d, _ := tenancy.ParseDate(e.Date)
-	parts := []string{dateFR(d), e.Label}
+	parts := []string{dateFR(d), strings.ReplaceAll(e.Label, "'", "’")}
 	if e.DebitCents != 0 {
 		parts = append(parts, frenchEuros(e.DebitCents))
 	}
@@ -121,7 +121,7 @@ func TestStatementPDFHasTheScreensLinesAndBalances(t *testing.T) {
 		dwelling     string
 	}{
 		{lefevre, "celine.lefevre@exemple.fr", "Céline LEFÈVRE", "Logement : T2, 4 allée des Tilleuls"},
-		{ndiaye, "abdou.ndiaye@exemple.fr", "Abdou N'DIAYE", "Logement : T4, 27 avenue Jean Jaurès"},
+		{ndiaye, "abdou.ndiaye@exemple.fr", "Abdou N’DIAYE", "Logement : T4, 27 avenue Jean Jaurès"},
 		{dupont, "marie.dupont@exemple.fr", "Marie DUPONT", "Logement : T3, 12 rue des Jardins"},
 	}
 	for _, tt := range tests {

@@ -78,3 +78,25 @@ func TestIBANGroups(t *testing.T) {
 		t.Errorf("groups = %q", got)
 	}
 }
+
+func TestNamesAndElision(t *testing.T) {
+	for _, tt := range []struct {
+		ns   []string
+		want string
+	}{
+		{nil, ""}, {[]string{"A"}, "A"}, {[]string{"A", "B"}, "A et B"}, {[]string{"A", "B", "C"}, "A, B et C"},
+	} {
+		if got := names(tt.ns); got != tt.want {
+			t.Errorf("names(%q) = %q, want %q", tt.ns, got, tt.want)
+		}
+	}
+	for in, want := range map[string]string{"Abdou N'DIAYE": "d’Abdou N'DIAYE", "Hélène": "d’Hélène", "Élise": "d’Élise",
+		"Office public de l'habitat": "d’Office public de l'habitat", "Marie DUPONT": "de Marie DUPONT", "": "de "} {
+		if got := de(in); got != want {
+			t.Errorf("de(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := typographic("N'DIAYE, l'APL"); got != "N’DIAYE, l’APL" {
+		t.Errorf("typographic: %q", got)
+	}
+}

@@ -106,7 +106,7 @@ const (
 	msgPeriod      = "Le mois s’écrit AAAA-MM, par exemple 2026-11."
 	msgNoLease     = "Les informations de votre bail ne sont pas disponibles pour le moment. Contactez votre gestionnaire."
 	msgTooMany     = "Vous avez demandé beaucoup de quittances en peu de temps. Réessayez dans une heure ; celles déjà faites sont dans «\u00A0Mes documents\u00A0»."
-	msgOutside     = "Ce mois n’est pas compris dans votre bail (du %s%s) : il n’y a pas de quittance à établir. Choisissez un autre mois."
+	msgOutside     = "Ce mois n’est pas compris dans votre bail (commencé le %s%s) : il n’y a pas de quittance à établir. Choisissez un autre mois."
 	msgNotDueSoon  = "Rien n’a encore été appelé pour %s : la quittance pourra être demandée une fois le loyer de ce mois appelé et payé."
 	msgNotDuePast  = "Votre compte ne porte aucune somme appelée pour %s : il n’y a pas de quittance à établir. Pour un justificatif de cette période, contactez votre gestionnaire."
 	msgUnpaid      = "Aucun paiement n’a été imputé à %s (%s dus) : ni quittance ni reçu ne peuvent être établis. Réglez ce mois, ou demandez votre relevé de compte pour justifier de vos paiements."
@@ -269,7 +269,7 @@ func (s *Service) issuable(l tenancy.Lease, ledger Ledger, p notice.Period) erro
 	if !within(l, p) {
 		end := ""
 		if !l.End.IsZero() {
-			end = " au " + dateFR(l.End)
+			end = ", terminé le " + dateFR(l.End)
 		}
 		return fault.New(CodeOutsideLease, fmt.Sprintf(msgOutside, dateFR(l.Start), end))
 	}
