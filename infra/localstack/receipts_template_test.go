@@ -13,7 +13,8 @@ import (
 // TestReceiptsFunctionMayDoWhatItDoes checks the IAM policies the receipts
 // need in AWS, which the emulators never check: the receipts function reads
 // the lease, its ledger and notice lines and puts the receipt's document
-// (tenancy table: Query, GetItem, PutItem), puts the PDF under receipts/ and
+// (tenancy table: Query, GetItem, PutItem), claims it while it is made
+// (PutItem, GetItem, DeleteItem of CLAIM#), puts the PDF under receipts/ and
 // signs its download link (PutObject, GetObject); the documents function
 // serves the file (GetObject on receipts/).
 func TestReceiptsFunctionMayDoWhatItDoes(t *testing.T) {
@@ -78,7 +79,7 @@ func TestReceiptsFunctionMayDoWhatItDoes(t *testing.T) {
 			t.Errorf("%s may not %s on …%s: %v", fn, action, resourceSuffix, allowed(fn))
 		}
 	}
-	for _, a := range []string{"dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem"} {
+	for _, a := range []string{"dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"} {
 		has("ReceiptsFunction", a, "TenancyTable.Arn")
 	}
 	has("ReceiptsFunction", "s3:PutObject", "/receipts/*")

@@ -157,3 +157,9 @@ func TestNamesOfPutsTheMainSignatoryFirst(t *testing.T) {
 		t.Errorf("NamesOf = %q", got)
 	}
 }
+
+func TestDatePrintsTheYearWithFourDigits(t *testing.T) {
+	if got := attestation.Date(tenancy.Date{Year: 999, Month: 3, Day: 7}); got != "07/03/0999" {
+		t.Errorf("Date = %q, want 07/03/0999", got)
+	}
+}

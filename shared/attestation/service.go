@@ -27,6 +27,9 @@ type Documents interface {
 	// Document reads one of the lease's documents; document.ErrNotFound
 	// when the lease has no such id.
 	Document(ctx context.Context, ref, id string) (document.Document, error)
+	// Claims let one of a burst of identical requests make the
+	// certificate while the others wait for it.
+	document.Claims
 }
 
 // Files holds the PDFs (the documents bucket).
@@ -97,7 +100,9 @@ const msgKind = "Le type d’attestation demandé n’existe pas. Indiquez «\u0
 //
 // Errors: fault.Invalid (an unknown kind, field "kind"), fault.NotFound
 // (the lease is unknown), fault.TooManyRequests (PerLease in Window, taken
-// only when a PDF is to be drawn).
+// only when a PDF is to be drawn, by the one request of a burst that
+// claims the document: document.IssueOnce), fault.ServiceUnavailable with
+// RetryAfter when the request waited in vain for another's.
 func (s *Service) Issue(ctx context.Context, ref, kind string) (d document.Document, created bool, err error) {
 	if kind != "tenancy" {
 		return document.Document{}, false, &fault.Error{Code: fault.Invalid, Message: msgKind, Fields: map[string]string{"kind": msgKind}}
@@ -108,6 +113,20 @@ func (s *Service) Issue(ctx context.Context, ref, kind string) (d document.Docum
 	}
 	version, period := f.Version(), f.Period()
 	id := document.IssuedDocumentID(ref, document.TenancyCertificate, period, version)
+	if d, err := s.docs.Document(ctx, ref, id); err == nil {
+		return d, false, nil
+	} else if !errors.Is(err, document.ErrNotFound) {
+		return document.Document{}, false, fmt.Errorf("read certificate: %w", err)
+	}
+	return document.IssueOnce(ctx, s.docs, ref, id, s.now, func() (document.Document, bool, error) {
+		return s.make(ctx, ref, id, f)
+	})
+}
+
+// make takes a unit, draws the certificate of facts f and stores it as
+// document id, under the claim on id.
+func (s *Service) make(ctx context.Context, ref, id string, f Facts) (document.Document, bool, error) {
+	version, period := f.Version(), f.Period()
 	if d, err := s.docs.Document(ctx, ref, id); err == nil {
 		return d, false, nil
 	} else if !errors.Is(err, document.ErrNotFound) {
@@ -126,7 +145,7 @@ func (s *Service) Issue(ctx context.Context, ref, kind string) (d document.Docum
 	if err := s.files.Put(ctx, key, "application/pdf", body); err != nil {
 		return document.Document{}, false, err
 	}
-	d = document.Document{ID: id, Kind: document.TenancyCertificate, Title: f.Title(), Period: period, Date: f.AsOf,
+	d := document.Document{ID: id, Kind: document.TenancyCertificate, Title: f.Title(), Period: period, Date: f.AsOf,
 		ContentType: "application/pdf", SizeBytes: int64(len(body)), FileName: f.FileName(), Key: key, Version: version}
 	stored, err := s.docs.PutDocument(ctx, ref, d)
 	if err != nil {

@@ -28,7 +28,22 @@ type principalKey struct{}
 // authenticated lets through requests with a valid session, by Bearer token
 // or cookie, and puts the session in the context. A request authenticated
 // by the cookie that changes state must come from the app's own origin.
-func (s *Server) authenticated(next http.Handler) http.Handler {
+func (s *Server) authenticated(next http.Handler) http.Handler { return s.authenticate(next, false) }
+
+// authenticatedSpending is authenticated for a GET that spends something
+// of the tenant's (a unit of a limit: the statement PDF). A GET is a
+// navigation a cross-site page can start with the SameSite=Lax cookie, so
+// a cookie request to it must not come from another site either: one whose
+// Sec-Fetch-Site is cross-site, or whose Origin is not the app's, is
+// refused (403, fault.Forbidden). Bearer requests are not concerned, nor a
+// browser that says neither (a typed address, an old browser).
+func (s *Server) authenticatedSpending(next http.Handler) http.Handler {
+	return s.authenticate(next, true)
+}
+
+const msgCrossSiteSpend = "Ce document se demande depuis votre espace locataire\u00A0: ouvrez «\u00A0Mon compte\u00A0» et utilisez son bouton."
+
+func (s *Server) authenticate(next http.Handler, spends bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token, byCookie := "", false
 		if h := r.Header.Get("Authorization"); h != "" {
@@ -43,6 +58,10 @@ func (s *Server) authenticated(next http.Handler) http.Handler {
 		}
 		if byCookie && !safeMethod(r.Method) && !s.sameOrigin(r) {
 			s.writeError(w, r, fault.New(fault.Forbidden, "Cette action doit être faite depuis votre espace locataire. Rechargez la page et réessayez."))
+			return
+		}
+		if byCookie && spends && s.crossSite(r) {
+			s.writeError(w, r, fault.New(fault.Forbidden, msgCrossSiteSpend))
 			return
 		}
 		p, err := s.accounts.Authenticate(r.Context(), token)
@@ -79,6 +98,16 @@ func (s *Server) sameOrigin(r *http.Request) bool {
 		return s.origin != "" && o == s.origin
 	}
 	return r.Header.Get("Sec-Fetch-Site") == "same-origin"
+}
+
+// crossSite reports whether a browser says the request comes from another
+// site: Sec-Fetch-Site cross-site, or an Origin other than the app's.
+func (s *Server) crossSite(r *http.Request) bool {
+	if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
+		return true
+	}
+	o := r.Header.Get("Origin")
+	return o != "" && o != s.origin
 }
 
 // cookieName is the session cookie's name for this deployment.

@@ -226,7 +226,7 @@ func TestReceiptsDemo_NdiayeMonthsArePaidByHousingBenefitAndCheques(t *testing.T
 		t.Errorf("%d months with a notice, want 13", n)
 	}
 	first, text := a.receiptText(t, h, "2026-11", http.StatusCreated, "rent_receipt")
-	says(t, "N'DIAYE's November", text, "Quittance de loyer", "Abdou N'DIAYE", "Aide au logement : APL novembre 2026 (CAF) 06/11/2026 180,00 € 180,00 €",
+	says(t, "N'DIAYE's November", text, "Quittance de loyer", "d’Abdou N’DIAYE", "Aide au logement : APL novembre 2026 (CAF) 06/11/2026 180,00 € 180,00 €",
 		"Chèque reçu 09/11/2026", "Dont aide au logement (APL) versée par la CAF 180,00 €", "389,90 €", "60,10 €")
 	// The same facts again: the same document, 200.
 	again, _ := a.receiptText(t, h, "2026-11", http.StatusOK, "rent_receipt")
@@ -246,7 +246,7 @@ func TestReceiptsRefuseWhatGetsNoReceipt(t *testing.T) {
 		says   string
 	}{
 		{"2026-12", 422, "receipt_not_due", "Rien n’a encore été appelé pour décembre 2026"},
-		{"2019-02", 422, "receipt_outside_lease", "Ce mois n’est pas compris dans votre bail (du 15/03/2019)"},
+		{"2019-02", 422, "receipt_outside_lease", "Ce mois n’est pas compris dans votre bail (commencé le 15/03/2019)"},
 		{"2025-06", 422, "receipt_not_due", "Votre compte ne porte aucune somme appelée pour juin 2025"},
 		{"2026-13", 400, "validation_failed", ""},
 		{"novembre", 400, "validation_failed", ""},
@@ -383,7 +383,7 @@ func TestRule_AnyMonthSinceLeaseStartEvenAfterItEnded(t *testing.T) {
 	a.receiptText(t, h, "2026-06", http.StatusCreated, "rent_receipt") // its last month
 	status, _, body := a.issue(t, h, "2026-07")
 	wantProblem(t, "after the end", status, body, 422, "receipt_outside_lease")
-	if d, _ := body["detail"].(string); !strings.Contains(d, "au 30/06/2026") {
+	if d, _ := body["detail"].(string); !strings.Contains(d, "(commencé le ") || !strings.Contains(d, ", terminé le 30/06/2026)") {
 		t.Errorf("after the end: %q", d)
 	}
 }

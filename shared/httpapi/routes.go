@@ -49,7 +49,7 @@ func (s *Server) Routes() []Route {
 		{"receipts", "GET", "/api/v1/receipts", s.authenticated(s.handleReceipts())},
 		{"receipts", "POST", "/api/v1/receipts", s.authenticated(s.handleIssueReceipt())},
 		// The statement as PDF and the tenancy certificate, made on request.
-		{"receipts", "GET", "/api/v1/account/entries.pdf", s.authenticated(s.handleStatementPDF())},
+		{"receipts", "GET", "/api/v1/account/entries.pdf", s.authenticatedSpending(s.handleStatementPDF())},
 		{"receipts", "POST", "/api/v1/certificates", s.authenticated(s.handleCreateCertificate())},
 		{"insurance", "POST", "/api/v1/insurance/uploads", s.authenticated(s.handleNewInsuranceUpload())},
 		{"insurance", "POST", "/api/v1/insurance/certificates", s.authenticated(s.handleSubmitInsuranceCertificate())},

@@ -81,11 +81,11 @@ func (a *api) statementPDF(t *testing.T, query string, headers map[string]string
 	return body
 }
 
-// rowOf is how the statement prints an entry: date, label, debit or
-// credit, balance after it.
+// rowOf is how the statement prints an entry: date, label (the ERP's
+// apostrophes typographic), debit or credit, balance after it.
 func rowOf(e entryJSON) string {
 	d, _ := tenancy.ParseDate(e.Date)
-	parts := []string{dateFR(d), e.Label}
+	parts := []string{dateFR(d), strings.ReplaceAll(e.Label, "'", "’")}
 	if e.DebitCents != 0 {
 		parts = append(parts, frenchEuros(e.DebitCents))
 	}
@@ -121,7 +121,7 @@ func TestStatementPDFHasTheScreensLinesAndBalances(t *testing.T) {
 		dwelling     string
 	}{
 		{lefevre, "celine.lefevre@exemple.fr", "Céline LEFÈVRE", "Logement : T2, 4 allée des Tilleuls"},
-		{ndiaye, "abdou.ndiaye@exemple.fr", "Abdou N'DIAYE", "Logement : T4, 27 avenue Jean Jaurès"},
+		{ndiaye, "abdou.ndiaye@exemple.fr", "Abdou N’DIAYE", "Logement : T4, 27 avenue Jean Jaurès"},
 		{dupont, "marie.dupont@exemple.fr", "Marie DUPONT", "Logement : T3, 12 rue des Jardins"},
 	}
 	for _, tt := range tests {
@@ -229,9 +229,9 @@ func TestStatementPDFRefusals(t *testing.T) {
 	if _, wait, err := a.stack.Store().Take(ctx, attestation.LimitKey(lefevre.ref), 1, attestation.Window, time.Now); err != nil || wait != 0 {
 		t.Errorf("after the 422, a unit of a limit of 1: wait %s, err %v; want it free", wait, err)
 	}
-	// Exactly MaxLines is fine.
+	// Exactly MaxLines is fine (from the lease's start, 15/03/2019).
 	last := es[statement.MaxLines-1].Date
-	a.statementPDF(t, "from=2019-01-01&to="+last.String(), me.bearer, "2019-01-01", last.String())
+	a.statementPDF(t, "from=2019-01-01&to="+last.String(), me.bearer, "2019-03-15", last.String())
 }
 
 // TestPDFLimitUnderABurst sends 40 statement requests at once for one
@@ -286,17 +286,76 @@ func TestPDFLimitUnderABurst(t *testing.T) {
 }
 
 // TestStatementPDFOfAPeriodWithoutLines: a period with no line says so,
-// with the balance it carries (the last line's before it; none: nothing
-// owed).
+// with the balance it carries (the last line's before it).
 func TestStatementPDFOfAPeriodWithoutLines(t *testing.T) {
 	t.Parallel()
 	a := start(t, nil)
 	me := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
-	text := pdfText(t, a.statementPDF(t, "from=2030-01-01&to=2030-01-31", me.bearer, "2030-01-01", "2030-01-31"))
-	says(t, "a later period", text, "Aucune opération sur cette période.",
-		"Solde au début de la période : reste dû 350,00 €", "Solde au 31/01/2030 : reste dû 350,00 €")
+	// LEFÈVRE's November: the notice on the 1st, her payment on the 10th.
+	text := pdfText(t, a.statementPDF(t, "from=2026-11-15&to=2026-11-20", me.bearer, "2026-11-15", "2026-11-20"))
+	says(t, "a period without a line", text, "Aucune opération sur cette période.",
+		"Solde au début de la période : reste dû 350,00 €", "Solde au 20/11/2026 : reste dû 350,00 €")
 	rowsInOrder(t, text, nil)
-	text = pdfText(t, a.statementPDF(t, "from=2001-01-01&to=2001-12-31", me.bearer, "2001-01-01", "2001-12-31"))
-	says(t, "a period before the lease", text, "Aucune opération sur cette période.",
-		"Solde au début de la période : aucune somme due 0,00 €", "Solde au 31/12/2001 : aucune somme due 0,00 €")
+}
+
+// A statement states a balance at its end: never after today (a later end
+// is today, Paris), never before the lease (an earlier start is the
+// lease's); a period wholly after today or before the lease is refused.
+func TestStatementPDFNeverStatesABalanceAtAFutureDate(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	me := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
+	now := today()
+	text := pdfText(t, a.statementPDF(t, "from=2026-01-01&to=2099-12-31", me.bearer, "2026-01-01", now.String()))
+	says(t, "a period ending in 2099", text, "Opérations du 01/01/2026 au "+dateFR(now), "Solde au "+dateFR(now)+" : reste dû 350,00 €")
+	if strings.Contains(text, "2099") {
+		t.Errorf("the statement names 2099:\n%s", text)
+	}
+	text = pdfText(t, a.statementPDF(t, "from=0001-01-01&to=2026-01-31", me.bearer, "2019-03-15", "2026-01-31"))
+	says(t, "a period from the year 1", text, "Opérations du 15/03/2019 au 31/01/2026")
+	if strings.Contains(text, "01/01/1 ") || strings.Contains(text, "01/01/0001") {
+		t.Errorf("the statement prints the year 1: %q", text[:min(len(text), 600)])
+	}
+	status, _, body := a.do(t, "GET", "/api/v1/account/entries.pdf?from=2099-01-01", nil, me.bearer)
+	wantProblem(t, "a period after today", status, body, 400, "validation_failed")
+	if errs, _ := body["errors"].(obj); errs["from"] == nil {
+		t.Errorf("a period after today: no message for from: %v", body)
+	}
+	status, _, body = a.do(t, "GET", "/api/v1/account/entries.pdf?from=2001-01-01&to=2001-12-31", nil, me.bearer)
+	wantProblem(t, "a period before the lease", status, body, 400, "validation_failed")
+	if errs, _ := body["errors"].(obj); !strings.Contains(fmt.Sprint(errs["to"]), "15/03/2019") {
+		t.Errorf("a period before the lease: %v", body)
+	}
+}
+
+// GET entries.pdf spends a unit of the lease's PDFs: with the SameSite=Lax
+// cookie, a link or navigation from another site could burn them. A cookie
+// request that the browser says is cross-site is refused (403, no unit);
+// the app's own (same-origin) and a bearer request are served.
+func TestStatementPDFRefusesACrossSiteCookieRequest(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	me := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
+	for _, h := range []map[string]string{
+		withCookie(me.cookie, "Sec-Fetch-Site", "cross-site", "Sec-Fetch-Mode", "navigate"),
+		withCookie(me.cookie, "Sec-Fetch-Site", "cross-site", "Origin", "https://malveillant.example"),
+		withCookie(me.cookie, "Origin", "https://malveillant.example"),
+	} {
+		status, _, body := a.do(t, "GET", "/api/v1/account/entries.pdf?from=2026-01-01", nil, h)
+		wantProblem(t, "a cross-site statement", status, body, 403, "forbidden")
+		if d, _ := body["detail"].(string); !strings.Contains(d, "espace locataire") {
+			t.Errorf("detail %q: want it to say where to ask", d)
+		}
+	}
+	a.statementPDF(t, "from=2026-01-01&to=2026-01-31", withCookie(me.cookie, "Sec-Fetch-Site", "same-origin"), "2026-01-01", "2026-01-31")
+	a.statementPDF(t, "from=2026-01-01&to=2026-01-31", withCookie(me.cookie), "2026-01-01", "2026-01-31")
+	crossBearer := map[string]string{"Sec-Fetch-Site": "cross-site"}
+	for k, v := range me.bearer {
+		crossBearer[k] = v
+	}
+	a.statementPDF(t, "from=2026-01-01&to=2026-01-31", crossBearer, "2026-01-01", "2026-01-31")
+	// The refusals took no unit: only the three statements drawn did.
+	if left := unitsLeft(t, a, attestation.LimitKey(lefevre.ref), attestation.PerLease, attestation.Window); left != attestation.PerLease-3 {
+		t.Errorf("%d units left of %d, want %d (the three statements drawn)", left, attestation.PerLease, attestation.PerLease-3)
+	}
 }

@@ -19,7 +19,7 @@ func (r *Renderer) RenderCertificate(fs attestation.Facts) ([]byte, error) {
 		return nil, errors.New("certificate: lease start and date are required")
 	}
 	f := newDocument(fs.Title(), fs.Landlord.Name, fs.AsOf)
-	p := &page{f: f, portal: r.PortalURL}
+	p := &page{f: f, portal: r.PortalURL, typo: true}
 	f.AddPage()
 	f.SetTextColor(0, 0, 0)
 	y := p.letterhead(fs.Landlord)

@@ -1,8 +1,11 @@
 package pdf
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/citejardins/extranet/shared/notice"
 	"github.com/citejardins/extranet/shared/tenancy"
@@ -45,14 +48,7 @@ func euros(cents int64) string {
 
 // date formats a civil date as JJ/MM/AAAA.
 func date(d tenancy.Date) string {
-	return pad2(d.Day) + "/" + pad2(int(d.Month)) + "/" + strconv.Itoa(d.Year)
-}
-
-func pad2(n int) string {
-	if n < 10 {
-		return "0" + strconv.Itoa(n)
-	}
-	return strconv.Itoa(n)
+	return fmt.Sprintf("%02d/%02d/%04d", d.Day, int(d.Month), d.Year)
 }
 
 var months = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
@@ -65,3 +61,29 @@ func periodWords(p notice.Period) string {
 	}
 	return months[p.Month-1] + " " + strconv.Itoa(p.Year)
 }
+
+// names joins names as French lists them: "A", "A et B", "A, B et C".
+func names(ns []string) string {
+	switch n := len(ns); n {
+	case 0:
+		return ""
+	case 1:
+		return ns[0]
+	default:
+		return strings.Join(ns[:n-1], ", ") + " et " + ns[n-1]
+	}
+}
+
+// de is "de " before s, elided to "d’" before a vowel or an h (taken as
+// mute, as before most names): "de Marie", "d’Abdou", "d’Hélène".
+func de(s string) string {
+	r, _ := utf8.DecodeRuneInString(s)
+	if strings.ContainsRune("aeiouyhàâäéèêëîïôöùûüÿæœ", unicode.ToLower(r)) {
+		return "d’" + s
+	}
+	return "de " + s
+}
+
+// typographic gives text from the ERP (labels, names) the typographic
+// apostrophe: "N'DIAYE" prints "N’DIAYE".
+func typographic(s string) string { return strings.ReplaceAll(s, "'", "’") }

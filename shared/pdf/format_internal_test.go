@@ -29,6 +29,9 @@ func TestEuros(t *testing.T) {
 }
 
 func TestDatesAndPeriods(t *testing.T) {
+	if got := date(tenancy.Date{Year: 1, Month: 1, Day: 1}); got != "01/01/0001" {
+		t.Errorf("date of the year 1: %q, want the year with 4 digits", got)
+	}
 	if got := date(tenancy.Date{Year: 2026, Month: 12, Day: 5}); got != "05/12/2026" {
 		t.Errorf("date = %q, want 05/12/2026", got)
 	}
@@ -73,5 +76,27 @@ func TestAddressLines(t *testing.T) {
 func TestIBANGroups(t *testing.T) {
 	if got := groups("fr76 3000600001123456 7890189"); got != "FR76 3000 6000 0112 3456 7890 189" {
 		t.Errorf("groups = %q", got)
+	}
+}
+
+func TestNamesAndElision(t *testing.T) {
+	for _, tt := range []struct {
+		ns   []string
+		want string
+	}{
+		{nil, ""}, {[]string{"A"}, "A"}, {[]string{"A", "B"}, "A et B"}, {[]string{"A", "B", "C"}, "A, B et C"},
+	} {
+		if got := names(tt.ns); got != tt.want {
+			t.Errorf("names(%q) = %q, want %q", tt.ns, got, tt.want)
+		}
+	}
+	for in, want := range map[string]string{"Abdou N'DIAYE": "d’Abdou N'DIAYE", "Hélène": "d’Hélène", "Élise": "d’Élise",
+		"Office public de l'habitat": "d’Office public de l'habitat", "Marie DUPONT": "de Marie DUPONT", "": "de "} {
+		if got := de(in); got != want {
+			t.Errorf("de(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := typographic("N'DIAYE, l'APL"); got != "N’DIAYE, l’APL" {
+		t.Errorf("typographic: %q", got)
 	}
 }

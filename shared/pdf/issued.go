@@ -98,11 +98,11 @@ func (p *page) keys(y float64, kvs [][2]string) float64 {
 // size.
 func (p *page) fitBold(s string, size, w float64) string {
 	p.font("B", size)
-	if p.f.GetStringWidth(encode(s)) <= w-2 {
+	if p.f.GetStringWidth(p.text(s)) <= w-2 {
 		return s
 	}
 	r := []rune(s)
-	for len(r) > 1 && p.f.GetStringWidth(encode(string(r)+"…")) > w-2 {
+	for len(r) > 1 && p.f.GetStringWidth(p.text(string(r)+"…")) > w-2 {
 		r = r[:len(r)-1]
 	}
 	return string(r) + "…"

@@ -42,19 +42,30 @@ type page struct {
 	f      *fpdf.Fpdf
 	n      notice.Notice
 	portal string
+	// typo prints the ERP's apostrophes as typographic ones (the
+	// documents made on request; the notices print what the ERP sent).
+	typo bool
+}
+
+// text is s in the font's encoding, with typographic apostrophes when p.typo.
+func (p *page) text(s string) string {
+	if p.typo {
+		s = typographic(s)
+	}
+	return encode(s)
 }
 
 func (p *page) font(style string, size float64) { p.f.SetFont(family, style, size) }
 
 // text writes s (UTF-8) in a cell of width w at the current position.
 func (p *page) cell(w, h float64, s, align string) {
-	p.f.CellFormat(w, h, encode(s), "", 0, align, false, 0, "")
+	p.f.CellFormat(w, h, p.text(s), "", 0, align, false, 0, "")
 }
 
 // para writes s as a paragraph of textW, wrapped, then moves below it.
 func (p *page) para(h float64, s string) {
 	p.f.SetX(marginX)
-	p.f.MultiCell(textW, h, encode(s), "", "L", false)
+	p.f.MultiCell(textW, h, p.text(s), "", "L", false)
 }
 
 func (p *page) draw() {

@@ -72,13 +72,13 @@ type receiptSheet struct {
 func (s *receiptSheet) font(style string, size float64) { s.f.SetFont(family, style, size) }
 
 func (s *receiptSheet) cell(w, h float64, text, align string) {
-	s.f.CellFormat(w, h, encode(text), "", 0, align, false, 0, "")
+	s.f.CellFormat(w, h, encode(typographic(text)), "", 0, align, false, 0, "")
 }
 
 // para writes text wrapped to the text's width from s.y, then moves under it.
 func (s *receiptSheet) para(h float64, text string) {
 	s.f.SetXY(marginX, s.y)
-	s.f.MultiCell(textW, h, encode(text), "", "L", false)
+	s.f.MultiCell(textW, h, encode(typographic(text)), "", "L", false)
 	s.y = s.f.GetY()
 }
 
@@ -150,19 +150,28 @@ func (s *receiptSheet) window() {
 // statement: what the landlord declares, in words.
 func (s *receiptSheet) statement() {
 	r := s.r
-	who := strings.Join(r.Tenants, " et ")
-	if who == "" {
-		who = "son locataire"
+	from, them := de(names(r.Tenants)), "lui"
+	switch {
+	case len(r.Tenants) == 0:
+		from = "de son locataire"
+	case len(r.Tenants) > 1:
+		them = "leur"
 	}
-	where := strings.TrimSpace(r.Address.Street) + ", " + strings.TrimSpace(r.Address.PostalCode+" "+r.Address.City)
+	var parts []string
+	for _, x := range []string{r.Address.Street, r.Address.Complement, r.Address.PostalCode + " " + r.Address.City} {
+		if x = strings.TrimSpace(x); x != "" {
+			parts = append(parts, x)
+		}
+	}
+	where := strings.Join(parts, ", ")
 	span := spanWords(r.Period)
 	s.font("", 10)
 	if r.Kind == document.RentReceipt {
-		s.para(5, r.Landlord.Name+", bailleur, déclare avoir reçu de "+who+" la somme de "+euros(r.PaidCents)+
-			" au titre du loyer et des charges du logement situé "+where+", et lui en donne quittance, sous réserve de tous ses droits, pour la période "+span+".")
+		s.para(5, r.Landlord.Name+", bailleur, déclare avoir reçu "+from+" la somme de "+euros(r.PaidCents)+
+			" au titre du loyer et des charges du logement situé "+where+", et "+them+" en donne quittance, sous réserve de tous ses droits, pour la période "+span+".")
 		return
 	}
-	s.para(5, r.Landlord.Name+", bailleur, déclare avoir reçu de "+who+" la somme de "+euros(r.PaidCents)+
+	s.para(5, r.Landlord.Name+", bailleur, déclare avoir reçu "+from+" la somme de "+euros(r.PaidCents)+
 		" à valoir sur le loyer et les charges du logement situé "+where+" pour la période "+span+", sur "+euros(r.DueCents)+" dus.")
 	s.y += 1
 	s.font("B", 10)
@@ -207,11 +216,11 @@ func (s *receiptSheet) table(heads []string, widths []float64, rowH float64) fun
 
 // fit cuts text with "…" to fit w at the current font.
 func (s *receiptSheet) fit(text string, w float64) string {
-	if s.f.GetStringWidth(encode(text)) <= w {
+	if s.f.GetStringWidth(encode(typographic(text))) <= w {
 		return text
 	}
 	r := []rune(text)
-	for len(r) > 1 && s.f.GetStringWidth(encode(string(r)+"…")) > w {
+	for len(r) > 1 && s.f.GetStringWidth(encode(typographic(string(r)+"…"))) > w {
 		r = r[:len(r)-1]
 	}
 	return strings.TrimSpace(string(r)) + "…"
@@ -235,7 +244,10 @@ func (s *receiptSheet) dues() {
 		label := x.Label
 		switch x.Kind {
 		case receipt.SettlementLine:
-			label = "Régularisation des charges — " + x.Label
+			// The ERP's label often says it already.
+			if !strings.HasPrefix(strings.ToLower(strings.TrimSpace(label)), "régularisation") {
+				label = "Régularisation des charges — " + x.Label
+			}
 		case receipt.UndividedLine:
 			label = x.Label + " (loyer et charges)"
 		}
@@ -243,8 +255,19 @@ func (s *receiptSheet) dues() {
 	}
 	s.rule()
 	s.y += 0.5
+	// The rows below add up to the total.
 	row("", "Dont loyer", "", euros(r.RentCents))
 	row("", "Dont charges (provisions et régularisations)", "", euros(r.ChargesCents))
+	if r.OtherCents != 0 {
+		label := "Dont autres sommes"
+		if r.Undivided {
+			label = "Dont sommes non réparties entre loyer et charges"
+		}
+		row("", label, "", euros(r.OtherCents))
+	}
+	if r.NoticeHousingBenefitCents != 0 {
+		row("", "Dont aide au logement (APL) déduite de l’avis", "", euros(-r.NoticeHousingBenefitCents))
+	}
 	row("B", "Total dû pour la période", "", euros(r.DueCents))
 }
 
@@ -267,8 +290,8 @@ func (s *receiptSheet) payments() {
 	}
 	s.rule()
 	s.y += 0.5
-	if r.HousingBenefitCents > 0 {
-		row("", "Dont aide au logement (APL) versée par la CAF", "", "", euros(r.HousingBenefitCents))
+	if paid := r.HousingBenefitCents - r.NoticeHousingBenefitCents; paid > 0 {
+		row("", "Dont aide au logement (APL) versée par la CAF", "", "", euros(paid))
 	}
 	row("B", "Total payé pour la période", "", "", euros(r.PaidCents))
 	if r.DueCents > r.PaidCents {
@@ -288,7 +311,7 @@ func (s *receiptSheet) notes() {
 		gap()
 	}
 	if len(r.Earlier) > 0 || r.Kind == document.PaymentReceipt {
-		s.para(4.4, "Sauf indication contraire de votre part au moment du paiement, un paiement règle d’abord les sommes dues les plus anciennes (article 1342-10 du Code civil)\u202F; l’aide au logement versée par la CAF règle d’abord le mois pour lequel elle est versée.")
+		s.para(4.4, "Sauf indication contraire de votre part au moment du paiement, un paiement règle d’abord les sommes dues les plus anciennes (article 1342-10 du Code civil)\u202F; il en va de même de l’aide au logement versée par la CAF.")
 		gap()
 	}
 	if r.Undivided {

@@ -106,10 +106,82 @@ func TestReceiptPDFReadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantText(t, pdfText(t, doc), "Avis d'échéance novembre 2026 (loyer et charges) 01/11/2026 450,00 €",
+	wantText(t, pdfText(t, doc), "Avis d’échéance novembre 2026 (loyer et charges) 01/11/2026 450,00 €",
 		"La répartition entre loyer et charges de l’avis de cette période n’est pas connue")
+
+	// The ERP's lines with an RLS and the APL deducted on the notice: the
+	// rows under the lines add up to the total, the APL shown as such.
+	lines := []notice.Line{
+		{Label: "Loyer", Kind: notice.Rent, AmountCents: 43000},
+		{Label: "Réduction de loyer de solidarité", Kind: notice.RLS, AmountCents: -5000},
+		{Label: "Provisions pour charges", Kind: notice.Charges, AmountCents: 7000},
+		{Label: "Aide au logement (APL) versée au bailleur", Kind: notice.HousingBenefit, AmountCents: -18000},
+	}
+	nov := notice.Period{Year: 2026, Month: 11}
+	l := receipt.Impute([]tenancy.Entry{
+		{ID: "AV", Date: nov.First(), Label: "Avis", Kind: tenancy.Notice, DebitCents: 27000},
+		{ID: "VI", Date: tenancy.Date{Year: 2026, Month: 11, Day: 8}, Label: "Virement reçu", Kind: tenancy.PaymentReceived, CreditCents: 27000},
+	})
+	rls, _ := receipt.Build(l, nov, receipt.Terms{Lease: tenancy.Lease{Reference: "1234567"}, NoticeLines: lines}, demoLandlord)
+	doc, err = rd.RenderReceipt(rls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text = pdfText(t, doc)
+	wantText(t, text, "Dont loyer 380,00 €", "Dont charges (provisions et régularisations) 70,00 €",
+		"Dont aide au logement (APL) déduite de l’avis − 180,00 €", "Total dû pour la période 270,00 €")
+	if strings.Contains(text, "versée par la CAF 180,00") {
+		t.Errorf("the APL deducted on the notice is counted as paid:\n%s", text)
+	}
 
 	if _, err := rd.RenderReceipt(receipt.Receipt{Kind: document.Notice}); err == nil {
 		t.Error("a receipt without kind, period or date rendered")
+	}
+}
+
+// The receipt's sentences: "lui" for one tenant, "leur" for several, names
+// listed "A, B et C", "reçu d’Abdou" (elision), the dwelling with its
+// complement, a settlement's label not repeated, and the ERP's apostrophes
+// typographic.
+func TestReceiptPDFWording(t *testing.T) {
+	rd := &pdf.Renderer{}
+	nov := notice.Period{Year: 2026, Month: 11}
+	l := receipt.Impute([]tenancy.Entry{
+		{ID: "AV", Date: nov.First(), Label: "Avis d'échéance", Kind: tenancy.Notice, DebitCents: 50000},
+		{ID: "RG", Date: nov.First(), Label: "Régularisation des charges 2025", Kind: tenancy.ChargesSettlement, DebitCents: 12000},
+		{ID: "VI", Date: tenancy.Date{Year: 2026, Month: 11, Day: 8}, Label: "Virement d'Abdou N'DIAYE", Kind: tenancy.PaymentReceived, CreditCents: 62000},
+	})
+	lease := tenancy.Lease{Reference: "7654321", RentCents: 43000, ChargesCents: 7000,
+		Address:     tenancy.Address{Street: "27 avenue Jean Jaurès", Complement: "Escalier A", PostalCode: "93300", City: "Aubervilliers"},
+		Signatories: []tenancy.Signatory{{ID: "1", Main: true, FirstName: "Abdou", LastName: "N'DIAYE"}}}
+	one, ok := receipt.Build(l, nov, receipt.Terms{Lease: lease}, demoLandlord)
+	if !ok {
+		t.Fatal("no receipt")
+	}
+	doc, err := rd.RenderReceipt(one)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, doc)
+	wantText(t, text, "déclare avoir reçu d’Abdou N’DIAYE la somme de 620,00 €",
+		"du logement situé 27 avenue Jean Jaurès, Escalier A, 93300 Aubervilliers, et lui en donne quittance",
+		"Régularisation des charges 2025 01/11/2026 120,00 €", "Virement d’Abdou N’DIAYE 08/11/2026")
+	for _, bad := range []string{"N'DIAYE", "de Abdou", "Régularisation des charges — Régularisation"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("the receipt says %q:\n%s", bad, text)
+		}
+	}
+
+	lease.Signatories = append(lease.Signatories,
+		tenancy.Signatory{ID: "2", FirstName: "Awa", LastName: "N'DIAYE"}, tenancy.Signatory{ID: "3", FirstName: "Marie", LastName: "DUPONT"})
+	three, _ := receipt.Build(l, nov, receipt.Terms{Lease: lease}, demoLandlord)
+	doc, err = rd.RenderReceipt(three)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text = pdfText(t, doc)
+	wantText(t, text, "déclare avoir reçu d’Abdou N’DIAYE, Awa N’DIAYE et Marie DUPONT la somme", "et leur en donne quittance")
+	if strings.Contains(text, "lui en donne") {
+		t.Errorf("several tenants, and \"lui\":\n%s", text)
 	}
 }

@@ -36,7 +36,7 @@ func (r *Renderer) RenderStatement(st statement.Statement) ([]byte, error) {
 	title := "Relevé de compte du " + date(st.From) + " au " + date(st.To)
 	f := newDocument(title, st.Landlord.Name, st.Made)
 	f.AliasNbPages("")
-	p := &page{f: f, portal: r.PortalURL}
+	p := &page{f: f, portal: r.PortalURL, typo: true}
 	ref := notice.PrintedReference(st.Reference)
 	f.SetFooterFunc(func() { p.statementFooter(st) })
 
@@ -165,7 +165,7 @@ func (p *page) statementFooter(st statement.Statement) {
 	f.SetXY(marginX, footerY+2)
 	p.font("", 8)
 	p.para(3.8, "Solde\u202F: un montant positif est une somme due, un montant précédé de «\u202F"+minus+"\u202F» un crédit en votre faveur. "+
-		"Relevé établi le "+date(st.Made)+" d’après la comptabilité de "+st.Landlord.Name+". Ce relevé n’est pas une quittance.")
+		"Relevé établi le "+date(st.Made)+" d’après la comptabilité "+de(st.Landlord.Name)+". Ce relevé n’est pas une quittance.")
 	f.SetXY(marginX, 285)
 	p.font("", 8)
 	p.cell(textW, 4, "Page "+strconv.Itoa(f.PageNo())+" / {nb}", "R")

@@ -16,9 +16,13 @@
 //     when the debtor said nothing. A credit beyond every due debt waits as
 //     an advance and goes to the next debts as they fall due.
 //   - Housing benefit paid to the landlord (APL, kind housing_benefit) is
-//     paid for a month: the payer (the CAF) designates the debt it pays
-//     (art. 1342-10 al. 1), so it goes first to the debts of its own month
-//     (the month of its date), then any rest oldest first.
+//     imputed the same way, oldest first: the ledger does not say which
+//     month the CAF paid for (it pays month M's APL in M+1, and a back
+//     payment covers several months), so no credit is taken as designated.
+//
+// Hence a month is paid only when every debt due before it is (PRODUCT.md,
+// "Rules of French law"): a quittance for a month would otherwise let the
+// earlier terms be presumed paid while they are not.
 //
 // The consequence for a tenant with older arrears: a payment meant for this
 // month first settles the older debt, so this month may stay short and get a
@@ -145,19 +149,6 @@ func (im *imputer) fallDue(d int) {
 // credit imputes credit c when the debts before index due are due.
 func (im *imputer) credit(c tenancy.Entry, due int) {
 	left := -c.AmountCents()
-	if c.Kind == tenancy.HousingBenefit {
-		// Designated by the payer: its own month's debts first, even one
-		// dated later in the month.
-		p := notice.PeriodOf(c.Date)
-		for d := range im.debts {
-			if left == 0 {
-				break
-			}
-			if im.debts[d].Period == p {
-				left = im.pay(d, c, left, c.Date)
-			}
-		}
-	}
 	for d := 0; d < due && left > 0; d++ {
 		left = im.pay(d, c, left, c.Date)
 	}

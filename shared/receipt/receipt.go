@@ -44,11 +44,19 @@ type Month struct {
 }
 
 // MonthOf is the state of period p in the imputed ledger l: NotDue when it
-// has no debit.
+// has no debit. A month is Paid only when its debts and every debt due
+// before it are settled (PRODUCT.md: "a month is fully paid only when
+// everything due before it is"); oldest-first imputation makes that so,
+// and MonthOf checks it again, so that no quittance can follow from a
+// ledger imputed otherwise.
 func (l Ledger) MonthOf(p notice.Period) Month {
 	m := Month{Period: p}
 	settled := true
 	for _, d := range l.Debts {
+		if d.Period.First().Before(p.First()) {
+			settled = settled && d.Settled()
+			continue
+		}
 		if d.Period != p {
 			continue
 		}
@@ -81,7 +89,10 @@ const (
 	// be told apart (neither the ERP's lines nor the lease's terms add up
 	// to it): the receipt says so.
 	UndividedLine LineKind = "undivided"
-	OtherLine     LineKind = "other" // any other debit, or an ERP line of another kind
+	// HousingBenefitLine is the APL the ERP deducted on the notice (tiers
+	// payant, a negative line): housing benefit, shown as such.
+	HousingBenefitLine LineKind = "housing_benefit"
+	OtherLine          LineKind = "other" // any other debit, or an ERP line of another kind
 )
 
 // Line is one line of what the month owed, in cents (a credit line of the
@@ -127,12 +138,18 @@ type Receipt struct {
 	Address tenancy.Address
 	Lines   []Line
 	// RentCents and ChargesCents total the rent and the charges of Lines
-	// (settlements count as charges); undivided lines are in neither.
-	RentCents, ChargesCents int64
+	// (settlements count as charges; the RLS, a credit, and the SLS count
+	// as rent); NoticeHousingBenefitCents is the APL deducted on the
+	// notice (HousingBenefitLine, as a positive amount); OtherCents the
+	// undivided and other lines. RentCents + ChargesCents + OtherCents −
+	// NoticeHousingBenefitCents = DueCents.
+	RentCents, ChargesCents, OtherCents int64
+	NoticeHousingBenefitCents           int64
 	// Undivided is true when a line is UndividedLine.
 	Undivided bool
 	Payments  []Payment
-	// HousingBenefitCents is the housing benefit imputed to the month.
+	// HousingBenefitCents is the month's housing benefit: the APL credits
+	// imputed to it plus NoticeHousingBenefitCents.
 	HousingBenefitCents int64
 	Earlier             []Earlier
 	DueCents, PaidCents int64
@@ -203,10 +220,16 @@ func Build(l Ledger, p notice.Period, t Terms, landlord notice.Landlord) (Receip
 			r.RentCents += x.AmountCents
 		case ChargesLine, SettlementLine:
 			r.ChargesCents += x.AmountCents
+		case HousingBenefitLine:
+			r.NoticeHousingBenefitCents -= x.AmountCents
 		case UndividedLine:
 			r.Undivided = true
+			r.OtherCents += x.AmountCents
+		default:
+			r.OtherCents += x.AmountCents
 		}
 	}
+	r.HousingBenefitCents += r.NoticeHousingBenefitCents
 	r.Earlier = earlier(l, p)
 	r.Version = version(r)
 	return r, true
@@ -279,14 +302,19 @@ func split(d Debt, t Terms) []Line {
 	return one(UndividedLine)
 }
 
+// lineKindOf is the receipt's kind of an ERP notice line: the RLS
+// (réduction de loyer de solidarité) and the SLS (supplément de loyer de
+// solidarité) are part of the rent, the APL is housing benefit.
 func lineKindOf(k notice.LineKind) LineKind {
 	switch k {
-	case notice.Rent:
+	case notice.Rent, notice.RLS, notice.SLS:
 		return RentLine
 	case notice.Charges:
 		return ChargesLine
 	case notice.Settlement:
 		return SettlementLine
+	case notice.HousingBenefit:
+		return HousingBenefitLine
 	}
 	return OtherLine
 }

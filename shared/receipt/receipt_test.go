@@ -168,23 +168,61 @@ func TestRule_PaymentsImputedOldestFirst(t *testing.T) {
 	}
 }
 
-// N'DIAYE's case: the CAF's APL pays its own month first, even when the
-// tenant owes an older month.
-func TestRule_HousingBenefitPaysItsOwnMonthFirst(t *testing.T) {
+// PRODUCT.md: "a month is fully paid only when everything due before it
+// is" (a quittance for a month lets the earlier terms be presumed paid).
+// Every credit, the housing benefit included, goes to the oldest debt: a
+// CAF back payment (rappel d'APL) dated in November settles September and
+// October first, and November gets no quittance while they are short.
+func TestRule_NoQuittanceWhileAnOlderMonthIsUnpaid(t *testing.T) {
 	l := receipt.Impute([]tenancy.Entry{
+		debit("AV09", "2026-09-01", tenancy.Notice, 45000), // September and October: nothing paid
 		debit("AV10", "2026-10-01", tenancy.Notice, 45000),
-		credit("CH10", "2026-10-09", tenancy.PaymentReceived, 20000), // 250,00 € short
+		debit("AV11", "2026-11-01", tenancy.Notice, 45000),
+		// The APL of September to November paid at once, 3 × 180,00 €.
+		credit("AP11", "2026-11-06", tenancy.HousingBenefit, 54000),
+	})
+	status(t, l, "2026-09", receipt.Paid, 45000, 45000)
+	status(t, l, "2026-10", receipt.Partial, 45000, 9000)
+	status(t, l, "2026-11", receipt.Unpaid, 45000, 0)
+
+	// A month's APL does not jump an older debt either: October is 250,00 €
+	// short, November's APL and cheque settle October first.
+	l = receipt.Impute([]tenancy.Entry{
+		debit("AV10", "2026-10-01", tenancy.Notice, 45000),
+		credit("CH10", "2026-10-09", tenancy.PaymentReceived, 20000),
 		debit("AV11", "2026-11-01", tenancy.Notice, 45000),
 		credit("AP11", "2026-11-06", tenancy.HousingBenefit, 18000),
 		credit("CH11", "2026-11-09", tenancy.PaymentReceived, 27000),
 	})
-	// The APL goes to November; the cheque to October's 250,00 € first.
 	status(t, l, "2026-10", receipt.Paid, 45000, 45000)
-	status(t, l, "2026-11", receipt.Partial, 45000, 18000+2000)
-	r, _ := receipt.Build(l, period("2026-11"), receipt.Terms{Lease: lease}, landlord)
-	if r.HousingBenefitCents != 18000 {
-		t.Errorf("housing benefit shown: %d, want 18000", r.HousingBenefitCents)
+	status(t, l, "2026-11", receipt.Partial, 45000, 20000)
+	r, ok := receipt.Build(l, period("2026-11"), receipt.Terms{Lease: lease}, landlord)
+	if !ok || r.Kind != document.PaymentReceipt || r.HousingBenefitCents != 0 || len(r.Earlier) != 2 {
+		t.Errorf("november: %s, housing benefit %d, earlier %+v; want a reçu saying the APL and the cheque went to october first",
+			r.Kind, r.HousingBenefitCents, r.Earlier)
 	}
+}
+
+// MonthOf answers paid only when every older debt is settled, whatever
+// imputed the ledger (a guard against a quittance that would presume the
+// earlier terms paid).
+func TestMonthOfIsPaidOnlyWhenEveryOlderDebtIsSettled(t *testing.T) {
+	full := func(id, date string, cents int64) receipt.Debt {
+		e := debit(id, date, tenancy.Notice, cents)
+		return receipt.Debt{Entry: e, Period: notice.PeriodOf(e.Date), AmountCents: cents,
+			Imputations: []receipt.Imputation{{Credit: credit("C"+id, date, tenancy.HousingBenefit, cents), On: e.Date, AmountCents: cents}}}
+	}
+	older := full("AV10", "2026-10-01", 45000)
+	older.Imputations = nil
+	l := receipt.Ledger{Debts: []receipt.Debt{older, full("AV11", "2026-11-01", 45000)}}
+	status(t, l, "2026-11", receipt.Partial, 45000, 45000)
+	if _, ok := receipt.Build(l, period("2026-11"), receipt.Terms{Lease: lease}, landlord); !ok {
+		t.Error("no reçu for november")
+	} else if r, _ := receipt.Build(l, period("2026-11"), receipt.Terms{Lease: lease}, landlord); r.Kind == document.RentReceipt {
+		t.Error("a quittance for november while october is unpaid")
+	}
+	l.Debts[0] = full("AV10", "2026-10-01", 45000)
+	status(t, l, "2026-11", receipt.Paid, 45000, 45000)
 }
 
 func TestRule_RentAndChargesShownApartWithHousingBenefitAndPaymentDates(t *testing.T) {
@@ -255,5 +293,40 @@ func TestReceiptVersionIsTheFacts(t *testing.T) {
 	if c.Version == a.Version || e.Version == a.Version || d.Version != a.Version {
 		t.Errorf("versions: %q; another address %q, paid in two parts %q (both want another); an advance after %q (want the same)",
 			a.Version, c.Version, e.Version, d.Version)
+	}
+}
+
+// The ERP's notice lines may carry an RLS (réduction de loyer de
+// solidarité, a credit on the rent), an SLS (supplément de loyer de
+// solidarité, on the rent) and the APL deducted (tiers payant): the RLS and
+// SLS count as rent, the APL is housing benefit shown as such, and rent,
+// charges and APL add up to the total due.
+func TestRule_RentNetOfRLSAndHousingBenefitFromNoticeLines(t *testing.T) {
+	lines := []notice.Line{
+		{Label: "Loyer", Kind: notice.Rent, AmountCents: 43000},
+		{Label: "Réduction de loyer de solidarité", Kind: notice.RLS, AmountCents: -5000},
+		{Label: "Supplément de loyer de solidarité", Kind: notice.SLS, AmountCents: 1000},
+		{Label: "Provisions pour charges", Kind: notice.Charges, AmountCents: 7000},
+		{Label: "Aide au logement (APL) versée au bailleur", Kind: notice.HousingBenefit, AmountCents: -18000},
+	}
+	l := receipt.Impute([]tenancy.Entry{
+		debit("AV11", "2026-11-01", tenancy.Notice, 28000),
+		credit("VI11", "2026-11-08", tenancy.PaymentReceived, 28000),
+	})
+	r, ok := receipt.Build(l, period("2026-11"), receipt.Terms{Lease: lease, NoticeLines: lines}, landlord)
+	if !ok {
+		t.Fatal("no receipt")
+	}
+	if r.RentCents != 43000-5000+1000 || r.ChargesCents != 7000 || r.OtherCents != 0 {
+		t.Errorf("rent %d, charges %d, other %d; want 39000 (loyer, RLS and SLS), 7000, 0", r.RentCents, r.ChargesCents, r.OtherCents)
+	}
+	if r.HousingBenefitCents != 18000 || r.NoticeHousingBenefitCents != 18000 {
+		t.Errorf("housing benefit %d (on the notice %d), want 18000", r.HousingBenefitCents, r.NoticeHousingBenefitCents)
+	}
+	if r.Lines[4].Kind != receipt.HousingBenefitLine {
+		t.Errorf("the apl line is %s", r.Lines[4].Kind)
+	}
+	if sum := r.RentCents + r.ChargesCents + r.OtherCents - r.NoticeHousingBenefitCents; sum != r.DueCents {
+		t.Errorf("rent + charges + other − APL = %d, total due %d", sum, r.DueCents)
 	}
 }

@@ -45,6 +45,9 @@ type Store interface {
 	// PutIssuedDocument stores d once: when the lease already has it (same
 	// kind, period and version), it returns the stored one and existed.
 	PutIssuedDocument(ctx context.Context, ref string, d document.Document) (stored document.Document, existed bool, err error)
+	// Claims (with Document above) let one of a burst of identical
+	// requests make the receipt while the others wait for it.
+	document.Claims
 }
 
 // Files keeps the receipts' PDFs (the documents bucket).
@@ -103,7 +106,7 @@ const (
 	msgPeriod      = "Le mois s’écrit AAAA-MM, par exemple 2026-11."
 	msgNoLease     = "Les informations de votre bail ne sont pas disponibles pour le moment. Contactez votre gestionnaire."
 	msgTooMany     = "Vous avez demandé beaucoup de quittances en peu de temps. Réessayez dans une heure ; celles déjà faites sont dans «\u00A0Mes documents\u00A0»."
-	msgOutside     = "Ce mois n’est pas compris dans votre bail (du %s%s) : il n’y a pas de quittance à établir. Choisissez un autre mois."
+	msgOutside     = "Ce mois n’est pas compris dans votre bail (commencé le %s%s) : il n’y a pas de quittance à établir. Choisissez un autre mois."
 	msgNotDueSoon  = "Rien n’a encore été appelé pour %s : la quittance pourra être demandée une fois le loyer de ce mois appelé et payé."
 	msgNotDuePast  = "Votre compte ne porte aucune somme appelée pour %s : il n’y a pas de quittance à établir. Pour un justificatif de cette période, contactez votre gestionnaire."
 	msgUnpaid      = "Aucun paiement n’a été imputé à %s (%s dus) : ni quittance ni reçu ne peuvent être établis. Réglez ce mois, ou demandez votre relevé de compte pour justifier de vos paiements."
@@ -188,7 +191,9 @@ type Issued struct {
 // paid. Errors: fault.Invalid naming "period" for a malformed one;
 // CodeOutsideLease, CodeNotDue, CodeUnpaid (each with a French message
 // saying why and what to do); fault.TooManyRequests past the lease's limit,
-// whose unit is taken before rendering.
+// whose unit is taken before rendering, by the one request of a burst that
+// claims the document (document.IssueOnce: the others take no unit and
+// wait for it, or get a fault.ServiceUnavailable with RetryAfter).
 func (s *Service) Issue(ctx context.Context, ref, period string) (Issued, error) {
 	p, err := notice.ParsePeriod(period)
 	if err != nil || p.String() != period {
@@ -217,24 +222,45 @@ func (s *Service) Issue(ctx context.Context, ref, period string) (Issued, error)
 	} else if !errors.Is(err, document.ErrNotFound) {
 		return Issued{}, fmt.Errorf("read receipt: %w", err)
 	}
-	if err := s.take(ctx, ref); err != nil {
+	// A burst of identical requests: the one that claims the id takes the
+	// unit and draws; the others take none and wait for its document.
+	got, created, err := document.IssueOnce(ctx, s.store, ref, d.ID, s.now, func() (document.Document, bool, error) {
+		return s.make(ctx, ref, r, d)
+	})
+	if err != nil {
 		return Issued{}, err
+	}
+	return Issued{Document: got, Created: created}, nil
+}
+
+// make takes a unit, draws receipt r and stores it as document d, under
+// the claim on d's id.
+func (s *Service) make(ctx context.Context, ref string, r Receipt, d document.Document) (document.Document, bool, error) {
+	// Made between the first read and the claim (by a maker that released
+	// its claim since): no unit, no rendering.
+	if got, err := s.store.Document(ctx, ref, d.ID); err == nil {
+		return got, false, nil
+	} else if !errors.Is(err, document.ErrNotFound) {
+		return document.Document{}, false, fmt.Errorf("read receipt: %w", err)
+	}
+	if err := s.take(ctx, ref); err != nil {
+		return document.Document{}, false, err
 	}
 	body, err := s.render.RenderReceipt(r)
 	if err != nil {
-		return Issued{}, fmt.Errorf("render receipt: %w", err)
+		return document.Document{}, false, fmt.Errorf("render receipt: %w", err)
 	}
 	d.SizeBytes = int64(len(body))
-	// The key is fixed by the version: a retry, or a parallel request,
-	// writes the same bytes to the same object before the item exists.
+	// The key is fixed by the version: a retry writes the same bytes to the
+	// same object before the item exists.
 	if err := s.files.Put(ctx, d.Key, d.ContentType, body); err != nil {
-		return Issued{}, fmt.Errorf("put receipt file: %w", err)
+		return document.Document{}, false, fmt.Errorf("put receipt file: %w", err)
 	}
 	stored, existed, err := s.store.PutIssuedDocument(ctx, ref, d)
 	if err != nil {
-		return Issued{}, fmt.Errorf("put receipt: %w", err)
+		return document.Document{}, false, fmt.Errorf("put receipt: %w", err)
 	}
-	return Issued{Document: stored, Created: !existed}, nil
+	return stored, !existed, nil
 }
 
 // issuable refuses a month that gets no receipt, saying why.
@@ -243,7 +269,7 @@ func (s *Service) issuable(l tenancy.Lease, ledger Ledger, p notice.Period) erro
 	if !within(l, p) {
 		end := ""
 		if !l.End.IsZero() {
-			end = " au " + dateFR(l.End)
+			end = ", terminé le " + dateFR(l.End)
 		}
 		return fault.New(CodeOutsideLease, fmt.Sprintf(msgOutside, dateFR(l.Start), end))
 	}

@@ -81,20 +81,27 @@ func NewService(landlord notice.Landlord, entries Entries, render Renderer, limi
 	return &Service{landlord: landlord, entries: entries, render: render, limit: limit, now: now}
 }
 
+const (
+	msgFromFuture  = "La date de début est après aujourd’hui\u00A0: un relevé montre les opérations passées. Choisissez une date de début au plus tard aujourd’hui."
+	msgBeforeLease = "Cette période se termine avant le début de votre bail, le %s\u00A0: il n’y a pas d’opération à montrer. Choisissez une période depuis cette date."
+)
+
 // Build gathers lease ref's statement between from and to (AAAA-MM-JJ;
 // empty from: since the lease began, empty to: today in Paris), reading
-// the screen's pages. Errors: those of tenant.Service.Entries (fault.Invalid
-// naming from or to), fault.NotFound (no lease), fault.PeriodTooLong (more
-// than MaxLines lines).
+// the screen's pages. A statement states a balance at its end, so it never
+// ends after today: a later to is today (Paris). It starts no earlier than
+// the lease (or its first line, if older): an earlier from is that day.
+// Errors: those of tenant.Service.Entries (fault.Invalid naming from or
+// to), fault.Invalid naming from for a from after today, or naming to for
+// a period that ends before the lease began; fault.NotFound (no lease),
+// fault.PeriodTooLong (more than MaxLines lines).
 func (s *Service) Build(ctx context.Context, ref, from, to string) (Statement, error) {
 	made := tenancy.ParisDate(s.now())
-	if to == "" {
-		// Up to today: the period printed is the one read. (A from after
-		// today keeps its own day as the end.)
+	if t, err := tenancy.ParseDate(to); to == "" || (err == nil && made.Before(t)) {
 		to = made.String()
-		if f, err := tenancy.ParseDate(from); err == nil && made.Before(f) {
-			to = f.String()
-		}
+	}
+	if f, err := tenancy.ParseDate(from); err == nil && made.Before(f) {
+		return Statement{}, fault.Fields{"from": msgFromFuture}.Err()
 	}
 	var lines []tenancy.Entry
 	cursor := ""
@@ -125,14 +132,19 @@ func (s *Service) Build(ctx context.Context, ref, from, to string) (Statement, e
 	st.To, _ = tenancy.ParseDate(to)
 	slices.Reverse(lines)
 	st.Lines = lines
-	if from == "" {
-		st.From = l.Start
-		if len(lines) > 0 && (st.From.IsZero() || lines[0].Date.Before(st.From)) {
-			st.From = lines[0].Date
-		}
-		if st.From.IsZero() || st.To.Before(st.From) {
+	// Since the lease began (or its first line, if older).
+	start := l.Start
+	if len(lines) > 0 && (start.IsZero() || lines[0].Date.Before(start)) {
+		start = lines[0].Date
+	}
+	if from == "" || st.From.Before(start) {
+		st.From = start
+		if from == "" && (st.From.IsZero() || st.To.Before(st.From)) {
 			st.From = st.To
 		}
+	}
+	if st.To.Before(st.From) {
+		return Statement{}, fault.Fields{"to": fmt.Sprintf(msgBeforeLease, fmt.Sprintf("%02d/%02d/%04d", st.From.Day, int(st.From.Month), st.From.Year))}.Err()
 	}
 	if len(lines) > 0 {
 		first, last := lines[0], lines[len(lines)-1]
