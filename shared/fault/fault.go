@@ -58,6 +58,12 @@ const (
 	UploadExpired    Code = "upload_expired"     // the upload's time is over
 )
 
+// More refusals of the certificate's file (422).
+const (
+	FileActiveContent Code = "file_active_content" // a PDF with a dynamic form, actions that send data or open files, rich media
+	FileTooComplex    Code = "file_too_complex"    // a PDF whose streams decode to too much, or too long to check
+)
+
 // Error is a failure the tenant can understand and act on.
 type Error struct {
 	Code    Code

@@ -18,6 +18,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -37,16 +38,22 @@ type Checker struct {
 	// claim a huge image (a decompression bomb).
 	MaxPixels     int64
 	MaxImageBytes int64
-	// Timeout bounds the parse of one PDF.
+	// Timeout bounds the check of one PDF, its streams' pre-scan and its
+	// parse: well under the function's 10 s, for the refusal to be
+	// recorded.
 	Timeout time.Duration
+	// MaxDecodedBytes bounds what all the streams of one PDF decode to
+	// (images excepted), pre-scanned before the parser reads the file.
+	MaxDecodedBytes int64
 }
 
 var _ insurance.FileChecker = (*Checker)(nil)
 
 // New returns a checker with limits fit for a phone's photo of a
-// certificate (up to 100 megapixels, 160 MiB decoded) and a 5 s PDF parse.
+// certificate (up to 100 megapixels, 160 MiB decoded), 64 MiB decoded
+// from a PDF's streams in all, and 4 s to check a PDF.
 func New() *Checker {
-	return &Checker{MaxPixels: 100 << 20, MaxImageBytes: 160 << 20, Timeout: 5 * time.Second}
+	return &Checker{MaxPixels: 100 << 20, MaxImageBytes: 160 << 20, Timeout: 4 * time.Second, MaxDecodedBytes: 64 << 20}
 }
 
 func refuse(r insurance.Reason, format string, args ...any) error {
@@ -89,7 +96,11 @@ func (c *Checker) checkImage(contentType string, data []byte) error {
 	if cfg.Width <= 0 || cfg.Height <= 0 {
 		return refuse(insurance.Unreadable, "image of %d×%d", cfg.Width, cfg.Height)
 	}
-	if pixels > c.MaxPixels || pixels*bytesPerPixel(cfg.ColorModel) > c.MaxImageBytes {
+	cost := pixels * bytesPerPixel(cfg.ColorModel)
+	if contentType == insurance.JPEG {
+		cost += progressiveCoefficients(data)
+	}
+	if pixels > c.MaxPixels || cost > c.MaxImageBytes {
 		return refuse(insurance.ImageTooLarge, "%d×%d", cfg.Width, cfg.Height)
 	}
 	if _, err := decode(bytes.NewReader(data)); err != nil {
@@ -112,6 +123,66 @@ func bytesPerPixel(m color.Model) int64 {
 		return 8
 	}
 	return 4 // RGBA, NRGBA, CMYK, a palette
+}
+
+// progressiveCoefficients is what Go's decoder of a progressive JPEG
+// (SOF2) allocates besides the picture: the coefficients of every 8×8 block
+// of every component, 64 int32 (256 bytes) each, kept until the last scan
+// (image/jpeg's progCoeffs), blocks counted per MCU as the decoder does.
+// 0 for a baseline JPEG, or when no SOF2 is found.
+func progressiveCoefficients(data []byte) int64 {
+	// Segments from SOI: FF, marker, a big-endian length that counts
+	// itself (ISO/IEC 10918-1 B.1.1), up to the first frame header.
+	for p := 2; p+4 <= len(data); {
+		if data[p] != 0xff {
+			return 0
+		}
+		marker := data[p+1]
+		if marker == 0xff { // fill byte
+			p++
+			continue
+		}
+		n := int(data[p+2])<<8 | int(data[p+3])
+		seg := data[p+4 : min(len(data), p+2+n)]
+		switch marker {
+		case 0xc0, 0xc1, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf:
+			return 0 // another frame type: baseline, or refused by the decoder
+		case 0xc2:
+			return sofCoefficients(seg)
+		case 0xda, 0xd9:
+			return 0
+		}
+		if n < 2 {
+			return 0
+		}
+		p += 2 + n
+	}
+	return 0
+}
+
+// sofCoefficients reads a frame header (precision, height, width, then 3
+// bytes a component: id, sampling factors, table).
+func sofCoefficients(seg []byte) int64 {
+	if len(seg) < 6 {
+		return 0
+	}
+	h, w, nc := int64(seg[1])<<8|int64(seg[2]), int64(seg[3])<<8|int64(seg[4]), int(seg[5])
+	if len(seg) < 6+3*nc {
+		return 0
+	}
+	hmax, vmax := int64(1), int64(1)
+	for i := range nc {
+		f := seg[7+3*i]
+		hmax, vmax = max(hmax, int64(f>>4)), max(vmax, int64(f&0x0f))
+	}
+	// MCUs across and down, as image/jpeg's processSOS counts them.
+	mxx, myy := (w+8*hmax-1)/(8*hmax), (h+8*vmax-1)/(8*vmax)
+	var blocks int64
+	for i := range nc {
+		f := seg[7+3*i]
+		blocks += mxx * myy * int64(f>>4) * int64(f&0x0f)
+	}
+	return blocks * 256
 }
 
 // pdfcpu reads its configuration from a folder in the user's home unless
@@ -160,10 +231,14 @@ func (c *Checker) checkPDF(ctx context.Context, data []byte) (err error) {
 		ctx, cancel = context.WithTimeout(ctx, c.Timeout)
 		defer cancel()
 	}
+	inObjStm, r := scanStreams(ctx, data, c.MaxDecodedBytes)
+	if r != nil {
+		return r
+	}
 	pctx, err := pdfcpu.ReadWithContext(ctx, bytes.NewReader(data), configuration())
 	if err != nil {
-		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-			return refuse(insurance.Unreadable, "parse timed out")
+		if ctx.Err() != nil {
+			return refuse(insurance.TooComplex, "parse timed out")
 		}
 		if errors.Is(err, pdfcpu.ErrWrongPassword) || errors.Is(err, pdfcpu.ErrEncrypted) || strings.Contains(err.Error(), "password") {
 			return refuse(insurance.Encrypted, "%v", err)
@@ -185,16 +260,30 @@ func (c *Checker) checkPDF(ctx context.Context, data []byte) (err error) {
 	}
 	w := walker{ctx: ctx, xt: xt}
 	for nr, e := range xt.Table {
-		if e == nil || e.Free || e.Object == nil {
+		if e == nil || e.Free {
+			continue
+		}
+		if e.Object == nil {
+			if e.Compressed || e.ObjectStream != nil {
+				// Listed in an object stream the parser could not
+				// load: what it holds was not walked.
+				return refuse(insurance.Unreadable, "object %d of object stream %v not loaded", nr, e.ObjectStream)
+			}
 			continue
 		}
 		if r := w.object(e.Object, 0); r != nil {
+			if ctx.Err() != nil {
+				return refuse(insurance.TooComplex, "walk timed out")
+			}
 			r.Detail = fmt.Sprintf("object %d: %s", nr, r.Detail)
 			return r
 		}
 	}
 	if r := scanNames(data); r != nil {
 		return r
+	}
+	if inObjStm != nil {
+		return inObjStm
 	}
 	return nil
 }
@@ -361,9 +450,13 @@ func (w walker) dict(d types.Dict, depth int) *insurance.Refusal {
 // activeName classifies a PDF name (a key, or a value) after decoding its
 // #xx escapes: the keys /JS, /JavaScript, /EmbeddedFiles, /EmbeddedFile,
 // /EF (a file specification's embedded file), and the values /JavaScript,
-// /Launch, /EmbeddedFile, /FileAttachment.
+// /Launch, /EmbeddedFile, /FileAttachment; then the dynamic content of
+// otherActive.
 func activeName(raw string, key bool) *insurance.Refusal {
 	n := decodeName(raw)
+	if r := otherActive(n); r != nil {
+		return r
+	}
 	switch {
 	case n == "JavaScript" || key && n == "JS":
 		return &insurance.Refusal{Reason: insurance.JavaScript, Detail: "/" + n}
@@ -375,12 +468,47 @@ func activeName(raw string, key bool) *insurance.Refusal {
 	return nil
 }
 
-// javascriptURI refuses a URI action that is a javascript: URL.
-func javascriptURI(key, s string) *insurance.Refusal {
-	if decodeName(key) == "URI" && strings.HasPrefix(strings.ToLower(strings.TrimSpace(s)), "javascript:") {
-		return &insurance.Refusal{Reason: insurance.JavaScript, Detail: "javascript: URI"}
+// otherActive refuses the names of dynamic content, key or value, parsed or
+// raw: an XFA form (/XFA, whose XML may hold scripts), the actions that
+// send the form's data or read or open another file (/SubmitForm,
+// /ImportData, /GoToR, /GoToE: a UNC path there makes Windows send the
+// user's NTLM hash), and rich media (/RichMedia, Flash or video, and its
+// /RichMediaContent, /RichMediaSettings) (ISO 32000-1 §12.6.4, §12.7.8;
+// Adobe's supplement for rich media).
+func otherActive(n string) *insurance.Refusal {
+	switch n {
+	case "XFA", "SubmitForm", "ImportData", "GoToR", "GoToE", "RichMedia", "RichMediaContent", "RichMediaSettings":
+		return &insurance.Refusal{Reason: insurance.ActiveContent, Detail: "/" + n}
 	}
 	return nil
+}
+
+// javascriptURI checks the target of a URI action: after removing the
+// ASCII controls and spaces a reader ignores ("java\tscript:"), its scheme
+// must be http, https or mailto. javascript: and vbscript: are scripts;
+// any other scheme (data:, file:, a UNC path without one) is refused as
+// active content.
+func javascriptURI(key, s string) *insurance.Refusal {
+	if decodeName(key) != "URI" {
+		return nil
+	}
+	u := strings.Map(func(r rune) rune {
+		if r <= ' ' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
+	scheme, _, found := strings.Cut(strings.ToLower(u), ":")
+	if !found || strings.ContainsAny(scheme, "/?#\\") {
+		return &insurance.Refusal{Reason: insurance.ActiveContent, Detail: "URI without a scheme"}
+	}
+	switch scheme {
+	case "http", "https", "mailto":
+		return nil
+	case "javascript", "vbscript":
+		return &insurance.Refusal{Reason: insurance.JavaScript, Detail: scheme + ": URI"}
+	}
+	return &insurance.Refusal{Reason: insurance.ActiveContent, Detail: "URI scheme " + strconv.Quote(scheme)}
 }
 
 // decodeName decodes the #xx escapes of a name (ISO 32000-1 §7.3.5); a
@@ -416,8 +544,8 @@ func unhex(c byte) byte {
 // scanNames reads the raw bytes for name tokens (a "/" and the regular
 // characters after it) that are active content, outside the parsed objects
 // too: an object the cross-reference table omits is not parsed, but a
-// reader that rebuilds the table would run it. Compressed streams are not
-// opened here: those the table lists were walked parsed.
+// reader that rebuilds the table would run it. Compressed object streams
+// are read by scanStreams, which calls it on what they decode to.
 func scanNames(data []byte) *insurance.Refusal {
 	for i := 0; i < len(data); i++ {
 		if data[i] != '/' {
@@ -445,6 +573,9 @@ func scanNames(data []byte) *insurance.Refusal {
 // trees (/JavaScript, /EmbeddedFiles), which may be empty, are left to the
 // parsed walk.
 func rawActive(n string) *insurance.Refusal {
+	if r := otherActive(n); r != nil {
+		return r
+	}
 	switch n {
 	case "JS":
 		return &insurance.Refusal{Reason: insurance.JavaScript, Detail: "/JS"}

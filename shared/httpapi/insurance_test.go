@@ -329,6 +329,8 @@ func TestInsuranceRefusedFiles(t *testing.T) {
 		{"a PDF that launches a program", insurance.PDF, samples.LaunchPDF(), "file_launch_action"},
 		{"a PDF with an embedded file", insurance.PDF, samples.EmbeddedFilePDF(), "file_embedded_file"},
 		{"an encrypted PDF", insurance.PDF, samples.EncryptedPDF(), "file_encrypted"},
+		{"a PDF that sends its form when opened", insurance.PDF, samples.SubmitFormPDF(), "file_active_content"},
+		{"a PDF whose streams inflate to 80 MiB", insurance.PDF, samples.InflatingPDF(80), "file_too_complex"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// The declared size is within the policy; the emulator does not
@@ -492,13 +494,15 @@ func TestInsuranceConfirmationFields(t *testing.T) {
 	u := a.newUpload(t, auth, "attestation.pdf", insurance.PDF, len(samples.PDF()))
 	a.post(t, u, samples.PDF())
 	yesterday := tenancy.DateOf(tenancy.ParisDate(time.Now()).Time().AddDate(0, 0, -1)).String()
+	// A year's cover that ended yesterday.
+	yearAgo := tenancy.DateOf(tenancy.ParisDate(time.Now()).Time().AddDate(-1, 0, 0)).String()
 	for _, tc := range []struct {
 		body obj
 		want []string
 	}{
 		{obj{"insurer": " ", "policyNumber": "", "startDate": "01/10/2026", "endDate": "2027-02-30"}, []string{"endDate", "insurer", "policyNumber", "startDate"}},
 		{obj{"insurer": "=HYPERLINK(1)", "policyNumber": "A\nB", "startDate": "2027-10-01", "endDate": "2027-09-30"}, []string{"endDate", "insurer", "policyNumber"}},
-		{obj{"insurer": "MAIF", "policyNumber": "X1", "startDate": "2025-10-01", "endDate": yesterday}, []string{"endDate"}},
+		{obj{"insurer": "MAIF", "policyNumber": "X1", "startDate": yearAgo, "endDate": yesterday}, []string{"endDate"}},
 	} {
 		tc.body["uploadId"] = u.UploadID
 		status, _, body := a.do(t, "POST", "/api/v1/insurance/certificates", tc.body, auth)
@@ -508,7 +512,7 @@ func TestInsuranceConfirmationFields(t *testing.T) {
 		}
 	}
 	_, _, body := a.do(t, "POST", "/api/v1/insurance/certificates", obj{"uploadId": u.UploadID, "insurer": "MAIF",
-		"policyNumber": "X1", "startDate": "2025-10-01", "endDate": yesterday}, auth)
+		"policyNumber": "X1", "startDate": yearAgo, "endDate": yesterday}, auth)
 	if msg, _ := body["errors"].(map[string]any)["endDate"].(string); !strings.Contains(msg, "terminée") {
 		t.Errorf("an ended cover: %q, want it said", msg)
 	}

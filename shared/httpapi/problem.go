@@ -47,6 +47,9 @@ var statusOf = map[fault.Code]int{
 	fault.FileEmbeddedFile: http.StatusUnprocessableEntity,
 	fault.ImageTooLarge:    http.StatusUnprocessableEntity,
 	fault.UploadExpired:    http.StatusGone,
+
+	fault.FileActiveContent: http.StatusUnprocessableEntity,
+	fault.FileTooComplex:    http.StatusUnprocessableEntity,
 }
 
 // titleOf gives each code a short French title that never varies.
@@ -84,6 +87,9 @@ var titleOf = map[fault.Code]string{
 	fault.FileEmbeddedFile: "Fichier refusé",
 	fault.ImageTooLarge:    "Fichier refusé",
 	fault.UploadExpired:    "Envoi expiré",
+
+	fault.FileActiveContent: "Fichier refusé",
+	fault.FileTooComplex:    "Fichier refusé",
 }
 
 // Problem is an RFC 9457 problem document with the portal's extensions.

@@ -188,7 +188,19 @@ type SubmitRequest struct {
 	EndDate      string
 }
 
-// coverOf checks the cover's fields against today (Paris).
+// A cover's plausible bounds: a home-insurance certificate is for a year,
+// renewed yearly, so its start is within CoverStartWithin years of today
+// (a renewal sent early, or the current year's) and its end at most
+// MaxCoverMonths after its start. Dates past them are typing mistakes or
+// attempts to silence the reminders (an end in 9999).
+const (
+	CoverStartWithin = 1  // years before or after today
+	MaxCoverMonths   = 13 // a year, and a month of slack for the insurer's dates
+)
+
+// coverOf checks the cover's fields against today (Paris): both dates
+// well-formed, the start within CoverStartWithin years of today, the end
+// after the start, at most MaxCoverMonths after it, and not past.
 func coverOf(r SubmitRequest, today tenancy.Date) (insurer, policy string, start, end tenancy.Date, err error) {
 	f := fault.Fields{}
 	insurer, e := checkText(r.Insurer, MaxInsurer)
@@ -206,8 +218,14 @@ func coverOf(r SubmitRequest, today tenancy.Date) (insurer, policy string, start
 		f.Add("policyNumber", fmt.Sprintf("Le numéro de contrat n’est pas accepté (%d caractères au plus, sans caractères spéciaux). Recopiez-le tel qu’il figure sur l’attestation.", MaxPolicyNumber))
 	}
 	start, e1 := tenancy.ParseDate(r.StartDate)
-	if e1 != nil || strings.TrimSpace(r.StartDate) != r.StartDate {
+	switch {
+	case e1 != nil || strings.TrimSpace(r.StartDate) != r.StartDate:
+		e1 = errEmpty
 		f.Add("startDate", "Indiquez la date de début de la garantie au format AAAA-MM-JJ, par exemple 2026-10-01.")
+	case start.Before(tenancy.DateOf(today.Time().AddDate(-CoverStartWithin, 0, 0))):
+		f.Add("startDate", "Cette date de début remonte à plus d’un an : indiquez celle de l’attestation de votre assurance en cours (demandez-la à votre assureur si besoin).")
+	case tenancy.DateOf(today.Time().AddDate(CoverStartWithin, 0, 0)).Before(start):
+		f.Add("startDate", "Cette date de début est dans plus d’un an : vérifiez-la sur l’attestation et corrigez-la.")
 	}
 	end, e2 := tenancy.ParseDate(r.EndDate)
 	switch {
@@ -215,6 +233,8 @@ func coverOf(r SubmitRequest, today tenancy.Date) (insurer, policy string, start
 		f.Add("endDate", "Indiquez la date de fin de la garantie au format AAAA-MM-JJ, par exemple 2027-09-30.")
 	case e1 == nil && !start.Before(end):
 		f.Add("endDate", "La date de fin de la garantie doit être après sa date de début.")
+	case e1 == nil && tenancy.DateOf(start.Time().AddDate(0, MaxCoverMonths, 0)).Before(end):
+		f.Add("endDate", "Une attestation d’assurance habitation couvre un an : indiquez la date de fin qui figure sur l’attestation (au plus 13 mois après la date de début).")
 	case end.Before(today):
 		f.Add("endDate", "Cette garantie est déjà terminée : envoyez l’attestation de votre assurance en cours (demandez-la à votre assureur si besoin).")
 	}
@@ -422,6 +442,8 @@ var refusals = map[Reason]string{
 	LaunchAction:  "Ce PDF contient une commande qui lance un programme, que nous n’acceptons pas pour votre sécurité. Imprimez l’attestation en PDF (« Imprimer » puis « Enregistrer au format PDF ») ou prenez-la en photo, puis envoyez-la à nouveau.",
 	EmbeddedFile:  "Ce PDF contient des fichiers joints, que nous n’acceptons pas. Envoyez seulement l’attestation : imprimez-la en PDF (« Imprimer » puis « Enregistrer au format PDF ») ou prenez-la en photo.",
 	ImageTooLarge: "Cette image est trop grande (en nombre de pixels). Prenez la photo en qualité normale, ou envoyez l’attestation en PDF.",
+	ActiveContent: "Ce PDF contient un formulaire dynamique ou des actions automatiques (envoi de données, ouverture d’autres fichiers ou de liens non web), que nous n’acceptons pas pour votre sécurité. Imprimez l’attestation en PDF (« Imprimer » puis « Enregistrer au format PDF ») ou prenez-la en photo, puis envoyez-la à nouveau.",
+	TooComplex:    "Ce PDF est trop lourd à vérifier (il contient trop de données compressées). Imprimez l’attestation en PDF (« Imprimer » puis « Enregistrer au format PDF ») ou prenez-la en photo, puis envoyez-la à nouveau.",
 }
 
 // RefusalError is the problem of a refused file: the reason's code, and

@@ -78,6 +78,14 @@ const (
 	LaunchAction  Reason = "file_launch_action"
 	EmbeddedFile  Reason = "file_embedded_file"
 	ImageTooLarge Reason = "image_too_large"
+	// ActiveContent: a PDF with a dynamic form (XFA), an action that
+	// sends data or opens another file (SubmitForm, ImportData, GoToR,
+	// GoToE), rich media, or a link of a scheme other than http, https or
+	// mailto.
+	ActiveContent Reason = "file_active_content"
+	// TooComplex: a PDF whose compressed streams decode to more than the
+	// checks allow, or that takes too long to check.
+	TooComplex Reason = "file_too_complex"
 )
 
 // Refusal is a file the checks refuse, and why.

