@@ -119,3 +119,15 @@ func TestCheckFlateBombs(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckCorruptObjectStream: an object stream the table lists but that
+// does not inflate leaves its objects unread: the file is unreadable.
+func TestCheckCorruptObjectStream(t *testing.T) {
+	b := rvFlateBombPDF(2, 1000, 1)
+	i := bytes.LastIndex(b, []byte("/ObjStm"))
+	j := bytes.Index(b[i:], []byte("stream\n")) + i + len("stream\n")
+	copy(b[j:], "xxxx") // no zlib header
+	if got := reasonOf(t, filecheck.New().Check(context.Background(), insurance.PDF, b)); got != insurance.Unreadable {
+		t.Errorf("reason %q, want %q", got, insurance.Unreadable)
+	}
+}

@@ -18,7 +18,8 @@ func FuzzCheckFile(f *testing.F) {
 	types := []string{insurance.PDF, insurance.JPEG, insurance.PNG}
 	for _, s := range [][]byte{samples.PDF(), samples.ObjectStreamPDF(""), samples.JavaScriptPDF(), samples.EscapedJavaScriptPDF(),
 		samples.LaunchPDF(), samples.EmbeddedFilePDF(), samples.EncryptedPDF(), samples.TruncatedPDF(),
-		samples.ObjectStreamPDF("/OpenAction 6 0 R", "<< /S /JavaScript /JS (x) >>")} {
+		samples.ObjectStreamPDF("/OpenAction 6 0 R", "<< /S /JavaScript /JS (x) >>"),
+		samples.SubmitFormPDF(), samples.InflatingPDF(1), samples.OrphanJavaScriptPDF()} {
 		f.Add(uint8(0), s)
 	}
 	f.Add(uint8(1), samples.JPEG())

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/citejardins/extranet/shared/filecheck"
 	"github.com/citejardins/extranet/shared/filecheck/samples"
@@ -120,5 +121,21 @@ func TestCheckAcceptsWebLinks(t *testing.T) {
 		if err := c.Check(context.Background(), insurance.PDF, rvActionPDF("<< /S /URI /URI ("+uri+") >>")); err != nil {
 			t.Errorf("URI %q: %v, want accepted", uri, err)
 		}
+	}
+}
+
+// TestCheckUnendingDictionaries: dictionaries that never end, each of which
+// the streams' pre-scan would read to the end of the file, are refused
+// quickly, not read once each.
+func TestCheckUnendingDictionaries(t *testing.T) {
+	junk := bytes.Repeat([]byte("1 0 obj <<\n"), 400_000) // 4.4 MB
+	data := append(append([]byte("%PDF-1.7\n"), junk...), rvClassic(rvPage("", ""))[9:]...)
+	start := time.Now()
+	err := filecheck.New().Check(context.Background(), insurance.PDF, data)
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("check took %v (%v)", took, err)
+	}
+	if got := reasonOf(t, err); got != insurance.TooComplex {
+		t.Errorf("reason %q (%v), want %q", got, err, insurance.TooComplex)
 	}
 }

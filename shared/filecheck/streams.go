@@ -69,8 +69,14 @@ type rawStream struct {
 // rebuilds the table would still run it.
 func scanStreams(ctx context.Context, data []byte, limit int64) (inObjStm, refused *insurance.Refusal) {
 	b := &budget{ctx: ctx, left: limit}
+	// Dictionaries that never end would each be read to the end of the
+	// file: the bytes read in all are bounded too.
+	read := &reading{left: 4*int64(len(data)) + 1<<20}
 	for from := 0; ; {
-		s, next, ok := nextStream(data, from)
+		s, next, ok := read.nextStream(data, from)
+		if read.left < 0 || ctx.Err() != nil {
+			return nil, &insurance.Refusal{Reason: insurance.TooComplex, Detail: "stream scan: dictionaries read past the bound or the deadline"}
+		}
 		if !ok {
 			return inObjStm, nil
 		}
@@ -222,7 +228,7 @@ func longFilter(n string) string {
 // nextStream finds the first stream object at or past from: the keyword
 // "obj", a dictionary, the keyword "stream" and its end of line. next is
 // where to look for the following one.
-func nextStream(data []byte, from int) (s rawStream, next int, ok bool) {
+func (rd *reading) nextStream(data []byte, from int) (s rawStream, next int, ok bool) {
 	for from < len(data) {
 		i := bytes.Index(data[from:], []byte("obj"))
 		if i < 0 {
@@ -238,6 +244,9 @@ func nextStream(data []byte, from int) (s rawStream, next int, ok bool) {
 			continue
 		}
 		s, end, good := readDict(data, p)
+		if rd.left -= int64(end - p); rd.left < 0 {
+			return rawStream{}, len(data), false
+		}
 		if !good {
 			continue
 		}
@@ -257,6 +266,9 @@ func nextStream(data []byte, from int) (s rawStream, next int, ok bool) {
 	}
 	return rawStream{}, len(data), false
 }
+
+// reading counts the bytes the dictionaries' reading goes through.
+type reading struct{ left int64 }
 
 // skipSpace skips white space and comments.
 func skipSpace(data []byte, p int) int {
