@@ -37,6 +37,8 @@ func TestCheckAccepts(t *testing.T) {
 		"pdf object stream": {insurance.PDF, samples.ObjectStreamPDF("")},
 		"jpeg":              {insurance.JPEG, samples.JPEG()},
 		"png":               {insurance.PNG, samples.PNG()},
+		// Streams that decode to 8 MiB, well within the budget.
+		"pdf inflating to 8 MiB": {insurance.PDF, samples.InflatingPDF(8)},
 		// Empty names trees name no script nor file.
 		"pdf with empty names trees": {insurance.PDF, samples.ObjectStreamPDF("/Names << /JavaScript << /Names [] >> /EmbeddedFiles << /Kids [] >> >>")},
 	}

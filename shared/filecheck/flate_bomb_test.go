@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/citejardins/extranet/shared/filecheck"
+	"github.com/citejardins/extranet/shared/filecheck/samples"
 	"github.com/citejardins/extranet/shared/insurance"
 )
 
@@ -129,5 +130,17 @@ func TestCheckCorruptObjectStream(t *testing.T) {
 	copy(b[j:], "xxxx") // no zlib header
 	if got := reasonOf(t, filecheck.New().Check(context.Background(), insurance.PDF, b)); got != insurance.Unreadable {
 		t.Errorf("reason %q, want %q", got, insurance.Unreadable)
+	}
+}
+
+// TestCheckTimeout: a PDF whose check outlasts the checker's deadline is a
+// refusal (the service quarantines it and answers 422), not an error.
+func TestCheckTimeout(t *testing.T) {
+	c := filecheck.New()
+	c.Timeout = time.Nanosecond
+	for name, data := range map[string][]byte{"small": samples.PDF(), "inflating": samples.InflatingPDF(8)} {
+		if got := reasonOf(t, c.Check(context.Background(), insurance.PDF, data)); got != insurance.TooComplex {
+			t.Errorf("%s: reason %q, want %q", name, got, insurance.TooComplex)
+		}
 	}
 }
