@@ -67,3 +67,14 @@ func TestCheckProgressiveJPEGBudget(t *testing.T) {
 		t.Errorf("12 Mpx progressive JPEG: %v, want accepted", err)
 	}
 }
+
+// TestCheckProgressiveJPEGBudgetReadsAsTheDecoder: bytes before the frame
+// header's marker, which image/jpeg skips, do not hide it from the budget.
+func TestCheckProgressiveJPEGBudgetReadsAsTheDecoder(t *testing.T) {
+	data := rvProgressiveJPEG(10240, 10240)
+	sof := bytes.Index(data, []byte{0xff, 0xc2})
+	junk := append(append(append([]byte{}, data[:sof]...), 0x00, 0x42, 0xff, 0x00, 0xff, 0xff), data[sof:]...)
+	if got := reasonOf(t, filecheck.New().Check(context.Background(), insurance.JPEG, junk)); got != insurance.ImageTooLarge {
+		t.Errorf("reason %q, want %q", got, insurance.ImageTooLarge)
+	}
+}

@@ -132,30 +132,43 @@ func bytesPerPixel(m color.Model) int64 {
 // 0 for a baseline JPEG, or when no SOF2 is found.
 func progressiveCoefficients(data []byte) int64 {
 	// Segments from SOI: FF, marker, a big-endian length that counts
-	// itself (ISO/IEC 10918-1 B.1.1), up to the first frame header.
-	for p := 2; p+4 <= len(data); {
+	// itself (ISO/IEC 10918-1 B.1.1), up to the first frame header (the
+	// decoder refuses a second one), read as image/jpeg reads them: bytes
+	// before a marker skipped, "FF 00" ignored, fill bytes (FF) skipped.
+	p := 2
+	for p+1 < len(data) {
 		if data[p] != 0xff {
-			return 0
-		}
-		marker := data[p+1]
-		if marker == 0xff { // fill byte
 			p++
 			continue
 		}
-		n := int(data[p+2])<<8 | int(data[p+3])
-		seg := data[p+4 : min(len(data), p+2+n)]
-		switch marker {
-		case 0xc0, 0xc1, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf:
-			return 0 // another frame type: baseline, or refused by the decoder
-		case 0xc2:
-			return sofCoefficients(seg)
-		case 0xda, 0xd9:
+		marker := data[p+1]
+		p += 2
+		if marker == 0 {
+			continue
+		}
+		for marker == 0xff && p < len(data) {
+			marker = data[p]
+			p++
+		}
+		switch {
+		case marker == 0xd9 || marker == 0xda: // EOI, SOS: no frame header before
+			return 0
+		case marker >= 0xd0 && marker <= 0xd7: // RSTn: no length
+			continue
+		case p+2 > len(data):
 			return 0
 		}
+		n := int(data[p])<<8 | int(data[p+1])
 		if n < 2 {
 			return 0
 		}
-		p += 2 + n
+		switch marker {
+		case 0xc0, 0xc1:
+			return 0 // baseline or extended sequential: no coefficients kept
+		case 0xc2:
+			return sofCoefficients(data[p+2 : min(len(data), p+n)])
+		}
+		p += n
 	}
 	return 0
 }
