@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -142,5 +143,16 @@ func TestCheckTimeout(t *testing.T) {
 		if got := reasonOf(t, c.Check(context.Background(), insurance.PDF, data)); got != insurance.TooComplex {
 			t.Errorf("%s: reason %q, want %q", name, got, insurance.TooComplex)
 		}
+	}
+}
+
+// TestCheckIndirectFilter: a stream whose /Filter is an indirect
+// reference, which the parser follows but the streams' pre-scan cannot, is
+// refused: else a bomb could hide behind one.
+func TestCheckIndirectFilter(t *testing.T) {
+	z := rvZlib(strings.Repeat(" ", 1000))
+	data := rvClassic(append(rvPage("/X 5 0 R", ""), rvStream("/Filter 6 0 R", z), "/FlateDecode"))
+	if got := reasonOf(t, filecheck.New().Check(context.Background(), insurance.PDF, data)); got != insurance.Unreadable {
+		t.Errorf("reason %q, want %q", got, insurance.Unreadable)
 	}
 }

@@ -52,11 +52,12 @@ func (c *counted) Read(p []byte) (int, error) {
 // rawStream is a stream object as the raw bytes show it: its dictionary's
 // entries that say how to decode it, and its data.
 type rawStream struct {
-	filters []string // /Filter, a name or an array of names, in order
-	objStm  bool     // /Type /ObjStm
-	image   bool     // /Subtype /Image (and not an object stream)
-	length  int      // /Length when a direct integer, else -1
-	start   int      // offset of the data, past the EOL after "stream"
+	filters   []string // /Filter, a name or an array of names, in order
+	filterRef bool     // /Filter is an indirect reference
+	objStm    bool     // /Type /ObjStm
+	image     bool     // /Subtype /Image (and not an object stream)
+	length    int      // /Length when a direct integer, else -1
+	start     int      // offset of the data, past the EOL after "stream"
 }
 
 // scanStreams decodes every stream of the raw file whose filters the
@@ -81,6 +82,11 @@ func scanStreams(ctx context.Context, data []byte, limit int64) (inObjStm, refus
 			return inObjStm, nil
 		}
 		from = next
+		if s.filterRef {
+			// pdfcpu follows it; this scan cannot, and no writer
+			// needs it.
+			return nil, &insurance.Refusal{Reason: insurance.Unreadable, Detail: "indirect /Filter"}
+		}
 		if s.image && !s.objStm || len(s.filters) == 0 {
 			continue
 		}
@@ -363,6 +369,9 @@ func readDict(data []byte, p int) (s rawStream, end int, ok bool) {
 			}
 			if q == p {
 				q++ // a stray delimiter: ), >, {, }
+			}
+			if depth == 1 && key == "Filter" {
+				s.filterRef = true
 			}
 			if depth == 1 && key == "Length" {
 				// A direct integer, not the start of "n 0 R".
