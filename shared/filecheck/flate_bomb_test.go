@@ -7,6 +7,8 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"hash/adler32"
+	"io"
 	"runtime"
 	"strings"
 	"testing"
@@ -16,6 +18,70 @@ import (
 	"github.com/citejardins/extranet/shared/filecheck/samples"
 	"github.com/citejardins/extranet/shared/insurance"
 )
+
+// zlibPadded is the zlib stream of head then pad spaces. The spaces'
+// deflate blocks are made once per size and appended after head's (a
+// deflate stream may be cut into blocks that refer to nothing before
+// them), with the checksum combined: building the bombs below takes a
+// fraction of a second, not the half minute of deflating gigabytes.
+func zlibPadded(head []byte, pad int) []byte {
+	blocks, sum := paddingBlocks(pad)
+	var z bytes.Buffer
+	z.Write([]byte{0x78, 0xda})
+	fw, _ := flate.NewWriter(&z, flate.BestCompression)
+	fw.Write(head)
+	fw.Flush() // a sync block: byte-aligned, not final
+	z.Write(blocks)
+	z.Write([]byte{0x03, 0x00}) // an empty final block
+	return binary.BigEndian.AppendUint32(z.Bytes(), adler32Combine(adler32.Checksum(head), sum, int64(pad)))
+}
+
+var padding = map[int]struct {
+	blocks []byte
+	sum    uint32
+}{}
+
+// paddingBlocks are the deflate blocks of n spaces, none final, and the
+// spaces' Adler-32.
+func paddingBlocks(n int) ([]byte, uint32) {
+	if p, ok := padding[n]; ok {
+		return p.blocks, p.sum
+	}
+	spaces := bytes.Repeat([]byte{' '}, n)
+	var z bytes.Buffer
+	fw, _ := flate.NewWriter(&z, flate.BestCompression)
+	fw.Write(spaces)
+	fw.Flush()
+	padding[n] = struct {
+		blocks []byte
+		sum    uint32
+	}{z.Bytes(), adler32.Checksum(spaces)}
+	return padding[n].blocks, padding[n].sum
+}
+
+// adler32Combine is the Adler-32 of A then B from theirs and B's length
+// (zlib's adler32_combine).
+func adler32Combine(a, b uint32, lenB int64) uint32 {
+	const base = 65521
+	rem := uint32(lenB % base)
+	sum1 := a & 0xffff
+	sum2 := rem * sum1 % base
+	sum1 += b&0xffff + base - 1
+	sum2 += a>>16 + b>>16 + base - rem
+	if sum1 >= base {
+		sum1 -= base
+	}
+	if sum1 >= base {
+		sum1 -= base
+	}
+	if sum2 >= base<<1 {
+		sum2 -= base << 1
+	}
+	if sum2 >= base {
+		sum2 -= base
+	}
+	return sum1 | sum2<<16
+}
 
 // rvFlateBombPDF: a valid one-page PDF whose objects 6.. live in n object
 // streams, each inflating to pad bytes (a deflate of zeros is ~1/1000).
@@ -44,20 +110,10 @@ func rvFlateBombPDF(n, pad, perStream int) []byte {
 			inStm[next] = loc{stmNr, k}
 			next++
 		}
-		var z bytes.Buffer
-		zw, _ := zlib.NewWriterLevel(&z, flate.BestCompression)
-		zw.Write([]byte(hdr.String() + "\n" + body.String()))
-		zeros := make([]byte, 1<<20)
-		for i := range zeros {
-			zeros[i] = ' '
-		}
-		for w := 0; w < pad; w += len(zeros) {
-			zw.Write(zeros)
-		}
-		zw.Close()
+		z := zlibPadded([]byte(hdr.String()+"\n"+body.String()), pad)
 		offs[stmNr] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n", stmNr, perStream, hdr.Len()+1, z.Len())
-		b.Write(z.Bytes())
+		fmt.Fprintf(&b, "%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n", stmNr, perStream, hdr.Len()+1, len(z))
+		b.Write(z)
 		b.WriteString("\nendstream\nendobj\n")
 	}
 	xrefNr := firstStm + n
@@ -154,5 +210,18 @@ func TestCheckIndirectFilter(t *testing.T) {
 	data := rvClassic(append(rvPage("/X 5 0 R", ""), rvStream("/Filter 6 0 R", z), "/FlateDecode"))
 	if got := reasonOf(t, filecheck.New().Check(context.Background(), insurance.PDF, data)); got != insurance.Unreadable {
 		t.Errorf("reason %q, want %q", got, insurance.Unreadable)
+	}
+}
+
+// TestZlibPadded: the bombs' streams are valid zlib streams, checksum
+// included.
+func TestZlibPadded(t *testing.T) {
+	zr, err := zlib.NewReader(bytes.NewReader(zlibPadded([]byte("1 0\n<< /A 1 >>\n"), 3<<20)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(zr)
+	if err != nil || len(got) != 3<<20+15 || !bytes.HasPrefix(got, []byte("1 0\n<< /A 1 >>\n    ")) {
+		t.Errorf("%d bytes (%v)", len(got), err)
 	}
 }
