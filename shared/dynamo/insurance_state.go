@@ -216,11 +216,15 @@ func statePut(table string, li leaseInsurance, f stateFields) *types.Put {
 	set("remindShard", f.RemindShard)
 	set("remindOn", f.RemindOn)
 	item["required"] = &types.AttributeValueMemberBOOL{Value: f.Required}
-	reminded := make([]types.AttributeValue, len(f.Reminded))
-	for i, k := range f.Reminded {
-		reminded[i] = str(k)
+	// No reminder mailed yet: no attribute (minidyn mangles an empty list).
+	delete(item, "reminded")
+	if len(f.Reminded) > 0 {
+		reminded := make([]types.AttributeValue, len(f.Reminded))
+		for i, k := range f.Reminded {
+			reminded[i] = str(k)
+		}
+		item["reminded"] = &types.AttributeValueMemberL{Value: reminded}
 	}
-	item["reminded"] = &types.AttributeValueMemberL{Value: reminded}
 
 	put := &types.Put{TableName: aws.String(table), Item: item}
 	if li.raw == nil {
