@@ -95,7 +95,7 @@ func getItem[T any](t *testing.T, db *dynamodb.Client, pk, sk string) (T, bool) 
 	t.Helper()
 	var v T
 	res, err := db.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(localstack.LocalTables.Tenancy),
-		Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: pk}, "SK": &types.AttributeValueMemberS{Value: sk}},
+		Key:            map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: pk}, "SK": &types.AttributeValueMemberS{Value: sk}},
 		ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		t.Fatal(err)
