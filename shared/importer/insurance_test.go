@@ -3,6 +3,7 @@ package importer_test
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -116,13 +117,28 @@ var importDay = time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 // reminder due on the import's day, in the byReminder index; importing the
 // same file again changes nothing.
 func TestRequiredLeaseGetsAMissingReminderFromTheImport(t *testing.T) {
-	_, db := insuranceStore(t, importDay)
+	st, db := insuranceStore(t, importDay)
 	for _, ref := range []string{"8889999", "1234567", "7654321"} {
 		s, ok := getItem[stateView](t, db, "LEASE#"+ref, "INSURANCE")
 		if !ok || !s.Required || s.Current != "" || s.RemindOn != time.Now().In(paris(t)).Format("2006-01-02") ||
 			s.RemindShard != shardOf(ref) || len(s.Reminded) != 0 {
 			t.Errorf("lease %s state %+v (found %v); want required, missing due on the import's day in shard %s", ref, s, ok, shardOf(ref))
 		}
+	}
+	before, _ := getItem[stateView](t, db, "LEASE#8889999", "INSURANCE")
+	root, err := localstack.FindRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := importFile(t, st, filepath.Join(root, "infra", "demo", "erp", "baux_complet_20261101.csv"))
+	if after, _ := getItem[stateView](t, db, "LEASE#8889999", "INSURANCE"); again.Written != 0 || !reflect.DeepEqual(after, before) {
+		t.Errorf("same baux again: %+v, state %+v; want nothing written, state %+v", again, after, before)
+	}
+	row := "0008889999;SD01;01/09/2015;;12 rue des Jardins;;93200;Saint-Denis;T3;3;512,34;87,66;0,00;prelevement;5;N\n"
+	header := "reference;id_residence;date_debut;date_fin;adresse;complement;code_postal;ville;type_logement;etage;loyer;charges;apl;mode_paiement;jour_echeance;assurance_obligatoire\n"
+	importAt(t, st, "imports/baux_delta_20261201.csv", header+row, importDay)
+	if s, _ := getItem[stateView](t, db, "LEASE#8889999", "INSURANCE"); s.Required || s.RemindOn != "" || s.RemindShard != "" {
+		t.Errorf("after N: state %+v; want not required and no reminder to come", s)
 	}
 }
 
@@ -197,5 +213,24 @@ func TestAssurancesImportDecides(t *testing.T) {
 	s, _ = getItem[stateView](t, db, "LEASE#1234567", "INSURANCE")
 	if s.Current != "c-new" || s.End != "2027-11-30" || s.Refusal != "" || s.RemindOn != "2027-10-31" {
 		t.Errorf("state %+v; want c-new current, no refusal to mail, the ending reminder on 2027-10-31", s)
+	}
+}
+
+// TestAssurancesSampleFile: the sample of FORMAT.md (testdata) imports on
+// the demo once certificates with its ids exist, and again writes nothing.
+func TestAssurancesSampleFile(t *testing.T) {
+	st, db := insuranceStore(t, importDay)
+	putCertificate(t, db, "1234567", "c-2026-001", "2027-10-31", importDay)
+	putCertificate(t, db, "7654321", "c-2026-002", "2027-06-30", importDay)
+	rep := importFile(t, st, "testdata/assurances_delta_20261130_exemple.csv")
+	if rep.Status != "done" || rep.Written != 2 || rep.Rejected != 0 {
+		t.Fatalf("report %+v; want both decisions written", rep)
+	}
+	if c, _ := getItem[certView](t, db, "LEASE#7654321", "INSURANCE#c-2026-002"); c.Status != "refused" ||
+		c.Reason != "Le nom de l'assuré n'est pas celui du bail" {
+		t.Errorf("refused certificate %+v", c)
+	}
+	if again := importFile(t, st, "testdata/assurances_delta_20261130_exemple.csv"); again.Written != 0 || again.Unchanged != 2 {
+		t.Errorf("again: %+v; want nothing written", again)
 	}
 }
