@@ -28,7 +28,7 @@ func (s *Stack) RunInsuranceReminders(ctx context.Context, now func() time.Time)
 	if err != nil {
 		return insurancerun.Report{}, fmt.Errorf("function insurancereminders: %w", err)
 	}
-	return run(ctx)
+	return run(ctx, false)
 }
 
 // devInsuranceReminders serves POST /_dev/insurance-reminders {} or

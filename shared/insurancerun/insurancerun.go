@@ -84,6 +84,10 @@ type Runner struct {
 	Mailer     Mailer
 	// PublicURL starts the mail's link (<PublicURL>/mon-espace/assurance).
 	PublicURL string
+	// RefusalsOnly mails the landlord's refusals only, leaving the
+	// reminders to the morning's run: the hourly run, so that a refusal
+	// imported during the day reaches the tenant within the hour.
+	RefusalsOnly bool
 	// Workers is how many leases are worked on at once (default 4).
 	Workers int
 	Now     func() time.Time
@@ -180,6 +184,9 @@ func (r *Runner) lease(ctx context.Context, ref string, today tenancy.Date, rep 
 		m, key, passed, ok := r.due(l, today)
 		if !ok {
 			return r.Store.SettleInsurance(ctx, ref, today)
+		}
+		if r.RefusalsOnly && key != l.Refusal {
+			return nil // a reminder: the morning's run mails it
 		}
 		to, err := r.Recipients.InsuranceRecipient(ctx, ref)
 		if err != nil {

@@ -458,3 +458,33 @@ func TestARefusalIsMailedOncePerDecision(t *testing.T) {
 		t.Errorf("a refusal replaced by an acceptance before the run: %v; want no mail", got)
 	}
 }
+
+// TestTheHourlyRunMailsRefusalsOnly: the hourly run sends a refusal the
+// ERP sent during the day and leaves the reminders to the morning's run.
+func TestTheHourlyRunMailsRefusalsOnly(t *testing.T) {
+	h := newHarness(t)
+	h.day("2026-11-30")
+	h.lease("1234567", true) // missing due today
+	h.lease("7654321", false)
+	h.account("1234567", "lefevre@example.fr", "", "active")
+	h.account("7654321", "awa@example.fr", "", "active")
+	h.submit("7654321", "c1", "2027-09-30")
+	if _, err := h.store.DecideInsurance(context.Background(), "7654321", insurance.Decision{ID: "c1", Status: insurance.Refused,
+		On: h.today(), Reason: "Attestation illisible"}, h.today()); err != nil {
+		t.Fatal(err)
+	}
+	hourly := h.runner(nil)
+	hourly.RefusalsOnly = true
+	for range 2 {
+		if _, err := hourly.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := h.mails("awa@example.fr"); len(got) != 1 || !strings.Contains(got[0].Subject, "refusée") || len(h.mails("lefevre@example.fr")) != 0 {
+		t.Fatalf("hourly runs: %v; want the refusal alone, once", h.ses.Messages())
+	}
+	h.run(nil)
+	if len(h.mails("lefevre@example.fr")) != 1 || len(h.mails("awa@example.fr")) != 1 {
+		t.Errorf("morning run: %v; want the missing reminder, and the refusal not again", h.ses.Messages())
+	}
+}

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -15,17 +16,47 @@ import (
 	"github.com/citejardins/extranet/shared/mail"
 )
 
-// InsuranceRemindersHandler builds the daily insurance reminders from their
+// InsuranceEvent is what the insurancereminders function's schedules send:
+// {"run":"insurance-reminders"} every morning (the reminders and the
+// refusals due), {"run":"insurance-refusals"} every hour of the day (the
+// landlord's refusals only).
+type InsuranceEvent struct {
+	Run string `json:"run"`
+}
+
+// The runs of InsuranceEvent.
+const (
+	RunInsuranceReminders = "insurance-reminders"
+	RunInsuranceRefusals  = "insurance-refusals"
+)
+
+// ErrUnknownInsuranceRun: an InsuranceEvent naming no run.
+var ErrUnknownInsuranceRun = errors.New("unknown insurance run")
+
+// InsuranceRemindersHandler builds the insurance reminders from their
 // settings (TENANCY_TABLE, ACCOUNTS_TABLE, PUBLIC_URL for the mails' link,
-// MAIL_FROM); the event (EventBridge Scheduler's input) does not matter:
-// the run is the day's. It makes no network call until run.
-func InsuranceRemindersHandler(cfg aws.Config, getenv func(string) string, log *slog.Logger) (func(context.Context) (insurancerun.Report, error), error) {
-	return InsuranceRemindersHandlerAt(cfg, getenv, log, nil)
+// MAIL_FROM): the run the event names, of the day. It makes no network
+// call until run.
+func InsuranceRemindersHandler(cfg aws.Config, getenv func(string) string, log *slog.Logger) (func(context.Context, InsuranceEvent) (insurancerun.Report, error), error) {
+	run, err := InsuranceRemindersHandlerAt(cfg, getenv, log, nil)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, ev InsuranceEvent) (insurancerun.Report, error) {
+		switch ev.Run {
+		case RunInsuranceReminders:
+			return run(ctx, false)
+		case RunInsuranceRefusals:
+			return run(ctx, true)
+		}
+		return insurancerun.Report{}, fmt.Errorf("%w: %q", ErrUnknownInsuranceRun, ev.Run)
+	}, nil
 }
 
 // InsuranceRemindersHandlerAt is InsuranceRemindersHandler on the clock now
 // (nil: time.Now), for the local stack's trigger of a given day.
-func InsuranceRemindersHandlerAt(cfg aws.Config, getenv func(string) string, log *slog.Logger, now func() time.Time) (func(context.Context) (insurancerun.Report, error), error) {
+// Its run mails the refusals only when refusalsOnly.
+func InsuranceRemindersHandlerAt(cfg aws.Config, getenv func(string) string, log *slog.Logger, now func() time.Time) (func(ctx context.Context, refusalsOnly bool) (insurancerun.Report, error), error) {
 	tables := dynamo.Tables{Tenancy: getenv(EnvTenancyTable), Accounts: getenv(EnvAccountsTable)}
 	publicURL, from := getenv(EnvPublicURL), getenv(EnvMailFrom)
 	if tables.Tenancy == "" || tables.Accounts == "" || publicURL == "" || from == "" {
@@ -42,11 +73,13 @@ func InsuranceRemindersHandlerAt(cfg aws.Config, getenv func(string) string, log
 		}
 	})
 	store := dynamo.New(db, tables)
-	r := &insurancerun.Runner{Store: store, Recipients: store, Mailer: mail.NewSES(client, from), PublicURL: publicURL, Now: now, Log: log}
-	return func(ctx context.Context) (insurancerun.Report, error) {
+	mailer := mail.NewSES(client, from)
+	return func(ctx context.Context, refusalsOnly bool) (insurancerun.Report, error) {
+		r := &insurancerun.Runner{Store: store, Recipients: store, Mailer: mailer, PublicURL: publicURL, Now: now, Log: log,
+			RefusalsOnly: refusalsOnly}
 		rep, err := r.Run(ctx)
 		// Counts only: no reference, no address.
-		log.InfoContext(ctx, "insurance reminders", "leases", rep.Leases, "mailed", rep.Mailed, "noAccount", rep.NoAccount,
+		log.InfoContext(ctx, "insurance reminders", "refusalsOnly", refusalsOnly, "leases", rep.Leases, "mailed", rep.Mailed, "noAccount", rep.NoAccount,
 			"refused", rep.Refused, "unknown", rep.Unknown)
 		return rep, err
 	}, nil

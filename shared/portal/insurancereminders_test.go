@@ -3,12 +3,11 @@ package portal_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -54,20 +53,21 @@ func TestInsuranceRemindersScheduleSendsTheSample(t *testing.T) {
 	if err := yaml.Unmarshal(raw, &tpl); err != nil {
 		t.Fatal(err)
 	}
-	ev, ok := tpl.Resources["InsuranceRemindersFunction"].Properties.Events["Daily"]
-	if !ok || ev.Type != "ScheduleV2" || ev.Properties.ScheduleExpression != "cron(0 8 * * ? *)" ||
-		ev.Properties.ScheduleExpressionTimezone != "Europe/Paris" {
-		t.Fatalf("Daily schedule %+v; want ScheduleV2 at 08:00 Europe/Paris", ev)
-	}
-	var fromTemplate, sample any
-	if err := json.Unmarshal([]byte(ev.Properties.Input), &fromTemplate); err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(triggerEvent(t, "insurance-reminders.json"), &sample); err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(fromTemplate, sample) {
-		t.Errorf("the schedule sends %v; events/triggers/insurance-reminders.json holds %v", fromTemplate, sample)
+	for name, want := range map[string]struct{ cron, sample string }{
+		"Daily":    {"cron(0 8 * * ? *)", "insurance-reminders.json"},
+		"Refusals": {"cron(15 9-20 * * ? *)", "insurance-refusals.json"},
+	} {
+		ev, ok := tpl.Resources["InsuranceRemindersFunction"].Properties.Events[name]
+		if !ok || ev.Type != "ScheduleV2" || ev.Properties.ScheduleExpression != want.cron ||
+			ev.Properties.ScheduleExpressionTimezone != "Europe/Paris" {
+			t.Fatalf("%s schedule %+v; want ScheduleV2 %s Europe/Paris", name, ev, want.cron)
+		}
+		var fromTemplate, sample portal.InsuranceEvent
+		strictJSON(t, []byte(ev.Properties.Input), &fromTemplate)
+		strictJSON(t, triggerEvent(t, want.sample), &sample)
+		if fromTemplate != sample || (sample.Run != portal.RunInsuranceReminders && sample.Run != portal.RunInsuranceRefusals) {
+			t.Errorf("%s sends %+v; events/triggers/%s holds %+v", name, fromTemplate, want.sample, sample)
+		}
 	}
 }
 
@@ -112,8 +112,14 @@ func TestInsuranceRemindersHandlerMailsAndLogsNoAddress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if rep, err := run(ctx, portal.InsuranceEvent{Run: portal.RunInsuranceRefusals}); err != nil || rep.Mailed != 0 || len(emu.Messages()) != 0 {
+		t.Fatalf("the refusals' run: %+v, %v, %d mails; want no reminder mailed", rep, err, len(emu.Messages()))
+	}
+	if _, err := run(ctx, portal.InsuranceEvent{Run: "everything"}); !errors.Is(err, portal.ErrUnknownInsuranceRun) {
+		t.Errorf("unknown run: %v", err)
+	}
 	for range 2 {
-		if _, err := run(ctx); err != nil {
+		if _, err := run(ctx, portal.InsuranceEvent{Run: portal.RunInsuranceReminders}); err != nil {
 			t.Fatal(err)
 		}
 	}
