@@ -102,7 +102,7 @@ func (s *Store) DecideInsurance(ctx context.Context, ref string, d insurance.Dec
 		}
 		return true, nil
 	}
-	return false, fmt.Errorf("decide insurance certificate of %s: %w", ref, errStateMoved)
+	return false, fmt.Errorf("decide insurance certificate: %w", errStateMoved)
 }
 
 // LeaseRequirement is a lease's "certificate required" flag, as a baux
@@ -142,7 +142,7 @@ func (s *Store) SyncInsuranceRequired(ctx context.Context, rs []LeaseRequirement
 				return true, nil
 			})
 			if err != nil {
-				return written, fmt.Errorf("insurance required of %s: %w", r.Reference, err)
+				return written, fmt.Errorf("insurance required: %w", err)
 			}
 			if ok {
 				written++

@@ -310,5 +310,6 @@ func (s *Store) changeState(ctx context.Context, ref string, today tenancy.Date,
 		}
 		return err == nil, err
 	}
-	return false, fmt.Errorf("insurance state of %s: %w", ref, errStateMoved)
+	// No reference in the error: the reminders' errors end up in logs.
+	return false, fmt.Errorf("insurance state: %w", errStateMoved)
 }
