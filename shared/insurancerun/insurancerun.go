@@ -208,11 +208,15 @@ func (r *Runner) lease(ctx context.Context, ref string, today tenancy.Date, rep 
 			continue // another run took it: see what is left
 		}
 		m.To = to
-		// The claim is the record: from here a mail is never sent twice for
-		// the key. Between the claim and SES's answer, a crash (or a timeout,
-		// a lost answer) leaves the key recorded whether SES accepted the mail
-		// or not: that reminder may be lost, never doubled. Only an answer that
-		// says the mail was not accepted gives the key back.
+		// The claim is the record, written before SES is called: there is no
+		// window in which SES has accepted a mail that is not recorded, so no
+		// run, retry or redelivery sends it twice. The window is the other
+		// way round: between the claim and SES's answer, a crash (or a
+		// timeout, a lost answer) leaves the key recorded whether SES took the
+		// mail or not, so that one reminder may be lost, never doubled (the
+		// run counts it as Unknown and logs its threshold). Only an answer of
+		// SES saying it did not take the mail (ErrMailNotSent) gives the key
+		// back, for the next run.
 		_, err = r.Mailer.SendInsurance(ctx, m)
 		switch {
 		case err == nil:
