@@ -234,3 +234,40 @@ func TestAssurancesSampleFile(t *testing.T) {
 		t.Errorf("again: %+v; want nothing written", again)
 	}
 }
+
+// TestAssurancesImportedFortyTimesAtOnce: the same decisions imported by 40
+// imports at once (S3 delivering the event again, two drops of one file)
+// are each written once, and the lease's state ends as one import leaves
+// it.
+func TestAssurancesImportedFortyTimesAtOnce(t *testing.T) {
+	st, db := insuranceStore(t, importDay)
+	putCertificate(t, db, "1234567", "c-1", "2027-01-31", importDay.Add(-time.Hour))
+	putCertificate(t, db, "1234567", "c-2", "2027-11-30", importDay)
+	file := assurancesHeader + "1234567;c-1;acceptee;29/11/2026;\n1234567;c-2;refusee;30/11/2026;Illisible\n"
+	reps := make(chan *importer.Report, 40)
+	errs := make(chan error, 40)
+	for range 40 {
+		go func() {
+			rep, err := importer.Run(context.Background(), st, "imports/assurances_delta_20261130.csv", strings.NewReader(file),
+				importer.Options{Now: func() time.Time { return importDay }})
+			reps <- rep
+			errs <- err
+		}()
+	}
+	written, unchanged := 0, 0
+	for range 40 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+		rep := <-reps
+		written += rep.Written
+		unchanged += rep.Unchanged
+	}
+	if written != 2 || unchanged != 78 {
+		t.Errorf("%d written, %d unchanged over 40 imports; want each decision written once", written, unchanged)
+	}
+	s, _ := getItem[stateView](t, db, "LEASE#1234567", "INSURANCE")
+	if s.Current != "c-1" || s.Refusal != "refused:c-2:2026-11-30" || s.RemindOn != "2026-11-30" {
+		t.Errorf("state %+v", s)
+	}
+}
