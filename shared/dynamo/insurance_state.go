@@ -52,11 +52,11 @@ type certificateItem struct {
 	Status       string `dynamodbav:"status"`
 	Reason       string `dynamodbav:"reason"`
 	DecidedOn    string `dynamodbav:"decidedOn"`
-	SubmittedAt  string `dynamodbav:"submittedAt"`
+	SubmittedAt  int64  `dynamodbav:"submittedAt"` // unix seconds, as the tenant's side writes it
 }
 
 func (c certificateItem) domain() insurance.Certificate {
-	at, _ := time.Parse(time.RFC3339Nano, c.SubmittedAt)
+	at := time.Unix(c.SubmittedAt, 0).UTC()
 	return insurance.Certificate{ID: c.ID, Insurer: c.Insurer, PolicyNumber: c.PolicyNumber, Start: parseDate(c.Start),
 		End: parseDate(c.End), Status: insurance.Status(c.Status), Reason: c.Reason, DecidedOn: parseDate(c.DecidedOn),
 		SubmittedAt: at}

@@ -3,6 +3,7 @@ package importer_test
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"reflect"
 	"strings"
 	"testing"
@@ -65,7 +66,7 @@ func putCertificate(t *testing.T, db *dynamodb.Client, ref, id, end string, subm
 		"id": &types.AttributeValueMemberS{Value: id}, "insurer": &types.AttributeValueMemberS{Value: "MAIF"},
 		"policyNumber": &types.AttributeValueMemberS{Value: "P-1"}, "start": &types.AttributeValueMemberS{Value: "2026-02-01"},
 		"end": &types.AttributeValueMemberS{Value: end}, "status": &types.AttributeValueMemberS{Value: "pending"},
-		"submittedAt": &types.AttributeValueMemberS{Value: submitted.UTC().Format(time.RFC3339Nano)},
+		"submittedAt": &types.AttributeValueMemberN{Value: strconv.FormatInt(submitted.Unix(), 10)},
 		"key":         &types.AttributeValueMemberS{Value: "insurance/certificates/" + ref + "/" + id + ".pdf"},
 		"contentType": &types.AttributeValueMemberS{Value: "application/pdf"}, "sizeBytes": &types.AttributeValueMemberN{Value: "1234"},
 		"fileName": &types.AttributeValueMemberS{Value: "attestation.pdf"},

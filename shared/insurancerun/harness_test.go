@@ -134,7 +134,7 @@ func (h *harness) submit(ref, id, end string) {
 	table := aws.String(localstack.LocalTables.Tenancy)
 	item := map[string]types.AttributeValue{"PK": s("LEASE#" + ref), "SK": s("INSURANCE#" + id), "id": s(id),
 		"insurer": s("MAIF"), "policyNumber": s("P-" + id), "start": s("2026-01-01"), "end": s(end), "status": s("pending"),
-		"submittedAt": s(h.clock().UTC().Format(time.RFC3339Nano)), "key": s("insurance/certificates/" + ref + "/" + id + ".pdf"),
+		"submittedAt": &types.AttributeValueMemberN{Value: fmt.Sprint(h.clock().Unix())}, "key": s("insurance/certificates/" + ref + "/" + id + ".pdf"),
 		"contentType": s("application/pdf"), "sizeBytes": &types.AttributeValueMemberN{Value: "1000"}, "fileName": s("a.pdf")}
 	if _, err := h.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: table, Item: item}); err != nil {
 		h.t.Fatal(err)
