@@ -29,6 +29,17 @@ var statusOf = map[fault.Code]int{
 	fault.UnsupportedMedia:   http.StatusUnsupportedMediaType,
 	fault.Internal:           http.StatusInternalServerError,
 	fault.ServiceUnavailable: http.StatusServiceUnavailable,
+	// The insurance certificate's file (fault.FileMissing and the rest).
+	fault.FileMissing:      http.StatusUnprocessableEntity,
+	fault.FileTooLarge:     http.StatusUnprocessableEntity,
+	fault.FileTypeMismatch: http.StatusUnprocessableEntity,
+	fault.FileUnreadable:   http.StatusUnprocessableEntity,
+	fault.FileEncrypted:    http.StatusUnprocessableEntity,
+	fault.FileJavaScript:   http.StatusUnprocessableEntity,
+	fault.FileLaunchAction: http.StatusUnprocessableEntity,
+	fault.FileEmbeddedFile: http.StatusUnprocessableEntity,
+	fault.ImageTooLarge:    http.StatusUnprocessableEntity,
+	fault.UploadExpired:    http.StatusGone,
 }
 
 // titleOf gives each code a short French title that never varies.
@@ -50,6 +61,16 @@ var titleOf = map[fault.Code]string{
 	fault.UnsupportedMedia:   "Format non pris en charge",
 	fault.Internal:           "Erreur technique",
 	fault.ServiceUnavailable: "Service momentanément indisponible",
+	fault.FileMissing:        "Fichier non reçu",
+	fault.FileTooLarge:       "Fichier refusé",
+	fault.FileTypeMismatch:   "Fichier refusé",
+	fault.FileUnreadable:     "Fichier refusé",
+	fault.FileEncrypted:      "Fichier refusé",
+	fault.FileJavaScript:     "Fichier refusé",
+	fault.FileLaunchAction:   "Fichier refusé",
+	fault.FileEmbeddedFile:   "Fichier refusé",
+	fault.ImageTooLarge:      "Fichier refusé",
+	fault.UploadExpired:      "Envoi expiré",
 }
 
 // Problem is an RFC 9457 problem document with the portal's extensions.

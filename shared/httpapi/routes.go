@@ -45,6 +45,10 @@ func (s *Server) Routes() []Route {
 		{"documents", "GET", "/api/v1/documents/{id}", s.authenticated(s.handleDocument())},
 		{"documents", "GET", "/api/v1/documents/{id}/file", s.authenticated(s.handleDocumentFile())},
 
+		{"insurance", "POST", "/api/v1/insurance/uploads", s.authenticated(s.handleNewUpload())},
+		{"insurance", "POST", "/api/v1/insurance/certificates", s.authenticated(s.handleSubmitCertificate())},
+		{"insurance", "GET", "/api/v1/insurance", s.authenticated(s.handleInsurance())},
+
 		// Public: the emergency number of a residence, without an account.
 		{"account", "GET", "/api/v1/emergency-contacts", s.handleEmergencyContacts()},
 	}
