@@ -3,8 +3,8 @@ package importer_test
 import (
 	"context"
 	"path/filepath"
-	"strconv"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
