@@ -141,6 +141,11 @@ func TestRequiredLeaseGetsAMissingReminderFromTheImport(t *testing.T) {
 	if s, _ := getItem[stateView](t, db, "LEASE#8889999", "INSURANCE"); s.Required || s.RemindOn != "" || s.RemindShard != "" {
 		t.Errorf("after N: state %+v; want not required and no reminder to come", s)
 	}
+	ended := "0001234567;GV02;15/03/2019;31/10/2026;4 allée des Tilleuls;;92230;Gennevilliers;T2;1;430,00;70,00;0,00;virement;1;O\n"
+	importAt(t, st, "imports/baux_delta_20261201.csv", header+ended, importDay)
+	if s, _ := getItem[stateView](t, db, "LEASE#1234567", "INSURANCE"); s.Required || s.RemindOn != "" {
+		t.Errorf("after the lease ended: state %+v; want not required and no reminder to come", s)
+	}
 }
 
 func paris(t *testing.T) *time.Location {
