@@ -45,8 +45,8 @@ func (s *Server) Routes() []Route {
 		{"documents", "GET", "/api/v1/documents/{id}", s.authenticated(s.handleDocument())},
 		{"documents", "GET", "/api/v1/documents/{id}/file", s.authenticated(s.handleDocumentFile())},
 
-		{"insurance", "POST", "/api/v1/insurance/uploads", s.authenticated(s.handleNewUpload())},
-		{"insurance", "POST", "/api/v1/insurance/certificates", s.authenticated(s.handleSubmitCertificate())},
+		{"insurance", "POST", "/api/v1/insurance/uploads", s.authenticated(s.handleNewInsuranceUpload())},
+		{"insurance", "POST", "/api/v1/insurance/certificates", s.authenticated(s.handleSubmitInsuranceCertificate())},
 		{"insurance", "GET", "/api/v1/insurance", s.authenticated(s.handleInsurance())},
 
 		// Public: the emergency number of a residence, without an account.
