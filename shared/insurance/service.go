@@ -440,7 +440,13 @@ func (s *Service) Overview(ctx context.Context, ref string) (Overview, error) {
 	slices.SortFunc(h, func(a, b Certificate) int {
 		return cmp.Or(b.SubmittedAt.Compare(a.SubmittedAt), strings.Compare(b.ID, a.ID))
 	})
+	today := tenancy.ParisDate(s.now())
 	o := Overview{Status: StatusMissing, Required: rec.State.Required, History: h, NextReminder: rec.RemindOn}
+	// A reminder due before today waits for the next run: it is mailed
+	// today at the earliest, never in the past.
+	if !o.NextReminder.IsZero() && o.NextReminder.Before(today) {
+		o.NextReminder = today
+	}
 	for i := range h {
 		if h[i].Status != Refused {
 			o.Current = &h[i]
@@ -451,7 +457,7 @@ func (s *Service) Overview(ctx context.Context, ref string) (Overview, error) {
 		o.Current = &h[0]
 	}
 	if o.Current != nil {
-		o.Status = string(o.Current.StatusOn(tenancy.ParisDate(s.now())))
+		o.Status = string(o.Current.StatusOn(today))
 	}
 	return o, nil
 }
