@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 
 	"github.com/citejardins/extranet/shared/account"
 	"github.com/citejardins/extranet/shared/insurance"
+	"github.com/citejardins/extranet/shared/tenancy"
 )
 
 var _ insurance.Store = (*Store)(nil)
@@ -176,9 +178,15 @@ func (s *Store) RefuseUpload(ctx context.Context, ref, id, claim string, reason 
 
 // SubmitCertificate writes, in one transaction: the upload's usedAt (if not
 // used and claim holds it), the certificate (a new item), the lease's state
-// (current, end and, when one is to come, the next reminder's remindShard
-// and remindOn; required and reminded are left as they are) and the
-// EventSubmitted event in the accounts table's outbox.
+// and the EventSubmitted event in the accounts table's outbox. The state is
+// read first and written whole (statePut, conditioned on what was read, as
+// the landlord's side writes it: minidyn mishandles a sparse index entry
+// added by UpdateItem), settled with the new certificate: current, end and
+// the next reminder worked out again on the day of sub.At (Paris), which
+// also records as passed a refusal not mailed yet of a certificate this
+// one replaces (sub.Remind and sub.RemindOn are not used: settle gives the
+// same day). A state moved meanwhile is read again; insurance.ErrConflict
+// when the upload was used or the certificate exists.
 func (s *Store) SubmitCertificate(ctx context.Context, ref string, sub insurance.Submission) error {
 	c := sub.Certificate
 	cert, err := attributevalue.MarshalMap(insCertItem{PK: leasePK(ref), SK: insCertPfx + c.ID, ID: c.ID, Insurer: c.Insurer,
@@ -192,33 +200,49 @@ func (s *Store) SubmitCertificate(ctx context.Context, ref string, sub insurance
 	if err != nil {
 		return err
 	}
-	state := "SET #cur = :id, #end = :end"
-	values := map[string]types.AttributeValue{":id": str(c.ID), ":end": str(c.End.String())}
-	if sub.Remind {
-		// remindShard is written as the lease's shard is ("00" to "15"),
-		// so that byReminder is read shard by shard as byShard is.
-		state += ", remindShard = :shard, remindOn = :on"
-		values[":shard"], values[":on"] = str(shardKey(ShardOf(ref))), str(sub.RemindOn.String())
+	today := tenancy.ParisDate(sub.At)
+	for try := 0; try < stateTries; try++ {
+		if try > 0 {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(time.Duration(1+rand.IntN(10*min(try, 10))) * time.Millisecond):
+			}
+		}
+		li, err := s.readInsurance(ctx, ref)
+		if err != nil {
+			return err
+		}
+		if _, dup := li.cert(c.ID); dup {
+			return insurance.ErrConflict
+		}
+		f := li.state
+		f.Reminded = append([]string(nil), li.state.Reminded...)
+		certs := append(append([]certificateItem(nil), li.certs...), certificateItem{ID: c.ID, Start: c.Start.String(),
+			End: c.End.String(), Status: string(c.Status), Reason: c.Reason, DecidedOn: dateString(c.DecidedOn),
+			SubmittedAt: unix(c.SubmittedAt)})
+		f = settle(ref, f, certs, today)
+		_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+			{Update: &types.Update{TableName: &s.tenancy, Key: keyOf(leasePK(ref), insUploadPfx+sub.Upload.ID),
+				UpdateExpression:          aws.String("SET usedAt = :at"),
+				ConditionExpression:       aws.String("attribute_not_exists(usedAt) AND claim = :c"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":at": num(unix(sub.At)), ":c": str(sub.Upload.Claim)}}},
+			{Put: &types.Put{TableName: &s.tenancy, Item: cert, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
+			{Put: statePut(s.tenancy, li, f)},
+			ev,
+		}})
+		if failed := cancelled(err); failed != nil {
+			if failed[0] || failed[1] || failed[3] {
+				return insurance.ErrConflict
+			}
+			continue // the state moved (or the transactions collided): read again
+		}
+		if err != nil {
+			return fmt.Errorf("submit certificate: %w", err)
+		}
+		return nil
 	}
-	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		{Update: &types.Update{TableName: &s.tenancy, Key: keyOf(leasePK(ref), insUploadPfx+sub.Upload.ID),
-			UpdateExpression:          aws.String("SET usedAt = :at"),
-			ConditionExpression:       aws.String("attribute_not_exists(usedAt) AND claim = :c"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":at": num(unix(sub.At)), ":c": str(sub.Upload.Claim)}}},
-		{Put: &types.Put{TableName: &s.tenancy, Item: cert, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
-		{Update: &types.Update{TableName: &s.tenancy, Key: keyOf(leasePK(ref), insStateSK),
-			UpdateExpression:          aws.String(state),
-			ExpressionAttributeNames:  map[string]string{"#cur": "current", "#end": "end"},
-			ExpressionAttributeValues: values}},
-		ev,
-	}})
-	if cancelled(err) != nil {
-		return insurance.ErrConflict
-	}
-	if err != nil {
-		return fmt.Errorf("submit certificate: %w", err)
-	}
-	return nil
+	return insurance.ErrConflict
 }
 
 // InsuranceRecord reads the lease's state and certificates (access pattern

@@ -69,7 +69,8 @@ func (s *Store) InsuranceOf(ctx context.Context, ref string) (insurancerun.Lease
 // ClaimInsuranceMail records key and passed in the state's reminded, and
 // the next reminder after them, with a condition on the state read: of
 // runs claiming the same key at once, one wins; the others read again and
-// find it taken (false).
+// find it taken (false). False too when key is no longer the mail due on
+// the state read afresh (insurancerun.Lease.DueKey).
 func (s *Store) ClaimInsuranceMail(ctx context.Context, ref, key string, passed []string, today tenancy.Date) (bool, error) {
 	taken := false
 	ok, err := s.changeState(ctx, ref, today, func(li leaseInsurance, f *stateFields) (bool, error) {
@@ -81,6 +82,14 @@ func (s *Store) ClaimInsuranceMail(ctx context.Context, ref, key string, passed 
 		}
 		if li.raw == nil {
 			return false, nil // no state: nothing to mail
+		}
+		// The mail must still be the one due on the state as read now (a
+		// certificate confirmed, or a decision imported, since the run's
+		// read makes it another or none): else no claim, and the run looks
+		// again.
+		if due, _, ok := li.lease().DueKey(today); !ok || due != key {
+			taken = true
+			return false, nil
 		}
 		for _, k := range passed {
 			if !contains(f.Reminded, k) {

@@ -171,6 +171,19 @@ func settle(ref string, f stateFields, certs []certificateItem, today tenancy.Da
 	if on := parseDate(f.RemindOn); !on.IsZero() && on.Before(today) {
 		since = on
 	}
+	if f.Refusal != "" && !st.Mailed(f.Refusal) {
+		domain := make([]insurance.Certificate, len(certs))
+		for i, c := range certs {
+			domain[i] = c.domain()
+		}
+		if insurance.RefusalReplaced(domain, f.Refusal) {
+			// A newer certificate came after the refused one: the refusal
+			// is not mailed (recorded as passed), and never waits for the
+			// new cover's reminders.
+			f.Reminded = append(f.Reminded, f.Refusal)
+			st.Reminded = f.Reminded
+		}
+	}
 	_, due, ok := st.Next(since)
 	if f.Refusal != "" && !st.Mailed(f.Refusal) && (!ok || today.Before(due)) {
 		due, ok = today, true

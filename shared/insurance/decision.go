@@ -37,6 +37,24 @@ func RefusalKey(id string, on tenancy.Date) string {
 	return string(RefusalNotice) + ":" + id + ":" + on.String()
 }
 
+// RefusalReplaced reports whether the refusal key is about a certificate
+// that a newer submission replaced (another certificate sent at or after
+// it, to the second): the tenant already sent another one, so the refusal
+// is not mailed.
+func RefusalReplaced(certs []Certificate, key string) bool {
+	for _, c := range certs {
+		if c.Status != Refused || RefusalKey(c.ID, c.DecidedOn) != key {
+			continue
+		}
+		for _, n := range certs {
+			if n.ID != c.ID && !n.SubmittedAt.Before(c.SubmittedAt) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Mailed reports whether the reminder or refusal key is in s.Reminded.
 func (s State) Mailed(key string) bool {
 	for _, k := range s.Reminded {

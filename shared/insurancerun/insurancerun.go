@@ -252,10 +252,19 @@ func thresholdOf(key string) string {
 	return t
 }
 
+// DueKey is the key of the mail the run sends on l today (a refusal, else
+// the reminder due) and the keys it passes over; false when none is due.
+// The store's claim checks it on the state it reads afresh, so that a
+// mail made from an older read is not claimed.
+func (l Lease) DueKey(today tenancy.Date) (string, []string, bool) {
+	_, key, passed, ok := (&Runner{}).due(l, today)
+	return key, passed, ok
+}
+
 // due is the mail to send today, its key and the reminders passed over: the
 // refusal first (it asks for a new certificate), then the reminder due.
 func (r *Runner) due(l Lease, today tenancy.Date) (Mail, string, []string, bool) {
-	if l.Refusal != "" && !l.State.Mailed(l.Refusal) {
+	if l.Refusal != "" && !l.State.Mailed(l.Refusal) && !insurance.RefusalReplaced(l.Certificates, l.Refusal) {
 		for _, c := range l.Certificates {
 			if c.Status == insurance.Refused && insurance.RefusalKey(c.ID, c.DecidedOn) == l.Refusal {
 				return RefusalMail(c, r.PublicURL), l.Refusal, nil, true
@@ -266,6 +275,13 @@ func (r *Runner) due(l Lease, today tenancy.Date) (Mail, string, []string, bool)
 	rem, passed, ok := l.State.Due(today)
 	if !ok {
 		return Mail{}, "", nil, false
+	}
+	if rem.Threshold == insurance.Missing {
+		for _, c := range l.Certificates {
+			if c.Status == insurance.Refused {
+				return MissingAfterRefusalMail(r.PublicURL), rem.Key(), passed, true
+			}
+		}
 	}
 	return ReminderMail(rem, r.PublicURL), rem.Key(), passed, true
 }

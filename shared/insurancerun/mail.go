@@ -51,6 +51,17 @@ func ReminderMail(r insurance.Reminder, publicURL string) Mail {
 	return compose(subject, []string{intro, law}, "Envoyer mon attestation", publicURL)
 }
 
+// MissingAfterRefusalMail is the Missing reminder of a lease whose
+// certificates were all refused: the landlord holds none it can accept
+// (not "none received", which the tenant knows to be untrue).
+func MissingAfterRefusalMail(publicURL string) Mail {
+	return compose("Envoyez-nous une attestation d’assurance habitation valide",
+		[]string{"Nous n’avons aucune attestation d’assurance habitation valide pour votre logement\u00A0: " +
+			"celle que vous nous avez envoyée a été refusée. Demandez une attestation à jour à votre assureur, " +
+			"puis envoyez-la-nous depuis votre espace locataire, rubrique «\u00A0Mon assurance\u00A0».", law},
+		"Envoyer mon attestation", publicURL)
+}
+
 // RefusalMail tells the tenant the landlord refused a certificate, with the
 // landlord's reason, and asks for a new one.
 func RefusalMail(c insurance.Certificate, publicURL string) Mail {
