@@ -110,6 +110,9 @@ func (s *Store) DecideInsurance(ctx context.Context, ref string, d insurance.Dec
 type LeaseRequirement struct {
 	Reference string
 	Required  bool
+	// Ended: the lease's date_fin is past on the import's day; its state
+	// keeps it (ended), and no reminder is to come.
+	Ended bool
 }
 
 // SyncInsuranceRequired keeps each lease's insurance state true to the
@@ -131,14 +134,14 @@ func (s *Store) SyncInsuranceRequired(ctx context.Context, rs []LeaseRequirement
 		}
 		for _, r := range chunk {
 			stored, exists := flags[r.Reference]
-			if (!exists && !r.Required) || (exists && stored == r.Required) {
+			if (!exists && !r.Required) || (exists && stored == (storedFlag{r.Required, r.Ended})) {
 				continue
 			}
 			ok, err := s.changeState(ctx, r.Reference, today, func(li leaseInsurance, f *stateFields) (bool, error) {
-				if li.raw != nil && f.Required == r.Required {
+				if li.raw != nil && f.Required == r.Required && f.Ended == r.Ended {
 					return false, nil
 				}
-				f.Required = r.Required
+				f.Required, f.Ended = r.Required, r.Ended
 				return true, nil
 			})
 			if err != nil {
@@ -152,9 +155,12 @@ func (s *Store) SyncInsuranceRequired(ctx context.Context, rs []LeaseRequirement
 	return written, nil
 }
 
-// storedFlags reads the required flag of the states that exist, by
-// reference.
-func (s *Store) storedFlags(ctx context.Context, items []hashedItem) (map[string]bool, error) {
+// storedFlag is a state's required and ended flags.
+type storedFlag struct{ required, ended bool }
+
+// storedFlags reads the required and ended flags of the states that exist,
+// by reference.
+func (s *Store) storedFlags(ctx context.Context, items []hashedItem) (map[string]storedFlag, error) {
 	keys := make([]map[string]types.AttributeValue, 0, len(items))
 	seen := map[string]bool{}
 	for _, it := range items {
@@ -163,8 +169,8 @@ func (s *Store) storedFlags(ctx context.Context, items []hashedItem) (map[string
 			keys = append(keys, keyOf(it.pk, it.sk))
 		}
 	}
-	out := map[string]bool{}
-	req := map[string]types.KeysAndAttributes{s.tenancy: {Keys: keys, ProjectionExpression: aws.String("PK, required"),
+	out := map[string]storedFlag{}
+	req := map[string]types.KeysAndAttributes{s.tenancy: {Keys: keys, ProjectionExpression: aws.String("PK, required, ended"),
 		ConsistentRead: aws.Bool(true)}}
 	for attempt := 0; len(req) > 0; attempt++ {
 		if attempt > 0 {
@@ -182,7 +188,8 @@ func (s *Store) storedFlags(ctx context.Context, items []hashedItem) (map[string
 				continue
 			}
 			b, _ := it["required"].(*types.AttributeValueMemberBOOL)
-			out[pk.Value[len("LEASE#"):]] = b != nil && b.Value
+			e, _ := it["ended"].(*types.AttributeValueMemberBOOL)
+			out[pk.Value[len("LEASE#"):]] = storedFlag{b != nil && b.Value, e != nil && e.Value}
 		}
 		req = res.UnprocessedKeys
 	}

@@ -71,6 +71,7 @@ type stateFields struct {
 	Refusal     string   `dynamodbav:"refusal"` // insurance.RefusalKey of the refusal to mail
 	RemindShard string   `dynamodbav:"remindShard"`
 	RemindOn    string   `dynamodbav:"remindOn"`
+	Ended       bool     `dynamodbav:"ended"` // the lease ended (baux sync): no reminder
 }
 
 // leaseInsurance is a lease's INSURANCE items as read.
@@ -134,7 +135,8 @@ func (s *Store) readInsurance(ctx context.Context, ref string) (leaseInsurance, 
 // lease is the state as the reminders see it.
 func (li leaseInsurance) lease() insurancerun.Lease {
 	l := insurancerun.Lease{Ref: li.ref, Refusal: li.state.Refusal,
-		State: insurance.State{End: parseDate(li.state.End), Required: li.state.Required, Reminded: li.state.Reminded}}
+		State: insurance.State{End: parseDate(li.state.End), Required: li.state.Required, Reminded: li.state.Reminded,
+			Ended: li.state.Ended}}
 	for _, c := range li.certs {
 		l.Certificates = append(l.Certificates, c.domain())
 	}
@@ -164,7 +166,7 @@ func settle(ref string, f stateFields, certs []certificateItem, today tenancy.Da
 	if len(live) > 0 {
 		f.Current, f.End = live[0].ID, live[0].End
 	}
-	st := insurance.State{End: parseDate(f.End), Required: f.Required, Reminded: f.Reminded}
+	st := insurance.State{End: parseDate(f.End), Required: f.Required, Reminded: f.Reminded, Ended: f.Ended}
 	// A Missing reminder is due from the day the lease was found without a
 	// certificate: an earlier due day already stored stays.
 	since := today
@@ -185,7 +187,7 @@ func settle(ref string, f stateFields, certs []certificateItem, today tenancy.Da
 		}
 	}
 	_, due, ok := st.Next(since)
-	if f.Refusal != "" && !st.Mailed(f.Refusal) && (!ok || today.Before(due)) {
+	if f.Refusal != "" && !st.Mailed(f.Refusal) && !f.Ended && (!ok || today.Before(due)) {
 		due, ok = today, true
 	}
 	f.RemindShard, f.RemindOn = "", ""
@@ -196,7 +198,7 @@ func settle(ref string, f stateFields, certs []certificateItem, today tenancy.Da
 }
 
 func (f stateFields) equal(g stateFields) bool {
-	if f.Current != g.Current || f.End != g.End || f.Required != g.Required || f.Refusal != g.Refusal ||
+	if f.Current != g.Current || f.End != g.End || f.Required != g.Required || f.Ended != g.Ended || f.Refusal != g.Refusal ||
 		f.RemindShard != g.RemindShard || f.RemindOn != g.RemindOn || len(f.Reminded) != len(g.Reminded) {
 		return false
 	}
@@ -229,6 +231,10 @@ func statePut(table string, li leaseInsurance, f stateFields) *types.Put {
 	set("remindShard", f.RemindShard)
 	set("remindOn", f.RemindOn)
 	item["required"] = &types.AttributeValueMemberBOOL{Value: f.Required}
+	delete(item, "ended")
+	if f.Ended {
+		item["ended"] = &types.AttributeValueMemberBOOL{Value: true}
+	}
 	// No reminder mailed yet: no attribute (minidyn mangles an empty list).
 	delete(item, "reminded")
 	if len(f.Reminded) > 0 {
@@ -249,7 +255,7 @@ func statePut(table string, li leaseInsurance, f stateFields) *types.Put {
 	// whether a key came in.
 	names, values := map[string]string{}, map[string]types.AttributeValue{}
 	cond := "attribute_exists(PK)"
-	for i, a := range []string{"current", "end", "required", "refusal", "remindOn", "reminded"} {
+	for i, a := range []string{"current", "end", "required", "ended", "refusal", "remindOn", "reminded"} {
 		n := "#a" + strconv.Itoa(i)
 		names[n] = a
 		v, ok := li.raw[a]

@@ -14,7 +14,8 @@ import (
 // baux file's assurance_obligatoire, after their leases are written: a
 // lease that requires a certificate and has no state gets one, with its
 // Missing reminder due on the import's day; a lease that ended (its
-// date_fin past on the import's day) requires none. Writes to the states are not
+// date_fin past on the import's day) requires none, and its state keeps
+// that it ended, so that no reminder of its cover's end follows. Writes to the states are not
 // counted as lines (the lease's line is counted once, by its upsert).
 func (r *run) syncInsuranceRequired(ls []tenancy.Lease) error {
 	rs := make([]dynamo.LeaseRequirement, len(ls))
@@ -22,7 +23,7 @@ func (r *run) syncInsuranceRequired(ls []tenancy.Lease) error {
 		// A lease that ended requires nothing more: its former tenant is
 		// not asked for a certificate.
 		running := l.End.IsZero() || !l.End.Before(r.today)
-		rs[i] = dynamo.LeaseRequirement{Reference: l.Reference, Required: l.InsuranceRequired && running}
+		rs[i] = dynamo.LeaseRequirement{Reference: l.Reference, Required: l.InsuranceRequired && running, Ended: !running}
 	}
 	if _, err := r.st.SyncInsuranceRequired(r.ctx, rs, r.today); err != nil {
 		return fmt.Errorf("insurance required: %w", err)

@@ -91,6 +91,7 @@ type stateView struct {
 	Refusal     string   `dynamodbav:"refusal"`
 	RemindShard string   `dynamodbav:"remindShard"`
 	RemindOn    string   `dynamodbav:"remindOn"`
+	Ended       bool     `dynamodbav:"ended"`
 }
 
 func getItem[T any](t *testing.T, db *dynamodb.Client, pk, sk string) (T, bool) {
@@ -143,8 +144,8 @@ func TestRequiredLeaseGetsAMissingReminderFromTheImport(t *testing.T) {
 	}
 	ended := "0001234567;GV02;15/03/2019;31/10/2026;4 allée des Tilleuls;;92230;Gennevilliers;T2;1;430,00;70,00;0,00;virement;1;O\n"
 	importAt(t, st, "imports/baux_delta_20261201.csv", header+ended, importDay)
-	if s, _ := getItem[stateView](t, db, "LEASE#1234567", "INSURANCE"); s.Required || s.RemindOn != "" {
-		t.Errorf("after the lease ended: state %+v; want not required and no reminder to come", s)
+	if s, _ := getItem[stateView](t, db, "LEASE#1234567", "INSURANCE"); s.Required || s.RemindOn != "" || !s.Ended {
+		t.Errorf("after the lease ended: state %+v; want not required, ended and no reminder to come", s)
 	}
 }
 

@@ -98,6 +98,10 @@ type State struct {
 	// Reminded holds the keys (Reminder.Key) of the reminders already
 	// mailed.
 	Reminded []string
+	// Ended: the lease ended (its date_fin past, as the ERP's baux file
+	// said on its import): no reminder is to come, the former tenant
+	// insures a home they left no more.
+	Ended bool
 }
 
 // Reminder is one reminder to mail: its threshold and, for Ending and
@@ -118,11 +122,14 @@ func (r Reminder) Key() string {
 
 // Next is the next reminder of the state not yet mailed, and the day it is
 // due (from which the daily schedule mails it); false when none is to
-// come. With a current cover ending on E: Ending on E − EndingNotice days,
+// come (always false on an Ended lease). With a current cover ending on E: Ending on E − EndingNotice days,
 // then Ended on E + 1 day. Without one, on a lease that requires it:
 // Missing, due on since (the day the lease was found without a
 // certificate).
 func (s State) Next(since tenancy.Date) (Reminder, tenancy.Date, bool) {
+	if s.Ended {
+		return Reminder{}, tenancy.Date{}, false
+	}
 	done := func(r Reminder) bool {
 		for _, k := range s.Reminded {
 			if k == r.Key() {

@@ -67,7 +67,7 @@ func TestReviewEndedLeaseGetsNoInsuranceReminders(t *testing.T) {
 	if _, err := h.store.UpsertLeasesOn(ctx, []tenancy.Lease{l}, h.today()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.store.SyncInsuranceRequired(ctx, []dynamo.LeaseRequirement{{Reference: "1234567", Required: false}}, h.today()); err != nil {
+	if _, err := h.store.SyncInsuranceRequired(ctx, []dynamo.LeaseRequirement{{Reference: "1234567", Required: false, Ended: true}}, h.today()); err != nil {
 		t.Fatal(err)
 	}
 	if got := h.days("2026-12-20", "2027-02-05", "lefevre@example.fr"); len(got) != 0 {
