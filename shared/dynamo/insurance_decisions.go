@@ -23,8 +23,12 @@ import (
 // decision again writes nothing. ErrUnknownLease for a lease that does not
 // exist, insurance.ErrUnknownCertificate for an id the lease has no
 // certificate for, insurance.ErrOlderDecision when the certificate holds a
-// decision dated after d (a later decision, or the same day's, replaces
-// the stored one).
+// decision placed after d (d.Order lower than the stored order; the
+// stored decidedOn stands in for an order stored before it; a decision
+// without Order compares by day, the same day's replacing the stored one).
+// A decision placed where the stored one is (the same line of the same
+// file) is unchanged; the same status, day and reason from a later place
+// write only the new order and report no change.
 func (s *Store) DecideInsurance(ctx context.Context, ref string, d insurance.Decision, today tenancy.Date) (bool, error) {
 	for try := 0; try < stateTries; try++ {
 		li, err := s.readInsurance(ctx, ref)
@@ -42,10 +46,26 @@ func (s *Store) DecideInsurance(ctx context.Context, ref string, d insurance.Dec
 			}
 			return false, insurance.ErrUnknownCertificate
 		}
-		if c.Status == string(d.Status) && c.DecidedOn == d.On.String() && c.Reason == d.Reason {
-			return false, nil
+		same := c.Status == string(d.Status) && c.DecidedOn == d.On.String() && c.Reason == d.Reason
+		stored := c.DecisionOrder
+		if stored == "" {
+			stored = c.DecidedOn
 		}
-		if stored := parseDate(c.DecidedOn); !stored.IsZero() && d.On.Before(stored) {
+		order := d.OrderOf()
+		switch {
+		case d.Order == "":
+			// No place in a file (a decision made by hand): by day alone,
+			// the same day's replacing the stored one.
+			if same {
+				return false, nil
+			}
+			if on := parseDate(c.DecidedOn); !on.IsZero() && d.On.Before(on) {
+				return false, insurance.ErrOlderDecision
+			}
+		case stored != "" && order <= stored:
+			if same || order == stored {
+				return false, nil
+			}
 			return false, insurance.ErrOlderDecision
 		}
 		f := li.state
@@ -75,20 +95,28 @@ func (s *Store) DecideInsurance(ctx context.Context, ref string, d insurance.Dec
 		certUpdate := &types.Update{
 			TableName:        &s.tenancy,
 			Key:              keyOf(leasePK(ref), insuranceCertPfx+d.ID),
-			UpdateExpression: aws.String("SET #st = :st, decidedOn = :on, reason = :r"),
+			UpdateExpression: aws.String("SET #st = :st, decidedOn = :on, reason = :r, decisionOrder = :ord"),
 			// The certificate's decision as read: a concurrent decision
 			// makes this one read again.
 			ConditionExpression:      aws.String("attribute_exists(PK) AND #st = :was"),
 			ExpressionAttributeNames: map[string]string{"#st": "status"},
 			ExpressionAttributeValues: map[string]types.AttributeValue{
 				":st": str(string(d.Status)), ":on": str(d.On.String()), ":r": str(d.Reason), ":was": str(c.Status),
+				":ord": str(order),
 			},
 		}
+		// The stored order as read, too: a concurrent decision of the same
+		// status and day from another file makes this one read again.
+		ordCond := " AND attribute_not_exists(decisionOrder)"
+		if c.DecisionOrder != "" {
+			ordCond = " AND decisionOrder = :wasord"
+			certUpdate.ExpressionAttributeValues[":wasord"] = str(c.DecisionOrder)
+		}
 		if c.DecidedOn != "" {
-			certUpdate.ConditionExpression = aws.String("attribute_exists(PK) AND #st = :was AND decidedOn = :wason")
+			certUpdate.ConditionExpression = aws.String("attribute_exists(PK) AND #st = :was AND decidedOn = :wason" + ordCond)
 			certUpdate.ExpressionAttributeValues[":wason"] = str(c.DecidedOn)
 		} else {
-			certUpdate.ConditionExpression = aws.String("attribute_exists(PK) AND #st = :was AND (attribute_not_exists(decidedOn) OR decidedOn = :empty)")
+			certUpdate.ConditionExpression = aws.String("attribute_exists(PK) AND #st = :was AND (attribute_not_exists(decidedOn) OR decidedOn = :empty)" + ordCond)
 			certUpdate.ExpressionAttributeValues[":empty"] = str("")
 		}
 		_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
@@ -100,7 +128,7 @@ func (s *Store) DecideInsurance(ctx context.Context, ref string, d insurance.Dec
 		if err != nil {
 			return false, fmt.Errorf("decide insurance certificate: %w", err)
 		}
-		return true, nil
+		return !same, nil
 	}
 	return false, fmt.Errorf("decide insurance certificate: %w", errStateMoved)
 }

@@ -52,7 +52,10 @@ type certificateItem struct {
 	Status       string `dynamodbav:"status"`
 	Reason       string `dynamodbav:"reason"`
 	DecidedOn    string `dynamodbav:"decidedOn"`
-	SubmittedAt  int64  `dynamodbav:"submittedAt"` // unix seconds, as the tenant's side writes it
+	// DecisionOrder is insurance.DecisionOrder of the stored decision;
+	// absent for a decision stored before it (its decidedOn stands in).
+	DecisionOrder string `dynamodbav:"decisionOrder"`
+	SubmittedAt   int64  `dynamodbav:"submittedAt"` // unix seconds, as the tenant's side writes it
 }
 
 func (c certificateItem) domain() insurance.Certificate {

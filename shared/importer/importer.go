@@ -143,7 +143,7 @@ func Run(ctx context.Context, st Store, key string, body io.Reader, o Options) (
 	case erp.NoticeLines:
 		w = newNoticeLines(im)
 	case erp.Insurance:
-		w = newDecisions(im)
+		w = newDecisions(im, info.Date)
 	default:
 		rep.Reason = "type de fichier non pris en charge : " + string(info.Kind)
 		return finish("refused", nil)

@@ -33,17 +33,44 @@ func (r *run) syncInsuranceRequired(ls []tenancy.Lease) error {
 
 // decisions applies an assurances file: the landlord's decision on each
 // certificate. The file is small (a few decisions a day), so it is read
-// whole first; then the leases are written at once, each lease's lines in
-// the file's order, so that of two decisions on one certificate the later
-// line wins when both bear the same date (a later date always wins).
+// whole first; each certificate's lines are collapsed to the last one
+// (insurance.DecisionOrder: the later date, then the later line; the
+// others change nothing and are counted unchanged), then the leases are
+// written at once. Each decision carries its place (its date, the file's
+// export date, its line), which the store keeps: a decision placed before
+// the stored one, from whichever file, changes nothing.
 type decisions struct {
 	*run
-	byLease map[string][]withParent[erp.InsuranceDecision]
-	order   []string
+	fileDate tenancy.Date // the export date in the file's name
+	byLease  map[string][]withParent[erp.InsuranceDecision]
+	order    []string
 }
 
-func newDecisions(r *run) writer {
-	return &decisions{run: r, byLease: map[string][]withParent[erp.InsuranceDecision]{}}
+func newDecisions(r *run, fileDate tenancy.Date) writer {
+	return &decisions{run: r, fileDate: fileDate, byLease: map[string][]withParent[erp.InsuranceDecision]{}}
+}
+
+// last keeps, of the lines on each certificate, the one placed last; it
+// reports how many it dropped.
+func (w *decisions) last(lines []withParent[erp.InsuranceDecision]) ([]withParent[erp.InsuranceDecision], int) {
+	kept := make([]withParent[erp.InsuranceDecision], 0, len(lines))
+	at := map[string]int{}
+	for _, x := range lines {
+		i, seen := at[x.rec.CertificateID]
+		if !seen {
+			at[x.rec.CertificateID] = len(kept)
+			kept = append(kept, x)
+			continue
+		}
+		if w.orderOf(x) > w.orderOf(kept[i]) {
+			kept[i] = x
+		}
+	}
+	return kept, len(lines) - len(kept)
+}
+
+func (w *decisions) orderOf(x withParent[erp.InsuranceDecision]) string {
+	return insurance.DecisionOrder(x.rec.Date, w.fileDate, x.line)
 }
 
 func (w *decisions) add(line int, rec erp.Record, _ int) bool {
@@ -59,12 +86,13 @@ func (w *decisions) flush() {}
 
 func (w *decisions) finish() error {
 	for _, ref := range w.order {
-		lines := w.byLease[ref]
+		lines, dropped := w.last(w.byLease[ref])
+		w.count(dynamo.UpsertStats{Unchanged: dropped})
 		w.goWrite(func() error {
 			for _, x := range lines {
 				d := x.rec
 				changed, err := w.st.DecideInsurance(w.ctx, ref, insurance.Decision{ID: d.CertificateID, Status: d.Status,
-					On: d.Date, Reason: d.Reason}, w.today)
+					On: d.Date, Reason: d.Reason, Order: w.orderOf(x)}, w.today)
 				switch {
 				case errors.Is(err, dynamo.ErrUnknownLease):
 					w.reject(x.line, "bail inconnu : "+ref)

@@ -2,6 +2,7 @@ package insurance
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/citejardins/extranet/shared/tenancy"
 )
@@ -14,14 +15,37 @@ type Decision struct {
 	Status Status // Accepted or Refused
 	On     tenancy.Date
 	Reason string // empty for an acceptance
+	// Order places the decision among the landlord's decisions on the
+	// certificate (DecisionOrder); empty: by its day alone.
+	Order string
+}
+
+// DecisionOrder is the place of a decision among the landlord's decisions
+// on one certificate: by the day it was made, then the export date of the
+// file that carries it (from the file's name), then its line in the file,
+// so that of two same-day decisions the one the ERP exported last wins,
+// whatever the order the files are imported in. The strings compare as
+// the decisions do: "2026-11-30|2026-12-01|000000002".
+func DecisionOrder(on, fileDate tenancy.Date, line int) string {
+	return fmt.Sprintf("%s|%s|%09d", on, fileDate, line)
+}
+
+// OrderOf is d's place (d.Order, else its day alone, which comes before
+// every place of that day given by a file).
+func (d Decision) OrderOf() string {
+	if d.Order != "" {
+		return d.Order
+	}
+	return d.On.String()
 }
 
 // Errors of a decision the store cannot apply.
 var (
 	// ErrUnknownCertificate: the lease has no certificate with that id.
 	ErrUnknownCertificate = errors.New("unknown insurance certificate")
-	// ErrOlderDecision: the certificate holds a decision made after this
-	// one (an older file imported again); the newer one stays.
+	// ErrOlderDecision: the certificate holds a decision placed after this
+	// one (DecisionOrder: an older file imported again); the newer one
+	// stays.
 	ErrOlderDecision = errors.New("decision older than the stored one")
 )
 
