@@ -11,7 +11,7 @@ import (
 	"github.com/citejardins/extranet/shared/tenancy"
 )
 
-func date(t *testing.T, s string) tenancy.Date {
+func parseDay(t *testing.T, s string) tenancy.Date {
 	t.Helper()
 	d, err := tenancy.ParseDate(s)
 	if err != nil {
@@ -62,7 +62,7 @@ func TestReviewEndedLeaseGetsNoInsuranceReminders(t *testing.T) {
 	// imported on 20 December (what importer.syncInsuranceRequired does).
 	h.day("2026-12-20")
 	l := tenancy.Lease{Reference: "1234567", ResidenceID: "R1", Start: tenancy.Date{Year: 2020, Month: 1, Day: 1},
-		End: date(t, "2026-12-15"), RentCents: 50000, Address: tenancy.Address{Street: "1 rue", PostalCode: "75001", City: "Paris"},
+		End: parseDay(t, "2026-12-15"), RentCents: 50000, Address: tenancy.Address{Street: "1 rue", PostalCode: "75001", City: "Paris"},
 		InsuranceRequired: true}
 	if _, err := h.store.UpsertLeasesOn(ctx, []tenancy.Lease{l}, h.today()); err != nil {
 		t.Fatal(err)
