@@ -54,6 +54,18 @@ export function downloadLink(d, cls = 'button button--secondary button--small') 
 }
 
 /**
+ * saveFile has the browser download a document now, as its link would: a
+ * document just made on request (a receipt, a certificate) is saved at
+ * once, and the page also shows its link in case the browser held it back.
+ */
+export function saveFile(d) {
+  const a = h('a', { href: fileURL(d.id), download: '', class: 'visually-hidden', tabindex: '-1' });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+/**
  * dueSentence says what a notice asks: "850,00 € à payer avant le
  * 1er décembre 2026", or, for a direct-debit lease, when it is debited.
  * Once the due date is past, it only says what was asked and when, so that
@@ -322,7 +334,7 @@ function documentCard(d, debit) {
   return h('li', { class: 'card document', 'data-document': d.id },
     h('h3', null, d.title),
     h('p', { class: 'document__meta' },
-      documentKinds[d.kind] || 'Document', d.date ? ` · ${d.kind === 'notice' ? 'émis' : 'publié'} le ${longDate(d.date)}` : ''),
+      documentKinds[d.kind] || 'Document', d.date ? ` · ${d.kind === 'landlord' ? 'publié' : 'émis'} le ${longDate(d.date)}` : ''),
     due ? h('p', { class: 'document__due', 'data-a-payer': '' }, due) : null,
     h('p', { class: 'document__download' }, downloadLink(d)));
 }
