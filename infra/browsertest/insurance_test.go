@@ -70,14 +70,13 @@ func (b *browser) watchUpload() {
 // throttleUpload slows the browser's uploads to bytes per second (0: back to full speed).
 func (b *browser) throttleUpload(bytesPerSecond float64) {
 	b.t.Helper()
-	if bytesPerSecond == 0 {
-		bytesPerSecond = -1
+	var rules []*network.Conditions
+	if bytesPerSecond > 0 {
+		rules = []*network.Conditions{{DownloadThroughput: -1, UploadThroughput: bytesPerSecond}}
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
 	defer cancel()
-	if _, err := chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{
-		Offline: false, Latency: 0, DownloadThroughput: -1, UploadThroughput: bytesPerSecond,
-	}); err != nil {
+	if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: rules}); err != nil {
 		b.t.Fatalf("throttle uploads: %v", err)
 	}
 }

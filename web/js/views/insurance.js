@@ -120,7 +120,7 @@ function stateCard(data, latest) {
       h('dt', null, 'Numéro de contrat'), h('dd', null, c.policyNumber),
       h('dt', null, 'Période couverte'), h('dd', null, `du ${longDate(c.startDate)} au ${longDate(c.endDate)}`),
       h('dt', null, 'Date de fin'), h('dd', { 'data-fin': '' }, longDate(c.endDate))) : null,
-    next ? h('p', { 'data-rappel': '' }, `Prochain rappel par email : le ${longDate(next)}. Il ne part pas si votre nouvelle attestation est arrivée avant.`) : null,
+    next ? h('p', { 'data-rappel': '' }, `Prochain rappel par email : le ${longDate(next)}. Si votre nouvelle attestation arrive avant, vous ne le recevrez pas.`) : null,
   ];
 }
 
@@ -158,7 +158,7 @@ function uploadSection(ctx, confirmation, refresh) {
   fileInput.addEventListener('change', pick(fileInput, cameraInput));
   cameraInput.addEventListener('change', pick(cameraInput, fileInput));
   const fileField = h('fieldset', { class: 'field choices', 'data-field': 'fichier' },
-    h('legend', null, 'Votre attestation'),
+    h('legend', null, 'Le fichier de votre attestation'),
     h('div', { class: 'hint', id: 'fichier-aide' }, 'Le PDF envoyé par votre assureur, ou une photo nette de l’attestation en entier (JPEG ou PNG). 10 Mo au maximum.'),
     h('p', { class: 'field-error', id: 'fichier-erreur', hidden: true }),
     h('div', { class: 'file-choice' }, h('label', { for: 'fichier' }, 'Choisir un fichier'), fileInput),

@@ -126,7 +126,7 @@ function months(ctx, firstYear, first, years) {
   const problem = h('div');
   const state = h('p', { class: 'ledger-state', id: 'quittances-etat', role: 'status' });
   const rule = h('div', { class: 'notice', id: 'regle-imputation', hidden: true },
-    h('p', null, h('strong', null, 'Un paiement règle d’abord la dette la plus ancienne'), ' (article 1342-10 du Code civil) : s’il restait une somme à payer d’un mois précédent, votre paiement l’a réglée en premier, et le mois suivant reste payé en partie pour autant.'));
+    h('p', null, h('strong', null, 'Un paiement règle d’abord la dette la plus ancienne'), ' (article 1342-10 du Code civil) : s’il restait une somme due sur un mois précédent (une régularisation de charges, par exemple), votre paiement l’a réglée en premier. Le mois de ce paiement peut alors rester payé en partie : vous obtenez un reçu pour ce mois, et sa quittance quand tout ce qui précède est réglé.'));
   const list = h('ol', { class: 'months', 'aria-labelledby': 'titre-mois' });
   const heading = h('h2', { id: 'titre-mois' });
 
