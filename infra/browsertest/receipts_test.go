@@ -301,3 +301,52 @@ func ofMonthPeriod(p string) string {
 	}
 	return ofMonth(t)
 }
+
+// The words of Mes quittances, Mon assurance and Mon compte's PDFs, by the
+// app's own modules.
+func TestReceiptsInsuranceWords(t *testing.T) {
+	b := start(t)
+	b.visit("/", "Connexion")
+	tests := []struct{ expr, want string }{
+		{`r.amountSentence({ status: "paid", dueCents: 60000, paidCents: 60000 })`, "600,00\u00a0€ payés"},
+		{`r.amountSentence({ status: "partial", dueCents: 50000, paidCents: 27000 })`, "270,00\u00a0€ payés sur 500,00\u00a0€"},
+		{`r.amountSentence({ status: "unpaid", dueCents: 50000, paidCents: 0 })`, "500,00\u00a0€ restant à payer"},
+		{`r.amountSentence({ status: "not_due", dueCents: 50000, paidCents: 0 })`, "500,00\u00a0€ à payer"},
+		{`r.amountSentence({ status: "not_due", dueCents: 0, paidCents: 0 })`, "Montant pas encore connu"},
+		{`r.amountSentence({ status: "paid", dueCents: 0, paidCents: 0 })`, "Rien à payer ce mois-ci"},
+		{`r.receiptWord({ status: "paid", kind: "rent_receipt" })`, "la quittance"},
+		{`r.receiptWord({ status: "partial", kind: "payment_receipt" })`, "un reçu"},
+		{`r.receiptWord({ status: "unpaid", kind: null })`, ""},
+		{`r.monthNote({ status: "paid" })`, ""},
+		{`r.monthNote({ status: "partial" }).slice(0, 60)`, "Ce mois n’est pas entièrement payé : vous pouvez obtenir un "},
+		{`r.monthNote({ status: "unpaid" }).slice(0, 45)`, "Rien n’est encore payé pour ce mois : ni quit"},
+		{`r.monthNote({ status: "not_due" }).slice(0, 42)`, "L’échéance de ce mois n’est pas encore arr"},
+		{`r.monthStatuses.paid + "|" + r.monthStatuses.partial + "|" + r.monthStatuses.unpaid + "|" + r.monthStatuses.not_due`, "Payé|Payé en partie|Non payé|À venir"},
+		{`r.receiptsPath(2026)`, "/receipts?year=2026"},
+		{`a.statementPDF("2026-01-01", "2026-12-31")`, "/api/v1/account/entries.pdf?from=2026-01-01&to=2026-12-31"},
+		{`i.reminderDay("2027-01-01")`, "2027-01-01"},
+		{`i.reminderDay({ date: "2027-01-02", kind: "ending" })`, "2027-01-02"},
+		{`i.reminderDay(null)`, ""},
+		{`i.statusSentence({ status: "accepted", current: { endDate: "2027-11-30" } })`, "Votre bailleur a accepté votre attestation. Elle est valable jusqu’au 30\u00a0novembre\u00a02027."},
+		{`i.statusSentence({ status: "expired", current: { endDate: "2026-11-01" } }).slice(0, 55)`, "Votre attestation a pris fin le 1er\u00a0novembre\u00a02026. Envo"},
+		{`i.statusSentence({ status: "missing", required: true }).slice(0, 60)`, "Votre bailleur n’a pas encore reçu votre attestation d’assur"},
+		{`i.statusSentence({ status: "missing", required: false }).slice(0, 50)`, "Vous n’avez pas encore envoyé d’attestation d’assu"},
+		{`i.insuranceStatuses.pending + "|" + i.insuranceStatuses.refused + "|" + i.insuranceStatuses.expired`, "En cours de vérification|Refusée|Expirée"},
+		{`u.fileProblem(null).slice(0, 30)`, "Choisissez le fichier de votre"},
+		{`u.fileProblem({ type: "application/pdf", size: 1000 })`, ""},
+		{`u.fileProblem({ type: "image/png", size: 10 * 1024 * 1024 })`, ""},
+		{`u.fileProblem({ type: "image/png", size: 10 * 1024 * 1024 + 1 }).slice(0, 25)`, "Ce fichier dépasse 10 Mo."},
+		{`u.fileProblem({ type: "image/heic", size: 1000 }).slice(0, 40)`, "Ce fichier n’est ni un PDF ni une photo "},
+		{`u.fileProblem({ type: "application/pdf", size: 0 })`, "Ce fichier est vide. Choisissez un autre fichier."},
+		{`u.uploadRefusal("EntityTooLarge").slice(0, 32)`, "Votre fichier dépasse 10 Mo. Env"},
+		{`u.uploadRefusal("AccessDenied").slice(0, 40)`, "L’envoi a pris trop de temps et n’est pl"},
+		{`u.uploadRefusal("").slice(0, 40)`, "Votre fichier n’a pas pu être envoyé. Ré"},
+		{`f.documentKinds.rent_receipt + "|" + f.documentKinds.payment_receipt + "|" + f.documentKinds.tenancy_certificate`, "Quittance de loyer|Reçu de paiement|Attestation de situation locative"},
+	}
+	for _, tt := range tests {
+		got := eval[string](b, `Promise.all([import("/js/views/receipts.js"), import("/js/views/insurance.js"), import("/js/upload.js"), import("/js/views/account.js"), import("/js/format.js")]).then(([r, i, u, a, f]) => `+tt.expr+`)`)
+		if got != tt.want {
+			t.Errorf("%s = %q, want %q", tt.expr, got, tt.want)
+		}
+	}
+}
