@@ -54,12 +54,14 @@ type documentItem struct {
 	FileName       string `dynamodbav:"fileName"`
 	AmountDueCents *int64 `dynamodbav:"amountDueCents,omitempty"`
 	DueDate        string `dynamodbav:"dueDate,omitempty"`
+	// Version is a document made on request's fingerprint of its facts.
+	Version string `dynamodbav:"version,omitempty"`
 }
 
 func (it documentItem) domain() document.Document {
 	d := document.Document{ID: it.ID, Kind: document.Kind(it.Kind), Title: it.Title, Period: it.Period,
 		Date: parseDate(it.Date), ContentType: it.ContentType, SizeBytes: it.SizeBytes, FileName: it.FileName,
-		Key: it.Key, AmountDueCents: it.AmountDueCents}
+		Key: it.Key, AmountDueCents: it.AmountDueCents, Version: it.Version}
 	if it.DueDate != "" {
 		due := parseDate(it.DueDate)
 		d.DueDate = &due
@@ -90,7 +92,7 @@ func documentAttributes(ref string, d document.Document) (map[string]types.Attri
 	}
 	it := documentItem{PK: leasePK(ref), SK: documentSK(p), ID: id, Kind: string(d.Kind),
 		Title: d.Title, Period: d.Period, Date: d.Date.String(), ContentType: d.ContentType, SizeBytes: d.SizeBytes,
-		Key: d.Key, FileName: d.FileName, AmountDueCents: d.AmountDueCents}
+		Key: d.Key, FileName: d.FileName, AmountDueCents: d.AmountDueCents, Version: d.Version}
 	if d.DueDate != nil {
 		it.DueDate = d.DueDate.String()
 	}
@@ -154,7 +156,7 @@ func (s *Store) Documents(ctx context.Context, ref string) ([]document.Document,
 		TableName:                 &s.tenancy,
 		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :p)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(leasePK(ref)), ":p": str(docPfx)},
-		ProjectionExpression:      aws.String("id, kind, title, period, #d, contentType, sizeBytes, #k, fileName, amountDueCents, dueDate"),
+		ProjectionExpression:      aws.String("id, kind, title, period, #d, contentType, sizeBytes, #k, fileName, amountDueCents, dueDate, version"),
 		ExpressionAttributeNames:  map[string]string{"#d": "date", "#k": "key"},
 	})
 	if err != nil {

@@ -35,6 +35,10 @@ const (
 	MalformedBody      Code = "malformed_body" // not JSON, or not the expected shape
 	Internal           Code = "internal_error"
 	ServiceUnavailable Code = "service_unavailable"
+	// Receipts (shared/receipt): a month that gets no receipt, and why.
+	ReceiptUnpaid       Code = "receipt_unpaid"        // nothing imputed to the month
+	ReceiptNotDue       Code = "receipt_not_due"       // nothing called for the month yet
+	ReceiptOutsideLease Code = "receipt_outside_lease" // before the lease began or after it ended
 )
 
 // Error is a failure the tenant can understand and act on.

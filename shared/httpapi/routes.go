@@ -45,6 +45,10 @@ func (s *Server) Routes() []Route {
 		{"documents", "GET", "/api/v1/documents/{id}", s.authenticated(s.handleDocument())},
 		{"documents", "GET", "/api/v1/documents/{id}/file", s.authenticated(s.handleDocumentFile())},
 
+		// Rent receipts on request (law 89-462 art. 21): shared/receipt.
+		{"receipts", "GET", "/api/v1/receipts", s.authenticated(s.handleReceipts())},
+		{"receipts", "POST", "/api/v1/receipts", s.authenticated(s.handleIssueReceipt())},
+
 		// Public: the emergency number of a residence, without an account.
 		{"account", "GET", "/api/v1/emergency-contacts", s.handleEmergencyContacts()},
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/citejardins/extranet/shared/directory"
 	"github.com/citejardins/extranet/shared/document"
 	"github.com/citejardins/extranet/shared/fault"
+	"github.com/citejardins/extranet/shared/receipt"
 	"github.com/citejardins/extranet/shared/tenant"
 )
 
@@ -41,6 +42,8 @@ type Server struct {
 	edge originSecret       // proves that a request came through CloudFront
 	dir  *directory.Service // the public emergency directory (WithDirectory)
 	docs *document.Service  // "Mes documents" (WithDocuments)
+
+	receipts *receipt.Service // rent receipts on request (WithReceipts)
 }
 
 // New returns a server on the account and tenant services.

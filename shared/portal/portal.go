@@ -101,8 +101,12 @@ func New(cfg aws.Config, getenv func(string) string, log *slog.Logger) (*httpapi
 	if err != nil {
 		return nil, err
 	}
+	rcpts, err := receipts(cfg, getenv, store)
+	if err != nil {
+		return nil, err
+	}
 	return httpapi.New(httpapi.Config{PublicURL: publicURL, OriginSecret: getenv(EnvOriginSecret)}, svc, tenants, log).
-		WithDirectory(emergency).WithDocuments(docs), nil
+		WithDirectory(emergency).WithDocuments(docs).WithReceipts(rcpts), nil
 }
 
 func accountConfig(getenv func(string) string) (account.Config, error) {
