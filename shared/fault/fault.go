@@ -31,6 +31,7 @@ const (
 	MethodNotAllowed   Code = "method_not_allowed"    // the route exists with another method
 	TooManyRequests    Code = "too_many_requests"     // throttled; see RetryAfter
 	BodyTooLarge       Code = "body_too_large"        // the request body exceeds the cap
+	PeriodTooLong      Code = "period_too_long"       // a statement over more lines than one document holds
 	UnsupportedMedia   Code = "unsupported_media_type"
 	MalformedBody      Code = "malformed_body" // not JSON, or not the expected shape
 	Internal           Code = "internal_error"

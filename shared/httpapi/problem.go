@@ -26,6 +26,7 @@ var statusOf = map[fault.Code]int{
 	fault.MethodNotAllowed:   http.StatusMethodNotAllowed,
 	fault.TooManyRequests:    http.StatusTooManyRequests,
 	fault.BodyTooLarge:       http.StatusRequestEntityTooLarge,
+	fault.PeriodTooLong:      http.StatusUnprocessableEntity,
 	fault.UnsupportedMedia:   http.StatusUnsupportedMediaType,
 	fault.Internal:           http.StatusInternalServerError,
 	fault.ServiceUnavailable: http.StatusServiceUnavailable,
@@ -57,6 +58,7 @@ var titleOf = map[fault.Code]string{
 	fault.ReceiptUnpaid:       "Mois non payé",
 	fault.ReceiptNotDue:       "Mois pas encore appelé",
 	fault.ReceiptOutsideLease: "Mois hors du bail",
+	fault.PeriodTooLong:       "Période trop longue",
 }
 
 // Problem is an RFC 9457 problem document with the portal's extensions.

@@ -49,6 +49,10 @@ func (s *Server) Routes() []Route {
 		{"receipts", "GET", "/api/v1/receipts", s.authenticated(s.handleReceipts())},
 		{"receipts", "POST", "/api/v1/receipts", s.authenticated(s.handleIssueReceipt())},
 
+		// The statement as PDF and the tenancy certificate, made on request.
+		{"receipts", "GET", "/api/v1/account/entries.pdf", s.authenticated(s.handleStatementPDF())},
+		{"receipts", "POST", "/api/v1/certificates", s.authenticated(s.handleCreateCertificate())},
+
 		// Public: the emergency number of a residence, without an account.
 		{"account", "GET", "/api/v1/emergency-contacts", s.handleEmergencyContacts()},
 	}

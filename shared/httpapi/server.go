@@ -44,6 +44,8 @@ type Server struct {
 	docs *document.Service  // "Mes documents" (WithDocuments)
 
 	receipts *receipt.Service // rent receipts on request (WithReceipts)
+	// The statement PDF and the certificates (WithStatements).
+	stmts statements
 }
 
 // New returns a server on the account and tenant services.

@@ -105,8 +105,9 @@ func New(cfg aws.Config, getenv func(string) string, log *slog.Logger) (*httpapi
 	if err != nil {
 		return nil, err
 	}
+	stmt, certs := statements(cfg, getenv, store, tenants, log) // statement.go
 	return httpapi.New(httpapi.Config{PublicURL: publicURL, OriginSecret: getenv(EnvOriginSecret)}, svc, tenants, log).
-		WithDirectory(emergency).WithDocuments(docs).WithReceipts(rcpts), nil
+		WithDirectory(emergency).WithDocuments(docs).WithReceipts(rcpts).WithStatements(stmt, certs), nil
 }
 
 func accountConfig(getenv func(string) string) (account.Config, error) {
