@@ -109,7 +109,7 @@ func (b *browser) month(period string) shownMonth {
 	b.t.Helper()
 	return eval[shownMonth](b, `(() => { const c = document.querySelector('[data-mois="`+period+`"]'); if (!c) return null;
 		const t = (e) => (e?.innerText || "").replace(/[\u00a0\u202f]/g, " ").trim();
-		return { status: c.querySelector("[data-etat]").dataset.etat, words: t(c.querySelector("[data-etat]")),
+		return { status: c.querySelector("[data-etat]").dataset.etat, words: c.querySelector("[data-etat]").textContent.replace(/[\u00a0\u202f]/g, " ").trim(),
 			amounts: t(c.querySelector("[data-montants]")), note: t(c.querySelector(".month__note")),
 			buttons: [...c.querySelectorAll("button")].map((x) => x.textContent.replace(/[\u00a0\u202f]/g, " ").trim()) }; })()`)
 }
@@ -258,7 +258,7 @@ func TestAccountPDFs(t *testing.T) {
 	if got := eval[string](b, `document.getElementById("releve-pdf").getAttribute("href")`); got != "/api/v1/account/entries.pdf?from=2026-01-01&to=2026-12-31" {
 		t.Errorf("the statement's PDF link %q", got)
 	}
-	if got := b.text("#releve-pdf"); got != "Télécharger le relevé (PDF) de 2026" {
+	if got := eval[string](b, `document.getElementById("releve-pdf").textContent.replace(/\u00a0/g, " ")`); got != "Télécharger le relevé (PDF) de 2026" {
 		t.Errorf("the PDF link reads %q", got)
 	}
 	dir := b.allowDownloads()
