@@ -7,6 +7,7 @@ package browsertest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -26,6 +27,24 @@ func (b *browser) phone(w, h int64) {
 	b.t.Helper()
 	b.do(chromedp.EmulateViewport(w, h, chromedp.EmulateMobile))
 	b.settle()
+}
+
+// shot saves a full-page screenshot at the viewport set, named as b.check names its own.
+func (b *browser) shot(name string) {
+	b.t.Helper()
+	b.shots++
+	b.settle()
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	cancel()
+	if err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	w := eval[int](b, `window.innerWidth`)
+	file := filepath.Join(b.out, fmt.Sprintf("%s-%02d-%s-%d.png", strings.ReplaceAll(b.t.Name(), "/", "-"), b.shots, name, w))
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
 }
 
 // allowDownloads has the browser save downloads into a new folder, which it returns.
@@ -221,6 +240,7 @@ func TestReceiptsPage(t *testing.T) {
 		if w := eval[int](b, `document.documentElement.scrollWidth`); w > 320 {
 			t.Errorf("at 320 px the page is %d px wide", w)
 		}
+		b.shot("quittances-lefevre")
 		b.check("quittances-lefevre")
 		b.phone(320, 640)
 
