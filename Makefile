@@ -13,6 +13,8 @@ FUZZTIME ?= 500000x
 # FuzzLambdaEvent runs each event through a function on the DynamoDB emulator (about
 # 1 ms, against microseconds for the parsers): fewer inputs, in about two minutes.
 FUZZTIME_EVENTS ?= 100000x
+# The certificate's file checks parse whole PDFs: fewer runs.
+FUZZTIME_FILES ?= 100000x
 
 .PHONY: run test fuzz build bench tools clean import browser notices
 
@@ -47,6 +49,8 @@ fuzz:
 	$(FUZZ) -fuzz='^FuzzDecodeBatch$$' ./shared/noticerun
 	$(FUZZ) -fuzz='^FuzzSpreadsheetCell$$' ./shared/safetext
 	$(FUZZ) -fuzz='^FuzzCompressPages$$' ./shared/pdf
+	$(FUZZ) -fuzztime=$(FUZZTIME_FILES) -fuzz='^FuzzCheckFile$$' ./shared/filecheck
+	$(FUZZ) -fuzz='^FuzzCover$$' ./shared/insurance
 
 ## build: every function as bin/<name>/bootstrap for Lambda (linux/arm64)
 build: $(addprefix build-,$(FUNCTIONS))

@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/citejardins/extranet/shared/filecheck"
 	"github.com/citejardins/extranet/shared/portal"
 )
 
 func main() {
-	if err := portal.StartLambda(context.Background(), "insurance", os.Getenv); err != nil {
+	// The file checks (and the PDF parser they link) only here.
+	if err := portal.StartLambda(context.Background(), "insurance", os.Getenv, portal.WithFileChecker(filecheck.New())); err != nil {
 		slog.Error("init failed", "function", "insurance", "err", err)
 		os.Exit(1)
 	}

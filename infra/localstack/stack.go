@@ -33,6 +33,7 @@ import (
 	"github.com/citejardins/extranet/infra/sesemu"
 	"github.com/citejardins/extranet/infra/sqsemu"
 	"github.com/citejardins/extranet/shared/dynamo"
+	"github.com/citejardins/extranet/shared/filecheck"
 	"github.com/citejardins/extranet/shared/portal"
 )
 
@@ -96,6 +97,7 @@ type Stack struct {
 	env       map[string]string
 	store     *dynamo.Store
 	s3        *s3Events
+	s3cors    *s3CORS // the browsers' view of S3 (s3cors.go)
 	jobs      sync.WaitGroup
 	stopJobs  []context.CancelFunc
 	mailWake  chan struct{}
@@ -145,6 +147,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	if s.publicURL == "" {
 		s.publicURL = s.URL
 	}
+	s.s3cors.setOrigin(s.publicURL)
 	s.env = map[string]string{
 		portal.EnvPublicURL:        s.publicURL,
 		portal.EnvMailFrom:         MailFrom,
@@ -267,7 +270,9 @@ func (s *Stack) handler(root string, log *slog.Logger) (http.Handler, error) {
 			return nil, err
 		}
 		getenv := functionGetenv(env)
-		srv, err := portal.New(portal.AWSConfig(getenv), getenv, log.With("function", name))
+		// The stack is one binary: every function gets the file checks
+		// (only the insurance function's routes use them).
+		srv, err := portal.New(portal.AWSConfig(getenv), getenv, log.With("function", name), portal.WithFileChecker(filecheck.New()))
 		if err != nil {
 			return nil, fmt.Errorf("function %s: %w", name, err)
 		}
@@ -314,6 +319,8 @@ func (s *Stack) startEmulators(dataDir string, partitions int) error {
 	}
 	s.s3db = db
 	bolt := s3bolt.New(db)
+	s.s3cors = &s3CORS{next: presignedExpiry(s.s3.wrap(gofakes3.New(bolt, gofakes3.WithAutoBucket(false)).Server())),
+		rules: s.Template.CORS}
 	var dyn http.Handler = server.NewServer()
 	if partitions > 0 {
 		dyn = newPartitionedDynamo(partitions)
@@ -323,7 +330,7 @@ func (s *Stack) startEmulators(dataDir string, partitions int) error {
 		h  http.Handler
 	}{
 		{"DYNAMODB", s.mailJobWrites(withCRC32(dyn))},
-		{"S3", presignedExpiry(s.s3.wrap(gofakes3.New(bolt, gofakes3.WithAutoBucket(false)).Server()))},
+		{"S3", s.s3cors},
 		{"SES", s.Mail},
 		{"SQS", s.SQS},
 	} {

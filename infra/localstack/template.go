@@ -21,6 +21,8 @@ type Template struct {
 	Queues    map[string]Queue                      // by logical id, used as the local queue name
 	// Parameters holds the defaults of the parameters that have one.
 	Parameters map[string]*string
+	// CORS holds each bucket's CORS rules, by local bucket name.
+	CORS map[string][]CORSRule
 }
 
 // Function is one AWS::Serverless::Function.
@@ -73,7 +75,8 @@ func LoadTemplate(path string) (*Template, error) {
 		return nil, fmt.Errorf("%s is empty", path)
 	}
 	doc := root.Content[0]
-	t := &Template{Tables: map[string]*dynamodb.CreateTableInput{}, Functions: map[string]Function{}, Queues: map[string]Queue{}}
+	t := &Template{Tables: map[string]*dynamodb.CreateTableInput{}, Functions: map[string]Function{}, Queues: map[string]Queue{},
+		CORS: map[string][]CORSRule{}}
 	globalEnv := envOf(get(doc, "Globals", "Function", "Environment", "Variables"))
 	globalTimeout, _ := intOf(doc, get(doc, "Globals", "Function", "Timeout"))
 	t.Parameters = map[string]*string{}
@@ -103,6 +106,9 @@ func LoadTemplate(path string) (*Template, error) {
 			t.Tables[id] = in
 		case typ.Value == "AWS::S3::Bucket":
 			t.Buckets = append(t.Buckets, id)
+			if rules := corsRulesOf(props); len(rules) > 0 {
+				t.CORS[BucketName(id)] = rules
+			}
 		case typ.Value == "AWS::SQS::Queue":
 			q, err := queueOf(doc, id, props)
 			if err != nil {

@@ -345,6 +345,17 @@ func TestFunctionsUnderRIE(t *testing.T) {
 	}
 	res = call("GET /api/v1/documents/{id}", map[string]string{"session": session, "id": "notice-2026-12-0123456789ab"})
 	wantProblem(t, res, http.StatusNotFound, "not_found")
+	// The home-insurance certificate: a presigned POST, the confirmation of
+	// an upload the lease does not have (404), and the status.
+	res = call("POST /api/v1/insurance/uploads", auth)
+	body = wantJSON(t, res, http.StatusCreated, map[string]any{"url": st.Endpoints["S3"] + "/" + localstack.DocumentsBucket})
+	if id, _ := body["uploadId"].(string); len(id) != 32 {
+		t.Errorf("insurance upload: no upload id in %s", res.Body)
+	}
+	res = call("POST /api/v1/insurance/certificates", map[string]string{"session": session, "id": "0123456789abcdef0123456789abcdef"})
+	wantProblem(t, res, http.StatusNotFound, "not_found")
+	res = call("GET /api/v1/insurance", auth)
+	wantJSON(t, res, http.StatusOK, map[string]any{"status": "missing", "current": nil})
 	res = call("GET /api/v1/preferences", auth)
 	wantJSON(t, res, http.StatusOK, nil)
 	res = call("PUT /api/v1/preferences", auth)

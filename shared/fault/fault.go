@@ -42,6 +42,22 @@ const (
 	ReceiptOutsideLease Code = "receipt_outside_lease" // before the lease began or after it ended
 )
 
+// The home-insurance certificate's upload, refused by the checks of the
+// landed file (shared/insurance): one code per reason, each 422 but
+// UploadExpired (410).
+const (
+	FileMissing      Code = "file_missing"       // nothing arrived at the upload's address
+	FileTooLarge     Code = "file_too_large"     // over insurance.MaxBytes
+	FileTypeMismatch Code = "file_type_mismatch" // its bytes are not the declared type
+	FileUnreadable   Code = "file_unreadable"    // a PDF that does not parse, an image that does not decode
+	FileEncrypted    Code = "file_encrypted"     // a PDF protected by a password or encrypted
+	FileJavaScript   Code = "file_javascript"    // a PDF with JavaScript
+	FileLaunchAction Code = "file_launch_action" // a PDF that starts a program
+	FileEmbeddedFile Code = "file_embedded_file" // a PDF with files attached
+	ImageTooLarge    Code = "image_too_large"    // an image of too many pixels
+	UploadExpired    Code = "upload_expired"     // the upload's time is over
+)
+
 // Error is a failure the tenant can understand and act on.
 type Error struct {
 	Code    Code

@@ -34,6 +34,17 @@ var statusOf = map[fault.Code]int{
 	fault.ReceiptUnpaid:       http.StatusUnprocessableEntity,
 	fault.ReceiptNotDue:       http.StatusUnprocessableEntity,
 	fault.ReceiptOutsideLease: http.StatusUnprocessableEntity,
+	// The insurance certificate's file (fault.FileMissing and the rest).
+	fault.FileMissing:      http.StatusUnprocessableEntity,
+	fault.FileTooLarge:     http.StatusUnprocessableEntity,
+	fault.FileTypeMismatch: http.StatusUnprocessableEntity,
+	fault.FileUnreadable:   http.StatusUnprocessableEntity,
+	fault.FileEncrypted:    http.StatusUnprocessableEntity,
+	fault.FileJavaScript:   http.StatusUnprocessableEntity,
+	fault.FileLaunchAction: http.StatusUnprocessableEntity,
+	fault.FileEmbeddedFile: http.StatusUnprocessableEntity,
+	fault.ImageTooLarge:    http.StatusUnprocessableEntity,
+	fault.UploadExpired:    http.StatusGone,
 }
 
 // titleOf gives each code a short French title that never varies.
@@ -59,6 +70,16 @@ var titleOf = map[fault.Code]string{
 	fault.ReceiptNotDue:       "Mois pas encore appelé",
 	fault.ReceiptOutsideLease: "Mois hors du bail",
 	fault.PeriodTooLong:       "Période trop longue",
+	fault.FileMissing:         "Fichier non reçu",
+	fault.FileTooLarge:        "Fichier refusé",
+	fault.FileTypeMismatch:    "Fichier refusé",
+	fault.FileUnreadable:      "Fichier refusé",
+	fault.FileEncrypted:       "Fichier refusé",
+	fault.FileJavaScript:      "Fichier refusé",
+	fault.FileLaunchAction:    "Fichier refusé",
+	fault.FileEmbeddedFile:    "Fichier refusé",
+	fault.ImageTooLarge:       "Fichier refusé",
+	fault.UploadExpired:       "Envoi expiré",
 }
 
 // Problem is an RFC 9457 problem document with the portal's extensions.

@@ -15,6 +15,7 @@ import (
 	"github.com/citejardins/extranet/shared/directory"
 	"github.com/citejardins/extranet/shared/document"
 	"github.com/citejardins/extranet/shared/fault"
+	"github.com/citejardins/extranet/shared/insurance"
 	"github.com/citejardins/extranet/shared/receipt"
 	"github.com/citejardins/extranet/shared/tenant"
 )
@@ -46,6 +47,8 @@ type Server struct {
 	receipts *receipt.Service // rent receipts on request (WithReceipts)
 	// The statement PDF and the certificates (WithStatements).
 	stmts statements
+	// The home-insurance certificate (WithInsurance).
+	insurance *insurance.Service
 }
 
 // New returns a server on the account and tenant services.

@@ -23,9 +23,10 @@ import (
 
 // StartLambda builds one function's handler once, at init, and serves
 // API Gateway HTTP API (v2) events with it until the runtime stops.
-func StartLambda(ctx context.Context, function string, getenv func(string) string) error {
+// opts are New's.
+func StartLambda(ctx context.Context, function string, getenv func(string) string, opts ...Option) error {
 	log := slog.New(slog.NewJSONHandler(os.Stdout, nil)).With("function", function)
-	srv, err := New(AWSConfig(getenv), getenv, log)
+	srv, err := New(AWSConfig(getenv), getenv, log, opts...)
 	if err != nil {
 		return err
 	}

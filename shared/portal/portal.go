@@ -59,7 +59,12 @@ const (
 
 // New builds the HTTP server from the AWS configuration and the settings.
 // It makes no network call, so a cold start stays short.
-func New(cfg aws.Config, getenv func(string) string, log *slog.Logger) (*httpapi.Server, error) {
+// Options add parts only some functions link (WithFileChecker).
+func New(cfg aws.Config, getenv func(string) string, log *slog.Logger, opts ...Option) (*httpapi.Server, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	tables := dynamo.Tables{Tenancy: getenv(EnvTenancyTable), Accounts: getenv(EnvAccountsTable)}
 	publicURL := getenv(EnvPublicURL)
 	var missing []string
@@ -107,7 +112,7 @@ func New(cfg aws.Config, getenv func(string) string, log *slog.Logger) (*httpapi
 	}
 	stmt, certs := statements(cfg, getenv, store, tenants, log) // statement.go
 	return httpapi.New(httpapi.Config{PublicURL: publicURL, OriginSecret: getenv(EnvOriginSecret)}, svc, tenants, log).
-		WithDirectory(emergency).WithDocuments(docs).WithReceipts(rcpts).WithStatements(stmt, certs), nil
+		WithDirectory(emergency).WithDocuments(docs).WithReceipts(rcpts).WithStatements(stmt, certs).WithInsurance(certificates(cfg, getenv, store, o, log)), nil
 }
 
 func accountConfig(getenv func(string) string) (account.Config, error) {
