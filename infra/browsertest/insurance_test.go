@@ -173,7 +173,7 @@ func TestInsurancePage(t *testing.T) {
 	if got := eval[string](b, `document.querySelector("[data-etat-assurance]").dataset.etatAssurance`); got != "pending" {
 		t.Errorf("after sending, the state is %q, want pending", got)
 	}
-	if got := b.text("[data-etat-assurance]"); got != "État : En cours de vérification" {
+	if got := eval[string](b, `document.querySelector("[data-etat-assurance]").textContent.replace(/\u00a0/g, " ")`); got != "État : En cours de vérification" {
 		t.Errorf("after sending, the state reads %q", got)
 	}
 	if n := eval[int](b, `document.querySelectorAll("[data-attestation]").length`); n != 1 {
@@ -220,6 +220,7 @@ func TestInsurancePage(t *testing.T) {
 		t.Errorf("the refusal's title %q", got)
 	}
 	reason := b.text(".error-summary p")
+	t.Logf("refused: %s", reason)
 	if !strings.Contains(reason, "PDF") {
 		t.Errorf("the refusal does not say why (the file is no PDF): %q", reason)
 	}
