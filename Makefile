@@ -16,7 +16,7 @@ FUZZTIME_EVENTS ?= 100000x
 # The certificate's file checks parse whole PDFs: fewer runs.
 FUZZTIME_FILES ?= 100000x
 
-.PHONY: run test fuzz build bench tools clean import browser notices
+.PHONY: run test fuzz build bench tools clean import browser notices insurance-reminders
 
 ## run: the whole portal on http://127.0.0.1:$${PORT:-8080}, with emulated AWS services
 run:
@@ -72,6 +72,10 @@ import:
 notices:
 	@test -n "$(PERIOD)" || { echo "usage: make notices PERIOD=AAAA-MM"; exit 2; }
 	@$(GO) run ./infra/local notices "$(PERIOD)"
+
+## insurance-reminders: run the daily home-insurance reminders on the running stack (make run), of today or of DATE (AAAA-MM-JJ), and print the counts
+insurance-reminders:
+	@$(GO) run ./infra/local insurance-reminders $(DATE)
 
 ## bench: binary sizes, init durations under the runtime emulator, API latencies, address look-up timing, ERP import, rendering of notices (-render=false leaves it out), a monthly notices run over 10,000 leases (-notices-leases=N; -notices-run=false leaves it out) (BENCHFLAGS=-import-full for 100,000 leases; -sizes=false -init=false -api=false -import=false for the timing alone)
 bench: tools

@@ -85,7 +85,7 @@ func TestNoticeAlarmsTemplate(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{"NoticesDeadLetterQueue", "NoticeMailsDeadLetterQueue", "NoticesFailuresQueue"} {
+	for _, want := range []string{"NoticesDeadLetterQueue", "NoticeMailsDeadLetterQueue", "NoticesFailuresQueue", "InsuranceRemindersFailuresQueue"} {
 		if !dlqs[want] {
 			t.Errorf("%s is not found as a dead-letter queue (found %v)", want, dlqs)
 		}
@@ -184,13 +184,17 @@ func TestNoticeAlarmsTemplate(t *testing.T) {
 			continue
 		}
 		s := describe(q, p)
-		for _, want := range []string{"aws sqs receive-message", "aws lambda invoke --function-name ${NoticesFunction}", `"period":"YYYY-MM"`} {
+		wants := []string{"aws sqs receive-message", "aws lambda invoke --function-name ${NoticesFunction}", `"period":"YYYY-MM"`}
+		if q == "InsuranceRemindersFailuresQueue" {
+			wants = []string{"aws sqs receive-message", "aws lambda invoke --function-name ${InsuranceRemindersFunction}"}
+		}
+		for _, want := range wants {
 			if !strings.Contains(s, want) {
 				t.Errorf("%s's alarm does not say %q: %s", q, want, s)
 			}
 		}
 	}
-	for _, fn := range []string{"NoticesFunction", "NoticeWorkerFunction", "NoticeMailsFunction"} {
+	for _, fn := range []string{"NoticesFunction", "NoticeWorkerFunction", "NoticeMailsFunction", "InsuranceRemindersFunction"} {
 		if p, ok := alarmed[fn]; !ok {
 			t.Errorf("no alarm on %s's errors", fn)
 		} else {

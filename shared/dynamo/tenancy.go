@@ -53,6 +53,9 @@ type leaseItem struct {
 	HousingBenefitCents int64  `dynamodbav:"housingBenefitCents"`
 	PaymentMethod       string `dynamodbav:"paymentMethod,omitempty"`
 	DueDay              int    `dynamodbav:"dueDay"`
+	// InsuranceRequired is part of h: adding it changed every lease's hash
+	// once (DESIGN.md, migration notes).
+	InsuranceRequired bool `dynamodbav:"insuranceRequired,omitempty"`
 	// Shard puts a running lease in the sparse index byShard (shards.go);
 	// empty on an ended lease, which the index then leaves out.
 	Shard string `dynamodbav:"shard,omitempty"`
@@ -98,7 +101,7 @@ func leaseItemOf(l tenancy.Lease, today tenancy.Date) leaseItem {
 		Start: dateString(l.Start), End: dateString(l.End), Street: l.Address.Street, Complement: l.Address.Complement,
 		PostalCode: l.Address.PostalCode, City: l.Address.City, DwellingType: l.DwellingType, Floor: l.Floor,
 		RentCents: l.RentCents, ChargesCents: l.ChargesCents, HousingBenefitCents: l.HousingBenefitCents,
-		PaymentMethod: string(l.PaymentMethod), DueDay: l.DueDay}
+		PaymentMethod: string(l.PaymentMethod), DueDay: l.DueDay, InsuranceRequired: l.InsuranceRequired}
 	if running(l, today) {
 		it.Shard = shardKey(ShardOf(l.Reference))
 	}
@@ -167,6 +170,7 @@ func (s *Store) leaseFrom(ctx context.Context, ref, from string) (tenancy.Lease,
 				l.DwellingType, l.Floor = li.DwellingType, li.Floor
 				l.RentCents, l.ChargesCents, l.HousingBenefitCents = li.RentCents, li.ChargesCents, li.HousingBenefitCents
 				l.PaymentMethod, l.DueDay = tenancy.PaymentMethod(li.PaymentMethod), li.DueDay
+				l.InsuranceRequired = li.InsuranceRequired
 			case sk.Value == leaseAccountSK:
 				var ai leaseAccountItem
 				if err := attributevalue.UnmarshalMap(it, &ai); err != nil {

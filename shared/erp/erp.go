@@ -26,6 +26,7 @@ const (
 	Entries     Kind = "ecritures"
 	Requests    Kind = "demandes"
 	NoticeLines Kind = "lignes_avis"
+	Insurance   Kind = "assurances"
 )
 
 // Mode says whether a file is a full snapshot of its kind or only changes.
@@ -89,7 +90,7 @@ func ParseName(key string) (FileInfo, error) {
 	info := FileInfo{Kind: Kind(parts[0]), Mode: Mode(parts[1])}
 	if !info.Kind.valid() {
 		return FileInfo{}, &FileError{"type de fichier " + show(parts[0]) +
-			" inconnu : attendu residences, contacts, baux, signataires, ecritures, demandes ou lignes_avis"}
+			" inconnu : attendu residences, contacts, baux, signataires, ecritures, demandes, lignes_avis ou assurances"}
 	}
 	if info.Mode != Snapshot && info.Mode != Delta {
 		return FileInfo{}, &FileError{"mode " + show(parts[1]) + " inconnu : attendu complet ou delta"}
@@ -104,7 +105,7 @@ func ParseName(key string) (FileInfo, error) {
 
 func (k Kind) valid() bool {
 	switch k {
-	case Residences, Contacts, Leases, Signatories, Entries, Requests, NoticeLines:
+	case Residences, Contacts, Leases, Signatories, Entries, Requests, NoticeLines, Insurance:
 		return true
 	}
 	return false

@@ -8,11 +8,12 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/citejardins/extranet/shared/insurance"
 	"github.com/citejardins/extranet/shared/notice"
 	"github.com/citejardins/extranet/shared/tenancy"
 )
 
-var fuzzKinds = []Kind{Residences, Contacts, Leases, Signatories, Entries, Requests, NoticeLines}
+var fuzzKinds = []Kind{Residences, Contacts, Leases, Signatories, Entries, Requests, NoticeLines, Insurance}
 
 // FuzzReader reads arbitrary bytes as a file of each kind: it must never
 // panic nor loop, every error must be one the import knows how to report,
@@ -29,6 +30,8 @@ func FuzzReader(f *testing.F) {
 		Requests: requestsHeader + "\nD-1;8889999;en_cours;01/12/2026\nD-2;8889999;traitee;02/12/2026",
 		NoticeLines: noticeLinesHeader + "\r\n0001234567;2026-12;Loyer;loyer;430,00\r\n1234567;2026-12;APL;apl;-180\r\n" +
 			"1234567;2026-12;R\xe9gularisation 2025;regularisation;-1 035,1\r\n1234567;2026-12;RLS;rls;52\r\n",
+		Insurance: insuranceHeader + "\n0001234567;c-1;Accept\xe9e;30/11/2026;\n1234567;c-2;REFUS\xc9E;30/11/2026;Nom illisible\n" +
+			"1234567;c-3;refusee;30/11/2026;\n",
 	}
 	for i, k := range fuzzKinds {
 		f.Add([]byte(seeds[k]), uint8(i))
@@ -247,6 +250,20 @@ func checkRecord(t *testing.T, kind Kind, rec Record) {
 				t.Fatalf("a %s line is a credit: %+v", r.Kind, rec)
 			}
 		}
+	case InsuranceDecision:
+		ref(r.Reference)
+		id("CertificateID", r.CertificateID)
+		date("Date", r.Date, true)
+		switch r.Status {
+		case insurance.Accepted:
+			if r.Reason != "" {
+				t.Fatalf("an acceptance with a reason: %+v", rec)
+			}
+		case insurance.Refused:
+			text("Reason", r.Reason, true, MaxText)
+		default:
+			t.Fatalf("status %q", r.Status)
+		}
 	default:
 		t.Fatalf("record %T", rec)
 	}
@@ -271,6 +288,8 @@ func kindOf(rec Record) Kind {
 		return Requests
 	case NoticeLine:
 		return NoticeLines
+	case InsuranceDecision:
+		return Insurance
 	}
 	return ""
 }

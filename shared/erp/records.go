@@ -8,8 +8,8 @@ import (
 )
 
 // Record is one line of a file, parsed and checked: a Residence, Contact,
-// Lease, Signatory, Entry, RequestStatus or NoticeLine value, as the file's
-// kind says.
+// Lease, Signatory, Entry, RequestStatus, NoticeLine or InsuranceDecision
+// value, as the file's kind says.
 type Record interface{ record() }
 
 // Residence is a line of a residences file.
@@ -49,6 +49,9 @@ type Lease struct {
 	HousingBenefitCents int64                 // ≥ 0, zero when the column is empty
 	PaymentMethod       tenancy.PaymentMethod // may be empty
 	DueDay              int                   // 1..28, 1 when the column is empty
+	// InsuranceRequired: the landlord asks this lease for a home-insurance
+	// certificate (assurance_obligatoire, O/N, N when empty or absent).
+	InsuranceRequired bool
 }
 
 // Signatory is a line of a signatories file.
@@ -152,6 +155,9 @@ const (
 	colStatut
 	colPeriode
 	colMontant
+	colIDAttestation
+	colMotif
+	colAssuranceObligatoire
 	numCols
 )
 
@@ -164,6 +170,7 @@ var colNames = [numCols]string{
 	colPrincipal: "principal", colPrenom: "prenom", colDateNaissance: "date_naissance",
 	colIDEcriture: "id_ecriture", colDate: "date", colLibelle: "libelle", colType: "type", colDebit: "debit",
 	colCredit: "credit", colIDDemande: "id_demande", colStatut: "statut", colPeriode: "periode", colMontant: "montant",
+	colIDAttestation: "id_attestation", colMotif: "motif", colAssuranceObligatoire: "assurance_obligatoire",
 }
 
 var colByName = func() map[string]col {
@@ -210,6 +217,7 @@ var layouts = map[Kind]layout{
 		{colAdresse, required}, {colComplement, optional}, {colCodePostal, required}, {colVille, required},
 		{colTypeLogement, optional}, {colEtage, optional}, {colLoyer, required}, {colCharges, required},
 		{colAPL, optional}, {colModePaiement, optional}, {colJourEcheance, optional},
+		{colAssuranceObligatoire, optional},
 	}},
 	Signatories: {parse: parseSignatory, cols: []colSpec{
 		{colReference, required}, {colIDSignataire, required}, {colPrincipal, required}, {colNom, required},
@@ -225,6 +233,10 @@ var layouts = map[Kind]layout{
 	NoticeLines: {parse: parseNoticeLine, cols: []colSpec{
 		{colReference, required}, {colPeriode, required}, {colLibelle, required}, {colType, required},
 		{colMontant, required},
+	}},
+	Insurance: {parse: parseInsuranceDecision, cols: []colSpec{
+		{colReference, required}, {colIDAttestation, required}, {colStatut, required}, {colDate, required},
+		{colMotif, optional},
 	}},
 }
 
@@ -275,6 +287,7 @@ func parseLease(p *lineParser) Record {
 		HousingBenefitCents: p.amount(colAPL),
 		PaymentMethod:       enum(p, colModePaiement, paymentMethods),
 		DueDay:              p.dueDay(colJourEcheance),
+		InsuranceRequired:   p.bool(colAssuranceObligatoire),
 	}
 	if !l.End.IsZero() && !l.Start.IsZero() && before(l.End, l.Start) {
 		p.fail(colDateFin, "antérieure à date_debut")

@@ -36,7 +36,7 @@ func TestParseName(t *testing.T) {
 		{key: "imports/.csv", reason: "non conforme"},
 		{key: "imports/", reason: "non conforme"},
 		{key: "", reason: "non conforme"},
-		{key: "imports/loyers_complet_20261101.csv", reason: `type de fichier "loyers" inconnu : attendu residences, contacts, baux, signataires, ecritures, demandes ou lignes_avis`},
+		{key: "imports/loyers_complet_20261101.csv", reason: `type de fichier "loyers" inconnu : attendu residences, contacts, baux, signataires, ecritures, demandes, lignes_avis ou assurances`},
 		{key: "imports/BAUX_complet_20261101.csv", reason: `type de fichier "BAUX" inconnu`},
 		{key: "imports/baux_partiel_20261101.csv", reason: `mode "partiel" inconnu : attendu complet ou delta`},
 		{key: "imports/baux__20261101.csv", reason: `mode "" inconnu`},

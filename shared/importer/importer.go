@@ -15,6 +15,7 @@ import (
 
 	"github.com/citejardins/extranet/shared/dynamo"
 	"github.com/citejardins/extranet/shared/erp"
+	"github.com/citejardins/extranet/shared/insurance"
 	"github.com/citejardins/extranet/shared/notice"
 	"github.com/citejardins/extranet/shared/tenancy"
 	"github.com/citejardins/extranet/shared/tenant"
@@ -34,6 +35,8 @@ type Store interface {
 	SetRequestStatus(ctx context.Context, ref, id string, st tenant.RequestStatus, on tenancy.Date) (bool, error)
 	UpsertNoticeLines(ctx context.Context, gs []dynamo.NoticeLinesOf) (dynamo.UpsertStats, error)
 	DeleteNoticeLinesExcept(ctx context.Context, p notice.Period, keep map[string]bool) (dynamo.UpsertStats, error)
+	DecideInsurance(ctx context.Context, ref string, d insurance.Decision, today tenancy.Date) (bool, error)
+	SyncInsuranceRequired(ctx context.Context, rs []dynamo.LeaseRequirement, today tenancy.Date) (int, error)
 }
 
 var _ Store = (*dynamo.Store)(nil)
@@ -139,6 +142,8 @@ func Run(ctx context.Context, st Store, key string, body io.Reader, o Options) (
 		w = &requests{run: im}
 	case erp.NoticeLines:
 		w = newNoticeLines(im)
+	case erp.Insurance:
+		w = newDecisions(im)
 	default:
 		rep.Reason = "type de fichier non pris en charge : " + string(info.Kind)
 		return finish("refused", nil)

@@ -159,14 +159,19 @@ func (w *contacts) finish() error {
 
 func newLeases(r *run) writer {
 	upsert := func(ctx context.Context, ls []tenancy.Lease) (dynamo.UpsertStats, error) {
-		return r.st.UpsertLeasesOn(ctx, ls, r.today)
+		st, err := r.st.UpsertLeasesOn(ctx, ls, r.today)
+		if err != nil {
+			return st, err
+		}
+		return st, r.syncInsuranceRequired(ls)
 	}
 	return &inResidence[tenancy.Lease]{run: r, upsert: upsert, conv: func(rec erp.Record) (string, tenancy.Lease) {
 		l := rec.(erp.Lease)
 		return l.ResidenceID, tenancy.Lease{Reference: l.Reference, ResidenceID: l.ResidenceID, Start: l.Start, End: l.End,
 			Address:      tenancy.Address{Street: l.Street, Complement: l.Complement, PostalCode: l.PostalCode, City: l.City},
 			DwellingType: l.DwellingType, Floor: l.Floor, RentCents: l.RentCents, ChargesCents: l.ChargesCents,
-			HousingBenefitCents: l.HousingBenefitCents, PaymentMethod: l.PaymentMethod, DueDay: l.DueDay}
+			HousingBenefitCents: l.HousingBenefitCents, PaymentMethod: l.PaymentMethod, DueDay: l.DueDay,
+			InsuranceRequired: l.InsuranceRequired}
 	}}
 }
 

@@ -29,6 +29,10 @@ type Lease struct {
 	HousingBenefitCents int64
 	PaymentMethod       PaymentMethod
 	DueDay              int // day of the month the rent is due (1..28)
+	// InsuranceRequired: the ERP says the lease needs a home-insurance
+	// certificate (law 89-462 art. 7 g), so the portal reminds the tenant
+	// while none is current.
+	InsuranceRequired bool
 	// BalanceCents is positive when the tenant owes, negative for a credit:
 	// the sum of the ledger's entries, kept current on each ledger write.
 	BalanceCents int64

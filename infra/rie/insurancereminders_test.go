@@ -1,0 +1,84 @@
+package rie
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/citejardins/extranet/infra/localstack"
+	"github.com/citejardins/extranet/shared/dynamo"
+	"github.com/citejardins/extranet/shared/insurancerun"
+	"github.com/citejardins/extranet/shared/tenancy"
+)
+
+// TestInsuranceRemindersFunctionUnderRIE builds the insurancereminders
+// function and runs it under the Lambda Runtime Interface Emulator with the
+// schedule's sample event: it mails the Missing reminder of the leases that
+// require a certificate and have an account, answers its counts, and sends
+// nothing more when invoked again the same day.
+func TestInsuranceRemindersFunctionUnderRIE(t *testing.T) {
+	rieBin, err := Find()
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%v; CI must run this test", err)
+		}
+		t.Skipf("%v", err)
+	}
+	ctx := t.Context()
+	repo := root(t)
+	st, err := localstack.Start(ctx, localstack.Options{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Root: repo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	seeded, err := st.SeedLeases(ctx, 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reqs []dynamo.LeaseRequirement
+	for _, l := range seeded {
+		reqs = append(reqs, dynamo.LeaseRequirement{Reference: l.Reference, Required: true})
+	}
+	if _, err := st.Store().SyncInsuranceRequired(ctx, reqs, tenancy.ParisDate(time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	bins, err := Build(ctx, BuildOptions{Root: repo, Dir: t.TempDir(), Functions: []string{"insurancereminders"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := st.FunctionEnv("insurancereminders")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := Start(ctx, Config{RIE: rieBin, Bootstrap: bins["insurancereminders"], Env: env,
+		Name: st.Template.Functions["insurancereminders"].LogicalID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("--- output of insurancereminders under %s:\n%s", Binary, e.Output())
+		}
+		e.Close()
+	})
+	event, err := os.ReadFile(filepath.Join(repo, "events", "triggers", "insurance-reminders.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The answer is the run's report, not an API Gateway response.
+	for i, want := range []insurancerun.Report{{Leases: 5, Mailed: 2, NoAccount: 3}, {Leases: 3, NoAccount: 3}} {
+		_, err := e.Invoke(ctx, event)
+		var ie *InvokeError
+		var got insurancerun.Report
+		if !errors.As(err, &ie) || ie.Status != http.StatusOK || json.Unmarshal([]byte(ie.Body), &got) != nil || got != want {
+			t.Fatalf("invocation %d: %v; want the report %+v", i+1, err, want)
+		}
+	}
+	if n := len(st.Mail.Messages()); n != 2 {
+		t.Errorf("%d mails; want 2", n)
+	}
+}
