@@ -249,5 +249,33 @@ func TestInsurancePage(t *testing.T) {
 		}
 	}
 	b.check("assurance-refusee")
+
+	// The landlord refuses the first certificate through the ERP's
+	// assurances file: the page says so, with the landlord's reason.
+	id := eval[string](b, `document.querySelector("[data-attestation]").dataset.attestation`)
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := time.Now().In(paris)
+	const motif = "Le logement assuré n’est pas le vôtre : vérifiez l’adresse"
+	file := "reference;id_attestation;statut;date;motif\n0007654321;" + id + ";refusee;" + today.Format("02/01/2006") + ";" + motif + "\n"
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if rep, err := b.stack.Import(ctx, "assurances_delta_"+today.Format("20060102")+".csv", []byte(file)); err != nil || !strings.Contains(string(rep), `"rejected": 0`) {
+		t.Fatalf("import the landlord's refusal: %v\n%s", err, rep)
+	}
+	b.visit("/mon-espace/assurance", "Mon assurance")
+	b.waitLoaded("Mon assurance")
+	if got := eval[string](b, `document.querySelector("[data-etat-assurance]").dataset.etatAssurance`); got != "refused" {
+		t.Errorf("after the landlord's refusal, the state is %q", got)
+	}
+	if got := b.text("[data-motif]"); got != "Motif du refus : "+motif {
+		t.Errorf("the refusal's reason reads %q", got)
+	}
+	if got := b.text(`[data-attestation="` + id + `"]`); !strings.Contains(got, "Refusée") || !strings.Contains(got, motif) || !strings.Contains(got, "Refusée le\n"+frenchDay(today)) {
+		t.Errorf("the history's refused certificate reads %q", got)
+	}
+	b.check("assurance-refus-bailleur")
 	b.logOut()
 }
