@@ -194,6 +194,18 @@ func TestReceiptsPage(t *testing.T) {
 			t.Errorf("the quittance %s is not in Mes documents: %v", id, b.shownDocuments())
 		}
 		b.logOut()
+
+		// Logged out, the page's address asks to log in, then comes back to it (?retour=).
+		b.do(chromedp.Navigate(b.stack.URL + "/mon-espace/quittances?annee=2025"))
+		b.waitTitle("Connexion")
+		b.fill("#email", "marie.dupont@example.org")
+		b.fill("#password", "une phrase facile à retenir")
+		b.click(`form button[type="submit"]`)
+		b.waitReceipts("2025")
+		if got := eval[string](b, `location.pathname + location.search`); got != "/mon-espace/quittances?annee=2025" {
+			t.Errorf("after the login, %s; want /mon-espace/quittances?annee=2025", got)
+		}
+		b.logOut()
 	})
 
 	t.Run("LEFEVRE-recu-320", func(t *testing.T) {
