@@ -41,7 +41,7 @@ func TestFunctionsMayTakeTheirLimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"}
-	for _, fn := range []string{"SignupFunction", "ActivationFunction", "SessionFunction", "AccountFunction", "MailsFunction", "DocumentsFunction"} {
+	for _, fn := range []string{"SignupFunction", "ActivationFunction", "SessionFunction", "AccountFunction", "MailsFunction", "DocumentsFunction", "ReceiptsFunction"} {
 		res, ok := tpl.Resources[fn]
 		if !ok {
 			t.Errorf("no %s in the template", fn)

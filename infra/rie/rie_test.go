@@ -356,6 +356,21 @@ func TestFunctionsUnderRIE(t *testing.T) {
 	wantProblem(t, res, http.StatusNotFound, "not_found")
 	res = call("GET /api/v1/insurance", auth)
 	wantJSON(t, res, http.StatusOK, map[string]any{"status": "missing", "current": nil})
+	// Receipts (the receipts function): DUPONT's months of 2026, all paid,
+	// and November's quittance, made once.
+	res = call("GET /api/v1/receipts", auth)
+	body = wantJSON(t, res, http.StatusOK, nil)
+	if months, _ := body["months"].([]any); len(months) != 12 || !strings.Contains(res.Body, `{"period":"2026-11","status":"paid","dueCents":60000,"paidCents":60000,"kind":"rent_receipt"}`) {
+		t.Errorf("receipts of 2026: want 12 months, November paid, got %s", res.Body)
+	}
+	res = call("POST /api/v1/receipts", auth)
+	body = wantJSON(t, res, http.StatusCreated, map[string]any{"kind": "rent_receipt", "period": "2026-11"})
+	receiptID, _ := body["id"].(string)
+	if link, _ := body["downloadUrl"].(string); !strings.Contains(link, "X-Amz-Signature=") {
+		t.Errorf("receipt: no presigned downloadUrl in %s", res.Body)
+	}
+	res = call("POST /api/v1/receipts", auth)
+	wantJSON(t, res, http.StatusOK, map[string]any{"id": receiptID})
 	res = call("GET /api/v1/preferences", auth)
 	wantJSON(t, res, http.StatusOK, nil)
 	res = call("PUT /api/v1/preferences", auth)

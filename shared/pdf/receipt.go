@@ -237,7 +237,7 @@ func (s *receiptSheet) dues() {
 		case receipt.SettlementLine:
 			label = "Régularisation des charges — " + x.Label
 		case receipt.UndividedLine:
-			label = x.Label + " (loyer et charges, détail non disponible)"
+			label = x.Label + " (loyer et charges)"
 		}
 		row("", label, date(x.Date), euros(x.AmountCents))
 	}
@@ -281,15 +281,19 @@ func (s *receiptSheet) notes() {
 	r := s.r
 	s.y += 3
 	s.font("", 9)
+	gap := func() { s.y += 1 }
 	for _, e := range r.Earlier {
 		s.para(4.4, "Votre paiement de "+euros(e.AmountCents)+" du "+date(e.Date)+" a d’abord réglé "+euros(e.PartCents)+
 			" restant dus sur "+periodWords(e.Period)+" (article 1342-10 du Code civil).")
+		gap()
 	}
 	if len(r.Earlier) > 0 || r.Kind == document.PaymentReceipt {
 		s.para(4.4, "Sauf indication contraire de votre part au moment du paiement, un paiement règle d’abord les sommes dues les plus anciennes (article 1342-10 du Code civil)\u202F; l’aide au logement versée par la CAF règle d’abord le mois pour lequel elle est versée.")
+		gap()
 	}
 	if r.Undivided {
 		s.para(4.4, "La répartition entre loyer et charges de l’avis de cette période n’est pas connue\u202F: le montant est indiqué en une seule ligne.")
+		gap()
 	}
 	if r.Kind == document.RentReceipt {
 		s.para(4.4, "Période entièrement payée le "+date(r.Date)+".")

@@ -97,6 +97,18 @@ func TestReceiptPDFReadsBack(t *testing.T) {
 	wantText(t, text, "Quittance de loyer — novembre 2026", "Aide au logement : APL novembre 2026 (CAF) 06/11/2026 180,00 € 180,00 €",
 		"Chèque reçu 09/11/2026", "Dont aide au logement (APL) versée par la CAF 180,00 €", "389,90 €", "60,10 €")
 
+	// Neither the ERP's lines nor the lease's terms add up to the notice:
+	// one undivided line, said so.
+	u := demoReceipt(t, "7654321", "2026-11")
+	u.Lines = []receipt.Line{{Date: u.Lines[0].Date, Label: "Avis d'échéance novembre 2026", Kind: receipt.UndividedLine, AmountCents: 45000}}
+	u.RentCents, u.ChargesCents, u.Undivided = 0, 0, true
+	doc, err = rd.RenderReceipt(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantText(t, pdfText(t, doc), "Avis d'échéance novembre 2026 (loyer et charges) 01/11/2026 450,00 €",
+		"La répartition entre loyer et charges de l’avis de cette période n’est pas connue")
+
 	if _, err := rd.RenderReceipt(receipt.Receipt{Kind: document.Notice}); err == nil {
 		t.Error("a receipt without kind, period or date rendered")
 	}
