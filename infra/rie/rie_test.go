@@ -1,6 +1,7 @@
 package rie
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -371,6 +372,16 @@ func TestFunctionsUnderRIE(t *testing.T) {
 	}
 	res = call("POST /api/v1/receipts", auth)
 	wantJSON(t, res, http.StatusOK, map[string]any{"id": receiptID})
+	// The statement as PDF, a binary body the runtime carries base64-encoded,
+	// and a tenancy certificate (the receipts function).
+	res = call("GET /api/v1/account/entries.pdf", auth)
+	if pdf, err := base64.StdEncoding.DecodeString(res.Body); res.StatusCode != http.StatusOK || !res.IsBase64Encoded ||
+		header(res, "Content-Type") != "application/pdf" || err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Errorf("statement PDF: status %d, isBase64Encoded %v, Content-Type %q, body %.40q", res.StatusCode, res.IsBase64Encoded,
+			header(res, "Content-Type"), res.Body)
+	}
+	res = call("POST /api/v1/certificates", auth)
+	wantJSON(t, res, http.StatusCreated, map[string]any{"kind": "tenancy_certificate"})
 	res = call("GET /api/v1/preferences", auth)
 	wantJSON(t, res, http.StatusOK, nil)
 	res = call("PUT /api/v1/preferences", auth)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/citejardins/extranet/shared/document"
@@ -204,5 +203,5 @@ func minutes(n int) string {
 	if n <= 1 {
 		return "une minute"
 	}
-	return strings.TrimSpace(fmt.Sprintf("%d minutes", n))
+	return fmt.Sprintf("%d minutes", n)
 }

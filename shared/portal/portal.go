@@ -110,7 +110,7 @@ func New(cfg aws.Config, getenv func(string) string, log *slog.Logger, opts ...O
 	if err != nil {
 		return nil, err
 	}
-	stmt, certs := statements(cfg, getenv, store, tenants, log) // statement.go
+	stmt, certs := statements(cfg, getenv, store, tenants) // statement.go
 	return httpapi.New(httpapi.Config{PublicURL: publicURL, OriginSecret: getenv(EnvOriginSecret)}, svc, tenants, log).
 		WithDirectory(emergency).WithDocuments(docs).WithReceipts(rcpts).WithStatements(stmt, certs).WithInsurance(certificates(cfg, getenv, store, o, log)), nil
 }

@@ -2,7 +2,6 @@ package portal
 
 import (
 	"context"
-	"log/slog"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -27,7 +26,7 @@ var (
 // function that has the documents bucket (DOCUMENTS_BUCKET), or nils. The
 // landlord is the notices' (LANDLORD_NAME, LANDLORD_ADDRESS,
 // LANDLORD_PHONE). It makes no network call.
-func statements(cfg aws.Config, getenv func(string) string, store *dynamo.Store, tenants *tenant.Service, log *slog.Logger) (*statement.Service, *attestation.Service) {
+func statements(cfg aws.Config, getenv func(string) string, store *dynamo.Store, tenants *tenant.Service) (*statement.Service, *attestation.Service) {
 	bucket := getenv(EnvDocumentsBucket)
 	if bucket == "" {
 		return nil, nil
@@ -38,9 +37,6 @@ func statements(cfg aws.Config, getenv func(string) string, store *dynamo.Store,
 		}
 	})
 	landlord := LandlordFrom(getenv)
-	if landlord.Name == "" {
-		log.Warn("LANDLORD_NAME is empty: statements and certificates name no landlord")
-	}
 	r := &pdf.Renderer{PortalURL: getenv(EnvPublicURL)}
 	limit := func(ctx context.Context, ref string) error { return attestation.TakePDF(ctx, store, ref, nil) }
 	st := statement.NewService(landlord, tenants, r, limit, nil)
