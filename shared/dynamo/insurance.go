@@ -143,6 +143,20 @@ func (s *Store) ClaimUpload(ctx context.Context, ref, id, claim string, now, unt
 	return nil
 }
 
+// ReleaseUpload ends claim's hold: claimedUntil 0 (not removed: see
+// DESIGN.md), if claim still holds it.
+func (s *Store) ReleaseUpload(ctx context.Context, ref, id, claim string) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.tenancy, Key: keyOf(leasePK(ref), insUploadPfx+id),
+		UpdateExpression:          aws.String("SET claimedUntil = :zero"),
+		ConditionExpression:       aws.String("claim = :c"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":zero": num(0), ":c": str(claim)}})
+	var ccf *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &ccf) {
+		return fmt.Errorf("release upload: %w", err)
+	}
+	return nil
+}
+
 // RefuseUpload marks the upload used, with the reason its file was refused.
 func (s *Store) RefuseUpload(ctx context.Context, ref, id, claim string, reason insurance.Reason, at time.Time) error {
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.tenancy, Key: keyOf(leasePK(ref), insUploadPfx+id),

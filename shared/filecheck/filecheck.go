@@ -183,7 +183,7 @@ func (c *Checker) checkPDF(ctx context.Context, data []byte) (err error) {
 	if err := xt.EnsurePageCount(); err != nil || xt.PageCount < 1 {
 		return refuse(insurance.Unreadable, "no pages (%v)", err)
 	}
-	w := walker{ctx: ctx}
+	w := walker{ctx: ctx, xt: xt}
 	for nr, e := range xt.Table {
 		if e == nil || e.Free || e.Object == nil {
 			continue
@@ -207,7 +207,10 @@ func tail(b []byte, n int) []byte {
 }
 
 // walker looks for active content in parsed objects.
-type walker struct{ ctx context.Context }
+type walker struct {
+	ctx context.Context
+	xt  *model.XRefTable
+}
 
 // maxDepth bounds the walk of nested dictionaries and arrays (pdfcpu
 // bounds its own parse; this bounds ours).
@@ -246,6 +249,53 @@ func (w walker) object(o types.Object, depth int) *insurance.Refusal {
 	return nil
 }
 
+// resolve follows indirect references and decodes objects of object
+// streams; nil when it cannot.
+func (w walker) resolve(o types.Object) types.Object {
+	for range 8 {
+		switch v := o.(type) {
+		case types.IndirectRef:
+			d, err := w.xt.Dereference(v)
+			if err != nil {
+				return nil
+			}
+			o = d
+		case *types.IndirectRef:
+			if v == nil {
+				return nil
+			}
+			o = *v
+		case types.LazyObjectStreamObject:
+			d, err := v.DecodedObject(w.ctx)
+			if err != nil {
+				return nil
+			}
+			o = d
+		default:
+			return o
+		}
+	}
+	return nil
+}
+
+// emptyTree reports whether o is a names tree that names nothing: no
+// /Names pairs, no /Kids.
+func (w walker) emptyTree(o types.Object) bool {
+	d, ok := w.resolve(o).(types.Dict)
+	if !ok {
+		return false
+	}
+	for k, v := range d {
+		switch decodeName(k) {
+		case "Names", "Kids":
+			if a, ok := w.resolve(v).(types.Array); !ok || len(a) > 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // lazy decodes an object of an object stream, which pdfcpu leaves
 // undecoded until asked.
 func (w walker) lazy(v *types.LazyObjectStreamObject, depth int) *insurance.Refusal {
@@ -269,7 +319,14 @@ func (w walker) objectStream(v *types.ObjectStreamDict, depth int) *insurance.Re
 // escapes are decoded.
 func (w walker) dict(d types.Dict, depth int) *insurance.Refusal {
 	for k, v := range d {
-		if r := activeName(k, true); r != nil {
+		if n := decodeName(k); n == "EmbeddedFiles" || n == "JavaScript" {
+			// A names tree of scripts or files: refused when it names
+			// any (some writers, fpdf among them, put an empty one in
+			// every catalog).
+			if !w.emptyTree(v) {
+				return activeName(k, true)
+			}
+		} else if r := activeName(k, true); r != nil {
 			return r
 		}
 		switch n := v.(type) {
@@ -371,16 +428,30 @@ func scanNames(data []byte) *insurance.Refusal {
 			j++
 		}
 		if j > i+1 {
-			// Any name here may be a key or a value; /EF alone is too
-			// short to mean an embedded file outside a parsed dictionary.
-			if n := decodeName(string(data[i+1 : j])); n != "EF" {
-				if r := activeName(n, n != "Launch"); r != nil {
-					r.Detail = "raw " + r.Detail
-					return r
-				}
+			if r := rawActive(decodeName(string(data[i+1 : j]))); r != nil {
+				r.Detail = "raw " + r.Detail
+				return r
 			}
 		}
 		i = j - 1
+	}
+	return nil
+}
+
+// rawActive classifies a name read from the raw bytes, where keys and
+// values cannot be told apart and names trees cannot be read: only names
+// that mean active content wherever they are. A script action always has
+// /JS, an embedded file /EF (and often /Type /EmbeddedFile); the names
+// trees (/JavaScript, /EmbeddedFiles), which may be empty, are left to the
+// parsed walk.
+func rawActive(n string) *insurance.Refusal {
+	switch n {
+	case "JS":
+		return &insurance.Refusal{Reason: insurance.JavaScript, Detail: "/JS"}
+	case "Launch":
+		return &insurance.Refusal{Reason: insurance.LaunchAction, Detail: "/Launch"}
+	case "EF", "EmbeddedFile", "FileAttachment":
+		return &insurance.Refusal{Reason: insurance.EmbeddedFile, Detail: "/" + n}
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package filecheck_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -27,7 +29,7 @@ func reasonOf(t *testing.T, err error) insurance.Reason {
 // PNG pass.
 func TestCheckAccepts(t *testing.T) {
 	c := filecheck.New()
-	for name, f := range map[string]struct {
+	files := map[string]struct {
 		ct   string
 		data []byte
 	}{
@@ -35,7 +37,22 @@ func TestCheckAccepts(t *testing.T) {
 		"pdf object stream": {insurance.PDF, samples.ObjectStreamPDF("")},
 		"jpeg":              {insurance.JPEG, samples.JPEG()},
 		"png":               {insurance.PNG, samples.PNG()},
-	} {
+		// Empty names trees name no script nor file.
+		"pdf with empty names trees": {insurance.PDF, samples.ObjectStreamPDF("/Names << /JavaScript << /Names [] >> /EmbeddedFiles << /Kids [] >> >>")},
+	}
+	// Real PDFs: the demo's landlord documents, made by fpdf with
+	// compressed streams and embedded fonts.
+	for _, p := range []string{"all/guide-eco-loc.pdf", "residences/SD01/reglement-interieur.pdf"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "infra", "demo", "documents", "landlord", filepath.FromSlash(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[p] = struct {
+			ct   string
+			data []byte
+		}{insurance.PDF, b}
+	}
+	for name, f := range files {
 		if err := c.Check(context.Background(), f.ct, f.data); err != nil {
 			t.Errorf("%s: %v, want accepted", name, err)
 		}
@@ -68,6 +85,7 @@ func TestCheckRefuses(t *testing.T) {
 			samples.ObjectStreamPDF("/OpenAction 6 0 R", "<< /S /#4AavaScript /#4A#53 (app.alert\\(1\\)) >>"), insurance.JavaScript, true},
 		{"javascript names tree in an object stream", insurance.PDF,
 			samples.ObjectStreamPDF("/Names << /J#61vaScript 6 0 R >>", "<< /Names [(a) 7 0 R] >>", "<< /S /URI /URI (https://exemple.fr) >>"), insurance.JavaScript, true},
+		{"javascript in an object no table lists", insurance.PDF, samples.OrphanJavaScriptPDF(), insurance.JavaScript, false},
 		{"launch", insurance.PDF, samples.LaunchPDF(), insurance.LaunchAction, false},
 		{"launch in an object stream", insurance.PDF,
 			samples.ObjectStreamPDF("/OpenAction 6 0 R", "<< /S /Launch /F (calc.exe) >>"), insurance.LaunchAction, true},

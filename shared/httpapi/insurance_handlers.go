@@ -25,20 +25,20 @@ func (s *Server) WithInsurance(svc *insurance.Service) *Server {
 
 var errNoInsurance = errors.New("insurance: no service wired")
 
-type uploadRequest struct {
+type insuranceUploadRequest struct {
 	FileName    string      `json:"fileName"`
 	ContentType string      `json:"contentType"`
 	SizeBytes   json.Number `json:"sizeBytes"`
 }
 
-type uploadResponse struct {
+type insuranceUploadResponse struct {
 	UploadID  string            `json:"uploadId"`
 	URL       string            `json:"url"`
 	Fields    map[string]string `json:"fields"`
 	ExpiresAt time.Time         `json:"expiresAt"`
 }
 
-type certificateRequest struct {
+type insuranceCertRequest struct {
 	UploadID     string `json:"uploadId"`
 	Insurer      string `json:"insurer"`
 	PolicyNumber string `json:"policyNumber"`
@@ -46,7 +46,7 @@ type certificateRequest struct {
 	EndDate      string `json:"endDate"`
 }
 
-type certificateJSON struct {
+type insuranceCertJSON struct {
 	ID           string    `json:"id"`
 	Insurer      string    `json:"insurer"`
 	PolicyNumber string    `json:"policyNumber"`
@@ -61,9 +61,9 @@ type certificateJSON struct {
 	SizeBytes    int64     `json:"sizeBytes"`
 }
 
-// certificateOf is c as the tenant reads it on day (its status then).
-func certificateOf(c insurance.Certificate, day tenancy.Date) certificateJSON {
-	j := certificateJSON{ID: c.ID, Insurer: c.Insurer, PolicyNumber: c.PolicyNumber, StartDate: c.Start.String(),
+// insuranceCertOf is c as the tenant reads it on day (its status then).
+func insuranceCertOf(c insurance.Certificate, day tenancy.Date) insuranceCertJSON {
+	j := insuranceCertJSON{ID: c.ID, Insurer: c.Insurer, PolicyNumber: c.PolicyNumber, StartDate: c.Start.String(),
 		EndDate: c.End.String(), Status: string(c.StatusOn(day)), DecidedOn: dateOrNull(c.DecidedOn),
 		SubmittedAt: c.SubmittedAt.UTC(), FileName: c.FileName, ContentType: c.ContentType, SizeBytes: c.SizeBytes}
 	if c.Reason != "" {
@@ -74,44 +74,44 @@ func certificateOf(c insurance.Certificate, day tenancy.Date) certificateJSON {
 }
 
 type insuranceResponse struct {
-	Current      *certificateJSON  `json:"current"`
-	Status       string            `json:"status"`
-	Required     bool              `json:"required"`
-	History      []certificateJSON `json:"history"`
-	NextReminder *string           `json:"nextReminder"`
+	Current      *insuranceCertJSON  `json:"current"`
+	Status       string              `json:"status"`
+	Required     bool                `json:"required"`
+	History      []insuranceCertJSON `json:"history"`
+	NextReminder *string             `json:"nextReminder"`
 }
 
-func (s *Server) handleNewUpload() http.Handler {
-	return jsonHandler(s, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, req uploadRequest) (uploadResponse, error) {
+func (s *Server) handleNewInsuranceUpload() http.Handler {
+	return jsonHandler(s, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, req insuranceUploadRequest) (insuranceUploadResponse, error) {
 		if s.insurance == nil {
-			return uploadResponse{}, errNoInsurance
+			return insuranceUploadResponse{}, errNoInsurance
 		}
 		var size int64
 		if req.SizeBytes != "" {
 			n, err := strconv.ParseInt(string(req.SizeBytes), 10, 64)
 			if err != nil {
-				return uploadResponse{}, fault.Fields{"sizeBytes": "La taille du fichier doit être un nombre entier d’octets. Choisissez à nouveau le fichier."}.Err()
+				return insuranceUploadResponse{}, fault.Fields{"sizeBytes": "La taille du fichier doit être un nombre entier d’octets. Choisissez à nouveau le fichier."}.Err()
 			}
 			size = n
 		}
 		u, p, err := s.insurance.NewUpload(r.Context(), s.ref(r),
 			insurance.UploadRequest{FileName: req.FileName, ContentType: req.ContentType, SizeBytes: size})
 		if err != nil {
-			return uploadResponse{}, err
+			return insuranceUploadResponse{}, err
 		}
-		return uploadResponse{UploadID: u.ID, URL: p.URL, Fields: p.Fields, ExpiresAt: p.ExpiresAt.UTC()}, nil
+		return insuranceUploadResponse{UploadID: u.ID, URL: p.URL, Fields: p.Fields, ExpiresAt: p.ExpiresAt.UTC()}, nil
 	})
 }
 
-// handleSubmitCertificate answers 201 with the certificate the upload
+// handleSubmitInsuranceCertificate answers 201 with the certificate the upload
 // became, or 200 with it when the upload had already been confirmed.
-func (s *Server) handleSubmitCertificate() http.Handler {
+func (s *Server) handleSubmitInsuranceCertificate() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.insurance == nil {
 			s.writeError(w, r, errNoInsurance)
 			return
 		}
-		var req certificateRequest
+		var req insuranceCertRequest
 		if err := decode(w, r, &req); err != nil {
 			s.writeError(w, r, err)
 			return
@@ -126,7 +126,7 @@ func (s *Server) handleSubmitCertificate() http.Handler {
 		if created {
 			status = http.StatusCreated
 		}
-		encode(w, status, certificateOf(c, tenancy.ParisDate(time.Now())))
+		encode(w, status, insuranceCertOf(c, tenancy.ParisDate(time.Now())))
 	})
 }
 
@@ -140,13 +140,13 @@ func (s *Server) handleInsurance() http.Handler {
 			return insuranceResponse{}, err
 		}
 		today := tenancy.ParisDate(time.Now())
-		resp := insuranceResponse{Status: o.Status, Required: o.Required, History: make([]certificateJSON, len(o.History)),
+		resp := insuranceResponse{Status: o.Status, Required: o.Required, History: make([]insuranceCertJSON, len(o.History)),
 			NextReminder: dateOrNull(o.NextReminder)}
 		for i, c := range o.History {
-			resp.History[i] = certificateOf(c, today)
+			resp.History[i] = insuranceCertOf(c, today)
 		}
 		if o.Current != nil {
-			c := certificateOf(*o.Current, today)
+			c := insuranceCertOf(*o.Current, today)
 			resp.Current = &c
 		}
 		return resp, nil

@@ -18,6 +18,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
@@ -541,5 +544,113 @@ func TestInsuranceUploadCORS(t *testing.T) {
 	}
 	if r := a.post(t, u, samples.PDF()); r.Header.Get("Access-Control-Allow-Origin") != a.base {
 		t.Errorf("POST from the portal: Access-Control-Allow-Origin %q, want %q", r.Header.Get("Access-Control-Allow-Origin"), a.base)
+	}
+}
+
+// TestInsuranceFileMissing: a confirmation before the file arrived says so
+// (file_missing) and uses nothing: once the file is posted, the next
+// confirmation, right after, keeps it.
+func TestInsuranceFileMissing(t *testing.T) {
+	a := start(t, nil)
+	auth := insuranceTenant(t, a, dupont)
+	u := a.newUpload(t, auth, "photo.png", insurance.PNG, len(samples.PNG()))
+	status, body := a.confirm(t, auth, u.UploadID, nextYear())
+	wantProblem(t, "confirm before the file", status, body, http.StatusUnprocessableEntity, "file_missing")
+	if a.objectOrNil(t, insurance.QuarantineKey(dupont.ref, u.UploadID)) != nil {
+		t.Errorf("a missing file was put in quarantine")
+	}
+	a.post(t, u, samples.PNG())
+	status, body = a.confirm(t, auth, u.UploadID, nextYear())
+	wantStatus(t, "confirm once the file is there", status, http.StatusCreated, body)
+}
+
+// TestInsuranceUploadExpiredAndLimit: an upload past its time answers 410
+// and stays unused; a lease gets 20 uploads in 24 hours, then a 429 with
+// Retry-After.
+func TestInsuranceUploadExpiredAndLimit(t *testing.T) {
+	a := start(t, nil)
+	auth := insuranceTenant(t, a, dupont)
+	ctx := context.Background()
+	old := time.Now().Add(-time.Hour)
+	const id = "00000000000000000000000000000abc"
+	if err := a.stack.Store().PutUpload(ctx, insurance.Upload{ID: id, Reference: dupont.ref, FileName: "a.pdf", ContentType: insurance.PDF,
+		SizeBytes: 10, Key: insurance.UploadKey(id), CreatedAt: old, ExpiresAt: old.Add(2 * insurance.UploadTTL)}); err != nil {
+		t.Fatal(err)
+	}
+	status, body := a.confirm(t, auth, id, nextYear())
+	wantProblem(t, "an expired upload", status, body, http.StatusGone, "upload_expired")
+	if up, err := a.stack.Store().Upload(ctx, dupont.ref, id); err != nil || !up.UsedAt.IsZero() {
+		t.Errorf("expired upload %+v (%v), want it unused", up, err)
+	}
+
+	for i := range insurance.UploadsPerDay {
+		status, _, body := a.do(t, "POST", "/api/v1/insurance/uploads", obj{"fileName": "a.pdf", "contentType": insurance.PDF, "sizeBytes": 10}, auth)
+		wantStatus(t, fmt.Sprintf("upload %d", i+1), status, http.StatusCreated, body)
+	}
+	status, h, body := a.do(t, "POST", "/api/v1/insurance/uploads", obj{"fileName": "a.pdf", "contentType": insurance.PDF, "sizeBytes": 10}, auth)
+	wantProblem(t, "upload over the day's limit", status, body, http.StatusTooManyRequests, "too_many_requests")
+	if h.Get("Retry-After") == "" {
+		t.Errorf("429 without Retry-After")
+	}
+}
+
+// seedCertificate writes a certificate item as the landlord's decisions
+// leave it (DESIGN.md's attributes).
+func seedCertificate(t *testing.T, a *api, ref, id, status, reason, decidedOn string, start, end tenancy.Date, submitted time.Time) {
+	t.Helper()
+	db := dynamodb.NewFromConfig(aws.Config{Region: localstack.Region,
+		Credentials: credentials.NewStaticCredentialsProvider(localstack.AccessKey, localstack.SecretKey, "")},
+		func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(a.stack.Endpoints["DYNAMODB"]) })
+	s := func(v string) ddbtypes.AttributeValue { return &ddbtypes.AttributeValueMemberS{Value: v} }
+	item := map[string]ddbtypes.AttributeValue{"PK": s("LEASE#" + ref), "SK": s("INSURANCE#" + id), "id": s(id),
+		"insurer": s("AXA"), "policyNumber": s("P-" + id[:4]), "start": s(start.String()), "end": s(end.String()),
+		"status": s(status), "submittedAt": &ddbtypes.AttributeValueMemberN{Value: fmt.Sprint(submitted.Unix())},
+		"key": s("insurance/certificates/" + ref + "/" + id + ".pdf"), "contentType": s(insurance.PDF),
+		"sizeBytes": &ddbtypes.AttributeValueMemberN{Value: "1234"}, "fileName": s("attestation.pdf")}
+	if reason != "" {
+		item["reason"] = s(reason)
+	}
+	if decidedOn != "" {
+		item["decidedOn"] = s(decidedOn)
+	}
+	if _, err := db.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: &localstack.LocalTables.Tenancy, Item: item}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestInsuranceStatusAfterDecisions: current is the newest certificate not
+// refused (its status today: an accepted one whose cover ended is
+// expired), else the newest refused one with the landlord's reason; the
+// history lists them all, newest first, with their decisions.
+func TestInsuranceStatusAfterDecisions(t *testing.T) {
+	a := start(t, nil)
+	marie := insuranceTenant(t, a, dupont)
+	celine := insuranceTenant(t, a, lefevre)
+	today := tenancy.ParisDate(time.Now())
+	day := func(months int) tenancy.Date { return tenancy.DateOf(today.Time().AddDate(0, months, 0)) }
+	now := time.Now()
+	const accepted, refused = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	seedCertificate(t, a, dupont.ref, accepted, "accepted", "", day(-11).String(), day(-13), day(-1), now.Add(-400*24*time.Hour))
+	seedCertificate(t, a, dupont.ref, refused, "refused", "Attestation illisible", day(-1).String(), day(-1), day(11), now.Add(-30*24*time.Hour))
+
+	_, _, ov := a.do(t, "GET", "/api/v1/insurance", nil, marie)
+	cur, _ := ov["current"].(map[string]any)
+	if cur == nil || cur["id"] != accepted || ov["status"] != "expired" || cur["status"] != "expired" {
+		t.Errorf("current %v, status %v; want the accepted one, expired", cur, ov["status"])
+	}
+	hist, _ := ov["history"].([]any)
+	if len(hist) != 2 {
+		t.Fatalf("history %v", hist)
+	}
+	newest := hist[0].(map[string]any)
+	if newest["id"] != refused || newest["status"] != "refused" || newest["reason"] != "Attestation illisible" || newest["decidedOn"] != day(-1).String() {
+		t.Errorf("newest %v, want the refusal with its reason and date", newest)
+	}
+
+	seedCertificate(t, a, lefevre.ref, refused, "refused", "Ce n’est pas une attestation d’assurance habitation", day(0).String(), day(-1), day(11), now)
+	_, _, ov = a.do(t, "GET", "/api/v1/insurance", nil, celine)
+	cur, _ = ov["current"].(map[string]any)
+	if cur == nil || cur["id"] != refused || ov["status"] != "refused" || cur["reason"] == nil {
+		t.Errorf("only a refusal: current %v, status %v; want it, refused, with its reason", cur, ov["status"])
 	}
 }

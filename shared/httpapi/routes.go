@@ -53,8 +53,8 @@ func (s *Server) Routes() []Route {
 		{"receipts", "GET", "/api/v1/account/entries.pdf", s.authenticated(s.handleStatementPDF())},
 		{"receipts", "POST", "/api/v1/certificates", s.authenticated(s.handleCreateCertificate())},
 
-		{"insurance", "POST", "/api/v1/insurance/uploads", s.authenticated(s.handleNewUpload())},
-		{"insurance", "POST", "/api/v1/insurance/certificates", s.authenticated(s.handleSubmitCertificate())},
+		{"insurance", "POST", "/api/v1/insurance/uploads", s.authenticated(s.handleNewInsuranceUpload())},
+		{"insurance", "POST", "/api/v1/insurance/certificates", s.authenticated(s.handleSubmitInsuranceCertificate())},
 		{"insurance", "GET", "/api/v1/insurance", s.authenticated(s.handleInsurance())},
 
 		// Public: the emergency number of a residence, without an account.

@@ -59,7 +59,7 @@ func (s *Server) handleStatementPDF() http.Handler {
 	})
 }
 
-type tenancyCertificateRequest struct {
+type certificateRequest struct {
 	Kind string `json:"kind"`
 }
 
@@ -71,7 +71,7 @@ func (s *Server) handleCreateCertificate() http.Handler {
 			s.writeError(w, r, errNoStatements)
 			return
 		}
-		var req tenancyCertificateRequest
+		var req certificateRequest
 		if err := decode(w, r, &req); err != nil {
 			s.writeError(w, r, err)
 			return

@@ -270,6 +270,15 @@ func (s *Service) Submit(ctx context.Context, ref string, r SubmitRequest) (c Ce
 	case err != nil:
 		return Certificate{}, false, fmt.Errorf("claim upload: %w", err)
 	}
+	defer func() {
+		// Unless the upload was used, let the next confirmation in now
+		// rather than when the claim ends.
+		if !created && !isRefusal(err) {
+			if rerr := s.store.ReleaseUpload(context.WithoutCancel(ctx), ref, u.ID, claim); rerr != nil {
+				s.log.WarnContext(ctx, "release an upload's claim", "err", rerr)
+			}
+		}
+	}()
 
 	data, size, err := s.files.ReadUpload(ctx, u.Key, MaxBytes+1)
 	if errors.Is(err, ErrNoFile) {
@@ -387,6 +396,16 @@ func (s *Service) outcome(ctx context.Context, ref string, u Upload) (Certificat
 		}
 	}
 	return Certificate{}, false, fmt.Errorf("upload used without a certificate nor a reason")
+}
+
+// isRefusal reports whether err is a file refused (and its upload used).
+func isRefusal(err error) bool {
+	var fe *fault.Error
+	if !errors.As(err, &fe) {
+		return false
+	}
+	_, ok := refusals[Reason(fe.Code)]
+	return ok
 }
 
 func uploadNotFound() error {

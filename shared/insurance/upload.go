@@ -165,6 +165,9 @@ type Store interface {
 	// if it is not used nor claimed by another past now; ErrConflict
 	// otherwise.
 	ClaimUpload(ctx context.Context, ref, id, claim string, now, until time.Time) error
+	// ReleaseUpload ends claim's hold on the upload early (a confirmation
+	// that found no file, or failed), so that the next one need not wait.
+	ReleaseUpload(ctx context.Context, ref, id, claim string) error
 	// RefuseUpload marks the upload used, with the reason, if claim still
 	// holds it; ErrConflict otherwise.
 	RefuseUpload(ctx context.Context, ref, id, claim string, reason Reason, at time.Time) error

@@ -197,3 +197,11 @@ func HugePNG(w, h uint32) []byte {
 	binary.BigEndian.PutUint32(raw[29:], crc)
 	return raw
 }
+
+// OrphanJavaScriptPDF holds a JavaScript action in an object that no
+// cross-reference lists (after the end, as an incremental update without
+// its table): a parser that trusts the table skips it, a reader that
+// rebuilds the table finds it.
+func OrphanJavaScriptPDF() []byte {
+	return append(PDF(), "9 0 obj\n<< /S /JavaScript /J#53 (app.alert\\(1\\)) >>\nendobj\n%%EOF\n"...)
+}
