@@ -3,7 +3,9 @@ package insurancerun_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -35,8 +37,27 @@ type harness struct {
 	ses   *sesemu.Server
 	mail  *mail.SES
 
-	mu  sync.Mutex
-	now time.Time
+	mu   sync.Mutex
+	now  time.Time
+	logs lockedBuffer
+}
+
+// lockedBuffer collects the runs' logs, written from several goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func newHarness(t *testing.T) *harness {
@@ -81,7 +102,8 @@ func (h *harness) runner(m insurancerun.Mailer) *insurancerun.Runner {
 	if m == nil {
 		m = h.mail
 	}
-	return &insurancerun.Runner{Store: h.store, Recipients: h.store, Mailer: m, PublicURL: publicURL, Now: h.clock}
+	return &insurancerun.Runner{Store: h.store, Recipients: h.store, Mailer: m, PublicURL: publicURL, Now: h.clock,
+		Log: slog.New(slog.NewJSONHandler(&h.logs, nil))}
 }
 
 func (h *harness) run(m insurancerun.Mailer) insurancerun.Report {

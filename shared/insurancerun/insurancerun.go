@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -247,12 +248,8 @@ func (r *Runner) warn(ctx context.Context, msg, key string, err error) {
 // thresholdOf is the threshold part of a key ("ending:2027-01-31" →
 // "ending").
 func thresholdOf(key string) string {
-	for i := 0; i < len(key); i++ {
-		if key[i] == ':' {
-			return key[:i]
-		}
-	}
-	return key
+	t, _, _ := strings.Cut(key, ":")
+	return t
 }
 
 // due is the mail to send today, its key and the reminders passed over: the

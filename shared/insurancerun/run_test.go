@@ -202,6 +202,11 @@ func TestALostAnswerIsNeverSentTwiceAndAThrottleIsRetried(t *testing.T) {
 	if len(h.mails("lefevre@example.fr")) != 1 || len(h.mails("awa@example.fr")) != 1 {
 		t.Errorf("mails %v; want one each, never sent again", h.ses.Messages())
 	}
+	logs := h.logs.String()
+	if !strings.Contains(logs, "unknown whether the mail left") || strings.Contains(logs, "@example.fr") ||
+		strings.Contains(logs, "1234567") || strings.Contains(logs, "7654321") {
+		t.Errorf("logs %s; want the lost answers logged, without address or lease", logs)
+	}
 }
 
 // TestARefusalIsMailedOncePerDecision: the landlord's refusal (from the
