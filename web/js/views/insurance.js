@@ -10,7 +10,7 @@
 import { h, replace, focus } from '../dom.js';
 import { call, ApiError } from '../api.js';
 import { field, form, value, clearErrors, setFieldError, showSummary, showProblem } from '../form.js';
-import { longDate, instantDateTime, fileSize, fileType } from '../format.js';
+import { longDate, instantDateTime, fileSize, fileType, parisToday } from '../format.js';
 import { toISODate } from '../dates.js';
 import { privatePage } from '../space.js';
 import { ACCEPTED, fileProblem, postFile, UploadError } from '../upload.js';
@@ -35,6 +35,17 @@ export function reminderDay(next) {
   if (!next) return '';
   if (typeof next === 'string') return next;
   return next.date || next.on || next.day || next.dueOn || '';
+}
+
+/**
+ * reminderSentence says when the next reminder email goes: "aujourd’hui"
+ * when it is due today (or overdue: the daily run sends it next).
+ * @param {string} day "AAAA-MM-JJ"
+ * @param {string} [today] "AAAA-MM-JJ" in Paris
+ */
+export function reminderSentence(day, today = parisToday()) {
+  const when = day <= today ? 'aujourd’hui' : `le ${longDate(day)}`;
+  return `Prochain rappel par email : ${when}. Si votre nouvelle attestation arrive avant, vous ne le recevrez pas.`;
 }
 
 /** statusSentence says what the state means and what to do next. */
@@ -120,7 +131,7 @@ function stateCard(data, latest) {
       h('dt', null, 'Numéro de contrat'), h('dd', null, c.policyNumber),
       h('dt', null, 'Période couverte'), h('dd', null, `du ${longDate(c.startDate)} au ${longDate(c.endDate)}`),
       h('dt', null, 'Date de fin'), h('dd', { 'data-fin': '' }, longDate(c.endDate))) : null,
-    next ? h('p', { 'data-rappel': '' }, `Prochain rappel par email : le ${longDate(next)}. Si votre nouvelle attestation arrive avant, vous ne le recevrez pas.`) : null,
+    next ? h('p', { 'data-rappel': '' }, reminderSentence(next)) : null,
   ];
 }
 
