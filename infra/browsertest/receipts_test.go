@@ -193,6 +193,21 @@ func TestReceiptsPage(t *testing.T) {
 		if !eval[bool](b, `!!document.querySelector('[data-document=`+js(id)+`]')`) {
 			t.Errorf("the quittance %s is not in Mes documents: %v", id, b.shownDocuments())
 		}
+		if got := b.text(`[data-document=` + js(id) + `] .document__meta`); !strings.HasPrefix(got, "Quittance de loyer · émis le ") {
+			t.Errorf("the quittance's kind and date in Mes documents: %q", got)
+		}
+		// The kind filter finds the quittances; the certificates, none yet, say where to ask.
+		b.filter("quittances", "")
+		b.waitFor(`location.search === "?type=quittances" && !document.getElementById("documents-etat").innerText.startsWith("Chargement")`, "the quittances")
+		if got := b.shownDocuments(); strings.Join(got, ",") != id {
+			t.Errorf("the quittances shown: %v, want %s", got, id)
+		}
+		b.filter("attestations", "")
+		b.waitFor(`document.querySelector("[data-vide]")`, "no certificate")
+		if got := strings.Join(strings.Fields(b.text("#documents-etat")), " "); got != "Aucune attestation pour l’instant. Une attestation de situation locative se demande dans Mon compte. Les documents obtenus s’ajoutent ensuite ici." {
+			t.Errorf("no certificate yet: %q", got)
+		}
+		b.check("documents-attestations-vide")
 		b.logOut()
 
 		// Logged out, the page's address asks to log in, then comes back to it (?retour=).

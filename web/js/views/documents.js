@@ -15,7 +15,16 @@ export const PATH = '/mon-espace/documents';
 const TITLE = 'Mes documents';
 
 /** The kind filter as the address says it (?type=avis), and the API's kind. */
-const kindWords = { avis: 'notice', utiles: 'landlord' };
+const kindWords = {
+  avis: 'notice', quittances: 'rent_receipt', recus: 'payment_receipt', attestations: 'tenancy_certificate', utiles: 'landlord',
+};
+
+/** Documents made on request, and the page where they are asked for. */
+const onRequest = {
+  rent_receipt: ['Aucune quittance', 'Vos quittances s’obtiennent, mois par mois, dans ', '/mon-espace/quittances', 'Mes quittances'],
+  payment_receipt: ['Aucun reçu', 'Un reçu s’obtient pour un mois payé en partie, dans ', '/mon-espace/quittances', 'Mes quittances'],
+  tenancy_certificate: ['Aucune attestation', 'Une attestation de situation locative se demande dans ', '/mon-espace/compte', 'Mon compte'],
+};
 
 /** How many years back the year filter goes, at most. */
 const MAX_YEARS = 10;
@@ -128,7 +137,7 @@ export default {
         return { page, contract, prefs };
       },
       show: ({ page, contract, prefs }) => [
-        h('p', { class: 'lead' }, 'Vos avis d’échéance, chaque mois, et les documents utiles de votre bailleur. Chaque document se télécharge en PDF : il s’enregistre dans les téléchargements de votre appareil.'),
+        h('p', { class: 'lead' }, 'Vos avis d’échéance, chaque mois, les quittances et attestations que vous avez obtenues, et les documents utiles de votre bailleur. Chaque document se télécharge en PDF : il s’enregistre dans les téléchargements de votre appareil.'),
         list(ctx, page, contract, askedKind, askedYear),
         paperlessLine(prefs),
       ],
@@ -315,6 +324,12 @@ function list(ctx, first, contract, askedKind, askedYear) {
 /** emptyState says that nothing matches, and what to expect or do. */
 function emptyState(kind, year) {
   const first = 'Votre premier avis d’échéance arrivera ici dès qu’il sera émis, chaque mois avant sa date d’échéance. Si vous avez choisi de le recevoir sans papier, un email vous préviendra.';
+  if (onRequest[kind]) {
+    const [none, where, path, title] = onRequest[kind];
+    return h('div', { class: 'notice', 'data-vide': '' },
+      h('p', { class: 'notice__title' }, year ? `${none} en ${year}.` : `${none} pour l’instant.`),
+      h('p', null, where, link(path, title), '. Les documents obtenus s’ajoutent ensuite ici.'));
+  }
   if (!year && kind !== 'landlord') {
     return h('div', { class: 'notice', 'data-vide': '' },
       h('p', { class: 'notice__title' }, kind ? 'Aucun avis d’échéance pour l’instant.' : 'Aucun document pour l’instant.'),
