@@ -1,5 +1,6 @@
 // Mes documents (/mon-espace/documents): the rent notices (avis d'échéance)
-// issued for the lease and the landlord's useful documents, newest first,
+// issued for the lease, the receipts and certificates made on request (Mes
+// quittances, Mon compte) and the landlord's useful documents, newest first,
 // grouped by year, filtered by kind and year, a page at a time. Each one
 // downloads through GET /api/v1/documents/{id}/file, which answers with a
 // short-lived address of the file once it has checked the document is the

@@ -49,7 +49,7 @@ export function reminderSentence(day, today = parisToday()) {
 }
 
 /** statusSentence says what the state means and what to do next. */
-export function statusSentence(data, latest) {
+export function statusSentence(data) {
   const c = data.current;
   switch (data.status) {
     case 'accepted':
@@ -124,7 +124,7 @@ function stateCard(data, latest) {
     h('h2', { id: 'titre-etat' }, 'Votre attestation'),
     h('p', { class: `request__status insurance__status--${data.status}`, 'data-etat-assurance': data.status },
       h('span', { class: 'visually-hidden' }, 'État : '), insuranceStatuses[data.status] || data.status),
-    h('p', { 'data-etat-phrase': '' }, statusSentence(data, latest)),
+    h('p', { 'data-etat-phrase': '' }, statusSentence(data)),
     reason ? h('p', { class: 'insurance__reason', 'data-motif': '' }, h('strong', null, 'Motif du refus : '), reason) : null,
     c ? h('dl', { class: 'facts facts--compact' },
       h('dt', null, 'Assureur'), h('dd', null, c.insurer),
