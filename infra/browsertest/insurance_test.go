@@ -126,6 +126,12 @@ func TestInsurancePage(t *testing.T) {
 	b.check("assurance")
 	b.phone(390, 844)
 
+	// By keyboard: the file, the camera, then the fields in order, then the button.
+	b.tabTo("#fichier", 60)
+	for _, id := range []string{"photo", "insurer", "policyNumber", "startDate", "endDate", "button:Envoyer mon attestation"} {
+		b.tabOnce(id)
+	}
+
 	// Nothing filled: said before anything travels.
 	b.click(`form button[type="submit"]`)
 	b.waitFor(`document.querySelector(".error-summary")`, "the form's errors")
