@@ -271,8 +271,10 @@ func TestReceiptsPage(t *testing.T) {
 		b.check("quittances-lefevre")
 		b.phone(320, 640)
 
+		// By keyboard: Tab to November's button, then Enter.
 		dir := b.allowDownloads()
-		b.click(`[data-mois="2026-11"] button[data-obtenir="payment_receipt"]`)
+		b.tabTo(`[data-mois="2026-11"] button[data-obtenir="payment_receipt"]`, 40)
+		b.enter()
 		b.waitFor(`document.querySelector('[data-mois="2026-11"] [data-pret]')`, "the reçu ready")
 		text := pdfWords(t, b.downloaded(dir))
 		low := strings.ToLower(text)
