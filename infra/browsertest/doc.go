@@ -3,7 +3,9 @@
 // activation email, login, the home page and logout, by mouse and by
 // keyboard only; the error pages; offline use; and, for each demo lease, the
 // tenant's pages (account and statement with its CSV file, contract,
-// contacts, preferences, change requests; tenant_test.go). At every page it takes
+// contacts, preferences, change requests; tenant_test.go); Mes quittances and the
+// statement and certificate PDFs (receipts_test.go); Mon assurance with real
+// uploads to the S3 emulator's presigned POST (insurance_test.go). At every page it takes
 // screenshots at phone and desktop sizes, checks that nothing overflows at
 // 320 px, and runs axe-core, failing on serious or critical violations.
 //

@@ -250,7 +250,7 @@ func TestDocumentsPage(t *testing.T) {
 			t.Errorf("empty year %q", got)
 		}
 		// A year or kind the page does not know, in the address: all documents.
-		b.visit("/mon-espace/documents?type=quittances&annee=1999", "Mes documents")
+		b.visit("/mon-espace/documents?type=factures&annee=1999", "Mes documents")
 		b.waitDocuments()
 		if got := eval[string](b, `document.getElementById("type").value + "|" + document.getElementById("annee").value + "|" + document.querySelectorAll("[data-document]").length`); got != "||20" {
 			t.Errorf("with an unknown kind and year in the address, the page shows %q; want every document, a page of 20", got)

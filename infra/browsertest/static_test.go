@@ -40,6 +40,10 @@ func TestServedHeaders(t *testing.T) {
 		{"GET", "/activation?token=abc", 200, "text/html; charset=utf-8", "no-cache"},
 		{"GET", "/mon-espace", 200, "text/html; charset=utf-8", "no-store"},
 		{"GET", "/mon-espace/documents", 200, "text/html; charset=utf-8", "no-store"},
+		{"GET", "/mon-espace/quittances?annee=2025", 200, "text/html; charset=utf-8", "no-store"},
+		{"GET", "/mon-espace/assurance", 200, "text/html; charset=utf-8", "no-store"},
+		{"GET", "/js/views/receipts.js", 200, "text/javascript; charset=utf-8", "no-cache"},
+		{"GET", "/js/upload.js", 200, "text/javascript; charset=utf-8", "no-cache"},
 		{"GET", "/index.html", 200, "text/html; charset=utf-8", "no-cache"},
 		{"GET", "/documents.html", 200, "text/html; charset=utf-8", "no-cache"},
 		{"GET", "/js/app.js", 200, "text/javascript; charset=utf-8", "no-cache"},
@@ -67,7 +71,7 @@ func TestServedHeaders(t *testing.T) {
 			t.Errorf("%s %s: %d, %q, Cache-Control %q; want %d, %q, %q", tt.method, tt.path,
 				resp.StatusCode, h.Get("Content-Type"), h.Get("Cache-Control"), tt.status, tt.ctype, tt.cache)
 		}
-		if got := h.Get("Content-Security-Policy"); got != localstack.WebContentSecurityPolicy {
+		if got := h.Get("Content-Security-Policy"); got != localstack.WebCSP(stack.Endpoints["S3"]) || !strings.Contains(got, "connect-src 'self' http://127.0.0.1:") {
 			t.Errorf("%s %s: CSP %q", tt.method, tt.path, got)
 		}
 		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") != "no-referrer" || h.Get("X-Frame-Options") != "DENY" {
@@ -229,14 +233,19 @@ func TestTemplateCSP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	re := regexp.MustCompile(`(?m)^\s+ContentSecurityPolicy: "([^"]+)"`)
+	// A !Sub of the local stack's text, with the documents bucket as the
+	// uploads' origin.
+	re := regexp.MustCompile(`(?m)^\s+ContentSecurityPolicy: !Sub\n\s+- "([^"]+)"\n\s+- UploadOrigin: (.+)$`)
 	found := re.FindAllSubmatch(raw, -1)
-	if len(found) == 0 {
-		t.Fatal("template.yaml sets no ContentSecurityPolicy")
+	if len(found) == 0 || len(found) != strings.Count(string(raw), "ContentSecurityPolicy:")/2 {
+		t.Fatalf("template.yaml sets %d ContentSecurityPolicy as a !Sub of the local stack's text, out of %d", len(found), strings.Count(string(raw), "ContentSecurityPolicy:")/2)
 	}
 	for _, m := range found {
 		if got := string(m[1]); got != localstack.WebContentSecurityPolicy {
 			t.Errorf("template.yaml CSP\n  %s\nlocal stack\n  %s", got, localstack.WebContentSecurityPolicy)
+		}
+		if got := string(m[2]); got != `!Sub "https://${DocumentsBucket.RegionalDomainName}"` {
+			t.Errorf("template.yaml CSP: UploadOrigin %s, want the documents bucket's regional address", got)
 		}
 	}
 }

@@ -38,13 +38,13 @@ func TestTenantPages(t *testing.T) {
 		if got := b.text("[data-solde]"); got != "Vous devez 350,00 €" {
 			t.Errorf("home balance %q, want «Vous devez 350,00 €»", got)
 		}
-		for _, path := range []string{"/mon-espace/compte", "/mon-espace/contrat", "/mon-espace/dossier", "/mon-espace/preferences", "/mon-espace/contacts"} {
+		for _, path := range []string{"/mon-espace/compte", "/mon-espace/quittances", "/mon-espace/assurance", "/mon-espace/contrat", "/mon-espace/dossier", "/mon-espace/preferences", "/mon-espace/contacts"} {
 			if !eval[bool](b, `!!document.querySelector(`+js(`.sections a[href="`+path+`"]`)+`)`) {
 				t.Errorf("home has no link to %s", path)
 			}
 		}
-		if got := eval[int](b, `[...document.querySelectorAll(".badge")].filter((e) => e.innerText === "Pas encore disponible").length`); got != 3 {
-			t.Errorf("%d sections «Pas encore disponible», want 3 (receipts and insurance, payment, bank details)", got)
+		if got := eval[int](b, `[...document.querySelectorAll(".badge")].filter((e) => e.innerText === "Pas encore disponible").length`); got != 2 {
+			t.Errorf("%d sections «Pas encore disponible», want 2 (payment, bank details)", got)
 		}
 		b.check("accueil")
 

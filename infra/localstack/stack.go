@@ -293,7 +293,7 @@ func (s *Stack) handler(root string, log *slog.Logger) (http.Handler, error) {
 	mux.Handle("/_dev/s3/", dev(s.devS3()))
 	mux.Handle("POST /_dev/notices", dev(requireJSON(s.devNotices())))
 	mux.Handle("POST /_dev/insurance-reminders", dev(requireJSON(s.devInsuranceReminders()))) // jobs_insurance.go
-	mux.Handle("/", webApp(filepath.Join(root, "web")))
+	mux.Handle("/", webApp(filepath.Join(root, "web"), WebCSP(s.Endpoints["S3"])))
 	// CloudFront sends /api/* to API Gateway as is: no path cleaning or
 	// redirect by the mux (which would turn /api//v1/me into /api/v1/me).
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

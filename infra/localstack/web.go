@@ -9,14 +9,23 @@ import (
 )
 
 // WebContentSecurityPolicy is the app's Content-Security-Policy, here and in
-// production (template.yaml's WebHeadersPolicy; a browser test keeps both
-// equal). No inline script or style, nothing from elsewhere; Trusted Types
-// for script URLs, with the one policy ("sw") that registers the service
-// worker.
+// production (template.yaml's WebHeadersPolicy, a !Sub of this text; a
+// browser test keeps both equal). No inline script or style, nothing from
+// elsewhere but one origin the app sends to: ${UploadOrigin}, the documents
+// bucket, which takes the insurance certificates' presigned POSTs
+// (production: its regional address; here: the S3 emulator's, see WebCSP);
+// Trusted Types for script URLs, with the one policy ("sw") that registers
+// the service worker.
 const WebContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; " +
-	"font-src 'self'; connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; " +
+	"font-src 'self'; connect-src 'self' ${UploadOrigin}; manifest-src 'self'; worker-src 'self'; object-src 'none'; " +
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'; " +
 	"require-trusted-types-for 'script'; trusted-types sw"
+
+// WebCSP is WebContentSecurityPolicy with the origin of the uploads' bucket
+// filled in ("http://127.0.0.1:40123" for the local S3 emulator).
+func WebCSP(uploadOrigin string) string {
+	return strings.Replace(WebContentSecurityPolicy, "${UploadOrigin}", uploadOrigin, 1)
+}
 
 // webTypes are the media types of the app's files, set here rather than
 // guessed: the system's MIME table varies between machines and knows no
@@ -42,13 +51,14 @@ func isPrivatePage(p string) bool {
 
 // webApp serves the web app's static files, as CloudFront does in
 // production. Paths without a file extension are the app's own pages
-// (/activation, /creer-mon-compte...) and get index.html; pages with
-// personal data are sent no-store, the others and the files no-cache (kept,
-// but checked again before use: the files have no version in their names).
-func webApp(dir string) http.Handler {
+// (/activation, /creer-mon-compte, /mon-espace/quittances...) and get
+// index.html; pages with personal data are sent no-store, the others and
+// the files no-cache (kept, but checked again before use: the files have no
+// version in their names). csp is WebCSP's.
+func webApp(dir, csp string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", WebContentSecurityPolicy)
+		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "no-referrer")

@@ -10,6 +10,8 @@ import home from './views/home.js';
 import account from './views/account.js';
 import contract from './views/contract.js';
 import documents, { documentsLink } from './views/documents.js';
+import receipts from './views/receipts.js';
+import insurance from './views/insurance.js';
 import contacts from './views/contacts.js';
 import preferences from './views/preferences.js';
 import emailConfirm from './views/emailconfirm.js';
@@ -32,6 +34,8 @@ const routes = {
   // The notice email's link, when the app itself answers it (offline: the
   // service worker's copy of the app): on to Mes documents.
   '/documents.html': documentsLink,
+  '/mon-espace/quittances': receipts,
+  '/mon-espace/assurance': insurance,
   '/mon-espace/contrat': contract,
   '/mon-espace/contacts': contacts,
   '/mon-espace/preferences': preferences,

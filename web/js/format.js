@@ -181,6 +181,9 @@ export function dwellingType(t) {
 export const documentKinds = {
   notice: 'Avis d’échéance',
   landlord: 'Documents utiles',
+  rent_receipt: 'Quittance de loyer',
+  payment_receipt: 'Reçu de paiement',
+  tenancy_certificate: 'Attestation de situation locative',
 };
 
 const kilo = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });

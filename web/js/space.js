@@ -16,6 +16,8 @@ export const HOME = '/mon-espace';
 export const spacePages = [
   { path: '/mon-espace/compte', title: 'Mon compte', text: 'Votre solde, vos derniers paiements et le suivi de votre compte, mois par mois.' },
   { path: '/mon-espace/documents', title: 'Mes documents', text: 'Vos avis d’échéance chaque mois et les documents utiles de votre bailleur (Guide Eco’Loc, charte du Vivre Ensemble…), à télécharger.' },
+  { path: '/mon-espace/quittances', title: 'Mes quittances', text: 'Télécharger vos duplicatas de quittances : pour chaque mois payé, votre quittance de loyer en PDF, gratuite.' },
+  { path: '/mon-espace/assurance', title: 'Mon assurance', text: 'Mettre à jour votre attestation d’assurance habitation : en PDF ou en photo, et suivre sa vérification.' },
   { path: '/mon-espace/contrat', title: 'Mon contrat', text: 'Votre logement, votre loyer et vos charges, la date d’échéance et les signataires du bail.' },
   { path: '/mon-espace/dossier', title: 'Modifier mon dossier', text: 'Signaler un changement de situation (coordonnées, foyer, ressources…) et suivre vos demandes.' },
   { path: '/mon-espace/preferences', title: 'Mes préférences', text: 'Recevoir vos avis d’échéance sans papier, et l’adresse email où vous prévenir.' },
@@ -26,7 +28,6 @@ export const spacePages = [
 
 /** The flyer's sections that are still to come. */
 export const comingPages = [
-  { title: 'Quittances et attestation d’assurance', text: 'Vos duplicatas de quittances et votre attestation d’assurance, dans Mes documents.' },
   { title: 'Payer mon loyer', text: 'Payer votre loyer en ligne ou souscrire au prélèvement automatique.' },
   { title: 'Mes coordonnées bancaires', text: 'Mettre à jour votre RIB pour le prélèvement automatique.' },
 ];

@@ -7,6 +7,7 @@ import { h, link, replace, focus, typo } from '../dom.js';
 import { call, ApiError } from '../api.js';
 import { money, decimal, balanceSentence, balanceKind, longDate, shortDate, entryKind } from '../format.js';
 import { privatePage, problemBox, toLogin } from '../space.js';
+import { downloadLink, saveFile } from './documents.js';
 
 const PATH = '/mon-espace/compte';
 const TITLE = 'Mon compte';
@@ -47,7 +48,7 @@ export default {
         ]);
         return { account, contract, years: historyYears(account) };
       },
-      show: (data) => [balanceSection(data), historySection(ctx, data)],
+      show: (data) => [balanceSection(data), certificateSection(ctx), historySection(ctx, data)],
     });
   },
 };
@@ -83,6 +84,57 @@ function balanceSection({ account, contract }) {
       h('dd', { 'data-prochaine-echeance': '' },
         `${money(next.amountCents)}, ${debit ? 'prélevés automatiquement' : 'à payer'} le ${longDate(next.date)}.`,
         nextNote ? [' ', nextNote] : null)));
+}
+
+/**
+ * statementPDF is the address of the statement of a range as PDF (the
+ * API's attachment): the same lines and running balance as the table.
+ */
+export function statementPDF(from, to) {
+  return `/api/v1/account/entries.pdf?${new URLSearchParams({ from, to })}`;
+}
+
+/**
+ * certificateSection asks for an attestation de situation locative (POST
+ * /api/v1/certificates {kind: "tenancy"}), then downloads it; it is also
+ * kept in Mes documents.
+ */
+function certificateSection(ctx) {
+  const said = h('div', { class: 'status' });
+  const button = h('button', { type: 'button', id: 'demander-attestation', class: 'button button--secondary' }, 'Demander une attestation de situation locative');
+  button.addEventListener('click', async () => {
+    if (button.getAttribute('aria-disabled')) return;
+    button.setAttribute('aria-disabled', 'true');
+    button.textContent = 'Préparation de l’attestation…';
+    replace(said);
+    let d;
+    try {
+      d = await call('POST', '/certificates', { kind: 'tenancy' });
+    } catch (err) {
+      button.removeAttribute('aria-disabled');
+      button.textContent = 'Demander une attestation de situation locative';
+      if (!ctx.active()) return;
+      if (err instanceof ApiError && err.status === 401) {
+        toLogin();
+        return;
+      }
+      replace(said, problemBox(err, 'L’attestation n’a pas pu être préparée'));
+      focus(said.firstChild);
+      return;
+    }
+    button.removeAttribute('aria-disabled');
+    button.textContent = 'Demander une attestation de situation locative';
+    if (!ctx.active()) return;
+    saveFile(d);
+    replace(said, h('div', { class: 'notice notice--success', role: 'status', 'data-attestation-prete': d.id },
+      h('p', null, 'Votre attestation de situation locative est prête : elle s’enregistre dans vos téléchargements, et reste dans ', link('/mon-espace/documents', 'Mes documents'), '. Si rien ne s’est passé : ',
+        downloadLink(d, 'button button--secondary button--small'))));
+  });
+  return h('section', { class: 'card', 'aria-labelledby': 'titre-attestation' },
+    h('h2', { id: 'titre-attestation' }, 'Attestation de situation locative'),
+    h('p', null, 'Pour la CAF, une demande de logement ou un nouveau bailleur : elle dit que vous êtes locataire, depuis quand, et si vous êtes à jour de vos loyers. Gratuite, tout de suite, en PDF.'),
+    h('div', { class: 'actions' }, button),
+    said);
 }
 
 /** balanceAfter writes a balance in a cell, in words. */
@@ -164,6 +216,7 @@ function historySection(ctx, { contract, years }) {
   const more = h('button', { type: 'button', id: 'voir-plus', class: 'button button--secondary', hidden: true }, 'Voir plus d’opérations');
   const csv = h('button', { type: 'button', id: 'telecharger-releve', class: 'button button--secondary', hidden: true });
   const csvSaid = h('div', { class: 'status', role: 'status' });
+  const pdf = h('a', { id: 'releve-pdf', class: 'button button--secondary', download: '', type: 'application/pdf', hidden: true });
 
   const busy = (button, text) => {
     button.setAttribute('aria-disabled', 'true');
@@ -214,6 +267,7 @@ function historySection(ctx, { contract, years }) {
       table.hidden = true;
       more.hidden = true;
       csv.hidden = true;
+      pdf.hidden = true;
       failed(err, `Les opérations de ${year} n’ont pas pu s’afficher`);
       return;
     }
@@ -228,6 +282,9 @@ function historySection(ctx, { contract, years }) {
     more.hidden = !cursor;
     csv.hidden = shown === 0;
     csv.textContent = `Télécharger le relevé ${year} (fichier CSV)`;
+    pdf.hidden = shown === 0;
+    pdf.setAttribute('href', statementPDF(`${year}-01-01`, `${year}-12-31`));
+    replace(pdf, 'Télécharger le relevé (PDF)', h('span', { class: 'visually-hidden' }, ` de ${year}`));
     describe(0);
   }
 
@@ -286,7 +343,7 @@ function historySection(ctx, { contract, years }) {
   });
 
   section.append(yearForm, problem, table, empty, state,
-    h('div', { class: 'actions' }, more, csv), csvSaid);
+    h('div', { class: 'actions' }, more, pdf, csv), csvSaid);
   loadYear();
   return section;
 }

@@ -1,5 +1,6 @@
 // Mes documents (/mon-espace/documents): the rent notices (avis d'échéance)
-// issued for the lease and the landlord's useful documents, newest first,
+// issued for the lease, the receipts and certificates made on request (Mes
+// quittances, Mon compte) and the landlord's useful documents, newest first,
 // grouped by year, filtered by kind and year, a page at a time. Each one
 // downloads through GET /api/v1/documents/{id}/file, which answers with a
 // short-lived address of the file once it has checked the document is the
@@ -15,7 +16,16 @@ export const PATH = '/mon-espace/documents';
 const TITLE = 'Mes documents';
 
 /** The kind filter as the address says it (?type=avis), and the API's kind. */
-const kindWords = { avis: 'notice', utiles: 'landlord' };
+const kindWords = {
+  avis: 'notice', quittances: 'rent_receipt', recus: 'payment_receipt', attestations: 'tenancy_certificate', utiles: 'landlord',
+};
+
+/** Documents made on request, and the page where they are asked for. */
+const onRequest = {
+  rent_receipt: ['Aucune quittance', 'Vos quittances s’obtiennent, mois par mois, dans ', '/mon-espace/quittances', 'Mes quittances'],
+  payment_receipt: ['Aucun reçu', 'Un reçu s’obtient pour un mois payé en partie, dans ', '/mon-espace/quittances', 'Mes quittances'],
+  tenancy_certificate: ['Aucune attestation', 'Une attestation de situation locative se demande dans ', '/mon-espace/compte', 'Mon compte'],
+};
 
 /** How many years back the year filter goes, at most. */
 const MAX_YEARS = 10;
@@ -51,6 +61,18 @@ export function fileWords(d) {
 export function downloadLink(d, cls = 'button button--secondary button--small') {
   return h('a', { href: fileURL(d.id), class: cls, download: '', type: d.contentType || null, 'data-telecharger': d.id },
     'Télécharger', h('span', { class: 'visually-hidden' }, ` « ${d.title} »`), ` (${fileWords(d)})`);
+}
+
+/**
+ * saveFile has the browser download a document now, as its link would: a
+ * document just made on request (a receipt, a certificate) is saved at
+ * once, and the page also shows its link in case the browser held it back.
+ */
+export function saveFile(d) {
+  const a = h('a', { href: fileURL(d.id), download: '', class: 'visually-hidden', tabindex: '-1' });
+  document.body.append(a);
+  a.click();
+  a.remove();
 }
 
 /**
@@ -116,7 +138,7 @@ export default {
         return { page, contract, prefs };
       },
       show: ({ page, contract, prefs }) => [
-        h('p', { class: 'lead' }, 'Vos avis d’échéance, chaque mois, et les documents utiles de votre bailleur. Chaque document se télécharge en PDF : il s’enregistre dans les téléchargements de votre appareil.'),
+        h('p', { class: 'lead' }, 'Vos avis d’échéance, chaque mois, les quittances et attestations que vous avez obtenues, et les documents utiles de votre bailleur. Chaque document se télécharge en PDF : il s’enregistre dans les téléchargements de votre appareil.'),
         list(ctx, page, contract, askedKind, askedYear),
         paperlessLine(prefs),
       ],
@@ -303,6 +325,12 @@ function list(ctx, first, contract, askedKind, askedYear) {
 /** emptyState says that nothing matches, and what to expect or do. */
 function emptyState(kind, year) {
   const first = 'Votre premier avis d’échéance arrivera ici dès qu’il sera émis, chaque mois avant sa date d’échéance. Si vous avez choisi de le recevoir sans papier, un email vous préviendra.';
+  if (onRequest[kind]) {
+    const [none, where, path, title] = onRequest[kind];
+    return h('div', { class: 'notice', 'data-vide': '' },
+      h('p', { class: 'notice__title' }, year ? `${none} en ${year}.` : `${none} pour l’instant.`),
+      h('p', null, where, link(path, title), '. Les documents obtenus s’ajoutent ensuite ici.'));
+  }
   if (!year && kind !== 'landlord') {
     return h('div', { class: 'notice', 'data-vide': '' },
       h('p', { class: 'notice__title' }, kind ? 'Aucun avis d’échéance pour l’instant.' : 'Aucun document pour l’instant.'),
@@ -322,7 +350,7 @@ function documentCard(d, debit) {
   return h('li', { class: 'card document', 'data-document': d.id },
     h('h3', null, d.title),
     h('p', { class: 'document__meta' },
-      documentKinds[d.kind] || 'Document', d.date ? ` · ${d.kind === 'notice' ? 'émis' : 'publié'} le ${longDate(d.date)}` : ''),
+      documentKinds[d.kind] || 'Document', d.date ? ` · ${d.kind === 'landlord' ? 'publié' : 'émis'} le ${longDate(d.date)}` : ''),
     due ? h('p', { class: 'document__due', 'data-a-payer': '' }, due) : null,
     h('p', { class: 'document__download' }, downloadLink(d)));
 }
