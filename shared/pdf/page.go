@@ -82,23 +82,7 @@ func (p *page) draw() {
 
 // header: the landlord, top left, and the notice's keys under it.
 func (p *page) header() {
-	l := p.n.Landlord
-	p.f.SetXY(marginX, 15)
-	p.font("B", 12)
-	p.cell(85, 6, l.Name, "L")
-	p.font("", 9)
-	y := 21.0
-	for _, a := range l.AddressLines {
-		p.f.SetXY(marginX, y)
-		p.cell(85, 4.2, a, "L")
-		y += 4.2
-	}
-	if l.Phone != "" {
-		p.f.SetXY(marginX, y)
-		p.cell(85, 4.2, "Tél. "+l.Phone, "L")
-		y += 4.2
-	}
-	y = max(y+6, 55)
+	y := max(p.letterhead(p.n.Landlord)+6, 55)
 	for _, kv := range [][2]string{
 		{"Référence", notice.PrintedReference(p.n.Reference)},
 		{"Date d’émission", date(p.n.IssueDate)},

@@ -102,23 +102,9 @@ func (s *receiptSheet) draw() {
 
 // header: the landlord, top left, and the receipt's keys under it.
 func (s *receiptSheet) header() {
-	l := s.r.Landlord
-	s.f.SetXY(marginX, 15)
-	s.font("B", 12)
-	s.cell(85, 6, l.Name, "L")
-	s.font("", 9)
-	y := 21.0
-	for _, a := range l.AddressLines {
-		s.f.SetXY(marginX, y)
-		s.cell(85, 4.2, a, "L")
-		y += 4.2
-	}
-	if l.Phone != "" {
-		s.f.SetXY(marginX, y)
-		s.cell(85, 4.2, "Tél. "+l.Phone, "L")
-		y += 4.2
-	}
-	y = max(y+6, 55)
+	// The letterhead as on a notice, with the ERP's apostrophes
+	// typographic as everywhere on a receipt.
+	y := max((&page{f: s.f, typo: true}).letterhead(s.r.Landlord)+6, 55)
 	for _, kv := range [][2]string{
 		{"Référence", notice.PrintedReference(s.r.Reference)},
 		{"Période", spanWords(s.r.Period)},
