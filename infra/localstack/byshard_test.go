@@ -2,15 +2,12 @@ package localstack
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"gopkg.in/yaml.v3"
 
 	"github.com/citejardins/extranet/shared/dynamo"
 )
@@ -50,36 +47,10 @@ func TestTenancyTableHasByShard(t *testing.T) {
 // leases by shard; the emulator checks no permission, so the template's
 // policy is checked here.
 func TestImportMayQueryByShard(t *testing.T) {
-	root, err := FindRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := os.ReadFile(filepath.Join(root, "template.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tpl struct {
-		Resources map[string]struct {
-			Properties struct {
-				Policies []struct {
-					Statement []struct {
-						Effect   string    `yaml:"Effect"`
-						Action   []string  `yaml:"Action"`
-						Resource yaml.Node `yaml:"Resource"`
-					} `yaml:"Statement"`
-				} `yaml:"Policies"`
-			} `yaml:"Properties"`
-		} `yaml:"Resources"`
-	}
-	if err := yaml.Unmarshal(raw, &tpl); err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range tpl.Resources["ImportFunction"].Properties.Policies {
-		for _, st := range p.Statement {
-			if st.Effect == "Allow" && st.Resource.Tag == "!Sub" && st.Resource.Value == "${TenancyTable.Arn}/index/"+dynamo.ByShard &&
-				slices.Contains(st.Action, "dynamodb:Query") {
-				return
-			}
+	for _, st := range templateStatements(t)["ImportFunction"] {
+		if st.Effect == "Allow" && st.Resource.Tag == "!Sub" && st.Resource.Value == "${TenancyTable.Arn}/index/"+dynamo.ByShard &&
+			slices.Contains(scalarOrList(st.Action), "dynamodb:Query") {
+			return
 		}
 	}
 	t.Errorf("ImportFunction may not Query the index %s", dynamo.ByShard)

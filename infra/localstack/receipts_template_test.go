@@ -1,13 +1,9 @@
 package localstack
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-
-	"gopkg.in/yaml.v3"
 )
 
 // TestReceiptsFunctionMayDoWhatItDoes checks the IAM policies the receipts
@@ -18,53 +14,17 @@ import (
 // signs its download link (PutObject, GetObject); the documents function
 // serves the file (GetObject on receipts/).
 func TestReceiptsFunctionMayDoWhatItDoes(t *testing.T) {
-	root, err := FindRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := os.ReadFile(filepath.Join(root, "template.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tpl struct {
-		Resources map[string]struct {
-			Properties struct {
-				Policies []struct {
-					Statement []struct {
-						Effect   string    `yaml:"Effect"`
-						Action   yaml.Node `yaml:"Action"`
-						Resource yaml.Node `yaml:"Resource"`
-					} `yaml:"Statement"`
-				} `yaml:"Policies"`
-			} `yaml:"Properties"`
-		} `yaml:"Resources"`
-	}
-	if err := yaml.Unmarshal(raw, &tpl); err != nil {
-		t.Fatal(err)
-	}
+	statements := templateStatements(t)
 	// allowed lists "action on resource" for every Allow of fn.
 	allowed := func(fn string) []string {
 		var out []string
-		for _, p := range tpl.Resources[fn].Properties.Policies {
-			for _, st := range p.Statement {
-				if st.Effect != "Allow" {
-					continue
-				}
-				var actions, resources []string
-				for _, n := range append([]*yaml.Node{&st.Action}, st.Action.Content...) {
-					if n.Kind == yaml.ScalarNode {
-						actions = append(actions, n.Value)
-					}
-				}
-				for _, n := range append([]*yaml.Node{&st.Resource}, st.Resource.Content...) {
-					if n.Kind == yaml.ScalarNode {
-						resources = append(resources, n.Value)
-					}
-				}
-				for _, a := range actions {
-					for _, r := range resources {
-						out = append(out, a+" on "+r)
-					}
+		for _, st := range statements[fn] {
+			if st.Effect != "Allow" {
+				continue
+			}
+			for _, a := range scalarOrList(st.Action) {
+				for _, r := range scalarOrList(st.Resource) {
+					out = append(out, a+" on "+r)
 				}
 			}
 		}
