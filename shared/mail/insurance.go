@@ -2,10 +2,6 @@ package mail
 
 import (
 	"context"
-	"errors"
-	"fmt"
-
-	"github.com/aws/smithy-go"
 
 	"github.com/citejardins/extranet/shared/insurancerun"
 )
@@ -21,17 +17,8 @@ var _ insurancerun.Mailer = (*SES)(nil)
 // may have accepted the mail.
 func (s *SES) SendInsurance(ctx context.Context, m insurancerun.Mail) (string, error) {
 	id, err := s.sendEmail(ctx, m.To, m.Subject, m.Text, m.HTML)
-	var api smithy.APIError
-	switch {
-	case errors.As(err, &api):
-		// Only the code: SES's messages name the addresses.
-		code := api.ErrorCode()
-		if code == "MessageRejected" || code == "InvalidParameterValue" {
-			return "", fmt.Errorf("%w: ses send insurance mail: %s", insurancerun.ErrMailRefused, code)
-		}
-		return "", fmt.Errorf("%w: ses send insurance mail: %s", insurancerun.ErrMailNotSent, code)
-	case err != nil:
-		return "", fmt.Errorf("ses send insurance mail: %w", err)
+	if err != nil {
+		return "", sesError(err, "ses send insurance mail", insurancerun.ErrMailRefused, insurancerun.ErrMailNotSent)
 	}
 	return id, nil
 }

@@ -20,18 +20,30 @@ var _ noticerun.Mailer = (*SES)(nil)
 // account, the network) is worth retrying.
 func (s *SES) SendNotice(ctx context.Context, m noticerun.Mail) (string, error) {
 	id, err := s.sendEmail(ctx, m.To, m.Subject, m.Text, m.HTML)
-	var api smithy.APIError
-	switch {
-	case errors.As(err, &api):
-		// Only the code: SES's messages name the addresses (MessageRejected:
-		// "… failed the check …: <address>"), and errors end up in logs.
-		code := api.ErrorCode()
-		if code == "MessageRejected" || code == "InvalidParameterValue" {
-			return "", fmt.Errorf("%w: ses send notice: %s", noticerun.ErrMailRefused, code)
-		}
-		return "", fmt.Errorf("ses send notice: %s", code)
-	case err != nil:
-		return "", fmt.Errorf("ses send notice: %w", err)
+	if err != nil {
+		return "", sesError(err, "ses send notice", noticerun.ErrMailRefused, nil)
 	}
 	return id, nil
+}
+
+// sesError is the error of a mail sendEmail could not send, prefixed with
+// what: a refusal SES gives for this message itself (MessageRejected, or
+// InvalidParameterValue for an address it cannot take) wraps refused; any
+// other answer of SES wraps answered when it is not nil; an error without
+// an answer (a timeout, the network) wraps err. Of SES's answers only the
+// code is kept: its messages name the addresses (MessageRejected: "…
+// failed the check …: <address>"), and errors end up in logs.
+func sesError(err error, what string, refused, answered error) error {
+	var api smithy.APIError
+	if !errors.As(err, &api) {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	code := api.ErrorCode()
+	switch {
+	case code == "MessageRejected" || code == "InvalidParameterValue":
+		return fmt.Errorf("%w: %s: %s", refused, what, code)
+	case answered != nil:
+		return fmt.Errorf("%w: %s: %s", answered, what, code)
+	}
+	return fmt.Errorf("%s: %s", what, code)
 }
