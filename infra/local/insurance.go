@@ -1,12 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
 	"io"
-	"net/http"
 )
 
 // runInsuranceReminders asks the running stack to run the daily insurance
@@ -17,28 +13,5 @@ func runInsuranceReminders(ctx context.Context, base, date string, stdout io.Wri
 	if date != "" {
 		in["date"] = date
 	}
-	body, _ := json.Marshal(in)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/_dev/insurance-reminders", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("is the local stack running (make run)? %w", err)
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("insurance reminders: %s %s", resp.Status, bytes.TrimSpace(out))
-	}
-	var pretty bytes.Buffer
-	if json.Indent(&pretty, out, "", "  ") != nil {
-		pretty.Write(out)
-	}
-	fmt.Fprintf(stdout, "%s\n", bytes.TrimSpace(pretty.Bytes()))
-	return nil
+	return postDev(ctx, base, "/_dev/insurance-reminders", in, "insurance reminders", stdout)
 }

@@ -13,8 +13,15 @@ import (
 // /_dev/notices, which answers once the run is over) and prints the run's
 // counts as the stack gave them.
 func runNotices(ctx context.Context, base, period string, stdout io.Writer) error {
-	body, _ := json.Marshal(map[string]string{"period": period})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/_dev/notices", bytes.NewReader(body))
+	return postDev(ctx, base, "/_dev/notices", map[string]string{"period": period}, "notices for "+period, stdout)
+}
+
+// postDev posts in, as JSON, to the running stack's dev route path and
+// prints its answer, indented if it is JSON. An answer other than 200 is an
+// error named what.
+func postDev(ctx context.Context, base, path string, in any, what string, stdout io.Writer) error {
+	body, _ := json.Marshal(in)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+path, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
@@ -29,7 +36,7 @@ func runNotices(ctx context.Context, base, period string, stdout io.Writer) erro
 		return err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("notices for %s: %s %s", period, resp.Status, bytes.TrimSpace(out))
+		return fmt.Errorf("%s: %s %s", what, resp.Status, bytes.TrimSpace(out))
 	}
 	var pretty bytes.Buffer
 	if json.Indent(&pretty, out, "", "  ") != nil {
