@@ -21,13 +21,7 @@ import (
 // require a certificate and have an account, answers its counts, and sends
 // nothing more when invoked again the same day.
 func TestInsuranceRemindersFunctionUnderRIE(t *testing.T) {
-	rieBin, err := Find()
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%v; CI must run this test", err)
-		}
-		t.Skipf("%v", err)
-	}
+	rieBin := findRIE(t)
 	ctx := t.Context()
 	repo := root(t)
 	st, err := localstack.Start(ctx, localstack.Options{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Root: repo})
@@ -46,25 +40,7 @@ func TestInsuranceRemindersFunctionUnderRIE(t *testing.T) {
 	if _, err := st.Store().SyncInsuranceRequired(ctx, reqs, tenancy.ParisDate(time.Now())); err != nil {
 		t.Fatal(err)
 	}
-	bins, err := Build(ctx, BuildOptions{Root: repo, Dir: t.TempDir(), Functions: []string{"insurancereminders"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	env, err := st.FunctionEnv("insurancereminders")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := Start(ctx, Config{RIE: rieBin, Bootstrap: bins["insurancereminders"], Env: env,
-		Name: st.Template.Functions["insurancereminders"].LogicalID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("--- output of insurancereminders under %s:\n%s", Binary, e.Output())
-		}
-		e.Close()
-	})
+	e := startFunction(t, rieBin, repo, st, "insurancereminders")
 	event, err := os.ReadFile(filepath.Join(repo, "events", "triggers", "insurance-reminders.json"))
 	if err != nil {
 		t.Fatal(err)

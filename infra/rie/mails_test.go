@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -21,13 +20,7 @@ import (
 // as the template's filter passes it, then by a scheduled event: it runs
 // the mail job a sign-up left and sends the activation link.
 func TestMailsFunctionUnderRIE(t *testing.T) {
-	rieBin, err := Find()
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%v; CI must run this test", err)
-		}
-		t.Skipf("%v", err)
-	}
+	rieBin := findRIE(t)
 	ctx := t.Context()
 	repo := root(t)
 	// The stack's own mails worker stays off: the binary does its work.
@@ -36,24 +29,7 @@ func TestMailsFunctionUnderRIE(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	bins, err := Build(ctx, BuildOptions{Root: repo, Dir: t.TempDir(), Functions: []string{"mails"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	env, err := st.FunctionEnv("mails")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := Start(ctx, Config{RIE: rieBin, Bootstrap: bins["mails"], Env: env, Name: st.Template.Functions["mails"].LogicalID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("--- output of mails under %s:\n%s", Binary, e.Output())
-		}
-		e.Close()
-	})
+	e := startFunction(t, rieBin, repo, st, "mails")
 
 	const to = "marie.stream@example.fr"
 	body, _ := json.Marshal(map[string]string{"reference": "8889999", "lastName": "dupont", "dateOfBirth": "1978-04-12",

@@ -41,6 +41,47 @@ func root(t *testing.T) string {
 
 // TestEventsCoverEveryRoute checks that events/ holds one real-shaped event
 // per route of the API, and nothing else.
+// findRIE is the Runtime Interface Emulator's binary; without it the test
+// is skipped, or fails under CI.
+func findRIE(t *testing.T) string {
+	t.Helper()
+	rieBin, err := Find()
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%v; CI must run this test", err)
+		}
+		t.Skipf("%v", err)
+	}
+	return rieBin
+}
+
+// startFunction builds functions/<name> and starts it under the emulator
+// rieBin with the environment the stack st gives it; the emulator's output
+// is logged if the test fails, and it is closed at the test's end.
+func startFunction(t *testing.T, rieBin, repo string, st *localstack.Stack, name string) *Emulator {
+	t.Helper()
+	ctx := t.Context()
+	bins, err := Build(ctx, BuildOptions{Root: repo, Dir: t.TempDir(), Functions: []string{name}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := st.FunctionEnv(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := Start(ctx, Config{RIE: rieBin, Bootstrap: bins[name], Env: env, Name: st.Template.Functions[name].LogicalID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("--- output of %s under %s:\n%s", name, Binary, e.Output())
+		}
+		e.Close()
+	})
+	return e
+}
+
 func TestEventsCoverEveryRoute(t *testing.T) {
 	evs, err := LoadEvents(root(t))
 	if err != nil {
@@ -140,13 +181,7 @@ var routeParam = regexp.MustCompile(`\{[A-Za-z0-9_]+\}`)
 // Runtime Interface Emulator against a local stack, through the whole
 // account flow, with the sample events of events/.
 func TestFunctionsUnderRIE(t *testing.T) {
-	rieBin, err := Find()
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%v; CI must run this test", err)
-		}
-		t.Skipf("%v", err)
-	}
+	rieBin := findRIE(t)
 	ctx := t.Context()
 	repo := root(t)
 	evs, err := LoadEvents(repo)
