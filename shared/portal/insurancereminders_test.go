@@ -6,8 +6,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"gopkg.in/yaml.v3"
 
 	"github.com/citejardins/extranet/infra/localstack"
 	"github.com/citejardins/extranet/infra/sesemu"
@@ -28,36 +25,12 @@ import (
 // function at 08:00 in Paris with the input of
 // events/triggers/insurance-reminders.json.
 func TestInsuranceRemindersScheduleSendsTheSample(t *testing.T) {
-	root, err := localstack.FindRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := os.ReadFile(filepath.Join(root, "template.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tpl struct {
-		Resources map[string]struct {
-			Properties struct {
-				Events map[string]struct {
-					Type       string `yaml:"Type"`
-					Properties struct {
-						Input                      string `yaml:"Input"`
-						ScheduleExpression         string `yaml:"ScheduleExpression"`
-						ScheduleExpressionTimezone string `yaml:"ScheduleExpressionTimezone"`
-					} `yaml:"Properties"`
-				} `yaml:"Events"`
-			} `yaml:"Properties"`
-		} `yaml:"Resources"`
-	}
-	if err := yaml.Unmarshal(raw, &tpl); err != nil {
-		t.Fatal(err)
-	}
+	events := templateEvents(t, "InsuranceRemindersFunction")
 	for name, want := range map[string]struct{ cron, sample string }{
 		"Daily":    {"cron(0 8 * * ? *)", "insurance-reminders.json"},
 		"Refusals": {"cron(15 9-20 * * ? *)", "insurance-refusals.json"},
 	} {
-		ev, ok := tpl.Resources["InsuranceRemindersFunction"].Properties.Events[name]
+		ev, ok := events[name]
 		if !ok || ev.Type != "ScheduleV2" || ev.Properties.ScheduleExpression != want.cron ||
 			ev.Properties.ScheduleExpressionTimezone != "Europe/Paris" {
 			t.Fatalf("%s schedule %+v; want ScheduleV2 %s Europe/Paris", name, ev, want.cron)

@@ -56,7 +56,20 @@ func triggerEvent(t *testing.T, name string) []byte {
 // TestScheduleInputsAreNoticesEvents checks that what the template's
 // schedules send the notices function is an event it runs, one sample of
 // each in events/triggers.
-func TestScheduleInputsAreNoticesEvents(t *testing.T) {
+// templateEvent is one of a function's Events in template.yaml.
+type templateEvent struct {
+	Type       string `yaml:"Type"`
+	Properties struct {
+		Input                      string `yaml:"Input"`
+		ScheduleExpression         string `yaml:"ScheduleExpression"`
+		ScheduleExpressionTimezone string `yaml:"ScheduleExpressionTimezone"`
+	} `yaml:"Properties"`
+}
+
+// templateEvents reads the repository's template.yaml and returns the
+// events of the function fn (its logical id), by name.
+func templateEvents(t *testing.T, fn string) map[string]templateEvent {
+	t.Helper()
 	root, err := localstack.FindRoot()
 	if err != nil {
 		t.Fatal(err)
@@ -68,20 +81,19 @@ func TestScheduleInputsAreNoticesEvents(t *testing.T) {
 	var tpl struct {
 		Resources map[string]struct {
 			Properties struct {
-				Events map[string]struct {
-					Type       string `yaml:"Type"`
-					Properties struct {
-						Input string `yaml:"Input"`
-					} `yaml:"Properties"`
-				} `yaml:"Events"`
+				Events map[string]templateEvent `yaml:"Events"`
 			} `yaml:"Properties"`
 		} `yaml:"Resources"`
 	}
 	if err := yaml.Unmarshal(raw, &tpl); err != nil {
 		t.Fatal(err)
 	}
+	return tpl.Resources[fn].Properties.Events
+}
+
+func TestScheduleInputsAreNoticesEvents(t *testing.T) {
 	steps := map[string]bool{}
-	for name, ev := range tpl.Resources["NoticesFunction"].Properties.Events {
+	for name, ev := range templateEvents(t, "NoticesFunction") {
 		if ev.Type != "ScheduleV2" {
 			continue
 		}
