@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -35,20 +34,7 @@ func TestReceiptsBurstForOneMonthTakesOneUnit(t *testing.T) {
 	a := start(t, nil)
 	h := a.tenantSession(t, dupont)
 	const n = 45
-	statuses := make([]int, n)
-	ids := make([]string, n)
-	var wg sync.WaitGroup
-	gate := make(chan struct{})
-	for i := range n {
-		wg.Go(func() {
-			<-gate
-			status, _, body := a.issue(t, h, "2026-10")
-			statuses[i] = status
-			ids[i], _ = body["id"].(string)
-		})
-	}
-	close(gate)
-	wg.Wait()
+	statuses, ids := a.issueAtOnce(t, h, "2026-10", n)
 	count := map[int]int{}
 	for i, s := range statuses {
 		count[s]++

@@ -52,6 +52,26 @@ func (a *api) issue(t *testing.T, h map[string]string, period string) (int, http
 	return a.do(t, "POST", "/api/v1/receipts", obj{"period": period}, h)
 }
 
+// issueAtOnce asks n receipts of period at once (released together) and
+// returns each request's status and the id of the document it answered.
+func (a *api) issueAtOnce(t *testing.T, h map[string]string, period string, n int) ([]int, []string) {
+	statuses := make([]int, n)
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	gate := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-gate
+			status, _, body := a.issue(t, h, period)
+			statuses[i] = status
+			ids[i], _ = body["id"].(string)
+		})
+	}
+	close(gate)
+	wg.Wait()
+	return statuses, ids
+}
+
 // receiptText issues the receipt of period, wants want (201 or 200) and
 // the kind, and returns the answer and the PDF's text, downloaded through
 // its link.
@@ -393,20 +413,7 @@ func TestReceiptsParallelRequestsMakeOneDocument(t *testing.T) {
 	a := start(t, map[string]string{"RECEIPTS_LIMIT": "1000/1h"})
 	h := a.tenantSession(t, ndiaye)
 	const n = 40
-	statuses := make([]int, n)
-	ids := make([]string, n)
-	var wg sync.WaitGroup
-	gate := make(chan struct{})
-	for i := range n {
-		wg.Go(func() {
-			<-gate
-			status, _, body := a.issue(t, h, "2026-10")
-			statuses[i] = status
-			ids[i], _ = body["id"].(string)
-		})
-	}
-	close(gate)
-	wg.Wait()
+	statuses, ids := a.issueAtOnce(t, h, "2026-10", n)
 	created := 0
 	for i, s := range statuses {
 		if s == http.StatusCreated {
