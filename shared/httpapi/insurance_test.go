@@ -25,7 +25,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/citejardins/extranet/infra/localstack"
-	"github.com/citejardins/extranet/shared/blob"
 	"github.com/citejardins/extranet/shared/filecheck/samples"
 	"github.com/citejardins/extranet/shared/insurance"
 	"github.com/citejardins/extranet/shared/tenancy"
@@ -131,46 +130,11 @@ func (a *api) objectOrNil(t *testing.T, key string) []byte {
 	return b
 }
 
-// insuranceEvents waits until the outbox is empty (the exports job
-// published everything) and returns the lease's
-// insurance_certificate_submitted events as the ERP reads them.
+// insuranceEvents returns the lease's insurance_certificate_submitted
+// events as the ERP reads them.
 func (a *api) insuranceEvents(t *testing.T, ref string) []exportedEvent {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	for {
-		evs, err := a.stack.Store().PendingEvents(ctx, 1)
-		if err != nil {
-			t.Fatalf("read the outbox: %v", err)
-		}
-		if len(evs) == 0 {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("events still in the outbox after 10 s")
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-	client := a.stack.S3Client()
-	var out []exportedEvent
-	p := s3.NewListObjectsV2Paginator(client, &s3.ListObjectsV2Input{Bucket: &localstack.DocumentsBucket, Prefix: aws.String(blob.ExportsPrefix)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			t.Fatalf("list the exports: %v", err)
-		}
-		for _, o := range page.Contents {
-			var e exportedEvent
-			if err := json.Unmarshal(a.objectOrNil(t, *o.Key), &e); err != nil {
-				t.Fatalf("decode %s: %v", *o.Key, err)
-			}
-			if e.Reference == ref && e.Type == insurance.EventSubmitted {
-				out = append(out, e)
-			}
-		}
-	}
-	return out
+	return a.exportedEvents(t, ref, insurance.EventSubmitted)
 }
 
 // french is a rough check that a message is the French one written for

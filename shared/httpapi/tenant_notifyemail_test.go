@@ -41,10 +41,19 @@ type exportedEvent struct {
 	Data      map[string]any `json:"data"`
 }
 
-// exported waits until the outbox is empty (the exports job published
-// everything) and returns the lease's preferences_changed events as the ERP
-// reads them, oldest first.
+// exported returns the lease's preferences_changed events as the ERP reads
+// them, oldest first.
 func (a *api) exported(t *testing.T, ref string) []exportedEvent {
+	t.Helper()
+	out := a.exportedEvents(t, ref, "preferences_changed")
+	slices.SortFunc(out, func(x, y exportedEvent) int { return strings.Compare(x.At, y.At) })
+	return out
+}
+
+// exportedEvents waits until the outbox is empty (the exports job published
+// everything) and returns the lease's events of type typ as the ERP reads
+// them under exports/events/, in the bucket's order.
+func (a *api) exportedEvents(t *testing.T, ref, typ string) []exportedEvent {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -84,12 +93,11 @@ func (a *api) exported(t *testing.T, ref string) []exportedEvent {
 			if err := json.Unmarshal(body, &e); err != nil {
 				t.Fatalf("decode %s: %v", *o.Key, err)
 			}
-			if e.Reference == ref && e.Type == "preferences_changed" {
+			if e.Reference == ref && e.Type == typ {
 				out = append(out, e)
 			}
 		}
 	}
-	slices.SortFunc(out, func(x, y exportedEvent) int { return strings.Compare(x.At, y.At) })
 	return out
 }
 
