@@ -207,9 +207,7 @@ func TakePDF(ctx context.Context, c Counter, ref string, now func() time.Time) e
 		return fmt.Errorf("count pdfs: %w", err)
 	}
 	if wait > 0 {
-		if r := wait.Truncate(time.Second); r < wait {
-			wait = r + time.Second
-		}
+		wait = fault.WholeSeconds(wait)
 		mins := int((wait + time.Minute - 1) / time.Minute)
 		return &fault.Error{Code: fault.TooManyRequests, RetryAfter: wait,
 			Message: "Vous avez demandé beaucoup de documents en peu de temps. Réessayez dans " + minutes(mins) +

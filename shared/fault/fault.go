@@ -85,6 +85,21 @@ func New(code Code, message string) *Error {
 	return &Error{Code: code, Message: message}
 }
 
+// TooMany is a TooManyRequests error with a French message, to try again
+// after wait rounded up to whole seconds (WholeSeconds).
+func TooMany(wait time.Duration, message string) *Error {
+	return &Error{Code: TooManyRequests, RetryAfter: WholeSeconds(wait), Message: message}
+}
+
+// WholeSeconds rounds a wait up to whole seconds, as Retry-After gives it
+// (RFC 9110 §10.2.3): rounding down would send the client back too early.
+func WholeSeconds(wait time.Duration) time.Duration {
+	if r := wait.Truncate(time.Second); r < wait {
+		wait = r + time.Second
+	}
+	return wait
+}
+
 // Fields collects per-field messages while validating a request, so that a
 // form shows every problem at once rather than one per attempt.
 type Fields map[string]string

@@ -136,11 +136,7 @@ func (s *Service) allow(ctx context.Context, key string, limit int) error {
 		return fmt.Errorf("count uploads: %w", err)
 	}
 	if wait > 0 {
-		if r := wait.Truncate(time.Second); r < wait {
-			wait = r + time.Second
-		}
-		return &fault.Error{Code: fault.TooManyRequests, RetryAfter: wait,
-			Message: "Vous avez envoyé beaucoup de fichiers aujourd’hui. Réessayez demain, ou contactez votre gestionnaire."}
+		return fault.TooMany(wait, "Vous avez envoyé beaucoup de fichiers aujourd’hui. Réessayez demain, ou contactez votre gestionnaire.")
 	}
 	return nil
 }

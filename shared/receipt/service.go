@@ -301,10 +301,7 @@ func (s *Service) take(ctx context.Context, ref string) error {
 		return fmt.Errorf("count receipts: %w", err)
 	}
 	if wait > 0 {
-		if r := wait.Truncate(time.Second); r < wait {
-			wait = r + time.Second
-		}
-		return &fault.Error{Code: fault.TooManyRequests, RetryAfter: wait, Message: msgTooMany}
+		return fault.TooMany(wait, msgTooMany)
 	}
 	return nil
 }

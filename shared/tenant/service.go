@@ -57,11 +57,7 @@ func (s *Service) allowWrite(ctx context.Context, ref string) error {
 		return fmt.Errorf("count writes: %w", err)
 	}
 	if wait > 0 {
-		if r := wait.Truncate(time.Second); r < wait {
-			wait = r + time.Second
-		}
-		return &fault.Error{Code: fault.TooManyRequests, RetryAfter: wait,
-			Message: "Vous avez fait beaucoup de modifications aujourd'hui. Réessayez demain, ou contactez votre gestionnaire si c'est urgent."}
+		return fault.TooMany(wait, "Vous avez fait beaucoup de modifications aujourd'hui. Réessayez demain, ou contactez votre gestionnaire si c'est urgent.")
 	}
 	return nil
 }
