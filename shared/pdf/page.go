@@ -99,16 +99,7 @@ func (p *page) header() {
 
 // window: the recipients and the dwelling's address, for the envelope's
 // window.
-func (p *page) window() {
-	lines := addressLines(p.n.Recipients, p.n.Address)
-	h := windowH / windowLines
-	y := windowY + (windowH-h*float64(len(lines)))/2
-	for _, s := range lines {
-		p.f.SetXY(windowX, y)
-		p.cell(windowW, h, p.fit(s, 10, windowW), "L")
-		y += h
-	}
-}
+func (p *page) window() { p.recipients(p.n.Recipients, p.n.Address) }
 
 // fit sets the regular font at size, smaller (down to 8 pt) if s would not
 // fit in w, and returns s, cut with "…" if it still does not fit.
