@@ -207,7 +207,7 @@ func TestCheckTimeout(t *testing.T) {
 // refused: else a bomb could hide behind one.
 func TestCheckIndirectFilter(t *testing.T) {
 	z := rvZlib(strings.Repeat(" ", 1000))
-	data := rvClassic(append(rvPage("/X 5 0 R", ""), rvStream("/Filter 6 0 R", z), "/FlateDecode"))
+	data := samples.Classic(append(rvPage("/X 5 0 R", ""), rvStream("/Filter 6 0 R", z), "/FlateDecode"), "")
 	if got := reasonOf(t, filecheck.New().Check(context.Background(), insurance.PDF, data)); got != insurance.Unreadable {
 		t.Errorf("reason %q, want %q", got, insurance.Unreadable)
 	}

