@@ -6,11 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/citejardins/extranet/shared/dynamo"
 	"github.com/citejardins/extranet/shared/insurancerun"
-	"github.com/citejardins/extranet/shared/tenancy"
 )
 
 // TestDevInsuranceRemindersRunsTheDailyReminders: POST
@@ -30,11 +27,7 @@ func TestDevInsuranceRemindersRunsTheDailyReminders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var reqs []dynamo.LeaseRequirement
-	for _, l := range seeded {
-		reqs = append(reqs, dynamo.LeaseRequirement{Reference: l.Reference, Required: true})
-	}
-	if _, err := st.Store().SyncInsuranceRequired(ctx, reqs, tenancy.ParisDate(time.Now())); err != nil {
+	if err := st.RequireInsurance(ctx, seeded); err != nil {
 		t.Fatal(err)
 	}
 

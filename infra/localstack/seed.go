@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/citejardins/extranet/shared/account"
+	"github.com/citejardins/extranet/shared/dynamo"
+	"github.com/citejardins/extranet/shared/tenancy"
 	"github.com/citejardins/extranet/shared/tenant"
 )
 
@@ -126,3 +128,14 @@ func (s *Stack) paperlessAccount(ctx context.Context, ref, email string) error {
 }
 
 func euros(cents int) string { return fmt.Sprintf("%d,%02d", cents/100, cents%100) }
+
+// RequireInsurance makes each of leases require a home-insurance
+// certificate from today in Paris, as the ERP's lease file would.
+func (s *Stack) RequireInsurance(ctx context.Context, leases []SeededLease) error {
+	var reqs []dynamo.LeaseRequirement
+	for _, l := range leases {
+		reqs = append(reqs, dynamo.LeaseRequirement{Reference: l.Reference, Required: true})
+	}
+	_, err := s.Store().SyncInsuranceRequired(ctx, reqs, tenancy.ParisDate(time.Now()))
+	return err
+}

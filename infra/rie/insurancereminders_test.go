@@ -7,12 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/citejardins/extranet/infra/localstack"
-	"github.com/citejardins/extranet/shared/dynamo"
 	"github.com/citejardins/extranet/shared/insurancerun"
-	"github.com/citejardins/extranet/shared/tenancy"
 )
 
 // TestInsuranceRemindersFunctionUnderRIE builds the insurancereminders
@@ -33,11 +30,7 @@ func TestInsuranceRemindersFunctionUnderRIE(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var reqs []dynamo.LeaseRequirement
-	for _, l := range seeded {
-		reqs = append(reqs, dynamo.LeaseRequirement{Reference: l.Reference, Required: true})
-	}
-	if _, err := st.Store().SyncInsuranceRequired(ctx, reqs, tenancy.ParisDate(time.Now())); err != nil {
+	if err := st.RequireInsurance(ctx, seeded); err != nil {
 		t.Fatal(err)
 	}
 	e := startFunction(t, rieBin, repo, st, "insurancereminders")
