@@ -209,53 +209,44 @@ func (s *Store) dirStates(ctx context.Context, ids []string) (map[string]dirStat
 		keys = append(keys, keyOf(residencePK(id), residenceSK), keyOf(residencePK(id), emergencySK), keyOf(directoryPK, dirEntryPfx+id))
 	}
 	out := make(map[string]dirState, len(ids))
-	req := map[string]types.KeysAndAttributes{s.tenancy: {Keys: keys, ConsistentRead: aws.Bool(true)}}
-	for attempt := 0; len(req) > 0; attempt++ {
-		if attempt > 0 {
-			if err := backoff(ctx, attempt); err != nil {
-				return nil, err
-			}
+	err := s.batchGet(ctx, s.tenancy, keys, "", "read directory state", func(it map[string]types.AttributeValue) error {
+		var k struct{ PK, SK string }
+		if err := attributevalue.UnmarshalMap(it, &k); err != nil {
+			return fmt.Errorf("decode key: %w", err)
 		}
-		res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
-		if err != nil {
-			return nil, fmt.Errorf("read directory state: %w", err)
-		}
-		for _, it := range res.Responses[s.tenancy] {
-			var k struct{ PK, SK string }
-			if err := attributevalue.UnmarshalMap(it, &k); err != nil {
-				return nil, fmt.Errorf("decode key: %w", err)
+		switch {
+		case k.PK == directoryPK:
+			var d directoryItem
+			if err := attributevalue.UnmarshalMap(it, &d); err != nil {
+				return fmt.Errorf("decode directory entry: %w", err)
 			}
-			switch {
-			case k.PK == directoryPK:
-				var d directoryItem
-				if err := attributevalue.UnmarshalMap(it, &d); err != nil {
-					return nil, fmt.Errorf("decode directory entry: %w", err)
-				}
-				id := strings.TrimPrefix(k.SK, dirEntryPfx)
-				st := out[id]
-				st.stored = &d
-				out[id] = st
-			case k.SK == residenceSK:
-				var r residenceItem
-				if err := attributevalue.UnmarshalMap(it, &r); err != nil {
-					return nil, fmt.Errorf("decode residence: %w", err)
-				}
-				id := strings.TrimPrefix(k.PK, "RESIDENCE#")
-				st := out[id]
-				st.residence = &r
-				out[id] = st
-			case k.SK == emergencySK:
-				var c contactItem
-				if err := attributevalue.UnmarshalMap(it, &c); err != nil {
-					return nil, fmt.Errorf("decode contact: %w", err)
-				}
-				id := strings.TrimPrefix(k.PK, "RESIDENCE#")
-				st := out[id]
-				st.emergency = &c
-				out[id] = st
+			id := strings.TrimPrefix(k.SK, dirEntryPfx)
+			st := out[id]
+			st.stored = &d
+			out[id] = st
+		case k.SK == residenceSK:
+			var r residenceItem
+			if err := attributevalue.UnmarshalMap(it, &r); err != nil {
+				return fmt.Errorf("decode residence: %w", err)
 			}
+			id := strings.TrimPrefix(k.PK, "RESIDENCE#")
+			st := out[id]
+			st.residence = &r
+			out[id] = st
+		case k.SK == emergencySK:
+			var c contactItem
+			if err := attributevalue.UnmarshalMap(it, &c); err != nil {
+				return fmt.Errorf("decode contact: %w", err)
+			}
+			id := strings.TrimPrefix(k.PK, "RESIDENCE#")
+			st := out[id]
+			st.emergency = &c
+			out[id] = st
 		}
-		req = res.UnprocessedKeys
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -198,28 +198,18 @@ func (s *Store) storedFlags(ctx context.Context, items []hashedItem) (map[string
 		}
 	}
 	out := map[string]storedFlag{}
-	req := map[string]types.KeysAndAttributes{s.tenancy: {Keys: keys, ProjectionExpression: aws.String("PK, required, ended"),
-		ConsistentRead: aws.Bool(true)}}
-	for attempt := 0; len(req) > 0; attempt++ {
-		if attempt > 0 {
-			if err := backoff(ctx, attempt); err != nil {
-				return nil, err
-			}
+	err := s.batchGet(ctx, s.tenancy, keys, "PK, required, ended", "read insurance states", func(it map[string]types.AttributeValue) error {
+		pk, _ := it["PK"].(*types.AttributeValueMemberS)
+		if pk == nil {
+			return nil
 		}
-		res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
-		if err != nil {
-			return nil, fmt.Errorf("read insurance states: %w", err)
-		}
-		for _, it := range res.Responses[s.tenancy] {
-			pk, _ := it["PK"].(*types.AttributeValueMemberS)
-			if pk == nil {
-				continue
-			}
-			b, _ := it["required"].(*types.AttributeValueMemberBOOL)
-			e, _ := it["ended"].(*types.AttributeValueMemberBOOL)
-			out[pk.Value[len("LEASE#"):]] = storedFlag{b != nil && b.Value, e != nil && e.Value}
-		}
-		req = res.UnprocessedKeys
+		b, _ := it["required"].(*types.AttributeValueMemberBOOL)
+		e, _ := it["ended"].(*types.AttributeValueMemberBOOL)
+		out[pk.Value[len("LEASE#"):]] = storedFlag{b != nil && b.Value, e != nil && e.Value}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

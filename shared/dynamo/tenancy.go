@@ -272,31 +272,54 @@ func (s *Store) storedHashes(ctx context.Context, table string, items []hashedIt
 		}
 	}
 	out := map[string]string{}
-	req := map[string]types.KeysAndAttributes{table: {Keys: keys, ProjectionExpression: aws.String("PK, SK, h"), ConsistentRead: aws.Bool(true)}}
+	err := s.batchGet(ctx, table, keys, "PK, SK, h", "read hashes", func(it map[string]types.AttributeValue) error {
+		var k struct{ PK, SK, H string }
+		if err := attributevalue.UnmarshalMap(it, &k); err != nil {
+			return fmt.Errorf("decode hash: %w", err)
+		}
+		if h, ok := it["h"].(*types.AttributeValueMemberS); ok {
+			out[k.PK+"\x00"+k.SK] = h.Value
+		} else {
+			out[k.PK+"\x00"+k.SK] = ""
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// batchGet reads keys (at most 100) of table with BatchGetItem,
+// consistently, only projection's attributes unless it is empty, asking
+// again for the keys DynamoDB left unprocessed after a backoff, and hands
+// each item read to each (an error of each stops the read). what names the
+// read in its errors.
+func (s *Store) batchGet(ctx context.Context, table string, keys []map[string]types.AttributeValue, projection, what string,
+	each func(map[string]types.AttributeValue) error) error {
+	ka := types.KeysAndAttributes{Keys: keys, ConsistentRead: aws.Bool(true)}
+	if projection != "" {
+		ka.ProjectionExpression = aws.String(projection)
+	}
+	req := map[string]types.KeysAndAttributes{table: ka}
 	for attempt := 0; len(req) > 0; attempt++ {
 		if attempt > 0 {
 			if err := backoff(ctx, attempt); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
 		if err != nil {
-			return nil, fmt.Errorf("read hashes: %w", err)
+			return fmt.Errorf("%s: %w", what, err)
 		}
 		for _, it := range res.Responses[table] {
-			var k struct{ PK, SK, H string }
-			if err := attributevalue.UnmarshalMap(it, &k); err != nil {
-				return nil, fmt.Errorf("decode hash: %w", err)
-			}
-			if h, ok := it["h"].(*types.AttributeValueMemberS); ok {
-				out[k.PK+"\x00"+k.SK] = h.Value
-			} else {
-				out[k.PK+"\x00"+k.SK] = ""
+			if err := each(it); err != nil {
+				return err
 			}
 		}
 		req = res.UnprocessedKeys
 	}
-	return out, nil
+	return nil
 }
 
 func (s *Store) batchWrite(ctx context.Context, table string, writes []types.WriteRequest) error {
