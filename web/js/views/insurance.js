@@ -158,11 +158,14 @@ function certificateCard(c) {
 function uploadSection(ctx, confirmation, refresh) {
   const accept = ACCEPTED.join(',');
   let chosen = /** @type {File|null} */ (null);
+  // The input that holds the chosen file: its errors mark it.
+  let holder = /** @type {HTMLInputElement|null} */ (null);
   const chosenSaid = h('p', { class: 'hint', id: 'fichier-choisi', role: 'status' }, 'Aucun fichier choisi.');
   const fileInput = h('input', { class: 'input input--file', type: 'file', id: 'fichier', name: 'fichier', accept, 'aria-describedby': 'fichier-aide fichier-choisi' });
   const cameraInput = h('input', { class: 'input input--file', type: 'file', id: 'photo', name: 'photo', accept, capture: 'environment', 'aria-describedby': 'fichier-aide fichier-choisi' });
   const pick = (from, other) => () => {
     chosen = from.files && from.files[0] ? from.files[0] : null;
+    holder = chosen ? from : null;
     if (chosen) other.value = '';
     chosenSaid.textContent = chosen ? `Fichier choisi : ${chosen.name} (${fileType(chosen.type)}, ${fileSize(chosen.size)}).` : 'Aucun fichier choisi.';
   };
@@ -213,6 +216,13 @@ function uploadSection(ctx, confirmation, refresh) {
     return err;
   };
 
+  /** fileError says message next to the file field, on the input that holds the file, and in the summary. */
+  const fileError = (f, title, message) => {
+    const target = holder || fileInput;
+    setFieldError(f, 'fichier', message, target);
+    showSummary(f, { title, text: message, items: [{ field: 'fichier', message: 'Choisir un autre fichier', target: target.id }] });
+  };
+
   const failed = (f, err, title) => {
     ctx.setTitle(TITLE, { error: true });
     if (err instanceof ApiError && err.status === 401) {
@@ -220,10 +230,28 @@ function uploadSection(ctx, confirmation, refresh) {
       return;
     }
     if (err instanceof ApiError) {
-      showProblem(f, asFileProblem(err), { title });
+      const e = asFileProblem(err);
+      // A refusal of the file itself (422 without per-field errors): said
+      // at the file field.
+      if (e.status === 422 && !Object.keys(e.fields || {}).length && e.detail) {
+        fileError(f, title, e.detail);
+        return;
+      }
+      showProblem(f, e, { title });
+      if (holder && holder !== fileInput && e.fields && e.fields.fichier) {
+        // The photo holds the file: it is the input marked, not the chooser.
+        setFieldError(f, 'fichier', e.fields.fichier, holder);
+        fileInput.removeAttribute('aria-invalid');
+        fileInput.setAttribute('aria-describedby', 'fichier-aide fichier-choisi');
+      }
       return;
     }
-    showSummary(f, { title, text: err instanceof UploadError ? err.detail : 'Réessayez dans quelques instants.' });
+    if (err instanceof UploadError) {
+      // Refused by the storage (S3): about the file too.
+      fileError(f, title, err.detail);
+      return;
+    }
+    showSummary(f, { title, text: 'Réessayez dans quelques instants.' });
   };
 
   const uploadForm = form({
@@ -245,7 +273,11 @@ function uploadSection(ctx, confirmation, refresh) {
       if (!endISO) items.push({ field: 'endDate', message: 'Indiquez la date de fin de la garantie, au format JJ/MM/AAAA.' });
       if (startISO && endISO && endISO < startISO) items.push({ field: 'endDate', message: 'La fin de la garantie doit venir après son début.' });
       if (items.length) {
-        for (const it of items) setFieldError(f, it.field, it.message);
+        const target = holder || fileInput;
+        for (const it of items) {
+          if (it.field === 'fichier') it.target = target.id;
+          setFieldError(f, it.field, it.message, it.field === 'fichier' ? target : undefined);
+        }
         ctx.setTitle(TITLE, { error: true });
         showSummary(f, { title: items.length > 1 ? `${items.length} informations sont à corriger` : 'Une information est à corriger', items });
         return;
