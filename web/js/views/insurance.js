@@ -129,8 +129,7 @@ function stateCard(data, latest) {
     c ? h('dl', { class: 'facts facts--compact' },
       h('dt', null, 'Assureur'), h('dd', null, c.insurer),
       h('dt', null, 'Numéro de contrat'), h('dd', null, c.policyNumber),
-      h('dt', null, 'Période couverte'), h('dd', null, `du ${longDate(c.startDate)} au ${longDate(c.endDate)}`),
-      h('dt', null, 'Date de fin'), h('dd', { 'data-fin': '' }, longDate(c.endDate))) : null,
+      h('dt', null, 'Période couverte'), h('dd', { 'data-fin': c.endDate }, `du ${longDate(c.startDate)} au ${longDate(c.endDate)}`)) : null,
     next ? h('p', { 'data-rappel': '' }, reminderSentence(next)) : null,
   ];
 }
@@ -181,9 +180,8 @@ function uploadSection(ctx, confirmation, refresh) {
 
   const insurer = field({ name: 'insurer', label: 'Assureur', autocomplete: 'off', hint: 'Le nom de votre compagnie d’assurance, tel qu’il figure sur l’attestation.' });
   const policy = field({ name: 'policyNumber', label: 'Numéro de contrat', autocomplete: 'off', hint: 'Il figure sur l’attestation (numéro de contrat, de police ou de sociétaire).', attrs: { spellcheck: 'false', autocapitalize: 'characters' } });
-  const dateHint = 'Au format JJ/MM/AAAA, par exemple 01/01/2027.';
-  const start = field({ name: 'startDate', label: 'Début de la garantie', hint: dateHint, short: true, inputmode: 'numeric' });
-  const end = field({ name: 'endDate', label: 'Fin de la garantie', hint: dateHint, short: true, inputmode: 'numeric' });
+  const start = field({ name: 'startDate', label: 'Début de la garantie', hint: 'Au format JJ/MM/AAAA, par exemple 01/10/2026.', short: true, inputmode: 'numeric' });
+  const end = field({ name: 'endDate', label: 'Fin de la garantie', hint: 'Au format JJ/MM/AAAA, par exemple 30/09/2027.', short: true, inputmode: 'numeric' });
 
   const progress = h('progress', { id: 'envoi-progression', max: '100', value: '0', 'aria-describedby': 'envoi-etat' });
   const progressSaid = h('p', { id: 'envoi-etat', role: 'status' });
@@ -290,9 +288,10 @@ function uploadSection(ctx, confirmation, refresh) {
         failed(f, err, 'Votre fichier n’a pas pu être envoyé');
         return;
       }
+      // The box (and its live region) shows before its first message.
       announced = -1;
-      setProgress(0);
       progressBox.hidden = false;
+      setProgress(0);
       try {
         await postFile(upload, file, setProgress);
       } catch (err) {

@@ -188,6 +188,9 @@ function monthCard(ctx, m) {
   const name = periodName(m.period);
   const word = receiptWord(m);
   const said = h('div', { class: 'month__said' });
+  // The success message's live region is in the page from the start, and
+  // filled once the receipt is ready, so that screen readers announce it.
+  const ready = h('div', { class: 'month__said', role: 'status' });
   const note = monthNote(m);
   let button = null;
   if (word) {
@@ -202,6 +205,7 @@ function monthCard(ctx, m) {
       const before = [...button.childNodes];
       button.replaceChildren('Préparation…');
       replace(said);
+      replace(ready);
       let d;
       try {
         d = await call('POST', '/receipts', { period: m.period });
@@ -223,7 +227,7 @@ function monthCard(ctx, m) {
       busy = false;
       if (!ctx.active()) return;
       saveFile(d);
-      replace(said, h('div', { class: 'notice notice--success', role: 'status', 'data-pret': d.id },
+      replace(ready, h('div', { class: 'notice notice--success', 'data-pret': d.id },
         h('p', null, `${word === 'la quittance' ? 'Votre quittance' : 'Votre reçu'} ${ofWord(name)} est prêt${word === 'la quittance' ? 'e' : ''} : ${word === 'la quittance' ? 'elle' : 'il'} s’enregistre dans vos téléchargements. Si rien ne s’est passé : `,
           downloadLink(d, 'button button--secondary button--small'))));
     });
@@ -235,5 +239,5 @@ function monthCard(ctx, m) {
     h('p', { class: 'month__amounts', 'data-montants': '' }, amountSentence(m)),
     note ? h('p', { class: 'month__note' }, note) : null,
     button ? h('p', { class: 'month__action' }, button) : null,
-    said);
+    said, ready);
 }
