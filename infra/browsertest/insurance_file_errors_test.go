@@ -89,3 +89,27 @@ func TestInsurancePageRefusedFileTiedToField(t *testing.T) {
 		t.Errorf("#fichier aria-invalid %q after the file was refused", got)
 	}
 }
+
+// TestInsurancePageS3RefusalTiedToField: an upload S3 refuses (here a POST
+// without its fields) is said next to the file field too.
+func TestInsurancePageS3RefusalTiedToField(t *testing.T) {
+	b := start(t)
+	b.tenant("7654321", "N'DIAYE", "1990-01-30", "abdou.ndiaye@example.org")
+	b.visit("/mon-espace/assurance", "Mon assurance")
+	b.waitLoaded("Mon assurance")
+	f := filepath.Join(t.TempDir(), "attestation.pdf")
+	if err := os.WriteFile(f, samplePDF("Attestation", 40_000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	eval[bool](b, `(() => { const s = XMLHttpRequest.prototype.send; XMLHttpRequest.prototype.send = function () { return s.call(this, new FormData()); }; return true; })()`)
+	sendCertificateForm(b, f, "MAIF", "1")
+	b.click(`form[aria-label="Envoyer une nouvelle attestation"] button[type="submit"]`)
+	b.waitFor(`document.querySelector(".error-summary")`, "the refusal")
+	t.Logf("summary: %s", b.text(".error-summary"))
+	if got := b.text("#fichier-erreur"); got == "" {
+		t.Errorf("the upload's refusal is not next to the file field (#fichier-erreur empty)")
+	}
+	if got := eval[string](b, `document.getElementById("fichier").getAttribute("aria-invalid") || ""`); got != "true" {
+		t.Errorf("#fichier aria-invalid %q after S3 refused the upload", got)
+	}
+}
