@@ -146,7 +146,6 @@ func (cw *corsWriter) WriteHeader(code int) {
 	}
 	if cw.allow != "" {
 		h.Set("Access-Control-Allow-Origin", cw.allow)
-		h.Set("Access-Control-Expose-Headers", "ETag")
 		h.Add("Vary", "Origin")
 	}
 	cw.w.WriteHeader(code)

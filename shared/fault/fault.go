@@ -40,6 +40,9 @@ const (
 	ReceiptUnpaid       Code = "receipt_unpaid"        // nothing imputed to the month
 	ReceiptNotDue       Code = "receipt_not_due"       // nothing called for the month yet
 	ReceiptOutsideLease Code = "receipt_outside_lease" // before the lease began or after it ended
+	// ReceiptBeforeHistory: the month is before the first month of the
+	// ledger the ERP sent (older receipts: ask the landlord).
+	ReceiptBeforeHistory Code = "receipt_before_history"
 )
 
 // The home-insurance certificate's upload, refused by the checks of the

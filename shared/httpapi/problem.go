@@ -32,9 +32,10 @@ var statusOf = map[fault.Code]int{
 	fault.ServiceUnavailable: http.StatusServiceUnavailable,
 
 	// Receipts: a month that gets no receipt, and why.
-	fault.ReceiptUnpaid:       http.StatusUnprocessableEntity,
-	fault.ReceiptNotDue:       http.StatusUnprocessableEntity,
-	fault.ReceiptOutsideLease: http.StatusUnprocessableEntity,
+	fault.ReceiptUnpaid:        http.StatusUnprocessableEntity,
+	fault.ReceiptNotDue:        http.StatusUnprocessableEntity,
+	fault.ReceiptOutsideLease:  http.StatusUnprocessableEntity,
+	fault.ReceiptBeforeHistory: http.StatusUnprocessableEntity,
 
 	// The insurance certificate's file (fault.FileMissing and the rest).
 	fault.FileMissing:      http.StatusUnprocessableEntity,
@@ -73,9 +74,10 @@ var titleOf = map[fault.Code]string{
 	fault.Internal:           "Erreur technique",
 	fault.ServiceUnavailable: "Service momentanément indisponible",
 
-	fault.ReceiptUnpaid:       "Mois non payé",
-	fault.ReceiptNotDue:       "Mois pas encore appelé",
-	fault.ReceiptOutsideLease: "Mois hors du bail",
+	fault.ReceiptUnpaid:        "Mois non payé",
+	fault.ReceiptNotDue:        "Mois pas encore appelé",
+	fault.ReceiptOutsideLease:  "Mois hors du bail",
+	fault.ReceiptBeforeHistory: "Mois avant l’historique en ligne",
 
 	fault.FileMissing:      "Fichier non reçu",
 	fault.FileTooLarge:     "Fichier refusé",

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/citejardins/extranet/shared/notice"
 	"github.com/citejardins/extranet/shared/receipt"
 )
 
@@ -29,7 +30,8 @@ type receiptMonthJSON struct {
 }
 
 type receiptMonthsResponse struct {
-	Months []receiptMonthJSON `json:"months"`
+	Months      []receiptMonthJSON `json:"months"`
+	HistoryFrom *string            `json:"historyFrom"`
 }
 
 func (s *Server) handleReceipts() http.Handler {
@@ -41,11 +43,16 @@ func (s *Server) handleReceipts() http.Handler {
 		if err != nil {
 			return receiptMonthsResponse{}, err
 		}
-		months, err := s.receipts.Months(r.Context(), ref, q.Get("year"))
+		cal, err := s.receipts.Months(r.Context(), ref, q.Get("year"))
 		if err != nil {
 			return receiptMonthsResponse{}, err
 		}
+		months := cal.Months
 		resp := receiptMonthsResponse{Months: make([]receiptMonthJSON, len(months))}
+		if cal.HistoryFrom != (notice.Period{}) {
+			from := cal.HistoryFrom.String()
+			resp.HistoryFrom = &from
+		}
 		for i, m := range months {
 			j := receiptMonthJSON{Period: m.Period.String(), Status: string(m.Status), DueCents: m.DueCents, PaidCents: m.PaidCents}
 			if k := m.Status.Kind(); k != "" {

@@ -267,7 +267,7 @@ func TestReceiptsRefuseWhatGetsNoReceipt(t *testing.T) {
 	}{
 		{"2026-12", 422, "receipt_not_due", "Rien n’a encore été appelé pour décembre 2026"},
 		{"2019-02", 422, "receipt_outside_lease", "Ce mois n’est pas compris dans votre bail (commencé le 15/03/2019)"},
-		{"2025-06", 422, "receipt_not_due", "Votre compte ne porte aucune somme appelée pour juin 2025"},
+		{"2025-06", 422, "receipt_before_history", "Votre historique en ligne commence en novembre 2025"},
 		{"2026-13", 400, "validation_failed", ""},
 		{"novembre", 400, "validation_failed", ""},
 		{"", 400, "validation_failed", ""},
@@ -292,13 +292,16 @@ func TestReceiptsRefuseWhatGetsNoReceipt(t *testing.T) {
 			t.Errorf("year %s: no message for year: %v", y, body)
 		}
 	}
-	// Months of a year before the lease: none; the year of its start: from
-	// its month.
-	if ms := a.months(t, h, "2018"); len(ms) != 0 {
-		t.Errorf("2018: %v, want none", ms)
+	// Months of a year before the lease, or within it but before the
+	// ledger's history (November 2025): none; the history's first year:
+	// from its first month.
+	for _, y := range []string{"2018", "2019"} {
+		if ms := a.months(t, h, y); len(ms) != 0 {
+			t.Errorf("%s: %v, want none", y, ms)
+		}
 	}
-	if ms := a.months(t, h, "2019"); len(ms) != 10 || ms[0].Period != "2019-03" {
-		t.Errorf("2019: %v, want March to December", ms)
+	if ms := a.months(t, h, "2025"); len(ms) != 2 || ms[0].Period != "2025-11" {
+		t.Errorf("2025: %v, want November and December", ms)
 	}
 	// No document was made.
 	if docs, _ := a.allDocuments(t, "kind=payment_receipt", h); len(docs) != 0 {

@@ -263,11 +263,19 @@ func (l Lease) DueKey(today tenancy.Date) (string, []string, bool) {
 
 // due is the mail to send today, its key and the reminders passed over: the
 // refusal first (it asks for a new certificate), then the reminder due.
+// The refusal mail stands for the Missing reminder (it asks for a valid
+// certificate already): on a required lease left without a current cover,
+// "missing" is recorded with it, so no Missing mail follows, neither in the
+// same run nor later.
 func (r *Runner) due(l Lease, today tenancy.Date) (Mail, string, []string, bool) {
 	if l.Refusal != "" && !l.State.Mailed(l.Refusal) && !insurance.RefusalReplaced(l.Certificates, l.Refusal) {
 		for _, c := range l.Certificates {
 			if c.Status == insurance.Refused && insurance.RefusalKey(c.ID, c.DecidedOn) == l.Refusal {
-				return RefusalMail(c, r.PublicURL), l.Refusal, nil, true
+				var passed []string
+				if missing := string(insurance.Missing); l.State.Required && l.State.End.IsZero() && !l.State.Ended && !l.State.Mailed(missing) {
+					passed = []string{missing}
+				}
+				return RefusalMail(c, r.PublicURL), l.Refusal, passed, true
 			}
 		}
 		// The refusal was replaced by a later decision: nothing to say.

@@ -105,16 +105,23 @@ func (s *receiptSheet) header() {
 	// The letterhead as on a notice, with the ERP's apostrophes
 	// typographic as everywhere on a receipt.
 	y := max((&page{f: s.f, typo: true}).letterhead(s.r.Landlord)+6, 55)
+	// The receipt's date says what it is: the day the period was paid off
+	// (a quittance), or the last payment imputed to it (a reçu).
+	dated := "Soldé le"
+	if s.r.Kind == document.PaymentReceipt {
+		dated = "Dernier paiement imputé le"
+	}
 	for _, kv := range [][2]string{
-		{"Référence", notice.PrintedReference(s.r.Reference)},
-		{"Période", spanWords(s.r.Period)},
-		{"Date", date(s.r.Date)},
+		{"Référence\u202F:", notice.PrintedReference(s.r.Reference)},
+		{"Période\u202F:", spanWords(s.r.Period)},
+		{dated, date(s.r.Date)},
 	} {
 		s.f.SetXY(marginX, y)
 		s.font("", 9)
-		s.cell(22, 5, kv[0]+"\u202F:", "L")
+		w := max(22, s.f.GetStringWidth(encode(typographic(kv[0])))+2)
+		s.cell(w, 5, kv[0], "L")
 		s.font("B", 9)
-		s.cell(63, 5, kv[1], "L")
+		s.cell(85-w, 5, kv[1], "L")
 		y += 5
 	}
 }
@@ -241,9 +248,13 @@ func (s *receiptSheet) dues() {
 	}
 	s.rule()
 	s.y += 0.5
-	// The rows below add up to the total.
-	row("", "Dont loyer", "", euros(r.RentCents))
-	row("", "Dont charges (provisions et régularisations)", "", euros(r.ChargesCents))
+	// The rows below add up to the total; the rent and charges rows are
+	// left out when they would only repeat a rent line and a charges line
+	// just above.
+	if !plainSplit(r) {
+		row("", "Dont loyer", "", euros(r.RentCents))
+		row("", "Dont charges (provisions et régularisations)", "", euros(r.ChargesCents))
+	}
 	if r.OtherCents != 0 {
 		label := "Dont autres sommes"
 		if r.Undivided {
@@ -255,6 +266,23 @@ func (s *receiptSheet) dues() {
 		row("", "Dont aide au logement (APL) déduite de l’avis", "", euros(-r.NoticeHousingBenefitCents))
 	}
 	row("B", "Total dû pour la période", "", euros(r.DueCents))
+}
+
+// plainSplit reports whether the dues are one rent line and one charges
+// line at most, nothing else: "Dont loyer" and "Dont charges" would repeat
+// them.
+func plainSplit(r receipt.Receipt) bool {
+	if r.OtherCents != 0 || r.NoticeHousingBenefitCents != 0 || r.Undivided {
+		return false
+	}
+	seen := map[receipt.LineKind]bool{}
+	for _, x := range r.Lines {
+		if (x.Kind != receipt.RentLine && x.Kind != receipt.ChargesLine) || seen[x.Kind] {
+			return false
+		}
+		seen[x.Kind] = true
+	}
+	return true
 }
 
 // payments: each payment imputed to the month, with its date and the part

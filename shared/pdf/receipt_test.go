@@ -59,10 +59,15 @@ func TestReceiptPDFReadsBack(t *testing.T) {
 	text := pdfText(t, doc)
 	wantText(t, text, "Quittance de loyer — novembre 2026", "Cité Jardins Habitat, bailleur",
 		"donne quittance", "pour la période du 1er au 30 novembre 2026", "Loyer", "512,34 €", "Provisions pour charges", "87,66 €",
-		"Dont loyer 512,34 €", "Dont charges", "Prélèvement automatique 05/11/2026 600,00 € 600,00 €",
+		"Prélèvement automatique 05/11/2026 600,00 € 600,00 €", "Soldé le 05/11/2026",
 		"Total payé pour la période 600,00 €", "Période entièrement payée le 05/11/2026", "Marie DUPONT")
 	if strings.Contains(text, "n’est pas une quittance") {
 		t.Errorf("a quittance says it is not one:\n%s", text)
+	}
+	// One rent line and one charges line: no "Dont" rows repeating them,
+	// and no bare "Date".
+	if strings.Contains(text, "Dont loyer") || strings.Contains(text, "Dont charges") || strings.Contains(text, "Date :") {
+		t.Errorf("the quittance repeats its two lines, or prints a bare date:\n%s", text)
 	}
 	again, err := rd.RenderReceipt(q)
 	if err != nil || !bytes.Equal(doc, again) {
@@ -80,7 +85,7 @@ func TestReceiptPDFReadsBack(t *testing.T) {
 	}
 	text = pdfText(t, doc)
 	wantText(t, text, "Reçu de paiement — novembre 2026", "Ce reçu n’est pas une quittance", "la somme de 150,00 €",
-		"sur 500,00 € dus", "il reste 350,00 € à payer",
+		"sur 500,00 € dus", "il reste 350,00 € à payer", "Dernier paiement imputé le 10/11/2026",
 		"Votre paiement de 270,00 € du 10/11/2026 a d’abord réglé 120,00 € restant dus sur octobre 2026 (article 1342-10 du Code civil).",
 		"Virement reçu (partiel) 10/11/2026 270,00 € 150,00 €")
 	if strings.Contains(text, "donne quittance") {

@@ -80,6 +80,16 @@ type Ledger struct {
 	AdvanceCents int64
 }
 
+// HistoryFrom is the month of the ledger's oldest debt: the first month
+// its history covers (the ERP sent no older entries); zero when it has no
+// debt.
+func (l Ledger) HistoryFrom() notice.Period {
+	if len(l.Debts) == 0 {
+		return notice.Period{}
+	}
+	return l.Debts[0].Period
+}
+
 // Impute imputes the credits of entries (in any order) to their debits by
 // the rules of the package doc. An entry whose debit exceeds its credit is
 // a debt of the difference; one whose credit exceeds its debit, a credit of

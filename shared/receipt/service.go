@@ -26,6 +26,9 @@ const (
 	// CodeOutsideLease: the month is before the lease began or after it
 	// ended.
 	CodeOutsideLease = fault.ReceiptOutsideLease
+	// CodeBeforeHistory: the month is within the lease but before the
+	// ledger's first month (the ERP sent no older entries).
+	CodeBeforeHistory = fault.ReceiptBeforeHistory
 )
 
 // Store reads the lease and its ledger, and keeps the receipts' documents
@@ -110,6 +113,7 @@ const (
 	msgNotDueSoon  = "Rien n’a encore été appelé pour %s : la quittance pourra être demandée une fois le loyer de ce mois appelé et payé."
 	msgNotDuePast  = "Votre compte ne porte aucune somme appelée pour %s : il n’y a pas de quittance à établir. Pour un justificatif de cette période, contactez votre gestionnaire."
 	msgUnpaid      = "Aucun paiement n’a été imputé à %s (%s dus) : ni quittance ni reçu ne peuvent être établis. Réglez ce mois, ou demandez votre relevé de compte pour justifier de vos paiements."
+	msgBefore      = "Votre historique en ligne commence en %s : pour une quittance plus ancienne, contactez votre gestionnaire."
 	msgUnpaidOlder = " Vos paiements de ce mois ont d’abord réglé des sommes plus anciennes restant dues (article 1342-10 du Code civil)."
 )
 
@@ -126,24 +130,34 @@ func (s *Service) Year(raw string) (int, error) {
 	return y, nil
 }
 
-// Months returns the months of year (Year's rules) within lease ref, in
-// order: from the lease's start month (or January), to December or the
+// Calendar is a year's months and where the ledger's history starts.
+type Calendar struct {
+	Months []Month
+	// HistoryFrom is the month of the ledger's oldest entry: the first
+	// month the online history covers; zero when the ledger is empty.
+	HistoryFrom notice.Period
+}
+
+// Months returns the months of year (Year's rules) within lease ref and
+// its ledger's history, in order: from the lease's start month, the
+// history's first month or January, whichever is last, to December or the
 // lease's end month, whichever is first. A month after today's is NotDue,
 // whatever the ledger says.
-func (s *Service) Months(ctx context.Context, ref, year string) ([]Month, error) {
+func (s *Service) Months(ctx context.Context, ref, year string) (Calendar, error) {
 	y, err := s.Year(year)
 	if err != nil {
-		return nil, err
+		return Calendar{}, err
 	}
 	l, ledger, err := s.ledger(ctx, ref)
 	if err != nil {
-		return nil, err
+		return Calendar{}, err
 	}
 	this := notice.PeriodOf(tenancy.ParisDate(s.now()))
+	from := ledger.HistoryFrom()
 	out := []Month{}
 	for m := time.January; m <= time.December; m++ {
 		p := notice.Period{Year: y, Month: m}
-		if !within(l, p) {
+		if !within(l, p) || before(from, p) {
 			continue
 		}
 		month := ledger.MonthOf(p)
@@ -152,7 +166,13 @@ func (s *Service) Months(ctx context.Context, ref, year string) ([]Month, error)
 		}
 		out = append(out, month)
 	}
-	return out, nil
+	return Calendar{Months: out, HistoryFrom: from}, nil
+}
+
+// before reports whether p is before the history's first month from (never
+// when the ledger is empty).
+func before(from, p notice.Period) bool {
+	return from != (notice.Period{}) && p.First().Before(from.First())
 }
 
 // within reports whether p is a month of the lease (its start's month to
@@ -272,6 +292,9 @@ func (s *Service) issuable(l tenancy.Lease, ledger Ledger, p notice.Period) erro
 			end = ", terminé le " + dateFR(l.End)
 		}
 		return fault.New(CodeOutsideLease, fmt.Sprintf(msgOutside, dateFR(l.Start), end))
+	}
+	if from := ledger.HistoryFrom(); before(from, p) {
+		return fault.New(CodeBeforeHistory, fmt.Sprintf(msgBefore, PeriodWords(from)))
 	}
 	m := ledger.MonthOf(p)
 	this := notice.PeriodOf(tenancy.ParisDate(s.now()))

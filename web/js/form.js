@@ -230,16 +230,23 @@ export function clearErrors(formEl) {
   }
   for (const input of formEl.querySelectorAll('[aria-invalid]')) {
     input.removeAttribute('aria-invalid');
-    describe(input, `${input.id}-erreur`, false);
+    // The field's error, which may not be named after this input (a
+    // field of two file inputs).
+    const errorId = input.closest('[data-field]')?.querySelector('.field-error')?.id;
+    describe(input, errorId || `${input.id}-erreur`, false);
   }
   formEl.querySelector('.summary-slot')?.replaceChildren();
 }
 
-/** setFieldError writes message next to the form's field; false if there is no such field. */
-export function setFieldError(formEl, name, message) {
+/**
+ * setFieldError writes message next to the form's field and marks its input
+ * (target, when given: the one of the field's inputs that holds the value);
+ * false if there is no such field.
+ */
+export function setFieldError(formEl, name, message, target) {
   const root = formEl.querySelector(`[data-field="${CSS.escape(name)}"]`);
   if (!root) return false;
-  const input = root.querySelector('input, select, textarea');
+  const input = target || root.querySelector('input, select, textarea');
   const p = root.querySelector('.field-error');
   root.classList.add('field--error');
   p.replaceChildren(h('span', { class: 'visually-hidden' }, 'Erreur : '), message);
@@ -256,7 +263,7 @@ export function setFieldError(formEl, name, message) {
  * @param {object} s
  * @param {string} s.title what went wrong, in a few words
  * @param {any} [s.text] what to do next
- * @param {{field: string, message: string}[]} [s.items] links to the fields concerned
+ * @param {{field: string, message: string, target?: string}[]} [s.items] links to the fields concerned (target: the id of the input to go to, when not the field's name)
  * @param {any} [s.more] more content (links, a button)
  */
 export function showSummary(formEl, { title, text, items = [], more }) {
@@ -264,12 +271,12 @@ export function showSummary(formEl, { title, text, items = [], more }) {
   const box = h('div', { class: 'error-summary', role: 'alert', 'aria-labelledby': id, tabindex: '-1' },
     h('h2', { id }, title),
     text ? h('p', null, text) : null,
-    items.length ? h('ul', null, items.map(({ field: name, message }) => h('li', null,
+    items.length ? h('ul', null, items.map(({ field: name, message, target }) => h('li', null,
       h('a', {
-        href: `#${name}`,
+        href: `#${target || name}`,
         onclick: (event) => {
           event.preventDefault();
-          const input = formEl.elements.namedItem(name);
+          const input = target ? formEl.querySelector(`#${CSS.escape(target)}`) : formEl.elements.namedItem(name);
           if (input instanceof HTMLElement) {
             input.focus();
             input.closest('.field')?.scrollIntoView({ block: 'center' });

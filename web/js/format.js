@@ -219,3 +219,8 @@ export function periodName(period) {
 export function ofWord(word) {
   return /^[aeiouyàâäéèêëîïôöùûüœh]/i.test(word) ? `d’${word}` : `de ${word}`;
 }
+
+/** typographic shows a straight apostrophe between letters as ’ ("Avis d'échéance" → "Avis d’échéance"): display only. */
+export function typographic(text) {
+  return String(text ?? '').replace(/(\p{L})'(?=\p{L})/gu, '$1’');
+}

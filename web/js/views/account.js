@@ -5,7 +5,7 @@
 
 import { h, link, replace, focus, typo } from '../dom.js';
 import { call, ApiError } from '../api.js';
-import { money, decimal, balanceSentence, balanceKind, longDate, shortDate, entryKind } from '../format.js';
+import { money, decimal, balanceSentence, balanceKind, longDate, shortDate, entryKind, typographic } from '../format.js';
 import { privatePage, problemBox, toLogin } from '../space.js';
 import { downloadLink, saveFile } from './documents.js';
 
@@ -101,12 +101,16 @@ export function statementPDF(from, to) {
  */
 function certificateSection(ctx) {
   const said = h('div', { class: 'status' });
+  // The success message's live region is in the page from the start, and
+  // filled once the certificate is ready, so that screen readers announce it.
+  const ready = h('div', { class: 'status', role: 'status' });
   const button = h('button', { type: 'button', id: 'demander-attestation', class: 'button button--secondary' }, 'Demander une attestation de situation locative');
   button.addEventListener('click', async () => {
     if (button.getAttribute('aria-disabled')) return;
     button.setAttribute('aria-disabled', 'true');
     button.textContent = 'Préparation de l’attestation…';
     replace(said);
+    replace(ready);
     let d;
     try {
       d = await call('POST', '/certificates', { kind: 'tenancy' });
@@ -126,7 +130,7 @@ function certificateSection(ctx) {
     button.textContent = 'Demander une attestation de situation locative';
     if (!ctx.active()) return;
     saveFile(d);
-    replace(said, h('div', { class: 'notice notice--success', role: 'status', 'data-attestation-prete': d.id },
+    replace(ready, h('div', { class: 'notice notice--success', 'data-attestation-prete': d.id },
       h('p', null, 'Votre attestation de situation locative est prête : elle s’enregistre dans vos téléchargements, et reste dans ', link('/mon-espace/documents', 'Mes documents'), '. Si rien ne s’est passé : ',
         downloadLink(d, 'button button--secondary button--small'))));
   });
@@ -134,7 +138,7 @@ function certificateSection(ctx) {
     h('h2', { id: 'titre-attestation' }, 'Attestation de situation locative'),
     h('p', null, 'Pour la CAF, une demande de logement ou un nouveau bailleur : elle dit que vous êtes locataire, depuis quand, et si vous êtes à jour de vos loyers. Gratuite, tout de suite, en PDF.'),
     h('div', { class: 'actions' }, button),
-    said);
+    said, ready);
 }
 
 /** balanceAfter writes a balance in a cell, in words. */
@@ -155,7 +159,7 @@ const cellProps = (label, extra = {}) => ({ role: 'cell', 'data-label': label, .
 function entryRow(e) {
   return h('tr', { role: 'row' },
     h('td', cellProps('Date', { class: 'ledger__date' }), shortDate(e.date)),
-    h('th', { scope: 'row', role: 'rowheader', class: 'ledger__label' }, e.label),
+    h('th', { scope: 'row', role: 'rowheader', class: 'ledger__label' }, typographic(e.label)),
     h('td', cellProps('Type', { class: 'ledger__kind' }), entryKind(e.kind)),
     h('td', cellProps('Débit', { class: 'num' }), e.debitCents ? money(e.debitCents) : ''),
     h('td', cellProps('Crédit', { class: 'num' }), e.creditCents ? money(e.creditCents) : ''),

@@ -129,8 +129,7 @@ function stateCard(data, latest) {
     c ? h('dl', { class: 'facts facts--compact' },
       h('dt', null, 'Assureur'), h('dd', null, c.insurer),
       h('dt', null, 'Numéro de contrat'), h('dd', null, c.policyNumber),
-      h('dt', null, 'Période couverte'), h('dd', null, `du ${longDate(c.startDate)} au ${longDate(c.endDate)}`),
-      h('dt', null, 'Date de fin'), h('dd', { 'data-fin': '' }, longDate(c.endDate))) : null,
+      h('dt', null, 'Période couverte'), h('dd', { 'data-fin': c.endDate }, `du ${longDate(c.startDate)} au ${longDate(c.endDate)}`)) : null,
     next ? h('p', { 'data-rappel': '' }, reminderSentence(next)) : null,
   ];
 }
@@ -158,11 +157,14 @@ function certificateCard(c) {
 function uploadSection(ctx, confirmation, refresh) {
   const accept = ACCEPTED.join(',');
   let chosen = /** @type {File|null} */ (null);
+  // The input that holds the chosen file: its errors mark it.
+  let holder = /** @type {HTMLInputElement|null} */ (null);
   const chosenSaid = h('p', { class: 'hint', id: 'fichier-choisi', role: 'status' }, 'Aucun fichier choisi.');
   const fileInput = h('input', { class: 'input input--file', type: 'file', id: 'fichier', name: 'fichier', accept, 'aria-describedby': 'fichier-aide fichier-choisi' });
   const cameraInput = h('input', { class: 'input input--file', type: 'file', id: 'photo', name: 'photo', accept, capture: 'environment', 'aria-describedby': 'fichier-aide fichier-choisi' });
   const pick = (from, other) => () => {
     chosen = from.files && from.files[0] ? from.files[0] : null;
+    holder = chosen ? from : null;
     if (chosen) other.value = '';
     chosenSaid.textContent = chosen ? `Fichier choisi : ${chosen.name} (${fileType(chosen.type)}, ${fileSize(chosen.size)}).` : 'Aucun fichier choisi.';
   };
@@ -178,9 +180,8 @@ function uploadSection(ctx, confirmation, refresh) {
 
   const insurer = field({ name: 'insurer', label: 'Assureur', autocomplete: 'off', hint: 'Le nom de votre compagnie d’assurance, tel qu’il figure sur l’attestation.' });
   const policy = field({ name: 'policyNumber', label: 'Numéro de contrat', autocomplete: 'off', hint: 'Il figure sur l’attestation (numéro de contrat, de police ou de sociétaire).', attrs: { spellcheck: 'false', autocapitalize: 'characters' } });
-  const dateHint = 'Au format JJ/MM/AAAA, par exemple 01/01/2027.';
-  const start = field({ name: 'startDate', label: 'Début de la garantie', hint: dateHint, short: true, inputmode: 'numeric' });
-  const end = field({ name: 'endDate', label: 'Fin de la garantie', hint: dateHint, short: true, inputmode: 'numeric' });
+  const start = field({ name: 'startDate', label: 'Début de la garantie', hint: 'Au format JJ/MM/AAAA, par exemple 01/10/2026.', short: true, inputmode: 'numeric' });
+  const end = field({ name: 'endDate', label: 'Fin de la garantie', hint: 'Au format JJ/MM/AAAA, par exemple 30/09/2027.', short: true, inputmode: 'numeric' });
 
   const progress = h('progress', { id: 'envoi-progression', max: '100', value: '0', 'aria-describedby': 'envoi-etat' });
   const progressSaid = h('p', { id: 'envoi-etat', role: 'status' });
@@ -213,6 +214,13 @@ function uploadSection(ctx, confirmation, refresh) {
     return err;
   };
 
+  /** fileError says message next to the file field, on the input that holds the file, and in the summary. */
+  const fileError = (f, title, message) => {
+    const target = holder || fileInput;
+    setFieldError(f, 'fichier', message, target);
+    showSummary(f, { title, text: message, items: [{ field: 'fichier', message: 'Choisir un autre fichier', target: target.id }] });
+  };
+
   const failed = (f, err, title) => {
     ctx.setTitle(TITLE, { error: true });
     if (err instanceof ApiError && err.status === 401) {
@@ -220,10 +228,28 @@ function uploadSection(ctx, confirmation, refresh) {
       return;
     }
     if (err instanceof ApiError) {
-      showProblem(f, asFileProblem(err), { title });
+      const e = asFileProblem(err);
+      // A refusal of the file itself (422 without per-field errors): said
+      // at the file field.
+      if (e.status === 422 && !Object.keys(e.fields || {}).length && e.detail) {
+        fileError(f, title, e.detail);
+        return;
+      }
+      showProblem(f, e, { title });
+      if (holder && holder !== fileInput && e.fields && e.fields.fichier) {
+        // The photo holds the file: it is the input marked, not the chooser.
+        setFieldError(f, 'fichier', e.fields.fichier, holder);
+        fileInput.removeAttribute('aria-invalid');
+        fileInput.setAttribute('aria-describedby', 'fichier-aide fichier-choisi');
+      }
       return;
     }
-    showSummary(f, { title, text: err instanceof UploadError ? err.detail : 'Réessayez dans quelques instants.' });
+    if (err instanceof UploadError) {
+      // Refused by the storage (S3): about the file too.
+      fileError(f, title, err.detail);
+      return;
+    }
+    showSummary(f, { title, text: 'Réessayez dans quelques instants.' });
   };
 
   const uploadForm = form({
@@ -245,7 +271,11 @@ function uploadSection(ctx, confirmation, refresh) {
       if (!endISO) items.push({ field: 'endDate', message: 'Indiquez la date de fin de la garantie, au format JJ/MM/AAAA.' });
       if (startISO && endISO && endISO < startISO) items.push({ field: 'endDate', message: 'La fin de la garantie doit venir après son début.' });
       if (items.length) {
-        for (const it of items) setFieldError(f, it.field, it.message);
+        const target = holder || fileInput;
+        for (const it of items) {
+          if (it.field === 'fichier') it.target = target.id;
+          setFieldError(f, it.field, it.message, it.field === 'fichier' ? target : undefined);
+        }
         ctx.setTitle(TITLE, { error: true });
         showSummary(f, { title: items.length > 1 ? `${items.length} informations sont à corriger` : 'Une information est à corriger', items });
         return;
@@ -258,9 +288,10 @@ function uploadSection(ctx, confirmation, refresh) {
         failed(f, err, 'Votre fichier n’a pas pu être envoyé');
         return;
       }
+      // The box (and its live region) shows before its first message.
       announced = -1;
-      setProgress(0);
       progressBox.hidden = false;
+      setProgress(0);
       try {
         await postFile(upload, file, setProgress);
       } catch (err) {

@@ -68,10 +68,14 @@ export function receiptsPath(year) {
   return `/receipts?year=${encodeURIComponent(String(year))}`;
 }
 
-/** yearsOffered: this year back to the lease's start (10 at most), newest first. */
-function yearsOffered(contract, asked) {
+/**
+ * yearsOffered: this year back to the later of the lease's start and the
+ * online history's first year (historyFrom, AAAA-MM), 10 at most, newest first.
+ */
+function yearsOffered(contract, asked, historyFrom) {
   const now = parisYear();
-  const start = contract && /^\d{4}/.test(contract.startDate || '') ? Number(contract.startDate.slice(0, 4)) : now - 1;
+  let start = contract && /^\d{4}/.test(contract.startDate || '') ? Number(contract.startDate.slice(0, 4)) : now - 1;
+  if (/^\d{4}-\d{2}$/.test(historyFrom || '')) start = Math.max(start, Number(historyFrom.slice(0, 4)));
   const years = new Set();
   for (let y = now; y >= Math.max(start, now - MAX_YEARS + 1); y--) years.add(y);
   if (asked) years.add(asked);
@@ -98,7 +102,7 @@ export default {
       },
       show: ({ receipts, contract }) => [
         h('p', { class: 'lead' }, 'Télécharger vos duplicatas de quittances : pour chaque mois entièrement payé, votre quittance de loyer, gratuite, en PDF. Elle s’enregistre dans les téléchargements de votre appareil et reste dans ', link('/mon-espace/documents', 'Mes documents'), '.'),
-        months(ctx, year, receipts, yearsOffered(contract, year)),
+        months(ctx, year, receipts, yearsOffered(contract, year, receipts && receipts.historyFrom)),
       ],
     });
   },
@@ -127,6 +131,7 @@ function months(ctx, firstYear, first, years) {
   const state = h('p', { class: 'ledger-state', id: 'quittances-etat', role: 'status' });
   const rule = h('div', { class: 'notice', id: 'regle-imputation', hidden: true },
     h('p', null, h('strong', null, 'Un paiement règle d’abord la dette la plus ancienne'), ' (article 1342-10 du Code civil) : s’il restait une somme due sur un mois précédent (une régularisation de charges, par exemple), votre paiement l’a réglée en premier. Le mois de ce paiement peut alors rester payé en partie : vous obtenez un reçu pour ce mois, et sa quittance quand tout ce qui précède est réglé.'));
+  const history = h('p', { class: 'muted', id: 'historique', hidden: true });
   const list = h('ol', { class: 'months', 'aria-labelledby': 'titre-mois' });
   const heading = h('h2', { id: 'titre-mois' });
 
@@ -135,6 +140,12 @@ function months(ctx, firstYear, first, years) {
     // Newest first, as the other lists of the space.
     const shown = [...all].sort((a, b) => (a.period < b.period ? 1 : -1));
     heading.textContent = `Vos mois de ${year}`;
+    const from = data && typeof data.historyFrom === 'string' ? data.historyFrom : '';
+    history.hidden = !from;
+    history.replaceChildren(...(from
+      ? [`Votre historique en ligne commence en ${periodName(from)} : les mois plus anciens n’y figurent pas. Pour une quittance plus ancienne, contactez votre `,
+        link('/mon-espace/contacts', 'gestionnaire'), '.']
+      : []));
     list.replaceChildren(...shown.map((m) => monthCard(ctx, m)));
     rule.hidden = !shown.some((m) => m.status === 'partial' || m.status === 'unpaid');
     const paid = shown.filter((m) => m.kind === 'rent_receipt').length;
@@ -168,7 +179,7 @@ function months(ctx, firstYear, first, years) {
 
   show(first);
   return h('section', { class: 'receipts', 'aria-label': 'Vos quittances' },
-    chooser, problem, rule, state, heading, list,
+    chooser, history, problem, rule, state, heading, list,
     h('p', { class: 'muted' }, 'Une quittance n’est délivrée que pour un mois entièrement payé, loyer et charges. Pour un mois payé en partie, le reçu indique ce qui a été payé.'));
 }
 
@@ -177,6 +188,9 @@ function monthCard(ctx, m) {
   const name = periodName(m.period);
   const word = receiptWord(m);
   const said = h('div', { class: 'month__said' });
+  // The success message's live region is in the page from the start, and
+  // filled once the receipt is ready, so that screen readers announce it.
+  const ready = h('div', { class: 'month__said', role: 'status' });
   const note = monthNote(m);
   let button = null;
   if (word) {
@@ -191,6 +205,7 @@ function monthCard(ctx, m) {
       const before = [...button.childNodes];
       button.replaceChildren('Préparation…');
       replace(said);
+      replace(ready);
       let d;
       try {
         d = await call('POST', '/receipts', { period: m.period });
@@ -212,7 +227,7 @@ function monthCard(ctx, m) {
       busy = false;
       if (!ctx.active()) return;
       saveFile(d);
-      replace(said, h('div', { class: 'notice notice--success', role: 'status', 'data-pret': d.id },
+      replace(ready, h('div', { class: 'notice notice--success', 'data-pret': d.id },
         h('p', null, `${word === 'la quittance' ? 'Votre quittance' : 'Votre reçu'} ${ofWord(name)} est prêt${word === 'la quittance' ? 'e' : ''} : ${word === 'la quittance' ? 'elle' : 'il'} s’enregistre dans vos téléchargements. Si rien ne s’est passé : `,
           downloadLink(d, 'button button--secondary button--small'))));
     });
@@ -224,5 +239,5 @@ function monthCard(ctx, m) {
     h('p', { class: 'month__amounts', 'data-montants': '' }, amountSentence(m)),
     note ? h('p', { class: 'month__note' }, note) : null,
     button ? h('p', { class: 'month__action' }, button) : null,
-    said);
+    said, ready);
 }
