@@ -23,11 +23,12 @@ type paymentJSON struct {
 }
 
 type summaryJSON struct {
-	BalanceCents   int64        `json:"balanceCents"`
-	LastPayment    *paymentJSON `json:"lastPayment"`
-	NextDue        paymentJSON  `json:"nextDue"`
-	FirstEntryDate *string      `json:"firstEntryDate"`
-	LastEntryDate  *string      `json:"lastEntryDate"`
+	BalanceCents   int64         `json:"balanceCents"`
+	LastPayment    *paymentJSON  `json:"lastPayment"`
+	NextDue        paymentJSON   `json:"nextDue"`
+	FirstEntryDate *string       `json:"firstEntryDate"`
+	LastEntryDate  *string       `json:"lastEntryDate"`
+	Transfer       *transferJSON `json:"transfer"`
 }
 
 // nextDueOn is the first day on or after from that is the due day of the

@@ -39,11 +39,28 @@ func paymentOf(p *tenancy.Payment) *paymentJSON {
 }
 
 type summaryResponse struct {
-	BalanceCents   int64        `json:"balanceCents"`
-	LastPayment    *paymentJSON `json:"lastPayment"`
-	NextDue        paymentJSON  `json:"nextDue"`
-	FirstEntryDate *string      `json:"firstEntryDate"`
-	LastEntryDate  *string      `json:"lastEntryDate"`
+	BalanceCents   int64         `json:"balanceCents"`
+	LastPayment    *paymentJSON  `json:"lastPayment"`
+	NextDue        paymentJSON   `json:"nextDue"`
+	FirstEntryDate *string       `json:"firstEntryDate"`
+	LastEntryDate  *string       `json:"lastEntryDate"`
+	Transfer       *transferJSON `json:"transfer"`
+}
+
+// transferJSON: the landlord's account and the wording of a transfer
+// (tenant.Transfer); null when the settings have no IBAN.
+type transferJSON struct {
+	IBAN    string `json:"iban"`
+	BIC     string `json:"bic"`
+	Holder  string `json:"holder"`
+	Wording string `json:"wording"`
+}
+
+func transferOf(t *tenant.Transfer) *transferJSON {
+	if t == nil {
+		return nil
+	}
+	return &transferJSON{IBAN: t.IBAN, BIC: t.BIC, Holder: t.Holder, Wording: t.Wording}
 }
 
 func dateOrNull(d tenancy.Date) *string {
@@ -58,7 +75,8 @@ func (s *Server) handleSummary() http.Handler {
 	return getHandler(s, func(r *http.Request, ref string) (summaryResponse, error) {
 		sum, err := s.tenants.Summary(r.Context(), ref)
 		return summaryResponse{BalanceCents: sum.BalanceCents, LastPayment: paymentOf(sum.LastPayment),
-			NextDue: *paymentOf(&sum.NextDue), FirstEntryDate: dateOrNull(sum.FirstEntry), LastEntryDate: dateOrNull(sum.LastEntry)}, err
+			NextDue: *paymentOf(&sum.NextDue), FirstEntryDate: dateOrNull(sum.FirstEntry), LastEntryDate: dateOrNull(sum.LastEntry),
+			Transfer: transferOf(sum.Transfer)}, err
 	})
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/citejardins/extranet/shared/pdf"
 	"github.com/citejardins/extranet/shared/queue"
 	"github.com/citejardins/extranet/shared/tenancy"
+	"github.com/citejardins/extranet/shared/tenant"
 )
 
 // Settings of the monthly run (template.yaml; the local stack sets its own).
@@ -74,6 +75,12 @@ func LandlordFrom(getenv func(string) string) notice.Landlord {
 		}
 	}
 	return l
+}
+
+// PayeeFrom reads the landlord's account tenants pay by transfer into
+// (Mon compte): the notices' IBAN, BIC and name.
+func PayeeFrom(getenv func(string) string) tenant.Payee {
+	return tenant.Payee{IBAN: getenv(EnvLandlordIBAN), BIC: getenv(EnvLandlordBIC), Holder: getenv(EnvLandlordName)}
 }
 
 func noticeShards(getenv func(string) string) (int, error) {

@@ -100,7 +100,8 @@ func New(cfg aws.Config, getenv func(string) string, log *slog.Logger, opts ...O
 	svc := account.NewService(deps, acfg)
 	// Events for the ERP are published from the outbox by the exports
 	// function, so the API functions need no S3 client.
-	tenants := tenant.NewService(store, nil, nil, nil, log).WithCounter(store).WithConfirmations(svc)
+	tenants := tenant.NewService(store, nil, nil, nil, log).WithCounter(store).WithConfirmations(svc).
+		WithPayee(PayeeFrom(getenv))
 	emergency := directory.NewService(store, svc.AllowPublic)
 	docs, err := documents(cfg, getenv, store)
 	if err != nil {

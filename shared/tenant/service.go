@@ -27,6 +27,7 @@ type Service struct {
 	now     func() time.Time
 	random  io.Reader
 	log     *slog.Logger
+	payee   Payee // WithPayee
 }
 
 // Counter takes units of a limit atomically before the work they guard,
@@ -83,6 +84,10 @@ type Summary struct {
 	NextDue      tenancy.Payment
 	// FirstEntry and LastEntry bound the statement (zero when empty).
 	FirstEntry, LastEntry tenancy.Date
+	// Transfer: how to pay by transfer; nil without the landlord's IBAN.
+	// Given to every lease: a direct-debit tenant may pay arrears by
+	// transfer too.
+	Transfer *Transfer
 }
 
 // Summary returns the balance, the last payment and the next due.
@@ -92,7 +97,7 @@ func (s *Service) Summary(ctx context.Context, ref string) (Summary, error) {
 		return Summary{}, err
 	}
 	return Summary{BalanceCents: l.BalanceCents, LastPayment: l.LastPayment, NextDue: l.NextDue(tenancy.ParisDate(s.now())),
-		FirstEntry: l.FirstEntry, LastEntry: l.LastEntry}, nil
+		FirstEntry: l.FirstEntry, LastEntry: l.LastEntry, Transfer: s.transfer(l)}, nil
 }
 
 func (s *Service) lease(ctx context.Context, ref string) (tenancy.Lease, error) {
