@@ -18,7 +18,7 @@
 // SHELL lists every file of web/ but this one (a test checks it). Change
 // VERSION when the list changes, so that the old copies are dropped.
 
-const VERSION = 'v9';
+const VERSION = 'v10';
 const CACHE = `extranet-locataire-${VERSION}`;
 // The directory's copy outlives versions: a new version must not leave the
 // tenant without it.
@@ -58,6 +58,7 @@ const SHELL = [
   '/js/views/requests.js',
   '/js/views/security.js',
   '/js/views/signup.js',
+  '/js/views/transfer.js',
   '/manifest.webmanifest',
   '/icons/apple-touch-icon.png',
   '/icons/favicon-32.png',

@@ -8,6 +8,7 @@ import { call, ApiError } from '../api.js';
 import { money, decimal, balanceSentence, balanceKind, longDate, shortDate, entryKind, typographic } from '../format.js';
 import { privatePage, problemBox, toLogin } from '../space.js';
 import { downloadLink, saveFile } from './documents.js';
+import { transferSection } from './transfer.js';
 
 const PATH = '/mon-espace/compte';
 const TITLE = 'Mon compte';
@@ -48,7 +49,7 @@ export default {
         ]);
         return { account, contract, years: historyYears(account) };
       },
-      show: (data) => [balanceSection(data), certificateSection(ctx), historySection(ctx, data)],
+      show: (data) => [balanceSection(data), transferSection(data.account.transfer), certificateSection(ctx), historySection(ctx, data)],
     });
   },
 };
