@@ -128,9 +128,9 @@ func (s *Server) Close() {
 	<-s.done
 }
 
-// StartForTest starts stripe-mock for tb and stops it at its end. Without
-// the binary the test is skipped, or fails when CI=true: CI must run it.
-func StartForTest(tb testing.TB) *Server {
+// Require is stripe-mock's path for tb. Without the binary the test is
+// skipped, or fails when CI=true: CI must run it.
+func Require(tb testing.TB) string {
 	tb.Helper()
 	bin, err := Find()
 	if err != nil {
@@ -139,7 +139,14 @@ func StartForTest(tb testing.TB) *Server {
 		}
 		tb.Skipf("%v", err)
 	}
-	s, err := Start(tb.Context(), bin)
+	return bin
+}
+
+// StartForTest starts stripe-mock for tb (see Require) and stops it at its
+// end.
+func StartForTest(tb testing.TB) *Server {
+	tb.Helper()
+	s, err := Start(tb.Context(), Require(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -64,14 +65,34 @@ func (r *recorder) all() []sent {
 	return append([]sent(nil), r.reqs...)
 }
 
-// newProvider is the adapter on a fresh stripe-mock, with the recorder in
-// its HTTP client.
+// One stripe-mock for the package's tests: it is stateless, and each start
+// loads Stripe's whole spec (about a second of CPU).
+var mock struct {
+	once sync.Once
+	srv  *stripemock.Server
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if mock.srv != nil {
+		mock.srv.Close()
+	}
+	os.Exit(code)
+}
+
+// newProvider is the adapter on the package's stripe-mock, with a fresh
+// recorder in its HTTP client.
 func newProvider(t *testing.T, key string) (*stripepay.Provider, *recorder) {
 	t.Helper()
-	mock := stripemock.StartForTest(t)
+	bin := stripemock.Require(t)
+	mock.once.Do(func() { mock.srv, mock.err = stripemock.Start(context.Background(), bin) })
+	if mock.err != nil {
+		t.Fatal(mock.err)
+	}
 	rec := &recorder{}
 	p, err := stripepay.New(stripepay.Config{
-		SecretKey: key, APIURL: mock.URL, WebhookSecret: testSecret,
+		SecretKey: key, APIURL: mock.srv.URL, WebhookSecret: testSecret,
 		HTTPClient: &http.Client{Transport: rec, Timeout: 10 * time.Second},
 	})
 	if err != nil {
