@@ -23,6 +23,15 @@
 //   - the webhook endpoint must be created with the API version of this
 //     SDK (APIVersion); events in another release train are refused as
 //     malformed (see ParseWebhook).
+//
+// Setting up Stripe for the portal: a webhook endpoint to
+// <PublicUrl>/api/v1/payments/webhook, API version APIVersion, listening
+// to checkout.session.completed, checkout.session.async_payment_succeeded,
+// checkout.session.async_payment_failed, checkout.session.expired,
+// payment_intent.payment_failed and charge.refunded; its signing secret is
+// PAYMENT_WEBHOOK_SECRET, a restricted key allowed to write Checkout
+// Sessions is STRIPE_SECRET_KEY. In tests STRIPE_API_URL points at
+// stripe-mock (infra/stripemock).
 package stripepay
 
 import (

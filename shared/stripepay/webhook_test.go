@@ -251,3 +251,18 @@ func v1Of(sig string) string {
 	_, v1, _ := strings.Cut(sig, ",")
 	return v1
 }
+
+// BenchmarkParseWebhook: the CPU of one delivery (verification and
+// reading), the paid event of events/stripe.
+func BenchmarkParseWebhook(b *testing.B) {
+	p := verifier(b)
+	body := fixture(b, "checkout.session.completed")
+	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	h := signed(stripepay.Sign(body, testSecret, now))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.ParseWebhook(body, h, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
