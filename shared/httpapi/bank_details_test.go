@@ -357,3 +357,41 @@ func TestBankDetailsParallelChanges(t *testing.T) {
 		t.Errorf("GET answers %v, stored %s", got["iban"], d.IBAN.Masked())
 	}
 }
+
+// TestBankDetailsDoubleSubmit: the same details sent 4 times at once (taps
+// on "Enregistrer") all answer 200 with the same details, and make one
+// change: one event, one mail. (4: under the 5 changes a day, which each
+// request racing for the first write takes.)
+func TestBankDetailsDoubleSubmit(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	auth := a.tenantSession(t, dupont)
+	before := a.mailCount()
+	body := bankBody(frIBAN(9090), "AGRIFRPP", "Marie DUPONT", tenantPassword)
+	var replies [4]reply
+	gate := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range replies {
+		wg.Go(func() {
+			<-gate
+			status, header, b := a.do(t, "PUT", "/api/v1/bank-details", body, auth)
+			replies[i] = reply{status, header, b}
+		})
+	}
+	close(gate)
+	wg.Wait()
+	for i, r := range replies {
+		wantStatus(t, fmt.Sprintf("double submit #%d", i), r.status, http.StatusOK, r.body)
+	}
+	for _, r := range replies[1:] {
+		if fmt.Sprint(r.body) != fmt.Sprint(replies[0].body) {
+			t.Errorf("the answers differ: %v and %v", replies[0].body, r.body)
+		}
+	}
+	if evs := a.exportedEvents(t, dupont.ref, bankdetails.EventChanged); len(evs) != 1 {
+		t.Errorf("%d events, want 1", len(evs))
+	}
+	if mails := a.mailsTo(t, before, emailOf(dupont)); len(mails) != 1 {
+		t.Errorf("%d mails, want 1", len(mails))
+	}
+}
