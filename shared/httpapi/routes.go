@@ -55,6 +55,11 @@ func (s *Server) Routes() []Route {
 		{"insurance", "POST", "/api/v1/insurance/certificates", s.authenticated(s.handleSubmitInsuranceCertificate())},
 		{"insurance", "GET", "/api/v1/insurance", s.authenticated(s.handleInsurance())},
 
+		// The tenant's bank details (shared/bankdetails): read masked, changed
+		// with the account's password.
+		{"banking", "GET", "/api/v1/bank-details", s.authenticated(s.handleBankDetails())},
+		{"banking", "PUT", "/api/v1/bank-details", s.authenticated(s.handleSetBankDetails())},
+
 		// Public: the emergency number of a residence, without an account.
 		{"account", "GET", "/api/v1/emergency-contacts", s.handleEmergencyContacts()},
 	}

@@ -114,7 +114,8 @@ func New(cfg aws.Config, getenv func(string) string, log *slog.Logger, opts ...O
 	stmt, certs := statements(cfg, getenv, store, tenants) // statement.go
 	return httpapi.New(httpapi.Config{PublicURL: publicURL, OriginSecret: getenv(EnvOriginSecret)}, svc, tenants, log).
 		WithDirectory(emergency).WithDocuments(docs).WithReceipts(rcpts).WithStatements(stmt, certs).
-		WithInsurance(certificates(cfg, getenv, store, o, log)), nil
+		WithInsurance(certificates(cfg, getenv, store, o, log)).
+		WithBankDetails(bankDetails(store, svc, deps.Mailer, publicURL, log)), nil
 }
 
 func accountConfig(getenv func(string) string) (account.Config, error) {
