@@ -18,7 +18,7 @@ FUZZTIME_FILES ?= 100000x
 # FuzzParseWebhook verifies and decodes each body twice (as sent, then signed): fewer runs.
 FUZZTIME_WEBHOOK ?= 100000x
 
-.PHONY: run test fuzz build bench tools clean import browser notices insurance-reminders
+.PHONY: run test fuzz build bench tools clean import browser notices insurance-reminders erp-payments
 
 ## run: the whole portal on http://127.0.0.1:$${PORT:-8080}, with emulated AWS services
 run:
@@ -76,6 +76,10 @@ import:
 notices:
 	@test -n "$(PERIOD)" || { echo "usage: make notices PERIOD=AAAA-MM"; exit 2; }
 	@$(GO) run ./infra/local notices "$(PERIOD)"
+
+## erp-payments: play the ERP booking the online payments of the running stack's export (make run): write the ecritures file of their lines, with id_paiement, under .data/erp/ and import it
+erp-payments:
+	@$(GO) run ./infra/local erp-payments
 
 ## insurance-reminders: run the daily home-insurance reminders on the running stack (make run), of today or of DATE (AAAA-MM-JJ), and print the counts
 insurance-reminders:

@@ -5,6 +5,7 @@
 //	go run ./infra/local import FILE     (make import FILE=…)
 //	go run ./infra/local notices PERIOD  (make notices PERIOD=2026-12)
 //	go run ./infra/local insurance-reminders [AAAA-MM-JJ]  (make insurance-reminders [DATE=…])
+//	go run ./infra/local erp-payments    (make erp-payments)
 //
 // PORT (default 8080), PUBLIC_URL (default http://127.0.0.1:$PORT) and
 // DATA_DIR (default .data) configure it. The import command drops an ERP
@@ -12,7 +13,10 @@
 // import's report. The notices command runs the monthly notices of a period
 // on the running stack (POST /_dev/notices) and prints the run's counts; the
 // insurance-reminders command runs the daily insurance reminders of today (or
-// of the day given) the same way (POST /_dev/insurance-reminders).
+// of the day given) the same way (POST /_dev/insurance-reminders). The
+// erp-payments command plays the ERP booking the online payments of the
+// stack's export: it writes the ecritures file of their lines, with
+// id_paiement, under DATA_DIR/erp/ and imports it (erppayments.go).
 package main
 
 import (
@@ -55,8 +59,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if len(args) >= 1 && len(args) <= 2 && args[0] == "insurance-reminders" {
 		return runInsuranceReminders(ctx, "http://127.0.0.1:"+port, strings.Join(args[1:], ""), stdout)
 	}
+	if len(args) == 1 && args[0] == "erp-payments" {
+		dir := getenv("DATA_DIR")
+		if dir == "" {
+			dir = ".data"
+		}
+		return bookPayments(ctx, "http://127.0.0.1:"+port, filepath.Join(dir, "erp"), time.Now(), stdout)
+	}
 	if len(args) > 0 {
-		return fmt.Errorf("usage: local [import FILE | notices AAAA-MM | insurance-reminders [AAAA-MM-JJ]]")
+		return fmt.Errorf("usage: local [import FILE | notices AAAA-MM | insurance-reminders [AAAA-MM-JJ] | erp-payments]")
 	}
 	st, err := localstack.Start(ctx, localstack.Options{
 		Addr:      "127.0.0.1:" + port,
@@ -81,6 +92,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	fmt.Fprintf(stdout, "  import an ERP file: %smake import FILE=path/to/<kind>_<complet|delta>_<AAAAMMJJ>.csv\n", portSetting)
 	fmt.Fprintf(stdout, "  monthly notices:    %smake notices PERIOD=AAAA-MM\n", portSetting)
 	fmt.Fprintf(stdout, "  insurance reminders: %smake insurance-reminders [DATE=AAAA-MM-JJ]\n", portSetting)
+	fmt.Fprintf(stdout, "  the ERP books the online payments: %smake erp-payments\n", portSetting)
 	fmt.Fprintln(stdout, "Press Ctrl+C to stop.")
 	<-ctx.Done()
 	return nil

@@ -37,6 +37,8 @@ func FuzzReader(f *testing.F) {
 		f.Add([]byte(seeds[k]), uint8(i))
 	}
 	f.Add([]byte(entriesHeader+"\n8889999;E1;05/11/2026;\"Loyer\nnov\";avis;1;0\n\"\n"), uint8(4))
+	f.Add([]byte(entriesHeader+";id_paiement\n1234567;W1;30/11/2026;Paiement en ligne;paiement;0;350,00;0123456789ABCDEF0123456789abcdef\n"+
+		"1234567;W2;30/11/2026;x;paiement;0;1;0123456789abcdef0123456789abcde\n1234567;portal-1;30/11/2026;x;paiement;0;1;\n"), uint8(4))
 	f.Add([]byte("\xff\xfe\x00\x01garbage;;\"\n\n\r\n"), uint8(0))
 	f.Add([]byte(requestsHeader+"\n\"\"\"\n;\";\n"), uint8(5))
 	f.Add([]byte{}, uint8(2))
@@ -220,6 +222,12 @@ func checkRecord(t *testing.T, kind Kind, rec Record) {
 		amount("CreditCents", r.CreditCents)
 		if (r.DebitCents == 0) == (r.CreditCents == 0) {
 			t.Fatalf("entry with debit %d and credit %d", r.DebitCents, r.CreditCents)
+		}
+		if strings.HasPrefix(strings.ToLower(r.ID), tenancy.ProvisionalEntryPrefix) {
+			t.Fatalf("entry id %q of the portal's provisional entries", r.ID)
+		}
+		if r.PaymentID != "" && (len(r.PaymentID) != 32 || strings.Trim(r.PaymentID, "0123456789abcdef") != "") {
+			t.Fatalf("payment id %q", r.PaymentID)
 		}
 	case RequestStatus:
 		id("ID", r.ID)

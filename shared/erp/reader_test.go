@@ -232,14 +232,14 @@ func TestReaderFile(t *testing.T) {
 		"8889999;E8;05/11/2026;Loyer;avis;2,00;0" // 13: no final line break
 	got := readAll(t, Entries, file)
 	want := []string{
-		"2: {Reference:8889999 ID:E1 Date:2026-11-05 Label:Loyer novembre Kind:notice DebitCents:45678 CreditCents:0}",
-		`4: {Reference:8889999 ID:E2 Date:2026-11-05 Label:Loyer; charges "novembre" Kind:notice DebitCents:100 CreditCents:0}`,
+		"2: {Reference:8889999 ID:E1 Date:2026-11-05 Label:Loyer novembre Kind:notice DebitCents:45678 CreditCents:0 PaymentID:}",
+		`4: {Reference:8889999 ID:E2 Date:2026-11-05 Label:Loyer; charges "novembre" Kind:notice DebitCents:100 CreditCents:0 PaymentID:}`,
 		"5: 6 champs au lieu des 7 de l'en-tête",
 		`6: guillemet (") dans un champ qui n'est pas entre guillemets : entourer le champ de guillemets et doubler le sien`,
 		`8: guillemet (") mal placé après un champ entre guillemets, ou jamais fermé`,
 		"9: libelle: saut de ligne interdit",
 		"11: 8 champs au lieu des 7 de l'en-tête",
-		"13: {Reference:8889999 ID:E8 Date:2026-11-05 Label:Loyer Kind:notice DebitCents:200 CreditCents:0}",
+		"13: {Reference:8889999 ID:E8 Date:2026-11-05 Label:Loyer Kind:notice DebitCents:200 CreditCents:0 PaymentID:}",
 	}
 	checkResults(t, got, want)
 }
@@ -269,7 +269,7 @@ func TestReaderQuoteNeverClosed(t *testing.T) {
 		"8889999;E2;05/11/2026;\"Loyer;avis;1,00;0\n" +
 		"8889999;E3;05/11/2026;Loyer;avis;1,00;0\n"
 	checkResults(t, readAll(t, Entries, file), []string{
-		"2: {Reference:8889999 ID:E1 Date:2026-11-05 Label:Loyer Kind:notice DebitCents:100 CreditCents:0}",
+		"2: {Reference:8889999 ID:E1 Date:2026-11-05 Label:Loyer Kind:notice DebitCents:100 CreditCents:0 PaymentID:}",
 		`3: guillemet (") mal placé après un champ entre guillemets, ou jamais fermé (jusqu'à la ligne 4)`,
 	})
 }
@@ -343,7 +343,7 @@ func TestReaderHeader(t *testing.T) {
 		t.Errorf("Line() after the header = %d; want 1", r.Line())
 	}
 	checkResults(t, drain(t, r), []string{
-		"2: {Reference:8889999 ID:E1 Date:2026-11-05 Label:Loyer Kind:notice DebitCents:100 CreditCents:0}",
+		"2: {Reference:8889999 ID:E1 Date:2026-11-05 Label:Loyer Kind:notice DebitCents:100 CreditCents:0 PaymentID:}",
 	})
 }
 

@@ -75,6 +75,11 @@ type Entry struct {
 	Kind        tenancy.EntryKind
 	DebitCents  int64 // what the tenant owes
 	CreditCents int64 // what was paid or granted
+	// PaymentID is the portal's id of the online payment this line books
+	// (id_paiement: the paymentId of the payment_received export event, 32
+	// lower-case hex digits), empty for any other line. The line replaces
+	// the payment's provisional entries (shared/dynamo DESIGN.md, pattern 11).
+	PaymentID string
 }
 
 // RequestStatus is a line of a requests file: the ERP's progress on a
@@ -158,6 +163,7 @@ const (
 	colIDAttestation
 	colMotif
 	colAssuranceObligatoire
+	colIDPaiement
 	numCols
 )
 
@@ -171,6 +177,7 @@ var colNames = [numCols]string{
 	colIDEcriture: "id_ecriture", colDate: "date", colLibelle: "libelle", colType: "type", colDebit: "debit",
 	colCredit: "credit", colIDDemande: "id_demande", colStatut: "statut", colPeriode: "periode", colMontant: "montant",
 	colIDAttestation: "id_attestation", colMotif: "motif", colAssuranceObligatoire: "assurance_obligatoire",
+	colIDPaiement: "id_paiement",
 }
 
 var colByName = func() map[string]col {
@@ -225,7 +232,7 @@ var layouts = map[Kind]layout{
 	}},
 	Entries: {parse: parseEntry, cols: []colSpec{
 		{colReference, required}, {colIDEcriture, required}, {colDate, required}, {colLibelle, required},
-		{colType, required}, {colDebit, required}, {colCredit, required},
+		{colType, required}, {colDebit, required}, {colCredit, required}, {colIDPaiement, optional},
 	}},
 	Requests: {parse: parseRequest, cols: []colSpec{
 		{colIDDemande, required}, {colReference, required}, {colStatut, required}, {colDate, required},
@@ -323,6 +330,11 @@ func parseEntry(p *lineParser) Record {
 		// writes 0: both read as zero.
 		DebitCents:  p.amountOrZero(colDebit),
 		CreditCents: p.amountOrZero(colCredit),
+		PaymentID:   strings.ToLower(p.check(colIDPaiement, checkPaymentID)),
+	}
+	if p.ok(colIDEcriture) && strings.HasPrefix(strings.ToLower(e.ID), tenancy.ProvisionalEntryPrefix) {
+		p.fail(colIDEcriture, show(e.ID)+" commence par "+tenancy.ProvisionalEntryPrefix+
+			", réservé aux écritures provisoires du portail : donner un autre identifiant")
 	}
 	switch {
 	case !p.ok(colDebit) || !p.ok(colCredit):

@@ -183,6 +183,21 @@ func checkID(s string) string {
 	return ""
 }
 
+// checkPaymentID returns why s is not a payment id of the portal (32 hex
+// digits, payment.IDFor; any case, stored in lower case), or "".
+func checkPaymentID(s string) string {
+	ok := len(s) == 32
+	for i := 0; ok && i < len(s); i++ {
+		c := s[i] | 0x20 // lower case of a letter; digits keep their value
+		ok = isDigit(s[i]) || c >= 'a' && c <= 'f'
+	}
+	if !ok {
+		return show(s) + " n'est pas un identifiant de paiement du portail (32 caractères 0-9 et a-f, " +
+			"le paymentId de l'événement payment_received)"
+	}
+	return ""
+}
+
 // checkEmail returns why s is not an email address, or "". It checks the form
 // only: whether the address works is the mailer's business.
 func checkEmail(s string) string {

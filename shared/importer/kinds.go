@@ -295,7 +295,7 @@ func convert[T any](rec erp.Record) (string, T) {
 			DateOfBirth: r.DateOfBirth, Email: r.Email}).(T)
 	case erp.Entry:
 		return r.Reference, any(tenancy.Entry{ID: r.ID, Date: r.Date, Label: r.Label, Kind: r.Kind,
-			DebitCents: r.DebitCents, CreditCents: r.CreditCents}).(T)
+			DebitCents: r.DebitCents, CreditCents: r.CreditCents, PaymentID: r.PaymentID}).(T)
 	}
 	return "", zero
 }

@@ -23,10 +23,19 @@ type Entry struct {
 	Kind        EntryKind
 	DebitCents  int64
 	CreditCents int64
+	// PaymentID is the portal's id of the online payment the entry books
+	// (32 lower-case hex digits), empty for any other entry: on an ERP
+	// entry, its id_paiement; on a provisional entry, its payment.
+	PaymentID string
 	// BalanceAfterCents is the balance once this entry (and every earlier
 	// one) is counted.
 	BalanceAfterCents int64
 }
+
+// ProvisionalEntryPrefix starts the id of the portal's provisional entries
+// of an online payment (portal-<payment id>, portal-<payment id>-refund),
+// which the ERP's line of the payment replaces. No ERP id may start with it.
+const ProvisionalEntryPrefix = "portal-"
 
 // AmountCents is the entry's effect on the balance.
 func (e Entry) AmountCents() int64 { return e.DebitCents - e.CreditCents }
