@@ -258,23 +258,6 @@ func DebitDate(year int, month time.Month, debitDay int) tenancy.Date {
 	return tenancy.Date{Year: year, Month: month, Day: debitDay}
 }
 
-// MaskIBAN shows an IBAN's country, check digits and last four characters
-// only, in groups of four: FR76 **** **** **** **** **** 189.
-func MaskIBAN(iban string) string {
-	var b strings.Builder
-	for i, r := range iban {
-		if i > 0 && i%4 == 0 {
-			b.WriteByte(' ')
-		}
-		if i >= 4 && i < len(iban)-4 {
-			b.WriteByte('*')
-		} else {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
 // Fingerprint is 16 hex of a hash of everything the mandate's PDF states:
 // its document's version (document.IssuedDocumentID) and part of its key.
 func (m Mandate) Fingerprint() string {

@@ -157,9 +157,3 @@ func TestParseDebitDays(t *testing.T) {
 		}
 	}
 }
-
-func TestMaskIBAN(t *testing.T) {
-	if got := MaskIBAN("FR7630006000011234567890189"); got != "FR76 **** **** **** **** ***0 189" {
-		t.Errorf("MaskIBAN = %q", got)
-	}
-}

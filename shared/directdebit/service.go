@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/citejardins/extranet/shared/bankaccount"
 	"github.com/citejardins/extranet/shared/document"
 	"github.com/citejardins/extranet/shared/fault"
 	"github.com/citejardins/extranet/shared/tenancy"
@@ -66,12 +67,6 @@ type Renderer interface {
 	RenderMandate(Mandate) ([]byte, error)
 }
 
-// AccountCheck checks the debited account as typed and returns it in its
-// electronic form (IBAN without spaces, BIC in capitals, holder trimmed),
-// or French messages per field (iban, bic, holder). shared/bankaccount
-// provides the checks of the bank details.
-type AccountCheck func(iban, bic, holder string) (string, string, string, fault.Fields)
-
 // Creditor is the landlord as the mandate names it: LANDLORD_NAME,
 // LANDLORD_ADDRESS (lines) and LANDLORD_ICS.
 type Creditor struct {
@@ -93,14 +88,13 @@ type Service struct {
 	ledger Ledger
 	files  Files
 	render Renderer
-	check  AccountCheck
 	now    func() time.Time
 	random io.Reader
 }
 
 // NewService returns the service; now and random may be nil (time.Now,
 // crypto/rand). A Creditor.ICS that is set must be a valid ICS.
-func NewService(cfg Config, store Store, ledger Ledger, files Files, render Renderer, check AccountCheck, now func() time.Time, random io.Reader) (*Service, error) {
+func NewService(cfg Config, store Store, ledger Ledger, files Files, render Renderer, now func() time.Time, random io.Reader) (*Service, error) {
 	if cfg.Creditor.ICS != "" {
 		ics, err := NormalizeICS(cfg.Creditor.ICS)
 		if err != nil {
@@ -117,7 +111,7 @@ func NewService(cfg Config, store Store, ledger Ledger, files Files, render Rend
 	if random == nil {
 		random = rand.Reader
 	}
-	return &Service{cfg: cfg, store: store, ledger: ledger, files: files, render: render, check: check, now: now, random: random}, nil
+	return &Service{cfg: cfg, store: store, ledger: ledger, files: files, render: render, now: now, random: random}, nil
 }
 
 // DebitDays are the days of the month a tenant may choose.
@@ -170,14 +164,25 @@ func (s *Service) Validate(r Request) (Request, error) {
 	if !slices.Contains(s.cfg.DebitDays, r.DebitDay) {
 		f.Add("debitDay", s.msgDebitDay())
 	}
-	iban, bic, holder, af := s.check(r.IBAN, r.BIC, r.Holder)
-	for k, v := range af {
-		f.Add(k, v)
+	// The bank details' own checks (shared/bankaccount): the IBAN's
+	// country, length, mod 97 and national key; the BIC of the IBAN's
+	// country; the holder in the SEPA character set.
+	iban, err := bankaccount.ParseIBAN(r.IBAN)
+	if err != nil {
+		f.Add("iban", bankaccount.Advice(err))
+	} else if bic, err := bankaccount.ParseBIC(r.BIC, iban); err != nil {
+		f.Add("bic", bankaccount.Advice(err))
+	} else {
+		r.IBAN, r.BIC = string(iban), string(bic)
+	}
+	holder, err := bankaccount.ParseHolder(r.Holder)
+	if err != nil {
+		f.Add("holder", bankaccount.Advice(err))
 	}
 	if err := f.Err(); err != nil {
 		return Request{}, err
 	}
-	r.IBAN, r.BIC, r.Holder = iban, bic, holder
+	r.Holder = holder
 	return r, nil
 }
 
@@ -273,7 +278,9 @@ func (s *Service) pause(ctx context.Context, try int) error {
 // MandateDocument is mandate m's entry in "Mes documents": kind
 // sepa_mandate, the month and day of its signature, its version the
 // mandate's fingerprint, its key
-// mandates/<2 hex>/<ref>/sepa_mandate/<AAAA-MM>/<fingerprint>.pdf.
+// receipts/<2 hex>/<ref>/sepa_mandate/<AAAA-MM>/<fingerprint>.pdf (the
+// prefix of the documents made on request, which the documents function
+// may read).
 func MandateDocument(ref string, m Mandate, size int64) document.Document {
 	fp := m.Fingerprint()
 	period := fmt.Sprintf("%04d-%02d", m.SignedOn.Year, int(m.SignedOn.Month))
@@ -281,7 +288,7 @@ func MandateDocument(ref string, m Mandate, size int64) document.Document {
 		ID:   document.IssuedDocumentID(ref, document.SepaMandate, period, fp),
 		Kind: document.SepaMandate, Title: "Mandat de prélèvement SEPA " + m.RUM, Period: period, Date: m.SignedOn,
 		ContentType: "application/pdf", SizeBytes: size, FileName: "mandat-prelevement-sepa-" + m.RUM + ".pdf",
-		Key:     "mandates/" + fp[:2] + "/" + ref + "/" + string(document.SepaMandate) + "/" + period + "/" + fp + ".pdf",
+		Key:     "receipts/" + fp[:2] + "/" + ref + "/" + string(document.SepaMandate) + "/" + period + "/" + fp + ".pdf",
 		Version: fp,
 	}
 }

@@ -55,6 +55,12 @@ func (s *Server) Routes() []Route {
 		{"insurance", "POST", "/api/v1/insurance/certificates", s.authenticated(s.handleSubmitInsuranceCertificate())},
 		{"insurance", "GET", "/api/v1/insurance", s.authenticated(s.handleInsurance())},
 
+		// The SEPA direct-debit mandate (shared/directdebit), in the banking
+		// function with the bank details.
+		{"banking", "POST", "/api/v1/direct-debit", s.authenticated(s.handleSubscribeDirectDebit())},
+		{"banking", "GET", "/api/v1/direct-debit", s.authenticated(s.handleDirectDebit())},
+		{"banking", "DELETE", "/api/v1/direct-debit", s.authenticated(s.handleRevokeDirectDebit())},
+
 		// Public: the emergency number of a residence, without an account.
 		{"account", "GET", "/api/v1/emergency-contacts", s.handleEmergencyContacts()},
 	}

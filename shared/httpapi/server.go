@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/citejardins/extranet/shared/account"
+	"github.com/citejardins/extranet/shared/directdebit"
 	"github.com/citejardins/extranet/shared/directory"
 	"github.com/citejardins/extranet/shared/document"
 	"github.com/citejardins/extranet/shared/fault"
@@ -49,6 +50,8 @@ type Server struct {
 	stmts statements
 	// The home-insurance certificate (WithInsurance).
 	insurance *insurance.Service
+	// The SEPA direct-debit mandate (WithDirectDebit).
+	directDebit *directdebit.Service
 }
 
 // New returns a server on the account and tenant services.
