@@ -55,6 +55,10 @@ func (s *Server) Routes() []Route {
 		{"insurance", "POST", "/api/v1/insurance/certificates", s.authenticated(s.handleSubmitInsuranceCertificate())},
 		{"insurance", "GET", "/api/v1/insurance", s.authenticated(s.handleInsurance())},
 
+		// The tenant's bank details (shared/bankdetails): read masked, changed
+		// with the account's password.
+		{"banking", "GET", "/api/v1/bank-details", s.authenticated(s.handleBankDetails())},
+		{"banking", "PUT", "/api/v1/bank-details", s.authenticated(s.handleSetBankDetails())},
 		// The SEPA direct-debit mandate (shared/directdebit), in the banking
 		// function with the bank details.
 		{"banking", "POST", "/api/v1/direct-debit", s.authenticated(s.handleSubscribeDirectDebit())},

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/citejardins/extranet/shared/account"
+	"github.com/citejardins/extranet/shared/bankdetails"
 	"github.com/citejardins/extranet/shared/directdebit"
 	"github.com/citejardins/extranet/shared/directory"
 	"github.com/citejardins/extranet/shared/document"
@@ -52,6 +53,8 @@ type Server struct {
 	insurance *insurance.Service
 	// The SEPA direct-debit mandate (WithDirectDebit).
 	directDebit *directdebit.Service
+	// The tenant's bank details (WithBankDetails, bank_handlers.go).
+	bank *bankdetails.Service
 }
 
 // New returns a server on the account and tenant services.
