@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/citejardins/extranet/shared/directdebit"
+	"github.com/citejardins/extranet/shared/notice"
+	"github.com/citejardins/extranet/shared/noticerun"
+	"github.com/citejardins/extranet/shared/tenancy"
 )
 
 // The SEPA direct-debit mandate (POST/GET/DELETE /api/v1/direct-debit) on
@@ -287,5 +290,48 @@ func TestRule_RUMUniqueUnder40ParallelSubscriptions(t *testing.T) {
 	}
 	if docs, _ := a.allDocuments(t, "kind=sepa_mandate", celine.bearer); len(docs) != n {
 		t.Errorf("%d mandate documents, want %d", len(docs), n)
+	}
+}
+
+// noticeText reads the PDF of a lease's notice for period p back.
+func (a *api) noticeText(t *testing.T, ref string, p notice.Period) string {
+	t.Helper()
+	return pdfText(t, a.object(t, noticerun.NoticeKey(ref, p)))
+}
+
+func TestRule_PreNotificationOnTheNextNotice(t *testing.T) {
+	t.Parallel()
+	a := start(t, directDebitEnv)
+	celine := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
+	status, _, body := a.do(t, "POST", "/api/v1/direct-debit", subscription(tenantPassword), celine.bearer)
+	wantStatus(t, "subscribe", status, http.StatusCreated, body)
+	m := as[mandateJSON](t, body)
+
+	// The next month's notice carries the debit: the mandate's day of the
+	// period, the amount the notice asks, the RUM and the ICS.
+	d := today().Time().AddDate(0, 1, 0)
+	next := notice.Period{Year: d.Year(), Month: d.Month()}
+	a.runNotices(t, next.String())
+	want := a.expectedNotice(t, "1234567", next)
+	if want.AmountDueCents <= 0 {
+		t.Fatalf("LEFÈVRE owes nothing in %s; the test needs an amount", next)
+	}
+	debit := tenancy.Date{Year: next.Year, Month: next.Month, Day: 10}
+	text := a.noticeText(t, "1234567", next)
+	says(t, "LEFÈVRE's notice", text, "Prélèvement le "+dateFR(debit)+" de "+frenchEuros(want.AmountDueCents)+" — RUM "+m.RUM+" — ICS "+testICS,
+		"la somme de "+frenchEuros(want.AmountDueCents)+" sera prélevée le "+dateFR(debit))
+	// N'DIAYE signed nothing: no pre-notification.
+	if strings.Contains(a.noticeText(t, "7654321", next), "Prélèvement le") {
+		t.Error("N'DIAYE's notice announces a debit")
+	}
+
+	// Revoked: the notice after announces none.
+	status, _, body = a.do(t, "DELETE", "/api/v1/direct-debit", nil, celine.bearer)
+	wantStatus(t, "revoke", status, http.StatusOK, body)
+	d = d.AddDate(0, 1, 0)
+	after := notice.Period{Year: d.Year(), Month: d.Month()}
+	a.runNotices(t, after.String())
+	if text := a.noticeText(t, "1234567", after); strings.Contains(text, "Prélèvement le") || strings.Contains(text, m.RUM) {
+		t.Errorf("the notice after the revocation announces a debit:\n%s", text)
 	}
 }
