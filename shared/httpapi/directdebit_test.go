@@ -308,7 +308,10 @@ func TestRule_PreNotificationOnTheNextNotice(t *testing.T) {
 	m := as[mandateJSON](t, body)
 
 	// The next month's notice carries the debit: the mandate's day of the
-	// period, the amount the notice asks, the RUM and the ICS.
+	// period, the amount the notice asks, the RUM and the ICS. She reads it
+	// online: the mail says the date, the RUM and the ICS, not the amount.
+	a.put(t, celine.bearer, obj{"paperless": true})
+	mailsBefore := a.mailCount()
 	d := today().Time().AddDate(0, 1, 0)
 	next := notice.Period{Year: d.Year(), Month: d.Month()}
 	a.runNotices(t, next.String())
@@ -320,6 +323,14 @@ func TestRule_PreNotificationOnTheNextNotice(t *testing.T) {
 	text := a.noticeText(t, "1234567", next)
 	says(t, "LEFÈVRE's notice", text, "Prélèvement le "+dateFR(debit)+" de "+frenchEuros(want.AmountDueCents)+" — RUM "+m.RUM+" — ICS "+testICS,
 		"la somme de "+frenchEuros(want.AmountDueCents)+" sera prélevée le "+dateFR(debit))
+	mails := a.mailsTo(t, mailsBefore, "celine.lefevre@exemple.fr")
+	if len(mails) != 1 {
+		t.Fatalf("%d notice mails, want 1", len(mails))
+	}
+	line := "votre compte sera débité le " + dateFR(debit) + " du montant indiqué sur l’avis (mandat RUM " + m.RUM + ", créancier ICS " + testICS + ")"
+	if !strings.Contains(mails[0].Text, line) || !strings.Contains(mails[0].HTML, line) || strings.Contains(mails[0].Text, "€") {
+		t.Errorf("notice mail %q; want %q and no amount", mails[0].Text, line)
+	}
 	// N'DIAYE signed nothing: no pre-notification.
 	if strings.Contains(a.noticeText(t, "7654321", next), "Prélèvement le") {
 		t.Error("N'DIAYE's notice announces a debit")
