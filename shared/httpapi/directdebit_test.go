@@ -239,7 +239,7 @@ func TestDirectDebitBadInputsChangeNothing(t *testing.T) {
 
 func TestDirectDebitWithoutICSIsUnavailable(t *testing.T) {
 	t.Parallel()
-	a := start(t, nil)
+	a := start(t, map[string]string{"LANDLORD_ICS": ""})
 	celine := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
 	status, _, body := a.do(t, "POST", "/api/v1/direct-debit", subscription(tenantPassword), celine.bearer)
 	wantProblem(t, "no LANDLORD_ICS", status, body, http.StatusServiceUnavailable, "service_unavailable")
