@@ -1,7 +1,9 @@
 package httpapi_test
 
 import (
+	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -71,7 +73,7 @@ func (a *api) directDebit(t *testing.T, s tenantSession) directDebitJSON {
 	return as[directDebitJSON](t, a.get(t, "/api/v1/direct-debit", s.bearer))
 }
 
-func TestDirectDebitSubscribeShowRevoke(t *testing.T) {
+func TestRule_MandateSignedShownThenRevokedDatedAndExported(t *testing.T) {
 	t.Parallel()
 	a := start(t, directDebitEnv)
 	celine := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
@@ -250,7 +252,9 @@ func TestDirectDebitWithoutICSIsUnavailable(t *testing.T) {
 
 func TestRule_RUMUniqueUnder40ParallelSubscriptions(t *testing.T) {
 	t.Parallel()
-	a := start(t, directDebitEnv)
+	env := maps.Clone(directDebitEnv)
+	env["DIRECT_DEBIT_LIMIT"] = "1000/1h"
+	a := start(t, env)
 	celine := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
 	const n = 40
 	rums := make([]string, n)
@@ -344,5 +348,25 @@ func TestRule_PreNotificationOnTheNextNotice(t *testing.T) {
 	a.runNotices(t, after.String())
 	if text := a.noticeText(t, "1234567", after); strings.Contains(text, "Prélèvement le") || strings.Contains(text, m.RUM) {
 		t.Errorf("the notice after the revocation announces a debit:\n%s", text)
+	}
+}
+
+func TestDirectDebitSignaturesPerLeaseAreLimited(t *testing.T) {
+	t.Parallel()
+	env := maps.Clone(directDebitEnv)
+	env["DIRECT_DEBIT_LIMIT"] = "2/24h"
+	a := start(t, env)
+	celine := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
+	for i := range 2 {
+		status, _, body := a.do(t, "POST", "/api/v1/direct-debit", subscription(tenantPassword), celine.bearer)
+		wantStatus(t, fmt.Sprint("subscription ", i), status, http.StatusCreated, body)
+	}
+	status, h, body := a.do(t, "POST", "/api/v1/direct-debit", subscription(tenantPassword), celine.bearer)
+	wantProblem(t, "third subscription", status, body, http.StatusTooManyRequests, "too_many_requests")
+	if h.Get("Retry-After") == "" {
+		t.Error("no Retry-After")
+	}
+	if got := a.directDebit(t, celine); len(got.History) != 2 || got.Current == nil || got.Current.RUM != "EXTRANET-1234567-2" {
+		t.Errorf("after the refusal: %+v", got)
 	}
 }
