@@ -275,6 +275,11 @@ func (s *Service) Subscribe(ctx context.Context, ref string, r Request) (Mandate
 	if err := s.files.Put(ctx, doc.Key, doc.ContentType, body); err != nil {
 		return Mandate{}, fmt.Errorf("store mandate pdf: %w", err)
 	}
+	// A mandate in force that lapsed meanwhile is recorded lapsed, not
+	// revoked by this one.
+	if _, _, err := s.Settle(ctx, ref, m.SignedOn); err != nil {
+		return Mandate{}, err
+	}
 	for try := 0; try < signTries; try++ {
 		st, _, err := s.store.Mandates(ctx, ref)
 		if err != nil {
