@@ -59,6 +59,11 @@ func (s *Server) Routes() []Route {
 		// with the account's password.
 		{"banking", "GET", "/api/v1/bank-details", s.authenticated(s.handleBankDetails())},
 		{"banking", "PUT", "/api/v1/bank-details", s.authenticated(s.handleSetBankDetails())},
+		// The SEPA direct-debit mandate (shared/directdebit), in the banking
+		// function with the bank details.
+		{"banking", "POST", "/api/v1/direct-debit", s.authenticated(s.handleSubscribeDirectDebit())},
+		{"banking", "GET", "/api/v1/direct-debit", s.authenticated(s.handleDirectDebit())},
+		{"banking", "DELETE", "/api/v1/direct-debit", s.authenticated(s.handleRevokeDirectDebit())},
 
 		// Public: the emergency number of a residence, without an account.
 		{"account", "GET", "/api/v1/emergency-contacts", s.handleEmergencyContacts()},

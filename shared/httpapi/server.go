@@ -13,6 +13,7 @@ import (
 
 	"github.com/citejardins/extranet/shared/account"
 	"github.com/citejardins/extranet/shared/bankdetails"
+	"github.com/citejardins/extranet/shared/directdebit"
 	"github.com/citejardins/extranet/shared/directory"
 	"github.com/citejardins/extranet/shared/document"
 	"github.com/citejardins/extranet/shared/fault"
@@ -50,6 +51,8 @@ type Server struct {
 	stmts statements
 	// The home-insurance certificate (WithInsurance).
 	insurance *insurance.Service
+	// The SEPA direct-debit mandate (WithDirectDebit).
+	directDebit *directdebit.Service
 	// The tenant's bank details (WithBankDetails, bank_handlers.go).
 	bank *bankdetails.Service
 }

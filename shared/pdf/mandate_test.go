@@ -1,0 +1,100 @@
+package pdf_test
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/citejardins/extranet/shared/directdebit"
+	"github.com/citejardins/extranet/shared/noticerun"
+	"github.com/citejardins/extranet/shared/pdf"
+	"github.com/citejardins/extranet/shared/tenancy"
+)
+
+func sampleMandate() directdebit.Mandate {
+	at := time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC)
+	return directdebit.Mandate{RUM: "EXTRANET-1234567-1", ICS: "FR72ZZZ123456", CreditorName: "Cité Jardins Habitat",
+		CreditorAddress: []string{"12 rue des Lilas", "93000 Bobigny"}, DebtorName: "Céline LEFÈVRE",
+		DebtorAddress: tenancy.Address{Street: "4 allée des Tilleuls", PostalCode: "93140", City: "Bondy"},
+		IBAN:          "FR7630006000011234567890189", BIC: "AGRIFRPP", Holder: "Céline Lefèvre", Type: directdebit.Recurrent,
+		SignedAt: at, SignedOn: tenancy.ParisDate(at), Place: "Bondy", DebitDay: 10, Status: directdebit.Active}
+}
+
+func TestMandatePDFStatesTheMandate(t *testing.T) {
+	r := &pdf.Renderer{PortalURL: "https://extranet.example.fr"}
+	m := sampleMandate()
+	doc, err := r.RenderMandate(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := r.RenderMandate(m)
+	if !bytes.Equal(doc, again) {
+		t.Error("the same mandate gave different bytes")
+	}
+	got := strings.Join(strings.Fields(pdfText(t, doc)), " ")
+	for _, want := range []string{
+		"Mandat de prélèvement SEPA",
+		"Référence unique du mandat (RUM) : EXTRANET-1234567-1",
+		"Identifiant créancier SEPA (ICS) : FR72ZZZ123456",
+		"Cité Jardins Habitat", "12 rue des Lilas", "93000 Bobigny",
+		"Céline LEFÈVRE", "4 allée des Tilleuls", "93140 Bondy",
+		"IBAN : FR76 3000 6000 0112 3456 7890 189", "BIC : AGRIFRPP", "Titulaire du compte : Céline Lefèvre",
+		"Type de paiement : paiement récurrent",
+		"En signant ce formulaire de mandat, vous autorisez (A) Cité Jardins Habitat à envoyer des instructions à votre banque",
+		"Une demande de remboursement doit être présentée dans les 8 semaines suivant la date de débit de votre compte pour un prélèvement autorisé.",
+		"Fait à : Bondy", "Le : 01/12/2026",
+		"Notification préalable : chaque avis d’échéance vous indique la date et le montant du prélèvement du mois.",
+		"Signé électroniquement le 01/12/2026 à 09:30 UTC via l’Extranet Locataire",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("mandate PDF lacks %q:\n%s", want, got)
+		}
+	}
+	bad := m
+	bad.ICS = ""
+	if _, err := r.RenderMandate(bad); err == nil {
+		t.Error("a mandate without ICS was drawn")
+	}
+}
+
+func TestNoticePreNotificationOfAPortalMandate(t *testing.T) {
+	ns := demoNotices(t)
+	m := sampleMandate()
+	r := &pdf.Renderer{}
+	// LEFÈVRE pays by transfer in the ERP; her mandate signed in the portal
+	// makes the notice announce the debit all the same.
+	n := ns["1234567"]
+	noticerun.PreNotify(&n, m)
+	doc, err := r.Render(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(pdfText(t, doc)), " ")
+	want := "Prélèvement le 10/12/2026 de " + strings.ReplaceAll(euro(n.AmountDueCents), "\u202F", " ") + " — RUM EXTRANET-1234567-1 — ICS FR72ZZZ123456"
+	if !strings.Contains(text, want) || strings.Contains(text, "Par virement") {
+		t.Errorf("notice lacks %q (or still says to pay by transfer):\n%s", want, text)
+	}
+	// Nothing to pay: no debit announced.
+	n = ns["1234567"]
+	n.PreviousBalanceCents, n.AmountDueCents = -n.PeriodCents-100, 0
+	noticerun.PreNotify(&n, m)
+	doc, err = r.Render(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text = pdfText(t, doc)
+	if strings.Contains(text, "Prélèvement le") || !strings.Contains(text, "Aucun prélèvement ne sera fait ce mois-ci") {
+		t.Errorf("a notice with nothing to pay announces a debit:\n%s", text)
+	}
+}
+
+// euro writes cents as the notices do: 1 234,56 €.
+func euro(c int64) string {
+	s := strconv.FormatInt(c/100, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + " " + s[i:]
+	}
+	return s + "," + strconv.FormatInt(c%100/10, 10) + strconv.FormatInt(c%10, 10) + " €"
+}
