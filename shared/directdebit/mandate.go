@@ -156,8 +156,9 @@ func (m Mandate) StatusOn(day tenancy.Date) Status {
 // payment, a credit, not a provisional entry of an online payment) dated
 // on or after the signature, while the lease pays by direct debit: the
 // ERP's ledger does not say how each payment came, but a lease whose
-// method is direct debit is paid by its collections, and the portal's own
-// online payments are told apart by their provisional ids. A later
+// method is direct debit is paid by its collections. The portal's own
+// online payments are told apart: by their provisional ids, and once the
+// ERP booked them, by their id_paiement (Entry.PaymentID). A later
 // LastDebitOn already on m is kept.
 func LastDebit(m Mandate, method tenancy.PaymentMethod, entries []tenancy.Entry) tenancy.Date {
 	last := m.LastDebitOn
@@ -165,7 +166,8 @@ func LastDebit(m Mandate, method tenancy.PaymentMethod, entries []tenancy.Entry)
 		return last
 	}
 	for _, e := range entries {
-		if e.Kind != tenancy.PaymentReceived || e.CreditCents <= 0 || strings.HasPrefix(e.ID, "portal-") {
+		if e.Kind != tenancy.PaymentReceived || e.CreditCents <= 0 || e.PaymentID != "" ||
+			strings.HasPrefix(e.ID, tenancy.ProvisionalEntryPrefix) {
 			continue
 		}
 		if e.Date.Before(m.SignedOn) {

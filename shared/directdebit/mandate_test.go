@@ -112,6 +112,8 @@ func TestLastDebitCountsTheERPsPaymentsOfADirectDebitLeaseSinceTheSignature(t *t
 		{ID: "E3", Date: day("2027-02-01"), Kind: tenancy.Notice, DebitCents: 50000},                // a call, no payment
 		{ID: "E4", Date: day("2027-02-02"), Kind: tenancy.HousingBenefit, CreditCents: 10000},       // APL, not the tenant's
 		{ID: "portal-ab", Date: day("2027-03-03"), Kind: tenancy.PaymentReceived, CreditCents: 100}, // a card payment
+		// The ERP's line of an online payment (id_paiement), once booked.
+		{ID: "WEB-1", Date: day("2027-04-04"), Kind: tenancy.PaymentReceived, CreditCents: 100, PaymentID: "0123456789abcdef0123456789abcdef"},
 	}
 	if got := LastDebit(m, tenancy.DirectDebit, entries); got != day("2027-01-10") {
 		t.Errorf("LastDebit = %s, want 2027-01-10", got)
