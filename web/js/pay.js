@@ -203,7 +203,7 @@ function payForm(plan, close) {
           key = newKey();
           keyCents = null;
         }
-        showProblem(el, err, { title: 'Le paiement n’a pas pu commencer' });
+        showProblem(el, err, { title: err.code === 'network' ? 'Pas de connexion' : 'Le paiement n’a pas pu commencer' });
         return;
       }
       const target = checkoutTarget(started && started.checkoutUrl);

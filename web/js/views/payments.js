@@ -1,10 +1,11 @@
 // Mes paiements (/mon-espace/paiements): the balance with "Payer", the
 // tenant's online payments and where each stands, and, back from the
-// provider's payment page (?paiement=<id>, with &annule=1 when the tenant
-// cancelled there), what became of that payment: paid, with the new
-// balance, or cancelled with nothing debited. The provider's confirmation
-// (its webhook) may come a moment after the tenant: the page asks again for
-// a while before saying it is still on its way.
+// provider's payment page (?paiement=<id>&resultat=paye, or
+// &resultat=annule when the tenant left it: payment.ReturnPath), what
+// became of that payment: paid, with the new balance, or cancelled with
+// nothing debited. The provider's confirmation (its webhook) may come a
+// moment after the tenant: the page asks again for a while before saying it
+// is still on its way.
 
 import { h, link, replace, focus } from '../dom.js';
 import { call, ApiError } from '../api.js';
@@ -69,7 +70,7 @@ export default {
 
 function show(ctx, data) {
   const back = ctx.params.get('paiement') || '';
-  const cancelled = ctx.params.has('annule');
+  const cancelled = ctx.params.get('resultat') === 'annule';
   const outcome = h('div', { class: 'status', 'data-retour-paiement': '' });
   const list = h('div');
   const balance = h('div');

@@ -1,0 +1,145 @@
+package browsertest
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// TestPayForm: LEFÈVRE (350 € owed, 500 € due on 1 December) sees "Payer"
+// beside her balance on the home page; it opens a small form with the
+// amount prefilled with what she owes plus the next due (850,00 €), its
+// parts said, an amount under 1 € refused at the field, "Annuler" closing it
+// with the focus back on "Payer"; at 390×844 and 320×640, axe-core clean.
+// DUPONT (nothing owed, direct debit) gets no "Payer".
+func TestPayForm(t *testing.T) {
+	b := start(t)
+	b.tenant("1234567", "LEFÈVRE", "1985-11-03", "celine.lefevre@example.org")
+	if got := b.text("[data-solde]"); got != "Vous devez 350,00 €" {
+		t.Errorf("home balance %q", got)
+	}
+	if got := eval[string](b, `document.querySelector("[data-payer]").getAttribute("aria-expanded")`); got != "false" {
+		t.Errorf("Payer aria-expanded %q before opening", got)
+	}
+	b.click("[data-payer]")
+	b.waitFor(`document.activeElement?.id === "amountCents"`, "the focus on the amount")
+	if got := eval[string](b, `document.getElementById("amountCents").value`); got != "850,00" {
+		t.Errorf("default amount %q, want 850,00 (350 owed + 500 due)", got)
+	}
+	if got := b.text("#amountCents-aide"); !strings.Contains(got, "350,00 € que vous devez aujourd’hui, plus 500,00 € de l’échéance du 1er décembre 2026") {
+		t.Errorf("amount hint %q", got)
+	}
+	for _, size := range []struct{ w, h int64 }{{390, 844}, {320, 640}} {
+		b.phone(size.w, size.h)
+		b.shot("payer-formulaire")
+	}
+	b.check("payer-formulaire")
+
+	// Under 1 €: refused before any request, at the field.
+	b.clear("#amountCents")
+	b.fill("#amountCents", "0,50")
+	b.clickText("button", "Continuer vers le paiement")
+	b.waitFor(`document.querySelector("#amountCents[aria-invalid=true]")`, "the amount's error")
+	if got := eval[string](b, `document.getElementById("amountCents-erreur").textContent.replace(/\u00a0/g, " ")`); got != "Erreur : Le montant doit être d’au moins 1,00 €." {
+		t.Errorf("amount error %q", got)
+	}
+	if got := b.focused(); !strings.HasPrefix(got, "div:Le montant est à corriger") {
+		t.Errorf("focus on %q, want the error summary", got)
+	}
+	b.check("payer-erreur")
+
+	b.clickText("button", "Annuler")
+	b.waitFor(`document.getElementById("paiement-formulaire").hidden`, "the form closed")
+	if got := eval[string](b, `document.activeElement?.hasAttribute("data-payer") ? "payer" : document.activeElement?.tagName`); got != "payer" {
+		t.Errorf("after Annuler, focus on %q, want Payer", got)
+	}
+	b.logOut()
+
+	b.tenant("8889999", "DUPONT", "1978-04-12", "marie.dupont@example.org")
+	if got := b.text("[data-solde]"); got != "Votre compte est à jour" {
+		t.Errorf("DUPONT's balance %q", got)
+	}
+	if eval[bool](b, `!!document.querySelector("[data-payer]")`) {
+		t.Errorf("DUPONT (nothing owed, direct debit) is offered Payer")
+	}
+}
+
+// TestPayKeyKeptOnRetry: the request that starts a payment carries an
+// Idempotency-Key drawn when the form opened; when no answer comes (the
+// network is cut), the retry carries the same key, so the API makes one
+// payment; another amount, or a new opening of the form, gets a new key.
+func TestPayKeyKeptOnRetry(t *testing.T) {
+	b := start(t)
+	b.tenant("1234567", "LEFÈVRE", "1985-11-03", "celine.lefevre@example.org")
+	// The keys the page sends, read from the requests the browser makes.
+	keys := make(chan string, 16)
+	if err := chromedp.Listen(b.ctx, func(ev any) {
+		if e, ok := ev.(*network.EventRequestWillBeSent); ok && e.Request.Method == "POST" && strings.HasSuffix(e.Request.URL, "/api/v1/payments") {
+			k, _ := e.Request.Headers["Idempotency-Key"].(string)
+			select {
+			case keys <- k:
+			default:
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	block := func(on bool) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		defer cancel()
+		if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+			t.Fatalf("network: %v", err)
+		}
+		if _, err := chromedp.Call(ctx, network.SetBlockedURLs, network.SetBlockedURLsParams{
+			URLPatterns: []*network.BlockPattern{{URLPattern: b.stack.URL + "/api/v1/payments", Block: on}},
+		}); err != nil {
+			t.Fatalf("block: %v", err)
+		}
+	}
+	next := func() string {
+		t.Helper()
+		select {
+		case k := <-keys:
+			return k
+		case <-time.After(10 * time.Second):
+			t.Fatal("no POST /api/v1/payments seen")
+			return ""
+		}
+	}
+
+	block(true)
+	b.click("[data-payer]")
+	b.clear("#amountCents")
+	b.fill("#amountCents", "350")
+	b.clickText("button", "Continuer vers le paiement")
+	first := next()
+	b.waitFor(`document.querySelector(".error-summary")?.innerText.includes("Pas de connexion")`, "the network error")
+	b.clickText("button", "Continuer vers le paiement")
+	second := next()
+	if first == "" || first != second {
+		t.Errorf("retry after a lost answer sent key %q, then %q: want the same", first, second)
+	}
+	if len(first) != 36 || strings.Count(first, "-") != 4 {
+		t.Errorf("key %q is not a UUID", first)
+	}
+	b.waitFor(`document.querySelector(".error-summary")?.innerText.includes("Pas de connexion")`, "the network error again")
+	b.clear("#amountCents")
+	b.fill("#amountCents", "351")
+	b.clickText("button", "Continuer vers le paiement")
+	if third := next(); third == first {
+		t.Errorf("another amount kept the key %q", third)
+	}
+	b.waitFor(`document.querySelector(".error-summary")?.innerText.includes("Pas de connexion")`, "the network error a third time")
+	b.clickText("button", "Annuler")
+	b.click("[data-payer]")
+	b.clickText("button", "Continuer vers le paiement")
+	if fourth := next(); fourth == first {
+		t.Errorf("a new opening of the form kept the key %q", fourth)
+	}
+	block(false)
+}
