@@ -48,9 +48,9 @@ async function load() {
   return { payments: paymentsOf(list), account, debit: !!contract && contract.paymentMethod === 'direct_debit' };
 }
 
-/** paymentsOf reads the list's payments, newest first. */
+/** paymentsOf reads the list's payments (each named by paymentId), newest first. */
 function paymentsOf(list) {
-  const payments = Array.isArray(list && list.payments) ? [...list.payments] : [];
+  const payments = Array.isArray(list && list.payments) ? list.payments.map((p) => ({ ...p, id: p.paymentId || p.id })) : [];
   return payments.sort((a, b) => String(b.createdAt || '').localeCompare(String(a.createdAt || '')));
 }
 
@@ -117,7 +117,9 @@ function paymentCard(p) {
       h('dd', { class: 'payment__id' }, p.id)),
     h('p', { class: 'payment__help' }, partly
       ? `Une partie de ce paiement (${money(p.refundedCents)}) vous a été remboursée.`
-      : statusHelp[p.status] || ''));
+      : p.status === 'succeeded' && !p.settled
+        ? `${statusHelp.succeeded} Votre bailleur le reportera dans sa comptabilité dans les prochains jours ; vous n’avez rien d’autre à faire.`
+        : statusHelp[p.status] || ''));
 }
 
 /**
