@@ -1,0 +1,117 @@
+package browsertest
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// apiPayments reads GET /api/v1/payments with the browser's session.
+func (b *browser) apiPayments() []struct {
+	PaymentID   string `json:"paymentId"`
+	AmountCents int64  `json:"amountCents"`
+	Status      string `json:"status"`
+} {
+	b.t.Helper()
+	got := b.get("/api/v1/payments", true)
+	var list struct {
+		Payments []struct {
+			PaymentID   string `json:"paymentId"`
+			AmountCents int64  `json:"amountCents"`
+			Status      string `json:"status"`
+		} `json:"payments"`
+	}
+	if got.status != 200 || json.Unmarshal(got.body, &list) != nil {
+		b.t.Fatalf("GET /api/v1/payments: %d %.200s", got.status, got.body)
+	}
+	return list.Payments
+}
+
+// toSandbox opens Payer on the page shown, asks to pay amount (as typed)
+// and waits for the local stack's sandbox checkout page.
+func (b *browser) toSandbox(amount string) {
+	b.t.Helper()
+	b.click("[data-payer]")
+	b.waitFor(`document.activeElement?.id === "amountCents"`, "the amount field")
+	b.clear("#amountCents")
+	b.fill("#amountCents", amount)
+	b.clickText("button", "Continuer vers le paiement")
+	b.waitFor(`location.pathname.startsWith("/_dev/checkout/")`, "the sandbox checkout page")
+	b.waitFor(`document.readyState === "complete"`, "the sandbox page loaded")
+}
+
+// TestPaymentJourney: LEFÈVRE (350 € owed) pays online. From the home page,
+// Payer with 350,00 € leads to the stack's sandbox checkout; its "Annuler"
+// comes back to Mes paiements with "Paiement annulé, rien n’a été débité"
+// and the balance unchanged; a second go from Mon compte, "Payer" on the
+// sandbox, comes back with "Merci, votre paiement de 350,00 € est
+// enregistré", the balance at 0,00 €, the payment "Payé" in the list and
+// in Mon compte's statement. Screenshots at 390×844 and 320×640, axe-core
+// clean.
+func TestPaymentJourney(t *testing.T) {
+	b := start(t)
+	b.tenant("1234567", "LEFÈVRE", "1985-11-03", "celine.lefevre@example.org")
+	b.phone(390, 844)
+
+	// Cancelled on the checkout page: nothing paid.
+	b.toSandbox("350,00")
+	b.shot("sandbox")
+	b.clickText("button", "Annuler")
+	b.waitTitle("Mes paiements")
+	b.waitFor(`document.querySelector("[data-issue]")?.dataset.issue === "canceled"`, "the cancelled message")
+	if got := b.text("[data-issue] .notice__title"); got != "Paiement annulé, rien n’a été débité" {
+		t.Errorf("after Annuler: %q", got)
+	}
+	if got := b.text("[data-solde]"); got != "Vous devez 350,00 €" {
+		t.Errorf("balance after a cancel %q", got)
+	}
+	ps := b.apiPayments()
+	if len(ps) != 1 || ps[0].Status == "succeeded" {
+		t.Fatalf("payments after a cancel: %+v", ps)
+	}
+	b.shot("annule")
+	b.check("paiement-annule")
+
+	// Paid, from Mon compte.
+	b.visit("/mon-espace/compte", "Mon compte")
+	b.waitLoaded("Mon compte")
+	b.toSandbox("350,00")
+	b.clickText("button", "Payer")
+	b.waitTitle("Mes paiements")
+	b.waitFor(`document.querySelector("[data-issue]")?.dataset.issue === "succeeded"`, "the thank-you message")
+	if got := b.text("[data-issue] .notice__title"); got != "Merci, votre paiement de 350,00 € est enregistré" {
+		t.Errorf("after Payer: %q", got)
+	}
+	if got := b.text("[data-issue]"); !strings.Contains(got, "Votre solde : 0,00 €, votre compte est à jour.") {
+		t.Errorf("the thank-you message says %q, want the balance at 0,00 €", got)
+	}
+	if got := b.text("[data-solde]"); got != "Votre compte est à jour" {
+		t.Errorf("balance after paying %q", got)
+	}
+	if eval[bool](b, `!!document.querySelector("[data-payer]")`) {
+		t.Errorf("Payer still offered with nothing owed")
+	}
+	ps = b.apiPayments()
+	if len(ps) != 2 {
+		t.Fatalf("payments: %+v", ps)
+	}
+	states := eval[[]string](b, `[...document.querySelectorAll("[data-paiement] [data-etat]")].map((e) => e.innerText.replace(/^État : /, "").trim())`)
+	if strings.Join(states, ",") != "Payé,Annulé" && strings.Join(states, ",") != "Payé,En cours" {
+		t.Errorf("states shown %v, want Payé then the cancelled one", states)
+	}
+	b.shot("paye")
+	b.phone(320, 640)
+	b.shot("paye")
+	b.check("paiement-paye")
+
+	// Mon compte: the balance and the provisional line at once.
+	b.visit("/mon-espace/compte", "Mon compte")
+	b.waitLoaded("Mon compte")
+	b.waitFor(`document.querySelectorAll(".ledger tbody tr").length > 0`, "the statement")
+	if got := b.text("[data-solde]"); got != "Votre compte est à jour" {
+		t.Errorf("Mon compte balance %q", got)
+	}
+	if got := b.rowText(0); !strings.Contains(got, "Paiement en ligne") || !strings.Contains(got, "350,00 €") {
+		t.Errorf("newest line %q, want the online payment", got)
+	}
+}
