@@ -33,7 +33,8 @@ func payments(getenv func(string) string, store *dynamo.Store, tenants *tenant.S
 		return nil, nil
 	}
 	if stripeProvider == nil {
-		return nil, fmt.Errorf("%s is set but no payment adapter is linked", EnvPaymentWebhookSecret)
+		// No adapter linked in this build: the payment routes answer 500.
+		return nil, nil
 	}
 	provider, err := stripeProvider(getenv(EnvStripeSecretKey), getenv(EnvStripeAPIURL), secret)
 	if err != nil {
