@@ -15,6 +15,8 @@ FUZZTIME ?= 500000x
 FUZZTIME_EVENTS ?= 100000x
 # The certificate's file checks parse whole PDFs: fewer runs.
 FUZZTIME_FILES ?= 100000x
+# FuzzParseWebhook verifies and decodes each body twice (as sent, then signed): fewer runs.
+FUZZTIME_WEBHOOK ?= 100000x
 
 .PHONY: run test fuzz build bench tools clean import browser notices insurance-reminders
 
@@ -51,6 +53,7 @@ fuzz:
 	$(FUZZ) -fuzz='^FuzzCompressPages$$' ./shared/pdf
 	$(FUZZ) -fuzztime=$(FUZZTIME_FILES) -fuzz='^FuzzCheckFile$$' ./shared/filecheck
 	$(FUZZ) -fuzz='^FuzzCover$$' ./shared/insurance
+	$(FUZZ) -fuzztime=$(FUZZTIME_WEBHOOK) -fuzz='^FuzzParseWebhook$$' ./shared/stripepay
 
 ## build: every function as bin/<name>/bootstrap for Lambda (linux/arm64)
 build: $(addprefix build-,$(FUNCTIONS))
@@ -84,8 +87,11 @@ bench: tools
 AXE_VERSION := 4.14.1
 AXE_STAMP := $(TOOLS)/axe/axe-core-$(AXE_VERSION).stamp
 
-## tools: the Lambda Runtime Interface Emulator (from source) and axe-core (browser tests) into .tools/
-tools: $(RIE) $(AXE_STAMP)
+STRIPE_MOCK_VERSION := v0.203.0
+STRIPE_MOCK_STAMP := $(TOOLS)/stripe-mock-$(STRIPE_MOCK_VERSION).stamp
+
+## tools: the Lambda Runtime Interface Emulator (from source), axe-core (browser tests) and stripe-mock (payment tests) into .tools/
+tools: $(RIE) $(AXE_STAMP) $(STRIPE_MOCK_STAMP)
 $(AXE_STAMP):
 	npm install --prefix $(TOOLS)/axe --no-save --no-audit --no-fund --ignore-scripts axe-core@$(AXE_VERSION)
 	touch $@
@@ -96,6 +102,11 @@ browser: tools
 
 $(RIE):
 	GOBIN=$(TOOLS) $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
+
+# stripe-mock prints no version of its own (a `go install` build says "master"): the stamp names it.
+$(STRIPE_MOCK_STAMP):
+	GOBIN=$(TOOLS) $(GO) install github.com/stripe/stripe-mock@$(STRIPE_MOCK_VERSION)
+	touch $@
 
 clean:
 	rm -rf bin .aws-sam

@@ -16,6 +16,7 @@ import (
 	"github.com/citejardins/extranet/shared/document"
 	"github.com/citejardins/extranet/shared/fault"
 	"github.com/citejardins/extranet/shared/insurance"
+	"github.com/citejardins/extranet/shared/payment"
 	"github.com/citejardins/extranet/shared/receipt"
 	"github.com/citejardins/extranet/shared/tenant"
 )
@@ -49,6 +50,8 @@ type Server struct {
 	stmts statements
 	// The home-insurance certificate (WithInsurance).
 	insurance *insurance.Service
+	// Online payments (WithPayments).
+	payments *payment.Service
 }
 
 // New returns a server on the account and tenant services.

@@ -112,9 +112,13 @@ func New(cfg aws.Config, getenv func(string) string, log *slog.Logger, opts ...O
 		return nil, err
 	}
 	stmt, certs := statements(cfg, getenv, store, tenants) // statement.go
+	pays, err := payments(getenv, store, tenants)          // payments.go
+	if err != nil {
+		return nil, err
+	}
 	return httpapi.New(httpapi.Config{PublicURL: publicURL, OriginSecret: getenv(EnvOriginSecret)}, svc, tenants, log).
 		WithDirectory(emergency).WithDocuments(docs).WithReceipts(rcpts).WithStatements(stmt, certs).
-		WithInsurance(certificates(cfg, getenv, store, o, log)), nil
+		WithInsurance(certificates(cfg, getenv, store, o, log)).WithPayments(pays), nil
 }
 
 func accountConfig(getenv func(string) string) (account.Config, error) {
