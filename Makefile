@@ -49,6 +49,7 @@ fuzz:
 	$(FUZZ) -fuzz='^FuzzAttachment$$' ./shared/document
 	$(FUZZ) -fuzz='^FuzzTitleOf$$' ./shared/blob
 	$(FUZZ) -fuzz='^FuzzDecodeBatch$$' ./shared/noticerun
+	$(FUZZ) -fuzz='^FuzzParseIBAN$$' ./shared/bankaccount
 	$(FUZZ) -fuzz='^FuzzSpreadsheetCell$$' ./shared/safetext
 	$(FUZZ) -fuzz='^FuzzCompressPages$$' ./shared/pdf
 	$(FUZZ) -fuzztime=$(FUZZTIME_FILES) -fuzz='^FuzzCheckFile$$' ./shared/filecheck

@@ -417,6 +417,15 @@ func TestFunctionsUnderRIE(t *testing.T) {
 	wantProblem(t, res, http.StatusNotFound, "not_found")
 	res = call("GET /api/v1/insurance", auth)
 	wantJSON(t, res, http.StatusOK, map[string]any{"status": "missing", "current": nil})
+	// Bank details (the banking function): none yet, then set with the
+	// password (the mail tells the address), then read back masked.
+	res = call("GET /api/v1/bank-details", auth)
+	wantProblem(t, res, http.StatusNotFound, "bank_details_missing")
+	res = call("PUT /api/v1/bank-details", auth)
+	wantJSON(t, res, http.StatusOK, map[string]any{"iban": "FR76 •••• •••• •••• •••• •••0 189", "bic": "AGRIFRPP", "holder": "Marie DUPONT"})
+	mails.skip("Vos coordonnées bancaires ont été modifiées")
+	res = call("GET /api/v1/bank-details", auth)
+	wantJSON(t, res, http.StatusOK, map[string]any{"iban": "FR76 •••• •••• •••• •••• •••0 189"})
 	res = call("GET /api/v1/preferences", auth)
 	wantJSON(t, res, http.StatusOK, nil)
 	res = call("PUT /api/v1/preferences", auth)

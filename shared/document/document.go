@@ -22,6 +22,10 @@ const (
 	RentReceipt        Kind = "rent_receipt"        // quittance de loyer (law 89-462 art. 21)
 	PaymentReceipt     Kind = "payment_receipt"     // reçu: a month partly paid
 	TenancyCertificate Kind = "tenancy_certificate" // attestation de situation locative
+	// SepaMandate is a SEPA direct-debit mandate the tenant signed in the
+	// portal (shared/directdebit): made once per mandate, its version the
+	// mandate's fingerprint.
+	SepaMandate Kind = "sepa_mandate"
 )
 
 // Issued reports whether documents of kind k are made on the tenant's
@@ -29,14 +33,14 @@ const (
 // rather than once per period by the monthly run.
 func (k Kind) Issued() bool {
 	switch k {
-	case RentReceipt, PaymentReceipt, TenancyCertificate:
+	case RentReceipt, PaymentReceipt, TenancyCertificate, SepaMandate:
 		return true
 	}
 	return false
 }
 
 // LeaseKinds are the kinds of a lease's own documents.
-var LeaseKinds = []Kind{Notice, RentReceipt, PaymentReceipt, TenancyCertificate}
+var LeaseKinds = []Kind{Notice, RentReceipt, PaymentReceipt, TenancyCertificate, SepaMandate}
 
 // ErrNotFound is returned for a document that is not the tenant's, or
 // does not exist: the two are never told apart.

@@ -72,7 +72,7 @@ func ParseID(id string) (ParsedID, bool) {
 			return ParsedID{}, false
 		}
 		return ParsedID{Kind: Landlord}, true
-	case Notice, RentReceipt, PaymentReceipt, TenancyCertificate:
+	case Notice, RentReceipt, PaymentReceipt, TenancyCertificate, SepaMandate:
 		if len(rest) != 7+1+leaseHashLen || rest[7] != '-' || !isHex(rest[8:], leaseHashLen) {
 			return ParsedID{}, false
 		}

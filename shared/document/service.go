@@ -80,7 +80,7 @@ type Page struct {
 }
 
 const (
-	msgKind = "Le type de document doit être «\u00A0notice\u00A0» (avis d’échéance), «\u00A0rent_receipt\u00A0» (quittance), «\u00A0payment_receipt\u00A0» (reçu), «\u00A0tenancy_certificate\u00A0» (attestation) ou «\u00A0landlord\u00A0» (documents utiles)."
+	msgKind = "Le type de document doit être «\u00A0notice\u00A0» (avis d’échéance), «\u00A0rent_receipt\u00A0» (quittance), «\u00A0payment_receipt\u00A0» (reçu), «\u00A0tenancy_certificate\u00A0» (attestation), «\u00A0sepa_mandate\u00A0» (mandat de prélèvement) ou «\u00A0landlord\u00A0» (documents utiles)."
 	// msgYear answers a year that is not four digits; msgYearRange one
 	// outside the documents' years.
 	msgYear      = "L’année s’écrit avec quatre chiffres, par exemple 2026."

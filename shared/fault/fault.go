@@ -67,6 +67,13 @@ const (
 	FileTooComplex    Code = "file_too_complex"    // a PDF whose streams decode to too much, or too long to check
 )
 
+// Bank details (shared/bankdetails).
+const (
+	// NoBankDetails: the lease has no bank details yet (404), distinct from
+	// not_found so that a client tells "nothing saved yet" from a wrong address.
+	NoBankDetails Code = "bank_details_missing"
+)
+
 // Error is a failure the tenant can understand and act on.
 type Error struct {
 	Code    Code

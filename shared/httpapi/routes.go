@@ -61,6 +61,16 @@ func (s *Server) Routes() []Route {
 		{"payments", "GET", "/api/v1/payments", s.authenticated(s.handlePayments())},
 		{"paymentwebhook", "POST", "/api/v1/payments/webhook", s.handlePaymentWebhook()},
 
+		// The tenant's bank details (shared/bankdetails): read masked, changed
+		// with the account's password.
+		{"banking", "GET", "/api/v1/bank-details", s.authenticated(s.handleBankDetails())},
+		{"banking", "PUT", "/api/v1/bank-details", s.authenticated(s.handleSetBankDetails())},
+		// The SEPA direct-debit mandate (shared/directdebit), in the banking
+		// function with the bank details.
+		{"banking", "POST", "/api/v1/direct-debit", s.authenticated(s.handleSubscribeDirectDebit())},
+		{"banking", "GET", "/api/v1/direct-debit", s.authenticated(s.handleDirectDebit())},
+		{"banking", "DELETE", "/api/v1/direct-debit", s.authenticated(s.handleRevokeDirectDebit())},
+
 		// Public: the emergency number of a residence, without an account.
 		{"account", "GET", "/api/v1/emergency-contacts", s.handleEmergencyContacts()},
 	}

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/citejardins/extranet/shared/account"
+	"github.com/citejardins/extranet/shared/bankdetails"
+	"github.com/citejardins/extranet/shared/directdebit"
 	"github.com/citejardins/extranet/shared/directory"
 	"github.com/citejardins/extranet/shared/document"
 	"github.com/citejardins/extranet/shared/fault"
@@ -52,6 +54,10 @@ type Server struct {
 	insurance *insurance.Service
 	// Online payments (WithPayments).
 	payments *payment.Service
+	// The SEPA direct-debit mandate (WithDirectDebit).
+	directDebit *directdebit.Service
+	// The tenant's bank details (WithBankDetails, bank_handlers.go).
+	bank *bankdetails.Service
 }
 
 // New returns a server on the account and tenant services.

@@ -116,9 +116,14 @@ func New(cfg aws.Config, getenv func(string) string, log *slog.Logger, opts ...O
 	if err != nil {
 		return nil, err
 	}
+	dd, err := directDebit(cfg, getenv, store) // directdebit.go
+	if err != nil {
+		return nil, err
+	}
 	return httpapi.New(httpapi.Config{PublicURL: publicURL, OriginSecret: getenv(EnvOriginSecret)}, svc, tenants, log).
 		WithDirectory(emergency).WithDocuments(docs).WithReceipts(rcpts).WithStatements(stmt, certs).
-		WithInsurance(certificates(cfg, getenv, store, o, log)).WithPayments(pays), nil
+		WithInsurance(certificates(cfg, getenv, store, o, log)).WithPayments(pays).WithDirectDebit(dd).
+		WithBankDetails(bankDetails(store, svc, deps.Mailer, publicURL, log)), nil
 }
 
 func accountConfig(getenv func(string) string) (account.Config, error) {

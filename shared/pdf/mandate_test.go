@@ -1,0 +1,57 @@
+package pdf_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/citejardins/extranet/shared/directdebit"
+	"github.com/citejardins/extranet/shared/pdf"
+	"github.com/citejardins/extranet/shared/tenancy"
+)
+
+func sampleMandate() directdebit.Mandate {
+	at := time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC)
+	return directdebit.Mandate{RUM: "EXTRANET-1234567-1", ICS: "FR72ZZZ123456", CreditorName: "Cité Jardins Habitat",
+		CreditorAddress: []string{"12 rue des Lilas", "93000 Bobigny"}, DebtorName: "Céline LEFÈVRE",
+		DebtorAddress: tenancy.Address{Street: "4 allée des Tilleuls", PostalCode: "93140", City: "Bondy"},
+		IBAN:          "FR7630006000011234567890189", BIC: "AGRIFRPP", Holder: "Céline Lefèvre", Type: directdebit.Recurrent,
+		SignedAt: at, SignedOn: tenancy.ParisDate(at), Place: "Bondy", DebitDay: 10, Status: directdebit.Active}
+}
+
+func TestMandatePDFStatesTheMandate(t *testing.T) {
+	r := &pdf.Renderer{PortalURL: "https://extranet.example.fr"}
+	m := sampleMandate()
+	doc, err := r.RenderMandate(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := r.RenderMandate(m)
+	if !bytes.Equal(doc, again) {
+		t.Error("the same mandate gave different bytes")
+	}
+	got := strings.Join(strings.Fields(pdfText(t, doc)), " ")
+	for _, want := range []string{
+		"Mandat de prélèvement SEPA",
+		"Référence unique du mandat (RUM) : EXTRANET-1234567-1",
+		"Identifiant créancier SEPA (ICS) : FR72ZZZ123456",
+		"Cité Jardins Habitat", "12 rue des Lilas", "93000 Bobigny",
+		"Céline LEFÈVRE", "4 allée des Tilleuls", "93140 Bondy",
+		"IBAN : FR76 3000 6000 0112 3456 7890 189", "BIC : AGRIFRPP", "Titulaire du compte : Céline Lefèvre",
+		"Type de paiement : paiement récurrent",
+		"En signant ce formulaire de mandat, vous autorisez (A) Cité Jardins Habitat à envoyer des instructions à votre banque",
+		"Une demande de remboursement doit être présentée dans les 8 semaines suivant la date de débit de votre compte pour un prélèvement autorisé.",
+		"Fait à : Bondy", "Le : 01/12/2026",
+		"Signé électroniquement le 01/12/2026 à 09:30 UTC via l’Extranet Locataire",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("mandate PDF lacks %q:\n%s", want, got)
+		}
+	}
+	bad := m
+	bad.ICS = ""
+	if _, err := r.RenderMandate(bad); err == nil {
+		t.Error("a mandate without ICS was drawn")
+	}
+}
