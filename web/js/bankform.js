@@ -46,13 +46,21 @@ export function groupIBAN(iban) {
 
 /**
  * ibanText is an IBAN as the API gives it (masked), in groups of four,
- * with words for screen readers: the stars are read as "masqué".
+ * with words for screen readers (spokenIBAN) rather than the hidden
+ * characters (* or •).
  */
 export function ibanText(iban) {
   const grouped = groupIBAN(iban);
   return h('span', { class: 'iban', 'data-iban-masque': '' },
     h('span', { 'aria-hidden': 'true' }, grouped),
-    h('span', { class: 'visually-hidden' }, `${grouped.replace(/\*+( \*+)*/g, '(caractères masqués)')}`));
+    h('span', { class: 'visually-hidden' }, spokenIBAN(iban)));
+}
+
+/** spokenIBAN reads a masked IBAN: "FR76, masqué, se terminant par 0189". */
+function spokenIBAN(iban) {
+  const s = String(iban || '').replace(/\s+/g, '');
+  const m = /^([^*•]*)[*•]+([^*•]*)$/.exec(s);
+  return m ? `${m[1]}, masqué, se terminant par ${m[2]}` : groupIBAN(s);
 }
 
 /**

@@ -1,5 +1,5 @@
 // Prélèvement automatique (/mon-espace/prelevement): the tenant's SEPA Core
-// mandate (GET /api/v1/direct-debit), or the form to sign one (POST: the
+// mandate (GET /api/v1/direct-debit: {current, history, debitDays}), or the form to sign one (POST: the
 // account debited, the day of the month, the mandate's wording read before
 // the consent box, the current password), then the mandate with its RUM,
 // the landlord's ICS and its PDF in Mes documents; and "Révoquer", after a
@@ -27,8 +27,12 @@ export default {
       loading: 'Chargement de votre prélèvement automatique…',
       failed: 'Votre prélèvement automatique n’a pas pu s’afficher',
       load: async () => {
-        const [state, me] = await Promise.all([call('GET', '/direct-debit'), call('GET', '/me')]);
-        return { state: state || {}, me };
+        const [state, me, account] = await Promise.all([
+          call('GET', '/direct-debit'), call('GET', '/me'), call('GET', '/account').catch(() => null)]);
+        // The creditor, named in the mandate's wording before the first
+        // mandate gives it: the landlord, holder of its account.
+        const landlord = account && account.transfer ? account.transfer.holder : '';
+        return { state: state || {}, me, landlord };
       },
       show: (data) => show(ctx, data),
     });
@@ -37,16 +41,17 @@ export default {
 
 /** activeMandate is the state's active mandate, or null. */
 function activeMandate(state) {
-  const m = state.mandate || null;
-  return m && (!m.status || m.status === 'active') ? m : null;
+  const m = state.current || null;
+  return m && m.status === 'active' ? m : null;
 }
 
-function show(ctx, { state, me }) {
+function show(ctx, { state, me, landlord }) {
   const body = h('div');
   const said = h('div', { class: 'status', role: 'status' });
   const render = (s) => {
     const m = activeMandate(s);
-    replace(body, m ? mandateView(ctx, m, s, said, render) : subscribeView(ctx, s, me, said, render));
+    replace(body, m ? mandateView(ctx, m, said, render) : subscribeView(ctx, s, me, landlord, said, render),
+      formerMandates(s, m));
   };
   render(state);
   return [said, body];
@@ -58,7 +63,7 @@ function dayWords(d) {
 }
 
 /** mandateView shows the active mandate, its PDF and the way to revoke it. */
-function mandateView(ctx, m, state, said, render) {
+function mandateView(ctx, m, said, render) {
   const creditor = m.creditor || {};
   const debtor = m.debtor || {};
   const revokeSlot = h('div');
@@ -87,9 +92,9 @@ function mandateView(ctx, m, state, said, render) {
         h('dt', null, 'Identifiant créancier SEPA (ICS)'),
         h('dd', { 'data-ics': '' }, m.ics),
         h('dt', null, 'Créancier'),
-        h('dd', null, [creditor.name || m.creditorName, ...(creditor.address || m.creditorAddress || [])].filter(Boolean).map((l, i) => (i ? [h('br'), l] : l))),
+        h('dd', null, [creditor.name, ...(creditor.address || [])].filter(Boolean).map((l, i) => (i ? [h('br'), l] : l))),
         h('dt', null, 'Débiteur'),
-        h('dd', null, debtor.name || m.debtorName || ''),
+        h('dd', null, [debtor.name, ...addressOf(debtor.address)].filter(Boolean).map((l, i) => (i ? [h('br'), l] : l))),
         h('dt', null, 'Compte prélevé'),
         h('dd', null, ibanText(m.iban), m.bic ? ` (BIC ${m.bic})` : '', m.holder ? [h('br'), m.holder] : null),
         h('dt', null, 'Type de paiement'),
@@ -98,7 +103,7 @@ function mandateView(ctx, m, state, said, render) {
         h('dd', { 'data-jour': '' }, dayWords(m.debitDay)),
         h('dt', null, 'Signé'),
         h('dd', null, `le ${m.signedOn ? longDate(m.signedOn) : instantDate(m.signedAt)}${m.place ? ` à ${m.place}` : ''}, en ligne`)),
-      m.wording || state.wording ? h('p', { class: 'hint mandate__wording' }, m.wording || state.wording) : null,
+      m.wording ? h('p', { class: 'hint mandate__wording' }, m.wording) : null,
       pdf),
     h('section', { 'aria-labelledby': 'titre-arreter' },
       h('h2', { id: 'titre-arreter' }, 'Arrêter le prélèvement'),
@@ -133,8 +138,8 @@ function confirmRevoke(ctx, m, said, render, cancel) {
       return;
     }
     if (!ctx.active()) return;
-    const state = await call('GET', '/direct-debit').catch(() => ({ mandate: null, ...(after || {}) }));
-    render({ ...state, mandate: activeMandate(state) ? state.mandate : null });
+    const state = await call('GET', '/direct-debit').catch(() => ({ current: null, history: after ? [after] : [] }));
+    render(state);
     replace(said, h('div', { class: 'notice notice--success', tabindex: '-1', 'data-mandat-revoque': '' },
       h('p', { class: 'notice__title' }, 'Votre mandat de prélèvement est révoqué'),
       h('p', null, `Le mandat ${m.rum} ne sera plus utilisé. Pensez à payer votre prochain loyer par virement ou par carte. Votre bailleur est prévenu.`)));
@@ -149,7 +154,7 @@ function confirmRevoke(ctx, m, said, render, cancel) {
 }
 
 /** subscribeView is the form to sign a mandate. */
-function subscribeView(ctx, state, me, said, render) {
+function subscribeView(ctx, state, me, landlord, said, render) {
   const days = Array.isArray(state.debitDays) && state.debitDays.length ? state.debitDays : DEFAULT_DAYS;
   const fields = bankFields({ holder: `${me.firstName || ''} ${me.lastName || ''}`.trim() });
   const password = currentPassword();
@@ -160,12 +165,13 @@ function subscribeView(ctx, state, me, said, render) {
     days.map((d, i) => h('div', { class: 'choice' },
       h('input', { type: 'radio', id: `jour-${d}`, name: 'debitDay', value: String(d), checked: i === 0 }),
       h('label', { for: `jour-${d}` }, `Le ${d === 1 ? '1er' : d} de chaque mois`))));
-  const creditor = state.creditorName || (state.creditor && state.creditor.name) || 'votre bailleur';
-  const wording = state.wording || `En signant ce formulaire de mandat, vous autorisez (A) ${creditor} à envoyer des instructions à votre banque pour débiter votre compte, et (B) votre banque à débiter votre compte conformément aux instructions de ${creditor}. Vous bénéficiez du droit d’être remboursé par votre banque selon les conditions décrites dans la convention que vous avez passée avec elle. Une demande de remboursement doit être présentée dans les 8 semaines suivant la date de débit de votre compte pour un prélèvement autorisé. Vos droits concernant le présent mandat sont expliqués dans un document que vous pouvez obtenir auprès de votre banque.`;
+  const creditor = landlord || 'votre bailleur';
+  // The rulebook's text (directdebit.Wording), as the mandate will carry it.
+  const wording = `En signant ce formulaire de mandat, vous autorisez (A) ${creditor} à envoyer des instructions à votre banque pour débiter votre compte, et (B) votre banque à débiter votre compte conformément aux instructions de ${creditor}. Vous bénéficiez du droit d’être remboursé par votre banque selon les conditions décrites dans la convention que vous avez passée avec elle. Une demande de remboursement doit être présentée dans les 8 semaines suivant la date de débit de votre compte pour un prélèvement autorisé. Vos droits concernant le présent mandat sont expliqués dans un document que vous pouvez obtenir auprès de votre banque.`;
   const wordingBox = h('section', { class: 'mandate__text', id: 'texte-mandat', 'aria-labelledby': 'titre-texte-mandat', 'data-texte-mandat': '' },
     h('h3', { id: 'titre-texte-mandat' }, 'Le texte du mandat'),
     h('p', null, wording),
-    state.ics ? h('p', null, `Identifiant créancier SEPA (ICS) : ${state.ics}. Type de paiement : récurrent.`) : h('p', null, 'Type de paiement : récurrent.'));
+    h('p', null, 'Type de paiement : récurrent. La référence unique du mandat (RUM) et l’identifiant créancier SEPA (ICS) de votre bailleur vous sont donnés dès la signature.'));
   const consent = h('div', { class: 'field', 'data-field': 'consent' },
     h('p', { class: 'field-error', id: 'consent-erreur', hidden: true }),
     h('div', { class: 'choice' },
@@ -204,8 +210,8 @@ function subscribeView(ctx, state, me, said, render) {
         return;
       }
       ctx.setTitle(TITLE);
-      const mandate = made && made.mandate ? made.mandate : made;
-      render({ ...state, mandate });
+      const mandate = made;
+      render({ ...state, current: mandate, history: [mandate, ...(state.history || [])] });
       replace(said, h('div', { class: 'notice notice--success', tabindex: '-1', 'data-mandat-signe': '' },
         h('p', { class: 'notice__title' }, 'Votre mandat de prélèvement est signé'),
         h('p', null, `Votre loyer sera prélevé ${dayWords(mandate.debitDay)}, à partir de la prochaine échéance annoncée sur votre avis. Le mandat est enregistré dans Mes documents. Un email de confirmation vous est envoyé.`)));
@@ -213,13 +219,30 @@ function subscribeView(ctx, state, me, said, render) {
     },
   }, username, h('h3', null, 'Le compte à prélever'), ...fields.roots, dayField, wordingBox, consent, password.root);
 
-  const former = state.mandate && !activeMandate(state) ? state.mandate : null;
   return [
     h('p', { class: 'lead' }, 'Votre loyer prélevé chaque mois sur votre compte bancaire, sans y penser. Le montant est celui de votre avis d’échéance, qui vous annonce chaque prélèvement.'),
-    former ? h('p', { class: 'notice', 'data-ancien-mandat': former.status }, `Votre mandat ${former.rum} est ${former.status === 'lapsed' ? 'caduc : il n’a servi à aucun prélèvement pendant 36 mois' : 'révoqué'}. Vous pouvez en signer un nouveau.`) : null,
     h('section', { 'aria-labelledby': 'titre-souscrire' },
       h('h2', { id: 'titre-souscrire' }, 'Souscrire au prélèvement automatique'),
       h('p', null, 'Munissez-vous de votre RIB. Vous pourrez arrêter le prélèvement à tout moment, sur cette page.'),
       subscribe),
   ];
+}
+
+/** addressOf is a postal address ({street, complement, postalCode, city}) as lines. */
+function addressOf(a) {
+  if (!a) return [];
+  return [a.street, a.complement, [a.postalCode, a.city].filter(Boolean).join(' ')].filter(Boolean);
+}
+
+/** formerMandates lists the mandates no longer in force (revoked, lapsed), newest first. */
+function formerMandates(state, current) {
+  const former = (state.history || []).filter((m) => m !== current && m.status !== 'active');
+  if (!former.length) return null;
+  const why = (m) => (m.status === 'lapsed'
+    ? `caduc depuis le ${longDate(m.lapsedOn)} : il n’a servi à aucun prélèvement pendant 36 mois`
+    : `révoqué le ${longDate(m.revokedOn)}`);
+  return h('section', { 'aria-labelledby': 'titre-anciens' },
+    h('h2', { id: 'titre-anciens' }, 'Vos anciens mandats'),
+    h('ul', { class: 'link-list' }, former.map((m) => h('li', { 'data-ancien-mandat': m.rum },
+      `Mandat ${m.rum}, signé le ${longDate(m.signedOn)}, ${why(m)}.`))));
 }
