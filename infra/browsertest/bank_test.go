@@ -49,6 +49,7 @@ func TestBankDetails(t *testing.T) {
 	b.check("rib-vide")
 
 	// A wrong IBAN: at its field, nothing saved.
+	b.phone(390, 844)
 	b.fillBank(badIBAN, goodBIC, "Céline Lefèvre", "une phrase facile à retenir")
 	b.clickText("button", "Enregistrer")
 	b.waitFor(`document.querySelector("#iban[aria-invalid=true]")`, "the IBAN's error")

@@ -64,6 +64,7 @@ function show(ctx, { details, me }) {
   const password = currentPassword();
   const username = h('input', { type: 'email', name: 'username', autocomplete: 'username', value: me.email, hidden: true });
   const title = details ? 'Changer mes coordonnées bancaires' : 'Enregistrer mes coordonnées bancaires';
+  const formTitle = h('h2', { id: 'titre-changer' }, title);
   const bankForm = form({
     label: title,
     submit: 'Enregistrer',
@@ -89,6 +90,7 @@ function show(ctx, { details, me }) {
       ctx.setTitle(TITLE);
       f.reset();
       showCurrent(saved && saved.iban ? saved : await loadDetails().catch(() => null));
+      formTitle.textContent = 'Changer mes coordonnées bancaires';
       replace(said, h('div', { class: 'notice notice--success', tabindex: '-1', 'data-coordonnees-enregistrees': '' },
         h('p', { class: 'notice__title' }, 'Vos coordonnées bancaires sont enregistrées'),
         h('p', null, 'Elles sont transmises à votre bailleur. Un email de confirmation est envoyé à ', h('strong', null, me.email), '.')));
@@ -105,7 +107,7 @@ function show(ctx, { details, me }) {
       h('p', { class: 'hint' }, 'Par sécurité, seuls le début et la fin de votre IBAN sont affichés.')),
     said,
     h('section', { 'aria-labelledby': 'titre-changer' },
-      h('h2', { id: 'titre-changer' }, title),
+      formTitle,
       h('p', null, 'Munissez-vous de votre RIB (relevé d’identité bancaire). Un email vous confirmera le changement.'),
       bankForm),
   ];
