@@ -3,19 +3,16 @@ package localstack
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"html"
 	"net/http"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/citejardins/extranet/shared/payment"
 	"github.com/citejardins/extranet/shared/portal"
+	"github.com/citejardins/extranet/shared/stripepay"
 )
 
 // Online payments on the local stack: the payments function's hosted page
@@ -29,9 +26,6 @@ import (
 // PAYMENT_WEBHOOK_SECRET is not set (README).
 const LocalWebhookSecret = "whsec_extranet_local_only"
 
-// stripeAPIVersion is the api_version of the sandbox's events: the one the
-// SDK of shared/stripepay expects.
-var stripeAPIVersion = "2026-03-25.dahlia"
 
 // paymentEnv is the stack's part of the payment settings.
 func paymentEnv(publicURL string) map[string]string {
@@ -47,19 +41,11 @@ func paymentEnv(publicURL string) map[string]string {
 	}
 }
 
-// signStripe is the Stripe-Signature header of payload at t.
-func signStripe(payload []byte, secret string, t time.Time) string {
-	ts := strconv.FormatInt(t.Unix(), 10)
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write([]byte(ts + "." + string(payload)))
-	return "t=" + ts + ",v1=" + hex.EncodeToString(m.Sum(nil))
-}
-
 // sandboxCheckoutEvent is the checkout.session.completed Stripe sends for a
 // paid session, with our metadata.
 func sandboxCheckoutEvent(p payment.Payment, checkoutID string, now time.Time) ([]byte, error) {
 	return json.Marshal(map[string]any{
-		"id": "evt_local_" + p.ID, "object": "event", "api_version": stripeAPIVersion, "created": now.Unix(),
+		"id": "evt_local_" + p.ID, "object": "event", "api_version": stripepay.APIVersion, "created": now.Unix(),
 		"livemode": false, "pending_webhooks": 1, "type": "checkout.session.completed",
 		"request": map[string]any{"id": nil, "idempotency_key": nil},
 		"data": map[string]any{"object": map[string]any{
@@ -149,7 +135,7 @@ func (s *Stack) deliverWebhook(ctx context.Context, p payment.Payment, checkoutI
 	}
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	req.Header.Set("User-Agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks)")
-	req.Header.Set("Stripe-Signature", signStripe(body, s.env[portal.EnvPaymentWebhookSecret], now))
+	req.Header.Set("Stripe-Signature", stripepay.Sign(body, s.env[portal.EnvPaymentWebhookSecret], now))
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return err

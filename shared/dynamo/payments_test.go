@@ -280,7 +280,7 @@ func TestWebhookLeavesTheLedgerToTheERPOnceSettled(t *testing.T) {
 	}
 	// What the ERP import does (pattern 11): settledBy, a new version.
 	if _, err := ps.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(localstack.LocalTables.Tenancy),
-		Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: "LEASE#1234567"}, "SK": &types.AttributeValueMemberS{Value: "CHECKOUT#" + p.ID}},
+		Key:              map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: "LEASE#1234567"}, "SK": &types.AttributeValueMemberS{Value: "CHECKOUT#" + p.ID}},
 		UpdateExpression: aws.String("SET settledBy = :e, version = version + :one"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":e": &types.AttributeValueMemberS{Value: "E99"},
 			":one": &types.AttributeValueMemberN{Value: "1"}}}); err != nil {

@@ -180,11 +180,11 @@ func NewService(store Store, provider Provider, counter Counter, owed Owed, cfg 
 
 // Problem codes of payments (shared/httpapi maps them to statuses).
 const (
-	CodeKeyMissing      fault.Code = "idempotency_key_missing"      // 400: no or too long Idempotency-Key
-	CodeKeyReused       fault.Code = "idempotency_key_reused"       // 422: the key started a payment of another amount
-	CodeWebhookSigned   fault.Code = "webhook_signature_invalid"    // 400
-	CodeWebhookStale    fault.Code = "webhook_timestamp_stale"      // 400
-	CodeProviderFailure fault.Code = "payment_provider_unavailable" // 503: the provider did not answer
+	CodeKeyMissing      = fault.PaymentKeyMissing    // 400: no or too long Idempotency-Key
+	CodeKeyReused       = fault.PaymentKeyReused     // 422: the key started a payment of another amount
+	CodeWebhookSigned   = fault.WebhookSignature     // 400
+	CodeWebhookStale    = fault.WebhookStale         // 400
+	CodeProviderFailure = fault.PaymentProviderError // 503: the provider did not answer
 )
 
 // Start starts a payment of amountCents (nil: what is owed plus the next
