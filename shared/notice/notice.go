@@ -112,8 +112,13 @@ type Landlord struct {
 type DirectDebit struct {
 	Date        tenancy.Date
 	AmountCents int64
-	// RUM is the mandate's unique reference; empty until mandates exist.
+	// RUM is the mandate's unique reference: set (with ICS) for a mandate
+	// signed in the portal (shared/directdebit, noticerun.PreNotify),
+	// empty for a direct debit the ERP alone knows.
 	RUM string
+	// ICS is the creditor identifier of that mandate; empty: the
+	// landlord's (Landlord.ICS).
+	ICS string `json:",omitempty"`
 }
 
 // Notice is one lease's rent notice for one period, with every amount

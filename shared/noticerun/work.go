@@ -96,6 +96,9 @@ type Worker struct {
 	Mails    Queue
 	Renderer notice.Renderer
 	Landlord notice.Landlord
+	// Mandates gives the lease's SEPA mandate in force for the
+	// pre-notification (prenotify.go); nil prints none.
+	Mandates Mandates
 	// Parallel is how many leases of a batch are worked at once (default 8).
 	Parallel int
 	Now      func() time.Time
@@ -236,6 +239,15 @@ func (w *Worker) issue(ctx context.Context, b Batch, l LeaseRef) (LeaseRun, bool
 		return LeaseRun{}, false, false, err
 	}
 	n := notice.Build(lease, b.Period, lines, lease.BalanceCents-since, w.Landlord, b.Issued)
+	if w.Mandates != nil {
+		m, ok, err := w.Mandates.Active(ctx, l.Ref, b.Issued)
+		if err != nil {
+			return LeaseRun{}, false, false, fmt.Errorf("mandate: %w", err)
+		}
+		if ok {
+			PreNotify(&n, m)
+		}
+	}
 	pdf, err := w.Renderer.Render(n)
 	if err != nil {
 		return LeaseRun{}, false, false, fmt.Errorf("render: %w", err)

@@ -2,11 +2,13 @@ package pdf_test
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/citejardins/extranet/shared/directdebit"
+	"github.com/citejardins/extranet/shared/noticerun"
 	"github.com/citejardins/extranet/shared/pdf"
 	"github.com/citejardins/extranet/shared/tenancy"
 )
@@ -54,4 +56,44 @@ func TestMandatePDFStatesTheMandate(t *testing.T) {
 	if _, err := r.RenderMandate(bad); err == nil {
 		t.Error("a mandate without ICS was drawn")
 	}
+}
+
+func TestNoticePreNotificationOfAPortalMandate(t *testing.T) {
+	ns := demoNotices(t)
+	m := sampleMandate()
+	r := &pdf.Renderer{}
+	// LEFÈVRE pays by transfer in the ERP; her mandate signed in the portal
+	// makes the notice announce the debit all the same.
+	n := ns["1234567"]
+	noticerun.PreNotify(&n, m)
+	doc, err := r.Render(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(pdfText(t, doc)), " ")
+	want := "Prélèvement le 10/12/2026 de " + strings.ReplaceAll(euro(n.AmountDueCents), "\u202F", " ") + " — RUM EXTRANET-1234567-1 — ICS FR72ZZZ123456"
+	if !strings.Contains(text, want) || strings.Contains(text, "Par virement") {
+		t.Errorf("notice lacks %q (or still says to pay by transfer):\n%s", want, text)
+	}
+	// Nothing to pay: no debit announced.
+	n = ns["1234567"]
+	n.PreviousBalanceCents, n.AmountDueCents = -n.PeriodCents-100, 0
+	noticerun.PreNotify(&n, m)
+	doc, err = r.Render(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text = pdfText(t, doc)
+	if strings.Contains(text, "Prélèvement le") || !strings.Contains(text, "Aucun prélèvement ne sera fait ce mois-ci") {
+		t.Errorf("a notice with nothing to pay announces a debit:\n%s", text)
+	}
+}
+
+// euro writes cents as the notices do: 1 234,56 €.
+func euro(c int64) string {
+	s := strconv.FormatInt(c/100, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + " " + s[i:]
+	}
+	return s + "," + strconv.FormatInt(c%100/10, 10) + strconv.FormatInt(c%10, 10) + " €"
 }

@@ -260,6 +260,11 @@ const (
 func (p *page) payment() []*text {
 	n := p.n
 	ref := notice.PrintedReference(n.Reference)
+	if dd := n.DirectDebit; dd != nil && dd.RUM != "" {
+		// A mandate signed in the portal: debited whatever the ERP's method
+		// still says.
+		return p.directDebit()
+	}
 	switch n.PaymentMethod {
 	case tenancy.DirectDebit:
 		return p.directDebit()
@@ -350,6 +355,15 @@ func (p *page) directDebit() []*text {
 		ts = append(ts, &text{s: "Aucun prélèvement ne sera fait ce mois-ci\u202F: il n’y a rien à payer."})
 	}
 	rum, ics := dd.RUM, l.ICS
+	if dd.ICS != "" {
+		ics = dd.ICS
+	}
+	if dd.RUM != "" && dd.AmountCents > 0 {
+		// The pre-notification in one line (EPC SEPA Core rulebook PT-04.03:
+		// date, amount, mandate and creditor).
+		ts = append(ts, &text{bold: true, s: "Prélèvement le " + date(dd.Date) + " de " + euros(dd.AmountCents) +
+			" — RUM " + dd.RUM + " — ICS " + ics})
+	}
 	if rum == "" {
 		rum = "communiquée à la mise en place du mandat"
 	}

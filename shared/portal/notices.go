@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/citejardins/extranet/shared/directdebit"
 	"github.com/citejardins/extranet/shared/dynamo"
 	"github.com/citejardins/extranet/shared/notice"
 	"github.com/citejardins/extranet/shared/noticerun"
@@ -267,8 +268,14 @@ func NewNoticeWorker(cfg aws.Config, getenv func(string) string, log *slog.Logge
 		// transfer: refuse to start rather than print a month of them.
 		return nil, fmt.Errorf("%s and %s: the landlord printed on every notice must be set", EnvLandlordName, EnvLandlordAddress)
 	}
+	// The mandates signed in the portal, for the pre-notification (and
+	// their lapse); the run signs none, so no creditor, files or renderer.
+	mandates, err := directdebit.NewService(directdebit.Config{}, store, store, nil, nil, opts.Now, nil)
+	if err != nil {
+		return nil, err
+	}
 	return &noticerun.Worker{Tenancy: store, Recipients: store, Files: bucket, Runs: store, Mails: mails,
-		Renderer: renderer(opts, getenv), Landlord: landlord, Now: opts.Now, Hook: opts.Hook, Log: log}, nil
+		Renderer: renderer(opts, getenv), Landlord: landlord, Mandates: mandates, Now: opts.Now, Hook: opts.Hook, Log: log}, nil
 }
 
 // NoticeWorkerHandler returns the noticeworker function's handler: each SQS
