@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -142,4 +143,60 @@ func TestPayKeyKeptOnRetry(t *testing.T) {
 		t.Errorf("a new opening of the form kept the key %q", fourth)
 	}
 	block(false)
+}
+
+// TestPayLostAnswer: the API starts the payment but its answer is lost on
+// the way (the connection drops after the server answered). The tenant is
+// told there is no connection and taps again: the retry, with the same
+// Idempotency-Key, gets the same payment and goes on to the checkout page;
+// the lease has one payment, not two.
+func TestPayLostAnswer(t *testing.T) {
+	b := start(t)
+	b.tenant("1234567", "LEFÈVRE", "1985-11-03", "celine.lefevre@example.org")
+
+	ctx, cancel := context.WithCancel(b.ctx)
+	defer cancel()
+	dropped := make(chan bool, 1)
+	go func() {
+		first := true
+		for ev, err := range chromedp.Events(ctx, fetch.RequestPaused) {
+			if err != nil {
+				return
+			}
+			if first && ev.Request.Method == "POST" && ev.ResponseStatusCode == 201 {
+				// The server answered 201: this answer never reaches the page.
+				first = false
+				chromedp.Call(ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonConnectionReset})
+				dropped <- true
+				continue
+			}
+			chromedp.Call(ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID})
+		}
+	}()
+	ectx, ecancel := context.WithTimeout(b.ctx, 5*time.Second)
+	if _, err := chromedp.Call(ectx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{
+		{URLPattern: "*/api/v1/payments", RequestStage: fetch.RequestStageResponse},
+	}}); err != nil {
+		t.Fatalf("intercept: %v", err)
+	}
+	ecancel()
+
+	b.click("[data-payer]")
+	b.clear("#amountCents")
+	b.fill("#amountCents", "350")
+	b.clickText("button", "Continuer vers le paiement")
+	select {
+	case <-dropped:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first answer was not intercepted")
+	}
+	b.waitFor(`document.querySelector(".error-summary")?.innerText.includes("Pas de connexion")`, "the lost answer said")
+	if ps := b.apiPayments(); len(ps) != 1 || ps[0].AmountCents != 35000 {
+		t.Fatalf("the server made %+v, want one payment of 350 €", ps)
+	}
+	b.clickText("button", "Continuer vers le paiement")
+	b.waitFor(`location.pathname.startsWith("/_dev/checkout/")`, "the checkout page after the retry")
+	if ps := b.apiPayments(); len(ps) != 1 {
+		t.Errorf("after the retry the lease has %d payments, want 1: %+v", len(ps), ps)
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 )
 
 // apiPayments reads GET /api/v1/payments with the browser's session.
@@ -36,6 +38,18 @@ func (b *browser) toSandbox(amount string) {
 	b.clear("#amountCents")
 	b.fill("#amountCents", amount)
 	b.clickText("button", "Continuer vers le paiement")
+	b.waitFor(`location.pathname.startsWith("/_dev/checkout/")`, "the sandbox checkout page")
+	b.waitFor(`document.readyState === "complete"`, "the sandbox page loaded")
+}
+
+// toSandboxDoubleTap is toSandbox with a double tap on the button.
+func (b *browser) toSandboxDoubleTap(amount string) {
+	b.t.Helper()
+	b.click("[data-payer]")
+	b.waitFor(`document.activeElement?.id === "amountCents"`, "the amount field")
+	b.clear("#amountCents")
+	b.fill("#amountCents", amount)
+	b.do(chromedp.DoubleClick(chromedp.Search(`//button[normalize-space(.)="Continuer vers le paiement"]`), chromedp.NodeVisible))
 	b.waitFor(`location.pathname.startsWith("/_dev/checkout/")`, "the sandbox checkout page")
 	b.waitFor(`document.readyState === "complete"`, "the sandbox page loaded")
 }
@@ -73,9 +87,10 @@ func TestPaymentJourney(t *testing.T) {
 	b.check("paiement-annule")
 
 	// Paid, from Mon compte.
+	// A double tap on "Continuer vers le paiement" makes one payment.
 	b.visit("/mon-espace/compte", "Mon compte")
 	b.waitLoaded("Mon compte")
-	b.toSandbox("350,00")
+	b.toSandboxDoubleTap("350,00")
 	b.clickText("button", "Payer")
 	b.waitTitle("Mes paiements")
 	b.waitFor(`document.querySelector("[data-issue]")?.dataset.issue === "succeeded"`, "the thank-you message")
@@ -97,7 +112,7 @@ func TestPaymentJourney(t *testing.T) {
 	b.clickText("button", "Annuler")
 	ps = b.apiPayments()
 	if len(ps) != 2 {
-		t.Fatalf("payments: %+v", ps)
+		t.Fatalf("payments: %+v, want the cancelled one and one paid (the double tap made one)", ps)
 	}
 	states := eval[[]string](b, `[...document.querySelectorAll("[data-paiement] [data-etat]")].map((e) => e.textContent.replace(/^État\s*:\s*/, "").trim())`)
 	// A page left with Annuler stays open at the provider until it expires.

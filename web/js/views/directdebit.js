@@ -214,7 +214,7 @@ function subscribeView(ctx, state, me, landlord, said, render) {
       render({ ...state, current: mandate, history: [mandate, ...(state.history || [])] });
       replace(said, h('div', { class: 'notice notice--success', tabindex: '-1', 'data-mandat-signe': '' },
         h('p', { class: 'notice__title' }, 'Votre mandat de prélèvement est signé'),
-        h('p', null, `Votre loyer sera prélevé ${dayWords(mandate.debitDay)}, à partir de la prochaine échéance annoncée sur votre avis. Le mandat est enregistré dans Mes documents. Un email de confirmation vous est envoyé.`)));
+        h('p', null, `Votre loyer sera prélevé ${dayWords(mandate.debitDay)}, à partir de la prochaine échéance annoncée sur votre avis. Le mandat est enregistré dans Mes documents.`)));
       focus(said.firstChild);
     },
   }, username, h('h3', null, 'Le compte à prélever'), ...fields.roots, dayField, wordingBox, consent, password.root);
