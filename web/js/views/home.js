@@ -41,8 +41,8 @@ export default {
       },
       show: ({ me, account, notice, debit }, { said }) => [
         h('p', { class: 'lead' }, 'Bienvenue dans votre espace locataire.'),
-        balanceCard(account, debit),
         notice ? noticeCard(notice, debit) : null,
+        balanceCard(account, debit),
         h('section', { class: 'card card--lease', 'aria-labelledby': 'titre-logement' },
           h('h2', { id: 'titre-logement' }, 'Votre logement'),
           h('dl', { class: 'facts' },
