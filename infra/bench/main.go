@@ -132,6 +132,7 @@ func main() {
 	flag.IntVar(&o.payments.duplicates, "payments-duplicates", 50, "concurrent deliveries of one event")
 	flag.IntVar(&o.payments.distinct, "payments-distinct", 1000, "distinct events delivered (each twice) by -payments-workers at once")
 	flag.IntVar(&o.payments.workers, "payments-workers", 16, "concurrent webhook clients of -payments-distinct")
+	flag.IntVar(&o.payments.leases, "payments-leases", 500, "generated leases the benchmark's payments are spread over")
 	flag.BoolVar(&o.imp.serve, "serve-dynamodb", false, "internal: serve the import's emulator, print its URL, stop when stdin closes")
 	flag.Parse()
 	var err error

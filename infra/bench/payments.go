@@ -16,6 +16,7 @@ import (
 	"github.com/citejardins/extranet/shared/payment"
 	"github.com/citejardins/extranet/shared/portal"
 	"github.com/citejardins/extranet/shared/stripepay"
+	"github.com/citejardins/extranet/shared/tenancy"
 )
 
 // paymentsOptions sizes the webhook benchmark.
@@ -25,11 +26,12 @@ type paymentsOptions struct {
 	sequential int // events delivered one at a time, for p50/p99
 	duplicates int // concurrent deliveries of one event
 	workers    int
+	leases     int // generated leases the payments are spread over
 }
 
 // webhookBench measures POST /api/v1/payments/webhook on the local stack:
 // signed Stripe events (checkout.session.completed) of payments started on
-// the demo leases, delivered over loopback HTTP as Stripe would.
+// generated leases, delivered over loopback HTTP as Stripe would.
 func webhookBench(ctx context.Context, r *report, o paymentsOptions, st *localstack.Stack) {
 	const section = "Payment webhook"
 	r.printf("## %s\n\n", section)
@@ -40,9 +42,19 @@ func webhookBench(ctx context.Context, r *report, o paymentsOptions, st *localst
 	}
 	secret := env[portal.EnvPaymentWebhookSecret]
 	store := st.Store()
-	refs := make([]string, 0, len(st.Demo))
-	for _, d := range st.Demo {
-		refs = append(refs, d.Reference)
+	// Leases of their own, so that concurrent events mostly touch other
+	// leases' balances, as tenants paying at once do.
+	var refs []string
+	var leases []tenancy.Lease
+	for i := range o.leases {
+		ref := strconv.Itoa(9900000 + i)
+		refs = append(refs, ref)
+		leases = append(leases, tenancy.Lease{Reference: ref, ResidenceID: "BENCH", Start: tenancy.DateOf(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)),
+			Address: tenancy.Address{Street: "1 rue du Banc", PostalCode: "75001", City: "Paris"}, RentCents: 50000, ChargesCents: 10000})
+	}
+	if _, err := store.UpsertLeases(ctx, leases); err != nil {
+		r.fail(section, err)
+		return
 	}
 	balance := func() (int64, error) {
 		var sum int64
@@ -56,7 +68,7 @@ func webhookBench(ctx context.Context, r *report, o paymentsOptions, st *localst
 		return sum, nil
 	}
 	n := 0
-	// newEvent starts a payment of 1 € on a demo lease (straight in the
+	// newEvent starts a payment of 1 € on a lease (straight in the
 	// store, as POST /api/v1/payments would) and signs its paid event.
 	newEvent := func() ([]byte, error) {
 		n++
@@ -128,6 +140,7 @@ func webhookBench(ctx context.Context, r *report, o paymentsOptions, st *localst
 	slices.Sort(times)
 	r.printf("Each event: a verified Stripe signature (stripepay), a read of the event and of the payment, and one " +
 		"TransactWriteItems (event, payment, provisional entry, balance, outbox, mail job) on the DynamoDB emulator.\n\n")
+	r.printf("Payments spread over %d generated leases.\n\n", len(refs))
 	r.printf("| measure | value |\n|---|---|\n")
 	r.printf("| webhook latency, %d distinct events one at a time (after 20 unmeasured) | p50 %s, p99 %s, max %s |\n",
 		o.sequential, median(times).Round(time.Microsecond), percentile(times, 99).Round(time.Microsecond), times[len(times)-1].Round(time.Microsecond))
