@@ -26,7 +26,6 @@ import (
 // PAYMENT_WEBHOOK_SECRET is not set (README).
 const LocalWebhookSecret = "whsec_extranet_local_only"
 
-
 // paymentEnv is the stack's part of the payment settings.
 func paymentEnv(publicURL string) map[string]string {
 	secret := os.Getenv(portal.EnvPaymentWebhookSecret)

@@ -230,6 +230,8 @@ func (s *Store) ApplyEvent(ctx context.Context, w payment.Write) error {
 			tx = append(tx, types.TransactWriteItem{Put: &types.Put{TableName: &s.tenancy, Item: av}})
 		}
 		if w.BalanceDeltaCents != 0 || len(w.Entries) > 0 {
+			// No condition: ADD makes the balance item of a lease that had
+			// no ledger line yet, as SyncEntries does.
 			update := "ADD balanceCents :d"
 			values := map[string]types.AttributeValue{":d": num(w.BalanceDeltaCents)}
 			if w.Confirm && w.After.EntryDate != "" {
@@ -239,8 +241,7 @@ func (s *Store) ApplyEvent(ctx context.Context, w payment.Write) error {
 				values[":pd"], values[":pc"] = str(w.After.EntryDate), num(w.After.Facts.PaidCents)
 			}
 			tx = append(tx, types.TransactWriteItem{Update: &types.Update{TableName: &s.tenancy,
-				Key: keyOf(leasePK(ref), leaseAccountSK), UpdateExpression: aws.String(update), ExpressionAttributeValues: values,
-				ConditionExpression: aws.String("attribute_exists(PK)")}})
+				Key: keyOf(leasePK(ref), leaseAccountSK), UpdateExpression: aws.String(update), ExpressionAttributeValues: values}})
 		}
 	}
 	for _, o := range w.Outbox {
@@ -260,10 +261,13 @@ func (s *Store) ApplyEvent(ctx context.Context, w payment.Write) error {
 	}
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
 	if failed := cancelled(err); failed != nil {
-		if failed[0] {
+		switch {
+		case failed[0]:
 			return payment.ErrDuplicateEvent
+		case failed[1], failed[-1]: // the payment's version, or a conflict between transactions
+			return payment.ErrVersion
 		}
-		return payment.ErrVersion
+		return fmt.Errorf("apply provider event: a condition failed: %w", err)
 	}
 	if err != nil {
 		return fmt.Errorf("apply provider event: %w", err)

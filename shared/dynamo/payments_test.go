@@ -386,3 +386,15 @@ func TestWebhookThousandDistinctEventsCreditEachOnce(t *testing.T) {
 		t.Errorf("%d payment_received, want %d", c, n)
 	}
 }
+
+func TestWebhookCreditsALeaseWithNoLedgerYet(t *testing.T) {
+	ps := newPaySetup(t)
+	seedLease(t, ps.store, "5555555") // no entry, so no balance item yet
+	p := ps.start(t, "5555555", "k", 1000)
+	if o, err := ps.deliver(t, paid(p, "evt_new")); err != nil || o != payment.OutcomeApplied {
+		t.Fatalf("%q, %v", o, err)
+	}
+	if b, _ := ledger(t, ps.store, "5555555"); b != -1000 {
+		t.Errorf("balance %d, want -1000 (1 000 cents in credit)", b)
+	}
+}

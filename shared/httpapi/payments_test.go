@@ -249,3 +249,47 @@ func TestPaymentWebhookRefusesBadDeliveries(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestPaymentProvisionalEntryInReceiptsAndStatement: the provisional
+// entry is a payment like the ERP's: the receipts impute it (every month
+// paid once the balance is 0, a quittance made for the last one) and the
+// statement PDF prints it with its own label.
+func TestPaymentProvisionalEntryInReceiptsAndStatement(t *testing.T) {
+	a := start(t, nil)
+	celine := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
+	year := time.Now().Format("2006")
+	months := func() []any { return a.get(t, "/api/v1/receipts?year="+year, celine.bearer)["months"].([]any) }
+	owing := 0
+	for _, m := range months() {
+		if s := m.(map[string]any)["status"]; s == "unpaid" || s == "partial" {
+			owing++
+		}
+	}
+	if owing == 0 {
+		t.Fatal("LEFÈVRE's demo ledger has no month left to pay: the test proves nothing")
+	}
+	_, _, body := a.do(t, "POST", "/api/v1/payments", map[string]any{"amountCents": 35000}, withKey(celine.bearer, "k"))
+	devPost(t, body["checkoutUrl"].(string)+"/payer")
+	lastPaid := ""
+	for _, m := range months() {
+		m := m.(map[string]any)
+		switch m["status"] {
+		case "unpaid", "partial":
+			t.Errorf("month %v still %v after paying the balance", m["period"], m["status"])
+		case "paid":
+			lastPaid = m["period"].(string)
+		}
+	}
+	if lastPaid == "" {
+		t.Fatal("no month paid")
+	}
+	status, _, doc := a.do(t, "POST", "/api/v1/receipts", map[string]any{"period": lastPaid}, celine.bearer)
+	if status != http.StatusCreated || doc["kind"] != "rent_receipt" {
+		t.Errorf("receipt of %s: %d %v", lastPaid, status, doc)
+	}
+	from, to := year+"-01-01", time.Now().Format("2006-01-02")
+	text := pdfText(t, a.statementPDF(t, "from="+from+"&to="+to, celine.bearer, from, to))
+	if !strings.Contains(text, "Paiement en ligne (en cours d") || !strings.Contains(text, "350,00") {
+		t.Errorf("the statement lacks the provisional payment:\n%s", text)
+	}
+}
