@@ -29,6 +29,10 @@ var localNoticeEnv = map[string]string{
 	portal.EnvLandlordPhone:   "01 48 00 00 00",
 	portal.EnvLandlordIBAN:    "FR76 3000 4000 0500 0012 3456 789",
 	portal.EnvLandlordBIC:     "BNPAFRPPXXX",
+	// A creditor identifier of the right form and check digits, so that
+	// the local stack offers direct debit (the banking function) and
+	// prints it on the pre-notifications.
+	portal.EnvLandlordICS: "FR72ZZZ123456",
 }
 
 // sqsFunction builds the handler of a function an SQS event source

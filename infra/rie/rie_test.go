@@ -426,6 +426,15 @@ func TestFunctionsUnderRIE(t *testing.T) {
 	mails.skip("Vos coordonnées bancaires ont été modifiées")
 	res = call("GET /api/v1/bank-details", auth)
 	wantJSON(t, res, http.StatusOK, map[string]any{"iban": "FR76 •••• •••• •••• •••• •••0 189"})
+	// The SEPA mandate (the banking function): signed with the password,
+	// shown, revoked.
+	res = call("POST /api/v1/direct-debit", auth)
+	wantJSON(t, res, http.StatusCreated, map[string]any{"rum": "EXTRANET-8889999-1", "status": "active", "type": "recurrent",
+		"iban": "FR76 •••• •••• •••• •••• •••0 189", "debitDay": float64(5)})
+	res = call("GET /api/v1/direct-debit", auth)
+	wantJSON(t, res, http.StatusOK, nil)
+	res = call("DELETE /api/v1/direct-debit", auth)
+	wantJSON(t, res, http.StatusOK, map[string]any{"rum": "EXTRANET-8889999-1", "status": "revoked"})
 	res = call("GET /api/v1/preferences", auth)
 	wantJSON(t, res, http.StatusOK, nil)
 	res = call("PUT /api/v1/preferences", auth)

@@ -2,6 +2,7 @@ package bankaccount_test
 
 import (
 	"errors"
+	"fmt"
 	"math/big"
 	"strings"
 	"testing"
@@ -144,6 +145,42 @@ func TestRule_IBANRIBKey(t *testing.T) {
 	bban := "20041" + "10005" + "00000500000" + string(rune('0'+key/10)) + string(rune('0'+key%10))
 	if _, err := bankaccount.ParseIBAN(withCheckDigits(t, "FR", bban)); err != nil {
 		t.Errorf("right RIB key %02d: %v", key, err)
+	}
+}
+
+// ribDigits writes a RIB's letters as digits by the French standard's table
+// (A–I → 1–9, J–R → 1–9, S–Z → 2–9).
+func ribDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'A' && r <= 'I':
+			return '1' + (r - 'A')
+		case r >= 'J' && r <= 'R':
+			return '1' + (r - 'J')
+		case r >= 'S' && r <= 'Z':
+			return '2' + (r - 'S')
+		}
+		return r
+	}, s)
+}
+
+// TestRule_IBANRIBKeyWithLetters: French account numbers may hold letters,
+// which the RIB key counts as digits. mavolin/standards v1.0.2 maps O, P, Q
+// and R wrongly (rib.go); every letter must give the standard's key, and a
+// wrong key must still be refused.
+func TestRule_IBANRIBKeyWithLetters(t *testing.T) {
+	for c := 'A'; c <= 'Z'; c++ {
+		acct := "0000000" + string(c) + "123"
+		n, _ := new(big.Int).SetString(ribDigits("2004101005"+acct)+"00", 10)
+		key := 97 - new(big.Int).Mod(n, big.NewInt(97)).Int64()
+		right := withCheckDigits(t, "FR", fmt.Sprintf("2004101005%s%02d", acct, key))
+		if _, err := bankaccount.ParseIBAN(right); err != nil {
+			t.Errorf("account %s with its RIB key %02d: %v", acct, key, err)
+		}
+		wrong := withCheckDigits(t, "FR", fmt.Sprintf("2004101005%s%02d", acct, (key+1)%97))
+		if _, err := bankaccount.ParseIBAN(wrong); !errors.Is(err, bankaccount.ErrIBANRIBKey) {
+			t.Errorf("account %s with key %02d instead of %02d: %v, want ErrIBANRIBKey", acct, (key+1)%97, key, err)
+		}
 	}
 }
 

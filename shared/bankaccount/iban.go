@@ -174,6 +174,14 @@ func ParseIBAN(typed string) (IBAN, error) {
 		return "", &IBANError{Reason: ErrIBANCheckDigits, Country: country}
 	}
 	_, err := stdiban.Parse(s)
+	if (country == "FR" || country == "MC") && ribLettersOutsideLibrary(s[4:]) &&
+		(err == nil || errors.Is(err, stdiban.ErrNationalChecksum)) {
+		// The library's RIB key is wrong for these letters (rib.go).
+		if !ribKeyOK(s[4:]) {
+			return "", &IBANError{Reason: ErrIBANRIBKey, Country: country}
+		}
+		err = nil
+	}
 	switch {
 	case err == nil:
 		return IBAN(s), nil

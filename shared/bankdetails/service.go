@@ -110,7 +110,8 @@ func Parse(c Change) (bankaccount.IBAN, bankaccount.BIC, string, error) {
 //
 // Errors: fault.Invalid (fields iban, bic, holder, password),
 // fault.TooManyRequests (password failures, changes per day),
-// fault.Conflict (changed meanwhile by another request).
+// fault.Conflict (changed meanwhile by another request to other details;
+// a request that loses to one saving the same details answers them, 200).
 func (s *Service) Set(ctx context.Context, p account.Principal, c Change, client string) (Details, error) {
 	ref := p.Account.Reference
 	iban, bic, holder, err := Parse(c)
@@ -138,6 +139,11 @@ func (s *Service) Set(ctx context.Context, p account.Principal, c Change, client
 	}
 	switch err := s.store.SetBankDetails(ctx, ref, next, e); {
 	case errors.Is(err, ErrConflict):
+		// A double submit: the other request saved these same details
+		// (and mailed them); this one answers them too.
+		if saved, err := s.store.BankDetails(ctx, ref); err == nil && saved.IBAN == iban && saved.BIC == bic && saved.Holder == holder {
+			return saved, nil
+		}
 		return Details{}, fault.New(fault.Conflict, "Vos coordonnées bancaires viennent d’être modifiées depuis un autre appareil ou un autre onglet. Rechargez la page pour voir celles enregistrées, puis recommencez si besoin.")
 	case err != nil:
 		return Details{}, fmt.Errorf("save bank details: %w", err)

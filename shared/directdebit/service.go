@@ -75,10 +75,36 @@ type Creditor struct {
 	ICS          string // NormalizeICS'd; empty: no direct debit offered
 }
 
+// Counter takes units of a limit atomically before the work they guard
+// (shared/dynamo's counters).
+type Counter interface {
+	Take(ctx context.Context, key string, limit int, window time.Duration, now func() time.Time) (taken time.Time, wait time.Duration, err error)
+}
+
+// Limit bounds the mandates one lease signs: far above what a household
+// does (a new account, a correction), low enough that a runaway client
+// cannot fill Mes documents and the ERP's export. The default is
+// DefaultLimit.
+type Limit struct {
+	Max    int
+	Window time.Duration
+}
+
+// DefaultLimit is 10 mandates a lease in any 24 hours.
+var DefaultLimit = Limit{Max: 10, Window: 24 * time.Hour}
+
+// LimitKey is the counter of a lease's signatures. A reference is no
+// personal data (DESIGN.md, counters).
+func LimitKey(ref string) string { return "direct-debit#" + ref }
+
 // Config is the service's settings.
 type Config struct {
 	Creditor  Creditor
 	DebitDays []int // DIRECT_DEBIT_DAYS
+	// Counter and Limit bound the signatures per lease (nil: no bound;
+	// a zero Limit is DefaultLimit).
+	Counter Counter
+	Limit   Limit
 }
 
 // Service signs, shows, revokes and lapses a lease's mandates.
@@ -104,6 +130,9 @@ func NewService(cfg Config, store Store, ledger Ledger, files Files, render Rend
 	}
 	if len(cfg.DebitDays) == 0 {
 		cfg.DebitDays, _ = ParseDebitDays("")
+	}
+	if cfg.Limit.Max <= 0 || cfg.Limit.Window <= 0 {
+		cfg.Limit = DefaultLimit
 	}
 	if now == nil {
 		now = time.Now
@@ -198,8 +227,8 @@ const signTries = 60
 // direct_debit_mandate_signed in the export. It returns the mandate.
 //
 // Errors: those of Validate; fault.NotFound when the lease is unknown;
-// fault.Conflict (409) when other subscriptions kept changing the lease's
-// mandate for all of signTries.
+// fault.TooManyRequests past the Limit; fault.Conflict (409) when other
+// subscriptions kept changing the lease's mandate for all of signTries.
 func (s *Service) Subscribe(ctx context.Context, ref string, r Request) (Mandate, error) {
 	r, err := s.Validate(r)
 	if err != nil {
@@ -208,6 +237,16 @@ func (s *Service) Subscribe(ctx context.Context, ref string, r Request) (Mandate
 	l, err := s.lease(ctx, ref)
 	if err != nil {
 		return Mandate{}, err
+	}
+	if c := s.cfg.Counter; c != nil {
+		_, wait, err := c.Take(ctx, LimitKey(ref), s.cfg.Limit.Max, s.cfg.Limit.Window, s.now)
+		if err != nil {
+			return Mandate{}, fmt.Errorf("count signatures: %w", err)
+		}
+		if wait > 0 {
+			return Mandate{}, fault.TooMany(wait, "Vous avez signé beaucoup de mandats de prélèvement en peu de temps. "+
+				"Réessayez plus tard\u00A0; votre dernier mandat reste en vigueur et figure dans «\u00A0Mes documents\u00A0».")
+		}
 	}
 	seq, err := s.store.NextSeq(ctx, ref)
 	if err != nil {

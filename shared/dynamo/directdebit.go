@@ -78,7 +78,8 @@ func (it mandateItem) domain() directdebit.Mandate {
 }
 
 // Mandates reads the lease's DIRECTDEBIT item and its MANDATE# items: one
-// strongly consistent Query `begins_with(SK, "MANDATE#")` and one GetItem.
+// strongly consistent GetItem and, when the item exists, one Query
+// `begins_with(SK, "MANDATE#")`.
 func (s *Store) Mandates(ctx context.Context, ref string) (directdebit.State, []directdebit.Mandate, error) {
 	var st directDebitItem
 	res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.tenancy, Key: keyOf(leasePK(ref), directDebitSK),
@@ -86,10 +87,13 @@ func (s *Store) Mandates(ctx context.Context, ref string) (directdebit.State, []
 	if err != nil {
 		return directdebit.State{}, nil, fmt.Errorf("get direct debit: %w", err)
 	}
-	if res.Item != nil {
-		if err := attributevalue.UnmarshalMap(res.Item, &st); err != nil {
-			return directdebit.State{}, nil, fmt.Errorf("decode direct debit: %w", err)
-		}
+	if res.Item == nil {
+		// NextSeq writes the item before any mandate: none without it (the
+		// monthly notices ask this of every lease).
+		return directdebit.State{}, nil, nil
+	}
+	if err := attributevalue.UnmarshalMap(res.Item, &st); err != nil {
+		return directdebit.State{}, nil, fmt.Errorf("decode direct debit: %w", err)
 	}
 	items, err := queryAll[mandateItem](ctx, s.db, &dynamodb.QueryInput{
 		TableName:                 &s.tenancy,

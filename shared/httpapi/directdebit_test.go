@@ -1,7 +1,9 @@
 package httpapi_test
 
 import (
+	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -71,7 +73,7 @@ func (a *api) directDebit(t *testing.T, s tenantSession) directDebitJSON {
 	return as[directDebitJSON](t, a.get(t, "/api/v1/direct-debit", s.bearer))
 }
 
-func TestDirectDebitSubscribeShowRevoke(t *testing.T) {
+func TestRule_MandateSignedShownThenRevokedDatedAndExported(t *testing.T) {
 	t.Parallel()
 	a := start(t, directDebitEnv)
 	celine := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
@@ -239,7 +241,7 @@ func TestDirectDebitBadInputsChangeNothing(t *testing.T) {
 
 func TestDirectDebitWithoutICSIsUnavailable(t *testing.T) {
 	t.Parallel()
-	a := start(t, nil)
+	a := start(t, map[string]string{"LANDLORD_ICS": ""})
 	celine := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
 	status, _, body := a.do(t, "POST", "/api/v1/direct-debit", subscription(tenantPassword), celine.bearer)
 	wantProblem(t, "no LANDLORD_ICS", status, body, http.StatusServiceUnavailable, "service_unavailable")
@@ -250,7 +252,9 @@ func TestDirectDebitWithoutICSIsUnavailable(t *testing.T) {
 
 func TestRule_RUMUniqueUnder40ParallelSubscriptions(t *testing.T) {
 	t.Parallel()
-	a := start(t, directDebitEnv)
+	env := maps.Clone(directDebitEnv)
+	env["DIRECT_DEBIT_LIMIT"] = "1000/1h"
+	a := start(t, env)
 	celine := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
 	const n = 40
 	rums := make([]string, n)
@@ -308,7 +312,10 @@ func TestRule_PreNotificationOnTheNextNotice(t *testing.T) {
 	m := as[mandateJSON](t, body)
 
 	// The next month's notice carries the debit: the mandate's day of the
-	// period, the amount the notice asks, the RUM and the ICS.
+	// period, the amount the notice asks, the RUM and the ICS. She reads it
+	// online: the mail says the date, the RUM and the ICS, not the amount.
+	a.put(t, celine.bearer, obj{"paperless": true})
+	mailsBefore := a.mailCount()
 	d := today().Time().AddDate(0, 1, 0)
 	next := notice.Period{Year: d.Year(), Month: d.Month()}
 	a.runNotices(t, next.String())
@@ -320,6 +327,14 @@ func TestRule_PreNotificationOnTheNextNotice(t *testing.T) {
 	text := a.noticeText(t, "1234567", next)
 	says(t, "LEFÈVRE's notice", text, "Prélèvement le "+dateFR(debit)+" de "+frenchEuros(want.AmountDueCents)+" — RUM "+m.RUM+" — ICS "+testICS,
 		"la somme de "+frenchEuros(want.AmountDueCents)+" sera prélevée le "+dateFR(debit))
+	mails := a.mailsTo(t, mailsBefore, "celine.lefevre@exemple.fr")
+	if len(mails) != 1 {
+		t.Fatalf("%d notice mails, want 1", len(mails))
+	}
+	line := "votre compte sera débité le " + dateFR(debit) + " du montant indiqué sur l’avis (mandat RUM " + m.RUM + ", créancier ICS " + testICS + ")"
+	if !strings.Contains(mails[0].Text, line) || !strings.Contains(mails[0].HTML, line) || strings.Contains(mails[0].Text, "€") {
+		t.Errorf("notice mail %q; want %q and no amount", mails[0].Text, line)
+	}
 	// N'DIAYE signed nothing: no pre-notification.
 	if strings.Contains(a.noticeText(t, "7654321", next), "Prélèvement le") {
 		t.Error("N'DIAYE's notice announces a debit")
@@ -333,5 +348,25 @@ func TestRule_PreNotificationOnTheNextNotice(t *testing.T) {
 	a.runNotices(t, after.String())
 	if text := a.noticeText(t, "1234567", after); strings.Contains(text, "Prélèvement le") || strings.Contains(text, m.RUM) {
 		t.Errorf("the notice after the revocation announces a debit:\n%s", text)
+	}
+}
+
+func TestDirectDebitSignaturesPerLeaseAreLimited(t *testing.T) {
+	t.Parallel()
+	env := maps.Clone(directDebitEnv)
+	env["DIRECT_DEBIT_LIMIT"] = "2/24h"
+	a := start(t, env)
+	celine := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
+	for i := range 2 {
+		status, _, body := a.do(t, "POST", "/api/v1/direct-debit", subscription(tenantPassword), celine.bearer)
+		wantStatus(t, fmt.Sprint("subscription ", i), status, http.StatusCreated, body)
+	}
+	status, h, body := a.do(t, "POST", "/api/v1/direct-debit", subscription(tenantPassword), celine.bearer)
+	wantProblem(t, "third subscription", status, body, http.StatusTooManyRequests, "too_many_requests")
+	if h.Get("Retry-After") == "" {
+		t.Error("no Retry-After")
+	}
+	if got := a.directDebit(t, celine); len(got.History) != 2 || got.Current == nil || got.Current.RUM != "EXTRANET-1234567-2" {
+		t.Errorf("after the refusal: %+v", got)
 	}
 }

@@ -196,7 +196,14 @@ func (s *MailSender) Send(ctx context.Context, m MailMessage) (MailOutcome, erro
 	if sg, ok := lease.MainSignatory(); ok {
 		first = sg.FirstName
 	}
-	id, err := s.Mailer.SendNotice(ctx, NoticeMail(rcpt.Email, first, run.Period, s.PublicURL))
+	mail := NoticeMail(rcpt.Email, first, run.Period, s.PublicURL)
+	// A direct debit announced on the notice is said in the mail too.
+	if n, found, err := s.Runs.IssuedNotice(ctx, run.Period, run.Ref); err != nil {
+		return MailOutcome{}, release(err)
+	} else if found {
+		mail = WithDebit(mail, n.DirectDebit)
+	}
+	id, err := s.Mailer.SendNotice(ctx, mail)
 	if errors.Is(err, ErrMailRefused) {
 		if s.Log != nil {
 			s.Log.WarnContext(ctx, "notice mail refused, the notice goes to print", "period", run.Period.String(), "err", err)

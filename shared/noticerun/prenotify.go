@@ -2,6 +2,9 @@ package noticerun
 
 import (
 	"context"
+	"fmt"
+	"html"
+	"strings"
 
 	"github.com/citejardins/extranet/shared/directdebit"
 	"github.com/citejardins/extranet/shared/notice"
@@ -25,4 +28,22 @@ type Mandates interface {
 func PreNotify(n *notice.Notice, m directdebit.Mandate) {
 	n.DirectDebit = &notice.DirectDebit{Date: directdebit.DebitDate(n.Period.Year, n.Period.Month, m.DebitDay),
 		AmountCents: n.AmountDueCents, RUM: m.RUM, ICS: m.ICS}
+}
+
+// WithDebit adds to a notice's mail the debit the notice announces (dd,
+// from PreNotify): its date, the mandate's RUM and the creditor's ICS,
+// and that the amount is on the notice. The mail keeps no amount, as
+// NoticeMail says why: the notice behind the login is the
+// pre-notification, the mail points to it. m unchanged when dd announces
+// nothing (no mandate of the portal, or nothing to pay).
+func WithDebit(m Mail, dd *notice.DirectDebit) Mail {
+	if dd == nil || dd.RUM == "" || dd.AmountCents <= 0 {
+		return m
+	}
+	day := fmt.Sprintf("%02d/%02d/%04d", dd.Date.Day, int(dd.Date.Month), dd.Date.Year)
+	line := "Prélèvement automatique\u00A0: votre compte sera débité le " + day + " du montant indiqué sur l’avis " +
+		"(mandat RUM " + dd.RUM + ", créancier ICS " + dd.ICS + ")."
+	m.Text = strings.Replace(m.Text, "\n\nL’équipe Extranet Locataire\n", "\n\n"+line+"\n\nL’équipe Extranet Locataire\n", 1)
+	m.HTML = strings.Replace(m.HTML, "<p>L’équipe Extranet Locataire</p>", "<p>"+html.EscapeString(line)+"</p>\n<p>L’équipe Extranet Locataire</p>", 1)
+	return m
 }

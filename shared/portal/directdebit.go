@@ -17,6 +17,10 @@ import (
 // serve or print direct debit (banking, the notices) have it.
 const EnvDirectDebitDays = "DIRECT_DEBIT_DAYS"
 
+// EnvDirectDebitLimit bounds the mandates a lease signs, "N/duration";
+// default directdebit.DefaultLimit (10/24h).
+const EnvDirectDebitLimit = "DIRECT_DEBIT_LIMIT"
+
 // directDebit builds the SEPA mandates for a function that has the
 // documents bucket, the landlord's name and DIRECT_DEBIT_DAYS (banking),
 // or nil for one that has not. Without LANDLORD_ICS the service answers
@@ -33,6 +37,14 @@ func directDebit(cfg aws.Config, getenv func(string) string, store *dynamo.Store
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", EnvDirectDebitDays, err)
 	}
+	limit := directdebit.DefaultLimit
+	if v := getenv(EnvDirectDebitLimit); v != "" {
+		l, err := ParseLimit(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", EnvDirectDebitLimit, err)
+		}
+		limit = directdebit.Limit{Max: l.Max, Window: l.Window}
+	}
 	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		if ep := getenv(EnvS3Endpoint); ep != "" {
 			o.BaseEndpoint, o.UsePathStyle = aws.String(ep), true
@@ -40,6 +52,6 @@ func directDebit(cfg aws.Config, getenv func(string) string, store *dynamo.Store
 	})
 	return directdebit.NewService(directdebit.Config{
 		Creditor:  directdebit.Creditor{Name: landlord.Name, AddressLines: landlord.AddressLines, ICS: landlord.ICS},
-		DebitDays: debitDays,
+		DebitDays: debitDays, Counter: store, Limit: limit,
 	}, store, store, blob.New(client, bucket), &pdf.Renderer{PortalURL: getenv(EnvPublicURL)}, nil, nil)
 }
