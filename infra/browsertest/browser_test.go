@@ -124,17 +124,11 @@ type browser struct {
 // start starts a local stack and Chromium with a fresh profile.
 func start(t *testing.T) *browser {
 	t.Helper()
-	return startEnv(t, nil)
-}
-
-// startEnv is start with more settings for the stack's functions.
-func startEnv(t *testing.T, env map[string]string) *browser {
-	t.Helper()
 	bin := chromium(t)
 	axe := axeSource(t)
 	root := repoRoot(t)
 
-	stack, err := localstack.Start(context.Background(), localstack.Options{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Root: root, Env: env})
+	stack, err := localstack.Start(context.Background(), localstack.Options{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Root: root})
 	if err != nil {
 		t.Fatalf("start the local stack: %v", err)
 	}

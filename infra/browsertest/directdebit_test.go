@@ -6,8 +6,7 @@ import (
 	"testing"
 )
 
-// localICS is a French SEPA creditor identifier with right check digits,
-// for a stack that offers direct debit (LANDLORD_ICS).
+// localICS is the local stack's test creditor identifier (LANDLORD_ICS).
 const localICS = "FR72ZZZ123456"
 
 // TestDirectDebit: LEFÈVRE subscribes to direct debit in Prélèvement
@@ -18,7 +17,7 @@ const localICS = "FR72ZZZ123456"
 // confirm, then revokes it, and the form comes back with the former
 // mandate listed. At 390×844 and 320×640, axe-core clean.
 func TestDirectDebit(t *testing.T) {
-	b := startEnv(t, map[string]string{"LANDLORD_ICS": localICS})
+	b := start(t)
 	b.tenant("1234567", "LEFÈVRE", "1985-11-03", "celine.lefevre@example.org")
 	b.phone(390, 844)
 	b.click(`.sections a[href="/mon-espace/prelevement"]`)
