@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -135,4 +136,49 @@ func TestPaymentJourney(t *testing.T) {
 	if got := b.rowText(0); !strings.Contains(got, "Paiement en ligne") || !strings.Contains(got, "350,00 €") {
 		t.Errorf("newest line %q, want the online payment", got)
 	}
+}
+
+// TestPaymentConfirmedLater: the provider sends LEFÈVRE back before its
+// event reached the portal. Mes paiements says the payment is being
+// confirmed (a live region) and asks again; when the event arrives (the
+// sandbox's "Payer", posted here as the provider would), the page thanks
+// her with the new balance, without a reload.
+func TestPaymentConfirmedLater(t *testing.T) {
+	b := start(t)
+	b.tenant("1234567", "LEFÈVRE", "1985-11-03", "celine.lefevre@example.org")
+	b.phone(390, 844)
+	b.toSandbox("350,00")
+	checkout := eval[string](b, `location.pathname`)
+	ps := b.apiPayments()
+	if len(ps) != 1 {
+		t.Fatalf("payments: %+v", ps)
+	}
+	b.visit("/mon-espace/paiements?paiement="+ps[0].PaymentID+"&resultat=paye", "Mes paiements")
+	b.waitFor(`document.querySelector("[data-issue]")?.dataset.issue === "open"`, "«being confirmed»")
+	if got := eval[string](b, `document.querySelector("[data-issue]").getAttribute("role")`); got != "status" {
+		t.Errorf("the waiting message's role is %q, want status", got)
+	}
+	if got := b.text("[data-issue] .notice__title"); got != "Votre paiement est en cours de confirmation…" {
+		t.Errorf("waiting message %q", got)
+	}
+	b.shot("confirmation-en-attente")
+
+	// The provider's event, as the sandbox's Payer sends it.
+	res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).
+		Post(b.stack.URL+checkout+"/payer", "application/x-www-form-urlencoded", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sandbox Payer: %s", res.Status)
+	}
+	b.waitFor(`document.querySelector("[data-issue]")?.dataset.issue === "succeeded"`, "the thank-you message after the event")
+	if got := b.text("[data-issue]"); !strings.Contains(got, "Merci, votre paiement de 350,00 € est enregistré") || !strings.Contains(got, "Votre solde : 0,00 €") {
+		t.Errorf("after the event: %q", got)
+	}
+	if got := b.text("[data-solde]"); got != "Votre compte est à jour" {
+		t.Errorf("balance shown %q", got)
+	}
+	b.check("confirmation-arrivee")
 }

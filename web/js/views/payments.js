@@ -125,7 +125,7 @@ function paymentCard(p) {
 /**
  * followReturn says what became of the payment the tenant comes back
  * from; while the provider has not confirmed it, it asks again (the list
- * and the balance are shown anew each time).
+ * and the balance are shown anew once it moved).
  */
 async function followReturn(ctx, id, cancelled, data, outcome, render) {
   let { payments, account } = data;
@@ -151,7 +151,9 @@ async function followReturn(ctx, id, cancelled, data, outcome, render) {
     try {
       const next = await load();
       ({ payments, account } = next);
-      render(next);
+      // Shown anew once the payment moved (not at each try: a form the
+      // tenant opened meanwhile stays).
+      if (next.payments.find((x) => x.id === id)?.status !== 'open') render(next);
     } catch (err) {
       if (!ctx.active()) return;
       if (err instanceof ApiError && err.status === 401) {
