@@ -200,3 +200,34 @@ func TestPayLostAnswer(t *testing.T) {
 		t.Errorf("after the retry the lease has %d payments, want 1: %+v", len(ps), ps)
 	}
 }
+
+// TestPayAmounts: what "Payer" proposes (payPlan: owed plus the next due
+// within 15 days, a credit off the next due, only what is owed for a
+// direct-debit lease, nothing under 1 €) and how a typed amount is read
+// (parseEuros), run in the browser on the app's own module.
+func TestPayAmounts(t *testing.T) {
+	b := start(t)
+	b.visit("/", "Connexion")
+	const now = `new Date("2026-11-20T10:00:00Z")`
+	plans := []struct{ expr, want string }{
+		{`p.payPlan({ balanceCents: 35000, nextDue: { date: "2026-12-01", amountCents: 50000 } }, false, ` + now + `)`, `{"owedCents":35000,"nextCents":50000,"nextDate":"2026-12-01","defaultCents":85000}`},
+		{`p.payPlan({ balanceCents: 35000, nextDue: { date: "2026-12-10", amountCents: 50000 } }, false, ` + now + `)`, `{"owedCents":35000,"nextCents":0,"nextDate":"","defaultCents":35000}`},
+		{`p.payPlan({ balanceCents: 35000, nextDue: { date: "2026-12-01", amountCents: 50000 } }, true, ` + now + `)`, `{"owedCents":35000,"nextCents":0,"nextDate":"","defaultCents":35000}`},
+		{`p.payPlan({ balanceCents: -2550, nextDue: { date: "2026-12-01", amountCents: 27000 } }, false, ` + now + `)`, `{"owedCents":0,"nextCents":24450,"nextDate":"2026-12-01","defaultCents":24450}`},
+		{`p.payPlan({ balanceCents: 0, nextDue: { date: "2026-12-01", amountCents: 50000 } }, true, ` + now + `)`, `null`},
+		{`p.payPlan({ balanceCents: 50, nextDue: { date: "2027-01-01", amountCents: 50000 } }, false, ` + now + `)`, `null`},
+		{`p.payPlan({ balanceCents: -90000, nextDue: { date: "2026-12-01", amountCents: 50000 } }, false, ` + now + `)`, `null`},
+	}
+	for _, tt := range plans {
+		if got := eval[string](b, `import("/js/pay.js").then((p) => JSON.stringify(`+tt.expr+`))`); got != tt.want {
+			t.Errorf("%s = %s, want %s", tt.expr, got, tt.want)
+		}
+	}
+	amounts := map[string]int{"350": 35000, "350,00": 35000, "350.5": 35050, "1 234,56": 123456, "1\u00a0234,56 €": 123456, "1.234,56": 123456, "0,5": 50, "abc": -1, "12,345": -1, "-5": -1, "": -1}
+	for typed, want := range amounts {
+		got := eval[int](b, `import("/js/pay.js").then((p) => { const c = p.parseEuros(`+js(typed)+`); return Number.isNaN(c) ? -1 : c; })`)
+		if got != want {
+			t.Errorf("parseEuros(%q) = %d, want %d", typed, got, want)
+		}
+	}
+}
