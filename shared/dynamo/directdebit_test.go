@@ -143,4 +143,20 @@ func TestRule_MandateLapsesAfter36MonthsWithoutDebit(t *testing.T) {
 	if err != nil || m2.RUM != "EXTRANET-42-2" {
 		t.Fatalf("subscribe after the lapse: %+v, %v", m2, err)
 	}
+	// Its 36 months pass with no debit (the January 2027 one is before it);
+	// a new signature records it lapsed, not revoked.
+	c.set("2033-02-01")
+	m3, err := svc.Subscribe(ctx, "42", directdebit.Request{IBAN: "FR7630006000011234567890189", BIC: "AGRIFRPP",
+		Holder: "Jean Martin", DebitDay: 5, Consent: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err = svc.Show(ctx, "42")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.History) != 3 || v.Current == nil || v.Current.RUM != m3.RUM || v.History[1].RUM != m2.RUM ||
+		v.History[1].Status != directdebit.Lapsed || v.History[1].LapsedOn != date("2033-01-05") || !v.History[1].RevokedOn.IsZero() {
+		t.Errorf("after a signature over a lapsed mandate: %+v", v.History)
+	}
 }

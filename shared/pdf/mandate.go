@@ -80,6 +80,9 @@ func (r *Renderer) RenderMandate(m directdebit.Mandate) ([]byte, error) {
 		{"Type de paiement", "paiement récurrent"},
 		{"Jour de prélèvement", "le " + strconv.Itoa(m.DebitDay) + " de chaque mois"},
 	})
+	f.Ln(1)
+	p.font("", 9)
+	p.para(4.5, "Notification préalable\u202F: chaque avis d’échéance vous indique la date et le montant du prélèvement du mois.")
 	section("Signature", [][2]string{
 		{"Fait à", m.Place},
 		{"Le", date(m.SignedOn)},

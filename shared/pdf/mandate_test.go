@@ -45,6 +45,7 @@ func TestMandatePDFStatesTheMandate(t *testing.T) {
 		"En signant ce formulaire de mandat, vous autorisez (A) Cité Jardins Habitat à envoyer des instructions à votre banque",
 		"Une demande de remboursement doit être présentée dans les 8 semaines suivant la date de débit de votre compte pour un prélèvement autorisé.",
 		"Fait à : Bondy", "Le : 01/12/2026",
+		"Notification préalable : chaque avis d’échéance vous indique la date et le montant du prélèvement du mois.",
 		"Signé électroniquement le 01/12/2026 à 09:30 UTC via l’Extranet Locataire",
 	} {
 		if !strings.Contains(got, want) {
