@@ -182,3 +182,22 @@ func TestPaymentConfirmedLater(t *testing.T) {
 	}
 	b.check("confirmation-arrivee")
 }
+
+// TestPayKeyboard: the path to the checkout by keyboard alone: Tab to
+// "Payer", Enter opens the form on the amount, Enter sends it.
+func TestPayKeyboard(t *testing.T) {
+	b := start(t)
+	b.tenant("1234567", "LEFÈVRE", "1985-11-03", "celine.lefevre@example.org")
+	b.phone(390, 844)
+	b.tabTo("[data-payer]", 40)
+	b.enter()
+	b.waitFor(`document.activeElement?.id === "amountCents"`, "the focus on the amount")
+	if got := eval[string](b, `document.querySelector("[data-payer]").getAttribute("aria-expanded")`); got != "true" {
+		t.Errorf("Payer aria-expanded %q once open", got)
+	}
+	b.enter()
+	b.waitFor(`location.pathname.startsWith("/_dev/checkout/")`, "the sandbox checkout page")
+	if ps := b.apiPayments(); len(ps) != 1 || ps[0].AmountCents != 85000 {
+		t.Errorf("payments %+v, want one of 850 € (the amount proposed)", ps)
+	}
+}
