@@ -56,6 +56,10 @@ func sandboxCheckoutEvent(p payment.Payment, checkoutID string, now time.Time) (
 	})
 }
 
+// sandboxStatus says a payment's status in French on the sandbox page.
+var sandboxStatus = map[payment.Status]string{payment.Succeeded: "il est payé", payment.Failed: "il a échoué",
+	payment.Canceled: "il a été abandonné", payment.Refunded: "il a été remboursé", payment.Flagged: "il est à vérifier par le bailleur"}
+
 // devCheckout serves GET /_dev/checkout/{id} and POST …/{id}/payer and
 // …/{id}/annuler.
 func (s *Stack) devCheckout() http.Handler {
@@ -86,7 +90,7 @@ func (s *Stack) devCheckout() http.Handler {
 		w.Header().Set("Content-Security-Policy", "default-src 'none'; form-action 'self'; frame-ancestors 'none'")
 		state := ""
 		if p.Status != payment.Open {
-			state = "<p>Ce paiement n'est plus ouvert (état : " + e(string(p.Status)) + ").</p>"
+			state = "<p>Ce paiement n'est plus en attente : " + e(sandboxStatus[p.Status]) + ". « Payer » n'enverra qu'un doublon, compté une seule fois.</p>"
 		}
 		fmt.Fprintf(w, `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>Paiement (bac à sable local)</title></head><body><main>

@@ -398,3 +398,40 @@ func TestWebhookCreditsALeaseWithNoLedgerYet(t *testing.T) {
 		t.Errorf("balance %d, want -1000 (1 000 cents in credit)", b)
 	}
 }
+
+// flakyProvider fails its first CreateCheckout, as a provider that times out.
+type flakyProvider struct {
+	testProvider
+	mu    sync.Mutex
+	calls int
+}
+
+func (p *flakyProvider) CreateCheckout(ctx context.Context, r payment.CheckoutRequest) (payment.Checkout, error) {
+	p.mu.Lock()
+	p.calls++
+	n := p.calls
+	p.mu.Unlock()
+	if n == 1 {
+		return payment.Checkout{}, errors.New("provider timeout")
+	}
+	return p.testProvider.CreateCheckout(ctx, r)
+}
+
+func TestStartAfterAProviderFailureResumesTheSamePayment(t *testing.T) {
+	ps := newPaySetup(t)
+	ctx := context.Background()
+	flaky := &flakyProvider{testProvider: testProvider{"s3cret"}}
+	svc := payment.NewService(ps.store, flaky, ps.store, nil, payment.Config{PublicURL: "https://portal.example"}, func() time.Time { return ps.now })
+	cents := int64(35000)
+	_, err := svc.Start(ctx, "1234567", "k", &cents)
+	if codeOf(err) != payment.CodeProviderFailure {
+		t.Fatalf("first try: %v, want %s", err, payment.CodeProviderFailure)
+	}
+	p, err := svc.Start(ctx, "1234567", "k", &cents)
+	if err != nil || p.ID != payment.IDFor("1234567", "k") || p.CheckoutURL != "https://pay.example/"+p.ID {
+		t.Fatalf("second try: %+v, %v", p, err)
+	}
+	if list, _ := svc.Payments(ctx, "1234567"); len(list) != 1 || list[0].CheckoutURL == "" {
+		t.Errorf("payments %+v, want the one payment with its page", list)
+	}
+}

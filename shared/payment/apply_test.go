@@ -128,3 +128,11 @@ func TestFactsKeepTheEarliestPaidTime(t *testing.T) {
 		t.Error("facts depend on order")
 	}
 }
+
+func TestEurosWritesFrenchAmounts(t *testing.T) {
+	for cents, want := range map[int64]string{35000: "350,00\u00a0€", 100: "1,00\u00a0€", 500000: "5\u202f000,00\u00a0€", -2550: "-25,50\u00a0€", 7: "0,07\u00a0€"} {
+		if got := Euros(cents); got != want {
+			t.Errorf("Euros(%d) = %q, want %q", cents, got, want)
+		}
+	}
+}
