@@ -18,7 +18,7 @@
 // SHELL lists every file of web/ but this one (a test checks it). Change
 // VERSION when the list changes, so that the old copies are dropped.
 
-const VERSION = 'v10';
+const VERSION = 'v11';
 const CACHE = `extranet-locataire-${VERSION}`;
 // The directory's copy outlives versions: a new version must not leave the
 // tenant without it.
@@ -32,19 +32,23 @@ const SHELL = [
   '/documents.html',
   '/js/api.js',
   '/js/app.js',
+  '/js/bankform.js',
   '/js/content.js',
   '/js/dates.js',
   '/js/dom.js',
   '/js/form.js',
   '/js/format.js',
+  '/js/pay.js',
   '/js/router.js',
   '/js/space.js',
   '/js/upload.js',
   '/js/views/accessibility.js',
   '/js/views/account.js',
   '/js/views/activation.js',
+  '/js/views/bank.js',
   '/js/views/contacts.js',
   '/js/views/contract.js',
+  '/js/views/directdebit.js',
   '/js/views/documents.js',
   '/js/views/emailconfirm.js',
   '/js/views/help.js',
@@ -53,6 +57,7 @@ const SHELL = [
   '/js/views/login.js',
   '/js/views/notfound.js',
   '/js/views/password.js',
+  '/js/views/payments.js',
   '/js/views/preferences.js',
   '/js/views/receipts.js',
   '/js/views/requests.js',

@@ -94,6 +94,8 @@ type options struct {
 	timing        bool
 	timingTries   int
 	timingSignups int
+
+	payments paymentsOptions // payments.go
 }
 
 func main() {
@@ -125,6 +127,12 @@ func main() {
 	flag.IntVar(&o.notices.partitions, "notices-partitions", 16384, "DynamoDB emulator instances of the notices run")
 	flag.StringVar(&o.notices.cpuProfile, "notices-cpuprofile", "", "write CPU profiles of the notices run: of the stack (emulators, planner, print) to this file.stack, of each worker to this file.worker.<pid>")
 	flag.IntVar(&o.notices.profileSeconds, "notices-profile-seconds", 30, "seconds of each worker's CPU profile (-notices-cpuprofile)")
+	flag.BoolVar(&o.payments.run, "payments", true, "measure the payment webhook on the local stack")
+	flag.IntVar(&o.payments.sequential, "payments-sequential", 1000, "webhook deliveries one at a time, for p50/p99")
+	flag.IntVar(&o.payments.duplicates, "payments-duplicates", 50, "concurrent deliveries of one event")
+	flag.IntVar(&o.payments.distinct, "payments-distinct", 1000, "distinct events delivered (each twice) by -payments-workers at once")
+	flag.IntVar(&o.payments.workers, "payments-workers", 16, "concurrent webhook clients of -payments-distinct")
+	flag.IntVar(&o.payments.leases, "payments-leases", 500, "generated leases the benchmark's payments are spread over")
 	flag.BoolVar(&o.imp.serve, "serve-dynamodb", false, "internal: serve the import's emulator, print its URL, stop when stdin closes")
 	flag.Parse()
 	var err error
@@ -202,7 +210,7 @@ func run(ctx context.Context, o options, w io.Writer) error {
 // stackSections runs the sections on the local stack, which is closed
 // before the import starts.
 func stackSections(ctx context.Context, r *report, o options, root, tmp string) error {
-	if !o.init && !o.api && !o.timing {
+	if !o.init && !o.api && !o.timing && !o.payments.run {
 		return nil
 	}
 	// The local stack: the functions' environment under the emulator, and
@@ -231,6 +239,9 @@ func stackSections(ctx context.Context, r *report, o options, root, tmp string) 
 	}
 	if o.timing {
 		addressTiming(ctx, r, o, st)
+	}
+	if o.payments.run {
+		webhookBench(ctx, r, o.payments, st) // payments.go
 	}
 	return nil
 }

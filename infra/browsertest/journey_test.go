@@ -87,7 +87,7 @@ func TestSignUpActivateLogInLogOut(t *testing.T) {
 	if got := b.text("main"); !strings.Contains(got, "12 rue des Jardins") || !strings.Contains(got, "93200 Saint-Denis") {
 		t.Errorf("home does not show the lease's address:\n%s", got)
 	}
-	for _, section := range []string{"Mes documents", "Mon compte", "Payer mon loyer", "Mes coordonnées bancaires", "Contacts utiles"} {
+	for _, section := range []string{"Mes documents", "Mon compte", "Mes paiements", "Prélèvement automatique", "Mes coordonnées bancaires", "Contacts utiles"} {
 		if got := b.text("main"); !strings.Contains(got, section) {
 			t.Errorf("home lacks the section %q", section)
 		}

@@ -166,6 +166,9 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	for k, v := range localNoticeEnv {
 		s.env[k] = v
 	}
+	for k, v := range paymentEnv(s.publicURL) { // payments.go
+		s.env[k] = v
+	}
 	for k, v := range o.Env {
 		s.env[k] = v
 	}
@@ -293,6 +296,7 @@ func (s *Stack) handler(root string, log *slog.Logger) (http.Handler, error) {
 	mux.Handle("/_dev/s3/", dev(s.devS3()))
 	mux.Handle("POST /_dev/notices", dev(requireJSON(s.devNotices())))
 	mux.Handle("POST /_dev/insurance-reminders", dev(requireJSON(s.devInsuranceReminders()))) // jobs_insurance.go
+	mux.Handle("/_dev/checkout/", dev(s.devCheckout()))                                       // payments.go
 	mux.Handle("/", webApp(filepath.Join(root, "web"), WebCSP(s.Endpoints["S3"])))
 	// CloudFront sends /api/* to API Gateway as is: no path cleaning or
 	// redirect by the mux (which would turn /api//v1/me into /api/v1/me).

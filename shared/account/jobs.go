@@ -36,6 +36,9 @@ const (
 	// JobReplaced tells an address that its pending sign-up was replaced by
 	// one with another address.
 	JobReplaced JobKind = "replaced"
+	// JobPaymentReceived confirms an online payment to the lease's tenant
+	// (written by the payment webhook in the transaction that credits it).
+	JobPaymentReceived JobKind = "payment_received"
 )
 
 // MailJob is work left by a request for the mail worker.
@@ -49,7 +52,9 @@ type MailJob struct {
 	Reference string
 	// PasswordHash is the sign-up's password, hashed on the request path.
 	PasswordHash string
-	CreatedAt    time.Time
+	// AmountCents is the payment a JobPaymentReceived confirms.
+	AmountCents int64
+	CreatedAt   time.Time
 }
 
 // Jobs keeps the mail jobs.
@@ -157,6 +162,8 @@ func (s *Service) runJob(ctx context.Context, j MailJob) error {
 		// all the same: each one comes with a new sign-up's activation mail,
 		// which the lease's mail limit counts.
 		return s.send(ctx, replacedMail(j.Email, s.page("/creer-mon-compte")))
+	case JobPaymentReceived:
+		return s.mailPaymentReceived(ctx, j)
 	default:
 		s.log.ErrorContext(ctx, "mail job of an unknown kind dropped", "kind", string(j.Kind))
 		return nil

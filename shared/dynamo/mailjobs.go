@@ -37,6 +37,7 @@ type mailJobItem struct {
 	Email        string `dynamodbav:"email"`
 	Reference    string `dynamodbav:"reference,omitempty"`
 	PasswordHash string `dynamodbav:"passwordHash,omitempty"`
+	AmountCents  int64  `dynamodbav:"amountCents,omitempty"`
 	CreatedAt    string `dynamodbav:"createdAt"`
 	ClaimedUntil int64  `dynamodbav:"claimedUntil,omitempty"` // unix ms
 }
@@ -45,7 +46,7 @@ func mailJobSK(j account.MailJob) string { return j.CreatedAt.UTC().Format(jobTi
 
 func mailJobAV(j account.MailJob) (map[string]types.AttributeValue, error) {
 	av, err := attributevalue.MarshalMap(mailJobItem{PK: MailJobPK, SK: mailJobSK(j), ID: j.ID, Kind: string(j.Kind),
-		Email: j.Email, Reference: j.Reference, PasswordHash: j.PasswordHash, CreatedAt: j.CreatedAt.UTC().Format(jobTime)})
+		Email: j.Email, Reference: j.Reference, PasswordHash: j.PasswordHash, AmountCents: j.AmountCents, CreatedAt: j.CreatedAt.UTC().Format(jobTime)})
 	if err != nil {
 		return nil, fmt.Errorf("encode mail job: %w", err)
 	}
@@ -74,7 +75,7 @@ func (s *Store) MailJobs(ctx context.Context, limit int) ([]account.MailJob, err
 	for _, it := range items {
 		at, _ := time.Parse(jobTime, it.CreatedAt)
 		jobs = append(jobs, account.MailJob{ID: it.ID, Kind: account.JobKind(it.Kind), Email: it.Email,
-			Reference: it.Reference, PasswordHash: it.PasswordHash, CreatedAt: at})
+			Reference: it.Reference, PasswordHash: it.PasswordHash, AmountCents: it.AmountCents, CreatedAt: at})
 	}
 	return jobs, nil
 }

@@ -74,6 +74,15 @@ const (
 	NoBankDetails Code = "bank_details_missing"
 )
 
+// Online payments (shared/payment).
+const (
+	PaymentKeyMissing    Code = "idempotency_key_missing"      // 400: no or too long Idempotency-Key
+	PaymentKeyReused     Code = "idempotency_key_reused"       // 422: the key started a payment of another amount
+	WebhookSignature     Code = "webhook_signature_invalid"    // 400: the provider event's signature does not match
+	WebhookStale         Code = "webhook_timestamp_stale"      // 400: its signed time is over the tolerance
+	PaymentProviderError Code = "payment_provider_unavailable" // 503: the provider did not answer
+)
+
 // Error is a failure the tenant can understand and act on.
 type Error struct {
 	Code    Code

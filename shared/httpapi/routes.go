@@ -55,6 +55,12 @@ func (s *Server) Routes() []Route {
 		{"insurance", "POST", "/api/v1/insurance/certificates", s.authenticated(s.handleSubmitInsuranceCertificate())},
 		{"insurance", "GET", "/api/v1/insurance", s.authenticated(s.handleInsurance())},
 
+		// Online payments (shared/payment). The webhook has no session: the
+		// provider's signature over the raw body proves it.
+		{"payments", "POST", "/api/v1/payments", s.authenticated(s.handleStartPayment())},
+		{"payments", "GET", "/api/v1/payments", s.authenticated(s.handlePayments())},
+		{"paymentwebhook", "POST", "/api/v1/payments/webhook", s.handlePaymentWebhook()},
+
 		// The tenant's bank details (shared/bankdetails): read masked, changed
 		// with the account's password.
 		{"banking", "GET", "/api/v1/bank-details", s.authenticated(s.handleBankDetails())},

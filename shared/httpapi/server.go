@@ -18,6 +18,7 @@ import (
 	"github.com/citejardins/extranet/shared/document"
 	"github.com/citejardins/extranet/shared/fault"
 	"github.com/citejardins/extranet/shared/insurance"
+	"github.com/citejardins/extranet/shared/payment"
 	"github.com/citejardins/extranet/shared/receipt"
 	"github.com/citejardins/extranet/shared/tenant"
 )
@@ -51,6 +52,8 @@ type Server struct {
 	stmts statements
 	// The home-insurance certificate (WithInsurance).
 	insurance *insurance.Service
+	// Online payments (WithPayments).
+	payments *payment.Service
 	// The SEPA direct-debit mandate (WithDirectDebit).
 	directDebit *directdebit.Service
 	// The tenant's bank details (WithBankDetails, bank_handlers.go).

@@ -80,6 +80,19 @@ type Payment struct {
 	PaidAt            time.Time // when, zero until paid
 	RefundedCents     int64     // total refunded so far
 	Flag              string    // why it is flagged: amount_mismatch, currency_mismatch, lease_mismatch
+	// Facts are what the provider's events said (PaidCents, PaidAt,
+	// ProviderPaymentID and RefundedCents above repeat them), Status, Flag
+	// and CreditedCents what Apply makes of them.
+	Facts         Facts
+	CreditedCents int64
+	// EntryDate and RefundEntryDate (AAAA-MM-JJ, Paris) date its
+	// provisional ledger entries, once written; SettledBy is the ERP entry
+	// that replaced them (empty until then). Version counts the item's
+	// writes: each write is conditioned on the one read.
+	EntryDate       string
+	RefundEntryDate string
+	SettledBy       string
+	Version         int64
 }
 
 // IDFor is the id of the payment a lease starts with a client's

@@ -112,13 +112,17 @@ func New(cfg aws.Config, getenv func(string) string, log *slog.Logger, opts ...O
 		return nil, err
 	}
 	stmt, certs := statements(cfg, getenv, store, tenants) // statement.go
-	dd, err := directDebit(cfg, getenv, store)             // directdebit.go
+	pays, err := payments(getenv, store, tenants)          // payments.go
+	if err != nil {
+		return nil, err
+	}
+	dd, err := directDebit(cfg, getenv, store) // directdebit.go
 	if err != nil {
 		return nil, err
 	}
 	return httpapi.New(httpapi.Config{PublicURL: publicURL, OriginSecret: getenv(EnvOriginSecret)}, svc, tenants, log).
 		WithDirectory(emergency).WithDocuments(docs).WithReceipts(rcpts).WithStatements(stmt, certs).
-		WithInsurance(certificates(cfg, getenv, store, o, log)).WithDirectDebit(dd).
+		WithInsurance(certificates(cfg, getenv, store, o, log)).WithPayments(pays).WithDirectDebit(dd).
 		WithBankDetails(bankDetails(store, svc, deps.Mailer, publicURL, log)), nil
 }
 

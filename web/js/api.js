@@ -44,9 +44,10 @@ const networkError = () =>
  * @param {'GET'|'POST'|'PUT'|'DELETE'} method
  * @param {string} path after /api/v1, e.g. "/signup"
  * @param {object} [body] sent as JSON
+ * @param {Record<string,string>} [extra] more request headers (Idempotency-Key)
  */
-export async function call(method, path, body) {
-  const headers = { Accept: 'application/json' };
+export async function call(method, path, body, extra) {
+  const headers = { ...(extra || {}), Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res;
   try {

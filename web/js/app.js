@@ -20,6 +20,9 @@ import { changePassword, devices } from './views/security.js';
 import help from './views/help.js';
 import accessibility from './views/accessibility.js';
 import notFound from './views/notfound.js';
+import payments from './views/payments.js';
+import bank from './views/bank.js';
+import directDebit from './views/directdebit.js';
 
 const routes = {
   '/': login,
@@ -30,6 +33,9 @@ const routes = {
   '/nouveau-mot-de-passe': reset,
   '/mon-espace': home,
   '/mon-espace/compte': account,
+  '/mon-espace/paiements': payments,
+  '/mon-espace/coordonnees-bancaires': bank,
+  '/mon-espace/prelevement': directDebit,
   '/mon-espace/documents': documents,
   // The notice email's link, when the app itself answers it (offline: the
   // service worker's copy of the app): on to Mes documents.

@@ -184,6 +184,7 @@ export const documentKinds = {
   rent_receipt: 'Quittance de loyer',
   payment_receipt: 'Reçu de paiement',
   tenancy_certificate: 'Attestation de situation locative',
+  sepa_mandate: 'Mandat de prélèvement SEPA',
 };
 
 const kilo = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });

@@ -15,6 +15,9 @@ export const HOME = '/mon-espace';
 /** The pages of the space, in the order of the menus. */
 export const spacePages = [
   { path: '/mon-espace/compte', title: 'Mon compte', text: 'Votre solde, vos derniers paiements et le suivi de votre compte, mois par mois.' },
+  { path: '/mon-espace/paiements', title: 'Mes paiements', text: 'Payer votre loyer en ligne par carte bancaire, et suivre vos paiements en ligne.' },
+  { path: '/mon-espace/prelevement', title: 'Prélèvement automatique', text: 'Souscrire au prélèvement automatique de votre loyer (mandat SEPA), le consulter ou l’arrêter.' },
+  { path: '/mon-espace/coordonnees-bancaires', title: 'Mes coordonnées bancaires', text: 'Mettre à jour votre RIB : IBAN, BIC et titulaire du compte.' },
   { path: '/mon-espace/documents', title: 'Mes documents', text: 'Vos avis d’échéance chaque mois et les documents utiles de votre bailleur (Guide Eco’Loc, charte du Vivre Ensemble…), à télécharger.' },
   { path: '/mon-espace/quittances', title: 'Mes quittances', text: 'Télécharger vos duplicatas de quittances : pour chaque mois payé, votre quittance de loyer en PDF, gratuite.' },
   { path: '/mon-espace/assurance', title: 'Mon assurance', text: 'Mettre à jour votre attestation d’assurance habitation : en PDF ou en photo, et suivre sa vérification.' },
@@ -26,11 +29,8 @@ export const spacePages = [
   { path: '/mon-espace/appareils', title: 'Mes appareils connectés', text: 'Vous déconnecter de tous les appareils d’un coup : ordinateur partagé, téléphone perdu…' },
 ];
 
-/** The flyer's sections that are still to come. */
-export const comingPages = [
-  { title: 'Payer mon loyer', text: 'Payer votre loyer en ligne ou souscrire au prélèvement automatique.' },
-  { title: 'Mes coordonnées bancaires', text: 'Mettre à jour votre RIB pour le prélèvement automatique.' },
-];
+/** The flyer's sections that are still to come (none left: the home page then says nothing of them). */
+export const comingPages = [];
 
 /**
  * toLogin leaves for the login page, which says the session has ended and,

@@ -5,10 +5,11 @@
 
 import { h, link, replace, focus, typo } from '../dom.js';
 import { call, ApiError } from '../api.js';
-import { money, decimal, balanceSentence, balanceKind, longDate, shortDate, entryKind, typographic } from '../format.js';
+import { money, decimal, balanceKind, longDate, shortDate, entryKind, typographic } from '../format.js';
 import { privatePage, problemBox, toLogin } from '../space.js';
 import { downloadLink, saveFile } from './documents.js';
 import { transferSection } from './transfer.js';
+import { payBox, PAYMENTS } from '../pay.js';
 
 const PATH = '/mon-espace/compte';
 const TITLE = 'Mon compte';
@@ -60,7 +61,7 @@ function balanceSection({ account, contract }) {
   const kind = balanceKind(cents);
   const meaning = {
     owed: [
-      h('p', null, 'C’est ce qui reste à payer sur votre compte aujourd’hui. Si vous venez de payer, votre paiement apparaîtra ici dès que votre bailleur l’aura reçu : quelques jours pour un virement ou un chèque.'),
+      h('p', null, 'C’est ce qui reste à payer sur votre compte aujourd’hui. Si vous venez de payer, votre paiement apparaîtra ici dès que votre bailleur l’aura reçu : quelques jours pour un virement ou un chèque, tout de suite pour un paiement en ligne.'),
       h('p', null, 'Vous avez du mal à payer ? Parlez-en tôt à votre ', link('/mon-espace/contacts', 'gestionnaire de territoire'), ' : des solutions existent.'),
     ],
     credit: h('p', null, 'Vous avez versé plus que ce qui vous était demandé. Ce crédit reste sur votre compte et vient en déduction de vos prochaines échéances.'),
@@ -74,7 +75,7 @@ function balanceSection({ account, contract }) {
   if (cents < 0) nextNote = `Votre crédit de ${money(cents)} vient en déduction.`;
   return h('section', { class: `card balance balance--${kind}`, 'aria-labelledby': 'titre-solde' },
     h('h2', { id: 'titre-solde' }, 'Votre solde'),
-    h('p', { class: 'balance__sentence', 'data-solde': '' }, balanceSentence(cents)),
+    payBox({ account, debit }),
     meaning,
     h('dl', { class: 'facts' },
       h('dt', null, 'Dernier paiement reçu'),
@@ -84,7 +85,8 @@ function balanceSection({ account, contract }) {
       h('dt', null, 'Prochaine échéance'),
       h('dd', { 'data-prochaine-echeance': '' },
         `${money(next.amountCents)}, ${debit ? 'prélevés automatiquement' : 'à payer'} le ${longDate(next.date)}.`,
-        nextNote ? [' ', nextNote] : null)));
+        nextNote ? [' ', nextNote] : null)),
+    h('p', null, 'Vos paiements par carte et leur état : ', link(PAYMENTS, 'Mes paiements'), '.'));
 }
 
 /**

@@ -6,9 +6,10 @@
 import { h, link } from '../dom.js';
 import { call } from '../api.js';
 import { addressLines } from '../content.js';
-import { balanceSentence, balanceKind, periodName, ofWord } from '../format.js';
+import { balanceKind, periodName, ofWord } from '../format.js';
 import { PATH as DOCUMENTS, downloadLink, dueSentence } from './documents.js';
 import { privatePage, logoutButton, spacePages, comingPages, HOME } from '../space.js';
+import { payBox } from '../pay.js';
 
 const TITLE = 'Accueil de votre espace';
 
@@ -41,6 +42,7 @@ export default {
       show: ({ me, account, notice, debit }, { said }) => [
         h('p', { class: 'lead' }, 'Bienvenue dans votre espace locataire.'),
         notice ? noticeCard(notice, debit) : null,
+        balanceCard(account, debit),
         h('section', { class: 'card card--lease', 'aria-labelledby': 'titre-logement' },
           h('h2', { id: 'titre-logement' }, 'Votre logement'),
           h('dl', { class: 'facts' },
@@ -54,15 +56,16 @@ export default {
         h('ul', { class: 'sections' }, spacePages.map((p, i) => h('li', null,
           h('section', { class: 'card card--link', 'aria-labelledby': `rubrique-${i}` },
             h('h3', { id: `rubrique-${i}` }, link(p.path, p.title)),
-            p.path === '/mon-espace/compte' ? balanceLine(account) : null,
             h('p', null, p.text))))),
-        h('h2', null, 'Bientôt dans votre espace'),
-        h('p', null, 'Ces rubriques arrivent bientôt. En attendant, ces démarches se font comme d’habitude auprès de votre agence.'),
-        h('ul', { class: 'sections' }, comingPages.map((p, i) => h('li', null,
-          h('section', { class: 'card card--coming', 'aria-labelledby': `a-venir-${i}` },
-            h('h3', { id: `a-venir-${i}` }, p.title),
-            h('p', { class: 'badge' }, 'Pas encore disponible'),
-            h('p', null, p.text))))),
+        comingPages.length ? [
+          h('h2', null, 'Bientôt dans votre espace'),
+          h('p', null, 'Ces rubriques arrivent bientôt. En attendant, ces démarches se font comme d’habitude auprès de votre agence.'),
+          h('ul', { class: 'sections' }, comingPages.map((p, i) => h('li', null,
+            h('section', { class: 'card card--coming', 'aria-labelledby': `a-venir-${i}` },
+              h('h3', { id: `a-venir-${i}` }, p.title),
+              h('p', { class: 'badge' }, 'Pas encore disponible'),
+              h('p', null, p.text))))),
+        ] : null,
         h('h2', null, 'Besoin d’aide ?'),
         h('p', null, 'Consultez la page ', link('/assistance', 'Assistance'), '.'),
         h('div', { class: 'actions' }, logoutButton(said, 'button button--secondary')),
@@ -71,13 +74,19 @@ export default {
   },
 };
 
-/** balanceLine is the balance in a sentence, or nothing when it did not load. */
-function balanceLine(account) {
-  if (!account || typeof account.balanceCents !== 'number') {
-    return h('p', { class: 'muted' }, 'Votre solde n’a pas pu s’afficher : ouvrez « Mon compte » pour le voir.');
-  }
-  return h('p', { class: `balance-line balance-line--${balanceKind(account.balanceCents)}`, 'data-solde': '' },
-    balanceSentence(account.balanceCents));
+/**
+ * balanceCard is the balance in a sentence, with "Payer" beside it when
+ * something is owed or due soon, and the way to the account's details; a
+ * word of it when it did not load.
+ */
+function balanceCard(account, debit) {
+  const loaded = account && typeof account.balanceCents === 'number';
+  return h('section', { class: `card card--balance card--balance-${loaded ? balanceKind(account.balanceCents) : 'unknown'}`, 'aria-labelledby': 'titre-solde' },
+    h('h2', { id: 'titre-solde' }, 'Votre solde'),
+    loaded
+      ? payBox({ account, debit, sentenceClass: `balance-line balance-line--${balanceKind(account.balanceCents)}` })
+      : h('p', { class: 'muted' }, 'Votre solde n’a pas pu s’afficher : ouvrez « Mon compte » pour le voir.'),
+    h('p', null, link('/mon-espace/compte', 'Voir le détail de mon compte'), ' · ', link('/mon-espace/paiements', 'Mes paiements en ligne')));
 }
 
 /**

@@ -1,0 +1,18 @@
+// Command paymentwebhook is the Lambda that receives the payment
+// provider's signed events (no session) and credits the lease exactly once.
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"github.com/citejardins/extranet/shared/portal"
+)
+
+func main() {
+	if err := portal.StartLambda(context.Background(), "paymentwebhook", os.Getenv); err != nil {
+		slog.Error("init failed", "function", "paymentwebhook", "err", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,203 @@
+package browsertest
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// apiPayments reads GET /api/v1/payments with the browser's session.
+func (b *browser) apiPayments() []struct {
+	PaymentID   string `json:"paymentId"`
+	AmountCents int64  `json:"amountCents"`
+	Status      string `json:"status"`
+} {
+	b.t.Helper()
+	got := b.get("/api/v1/payments", true)
+	var list struct {
+		Payments []struct {
+			PaymentID   string `json:"paymentId"`
+			AmountCents int64  `json:"amountCents"`
+			Status      string `json:"status"`
+		} `json:"payments"`
+	}
+	if got.status != 200 || json.Unmarshal(got.body, &list) != nil {
+		b.t.Fatalf("GET /api/v1/payments: %d %.200s", got.status, got.body)
+	}
+	return list.Payments
+}
+
+// toSandbox opens Payer on the page shown, asks to pay amount (as typed)
+// and waits for the local stack's sandbox checkout page.
+func (b *browser) toSandbox(amount string) {
+	b.t.Helper()
+	b.click("[data-payer]")
+	b.waitFor(`document.activeElement?.id === "amountCents"`, "the amount field")
+	b.clear("#amountCents")
+	b.fill("#amountCents", amount)
+	b.clickText("button", "Continuer vers le paiement")
+	b.waitFor(`location.pathname.startsWith("/_dev/checkout/")`, "the sandbox checkout page")
+	b.waitFor(`document.readyState === "complete"`, "the sandbox page loaded")
+}
+
+// toSandboxDoubleTap is toSandbox with a double tap on the button.
+func (b *browser) toSandboxDoubleTap(amount string) {
+	b.t.Helper()
+	b.click("[data-payer]")
+	b.waitFor(`document.activeElement?.id === "amountCents"`, "the amount field")
+	b.clear("#amountCents")
+	b.fill("#amountCents", amount)
+	b.do(chromedp.DoubleClick(chromedp.Search(`//button[normalize-space(.)="Continuer vers le paiement"]`), chromedp.NodeVisible))
+	b.waitFor(`location.pathname.startsWith("/_dev/checkout/")`, "the sandbox checkout page")
+	b.waitFor(`document.readyState === "complete"`, "the sandbox page loaded")
+}
+
+// TestPaymentJourney: LEFÈVRE (350 € owed) pays online. From the home page,
+// Payer with 350,00 € leads to the stack's sandbox checkout; its "Annuler"
+// comes back to Mes paiements with "Paiement annulé, rien n’a été débité"
+// and the balance unchanged; a second go from Mon compte, "Payer" on the
+// sandbox, comes back with "Merci, votre paiement de 350,00 € est
+// enregistré", the balance at 0,00 €, the payment "Payé" in the list and
+// in Mon compte's statement. Screenshots at 390×844 and 320×640, axe-core
+// clean.
+func TestPaymentJourney(t *testing.T) {
+	b := start(t)
+	b.tenant("1234567", "LEFÈVRE", "1985-11-03", "celine.lefevre@example.org")
+	b.phone(390, 844)
+
+	// Cancelled on the checkout page: nothing paid.
+	b.toSandbox("350,00")
+	b.shot("sandbox")
+	b.clickText("button", "Annuler")
+	b.waitTitle("Mes paiements")
+	b.waitFor(`document.querySelector("[data-issue]")?.dataset.issue === "canceled"`, "the cancelled message")
+	if got := b.text("[data-issue] .notice__title"); got != "Paiement annulé, rien n’a été débité" {
+		t.Errorf("after Annuler: %q", got)
+	}
+	if got := b.text("[data-solde]"); got != "Vous devez 350,00 €" {
+		t.Errorf("balance after a cancel %q", got)
+	}
+	ps := b.apiPayments()
+	if len(ps) != 1 || ps[0].Status == "succeeded" {
+		t.Fatalf("payments after a cancel: %+v", ps)
+	}
+	b.shot("annule")
+	b.check("paiement-annule")
+
+	// Paid, from Mon compte.
+	// A double tap on "Continuer vers le paiement" makes one payment.
+	b.visit("/mon-espace/compte", "Mon compte")
+	b.waitLoaded("Mon compte")
+	b.toSandboxDoubleTap("350,00")
+	b.clickText("button", "Payer")
+	b.waitTitle("Mes paiements")
+	b.waitFor(`document.querySelector("[data-issue]")?.dataset.issue === "succeeded"`, "the thank-you message")
+	if got := b.text("[data-issue] .notice__title"); got != "Merci, votre paiement de 350,00 € est enregistré" {
+		t.Errorf("after Payer: %q", got)
+	}
+	if got := b.text("[data-issue]"); !strings.Contains(got, "Votre solde : 0,00 €, votre compte est à jour.") {
+		t.Errorf("the thank-you message says %q, want the balance at 0,00 €", got)
+	}
+	if got := b.text("[data-solde]"); got != "Votre compte est à jour" {
+		t.Errorf("balance after paying %q", got)
+	}
+	// Nothing owed, the next due (1 December) soon: Payer offers it alone.
+	b.click("[data-payer]")
+	b.waitFor(`document.activeElement?.id === "amountCents"`, "the amount field")
+	if got := eval[string](b, `document.getElementById("amountCents").value`); got != "500,00" {
+		t.Errorf("with nothing owed, Payer offers %q, want the next due, 500,00", got)
+	}
+	b.clickText("button", "Annuler")
+	ps = b.apiPayments()
+	if len(ps) != 2 {
+		t.Fatalf("payments: %+v, want the cancelled one and one paid (the double tap made one)", ps)
+	}
+	states := eval[[]string](b, `[...document.querySelectorAll("[data-paiement] [data-etat]")].map((e) => e.textContent.replace(/^État\s*:\s*/, "").trim())`)
+	// A page left with Annuler stays open at the provider until it expires.
+	if strings.Join(states, ",") != "Payé,En cours" {
+		t.Errorf("states shown %v, want Payé then the cancelled one", states)
+	}
+	b.phone(390, 844)
+	b.shot("paye")
+	b.phone(320, 640)
+	b.shot("paye")
+	b.check("paiement-paye")
+
+	// Mon compte: the balance and the provisional line at once.
+	b.visit("/mon-espace/compte", "Mon compte")
+	b.waitLoaded("Mon compte")
+	b.waitFor(`document.querySelectorAll(".ledger tbody tr").length > 0`, "the statement")
+	if got := b.text("[data-solde]"); got != "Votre compte est à jour" {
+		t.Errorf("Mon compte balance %q", got)
+	}
+	if got := b.rowText(0); !strings.Contains(got, "Paiement en ligne") || !strings.Contains(got, "350,00 €") {
+		t.Errorf("newest line %q, want the online payment", got)
+	}
+}
+
+// TestPaymentConfirmedLater: the provider sends LEFÈVRE back before its
+// event reached the portal. Mes paiements says the payment is being
+// confirmed (a live region) and asks again; when the event arrives (the
+// sandbox's "Payer", posted here as the provider would), the page thanks
+// her with the new balance, without a reload.
+func TestPaymentConfirmedLater(t *testing.T) {
+	b := start(t)
+	b.tenant("1234567", "LEFÈVRE", "1985-11-03", "celine.lefevre@example.org")
+	b.phone(390, 844)
+	b.toSandbox("350,00")
+	checkout := eval[string](b, `location.pathname`)
+	ps := b.apiPayments()
+	if len(ps) != 1 {
+		t.Fatalf("payments: %+v", ps)
+	}
+	b.visit("/mon-espace/paiements?paiement="+ps[0].PaymentID+"&resultat=paye", "Mes paiements")
+	b.waitFor(`document.querySelector("[data-issue]")?.dataset.issue === "open"`, "«being confirmed»")
+	if got := eval[string](b, `document.querySelector("[data-issue]").getAttribute("role")`); got != "status" {
+		t.Errorf("the waiting message's role is %q, want status", got)
+	}
+	if got := b.text("[data-issue] .notice__title"); got != "Votre paiement est en cours de confirmation…" {
+		t.Errorf("waiting message %q", got)
+	}
+	b.shot("confirmation-en-attente")
+
+	// The provider's event, as the sandbox's Payer sends it.
+	res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).
+		Post(b.stack.URL+checkout+"/payer", "application/x-www-form-urlencoded", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sandbox Payer: %s", res.Status)
+	}
+	b.waitFor(`document.querySelector("[data-issue]")?.dataset.issue === "succeeded"`, "the thank-you message after the event")
+	if got := b.text("[data-issue]"); !strings.Contains(got, "Merci, votre paiement de 350,00 € est enregistré") || !strings.Contains(got, "Votre solde : 0,00 €") {
+		t.Errorf("after the event: %q", got)
+	}
+	if got := b.text("[data-solde]"); got != "Votre compte est à jour" {
+		t.Errorf("balance shown %q", got)
+	}
+	b.check("confirmation-arrivee")
+}
+
+// TestPayKeyboard: the path to the checkout by keyboard alone: Tab to
+// "Payer", Enter opens the form on the amount, Enter sends it.
+func TestPayKeyboard(t *testing.T) {
+	b := start(t)
+	b.tenant("1234567", "LEFÈVRE", "1985-11-03", "celine.lefevre@example.org")
+	b.phone(390, 844)
+	b.tabTo("[data-payer]", 40)
+	b.enter()
+	b.waitFor(`document.activeElement?.id === "amountCents"`, "the focus on the amount")
+	if got := eval[string](b, `document.querySelector("[data-payer]").getAttribute("aria-expanded")`); got != "true" {
+		t.Errorf("Payer aria-expanded %q once open", got)
+	}
+	b.enter()
+	b.waitFor(`location.pathname.startsWith("/_dev/checkout/")`, "the sandbox checkout page")
+	if ps := b.apiPayments(); len(ps) != 1 || ps[0].AmountCents != 85000 {
+		t.Errorf("payments %+v, want one of 850 € (the amount proposed)", ps)
+	}
+}

@@ -1,0 +1,514 @@
+package payment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/citejardins/extranet/shared/fault"
+	"github.com/citejardins/extranet/shared/tenancy"
+)
+
+// Store keeps the payments (shared/dynamo, patterns 19 and 20 of DESIGN.md).
+type Store interface {
+	// Payment reads a lease's payment by id (strongly): ErrNotFound.
+	Payment(ctx context.Context, ref, id string) (Payment, error)
+	// CreatePayment puts a new payment (Version 1): ErrExists if its id is
+	// taken.
+	CreatePayment(ctx context.Context, p Payment) error
+	// SetCheckout stores p's hosted page, conditioned on p.Version (the
+	// version read): ErrVersion.
+	SetCheckout(ctx context.Context, p Payment) error
+	// Payments lists a lease's payments, in no order.
+	Payments(ctx context.Context, ref string) ([]Payment, error)
+	// EventSeen says whether a provider event is recorded.
+	EventSeen(ctx context.Context, eventID string) (bool, error)
+	// ApplyEvent writes w in one transaction: ErrDuplicateEvent when the
+	// event is already recorded, ErrVersion when the payment changed since
+	// w.Before was read (or was settled meanwhile).
+	ApplyEvent(ctx context.Context, w Write) error
+}
+
+// Store errors.
+var (
+	ErrNotFound       = errors.New("payment: not found")
+	ErrExists         = errors.New("payment: already exists")
+	ErrVersion        = errors.New("payment: changed since read")
+	ErrDuplicateEvent = errors.New("payment: event already recorded")
+)
+
+// Outcome is what a provider event did; recorded with the event.
+type Outcome string
+
+// Outcomes.
+const (
+	OutcomeApplied   Outcome = "applied"
+	OutcomeIgnored   Outcome = "ignored"
+	OutcomeFlagged   Outcome = "flagged"
+	OutcomeUnknown   Outcome = "unknown_payment"
+	OutcomeDuplicate Outcome = "duplicate" // never recorded: the event already was
+)
+
+// Write is one provider event's effect, written at once (pattern 20).
+type Write struct {
+	Event   Event
+	Outcome Outcome
+	At      time.Time
+	// Before is the payment as read (nil: unknown payment); After is what
+	// it becomes (Version = Before.Version + 1).
+	Before, After *Payment
+	// Entries are the provisional ledger entries to put or delete, and
+	// BalanceDeltaCents what the lease's balance moves by (their sum:
+	// negative for a credit).
+	Entries           []EntryChange
+	BalanceDeltaCents int64
+	// Outbox holds the events for the ERP export.
+	Outbox []OutboxEvent
+	// Confirm asks for the tenant's confirmation mail (a mail job).
+	Confirm bool
+}
+
+// EntryChange is a provisional ledger entry (kind payment) put, or deleted
+// when Delete.
+type EntryChange struct {
+	ID          string // portal-<payment id>[-refund]
+	Date        string // AAAA-MM-JJ
+	Label       string
+	DebitCents  int64
+	CreditCents int64
+	Delete      bool
+}
+
+// OutboxEvent is an event for the ERP export (shared/erp/FORMAT.md).
+type OutboxEvent struct {
+	ID, Type, Reference string
+	At                  time.Time
+	Data                any
+}
+
+// Labels of the provisional entries, as the tenant reads them in Mon compte.
+const (
+	LabelCredit = "Paiement en ligne (en cours d’enregistrement)"
+	LabelRefund = "Remboursement du paiement en ligne"
+)
+
+// EntryID is the ledger id of a payment's provisional credit, and of its
+// refund with refund.
+func EntryID(paymentID string, refund bool) string {
+	if refund {
+		return "portal-" + paymentID + "-refund"
+	}
+	return "portal-" + paymentID
+}
+
+// Counter takes units of a limit atomically (shared/dynamo's counters).
+type Counter interface {
+	Take(ctx context.Context, key string, limit int, window time.Duration, now func() time.Time) (taken time.Time, wait time.Duration, err error)
+	Give(ctx context.Context, key string, window time.Duration, taken time.Time) error
+}
+
+// Owed is what a lease owes now plus its next due, in cents: the default
+// amount of a payment (Mon compte shows both).
+type Owed func(ctx context.Context, ref string) (int64, error)
+
+// Config sets the service.
+type Config struct {
+	// MaxCents caps a payment (PAYMENT_MAX_CENTS); default DefaultMaxCents.
+	MaxCents int64
+	// Limit bounds the payments a lease starts: LimitMax in any LimitWindow
+	// (default 20 an hour: a household never needs more, a runaway client
+	// cannot open provider sessions without end).
+	LimitMax    int
+	LimitWindow time.Duration
+	// PublicURL is the portal's origin: the provider sends the tenant back
+	// to PublicURL + ReturnPath(id, …).
+	PublicURL string
+	// CheckoutTTL is how long the hosted page stays open (default 1 h;
+	// Stripe: 30 min to 24 h).
+	CheckoutTTL time.Duration
+}
+
+// DefaultMaxCents is the cap when PAYMENT_MAX_CENTS is not set: 5 000 €.
+const DefaultMaxCents = 500000
+
+// MaxKeyLength bounds an Idempotency-Key (a UUID is 36 characters).
+const MaxKeyLength = 255
+
+// ReturnPath is the web app's page the provider sends the tenant back to:
+// /mon-espace/paiements?paiement=<id>&resultat=paye after paying,
+// …&resultat=annule after leaving the page.
+func ReturnPath(id string, paid bool) string {
+	r := "annule"
+	if paid {
+		r = "paye"
+	}
+	return "/mon-espace/paiements?paiement=" + id + "&resultat=" + r
+}
+
+// Service starts payments and applies the provider's events.
+type Service struct {
+	store    Store
+	provider Provider
+	counter  Counter
+	owed     Owed
+	cfg      Config
+	now      func() time.Time
+	sleep    func(time.Duration)
+}
+
+// NewService returns the service; now may be nil (time.Now).
+func NewService(store Store, provider Provider, counter Counter, owed Owed, cfg Config, now func() time.Time) *Service {
+	if cfg.MaxCents <= 0 {
+		cfg.MaxCents = DefaultMaxCents
+	}
+	if cfg.LimitMax <= 0 || cfg.LimitWindow <= 0 {
+		cfg.LimitMax, cfg.LimitWindow = 20, time.Hour
+	}
+	if cfg.CheckoutTTL <= 0 {
+		cfg.CheckoutTTL = time.Hour
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{store: store, provider: provider, counter: counter, owed: owed, cfg: cfg, now: now, sleep: time.Sleep}
+}
+
+// Problem codes of payments (shared/httpapi maps them to statuses).
+const (
+	CodeKeyMissing      = fault.PaymentKeyMissing    // 400: no or too long Idempotency-Key
+	CodeKeyReused       = fault.PaymentKeyReused     // 422: the key started a payment of another amount
+	CodeWebhookSigned   = fault.WebhookSignature     // 400
+	CodeWebhookStale    = fault.WebhookStale         // 400
+	CodeProviderFailure = fault.PaymentProviderError // 503: the provider did not answer
+)
+
+// Start starts a payment of amountCents (nil: what is owed plus the next
+// due, capped) for lease ref, once per Idempotency-Key (pattern 19): the
+// same key and amount give the same payment; the same key with another
+// amount is refused (CodeKeyReused). Errors: CodeKeyMissing, fault.Invalid
+// (amountCents outside MinCents..MaxCents), fault.TooManyRequests,
+// CodeProviderFailure.
+func (s *Service) Start(ctx context.Context, ref, key string, amountCents *int64) (Payment, error) {
+	if key == "" || len(key) > MaxKeyLength || strings.IndexFunc(key, func(r rune) bool { return r < 0x21 || r > 0x7e }) >= 0 {
+		return Payment{}, fault.New(CodeKeyMissing, "La demande de paiement n’a pas pu être identifiée. Rechargez la page puis appuyez de nouveau sur « Payer ».")
+	}
+	id := IDFor(ref, key)
+	p, err := s.store.Payment(ctx, ref, id)
+	switch {
+	case err == nil:
+		return s.resume(ctx, p, amountCents)
+	case !errors.Is(err, ErrNotFound):
+		return Payment{}, err
+	}
+	amount, err := s.amount(ctx, ref, amountCents)
+	if err != nil {
+		return Payment{}, err
+	}
+	key = "payments#" + ref
+	taken, wait, err := s.counter.Take(ctx, key, s.cfg.LimitMax, s.cfg.LimitWindow, s.now)
+	if err != nil {
+		return Payment{}, fmt.Errorf("take payment unit: %w", err)
+	}
+	if taken.IsZero() {
+		return Payment{}, fault.TooMany(wait, "Vous avez commencé beaucoup de paiements en peu de temps. Réessayez dans quelques minutes, ou payez par virement.")
+	}
+	p = Payment{ID: id, Reference: ref, AmountCents: amount, Currency: Currency, Status: Open, CreatedAt: s.now().UTC(), Version: 1}
+	if err := s.store.CreatePayment(ctx, p); err != nil {
+		_ = s.counter.Give(ctx, key, s.cfg.LimitWindow, taken)
+		if !errors.Is(err, ErrExists) {
+			return Payment{}, err
+		}
+		// A parallel request with the same key put it first: answer as it.
+		if p, err = s.store.Payment(ctx, ref, id); err != nil {
+			return Payment{}, err
+		}
+		return s.resume(ctx, p, amountCents)
+	}
+	return s.checkout(ctx, p)
+}
+
+// resume answers a key already used: the same payment, its page made if
+// the first request could not.
+func (s *Service) resume(ctx context.Context, p Payment, amountCents *int64) (Payment, error) {
+	if amountCents != nil && *amountCents != p.AmountCents {
+		return Payment{}, fault.New(CodeKeyReused, "Ce paiement a déjà été commencé avec un autre montant. Rechargez la page puis appuyez de nouveau sur « Payer » pour un nouveau paiement.")
+	}
+	if p.CheckoutURL != "" {
+		return p, nil
+	}
+	return s.checkout(ctx, p)
+}
+
+func (s *Service) amount(ctx context.Context, ref string, amountCents *int64) (int64, error) {
+	if amountCents == nil {
+		owed, err := s.owed(ctx, ref)
+		if err != nil {
+			return 0, err
+		}
+		return min(max(owed, MinCents), s.cfg.MaxCents), nil
+	}
+	if a := *amountCents; a < MinCents || a > s.cfg.MaxCents {
+		return 0, fault.Fields{"amountCents": fmt.Sprintf("Le montant doit être compris entre %s et %s.", Euros(MinCents), Euros(s.cfg.MaxCents))}.Err()
+	}
+	return *amountCents, nil
+}
+
+// checkout asks the provider for the payment's page (idempotent on the
+// payment's id) and stores it, conditioned on the version read.
+func (s *Service) checkout(ctx context.Context, p Payment) (Payment, error) {
+	c, err := s.provider.CreateCheckout(ctx, CheckoutRequest{PaymentID: p.ID, Reference: p.Reference, AmountCents: p.AmountCents,
+		Currency: p.Currency, Description: "Loyer et charges, bail " + p.Reference,
+		SuccessURL: s.cfg.PublicURL + ReturnPath(p.ID, true), CancelURL: s.cfg.PublicURL + ReturnPath(p.ID, false),
+		ExpiresAt: s.now().Add(s.cfg.CheckoutTTL)})
+	if err != nil {
+		return Payment{}, &providerError{err}
+	}
+	p.CheckoutID, p.CheckoutURL, p.CheckoutExpiresAt = c.ID, c.URL, c.ExpiresAt.UTC()
+	err = s.store.SetCheckout(ctx, p)
+	if errors.Is(err, ErrVersion) {
+		// Another request stored the page (the same one: the provider's
+		// idempotency key is the payment's id), or an event came first.
+		got, err := s.store.Payment(ctx, p.Reference, p.ID)
+		if err != nil {
+			return Payment{}, err
+		}
+		if got.CheckoutURL == "" {
+			got.CheckoutID, got.CheckoutURL, got.CheckoutExpiresAt = c.ID, c.URL, c.ExpiresAt.UTC()
+		}
+		return got, nil
+	}
+	if err != nil {
+		return Payment{}, err
+	}
+	p.Version++
+	return p, nil
+}
+
+// providerError is a provider's failure: a 503 for the tenant, the cause
+// for the log.
+type providerError struct{ err error }
+
+func (e *providerError) Error() string { return "payment provider: " + e.err.Error() }
+func (e *providerError) Unwrap() error { return e.err }
+
+// As gives the tenant's problem.
+func (e *providerError) As(target any) bool {
+	if t, ok := target.(**fault.Error); ok {
+		*t = fault.New(CodeProviderFailure, "Le service de paiement ne répond pas pour le moment. Réessayez dans quelques minutes, ou payez par virement.")
+		return true
+	}
+	return false
+}
+
+// Payments lists a lease's payments, newest first.
+func (s *Service) Payments(ctx context.Context, ref string) ([]Payment, error) {
+	ps, err := s.store.Payments(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(ps, func(a, b Payment) int {
+		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return ps, nil
+}
+
+// Euros writes cents as French euros: 35000 → "350,00 €".
+func Euros(cents int64) string {
+	sign := ""
+	if cents < 0 {
+		sign, cents = "-", -cents
+	}
+	units := fmt.Sprint(cents / 100)
+	var b strings.Builder
+	for i, r := range units {
+		if i > 0 && (len(units)-i)%3 == 0 {
+			b.WriteString("\u202f")
+		}
+		b.WriteRune(r)
+	}
+	return fmt.Sprintf("%s%s,%02d\u00a0€", sign, b.String(), cents%100)
+}
+
+// maxTries bounds the re-reads of a payment another event changed meanwhile.
+const maxTries = 20
+
+// Webhook verifies a provider's delivery and applies its event exactly once
+// (pattern 20). A bad signature, a stale timestamp or a body that is not an
+// event is a 400 problem (CodeWebhookSigned, CodeWebhookStale,
+// fault.MalformedBody) and changes nothing. A repeated event is
+// OutcomeDuplicate and changes nothing; an event of no payment of ours is
+// recorded (OutcomeUnknown) and, for money, flagged for the landlord.
+func (s *Service) Webhook(ctx context.Context, body []byte, header http.Header) (Outcome, error) {
+	e, err := s.provider.ParseWebhook(body, header, s.now())
+	switch {
+	case errors.Is(err, ErrBadSignature):
+		return "", fault.New(CodeWebhookSigned, "La signature de l’événement ne correspond pas.")
+	case errors.Is(err, ErrStale):
+		return "", fault.New(CodeWebhookStale, "L’horodatage de l’événement est hors de la tolérance de 300 secondes.")
+	case errors.Is(err, ErrMalformed):
+		return "", fault.New(fault.MalformedBody, "Le corps de la requête n’est pas un événement.")
+	case err != nil:
+		return "", err
+	}
+	if e.Type == EventIgnored || e.ID == "" {
+		return OutcomeIgnored, nil
+	}
+	for try := 0; ; try++ {
+		w, err := s.write(ctx, e)
+		if err != nil {
+			return "", err
+		}
+		if w == nil {
+			return OutcomeDuplicate, nil
+		}
+		err = s.store.ApplyEvent(ctx, *w)
+		switch {
+		case err == nil:
+			return w.Outcome, nil
+		case errors.Is(err, ErrDuplicateEvent):
+			return OutcomeDuplicate, nil
+		case errors.Is(err, ErrVersion) && try < maxTries:
+			s.sleep(time.Duration(5+rand.IntN(20*(try+1))) * time.Millisecond)
+		default:
+			return "", err
+		}
+	}
+}
+
+// write reads what an event changes and computes the write; nil when the
+// event is already recorded.
+func (s *Service) write(ctx context.Context, e Event) (*Write, error) {
+	if seen, err := s.store.EventSeen(ctx, e.ID); err != nil || seen {
+		return nil, err
+	}
+	now := s.now().UTC()
+	var p Payment
+	err := ErrNotFound
+	if validRef(e.Reference) && validID(e.PaymentID) {
+		p, err = s.store.Payment(ctx, e.Reference, e.PaymentID)
+	}
+	if errors.Is(err, ErrNotFound) {
+		return s.unknown(e, now), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return Plan(p, e, now), nil
+}
+
+// unknown records an event that names no payment of ours (a lease or id the
+// provider's metadata gets wrong, a payment made outside the portal): the
+// balance stays, and money taken or given back goes to the landlord to
+// check.
+func (s *Service) unknown(e Event, now time.Time) *Write {
+	w := &Write{Event: e, Outcome: OutcomeUnknown, At: now}
+	if e.Type == EventPaid || e.Type == EventRefunded {
+		w.Outbox = []OutboxEvent{{ID: "payment-flagged-" + e.ID, Type: "payment_flagged", Reference: e.Reference, At: now,
+			Data: flaggedData{PaymentID: e.PaymentID, Reason: FlagUnknown, EventType: string(e.Type), AmountCents: e.AmountCents,
+				Currency: e.Currency, ProviderPaymentID: e.ProviderPaymentID, ProviderEventID: e.ID}}}
+	}
+	return w
+}
+
+// Plan is the write an event makes on payment p read at version
+// p.Version: its new facts and state (Apply), the provisional entries to
+// put or delete and the balance's move (none once the ERP settled it), the
+// ERP events and the confirmation mail.
+func Plan(p Payment, e Event, now time.Time) *Write {
+	old := Apply(p, p.Facts)
+	a := p
+	a.Facts = p.Facts.With(e)
+	st := Apply(p, a.Facts)
+	a.Status, a.Flag = st.Status, st.Flag
+	a.PaidCents, a.PaidAt, a.ProviderPaymentID, a.RefundedCents = a.Facts.PaidCents, a.Facts.PaidAt, a.Facts.ProviderPaymentID, a.Facts.RefundedCents
+	if a.CheckoutID == "" {
+		a.CheckoutID = e.CheckoutID
+	}
+	a.Version = p.Version + 1
+	w := &Write{Event: e, Outcome: OutcomeApplied, At: now, Before: &p, After: &a}
+	if st.Status == Flagged {
+		w.Outcome = OutcomeFlagged
+	}
+	if p.SettledBy == "" {
+		a.CreditedCents = st.CreditedCents
+		if st.EntryCreditCents != old.EntryCreditCents {
+			if a.EntryDate == "" {
+				a.EntryDate = tenancy.ParisDate(a.Facts.PaidAt).String()
+			}
+			w.Entries = append(w.Entries, EntryChange{ID: EntryID(p.ID, false), Date: a.EntryDate, Label: LabelCredit,
+				CreditCents: st.EntryCreditCents, Delete: st.EntryCreditCents == 0})
+		}
+		if st.EntryRefundCents != old.EntryRefundCents {
+			if a.RefundEntryDate == "" {
+				a.RefundEntryDate = tenancy.ParisDate(now).String()
+			}
+			w.Entries = append(w.Entries, EntryChange{ID: EntryID(p.ID, true), Date: a.RefundEntryDate, Label: LabelRefund,
+				DebitCents: st.EntryRefundCents, Delete: st.EntryRefundCents == 0})
+		}
+		w.BalanceDeltaCents = -(st.CreditedCents - old.CreditedCents)
+	}
+	if old.EntryCreditCents == 0 && st.EntryCreditCents > 0 {
+		w.Outbox = append(w.Outbox, OutboxEvent{ID: "payment-received-" + e.ID, Type: "payment_received", Reference: p.Reference, At: now,
+			Data: receivedData{PaymentID: p.ID, AmountCents: a.Facts.PaidCents, Currency: a.Facts.PaidCurrency,
+				PaidAt: a.Facts.PaidAt.Format(time.RFC3339), ProviderPaymentID: a.Facts.ProviderPaymentID}})
+		w.Confirm = true
+	}
+	if st.EntryRefundCents > old.EntryRefundCents {
+		w.Outbox = append(w.Outbox, OutboxEvent{ID: "payment-refunded-" + e.ID, Type: "payment_refunded", Reference: p.Reference, At: now,
+			Data: refundedData{PaymentID: p.ID, AmountCents: st.EntryRefundCents - old.EntryRefundCents, RefundedCents: st.EntryRefundCents,
+				Currency: a.Facts.PaidCurrency, ProviderPaymentID: a.Facts.ProviderPaymentID}})
+	}
+	if st.Status == Flagged && (old.Status != Flagged || old.Flag != st.Flag) {
+		w.Outbox = append(w.Outbox, OutboxEvent{ID: "payment-flagged-" + e.ID, Type: "payment_flagged", Reference: p.Reference, At: now,
+			Data: flaggedData{PaymentID: p.ID, Reason: st.Flag, EventType: string(e.Type), AmountCents: a.Facts.PaidCents,
+				ExpectedCents: p.AmountCents, Currency: a.Facts.PaidCurrency, ProviderPaymentID: a.Facts.ProviderPaymentID, ProviderEventID: e.ID}})
+	}
+	return w
+}
+
+// The data of the ERP events (shared/erp/FORMAT.md).
+type receivedData struct {
+	PaymentID         string `json:"paymentId"`
+	AmountCents       int64  `json:"amountCents"`
+	Currency          string `json:"currency"`
+	PaidAt            string `json:"paidAt"`
+	ProviderPaymentID string `json:"providerPaymentId"`
+}
+
+type refundedData struct {
+	PaymentID         string `json:"paymentId"`
+	AmountCents       int64  `json:"amountCents"`   // this refund
+	RefundedCents     int64  `json:"refundedCents"` // all refunds of the payment so far
+	Currency          string `json:"currency"`
+	ProviderPaymentID string `json:"providerPaymentId"`
+}
+
+type flaggedData struct {
+	PaymentID         string `json:"paymentId"`
+	Reason            string `json:"reason"`
+	EventType         string `json:"eventType"`
+	AmountCents       int64  `json:"amountCents"`             // what the provider says
+	ExpectedCents     int64  `json:"expectedCents,omitempty"` // what the payment started for
+	Currency          string `json:"currency"`
+	ProviderPaymentID string `json:"providerPaymentId"`
+	ProviderEventID   string `json:"providerEventId"`
+}
+
+func validID(id string) bool {
+	if len(id) != 32 {
+		return false
+	}
+	return strings.IndexFunc(id, func(r rune) bool { return !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f') }) < 0
+}
+
+func validRef(ref string) bool {
+	return ref != "" && len(ref) <= 32 && strings.IndexFunc(ref, func(r rune) bool { return r < '0' || r > '9' }) < 0
+}

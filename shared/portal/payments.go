@@ -1,0 +1,62 @@
+package portal
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/citejardins/extranet/shared/dynamo"
+	"github.com/citejardins/extranet/shared/payment"
+	"github.com/citejardins/extranet/shared/tenant"
+)
+
+// Settings of online payments (template.yaml).
+const (
+	EnvStripeSecretKey      = "STRIPE_SECRET_KEY"
+	EnvStripeAPIURL         = "STRIPE_API_URL" // stripe-mock in tests; empty in production
+	EnvPaymentWebhookSecret = "PAYMENT_WEBHOOK_SECRET"
+	EnvPaymentMaxCents      = "PAYMENT_MAX_CENTS" // default payment.DefaultMaxCents
+	// EnvPaymentSandboxURL, set by the local stack only, makes the hosted
+	// page the stack's /_dev/checkout/… (payment.Sandbox).
+	EnvPaymentSandboxURL = "PAYMENT_SANDBOX_URL"
+)
+
+// stripeProvider builds the Stripe adapter (payments_stripe.go).
+var stripeProvider func(secretKey, apiURL, webhookSecret string) (payment.Provider, error)
+
+// payments builds the payment service for a function that has the webhook
+// secret (payments, paymentwebhook), or nil for one that has not. It makes
+// no network call.
+func payments(getenv func(string) string, store *dynamo.Store, tenants *tenant.Service) (*payment.Service, error) {
+	secret := getenv(EnvPaymentWebhookSecret)
+	if secret == "" {
+		return nil, nil
+	}
+	if stripeProvider == nil {
+		// No adapter linked in this build: the payment routes answer 500.
+		return nil, nil
+	}
+	provider, err := stripeProvider(getenv(EnvStripeSecretKey), getenv(EnvStripeAPIURL), secret)
+	if err != nil {
+		return nil, err
+	}
+	if base := getenv(EnvPaymentSandboxURL); base != "" {
+		provider = payment.Sandbox{BaseURL: base, Webhooks: provider}
+	}
+	cfg := payment.Config{PublicURL: getenv(EnvPublicURL)}
+	if v := getenv(EnvPaymentMaxCents); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < payment.MinCents {
+			return nil, fmt.Errorf("%s: %q is not a number of cents of at least %d", EnvPaymentMaxCents, v, payment.MinCents)
+		}
+		cfg.MaxCents = n
+	}
+	owed := func(ctx context.Context, ref string) (int64, error) {
+		sum, err := tenants.Summary(ctx, ref)
+		if err != nil {
+			return 0, err
+		}
+		return max(sum.BalanceCents, 0) + sum.NextDue.AmountCents, nil
+	}
+	return payment.NewService(store, provider, store, owed, cfg, nil), nil
+}
