@@ -435,6 +435,21 @@ func TestFunctionsUnderRIE(t *testing.T) {
 	wantJSON(t, res, http.StatusOK, nil)
 	res = call("DELETE /api/v1/direct-debit", auth)
 	wantJSON(t, res, http.StatusOK, map[string]any{"rum": "EXTRANET-8889999-1", "status": "revoked"})
+	// Online payments (the payments function): a payment on the sandbox
+	// checkout, listed; the webhook (its own function) refuses the sample's
+	// signature, made with another secret.
+	res = call("POST /api/v1/payments", auth)
+	body = wantJSON(t, res, http.StatusCreated, map[string]any{"amountCents": float64(35000), "status": "open"})
+	if u, _ := body["checkoutUrl"].(string); !strings.Contains(u, "/_dev/checkout/cs_test_") {
+		t.Errorf("payment: checkoutUrl %q, want the sandbox checkout", u)
+	}
+	res = call("GET /api/v1/payments", auth)
+	body = wantJSON(t, res, http.StatusOK, nil)
+	if list, _ := body["payments"].([]any); len(list) != 1 {
+		t.Errorf("payments: want the one started, got %s", res.Body)
+	}
+	res = call("POST /api/v1/payments/webhook", nil)
+	wantProblem(t, res, http.StatusBadRequest, "webhook_signature_invalid")
 	res = call("GET /api/v1/preferences", auth)
 	wantJSON(t, res, http.StatusOK, nil)
 	res = call("PUT /api/v1/preferences", auth)

@@ -353,7 +353,7 @@ func codeOf(err error) fault.Code {
 	return ""
 }
 
-func TestWebhookThousandDistinctEventsCreditEachOnce(t *testing.T) {
+func TestWebhookTwoHundredDistinctEventsDeliveredTwiceCreditEachOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
 	}
