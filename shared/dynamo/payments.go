@@ -56,12 +56,14 @@ type paymentItem struct {
 	RefundEntryDate   string `dynamodbav:"refundEntryDate"`
 	// The rest of the events' facts (payment.Facts), so that the next
 	// event's state is computed from all of them.
-	Paid          bool   `dynamodbav:"paid"`
-	PaidCurrency  string `dynamodbav:"paidCurrency"`
-	PaidReference string `dynamodbav:"paidReference"`
-	Conflict      bool   `dynamodbav:"conflict"`
-	Failed        bool   `dynamodbav:"failed"`
-	Expired       bool   `dynamodbav:"expired"`
+	Paid                  bool   `dynamodbav:"paid"`
+	PaidProviderPaymentID string `dynamodbav:"paidProviderPaymentId"`
+	PaidCheckoutID        string `dynamodbav:"paidCheckoutId"`
+	PaidCurrency          string `dynamodbav:"paidCurrency"`
+	PaidReference         string `dynamodbav:"paidReference"`
+	Conflict              bool   `dynamodbav:"conflict"`
+	Failed                bool   `dynamodbav:"failed"`
+	Expired               bool   `dynamodbav:"expired"`
 	// SettledBy is written by the ERP import only (pattern 11).
 	SettledBy string `dynamodbav:"settledBy,omitempty"`
 	Version   int64  `dynamodbav:"version"`
@@ -86,12 +88,12 @@ func paymentItemOf(p payment.Payment) paymentItem {
 		CheckoutID: p.CheckoutID, CheckoutURL: p.CheckoutURL, CheckoutExpiresAt: instant(p.CheckoutExpiresAt),
 		ProviderPaymentID: f.ProviderPaymentID, PaidCents: f.PaidCents, PaidAt: instant(f.PaidAt), RefundedCents: f.RefundedCents,
 		Flag: p.Flag, CreditedCents: p.CreditedCents, EntryDate: p.EntryDate, RefundEntryDate: p.RefundEntryDate,
-		Paid: f.Paid, PaidCurrency: f.PaidCurrency, PaidReference: f.PaidReference, Conflict: f.Conflict, Failed: f.Failed,
+		Paid: f.Paid, PaidProviderPaymentID: f.PaidProviderPaymentID, PaidCheckoutID: f.PaidCheckoutID, PaidCurrency: f.PaidCurrency, PaidReference: f.PaidReference, Conflict: f.Conflict, Failed: f.Failed,
 		Expired: f.Expired, SettledBy: p.SettledBy, Version: p.Version}
 }
 
 func (it paymentItem) payment() payment.Payment {
-	f := payment.Facts{Paid: it.Paid, PaidCents: it.PaidCents, PaidCurrency: it.PaidCurrency, PaidReference: it.PaidReference,
+	f := payment.Facts{Paid: it.Paid, PaidProviderPaymentID: it.PaidProviderPaymentID, PaidCheckoutID: it.PaidCheckoutID, PaidCents: it.PaidCents, PaidCurrency: it.PaidCurrency, PaidReference: it.PaidReference,
 		PaidAt: parseInstant(it.PaidAt), ProviderPaymentID: it.ProviderPaymentID, Conflict: it.Conflict, Failed: it.Failed,
 		Expired: it.Expired, RefundedCents: it.RefundedCents}
 	return payment.Payment{ID: it.ID, Reference: it.Reference, AmountCents: it.AmountCents, Currency: it.Currency,
@@ -128,6 +130,21 @@ func (s *Store) CreatePayment(ctx context.Context, p payment.Payment) error {
 	}
 	if err != nil {
 		return fmt.Errorf("put payment: %w", err)
+	}
+	return nil
+}
+
+// ReleasePayment deletes a payment that is still a claim of its
+// Idempotency-Key (version 1, no page): its request was refused (the
+// limit, the provider) or gave up. Nil when it is no longer a claim, or
+// gone.
+func (s *Store) ReleasePayment(ctx context.Context, ref, id string) error {
+	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.tenancy, Key: keyOf(leasePK(ref), checkoutPfx+id),
+		ConditionExpression:       aws.String("version = :one AND checkoutUrl = :none"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":one": num(1), ":none": str("")}})
+	var ccf *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &ccf) {
+		return fmt.Errorf("release payment: %w", err)
 	}
 	return nil
 }

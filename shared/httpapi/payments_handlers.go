@@ -28,6 +28,7 @@ func init() {
 	for code, status := range map[fault.Code]int{
 		payment.CodeKeyMissing:      http.StatusBadRequest,
 		payment.CodeKeyReused:       http.StatusUnprocessableEntity,
+		payment.CodePaymentExpired:  http.StatusConflict,
 		payment.CodeWebhookSigned:   http.StatusBadRequest,
 		payment.CodeWebhookStale:    http.StatusBadRequest,
 		payment.CodeProviderFailure: http.StatusServiceUnavailable,
@@ -36,6 +37,7 @@ func init() {
 	}
 	titleOf[payment.CodeKeyMissing] = "Demande de paiement non identifiée"
 	titleOf[payment.CodeKeyReused] = "Paiement déjà commencé"
+	titleOf[payment.CodePaymentExpired] = "Paiement expiré"
 	titleOf[payment.CodeWebhookSigned] = "Signature invalide"
 	titleOf[payment.CodeWebhookStale] = "Événement trop ancien"
 	titleOf[payment.CodeProviderFailure] = "Service de paiement indisponible"

@@ -4,11 +4,18 @@ import "time"
 
 // Flags: why a payment is flagged for the landlord.
 const (
-	FlagAmount     = "amount_mismatch"    // the provider took another amount than the payment started
-	FlagCurrency   = "currency_mismatch"  // … in another currency
-	FlagLease      = "lease_mismatch"     // … for another lease
-	FlagConflict   = "conflicting_events" // two paid events that disagree
-	FlagUnknown    = "unknown_payment"    // an event names no payment the portal started
+	FlagAmount   = "amount_mismatch"   // the provider took another amount than the payment started
+	FlagCurrency = "currency_mismatch" // … in another currency
+	// FlagLease: for another lease. It cannot fire through the webhook:
+	// the payment is read under the event's own reference (Service.write),
+	// so an event naming another lease's payment finds none and ends
+	// FlagUnknown; Apply keeps the check for any other caller.
+	FlagLease    = "lease_mismatch"
+	FlagCheckout = "checkout_mismatch" // paid on another hosted page (checkout session) than the payment's own
+	// FlagConflict: two paid events that disagree on amount, currency,
+	// lease, provider payment (two charges) or hosted page.
+	FlagConflict   = "conflicting_events"
+	FlagUnknown    = "unknown_payment" // an event names no payment the portal started
 	FlagOverRefund = "refund_exceeds_payment"
 )
 
@@ -23,7 +30,14 @@ type Facts struct {
 	PaidReference     string    // the lease the paid event names
 	PaidAt            time.Time // the earliest paid event's time
 	ProviderPaymentID string
-	// Conflict: two paid events disagreed on amount, currency or lease.
+	// PaidProviderPaymentID and PaidCheckoutID are the smallest provider
+	// payment (Stripe: pi_…) and hosted page (cs_…) the paid events named
+	// (empty when none named one).
+	PaidProviderPaymentID string
+	PaidCheckoutID        string
+	// Conflict: two paid events disagreed on amount, currency or lease, or
+	// named two provider payments (the tenant was charged twice) or two
+	// hosted pages.
 	Conflict bool
 	Failed   bool
 	Expired  bool
@@ -37,7 +51,8 @@ type Facts struct {
 func (f Facts) With(e Event) Facts {
 	switch e.Type {
 	case EventPaid:
-		if f.Paid && (f.PaidCents != e.AmountCents || f.PaidCurrency != e.Currency || f.PaidReference != e.Reference) {
+		if f.Paid && (f.PaidCents != e.AmountCents || f.PaidCurrency != e.Currency || f.PaidReference != e.Reference ||
+			differ(f.PaidProviderPaymentID, e.ProviderPaymentID) || differ(f.PaidCheckoutID, e.CheckoutID)) {
 			f.Conflict = true
 			// Keep one of the two whatever the order: the larger amount.
 			if e.AmountCents > f.PaidCents || (e.AmountCents == f.PaidCents && e.Currency+e.Reference > f.PaidCurrency+f.PaidReference) {
@@ -50,8 +65,12 @@ func (f Facts) With(e Event) Facts {
 		if !f.Paid || e.At.Before(f.PaidAt) {
 			f.PaidAt = e.At.UTC()
 		}
-		if e.ProviderPaymentID != "" && (f.ProviderPaymentID == "" || e.ProviderPaymentID < f.ProviderPaymentID) {
-			f.ProviderPaymentID = e.ProviderPaymentID
+		// The smallest of each, so that any order keeps the same; once one
+		// is known, another one is a conflict (above), in any order.
+		f.PaidProviderPaymentID = smallest(f.PaidProviderPaymentID, e.ProviderPaymentID)
+		f.PaidCheckoutID = smallest(f.PaidCheckoutID, e.CheckoutID)
+		if f.PaidProviderPaymentID != "" {
+			f.ProviderPaymentID = f.PaidProviderPaymentID
 		}
 		f.Paid = true
 	case EventFailed:
@@ -60,13 +79,24 @@ func (f Facts) With(e Event) Facts {
 		f.Expired = true
 	case EventRefunded:
 		f.RefundedCents = max(f.RefundedCents, e.AmountCents)
-		if f.ProviderPaymentID == "" && e.ProviderPaymentID != "" {
+		if f.PaidProviderPaymentID == "" {
 			// A refund names the provider's payment too; a paid event's
-			// id, when known, is the one kept (the smaller rule above).
-			f.ProviderPaymentID = e.ProviderPaymentID
+			// id, when known, is the one kept (above), whatever the order.
+			f.ProviderPaymentID = smallest(f.ProviderPaymentID, e.ProviderPaymentID)
 		}
 	}
 	return f
+}
+
+// differ says whether two ids are both known and not the same.
+func differ(a, b string) bool { return a != "" && b != "" && a != b }
+
+// smallest is the smaller of two ids, an empty one aside.
+func smallest(a, b string) string {
+	if a == "" || (b != "" && b < a) {
+		return b
+	}
+	return a
 }
 
 // State is where a payment stands given its facts.
@@ -91,8 +121,9 @@ type State struct {
 // ends in the same state.
 //
 //   - Paid, but for another amount, currency or lease than the payment
-//     started, or by paid events that disagree: Flagged, nothing credited
-//     (the landlord checks it).
+//     started, on another hosted page than its own (started.CheckoutID,
+//     when known), or by paid events that disagree (two charges
+//     included): Flagged, nothing credited (the landlord checks it).
 //   - Paid: Succeeded with paid − refunded credited; Refunded (nothing
 //     credited, both entries kept) once the refunds reach what was paid. A
 //     refund above the amount paid is flagged too. A failure or an
@@ -115,6 +146,8 @@ func Apply(started Payment, f Facts) State {
 		flag = FlagConflict
 	case f.PaidReference != started.Reference:
 		flag = FlagLease
+	case differ(started.CheckoutID, f.PaidCheckoutID):
+		flag = FlagCheckout
 	case f.PaidCurrency != started.Currency:
 		flag = FlagCurrency
 	case f.PaidCents != started.AmountCents:

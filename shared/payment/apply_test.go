@@ -57,6 +57,14 @@ func TestApplyEventsInAnyOrderEndInTheSameState(t *testing.T) {
 			ev("evt_x", EventExpired, 0, 90), ev("evt_i", EventIgnored, 0, 1)},
 			State{Status: Succeeded, CreditedCents: 30000, EntryCreditCents: 35000, EntryRefundCents: 5000}},
 		{"two paid events that disagree", []Event{paid, ev("evt_p2", EventPaid, 30000, 4)}, State{Status: Flagged, Flag: FlagConflict}},
+		{"two charges: paid events of two provider payments", []Event{paid, withPI(ev("evt_p2", EventPaid, 35000, 4), "pi_2"),
+			withPI(ev("evt_p3", EventPaid, 35000, 6), ""), withPI(ev("evt_r", EventRefunded, 1000, 8), "pi_0")},
+			State{Status: Flagged, Flag: FlagConflict}},
+		{"one charge told twice, once without its provider payment", []Event{paid, withPI(ev("evt_p3", EventPaid, 35000, 6), ""),
+			withPI(ev("evt_r", EventRefunded, 1000, 8), "pi_0")},
+			State{Status: Succeeded, CreditedCents: 34000, EntryCreditCents: 35000, EntryRefundCents: 1000}},
+		{"paid on two hosted pages", []Event{withCheckout(paid, "cs_1"), withCheckout(ev("evt_p2", EventPaid, 35000, 4), "cs_2")},
+			State{Status: Flagged, Flag: FlagConflict}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -81,6 +89,41 @@ func TestApplyEventsInAnyOrderEndInTheSameState(t *testing.T) {
 					t.Errorf("order %v: facts %+v, other order %+v", ids(order), f, *first)
 				}
 			})
+		})
+	}
+}
+
+func withPI(e Event, pi string) Event {
+	e.ProviderPaymentID = pi
+	return e
+}
+
+func withCheckout(e Event, cs string) Event {
+	e.CheckoutID = cs
+	return e
+}
+
+// A paid event must be of the payment's own hosted page (the checkout
+// session CreateCheckout gave and Start stored), when both are known.
+func TestApplyFlagsAPaymentOnAnotherHostedPage(t *testing.T) {
+	own := started()
+	own.CheckoutID = "cs_own"
+	for _, c := range []struct {
+		name     string
+		started  Payment
+		checkout string
+		want     Status
+	}{
+		{"its own page", own, "cs_own", Succeeded},
+		{"another page", own, "cs_other", Flagged},
+		{"an event that names no page", own, "", Succeeded},
+		{"a payment whose page is not stored", started(), "cs_other", Succeeded},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, got := ApplyEvents(c.started, Facts{}, withCheckout(ev("evt_p", EventPaid, 35000, 0), c.checkout))
+			if got.Status != c.want || (c.want == Flagged && (got.Flag != FlagCheckout || got.CreditedCents != 0)) {
+				t.Errorf("state %+v, want %s", got, c.want)
+			}
 		})
 	}
 }

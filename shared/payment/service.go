@@ -15,9 +15,12 @@ import (
 type Store interface {
 	// Payment reads a lease's payment by id (strongly): ErrNotFound.
 	Payment(ctx context.Context, ref, id string) (Payment, error)
-	// CreatePayment puts a new payment (Version 1): ErrExists if its id is
-	// taken.
+	// CreatePayment puts a new payment (Version 1, no page: a claim of
+	// its Idempotency-Key): ErrExists if its id is taken.
 	CreatePayment(ctx context.Context, p Payment) error
+	// ReleasePayment deletes a lease's payment if it is still a claim
+	// (Version 1, no page); nil also when it is not, or is gone.
+	ReleasePayment(ctx context.Context, ref, id string) error
 	// SetCheckout stores p's hosted page, conditioned on p.Version (the
 	// version read): ErrVersion.
 	SetCheckout(ctx context.Context, p Payment) error
@@ -109,8 +112,9 @@ type Counter interface {
 	Give(ctx context.Context, key string, window time.Duration, taken time.Time) error
 }
 
-// Owed is what a lease owes now plus its next due, in cents: the default
-// amount of a payment (Mon compte shows both).
+// Owed is the default amount of a payment, in cents: what a lease owes
+// now plus its next due (Mon compte shows both), without the next due when
+// the lease pays by direct debit (the debit collects it).
 type Owed func(ctx context.Context, ref string) (int64, error)
 
 // Config sets the service.
@@ -179,66 +183,162 @@ func NewService(store Store, provider Provider, counter Counter, owed Owed, cfg 
 const (
 	CodeKeyMissing      = fault.PaymentKeyMissing    // 400: no or too long Idempotency-Key
 	CodeKeyReused       = fault.PaymentKeyReused     // 422: the key started a payment of another amount
+	CodePaymentExpired  = fault.PaymentExpired       // 409: the key's payment page expired unpaid
 	CodeWebhookSigned   = fault.WebhookSignature     // 400
 	CodeWebhookStale    = fault.WebhookStale         // 400
 	CodeProviderFailure = fault.PaymentProviderError // 503: the provider did not answer
 )
 
-// Start starts a payment of amountCents (nil: what is owed plus the next
-// due, capped) for lease ref, once per Idempotency-Key (pattern 19): the
-// same key and amount give the same payment; the same key with another
-// amount is refused (CodeKeyReused). Errors: CodeKeyMissing, fault.Invalid
-// (amountCents outside MinCents..MaxCents), fault.TooManyRequests,
-// CodeProviderFailure.
+// Start starts a payment of amountCents (nil: what is owed, see Owed,
+// capped) for lease ref, once per Idempotency-Key (pattern 19): the same
+// key and amount give the same payment; the same key with another amount
+// is refused (CodeKeyReused), and so is a key whose page expired
+// unpaid (CodePaymentExpired: the client draws a new key). Errors:
+// CodeKeyMissing, fault.Invalid (amountCents outside MinCents..MaxCents),
+// fault.TooManyRequests, CodeProviderFailure.
+//
+// Of parallel requests with one key, the one whose conditional put of the
+// payment wins (a claim: version 1, no page) takes the unit of the lease's
+// limit, atomically before it asks the provider for the page; refused, it
+// deletes its claim (429). The others read the payment and wait for its
+// page (up to AwaitFor), so that a double tap near the limit is answered
+// the payment, not a 429.
 func (s *Service) Start(ctx context.Context, ref, key string, amountCents *int64) (Payment, error) {
 	if key == "" || len(key) > MaxKeyLength || strings.IndexFunc(key, func(r rune) bool { return r < 0x21 || r > 0x7e }) >= 0 {
 		return Payment{}, fault.New(CodeKeyMissing, "La demande de paiement n’a pas pu être identifiée. Rechargez la page puis appuyez de nouveau sur « Payer ».")
 	}
 	id := IDFor(ref, key)
-	p, err := s.store.Payment(ctx, ref, id)
-	switch {
-	case err == nil:
-		return s.resume(ctx, p, amountCents)
-	case !errors.Is(err, ErrNotFound):
-		return Payment{}, err
-	}
-	amount, err := s.amount(ctx, ref, amountCents)
-	if err != nil {
-		return Payment{}, err
-	}
-	key = "payments#" + ref
-	taken, wait, err := s.counter.Take(ctx, key, s.cfg.LimitMax, s.cfg.LimitWindow, s.now)
-	if err != nil {
-		return Payment{}, fmt.Errorf("take payment unit: %w", err)
-	}
-	if taken.IsZero() {
-		return Payment{}, fault.TooMany(wait, "Vous avez commencé beaucoup de paiements en peu de temps. Réessayez dans quelques minutes, ou payez par virement.")
-	}
-	p = Payment{ID: id, Reference: ref, AmountCents: amount, Currency: Currency, Status: Open, CreatedAt: s.now().UTC(), Version: 1}
-	if err := s.store.CreatePayment(ctx, p); err != nil {
-		_ = s.counter.Give(ctx, key, s.cfg.LimitWindow, taken)
-		if !errors.Is(err, ErrExists) {
+	for try := 0; ; try++ {
+		p, err := s.store.Payment(ctx, ref, id)
+		switch {
+		case err == nil:
+			p, err = s.resume(ctx, p, amountCents)
+			if errors.Is(err, errClaimGone) && try < 2 {
+				continue // the claim was undone: start again
+			}
+			return p, err
+		case !errors.Is(err, ErrNotFound):
 			return Payment{}, err
 		}
-		// A parallel request with the same key put it first: answer as it.
-		if p, err = s.store.Payment(ctx, ref, id); err != nil {
+		amount, err := s.amount(ctx, ref, amountCents)
+		if err != nil {
 			return Payment{}, err
 		}
-		return s.resume(ctx, p, amountCents)
+		p = Payment{ID: id, Reference: ref, AmountCents: amount, Currency: Currency, Status: Open, CreatedAt: s.now().UTC(), Version: 1}
+		err = s.store.CreatePayment(ctx, p)
+		if errors.Is(err, ErrExists) && try < 2 {
+			continue // a parallel request with the same key put it first: answer as it
+		}
+		if err != nil {
+			return Payment{}, err
+		}
+		return s.create(ctx, p)
 	}
-	return s.checkout(ctx, p)
 }
 
-// resume answers a key already used: the same payment, its page made if
-// the first request could not.
+// create makes the page of the payment claimed (put at version 1): the
+// lease's limit unit first, then the provider's page. Refused by the limit,
+// or by the provider, it undoes the claim (and gives the unit back), so
+// that the key may start again.
+func (s *Service) create(ctx context.Context, p Payment) (Payment, error) {
+	undo := context.WithoutCancel(ctx)
+	limit := "payments#" + p.Reference
+	taken, wait, err := s.counter.Take(ctx, limit, s.cfg.LimitMax, s.cfg.LimitWindow, s.now)
+	if err == nil && taken.IsZero() {
+		err = fault.TooMany(wait, "Vous avez commencé beaucoup de paiements en peu de temps. Réessayez dans quelques minutes, ou payez par virement.")
+	} else if err != nil {
+		err = fmt.Errorf("take payment unit: %w", err)
+	}
+	if err != nil {
+		if rerr := s.store.ReleasePayment(undo, p.Reference, p.ID); rerr != nil {
+			return Payment{}, errors.Join(err, rerr)
+		}
+		return Payment{}, err
+	}
+	got, err := s.checkout(ctx, p)
+	var pe *providerError
+	if errors.As(err, &pe) {
+		_ = s.counter.Give(undo, limit, s.cfg.LimitWindow, taken)
+		if rerr := s.store.ReleasePayment(undo, p.Reference, p.ID); rerr != nil {
+			return Payment{}, errors.Join(err, rerr)
+		}
+	}
+	return got, err
+}
+
+// AwaitFor bounds how long a request waits for the page of a payment a
+// parallel request with the same key is making; AwaitEvery is how often it
+// reads it meanwhile. ClaimFor is how old a claim with no page may get
+// before it counts as given up (its request ended without undoing it) and
+// is taken over.
+const (
+	AwaitFor   = 8 * time.Second
+	AwaitEvery = 50 * time.Millisecond
+	ClaimFor   = 30 * time.Second
+)
+
+// errClaimGone: the claim awaited was undone (its request was refused).
+var errClaimGone = errors.New("payment: claim undone")
+
+// claimed says whether p is a claim still being made: put, no page yet,
+// nothing changed since (an event or the page moves the version).
+func claimed(p Payment) bool { return p.Version == 1 && p.CheckoutURL == "" }
+
+// resume answers a key already used: the same payment, once its page is
+// made (by the request that claimed it, or here when that one gave up or
+// an event came before the page was stored).
 func (s *Service) resume(ctx context.Context, p Payment, amountCents *int64) (Payment, error) {
 	if amountCents != nil && *amountCents != p.AmountCents {
 		return Payment{}, fault.New(CodeKeyReused, "Ce paiement a déjà été commencé avec un autre montant. Rechargez la page puis appuyez de nouveau sur « Payer » pour un nouveau paiement.")
+	}
+	if claimed(p) {
+		var err error
+		if p, err = s.await(ctx, p); err != nil {
+			return Payment{}, err
+		}
+	}
+	if p.Status == Canceled || (p.Status == Open && !p.CheckoutExpiresAt.IsZero() && !s.now().Before(p.CheckoutExpiresAt)) {
+		// Its page is dead (expired, or left): never hand it back.
+		return Payment{}, fault.New(CodePaymentExpired, "Ce paiement a expiré sans être réglé. Recommencez : rien n’a été débité.")
 	}
 	if p.CheckoutURL != "" {
 		return p, nil
 	}
 	return s.checkout(ctx, p)
+}
+
+// await reads a claimed payment until it has its page or is no longer a
+// claim (errClaimGone when deleted). A claim older than ClaimFor was given
+// up: it is deleted and errClaimGone lets Start begin again.
+func (s *Service) await(ctx context.Context, p Payment) (Payment, error) {
+	busy := &fault.Error{Code: CodeProviderFailure, RetryAfter: 2 * time.Second,
+		Message: "La page de paiement est en cours de préparation. Réessayez dans quelques secondes."}
+	deadline := time.Now().Add(AwaitFor)
+	for claimed(p) {
+		if s.now().Sub(p.CreatedAt) > ClaimFor {
+			if err := s.store.ReleasePayment(ctx, p.Reference, p.ID); err != nil {
+				return Payment{}, err
+			}
+			return Payment{}, errClaimGone
+		}
+		if time.Now().After(deadline) {
+			return Payment{}, busy
+		}
+		select {
+		case <-ctx.Done():
+			return Payment{}, ctx.Err()
+		case <-time.After(AwaitEvery):
+		}
+		got, err := s.store.Payment(ctx, p.Reference, p.ID)
+		if errors.Is(err, ErrNotFound) {
+			return Payment{}, errClaimGone
+		}
+		if err != nil {
+			return Payment{}, err
+		}
+		p = got
+	}
+	return p, nil
 }
 
 func (s *Service) amount(ctx context.Context, ref string, amountCents *int64) (int64, error) {
