@@ -60,6 +60,28 @@ func sandboxCheckoutEvent(p payment.Payment, checkoutID string, now time.Time) (
 var sandboxStatus = map[payment.Status]string{payment.Succeeded: "il est payé", payment.Failed: "il a échoué",
 	payment.Canceled: "il a été abandonné", payment.Refunded: "il a été remboursé", payment.Flagged: "il est à vérifier par le bailleur"}
 
+// sandboxPayable says whether the sandbox page may still take the
+// payment, as the provider's would: not once it expired (the expiry event,
+// or its time is over) or failed. A paid one may: "Payer" then sends the
+// same event again, a duplicate counted once.
+func sandboxPayable(p payment.Payment, now time.Time) bool {
+	switch p.Status {
+	case payment.Canceled, payment.Failed:
+		return false
+	case payment.Open:
+		return p.CheckoutExpiresAt.IsZero() || now.Before(p.CheckoutExpiresAt)
+	}
+	return true
+}
+
+// sandboxDead says in French why a page cannot be paid any more.
+func sandboxDead(p payment.Payment) string {
+	if p.Status == payment.Open {
+		return "la page a expiré"
+	}
+	return sandboxStatus[p.Status]
+}
+
 // devCheckout serves GET /_dev/checkout/{id} and POST …/{id}/payer and
 // …/{id}/annuler.
 func (s *Stack) devCheckout() http.Handler {
@@ -88,22 +110,38 @@ func (s *Stack) devCheckout() http.Handler {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("Content-Security-Policy", "default-src 'none'; form-action 'self'; frame-ancestors 'none'")
-		state := ""
-		if p.Status != payment.Open {
+		state, payer := "", true
+		switch {
+		case !sandboxPayable(p, time.Now()):
+			// As on the provider's page: an expired or failed page takes
+			// nothing more.
+			payer = false
+			state = "<p>Ce paiement n'est plus en attente : " + e(sandboxDead(p)) + ". Cette page ne peut plus rien encaisser : " +
+				"recommencez depuis « Payer » dans votre espace. Rien n'a été débité.</p>"
+		case p.Status != payment.Open:
 			state = "<p>Ce paiement n'est plus en attente : " + e(sandboxStatus[p.Status]) + ". « Payer » n'enverra qu'un doublon, compté une seule fois.</p>"
+		}
+		button := ""
+		if payer {
+			button = `<form method="post" action="/_dev/checkout/` + e(id) + `/payer"><button type="submit">Payer</button></form>
+`
 		}
 		fmt.Fprintf(w, `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>Paiement (bac à sable local)</title></head><body><main>
 <h1>Paiement par carte (bac à sable local)</h1>
 <p>Page d'essai de la pile locale, à la place de la page du prestataire de paiement. Aucune carte n'est débitée.</p>
 <p>Montant : <strong>%s</strong></p>%s
-<form method="post" action="/_dev/checkout/%s/payer"><button type="submit">Payer</button></form>
-<form method="post" action="/_dev/checkout/%s/annuler"><button type="submit">Annuler</button></form>
-</main></body></html>`, e(payment.Euros(p.AmountCents)), state, e(id), e(id))
+%s<form method="post" action="/_dev/checkout/%s/annuler"><button type="submit">Annuler</button></form>
+</main></body></html>`, e(payment.Euros(p.AmountCents)), state, button, e(id))
 	})
 	mux.HandleFunc("POST /_dev/checkout/{id}/payer", func(w http.ResponseWriter, r *http.Request) {
 		p, id, ok := read(w, r)
 		if !ok {
+			return
+		}
+		if !sandboxPayable(p, time.Now()) {
+			devProblem(w, http.StatusConflict, "payment_expired", "Paiement expiré",
+				"Ce paiement n'est plus en attente ("+sandboxDead(p)+") : rien n'a été débité. Recommencez depuis « Payer » dans votre espace.")
 			return
 		}
 		if err := s.deliverWebhook(r.Context(), p, id); err != nil {

@@ -117,6 +117,18 @@ type Counter interface {
 // the lease pays by direct debit (the debit collects it).
 type Owed func(ctx context.Context, ref string) (int64, error)
 
+// DefaultCents is a payment's default amount, in cents: what is owed
+// (balanceCents when positive) plus the next due (nextDueCents); what is
+// owed alone when the lease pays by direct debit, whose debit collects the
+// next due (the web app offers the same: web/js/pay.js payPlan).
+func DefaultCents(balanceCents, nextDueCents int64, directDebit bool) int64 {
+	owed := max(balanceCents, 0)
+	if directDebit {
+		return owed
+	}
+	return owed + nextDueCents
+}
+
 // Config sets the service.
 type Config struct {
 	// MaxCents caps a payment (PAYMENT_MAX_CENTS); default DefaultMaxCents.
@@ -347,7 +359,12 @@ func (s *Service) amount(ctx context.Context, ref string, amountCents *int64) (i
 		if err != nil {
 			return 0, err
 		}
-		return min(max(owed, MinCents), s.cfg.MaxCents), nil
+		if owed < MinCents {
+			// Nothing (or less than 1 €) to pay by default: the tenant
+			// says how much, as the web app's form asks.
+			return 0, fault.Fields{"amountCents": "Vous ne devez rien pour le moment. Indiquez le montant que vous voulez payer."}.Err()
+		}
+		return min(owed, s.cfg.MaxCents), nil
 	}
 	if a := *amountCents; a < MinCents || a > s.cfg.MaxCents {
 		return 0, fault.Fields{"amountCents": fmt.Sprintf("Le montant doit être compris entre %s et %s.", Euros(MinCents), Euros(s.cfg.MaxCents))}.Err()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/citejardins/extranet/shared/dynamo"
 	"github.com/citejardins/extranet/shared/payment"
+	"github.com/citejardins/extranet/shared/tenancy"
 	"github.com/citejardins/extranet/shared/tenant"
 )
 
@@ -56,7 +57,7 @@ func payments(getenv func(string) string, store *dynamo.Store, tenants *tenant.S
 		if err != nil {
 			return 0, err
 		}
-		return max(sum.BalanceCents, 0) + sum.NextDue.AmountCents, nil
+		return payment.DefaultCents(sum.BalanceCents, sum.NextDue.AmountCents, sum.PaymentMethod == tenancy.DirectDebit), nil
 	}
 	return payment.NewService(store, provider, store, owed, cfg, nil), nil
 }

@@ -82,6 +82,8 @@ type Summary struct {
 	BalanceCents int64 // positive: owed; negative: credit
 	LastPayment  *tenancy.Payment
 	NextDue      tenancy.Payment
+	// PaymentMethod is how the lease pays its rent (the ERP's).
+	PaymentMethod tenancy.PaymentMethod
 	// FirstEntry and LastEntry bound the statement (zero when empty).
 	FirstEntry, LastEntry tenancy.Date
 	// Transfer: how to pay by transfer; nil without the landlord's IBAN.
@@ -97,7 +99,7 @@ func (s *Service) Summary(ctx context.Context, ref string) (Summary, error) {
 		return Summary{}, err
 	}
 	return Summary{BalanceCents: l.BalanceCents, LastPayment: l.LastPayment, NextDue: l.NextDue(tenancy.ParisDate(s.now())),
-		FirstEntry: l.FirstEntry, LastEntry: l.LastEntry, Transfer: s.transfer(l)}, nil
+		PaymentMethod: l.PaymentMethod, FirstEntry: l.FirstEntry, LastEntry: l.LastEntry, Transfer: s.transfer(l)}, nil
 }
 
 func (s *Service) lease(ctx context.Context, ref string) (tenancy.Lease, error) {
