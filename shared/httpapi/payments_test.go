@@ -200,9 +200,11 @@ func TestPaymentWebhookRefusesBadDeliveries(t *testing.T) {
 	celine := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
 	_, _, started := a.do(t, "POST", "/api/v1/payments", map[string]any{"amountCents": 35000}, withKey(celine.bearer, "k"))
 	id := started["paymentId"].(string)
+	// The payment's own page: a mismatch below is the amount's alone.
+	session := "cs_test_1234567_" + id
 	event := func(evtID string, cents int64, pid string) []byte {
 		return []byte(`{"id":"` + evtID + `","object":"event","api_version":"` + stripepay.APIVersion + `","created":` +
-			itoa(time.Now().Unix()) + `,"type":"checkout.session.completed","data":{"object":{"id":"cs_test_x","object":"checkout.session",` +
+			itoa(time.Now().Unix()) + `,"type":"checkout.session.completed","data":{"object":{"id":"` + session + `","object":"checkout.session",` +
 			`"payment_status":"paid","status":"complete","amount_total":` + itoa(cents) + `,"currency":"eur","payment_intent":"pi_x",` +
 			`"metadata":{"payment_id":"` + pid + `","reference":"1234567"}}}}`)
 	}
@@ -243,8 +245,13 @@ func TestPaymentWebhookRefusesBadDeliveries(t *testing.T) {
 	if sum := a.get(t, "/api/v1/account", celine.bearer); sum["balanceCents"] != float64(35000) {
 		t.Errorf("balance after an unknown payment and a mismatch %v, want 35000", sum["balanceCents"])
 	}
-	if evs := a.exportedEvents(t, "1234567", "payment_flagged"); len(evs) != 2 {
-		t.Errorf("%d payment_flagged exported, want 2", len(evs))
+	evs := a.exportedEvents(t, "1234567", "payment_flagged")
+	reasons := map[any]int{}
+	for _, e := range evs {
+		reasons[e.Data["reason"]]++
+	}
+	if len(evs) != 2 || reasons["unknown_payment"] != 1 || reasons["amount_mismatch"] != 1 {
+		t.Errorf("payment_flagged exported %+v, want unknown_payment and amount_mismatch", evs)
 	}
 }
 

@@ -71,6 +71,10 @@ func (s *Service) write(ctx context.Context, e Event) (*Write, error) {
 	var p Payment
 	err := ErrNotFound
 	if validRef(e.Reference) && validID(e.PaymentID) {
+		// Read under the event's own lease: a payment id of one lease
+		// named under another finds nothing there, so a lease mismatch
+		// ends here, as unknown_payment (never credited, flagged for
+		// money); Apply's FlagLease is never reached by this path.
 		p, err = s.store.Payment(ctx, e.Reference, e.PaymentID)
 	}
 	if errors.Is(err, ErrNotFound) {
