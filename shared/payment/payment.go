@@ -43,7 +43,8 @@ type Status string
 
 // Payment statuses.
 const (
-	// Open: the hosted payment page was made; nothing is paid yet.
+	// Open: the hosted payment page was made (or is being made: a claim
+	// of its Idempotency-Key, Service.Start); nothing is paid yet.
 	Open Status = "open"
 	// Succeeded: the provider took the money; the lease's balance has the
 	// credit (a provisional entry until the ERP's line replaces it).
@@ -57,8 +58,9 @@ const (
 	// RefundedCents > 0); the refund is a debit on the ledger.
 	Refunded Status = "refunded"
 	// Flagged: what the provider says does not match the payment started
-	// (amount, currency or lease): nothing is credited, the landlord
-	// checks it (event payment_flagged in the ERP export).
+	// (amount, currency, lease or hosted page, or a second charge):
+	// nothing is credited, the landlord checks it (event payment_flagged
+	// in the ERP export).
 	Flagged Status = "flagged"
 )
 
@@ -79,7 +81,7 @@ type Payment struct {
 	PaidCents         int64     // what the provider says it took
 	PaidAt            time.Time // when, zero until paid
 	RefundedCents     int64     // total refunded so far
-	Flag              string    // why it is flagged: amount_mismatch, currency_mismatch, lease_mismatch
+	Flag              string    // why it is flagged: a Flag… constant of apply.go (amount_mismatch, checkout_mismatch, conflicting_events…)
 	// Facts are what the provider's events said (PaidCents, PaidAt,
 	// ProviderPaymentID and RefundedCents above repeat them), Status, Flag
 	// and CreditedCents what Apply makes of them.
