@@ -115,7 +115,8 @@ func TestWebhookAPaymentNamedUnderAnotherLeaseIsUnknownNotCredited(t *testing.T)
 }
 
 // A key whose page is over, by the provider's expiry event or by its
-// time, is answered payment_expired (409), never the dead page.
+// time, is answered payment_expired (409), one whose payment failed
+// payment_failed (409): never the dead page.
 func TestStartAnswersPaymentExpiredForADeadPage(t *testing.T) {
 	ps := newPaySetup(t)
 	ctx := context.Background()
@@ -132,6 +133,14 @@ func TestStartAnswersPaymentExpiredForADeadPage(t *testing.T) {
 	ps.now = q.CheckoutExpiresAt
 	if _, err := ps.svc.Start(ctx, "1234567", "late", &cents); codeOf(err) != payment.CodePaymentExpired {
 		t.Errorf("key of a page past its end, no event yet: %v, want %s", err, payment.CodePaymentExpired)
+	}
+	f := ps.start(t, "1234567", "refused", cents)
+	if _, err := ps.deliver(t, payment.Event{ID: "evt_f", Type: payment.EventFailed, PaymentID: f.ID, Reference: f.Reference,
+		CheckoutID: f.CheckoutID, At: ps.now}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ps.svc.Start(ctx, "1234567", "refused", &cents); codeOf(err) != payment.CodePaymentFailed {
+		t.Errorf("key of a failed payment: %v, want %s", err, payment.CodePaymentFailed)
 	}
 	ps.now = q.CheckoutExpiresAt.Add(-time.Second)
 	if again, err := ps.svc.Start(ctx, "1234567", "late", &cents); err != nil || again.CheckoutURL != q.CheckoutURL {

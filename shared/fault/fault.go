@@ -79,6 +79,7 @@ const (
 	PaymentKeyMissing    Code = "idempotency_key_missing"      // 400: no or too long Idempotency-Key
 	PaymentKeyReused     Code = "idempotency_key_reused"       // 422: the key started a payment of another amount
 	PaymentExpired       Code = "payment_expired"              // 409: the key's payment page expired unpaid: start again with a new key
+	PaymentFailed        Code = "payment_failed"               // 409: the key's payment failed (refused by the bank): start again with a new key
 	WebhookSignature     Code = "webhook_signature_invalid"    // 400: the provider event's signature does not match
 	WebhookStale         Code = "webhook_timestamp_stale"      // 400: its signed time is over the tolerance
 	PaymentProviderError Code = "payment_provider_unavailable" // 503: the provider did not answer

@@ -29,6 +29,7 @@ func init() {
 		payment.CodeKeyMissing:      http.StatusBadRequest,
 		payment.CodeKeyReused:       http.StatusUnprocessableEntity,
 		payment.CodePaymentExpired:  http.StatusConflict,
+		payment.CodePaymentFailed:   http.StatusConflict,
 		payment.CodeWebhookSigned:   http.StatusBadRequest,
 		payment.CodeWebhookStale:    http.StatusBadRequest,
 		payment.CodeProviderFailure: http.StatusServiceUnavailable,
@@ -38,6 +39,7 @@ func init() {
 	titleOf[payment.CodeKeyMissing] = "Demande de paiement non identifiée"
 	titleOf[payment.CodeKeyReused] = "Paiement déjà commencé"
 	titleOf[payment.CodePaymentExpired] = "Paiement expiré"
+	titleOf[payment.CodePaymentFailed] = "Paiement refusé"
 	titleOf[payment.CodeWebhookSigned] = "Signature invalide"
 	titleOf[payment.CodeWebhookStale] = "Événement trop ancien"
 	titleOf[payment.CodeProviderFailure] = "Service de paiement indisponible"

@@ -196,6 +196,7 @@ const (
 	CodeKeyMissing      = fault.PaymentKeyMissing    // 400: no or too long Idempotency-Key
 	CodeKeyReused       = fault.PaymentKeyReused     // 422: the key started a payment of another amount
 	CodePaymentExpired  = fault.PaymentExpired       // 409: the key's payment page expired unpaid
+	CodePaymentFailed   = fault.PaymentFailed        // 409: the key's payment failed
 	CodeWebhookSigned   = fault.WebhookSignature     // 400
 	CodeWebhookStale    = fault.WebhookStale         // 400
 	CodeProviderFailure = fault.PaymentProviderError // 503: the provider did not answer
@@ -205,7 +206,8 @@ const (
 // capped) for lease ref, once per Idempotency-Key (pattern 19): the same
 // key and amount give the same payment; the same key with another amount
 // is refused (CodeKeyReused), and so is a key whose page expired
-// unpaid (CodePaymentExpired: the client draws a new key). Errors:
+// unpaid (CodePaymentExpired) or failed (CodePaymentFailed): the client
+// draws a new key. Errors:
 // CodeKeyMissing, fault.Invalid (amountCents outside MinCents..MaxCents),
 // fault.TooManyRequests, CodeProviderFailure.
 //
@@ -312,6 +314,10 @@ func (s *Service) resume(ctx context.Context, p Payment, amountCents *int64) (Pa
 	if p.Status == Canceled || (p.Status == Open && !p.CheckoutExpiresAt.IsZero() && !s.now().Before(p.CheckoutExpiresAt)) {
 		// Its page is dead (expired, or left): never hand it back.
 		return Payment{}, fault.New(CodePaymentExpired, "Ce paiement a expiré sans être réglé. Recommencez : rien n’a été débité.")
+	}
+	if p.Status == Failed {
+		// Its page is over too (the bank refused the payment).
+		return Payment{}, fault.New(CodePaymentFailed, "Ce paiement a été refusé par votre banque : rien n’a été débité. Recommencez, avec une autre carte si besoin, ou payez par virement.")
 	}
 	if p.CheckoutURL != "" {
 		return p, nil
