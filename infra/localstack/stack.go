@@ -35,6 +35,7 @@ import (
 	"github.com/citejardins/extranet/shared/dynamo"
 	"github.com/citejardins/extranet/shared/filecheck"
 	"github.com/citejardins/extranet/shared/portal"
+	"github.com/citejardins/extranet/shared/stripepay"
 )
 
 // Region and credentials of the emulated account. The emulators check no
@@ -274,8 +275,10 @@ func (s *Stack) handler(root string, log *slog.Logger) (http.Handler, error) {
 		}
 		getenv := functionGetenv(env)
 		// The stack is one binary: every function gets the file checks
-		// (only the insurance function's routes use them).
-		srv, err := portal.New(portal.AWSConfig(getenv), getenv, log.With("function", name), portal.WithFileChecker(filecheck.New()))
+		// and the payment provider (only the insurance and payment
+		// functions' routes use them).
+		srv, err := portal.New(portal.AWSConfig(getenv), getenv, log.With("function", name),
+			portal.WithFileChecker(filecheck.New()), portal.WithPaymentProvider(stripepay.FromSettings))
 		if err != nil {
 			return nil, fmt.Errorf("function %s: %w", name, err)
 		}
