@@ -146,6 +146,15 @@ func NewService(cfg Config, store Store, ledger Ledger, files Files, render Rend
 // DebitDays are the days of the month a tenant may choose.
 func (s *Service) DebitDays() []int { return slices.Clone(s.cfg.DebitDays) }
 
+// Creditor is the landlord a new mandate names (name, address lines, ICS
+// normalized; empty ICS: no direct debit offered), so that the form shows
+// before any mandate what the tenant will sign.
+func (s *Service) Creditor() Creditor {
+	c := s.cfg.Creditor
+	c.AddressLines = slices.Clone(c.AddressLines)
+	return c
+}
+
 // Request is what the tenant sends to subscribe.
 type Request struct {
 	IBAN, BIC, Holder string

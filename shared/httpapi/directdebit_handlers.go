@@ -71,10 +71,20 @@ type mandateJSON struct {
 	DocumentID  string     `json:"documentId"`
 }
 
+type creditorJSON struct {
+	Name    string   `json:"name"`
+	Address []string `json:"address"`
+	ICS     string   `json:"ics"`
+}
+
 type directDebitResponse struct {
 	Current   *mandateJSON  `json:"current"`
 	History   []mandateJSON `json:"history"`
 	DebitDays []int         `json:"debitDays"`
+	// Creditor and Wording are what a mandate signed now names and says
+	// (directdebit.Wording), for the form shown before the first mandate.
+	Creditor creditorJSON `json:"creditor"`
+	Wording  string       `json:"wording"`
 }
 
 func optDate(d tenancy.Date) *string {
@@ -151,7 +161,12 @@ func (s *Server) handleDirectDebit() http.Handler {
 		if err != nil {
 			return directDebitResponse{}, err
 		}
-		resp := directDebitResponse{History: make([]mandateJSON, len(v.History)), DebitDays: s.directDebit.DebitDays()}
+		c := s.directDebit.Creditor()
+		resp := directDebitResponse{History: make([]mandateJSON, len(v.History)), DebitDays: s.directDebit.DebitDays(),
+			Creditor: creditorJSON{Name: c.Name, Address: c.AddressLines, ICS: c.ICS}, Wording: directdebit.Wording(c.Name)}
+		if resp.Creditor.Address == nil {
+			resp.Creditor.Address = []string{}
+		}
 		for i, m := range v.History {
 			resp.History[i] = mandateOf(m)
 		}

@@ -59,6 +59,12 @@ type directDebitJSON struct {
 	Current   *mandateJSON  `json:"current"`
 	History   []mandateJSON `json:"history"`
 	DebitDays []int         `json:"debitDays"`
+	Creditor  struct {
+		Name    string   `json:"name"`
+		Address []string `json:"address"`
+		ICS     string   `json:"ics"`
+	} `json:"creditor"`
+	Wording string `json:"wording"`
 }
 
 // A valid French account (RIB key and IBAN check digits right).
