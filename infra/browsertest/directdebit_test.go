@@ -10,8 +10,9 @@ import (
 const localICS = "FR72ZZZ123456"
 
 // TestDirectDebit: LEFÈVRE subscribes to direct debit in Prélèvement
-// automatique. The mandate's wording, naming the landlord, comes before the
-// consent box; without the box ticked nothing is sent; signed, the page
+// automatique. The mandate's wording, naming the landlord, and the
+// creditor (address, ICS), as GET /api/v1/direct-debit gives them, come
+// before the consent box; without the box ticked nothing is sent; signed, the page
 // shows the mandate with its RUM, the landlord's ICS, the debit day and a
 // link to its PDF, also listed in Mes documents; "Révoquer" asks to
 // confirm, then revokes it, and the form comes back with the former
@@ -30,6 +31,12 @@ func TestDirectDebit(t *testing.T) {
 	if !strings.Contains(wording, "vous autorisez (A) La Cité Jardins à envoyer des instructions à votre banque") ||
 		!strings.Contains(wording, "dans les 8 semaines suivant la date de débit") {
 		t.Errorf("the mandate's wording reads %q", wording)
+	}
+	if got := b.text("[data-ics-creancier]"); got != localICS {
+		t.Errorf("the form's creditor ICS %q, want %s", got, localICS)
+	}
+	if got := b.text("[data-creancier]"); !strings.Contains(got, "La Cité Jardins") || !strings.Contains(got, "93200 Saint-Denis") {
+		t.Errorf("the form's creditor %q, want the landlord's name and address", got)
 	}
 	if !eval[bool](b, `!!(document.querySelector("[data-texte-mandat]").compareDocumentPosition(document.getElementById("consent")) & Node.DOCUMENT_POSITION_FOLLOWING)`) {
 		t.Errorf("the consent box comes before the mandate's wording")
