@@ -8,8 +8,9 @@ import (
 	"github.com/citejardins/extranet/shared/payment"
 )
 
-// mailPaymentReceived confirms an online payment to the lease's account
-// address. A lease without an active account (closed meanwhile) gets none.
+// mailPaymentReceived confirms an online payment to the lease's account,
+// at its notice address (Account.NoticeEmail). A lease without an active
+// account (closed meanwhile) gets none.
 func (s *Service) mailPaymentReceived(ctx context.Context, j MailJob) error {
 	acc, err := s.store.Account(ctx, j.Reference)
 	if errors.Is(err, ErrNotFound) {
@@ -21,7 +22,9 @@ func (s *Service) mailPaymentReceived(ctx context.Context, j MailJob) error {
 	if acc.Status != Active {
 		return nil
 	}
-	return s.send(ctx, paymentReceivedMail(acc.Email, s.firstName(ctx, j.Reference), j.AmountCents, s.page("/mon-espace/paiements")))
+	// A notice, not a security one: it follows the tenant's notification
+	// address, as the monthly notice does (Account.NoticeEmail).
+	return s.send(ctx, paymentReceivedMail(acc.NoticeEmail(), s.firstName(ctx, j.Reference), j.AmountCents, s.page("/mon-espace/paiements")))
 }
 
 func paymentReceivedMail(to, firstName string, amountCents int64, paymentsURL string) Mail {
