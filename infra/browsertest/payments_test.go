@@ -222,13 +222,26 @@ func TestPayKeyboard(t *testing.T) {
 // TestPaymentResumed: LEFÈVRE leaves the checkout page with Annuler, then
 // "Reprendre le paiement" on Mes paiements brings her back to the same
 // page, where Payer pays it: one payment, paid, the balance at 0.
-// An open payment past its page's end is "Expiré", with no link.
+// An open payment past its page's end is "Expiré", with no link. The
+// sandbox page is readable at 320 px.
 func TestPaymentResumed(t *testing.T) {
 	b := start(t)
 	b.tenant("1234567", "LEFÈVRE", "1985-11-03", "celine.lefevre@example.org")
 	b.phone(320, 640)
 	b.toSandbox("350,00")
 	checkout := eval[string](b, `location.pathname`)
+	// The sandbox page (review 10c, F6): French typography, and at 320 px
+	// two buttons a thumb can hit, styled under its CSP.
+	if got := eval[string](b, `document.querySelector("main").textContent`); !strings.Contains(got, "Page d’essai") || !strings.Contains(got, "n’est débitée") || !strings.Contains(got, "Montant\u00a0: 350,00") {
+		t.Errorf("sandbox page text %q", got)
+	}
+	for _, name := range []string{"Payer", "Annuler"} {
+		size := eval[[]float64](b, `(() => { const r = [...document.querySelectorAll("button")].find((x) => x.textContent === "`+name+`").getBoundingClientRect(); return [r.width, r.height]; })()`)
+		if size[0] < 280 || size[1] < 44 {
+			t.Errorf("sandbox %s button %v×%v px at 320 px wide, want the page's width and at least 44 px high", name, size[0], size[1])
+		}
+	}
+	b.shot("bac-a-sable")
 	b.clickText("button", "Annuler")
 	b.waitTitle("Mes paiements")
 	b.waitFor(`document.querySelector("[data-issue]")?.dataset.issue === "canceled"`, "the unfinished message")
