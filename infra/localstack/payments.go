@@ -74,7 +74,7 @@ func (s *Stack) devCheckout() http.Handler {
 		}
 		if !ok || err != nil {
 			devProblem(w, http.StatusNotFound, "not_found", "Paiement introuvable",
-				"Cette page de paiement n'existe pas : recommencez depuis « Payer » dans votre espace.")
+				"Cette page de paiement n’existe pas\u00a0: recommencez depuis «\u00a0Payer\u00a0» dans votre espace.")
 			return p, "", false
 		}
 		return p, id, true
@@ -84,22 +84,11 @@ func (s *Stack) devCheckout() http.Handler {
 		if !ok {
 			return
 		}
-		e := html.EscapeString
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("Content-Security-Policy", "default-src 'none'; form-action 'self'; frame-ancestors 'none'")
 		state := ""
 		if p.Status != payment.Open {
-			state = "<p>Ce paiement n'est plus en attente : " + e(sandboxStatus[p.Status]) + ". « Payer » n'enverra qu'un doublon, compté une seule fois.</p>"
+			state = "<p>Ce paiement n’est plus en attente\u00a0: " + html.EscapeString(sandboxStatus[p.Status]) + ". «\u00a0Payer\u00a0» n’enverra qu’un doublon, compté une seule fois.</p>"
 		}
-		fmt.Fprintf(w, `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>Paiement (bac à sable local)</title></head><body><main>
-<h1>Paiement par carte (bac à sable local)</h1>
-<p>Page d'essai de la pile locale, à la place de la page du prestataire de paiement. Aucune carte n'est débitée.</p>
-<p>Montant : <strong>%s</strong></p>%s
-<form method="post" action="/_dev/checkout/%s/payer"><button type="submit">Payer</button></form>
-<form method="post" action="/_dev/checkout/%s/annuler"><button type="submit">Annuler</button></form>
-</main></body></html>`, e(payment.Euros(p.AmountCents)), state, e(id), e(id))
+		sandboxPage(w, payment.Euros(p.AmountCents), state, id) // sandboxpage.go
 	})
 	mux.HandleFunc("POST /_dev/checkout/{id}/payer", func(w http.ResponseWriter, r *http.Request) {
 		p, id, ok := read(w, r)
@@ -109,7 +98,7 @@ func (s *Stack) devCheckout() http.Handler {
 		if err := s.deliverWebhook(r.Context(), p, id); err != nil {
 			s.log.Error("sandbox checkout: webhook", "err", err)
 			devProblem(w, http.StatusBadGateway, "webhook_failed", "Paiement non transmis",
-				"Le webhook local a refusé l'événement : voyez le journal de make run.")
+				"Le webhook local a refusé l’événement\u00a0: voyez le journal de make run.")
 			return
 		}
 		http.Redirect(w, r, s.publicURL+payment.ReturnPath(p.ID, true), http.StatusSeeOther)

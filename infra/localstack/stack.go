@@ -300,6 +300,7 @@ func (s *Stack) handler(root string, log *slog.Logger) (http.Handler, error) {
 	mux.Handle("POST /_dev/notices", dev(requireJSON(s.devNotices())))
 	mux.Handle("POST /_dev/insurance-reminders", dev(requireJSON(s.devInsuranceReminders()))) // jobs_insurance.go
 	mux.Handle("/_dev/checkout/", dev(s.devCheckout()))                                       // payments.go
+	mux.Handle("GET /_dev/payments", dev(s.devPayments()))                                    // devpayments.go
 	mux.Handle("/", webApp(filepath.Join(root, "web"), WebCSP(s.Endpoints["S3"])))
 	// CloudFront sends /api/* to API Gateway as is: no path cleaning or
 	// redirect by the mux (which would turn /api//v1/me into /api/v1/me).
