@@ -260,6 +260,52 @@ func DebitDate(year int, month time.Month, debitDay int) tenancy.Date {
 	return tenancy.Date{Year: year, Month: month, Day: debitDay}
 }
 
+// PreNotificationDays is the least number of calendar days between a
+// debit's pre-notification and the debit: the EPC SEPA Core rulebook
+// (PT-04.03) asks for 14 unless debtor and creditor agreed a shorter
+// delay, and the portal's mandate agrees none.
+const PreNotificationDays = 14
+
+// PreNotifiedDate is the debit date a notice issued on issued announces for
+// the rent of year/month under a mandate debiting on debitDay: the
+// mandate's day in that month (DebitDate) or, when that is less than
+// PreNotificationDays after the issue date, the day PreNotificationDays
+// after it (e.g. a notice issued on 20 February for March, debit day 5:
+// 6 March, not 5 March, 13 days on). The ERP must not collect before it
+// (shared/erp/FORMAT.md).
+func PreNotifiedDate(year int, month time.Month, debitDay int, issued tenancy.Date) tenancy.Date {
+	d := DebitDate(year, month, debitDay)
+	if earliest := tenancy.DateOf(issued.Time().AddDate(0, 0, PreNotificationDays)); d.Before(earliest) {
+		return earliest
+	}
+	return d
+}
+
+// DefaultNoticeDay is the template's NoticeDay: the day of the month the
+// coming month's notices are issued.
+const DefaultNoticeDay = 20
+
+// FirstDebit is the first debit of a mandate signed on signedOn with debit
+// day debitDay when the notices are issued on noticeDay (1 to 28, the
+// month before their period; 0 is DefaultNoticeDay): the debit of the
+// first period whose notice is issued after the signature, on the date
+// that notice announces (PreNotifiedDate). A mandate signed on the notice
+// day itself counts as signed after that day's run. Every earlier debit
+// would be unannounced: the notice of its period went out without it.
+// E.g. signed 30/11 (NoticeDay 20, day 5): January's notice, issued
+// 20/12, announces 05/01.
+func FirstDebit(signedOn tenancy.Date, debitDay, noticeDay int) tenancy.Date {
+	if noticeDay < 1 || noticeDay > 28 {
+		noticeDay = DefaultNoticeDay
+	}
+	issue := tenancy.Date{Year: signedOn.Year, Month: signedOn.Month, Day: noticeDay}
+	if !signedOn.Before(issue) {
+		issue = tenancy.DateOf(issue.Time().AddDate(0, 1, 0))
+	}
+	period := issue.Time().AddDate(0, 1, 0)
+	return PreNotifiedDate(period.Year(), period.Month(), debitDay, issue)
+}
+
 // Fingerprint is 16 hex of a hash of everything the mandate's PDF states:
 // its document's version (document.IssuedDocumentID) and part of its key.
 func (m Mandate) Fingerprint() string {
