@@ -37,12 +37,17 @@ const Recurrent = "recurrent"
 type Mandate struct {
 	RUM string // référence unique du mandat, ≤ MaxRUM characters
 	ICS string // identifiant créancier SEPA (the landlord's)
-	// The creditor (the landlord) and the debtor (the lease's main
-	// signatory, at the lease's address).
+	// The creditor (the landlord) and the debtor: the holder of the
+	// debited account (EPC SEPA Core rulebook, AT-14), at the lease's
+	// address.
 	CreditorName    string
 	CreditorAddress []string // lines as printed
 	DebtorName      string
 	DebtorAddress   tenancy.Address
+	// OnBehalfOf is the lease's main signatory when the holder is another
+	// person: the party the debit is for ("tiers débiteur", AT-15), with
+	// the lease's Reference. Empty when the tenant holds the account.
+	OnBehalfOf, Reference string
 	// The debited account: IBAN (electronic form, no spaces), BIC and its
 	// holder's name as typed.
 	IBAN, BIC, Holder string
@@ -51,10 +56,13 @@ type Mandate struct {
 	SignedOn          tenancy.Date
 	Place             string // the debtor's city
 	DebitDay          int    // day of the month of each debit
-	Status            Status
-	RevokedOn         tenancy.Date // zero unless revoked
-	LapsedOn          tenancy.Date // zero unless lapsed
-	LastDebitOn       tenancy.Date // zero when none seen yet
+	// FirstDebitOn is the first debit the ERP may collect (FirstDebit:
+	// the first notice issued after the signature announces it).
+	FirstDebitOn tenancy.Date
+	Status       Status
+	RevokedOn    tenancy.Date // zero unless revoked
+	LapsedOn     tenancy.Date // zero unless lapsed
+	LastDebitOn  tenancy.Date // zero when none seen yet
 	// DocumentID is the mandate's PDF in "Mes documents" (kind
 	// sepa_mandate); DocumentKey its object in the documents bucket.
 	DocumentID, DocumentKey string
@@ -313,7 +321,7 @@ func (m Mandate) Fingerprint() string {
 	for _, s := range []string{m.RUM, m.ICS, m.CreditorName, strings.Join(m.CreditorAddress, "\n"), m.DebtorName,
 		m.DebtorAddress.Street, m.DebtorAddress.Complement, m.DebtorAddress.PostalCode, m.DebtorAddress.City,
 		m.IBAN, m.BIC, m.Holder, m.Type, m.SignedAt.UTC().Format(time.RFC3339Nano), m.SignedOn.String(), m.Place,
-		strconv.Itoa(m.DebitDay)} {
+		strconv.Itoa(m.DebitDay), m.OnBehalfOf, m.Reference, m.FirstDebitOn.String()} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}

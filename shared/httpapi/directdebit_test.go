@@ -40,10 +40,15 @@ type mandateJSON struct {
 		Name    string             `json:"name"`
 		Address mandateAddressJSON `json:"address"`
 	} `json:"debtor"`
-	IBAN        string  `json:"iban"`
-	BIC         string  `json:"bic"`
-	Holder      string  `json:"holder"`
-	DebitDay    int     `json:"debitDay"`
+	IBAN       string  `json:"iban"`
+	BIC        string  `json:"bic"`
+	Holder     string  `json:"holder"`
+	DebitDay   int     `json:"debitDay"`
+	FirstDebit *string `json:"firstDebitOn"`
+	OnBehalfOf *struct {
+		Name      string `json:"name"`
+		Reference string `json:"reference"`
+	} `json:"onBehalfOf"`
 	SignedAt    string  `json:"signedAt"`
 	SignedOn    string  `json:"signedOn"`
 	Place       string  `json:"place"`
@@ -129,8 +134,8 @@ func TestRule_MandateSignedShownThenRevokedDatedAndExported(t *testing.T) {
 		t.Fatalf("GET the mandate: %d, %d bytes", resp.StatusCode, len(pdf))
 	}
 	says(t, "the mandate PDF", pdfText(t, pdf), "Mandat de prélèvement SEPA", "Référence unique du mandat (RUM) : "+m.RUM,
-		"Identifiant créancier SEPA (ICS) : "+testICS, "IBAN : FR76 3000 6000 0112 3456 7890 189", "BIC : AGRIFRPP",
-		"Type de paiement : paiement récurrent", "Fait à : Gennevilliers", "Signé électroniquement le "+dateFR(today()),
+		"Identifiant créancier SEPA (ICS) : "+testICS, "IBAN : FR76 •••• •••• •••• •••• •••0 189", "BIC : AGRIFRPP",
+		"Type de paiement : paiement récurrent", "Fait à : Gennevilliers", "Premier prélèvement : le "+dateFR(apiDate(t, m.FirstDebit)), "Signé électroniquement le "+dateFR(today()),
 		"via l’Extranet Locataire", "En signant ce formulaire de mandat, vous autorisez (A) "+landlord.Name)
 	// Another tenant never sees it nor its document.
 	if other := a.directDebit(t, abdou); other.Current != nil || len(other.History) != 0 {
@@ -369,4 +374,17 @@ func TestDirectDebitSignaturesPerLeaseAreLimited(t *testing.T) {
 	if got := a.directDebit(t, celine); len(got.History) != 2 || got.Current == nil || got.Current.RUM != "EXTRANET-1234567-2" {
 		t.Errorf("after the refusal: %+v", got)
 	}
+}
+
+// apiDate reads a civil date the API gave (nil or bad: the test fails).
+func apiDate(t *testing.T, s *string) tenancy.Date {
+	t.Helper()
+	if s == nil {
+		t.Fatal("no date")
+	}
+	d, err := tenancy.ParseDate(*s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
