@@ -120,3 +120,28 @@ func euro(c int64) string {
 	}
 	return s + "," + strconv.FormatInt(c%100/10, 10) + strconv.FormatInt(c%10, 10) + " €"
 }
+
+// A notice issued late (30/11) for a mandate debiting on the 5th: the
+// debit moves to 14 days after the issue, and the amount's box says when
+// it is debited rather than a due date the tenant has nothing to do by.
+func TestNoticeOfAMandateSaysWhenTheAmountIsDebited(t *testing.T) {
+	n := demoNotices(t)["1234567"]
+	m := sampleMandate()
+	m.DebitDay = 5
+	n.IssueDate = tenancy.Date{Year: 2026, Month: 11, Day: 30}
+	noticerun.PreNotify(&n, m)
+	doc, err := (&pdf.Renderer{}).Render(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(pdfText(t, doc)), " ")
+	amount := strings.ReplaceAll(euro(n.AmountDueCents), "\u202F", " ")
+	for _, want := range []string{"Montant prélevé le 14/12/2026 " + amount, "sera prélevée le 14/12/2026", "Prélèvement le 14/12/2026 de " + amount} {
+		if !strings.Contains(text, want) {
+			t.Errorf("notice lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "Montant à payer avant") {
+		t.Errorf("a debited notice still asks to pay before a day:\n%s", text)
+	}
+}
