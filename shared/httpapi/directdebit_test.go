@@ -316,13 +316,14 @@ func TestRule_PreNotificationOnTheNextNotice(t *testing.T) {
 	wantStatus(t, "subscribe", status, http.StatusCreated, body)
 	m := as[mandateJSON](t, body)
 
-	// The next month's notice carries the debit: the mandate's day of the
-	// period (at least 14 days after the notice), the amount the notice asks, the RUM and the ICS. She reads it
+	// The notice of the first debit's month carries the debit: the
+	// mandate's day of the period (at least 14 days after the notice),
+	// the amount the notice asks, the RUM and the ICS. She reads it
 	// online: the mail says the date, the RUM and the ICS, not the amount.
 	a.put(t, celine.bearer, obj{"paperless": true})
 	mailsBefore := a.mailCount()
-	d := today().Time().AddDate(0, 1, 0)
-	next := notice.Period{Year: d.Year(), Month: d.Month()}
+	first := apiDate(t, m.FirstDebit)
+	next := notice.Period{Year: first.Year, Month: first.Month}
 	a.runNotices(t, next.String())
 	want := a.expectedNotice(t, "1234567", next)
 	if want.AmountDueCents <= 0 {
@@ -345,6 +346,16 @@ func TestRule_PreNotificationOnTheNextNotice(t *testing.T) {
 	if !strings.Contains(mails[0].Text, line) || !strings.Contains(mails[0].HTML, line) || strings.Contains(mails[0].Text, "€") {
 		t.Errorf("notice mail %q; want %q and no amount", mails[0].Text, line)
 	}
+	// The month before the first debit: its notice, issued after the
+	// signature (a late run), announces no debit the ERP will not make.
+	if first.Month != today().Month {
+		d := first.Time().AddDate(0, -1, 0)
+		before := notice.Period{Year: d.Year(), Month: d.Month()}
+		a.runNotices(t, before.String())
+		if text := a.noticeText(t, "1234567", before); strings.Contains(text, "Prélèvement le") || strings.Contains(text, m.RUM) {
+			t.Errorf("the notice of %s, before the first debit %s, announces a debit:\n%s", before, first, text)
+		}
+	}
 	// N'DIAYE signed nothing: no pre-notification.
 	if strings.Contains(a.noticeText(t, "7654321", next), "Prélèvement le") {
 		t.Error("N'DIAYE's notice announces a debit")
@@ -353,7 +364,7 @@ func TestRule_PreNotificationOnTheNextNotice(t *testing.T) {
 	// Revoked: the notice after announces none.
 	status, _, body = a.do(t, "DELETE", "/api/v1/direct-debit", nil, celine.bearer)
 	wantStatus(t, "revoke", status, http.StatusOK, body)
-	d = d.AddDate(0, 1, 0)
+	d := first.Time().AddDate(0, 1, 0)
 	after := notice.Period{Year: d.Year(), Month: d.Month()}
 	a.runNotices(t, after.String())
 	if text := a.noticeText(t, "1234567", after); strings.Contains(text, "Prélèvement le") || strings.Contains(text, m.RUM) {

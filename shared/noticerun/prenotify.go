@@ -26,9 +26,15 @@ type Mandates interface {
 // zero), with m's RUM and ICS. The notice is the pre-notification the EPC
 // SEPA Core rulebook asks for (PT-04.03): at least 14 calendar days ahead
 // whatever the run's day (a late run, NoticeDay 20 before a 5 March).
+// A debit before m's first debit (FirstDebitOn, what the ERP was told: a
+// late run of a period whose notice was due before the signature) is not
+// announced: n keeps the lease's own way to pay.
 func PreNotify(n *notice.Notice, m directdebit.Mandate) {
-	n.DirectDebit = &notice.DirectDebit{Date: directdebit.PreNotifiedDate(n.Period.Year, n.Period.Month, m.DebitDay, n.IssueDate),
-		AmountCents: n.AmountDueCents, RUM: m.RUM, ICS: m.ICS}
+	day := directdebit.PreNotifiedDate(n.Period.Year, n.Period.Month, m.DebitDay, n.IssueDate)
+	if !m.FirstDebitOn.IsZero() && day.Before(m.FirstDebitOn) {
+		return
+	}
+	n.DirectDebit = &notice.DirectDebit{Date: day, AmountCents: n.AmountDueCents, RUM: m.RUM, ICS: m.ICS}
 }
 
 // WithDebit adds to a notice's mail the debit the notice announces (dd,

@@ -83,7 +83,7 @@ func TestMandatePDFStatesTheMandate(t *testing.T) {
 
 func TestNoticePreNotificationOfAPortalMandate(t *testing.T) {
 	ns := demoNotices(t)
-	m := sampleMandate()
+	m := signedInNovember(sampleMandate())
 	r := &pdf.Renderer{}
 	// LEFÈVRE pays by transfer in the ERP; her mandate signed in the portal
 	// makes the notice announce the debit all the same.
@@ -128,6 +128,7 @@ func TestNoticeOfAMandateSaysWhenTheAmountIsDebited(t *testing.T) {
 	n := demoNotices(t)["1234567"]
 	m := sampleMandate()
 	m.DebitDay = 5
+	m = signedInNovember(m)
 	n.IssueDate = tenancy.Date{Year: 2026, Month: 11, Day: 30}
 	noticerun.PreNotify(&n, m)
 	doc, err := (&pdf.Renderer{}).Render(n)
@@ -144,4 +145,13 @@ func TestNoticeOfAMandateSaysWhenTheAmountIsDebited(t *testing.T) {
 	if strings.Contains(text, "Montant à payer avant") {
 		t.Errorf("a debited notice still asks to pay before a day:\n%s", text)
 	}
+}
+
+// signedInNovember is m signed on 2 November 2026, before December's
+// notice was issued: its first debit is December's.
+func signedInNovember(m directdebit.Mandate) directdebit.Mandate {
+	m.SignedAt = time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
+	m.SignedOn = tenancy.ParisDate(m.SignedAt)
+	m.FirstDebitOn = directdebit.FirstDebit(m.SignedOn, m.DebitDay, 20)
+	return m
 }
