@@ -75,6 +75,14 @@ func TestDirectDebit(t *testing.T) {
 			t.Errorf("%s shows %q, want %q", sel, got, want)
 		}
 	}
+	// The first debit, as the API gives it, and in the confirmation.
+	first := eval[string](b, `document.querySelector("[data-premier]")?.getAttribute("data-premier") ?? ""`)
+	if first == "" || first != dd.Current.FirstDebit || !strings.HasPrefix(b.text("[data-premier]"), "le ") {
+		t.Errorf("first debit shown %q (%q), API %q", first, b.text("[data-premier]"), dd.Current.FirstDebit)
+	}
+	if said := b.text("[data-mandat-signe]"); !strings.Contains(said, "à partir du ") {
+		t.Errorf("the confirmation does not give the first debit: %q", said)
+	}
 	href := eval[string](b, `document.querySelector("[data-mandat-pdf]")?.getAttribute("href") ?? ""`)
 	if href != "/api/v1/documents/"+dd.Current.DocumentID+"/file" || dd.Current.DocumentID == "" {
 		t.Errorf("the PDF link is %q (document %q)", href, dd.Current.DocumentID)
@@ -121,6 +129,7 @@ type apiMandate struct {
 	RUM        string `json:"rum"`
 	Status     string `json:"status"`
 	DocumentID string `json:"documentId"`
+	FirstDebit string `json:"firstDebitOn"`
 }
 
 // apiDirectDebit reads GET /api/v1/direct-debit with the browser's session.

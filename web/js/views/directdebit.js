@@ -90,14 +90,18 @@ function mandateView(ctx, m, said, render) {
         h('dd', { 'data-ics': '' }, m.ics),
         h('dt', null, 'Créancier'),
         h('dd', null, [creditor.name, ...(creditor.address || [])].filter(Boolean).map((l, i) => (i ? [h('br'), l] : l))),
-        h('dt', null, 'Débiteur'),
+        h('dt', null, 'Débiteur (titulaire du compte)'),
         h('dd', null, [debtor.name, ...addressOf(debtor.address)].filter(Boolean).map((l, i) => (i ? [h('br'), l] : l))),
+        m.onBehalfOf ? h('dt', null, 'Pour le compte de') : null,
+        m.onBehalfOf ? h('dd', { 'data-tiers': '' }, `${m.onBehalfOf.name} (bail ${m.onBehalfOf.reference})`) : null,
         h('dt', null, 'Compte prélevé'),
         h('dd', null, ibanText(m.iban), m.bic ? ` (BIC ${m.bic})` : '', m.holder ? [h('br'), m.holder] : null),
         h('dt', null, 'Type de paiement'),
         h('dd', null, 'Récurrent'),
         h('dt', null, 'Jour de prélèvement'),
         h('dd', { 'data-jour': '' }, dayWords(m.debitDay)),
+        m.firstDebitOn ? h('dt', null, 'Premier prélèvement') : null,
+        m.firstDebitOn ? h('dd', { 'data-premier': m.firstDebitOn }, `le ${longDate(m.firstDebitOn)}, du montant de votre avis d’échéance`) : null,
         h('dt', null, 'Signé'),
         h('dd', null, `le ${m.signedOn ? longDate(m.signedOn) : instantDate(m.signedAt)}${m.place ? ` à ${m.place}` : ''}, en ligne`)),
       m.wording ? h('p', { class: 'hint mandate__wording' }, m.wording) : null,
@@ -218,7 +222,7 @@ function subscribeView(ctx, state, me, said, render) {
       render({ ...state, current: mandate, history: [mandate, ...(state.history || [])] });
       replace(said, h('div', { class: 'notice notice--success', tabindex: '-1', 'data-mandat-signe': '' },
         h('p', { class: 'notice__title' }, 'Votre mandat de prélèvement est signé'),
-        h('p', null, `Votre loyer sera prélevé ${dayWords(mandate.debitDay)}, à partir de la prochaine échéance annoncée sur votre avis. Le mandat est enregistré dans Mes documents.`)));
+        h('p', null, `Votre loyer sera prélevé ${dayWords(mandate.debitDay)}, ${mandate.firstDebitOn ? `à partir du ${longDate(mandate.firstDebitOn)} (votre avis d’échéance vous l’annoncera)` : 'à partir de la prochaine échéance annoncée sur votre avis'}. Le mandat est enregistré dans Mes documents.`)));
       focus(said.firstChild);
     },
   }, username, h('h3', null, 'Le compte à prélever'), ...fields.roots, dayField, wordingBox, consent, password.root);
