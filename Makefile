@@ -77,7 +77,7 @@ notices:
 	@test -n "$(PERIOD)" || { echo "usage: make notices PERIOD=AAAA-MM"; exit 2; }
 	@$(GO) run ./infra/local notices "$(PERIOD)"
 
-## erp-payments: play the ERP booking the online payments of the running stack's export (make run): write the ecritures file of their lines, with id_paiement, under .data/erp/ and import it
+## erp-payments: play the ERP booking the online payments of the running stack's export (make run) that the stack knows and the ERP has not booked yet (it says which it skips): write the ecritures file of their lines, with id_paiement, under .data/erp/ and import it
 erp-payments:
 	@$(GO) run ./infra/local erp-payments
 

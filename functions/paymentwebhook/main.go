@@ -8,10 +8,12 @@ import (
 	"os"
 
 	"github.com/citejardins/extranet/shared/portal"
+	"github.com/citejardins/extranet/shared/stripepay"
 )
 
 func main() {
-	if err := portal.StartLambda(context.Background(), "paymentwebhook", os.Getenv); err != nil {
+	// The Stripe SDK only here and in the other payment function.
+	if err := portal.StartLambda(context.Background(), "paymentwebhook", os.Getenv, portal.WithPaymentProvider(stripepay.FromSettings)); err != nil {
 		slog.Error("init failed", "function", "paymentwebhook", "err", err)
 		os.Exit(1)
 	}

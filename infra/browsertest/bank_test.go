@@ -102,6 +102,11 @@ func TestBankDetails(t *testing.T) {
 	b.phone(390, 844)
 	b.shot("rib-enregistre")
 	b.phone(320, 640)
+	// At 320 px the masked IBAN is one line, inside its card (review
+	// 10c, F7).
+	if got := eval[[]float64](b, `(() => { const s = document.querySelector("[data-iban-masque] [aria-hidden]"); const c = s.closest(".card") || document.querySelector("main"); return [s.getClientRects().length, s.getBoundingClientRect().right - c.getBoundingClientRect().right]; })()`); got[0] != 1 || got[1] > 0 {
+		t.Errorf("at 320 px the masked IBAN is on %v lines and %v px past its card, want one line inside it", got[0], got[1])
+	}
 	b.shot("rib-enregistre")
 	b.check("rib-enregistre")
 

@@ -10,8 +10,9 @@ import (
 const localICS = "FR72ZZZ123456"
 
 // TestDirectDebit: LEFÈVRE subscribes to direct debit in Prélèvement
-// automatique. The mandate's wording, naming the landlord, comes before the
-// consent box; without the box ticked nothing is sent; signed, the page
+// automatique. The mandate's wording, naming the landlord, and the
+// creditor (address, ICS), as GET /api/v1/direct-debit gives them, come
+// before the consent box; without the box ticked nothing is sent; signed, the page
 // shows the mandate with its RUM, the landlord's ICS, the debit day and a
 // link to its PDF, also listed in Mes documents; "Révoquer" asks to
 // confirm, then revokes it, and the form comes back with the former
@@ -30,6 +31,12 @@ func TestDirectDebit(t *testing.T) {
 	if !strings.Contains(wording, "vous autorisez (A) La Cité Jardins à envoyer des instructions à votre banque") ||
 		!strings.Contains(wording, "dans les 8 semaines suivant la date de débit") {
 		t.Errorf("the mandate's wording reads %q", wording)
+	}
+	if got := b.text("[data-ics-creancier]"); got != localICS {
+		t.Errorf("the form's creditor ICS %q, want %s", got, localICS)
+	}
+	if got := b.text("[data-creancier]"); !strings.Contains(got, "La Cité Jardins") || !strings.Contains(got, "93200 Saint-Denis") {
+		t.Errorf("the form's creditor %q, want the landlord's name and address", got)
 	}
 	if !eval[bool](b, `!!(document.querySelector("[data-texte-mandat]").compareDocumentPosition(document.getElementById("consent")) & Node.DOCUMENT_POSITION_FOLLOWING)`) {
 		t.Errorf("the consent box comes before the mandate's wording")
@@ -67,6 +74,14 @@ func TestDirectDebit(t *testing.T) {
 		if got := b.text(sel); got != want {
 			t.Errorf("%s shows %q, want %q", sel, got, want)
 		}
+	}
+	// The first debit, as the API gives it, and in the confirmation.
+	first := eval[string](b, `document.querySelector("[data-premier]")?.getAttribute("data-premier") ?? ""`)
+	if first == "" || first != dd.Current.FirstDebit || !strings.HasPrefix(b.text("[data-premier]"), "le ") {
+		t.Errorf("first debit shown %q (%q), API %q", first, b.text("[data-premier]"), dd.Current.FirstDebit)
+	}
+	if said := b.text("[data-mandat-signe]"); !strings.Contains(said, "à partir du ") {
+		t.Errorf("the confirmation does not give the first debit: %q", said)
 	}
 	href := eval[string](b, `document.querySelector("[data-mandat-pdf]")?.getAttribute("href") ?? ""`)
 	if href != "/api/v1/documents/"+dd.Current.DocumentID+"/file" || dd.Current.DocumentID == "" {
@@ -114,6 +129,7 @@ type apiMandate struct {
 	RUM        string `json:"rum"`
 	Status     string `json:"status"`
 	DocumentID string `json:"documentId"`
+	FirstDebit string `json:"firstDebitOn"`
 }
 
 // apiDirectDebit reads GET /api/v1/direct-debit with the browser's session.

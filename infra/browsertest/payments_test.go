@@ -3,6 +3,7 @@ package browsertest
 import (
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -57,8 +58,11 @@ func (b *browser) toSandboxDoubleTap(amount string) {
 
 // TestPaymentJourney: LEFÈVRE (350 € owed) pays online. From the home page,
 // Payer with 350,00 € leads to the stack's sandbox checkout; its "Annuler"
-// comes back to Mes paiements with "Paiement annulé, rien n’a été débité"
-// and the balance unchanged; a second go from Mon compte, "Payer" on the
+// comes back to Mes paiements with "Paiement non terminé, rien n’a été
+// débité", the hour until which it can be resumed, the payment "Non
+// terminé" with "Reprendre le paiement" (a page left with Annuler stays
+// payable at the provider until it expires) and the balance unchanged; a
+// second go from Mon compte, "Payer" on the
 // sandbox, comes back with "Merci, votre paiement de 350,00 € est
 // enregistré", the balance at 0,00 €, the payment "Payé" in the list and
 // in Mon compte's statement. Screenshots at 390×844 and 320×640, axe-core
@@ -74,8 +78,18 @@ func TestPaymentJourney(t *testing.T) {
 	b.clickText("button", "Annuler")
 	b.waitTitle("Mes paiements")
 	b.waitFor(`document.querySelector("[data-issue]")?.dataset.issue === "canceled"`, "the cancelled message")
-	if got := b.text("[data-issue] .notice__title"); got != "Paiement annulé, rien n’a été débité" {
+	if got := b.text("[data-issue] .notice__title"); got != "Paiement non terminé, rien n’a été débité" {
 		t.Errorf("after Annuler: %q", got)
+	}
+	if got := b.text("[data-issue]"); !strings.Contains(got, "Vous pouvez le reprendre jusqu’au ") || !regexp.MustCompile(`jusqu’au \d+\S* \S+ \d{4} à \d+ h \d\d avec « Reprendre le paiement »`).MatchString(got) {
+		t.Errorf("after Annuler the message says %q, want until when the payment can be resumed", got)
+	}
+	if got := eval[string](b, `document.querySelector("[data-paiement] [data-etat]").textContent`); got != "État\u00a0: Non terminé" {
+		t.Errorf("the payment left with Annuler is shown %q, want Non terminé", got)
+	}
+	resume := eval[string](b, `document.querySelector("[data-paiement] [data-reprendre]")?.getAttribute("href") ?? ""`)
+	if !strings.Contains(resume, "/_dev/checkout/") || b.text("[data-paiement] [data-reprendre]") != "Reprendre le paiement" {
+		t.Errorf("Reprendre le paiement links to %q, want the sandbox checkout page", resume)
 	}
 	if got := b.text("[data-solde]"); got != "Vous devez 350,00 €" {
 		t.Errorf("balance after a cancel %q", got)
@@ -117,8 +131,11 @@ func TestPaymentJourney(t *testing.T) {
 	}
 	states := eval[[]string](b, `[...document.querySelectorAll("[data-paiement] [data-etat]")].map((e) => e.textContent.replace(/^État\s*:\s*/, "").trim())`)
 	// A page left with Annuler stays open at the provider until it expires.
-	if strings.Join(states, ",") != "Payé,En cours" {
-		t.Errorf("states shown %v, want Payé then the cancelled one", states)
+	if strings.Join(states, ",") != "Payé,Non terminé" {
+		t.Errorf("states shown %v, want Payé then the one left unfinished", states)
+	}
+	if n := eval[int](b, `document.querySelectorAll("[data-reprendre]").length`); n != 1 {
+		t.Errorf("%d «Reprendre le paiement», want 1 (the unfinished payment's)", n)
 	}
 	b.phone(390, 844)
 	b.shot("paye")
@@ -199,5 +216,64 @@ func TestPayKeyboard(t *testing.T) {
 	b.waitFor(`location.pathname.startsWith("/_dev/checkout/")`, "the sandbox checkout page")
 	if ps := b.apiPayments(); len(ps) != 1 || ps[0].AmountCents != 85000 {
 		t.Errorf("payments %+v, want one of 850 € (the amount proposed)", ps)
+	}
+}
+
+// TestPaymentResumed: LEFÈVRE leaves the checkout page with Annuler, then
+// "Reprendre le paiement" on Mes paiements brings her back to the same
+// page, where Payer pays it: one payment, paid, the balance at 0.
+// An open payment past its page's end is "Expiré", with no link. The
+// sandbox page is readable at 320 px.
+func TestPaymentResumed(t *testing.T) {
+	b := start(t)
+	b.tenant("1234567", "LEFÈVRE", "1985-11-03", "celine.lefevre@example.org")
+	b.phone(320, 640)
+	b.toSandbox("350,00")
+	checkout := eval[string](b, `location.pathname`)
+	// The sandbox page (review 10c, F6): French typography, and at 320 px
+	// two buttons a thumb can hit, styled under its CSP.
+	if got := eval[string](b, `document.querySelector("main").textContent`); !strings.Contains(got, "Page d’essai") || !strings.Contains(got, "n’est débitée") || !strings.Contains(got, "Montant\u00a0: 350,00") {
+		t.Errorf("sandbox page text %q", got)
+	}
+	for _, name := range []string{"Payer", "Annuler"} {
+		size := eval[[]float64](b, `(() => { const r = [...document.querySelectorAll("button")].find((x) => x.textContent === "`+name+`").getBoundingClientRect(); return [r.width, r.height]; })()`)
+		if size[0] < 280 || size[1] < 44 {
+			t.Errorf("sandbox %s button %v×%v px at 320 px wide, want the page's width and at least 44 px high", name, size[0], size[1])
+		}
+	}
+	b.shot("bac-a-sable")
+	b.clickText("button", "Annuler")
+	b.waitTitle("Mes paiements")
+	b.waitFor(`document.querySelector("[data-issue]")?.dataset.issue === "canceled"`, "the unfinished message")
+	b.shot("non-termine")
+	b.click("[data-reprendre]")
+	b.waitFor(`location.pathname.startsWith("/_dev/checkout/")`, "the sandbox checkout page")
+	if got := eval[string](b, `location.pathname`); got != checkout {
+		t.Errorf("Reprendre le paiement opens %s, want the same page %s", got, checkout)
+	}
+	b.waitFor(`document.readyState === "complete"`, "the sandbox page loaded")
+	b.clickText("button", "Payer")
+	b.waitTitle("Mes paiements")
+	b.waitFor(`document.querySelector("[data-issue]")?.dataset.issue === "succeeded"`, "the thank-you message")
+	if ps := b.apiPayments(); len(ps) != 1 || ps[0].Status != "succeeded" {
+		t.Errorf("payments after resuming: %+v, want the one payment, paid", ps)
+	}
+	if got := b.text("[data-solde]"); got != "Votre compte est à jour" {
+		t.Errorf("balance after resuming %q", got)
+	}
+
+	for _, tt := range []struct{ expr, want string }{
+		{`p.shownStatus({ status: "open", checkoutUrl: "https://checkout.stripe.com/c/pay/cs_1", checkoutExpiresAt: "2000-01-01T00:00:00Z" })`, "expired"},
+		{`p.shownStatus({ status: "open", checkoutUrl: "https://checkout.stripe.com/c/pay/cs_1", checkoutExpiresAt: "2999-01-01T00:00:00Z" })`, "open"},
+		{`p.shownStatus({ status: "succeeded", checkoutExpiresAt: "2000-01-01T00:00:00Z" })`, "succeeded"},
+		{`String(p.resumable({ status: "open", checkoutUrl: "https://checkout.stripe.com/c/pay/cs_1", checkoutExpiresAt: "2000-01-01T00:00:00Z" }))`, "false"},
+		{`String(p.resumable({ status: "open", checkoutUrl: "https://checkout.stripe.com/c/pay/cs_1", checkoutExpiresAt: "2999-01-01T00:00:00Z" }))`, "true"},
+		{`String(p.resumable({ status: "open", checkoutUrl: "javascript:alert(1)", checkoutExpiresAt: "2999-01-01T00:00:00Z" }))`, "false"},
+		{`String(p.resumable({ status: "canceled", checkoutUrl: "https://checkout.stripe.com/c/pay/cs_1", checkoutExpiresAt: "2999-01-01T00:00:00Z" }))`, "false"},
+		{`p.paymentStatuses.open + "|" + p.paymentStatuses.expired`, "Non terminé|Expiré"},
+	} {
+		if got := eval[string](b, `import("/js/views/payments.js").then((p) => `+tt.expr+`)`); got != tt.want {
+			t.Errorf("%s = %q, want %q", tt.expr, got, tt.want)
+		}
 	}
 }

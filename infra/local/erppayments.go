@@ -49,10 +49,29 @@ func (p *paidAt) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// bookPayments writes the ecritures file of every payment_received event
-// of the running stack's export into dir, prints it, and imports it.
+// bookPayments writes the ecritures file of the payment_received events of
+// the running stack's export whose payment the stack still knows and the
+// ERP has not settled, into dir, prints it, and imports it. It says which
+// exported payments it skipped and why: the export (S3, in DATA_DIR)
+// outlives a restart of make run, the payments (DynamoDB, in memory) do
+// not, so an earlier run's payment is not booked again on the demo ledger.
 func bookPayments(ctx context.Context, base, dir string, now time.Time, stdout io.Writer) error {
-	name, body, err := paymentsFile(ctx, base, now)
+	exported, err := exportedPayments(ctx, base)
+	if err != nil {
+		return err
+	}
+	book, skipped, err := unsettled(ctx, base, exported)
+	if err != nil {
+		return err
+	}
+	for _, s := range skipped {
+		fmt.Fprintf(stdout, "skipped: %s\n", s)
+	}
+	if len(book) == 0 {
+		fmt.Fprintln(stdout, "nothing to book: no exported payment is both known to the running stack and not yet booked (pay online first: « Payer » in the web app)")
+		return nil
+	}
+	name, body, err := paymentsFile(book, now)
 	if err != nil {
 		return err
 	}
@@ -67,15 +86,13 @@ func bookPayments(ctx context.Context, base, dir string, now time.Time, stdout i
 	return importFile(ctx, base, path, stdout)
 }
 
-// paymentsFile reads the exported payment_received events through the
-// stack's /_dev/s3/ door and returns the ecritures file that books them:
-// one line a payment (id_ecriture WEB-<payment id>, so that writing it
-// again gives the same file; the payment's day in Paris; its amount as a
-// credit; id_paiement), oldest first.
-func paymentsFile(ctx context.Context, base string, now time.Time) (name, body string, err error) {
+// exportedPayments reads the exported payment_received events through the
+// stack's /_dev/s3/ door: one a payment (a payment exported twice is
+// once), oldest first (the payment's day, then its id). None is an error.
+func exportedPayments(ctx context.Context, base string) ([]paymentReceived, error) {
 	keys, err := listKeys(ctx, base, blob.ExportsPrefix)
 	if err != nil {
-		return "", "", err
+		return nil, err
 	}
 	paid := map[string]paymentReceived{}
 	for _, key := range keys {
@@ -84,11 +101,11 @@ func paymentsFile(ctx context.Context, base string, now time.Time) (name, body s
 				paid[e.Data.PaymentID] = e
 			}
 		}); err != nil {
-			return "", "", err
+			return nil, err
 		}
 	}
 	if len(paid) == 0 {
-		return "", "", errors.New("no payment_received event in the export yet: pay online first (make run, then « Payer »)")
+		return nil, errors.New("no payment_received event in the export yet: pay online first (make run, then « Payer »)")
 	}
 	list := make([]paymentReceived, 0, len(paid))
 	for _, e := range paid {
@@ -100,6 +117,53 @@ func paymentsFile(ctx context.Context, base string, now time.Time) (name, body s
 		}
 		return list[i].Data.PaymentID < list[j].Data.PaymentID
 	})
+	return list, nil
+}
+
+// unsettled keeps, of the exported payments, those the running stack knows
+// (GET /_dev/payments, one call a lease) and the ERP has not settled (no
+// settledBy); skipped says, for each other one, its id and why.
+func unsettled(ctx context.Context, base string, exported []paymentReceived) (book []paymentReceived, skipped []string, err error) {
+	type known struct {
+		PaymentID string `json:"paymentId"`
+		SettledBy string `json:"settledBy"`
+	}
+	leases := map[string]map[string]known{}
+	for _, e := range exported {
+		byID, ok := leases[e.Reference]
+		if !ok {
+			var page struct {
+				Payments []known `json:"payments"`
+			}
+			if err := get(ctx, base+"/_dev/payments?"+url.Values{"reference": {e.Reference}}.Encode(), func(r io.Reader) error {
+				return json.NewDecoder(r).Decode(&page)
+			}); err != nil {
+				return nil, nil, fmt.Errorf("the stack's payments of lease %s: %w", e.Reference, err)
+			}
+			byID = map[string]known{}
+			for _, p := range page.Payments {
+				byID[p.PaymentID] = p
+			}
+			leases[e.Reference] = byID
+		}
+		p, ok := byID[e.Data.PaymentID]
+		switch {
+		case !ok:
+			skipped = append(skipped, fmt.Sprintf("payment %s (lease %s): unknown to the running stack (made before a restart of make run: its ledger came back from the demo files)", e.Data.PaymentID, e.Reference))
+		case p.SettledBy != "":
+			skipped = append(skipped, fmt.Sprintf("payment %s (lease %s): already booked by the ERP (entry %s)", e.Data.PaymentID, e.Reference, p.SettledBy))
+		default:
+			book = append(book, e)
+		}
+	}
+	return book, skipped, nil
+}
+
+// paymentsFile returns the ecritures file that books the payments, in
+// their order: one line a payment (id_ecriture WEB-<payment id>, so that
+// writing it again gives the same file; the payment's day in Paris; its
+// amount as a credit; id_paiement), named for now's day in Paris.
+func paymentsFile(list []paymentReceived, now time.Time) (name, body string, err error) {
 	paris, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
 		return "", "", err

@@ -45,7 +45,7 @@ func TestPaymentsFileBooksTheExportedPayments(t *testing.T) {
 	}
 	ctx := context.Background()
 	now := time.Date(2026, 11, 30, 23, 30, 0, 0, time.UTC) // 1 December in Paris
-	if _, _, err := paymentsFile(ctx, srv.URL, now); err == nil || !strings.Contains(err.Error(), "no payment_received event") {
+	if _, err := exportedPayments(ctx, srv.URL); err == nil || !strings.Contains(err.Error(), "no payment_received event") {
 		t.Fatalf("empty export: err = %v; want no payment_received event", err)
 	}
 
@@ -60,7 +60,11 @@ func TestPaymentsFileBooksTheExportedPayments(t *testing.T) {
 	put("exports/events/2026/11/30/20261130T090000.000000000Z-e2.jsonl",
 		`{"id":"e2","type":"preferences_changed","reference":"1234567","at":"2026-11-30T09:00:00Z","data":{"paperless":true}}`+"\n")
 
-	name, body, err := paymentsFile(ctx, srv.URL, now)
+	exported, err := exportedPayments(ctx, srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, body, err := paymentsFile(exported, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +96,8 @@ func TestPaymentsFileBooksTheExportedPayments(t *testing.T) {
 	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("lines:\n%+v\nwant\n%+v", got, want)
 	}
-	if _, again, _ := paymentsFile(ctx, srv.URL, now); again != body {
+	again, _ := exportedPayments(ctx, srv.URL)
+	if _, again, _ := paymentsFile(again, now); again != body {
 		t.Errorf("a second file differs:\n%s\nthen\n%s", body, again)
 	}
 }

@@ -24,7 +24,7 @@ func TestStackLoadsTheDemoDocumentsOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{
-		"landlord/all/guide-eco-loc.pdf":                   "Guide Eco'Loc",
+		"landlord/all/guide-eco-loc.pdf":                   "Guide Eco’Loc",
 		"landlord/residences/SD01/reglement-interieur.pdf": "Règlement intérieur, Résidence Les Jardins",
 	}
 	first := map[string]time.Time{}

@@ -96,7 +96,7 @@ func (s *Stack) devCheckout() http.Handler {
 		}
 		if !ok || err != nil {
 			devProblem(w, http.StatusNotFound, "not_found", "Paiement introuvable",
-				"Cette page de paiement n'existe pas : recommencez depuis « Payer » dans votre espace.")
+				"Cette page de paiement n’existe pas\u00a0: recommencez depuis «\u00a0Payer\u00a0» dans votre espace.")
 			return p, "", false
 		}
 		return p, id, true
@@ -106,33 +106,18 @@ func (s *Stack) devCheckout() http.Handler {
 		if !ok {
 			return
 		}
-		e := html.EscapeString
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("Content-Security-Policy", "default-src 'none'; form-action 'self'; frame-ancestors 'none'")
 		state, payer := "", true
 		switch {
 		case !sandboxPayable(p, time.Now()):
 			// As on the provider's page: an expired or failed page takes
 			// nothing more.
 			payer = false
-			state = "<p>Ce paiement n'est plus en attente : " + e(sandboxDead(p)) + ". Cette page ne peut plus rien encaisser : " +
-				"recommencez depuis « Payer » dans votre espace. Rien n'a été débité.</p>"
+			state = "<p>Ce paiement n’est plus en attente\u00a0: " + html.EscapeString(sandboxDead(p)) + ". Cette page ne peut plus rien encaisser\u00a0: " +
+				"recommencez depuis «\u00a0Payer\u00a0» dans votre espace. Rien n’a été débité.</p>"
 		case p.Status != payment.Open:
-			state = "<p>Ce paiement n'est plus en attente : " + e(sandboxStatus[p.Status]) + ". « Payer » n'enverra qu'un doublon, compté une seule fois.</p>"
+			state = "<p>Ce paiement n’est plus en attente\u00a0: " + html.EscapeString(sandboxStatus[p.Status]) + ". «\u00a0Payer\u00a0» n’enverra qu’un doublon, compté une seule fois.</p>"
 		}
-		button := ""
-		if payer {
-			button = `<form method="post" action="/_dev/checkout/` + e(id) + `/payer"><button type="submit">Payer</button></form>
-`
-		}
-		fmt.Fprintf(w, `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>Paiement (bac à sable local)</title></head><body><main>
-<h1>Paiement par carte (bac à sable local)</h1>
-<p>Page d'essai de la pile locale, à la place de la page du prestataire de paiement. Aucune carte n'est débitée.</p>
-<p>Montant : <strong>%s</strong></p>%s
-%s<form method="post" action="/_dev/checkout/%s/annuler"><button type="submit">Annuler</button></form>
-</main></body></html>`, e(payment.Euros(p.AmountCents)), state, button, e(id))
+		sandboxPage(w, payment.Euros(p.AmountCents), state, id, payer) // sandboxpage.go
 	})
 	mux.HandleFunc("POST /_dev/checkout/{id}/payer", func(w http.ResponseWriter, r *http.Request) {
 		p, id, ok := read(w, r)
@@ -141,13 +126,13 @@ func (s *Stack) devCheckout() http.Handler {
 		}
 		if !sandboxPayable(p, time.Now()) {
 			devProblem(w, http.StatusConflict, "payment_expired", "Paiement expiré",
-				"Ce paiement n'est plus en attente ("+sandboxDead(p)+") : rien n'a été débité. Recommencez depuis « Payer » dans votre espace.")
+				"Ce paiement n’est plus en attente ("+sandboxDead(p)+")\u00a0: rien n’a été débité. Recommencez depuis «\u00a0Payer\u00a0» dans votre espace.")
 			return
 		}
 		if err := s.deliverWebhook(r.Context(), p, id); err != nil {
 			s.log.Error("sandbox checkout: webhook", "err", err)
 			devProblem(w, http.StatusBadGateway, "webhook_failed", "Paiement non transmis",
-				"Le webhook local a refusé l'événement : voyez le journal de make run.")
+				"Le webhook local a refusé l’événement\u00a0: voyez le journal de make run.")
 			return
 		}
 		http.Redirect(w, r, s.publicURL+payment.ReturnPath(p.ID, true), http.StatusSeeOther)

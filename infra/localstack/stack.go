@@ -35,6 +35,7 @@ import (
 	"github.com/citejardins/extranet/shared/dynamo"
 	"github.com/citejardins/extranet/shared/filecheck"
 	"github.com/citejardins/extranet/shared/portal"
+	"github.com/citejardins/extranet/shared/stripepay"
 )
 
 // Region and credentials of the emulated account. The emulators check no
@@ -274,8 +275,10 @@ func (s *Stack) handler(root string, log *slog.Logger) (http.Handler, error) {
 		}
 		getenv := functionGetenv(env)
 		// The stack is one binary: every function gets the file checks
-		// (only the insurance function's routes use them).
-		srv, err := portal.New(portal.AWSConfig(getenv), getenv, log.With("function", name), portal.WithFileChecker(filecheck.New()))
+		// and the payment provider (only the insurance and payment
+		// functions' routes use them).
+		srv, err := portal.New(portal.AWSConfig(getenv), getenv, log.With("function", name),
+			portal.WithFileChecker(filecheck.New()), portal.WithPaymentProvider(stripepay.FromSettings))
 		if err != nil {
 			return nil, fmt.Errorf("function %s: %w", name, err)
 		}
@@ -297,6 +300,7 @@ func (s *Stack) handler(root string, log *slog.Logger) (http.Handler, error) {
 	mux.Handle("POST /_dev/notices", dev(requireJSON(s.devNotices())))
 	mux.Handle("POST /_dev/insurance-reminders", dev(requireJSON(s.devInsuranceReminders()))) // jobs_insurance.go
 	mux.Handle("/_dev/checkout/", dev(s.devCheckout()))                                       // payments.go
+	mux.Handle("GET /_dev/payments", dev(s.devPayments()))                                    // devpayments.go
 	mux.Handle("/", webApp(filepath.Join(root, "web"), WebCSP(s.Endpoints["S3"])))
 	// CloudFront sends /api/* to API Gateway as is: no path cleaning or
 	// redirect by the mux (which would turn /api//v1/me into /api/v1/me).

@@ -39,8 +39,25 @@ type Account struct {
 	// (Code civil art. 1126), with the date it was given or withdrawn.
 	Paperless      bool
 	PaperlessSince time.Time
-	CreatedAt      time.Time
-	ActivatedAt    time.Time
+	// NotificationEmail is the confirmed address the tenant chose for
+	// notices (Mes préférences; tenant.Service sets it, only once its link
+	// was opened); "" when it is the login Email. Read it with NoticeEmail.
+	NotificationEmail string
+	CreatedAt         time.Time
+	ActivatedAt       time.Time
+}
+
+// NoticeEmail is where the account's notices go (the monthly notice, the
+// payment confirmation): the confirmed notification address, else the
+// login address. Security notices (a password, email or bank-details
+// change) go to the login address: it is the one that can reset the
+// password and take the account back, while a notification address may be
+// shared, or chosen by whoever holds a session.
+func (a Account) NoticeEmail() string {
+	if a.NotificationEmail != "" {
+		return a.NotificationEmail
+	}
+	return a.Email
 }
 
 // EmailKey is the form under which an email is unique: addresses are

@@ -120,16 +120,16 @@ func passwordChangedMail(to, firstName string, at time.Time, publicURL string) M
 	when := fmt.Sprintf("%s %s %d", day, frenchMonthNames[d.Month-1], d.Year)
 	forgot := strings.TrimRight(publicURL, "/") + "/mot-de-passe-oublie"
 	said := fmt.Sprintf("Le mot de passe de votre compte Extranet Locataire a été modifié le %s. Vos autres appareils ont été déconnectés.", when)
-	ifNot := "Si ce n'est pas vous, choisissez tout de suite un nouveau mot de passe avec « Mot de passe oublié » :"
-	after := "puis prévenez votre agence. Si c'est bien vous, vous n'avez rien à faire."
+	ifNot := "Si ce n’est pas vous, choisissez tout de suite un nouveau mot de passe avec «\u00a0Mot de passe oublié\u00a0»\u00a0:"
+	after := "puis prévenez votre agence. Si c’est bien vous, vous n’avez rien à faire."
 
 	var t strings.Builder
-	fmt.Fprintf(&t, "%s\n\n%s\n\n%s\n%s\n%s\n\nL'équipe Extranet Locataire\n", hello, said, ifNot, forgot, after)
+	fmt.Fprintf(&t, "%s\n\n%s\n\n%s\n%s\n%s\n\nL’équipe Extranet Locataire\n", hello, said, ifNot, forgot, after)
 	e := html.EscapeString
 	var h strings.Builder
 	h.WriteString(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>` + e(subject) + `</title></head>`)
 	h.WriteString(`<body style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a">`)
-	fmt.Fprintf(&h, "<p>%s</p>\n<p>%s</p>\n<p>%s <a href=\"%s\">%s</a>, %s</p>\n<p>L'équipe Extranet Locataire</p>\n</body></html>\n",
+	fmt.Fprintf(&h, "<p>%s</p>\n<p>%s</p>\n<p>%s <a href=\"%s\">%s</a>, %s</p>\n<p>L’équipe Extranet Locataire</p>\n</body></html>\n",
 		e(hello), e(said), e(ifNot), e(forgot), e(forgot), e(after))
 	return Mail{To: to, Subject: subject, Text: t.String(), HTML: h.String()}
 }

@@ -101,11 +101,11 @@ func emailLinkVoid() error {
 }
 
 var emailChangeLetter = letter{
-	subject: "Confirmez votre adresse email pour vos avis d'échéance",
-	intro:   "Vous avez demandé à recevoir à cette adresse les emails de votre Extranet Locataire qui annoncent vos avis d'échéance.",
+	subject: "Confirmez votre adresse email pour vos avis d’échéance",
+	intro:   "Vous avez demandé à recevoir à cette adresse les emails de votre Extranet Locataire qui annoncent vos avis d’échéance.",
 	action:  "Pour confirmer cette adresse",
 	button:  "Confirmer cette adresse",
-	ignore:  "Si vous n'êtes pas à l'origine de cette demande, ignorez cet email : cette adresse ne sera pas utilisée.",
+	ignore:  "Si vous n’êtes pas à l’origine de cette demande, ignorez cet email\u00a0: cette adresse ne sera pas utilisée.",
 }
 
 func emailChangeMail(to, firstName, link string, validity time.Duration) Mail {
@@ -118,17 +118,17 @@ func emailChangeMail(to, firstName, link string, validity time.Duration) Mail {
 // for the notices: if the tenant did not ask, someone used their session,
 // and they can cancel before anything changes.
 func emailChangeNotice(to, firstName, newEmail, prefs string) Mail {
-	const subject = "Demande de changement de l'adresse de vos avis d'échéance"
+	const subject = "Demande de changement de l’adresse de vos avis d’échéance"
 	hello := "Bonjour,"
 	if firstName != "" {
 		hello = "Bonjour " + firstName + ","
 	}
-	asked := "Une demande a été faite depuis votre espace Extranet Locataire pour recevoir les emails de vos avis d'échéance à l'adresse suivante :"
-	until := "Cette adresse ne servira qu'une fois confirmée, par le lien que nous venons de lui envoyer. D'ici là, rien ne change : nous continuons à vous écrire à l'adresse actuelle."
-	yours := "Si vous êtes à l'origine de cette demande, vous n'avez rien à faire ici."
-	notYours := "Si ce n'est pas vous, connectez-vous à votre espace et annulez la demande dans « Mes préférences », puis changez votre mot de passe avec « Mot de passe oublié » sur la page de connexion."
+	asked := "Une demande a été faite depuis votre espace Extranet Locataire pour recevoir les emails de vos avis d’échéance à l’adresse suivante\u00a0:"
+	until := "Cette adresse ne servira qu’une fois confirmée, par le lien que nous venons de lui envoyer. D’ici là, rien ne change\u00a0: nous continuons à vous écrire à l’adresse actuelle."
+	yours := "Si vous êtes à l’origine de cette demande, vous n’avez rien à faire ici."
+	notYours := "Si ce n’est pas vous, connectez-vous à votre espace et annulez la demande dans «\u00a0Mes préférences\u00a0», puis changez votre mot de passe avec «\u00a0Mot de passe oublié\u00a0» sur la page de connexion."
 	var t strings.Builder
-	fmt.Fprintf(&t, "%s\n\n%s\n\n    %s\n\n%s\n\n%s\n%s\n\n%s\n\nL'équipe Extranet Locataire\n", hello, asked, newEmail, until, yours, notYours, prefs)
+	fmt.Fprintf(&t, "%s\n\n%s\n\n    %s\n\n%s\n\n%s\n%s\n\n%s\n\nL’équipe Extranet Locataire\n", hello, asked, newEmail, until, yours, notYours, prefs)
 
 	e := html.EscapeString
 	var h strings.Builder
@@ -136,6 +136,6 @@ func emailChangeNotice(to, firstName, newEmail, prefs string) Mail {
 	h.WriteString(`<body style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a">`)
 	fmt.Fprintf(&h, "<p>%s</p>\n<p>%s<br><strong>%s</strong></p>\n<p>%s</p>\n", e(hello), e(asked), e(newEmail), e(until))
 	fmt.Fprintf(&h, "<p>%s<br>%s</p>\n<p><a href=\"%s\">Mes préférences</a></p>\n", e(yours), e(notYours), e(prefs))
-	h.WriteString("<p>L'équipe Extranet Locataire</p>\n</body></html>\n")
+	h.WriteString("<p>L’équipe Extranet Locataire</p>\n</body></html>\n")
 	return Mail{To: to, Subject: subject, Text: t.String(), HTML: h.String()}
 }

@@ -27,16 +27,16 @@ var (
 	activationLetter = letter{
 		subject: "Activez votre compte Extranet Locataire",
 		intro:   "Vous avez demandé la création de votre compte Extranet Locataire.",
-		action:  "Pour l'activer",
+		action:  "Pour l’activer",
 		button:  "Activer mon compte",
-		ignore:  "Si vous n'êtes pas à l'origine de cette demande, ignorez cet email : aucun compte ne sera activé.",
+		ignore:  "Si vous n’êtes pas à l’origine de cette demande, ignorez cet email\u00a0: aucun compte ne sera activé.",
 	}
 	resetLetter = letter{
 		subject: "Nouveau mot de passe pour votre Extranet Locataire",
 		intro:   "Vous avez demandé à changer le mot de passe de votre compte Extranet Locataire.",
 		action:  "Pour choisir un nouveau mot de passe",
 		button:  "Choisir un nouveau mot de passe",
-		ignore:  "Si vous n'êtes pas à l'origine de cette demande, ignorez cet email : votre mot de passe reste inchangé.",
+		ignore:  "Si vous n’êtes pas à l’origine de cette demande, ignorez cet email\u00a0: votre mot de passe reste inchangé.",
 	}
 )
 
@@ -59,8 +59,8 @@ func (l letter) mail(to, firstName, link string) Mail {
 	}
 	valid := frenchDuration(l.validity)
 	var t strings.Builder
-	fmt.Fprintf(&t, "%s\n\n%s\n%s, ouvrez ce lien (valable %s) :\n\n%s\n\n", hello, l.intro, l.action, valid, link)
-	fmt.Fprintf(&t, "Si le lien ne s'ouvre pas, copiez-le dans la barre d'adresse de votre navigateur.\n%s\n\nL'équipe Extranet Locataire\n", l.ignore)
+	fmt.Fprintf(&t, "%s\n\n%s\n%s, ouvrez ce lien (valable %s)\u00a0:\n\n%s\n\n", hello, l.intro, l.action, valid, link)
+	fmt.Fprintf(&t, "Si le lien ne s’ouvre pas, copiez-le dans la barre d’adresse de votre navigateur.\n%s\n\nL’équipe Extranet Locataire\n", l.ignore)
 
 	e := html.EscapeString
 	var h strings.Builder
@@ -68,8 +68,8 @@ func (l letter) mail(to, firstName, link string) Mail {
 	h.WriteString(`<body style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a">`)
 	fmt.Fprintf(&h, "<p>%s</p>\n<p>%s<br>%s, cliquez sur le bouton ci-dessous (lien valable %s).</p>\n", e(hello), e(l.intro), e(l.action), e(valid))
 	fmt.Fprintf(&h, `<p><a href="%s" style="display:inline-block;padding:12px 20px;background:#0b4f8a;color:#ffffff;text-decoration:none;border-radius:4px">%s</a></p>`+"\n", e(link), e(l.button))
-	fmt.Fprintf(&h, "<p>Si le bouton ne fonctionne pas, copiez ce lien dans votre navigateur :<br><a href=\"%s\">%s</a></p>\n", e(link), e(link))
-	fmt.Fprintf(&h, "<p>%s</p>\n<p>L'équipe Extranet Locataire</p>\n</body></html>\n", e(l.ignore))
+	fmt.Fprintf(&h, "<p>Si le bouton ne fonctionne pas, copiez ce lien dans votre navigateur\u00a0:<br><a href=\"%s\">%s</a></p>\n", e(link), e(link))
+	fmt.Fprintf(&h, "<p>%s</p>\n<p>L’équipe Extranet Locataire</p>\n</body></html>\n", e(l.ignore))
 	return Mail{To: to, Subject: l.subject, Text: t.String(), HTML: h.String()}
 }
 

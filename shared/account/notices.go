@@ -25,10 +25,10 @@ func existingAccountMail(to, firstName, loginURL, forgotURL string) Mail {
 	return notice{
 		subject: "Vous avez déjà un compte Extranet Locataire",
 		paras: []para{
-			{text: "Une demande de création de compte Extranet Locataire vient d'être faite pour votre bail. Vous avez déjà un compte : aucun autre n'a été créé."},
-			{text: "Connectez-vous avec l'adresse email qui reçoit ce message et votre mot de passe :", link: loginURL},
-			{text: "Si vous avez oublié votre mot de passe, réinitialisez-le :", link: forgotURL},
-			{text: "Si vous n'êtes pas à l'origine de cette demande, ignorez cet email : votre compte reste inchangé."},
+			{text: "Une demande de création de compte Extranet Locataire vient d’être faite pour votre bail. Vous avez déjà un compte\u00a0: aucun autre n’a été créé."},
+			{text: "Connectez-vous avec l’adresse email qui reçoit ce message et votre mot de passe\u00a0:", link: loginURL},
+			{text: "Si vous avez oublié votre mot de passe, réinitialisez-le\u00a0:", link: forgotURL},
+			{text: "Si vous n’êtes pas à l’origine de cette demande, ignorez cet email\u00a0: votre compte reste inchangé."},
 		},
 	}.mail(to, firstName)
 }
@@ -37,10 +37,10 @@ func addressTakenMail(to, firstName, loginURL, forgotURL string) Mail {
 	return notice{
 		subject: "Demande de compte avec votre adresse email",
 		paras: []para{
-			{text: "Quelqu'un vient de demander à créer un compte Extranet Locataire avec votre adresse email. Elle est déjà celle de votre compte : aucun compte n'a été créé et le vôtre reste inchangé."},
-			{text: "Si c'était vous, connectez-vous avec votre mot de passe :", link: loginURL},
-			{text: "Si vous l'avez oublié, ou si votre compte n'est pas encore activé, demandez un nouveau lien ici :", link: forgotURL},
-			{text: "Si vous n'êtes pas à l'origine de cette demande, ignorez cet email."},
+			{text: "Quelqu’un vient de demander à créer un compte Extranet Locataire avec votre adresse email. Elle est déjà celle de votre compte\u00a0: aucun compte n’a été créé et le vôtre reste inchangé."},
+			{text: "Si c’était vous, connectez-vous avec votre mot de passe\u00a0:", link: loginURL},
+			{text: "Si vous l’avez oublié, ou si votre compte n’est pas encore activé, demandez un nouveau lien ici\u00a0:", link: forgotURL},
+			{text: "Si vous n’êtes pas à l’origine de cette demande, ignorez cet email."},
 		},
 	}.mail(to, firstName)
 }
@@ -49,9 +49,9 @@ func replacedMail(to, signUpURL string) Mail {
 	return notice{
 		subject: "Votre demande de compte Extranet Locataire a été remplacée",
 		paras: []para{
-			{text: "Une nouvelle demande de création de compte Extranet Locataire a été faite pour votre bail, avec une autre adresse email. Elle remplace la vôtre : le lien d'activation que vous avez reçu ne fonctionne plus."},
-			{text: "Si c'était vous, utilisez le lien envoyé à votre nouvelle adresse."},
-			{text: "Si ce n'était pas vous, refaites votre demande, puis prévenez votre agence : quelqu'un connaît les informations de votre bail.", link: signUpURL},
+			{text: "Une nouvelle demande de création de compte Extranet Locataire a été faite pour votre bail, avec une autre adresse email. Elle remplace la vôtre\u00a0: le lien d’activation que vous avez reçu ne fonctionne plus."},
+			{text: "Si c’était vous, utilisez le lien envoyé à votre nouvelle adresse."},
+			{text: "Si ce n’était pas vous, refaites votre demande, puis prévenez votre agence\u00a0: quelqu’un connaît les informations de votre bail.", link: signUpURL},
 		},
 	}.mail(to, "")
 }
@@ -70,7 +70,7 @@ func (n notice) mail(to, firstName string) Mail {
 		}
 		t.WriteString("\n")
 	}
-	t.WriteString("L'équipe Extranet Locataire\n")
+	t.WriteString("L’équipe Extranet Locataire\n")
 
 	e := html.EscapeString
 	var h strings.Builder
@@ -84,6 +84,6 @@ func (n notice) mail(to, firstName string) Mail {
 		}
 		fmt.Fprintf(&h, "<p>%s<br><a href=\"%s\">%s</a></p>\n", e(p.text), e(p.link), e(p.link))
 	}
-	h.WriteString("<p>L'équipe Extranet Locataire</p>\n</body></html>\n")
+	h.WriteString("<p>L’équipe Extranet Locataire</p>\n</body></html>\n")
 	return Mail{To: to, Subject: n.subject, Text: t.String(), HTML: h.String()}
 }

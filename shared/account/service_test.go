@@ -287,7 +287,7 @@ func TestActivationMail(t *testing.T) {
 			t.Errorf("%s body lacks the link, greeting or validity:\n%s", name, body)
 		}
 	}
-	if !strings.Contains(m.HTML, `lang="fr"`) || !strings.Contains(m.HTML, "Pour l&#39;activer") {
+	if !strings.Contains(m.HTML, `lang="fr"`) || !strings.Contains(m.HTML, "Pour l’activer") {
 		t.Errorf("html body is not escaped French HTML:\n%s", m.HTML)
 	}
 }

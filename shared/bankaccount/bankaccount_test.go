@@ -321,3 +321,16 @@ func TestAdviceIsPreciseForEachReason(t *testing.T) {
 		seen[a] = err
 	}
 }
+
+// A bank of New Caledonia with an FR IBAN is refused as outside SEPA, and
+// the advice says so rather than "not the IBAN's country".
+func TestBICOfAPacificTerritoryGetsItsOwnAdvice(t *testing.T) {
+	iban, err := bankaccount.ParseIBAN(validFR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = bankaccount.ParseBIC("BNPANCNX", iban)
+	if !errors.Is(err, bankaccount.ErrBICNotSEPA) || !strings.Contains(bankaccount.Advice(err), "hors de la zone SEPA") {
+		t.Errorf("ParseBIC(NC bank) = %v (%s), want ErrBICNotSEPA and its advice", err, bankaccount.Advice(err))
+	}
+}

@@ -18,6 +18,10 @@ var (
 	ErrBICFormat = errors.New("bic: not 8 or 11 letters and digits")
 	// ErrBICCountry: its fifth and sixth letters name no country.
 	ErrBICCountry = errors.New("bic: unknown country")
+	// ErrBICNotSEPA: a bank of a territory that issues the IBAN's country's
+	// IBANs but lies outside SEPA (a bank of New Caledonia, NC, with an FR
+	// IBAN).
+	ErrBICNotSEPA = errors.New("bic: bank outside the sepa area")
 	// ErrBICMismatch: the bank's country is not the IBAN's.
 	ErrBICMismatch = errors.New("bic: country differs from the iban's")
 )
@@ -33,11 +37,14 @@ func (b BIC) Country() string { return string(b[4:6]) }
 // and checks its shape (github.com/mavolin/standards/bic: 8 or 11 characters,
 // an assigned ISO 3166 country) and that it is the bank of the IBAN: its
 // country is the IBAN's, or a territory whose banks issue that country's IBANs
-// (a bank of Guadeloupe, GP, issues FR IBANs). A BIC whose country differs
+// (a bank of Guadeloupe, GP, issues FR IBANs) inside SEPA; a bank of New
+// Caledonia, French Polynesia, Wallis and Futuna or the French Southern
+// Territories (NC, PF, WF, TF), outside SEPA, is refused. A BIC whose country differs
 // is almost always a typing mistake or the details of two accounts mixed,
 // and a SEPA direct debit sent with it would be rejected.
 //
-// Errors: ErrBICEmpty, ErrBICFormat, ErrBICCountry, ErrBICMismatch.
+// Errors: ErrBICEmpty, ErrBICFormat, ErrBICCountry, ErrBICNotSEPA,
+// ErrBICMismatch.
 func ParseBIC(typed string, of IBAN) (BIC, error) {
 	if len(typed) > MaxTyped {
 		return "", ErrBICFormat
@@ -71,6 +78,9 @@ func ParseBIC(typed string, of IBAN) (BIC, error) {
 	bic := BIC(s)
 	if !isCountry(bic.Country()) {
 		return "", ErrBICCountry
+	}
+	if of != "" && slices.Contains(outsideSEPA[of.Country()], bic.Country()) {
+		return "", ErrBICNotSEPA
 	}
 	if of != "" && bic.Country() != of.Country() && !slices.Contains(bicCountries[of.Country()], bic.Country()) {
 		return "", ErrBICMismatch

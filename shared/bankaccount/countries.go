@@ -34,12 +34,21 @@ var countryName = map[string]string{
 }
 
 // bicCountries lists, for an IBAN country, the BIC countries of the banks that
-// issue its IBANs besides its own: banks of the French overseas departments
-// and collectivities have BICs of their ISO code (GP, MQ, RE…) but FR IBANs,
-// those of Jersey, Guernsey and the Isle of Man GB IBANs, those of Åland FI
-// IBANs.
+// issue its IBANs besides its own, inside the SEPA schemes' scope (EPC409-09):
+// banks of the French overseas departments and collectivities in SEPA have
+// BICs of their ISO code (GP, MQ, RE…) but FR IBANs, those of Jersey,
+// Guernsey and the Isle of Man GB IBANs, those of Åland FI IBANs.
 var bicCountries = map[string][]string{
-	"FR": {"GF", "GP", "MQ", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF", "TF"},
+	"FR": {"GF", "GP", "MQ", "RE", "YT", "PM", "BL", "MF"},
 	"GB": {"JE", "GG", "IM"},
 	"FI": {"AX"},
+}
+
+// outsideSEPA lists, for an IBAN country, the BIC countries of banks that
+// issue its IBANs but lie outside the SEPA schemes' scope (EPC409-09): New
+// Caledonia, French Polynesia, Wallis and Futuna and the French Southern
+// Territories (the Pacific franc zone) issue FR IBANs, yet no SEPA direct
+// debit reaches them.
+var outsideSEPA = map[string][]string{
+	"FR": {"NC", "PF", "WF", "TF"},
 }

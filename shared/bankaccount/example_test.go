@@ -24,5 +24,5 @@ func ExampleParseIBAN() {
 	// FR7630006000011234567890189
 	// FR76 3000 6000 0112 3456 7890 189
 	// FR76 •••• •••• •••• •••• •••0 189
-	// Cet IBAN contient une erreur : la clé RIB (les deux derniers chiffres) ne correspond pas au numéro de compte. Vérifiez le code banque, le code guichet et le numéro de compte sur votre RIB.
+	// Cet IBAN contient une erreur : la clé RIB (les deux derniers chiffres) ne correspond pas au numéro de compte. Vérifiez le code banque, le code guichet et le numéro de compte sur votre RIB.
 }

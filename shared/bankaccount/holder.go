@@ -6,6 +6,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/citejardins/extranet/shared/tenancy"
 )
 
@@ -25,8 +27,9 @@ var (
 	ErrHolderCharacters = errors.New("holder: characters outside the sepa set")
 )
 
-// ParseHolder reads the account holder's name as typed: the ends trimmed and
-// every run of spaces (tabs, line breaks) made one space. The name is kept as
+// ParseHolder reads the account holder's name as typed: in Unicode's
+// composed form (NFC, so "e" + U+0301 is "é"), the ends trimmed and every
+// run of spaces (tabs, line breaks) made one space. The name is kept as
 // typed, accents included (it is shown back to the tenant); SEPA gives its
 // form for the banks (tenancy.SEPAText: LEFÈVRE → LEFEVRE).
 //
@@ -38,7 +41,8 @@ func ParseHolder(typed string) (string, error) {
 	if !utf8.ValidString(typed) {
 		return "", ErrHolderCharacters
 	}
-	s := strings.Join(strings.Fields(typed), " ")
+	// NFC: a name pasted decomposed (e + U+0301) is the same name.
+	s := strings.Join(strings.Fields(norm.NFC.String(typed)), " ")
 	if s == "" {
 		return "", ErrHolderEmpty
 	}

@@ -25,9 +25,9 @@ func changedMail(to string, d Details, publicURL string) account.Mail {
 	}
 	when := fmt.Sprintf("%s %s %d", dd, monthNames[day.Month-1], day.Year)
 	forgot := strings.TrimRight(publicURL, "/") + "/mot-de-passe-oublie"
-	said := fmt.Sprintf("Les coordonnées bancaires de votre espace Extranet Locataire ont été modifiées le %s. Le compte enregistré est désormais :", when)
-	lines := []string{"IBAN : " + d.IBAN.Masked(), "BIC : " + string(d.BIC), "Titulaire : " + d.Holder}
-	ifNot := "Si ce n’est pas vous, changez tout de suite votre mot de passe avec « Mot de passe oublié » :"
+	said := fmt.Sprintf("Les coordonnées bancaires de votre espace Extranet Locataire ont été modifiées le %s. Le compte enregistré est désormais\u00A0:", when)
+	lines := []string{"IBAN\u00A0: " + d.IBAN.Masked(), "BIC\u00A0: " + string(d.BIC), "Titulaire\u00A0: " + d.Holder}
+	ifNot := "Si ce n’est pas vous, changez tout de suite votre mot de passe avec «\u00A0Mot de passe oublié\u00A0»\u00A0:"
 	after := "puis prévenez votre agence, pour qu’elle n’utilise pas ce compte. Si c’est bien vous, vous n’avez rien à faire."
 
 	var t strings.Builder

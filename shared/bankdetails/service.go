@@ -180,6 +180,8 @@ func (s *Service) tell(ctx context.Context, p account.Principal, d Details) {
 		s.log.ErrorContext(ctx, "send bank details changed mail: no mailer configured")
 		return
 	}
+	// A security notice: to the login address, never the notification
+	// address (account.Account.NoticeEmail says why).
 	if err := s.mailer.Send(ctx, changedMail(p.Account.Email, d, s.cfg.PublicURL)); err != nil {
 		s.log.ErrorContext(ctx, "send bank details changed mail", "err", err)
 	}

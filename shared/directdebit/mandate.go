@@ -37,12 +37,17 @@ const Recurrent = "recurrent"
 type Mandate struct {
 	RUM string // référence unique du mandat, ≤ MaxRUM characters
 	ICS string // identifiant créancier SEPA (the landlord's)
-	// The creditor (the landlord) and the debtor (the lease's main
-	// signatory, at the lease's address).
+	// The creditor (the landlord) and the debtor: the holder of the
+	// debited account (EPC SEPA Core rulebook, AT-14), at the lease's
+	// address.
 	CreditorName    string
 	CreditorAddress []string // lines as printed
 	DebtorName      string
 	DebtorAddress   tenancy.Address
+	// OnBehalfOf is the lease's main signatory when the holder is another
+	// person: the party the debit is for ("tiers débiteur", AT-15), with
+	// the lease's Reference. Empty when the tenant holds the account.
+	OnBehalfOf, Reference string
 	// The debited account: IBAN (electronic form, no spaces), BIC and its
 	// holder's name as typed.
 	IBAN, BIC, Holder string
@@ -51,10 +56,13 @@ type Mandate struct {
 	SignedOn          tenancy.Date
 	Place             string // the debtor's city
 	DebitDay          int    // day of the month of each debit
-	Status            Status
-	RevokedOn         tenancy.Date // zero unless revoked
-	LapsedOn          tenancy.Date // zero unless lapsed
-	LastDebitOn       tenancy.Date // zero when none seen yet
+	// FirstDebitOn is the first debit the ERP may collect (FirstDebit:
+	// the first notice issued after the signature announces it).
+	FirstDebitOn tenancy.Date
+	Status       Status
+	RevokedOn    tenancy.Date // zero unless revoked
+	LapsedOn     tenancy.Date // zero unless lapsed
+	LastDebitOn  tenancy.Date // zero when none seen yet
 	// DocumentID is the mandate's PDF in "Mes documents" (kind
 	// sepa_mandate); DocumentKey its object in the documents bucket.
 	DocumentID, DocumentKey string
@@ -260,6 +268,52 @@ func DebitDate(year int, month time.Month, debitDay int) tenancy.Date {
 	return tenancy.Date{Year: year, Month: month, Day: debitDay}
 }
 
+// PreNotificationDays is the least number of calendar days between a
+// debit's pre-notification and the debit: the EPC SEPA Core rulebook
+// (PT-04.03) asks for 14 unless debtor and creditor agreed a shorter
+// delay, and the portal's mandate agrees none.
+const PreNotificationDays = 14
+
+// PreNotifiedDate is the debit date a notice issued on issued announces for
+// the rent of year/month under a mandate debiting on debitDay: the
+// mandate's day in that month (DebitDate) or, when that is less than
+// PreNotificationDays after the issue date, the day PreNotificationDays
+// after it (e.g. a notice issued on 20 February for March, debit day 5:
+// 6 March, not 5 March, 13 days on). The ERP must not collect before it
+// (shared/erp/FORMAT.md).
+func PreNotifiedDate(year int, month time.Month, debitDay int, issued tenancy.Date) tenancy.Date {
+	d := DebitDate(year, month, debitDay)
+	if earliest := tenancy.DateOf(issued.Time().AddDate(0, 0, PreNotificationDays)); d.Before(earliest) {
+		return earliest
+	}
+	return d
+}
+
+// DefaultNoticeDay is the template's NoticeDay: the day of the month the
+// coming month's notices are issued.
+const DefaultNoticeDay = 20
+
+// FirstDebit is the first debit of a mandate signed on signedOn with debit
+// day debitDay when the notices are issued on noticeDay (1 to 28, the
+// month before their period; 0 is DefaultNoticeDay): the debit of the
+// first period whose notice is issued after the signature, on the date
+// that notice announces (PreNotifiedDate). A mandate signed on the notice
+// day itself counts as signed after that day's run. Every earlier debit
+// would be unannounced: the notice of its period went out without it.
+// E.g. signed 30/11 (NoticeDay 20, day 5): January's notice, issued
+// 20/12, announces 05/01.
+func FirstDebit(signedOn tenancy.Date, debitDay, noticeDay int) tenancy.Date {
+	if noticeDay < 1 || noticeDay > 28 {
+		noticeDay = DefaultNoticeDay
+	}
+	issue := tenancy.Date{Year: signedOn.Year, Month: signedOn.Month, Day: noticeDay}
+	if !signedOn.Before(issue) {
+		issue = tenancy.DateOf(issue.Time().AddDate(0, 1, 0))
+	}
+	period := issue.Time().AddDate(0, 1, 0)
+	return PreNotifiedDate(period.Year(), period.Month(), debitDay, issue)
+}
+
 // Fingerprint is 16 hex of a hash of everything the mandate's PDF states:
 // its document's version (document.IssuedDocumentID) and part of its key.
 func (m Mandate) Fingerprint() string {
@@ -267,7 +321,7 @@ func (m Mandate) Fingerprint() string {
 	for _, s := range []string{m.RUM, m.ICS, m.CreditorName, strings.Join(m.CreditorAddress, "\n"), m.DebtorName,
 		m.DebtorAddress.Street, m.DebtorAddress.Complement, m.DebtorAddress.PostalCode, m.DebtorAddress.City,
 		m.IBAN, m.BIC, m.Holder, m.Type, m.SignedAt.UTC().Format(time.RFC3339Nano), m.SignedOn.String(), m.Place,
-		strconv.Itoa(m.DebitDay)} {
+		strconv.Itoa(m.DebitDay), m.OnBehalfOf, m.Reference, m.FirstDebitOn.String()} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}

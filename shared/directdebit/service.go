@@ -101,6 +101,10 @@ func LimitKey(ref string) string { return "direct-debit#" + ref }
 type Config struct {
 	Creditor  Creditor
 	DebitDays []int // DIRECT_DEBIT_DAYS
+	// NoticeDay is the day of the month the coming month's notices are
+	// issued (NOTICE_DAY, the template's NoticeDay; 0: DefaultNoticeDay):
+	// it fixes a mandate's first debit (FirstDebit).
+	NoticeDay int
 	// Counter and Limit bound the signatures per lease (nil: no bound;
 	// a zero Limit is DefaultLimit).
 	Counter Counter
@@ -145,6 +149,15 @@ func NewService(cfg Config, store Store, ledger Ledger, files Files, render Rend
 
 // DebitDays are the days of the month a tenant may choose.
 func (s *Service) DebitDays() []int { return slices.Clone(s.cfg.DebitDays) }
+
+// Creditor is the landlord a new mandate names (name, address lines, ICS
+// normalized; empty ICS: no direct debit offered), so that the form shows
+// before any mandate what the tenant will sign.
+func (s *Service) Creditor() Creditor {
+	c := s.cfg.Creditor
+	c.AddressLines = slices.Clone(c.AddressLines)
+	return c
+}
 
 // Request is what the tenant sends to subscribe.
 type Request struct {
@@ -260,9 +273,14 @@ func (s *Service) Subscribe(ctx context.Context, ref string, r Request) (Mandate
 	m := Mandate{RUM: rum, ICS: s.cfg.Creditor.ICS, CreditorName: s.cfg.Creditor.Name,
 		CreditorAddress: slices.Clone(s.cfg.Creditor.AddressLines), DebtorAddress: l.Address,
 		IBAN: r.IBAN, BIC: r.BIC, Holder: r.Holder, Type: Recurrent, SignedAt: at.UTC(), SignedOn: tenancy.ParisDate(at),
-		Place: l.Address.City, DebitDay: r.DebitDay, Status: Active}
+		Place: l.Address.City, DebitDay: r.DebitDay, Status: Active, DebtorName: r.Holder, Reference: ref}
+	m.FirstDebitOn = FirstDebit(m.SignedOn, m.DebitDay, s.cfg.NoticeDay)
+	// The debtor is the account's holder; the tenant, when another
+	// person, is the party the debit is for.
 	if sig, ok := l.MainSignatory(); ok {
-		m.DebtorName = strings.TrimSpace(sig.FirstName + " " + sig.LastName)
+		if tenantName := strings.TrimSpace(sig.FirstName + " " + sig.LastName); !sameName(tenantName, r.Holder) {
+			m.OnBehalfOf = tenantName
+		}
 	}
 	body, err := s.render.RenderMandate(m)
 	if err != nil {
@@ -364,13 +382,17 @@ func signedData(m Mandate, replaces string) map[string]any {
 		"creditor": map[string]any{"name": m.CreditorName, "address": m.CreditorAddress},
 		"debtor": map[string]any{"name": m.DebtorName, "street": m.DebtorAddress.Street, "complement": m.DebtorAddress.Complement,
 			"postalCode": m.DebtorAddress.PostalCode, "city": m.DebtorAddress.City},
-		"iban": m.IBAN, "bic": m.BIC, "holder": m.Holder, "debitDay": m.DebitDay,
-		"signedAt": m.SignedAt.UTC().Format(time.RFC3339), "signedOn": m.SignedOn.String(), "place": m.Place,
+		"iban": m.IBAN, "bic": m.BIC, "holder": m.Holder, "debitDay": m.DebitDay, "firstDebitOn": dateOrNil(m.FirstDebitOn),
+		"onBehalfOf": nil,
+		"signedAt":   m.SignedAt.UTC().Format(time.RFC3339), "signedOn": m.SignedOn.String(), "place": m.Place,
 		"documentId": m.DocumentID, "documentKey": m.DocumentKey,
 		"replaces": nil,
 	}
 	if replaces != "" {
 		d["replaces"] = replaces
+	}
+	if m.OnBehalfOf != "" {
+		d["onBehalfOf"] = map[string]any{"name": m.OnBehalfOf, "reference": m.Reference}
 	}
 	return d
 }
@@ -380,4 +402,10 @@ func dateOrNil(d tenancy.Date) any {
 		return nil
 	}
 	return d.String()
+}
+
+// sameName reports whether two names are the same person's as a bank
+// would read them: the SEPA form (no accents), case and spaces aside.
+func sameName(a, b string) bool {
+	return strings.EqualFold(strings.Join(strings.Fields(bankaccount.SEPA(a)), " "), strings.Join(strings.Fields(bankaccount.SEPA(b)), " "))
 }

@@ -59,6 +59,9 @@ type mandateItem struct {
 	SignedOn        string   `dynamodbav:"signedOn"`
 	Place           string   `dynamodbav:"place"`
 	DebitDay        int      `dynamodbav:"debitDay"`
+	// Empty on a mandate signed before they existed.
+	FirstDebitOn string `dynamodbav:"firstDebitOn,omitempty"`
+	OnBehalfOf   string `dynamodbav:"onBehalfOf,omitempty"`
 	// Empty until they happen (an attribute never removed: see DESIGN.md).
 	RevokedOn   string `dynamodbav:"revokedOn"`
 	LapsedOn    string `dynamodbav:"lapsedOn"`
@@ -74,7 +77,8 @@ func (it mandateItem) domain() directdebit.Mandate {
 		DebtorAddress: tenancy.Address{Street: it.Street, Complement: it.Complement, PostalCode: it.PostalCode, City: it.City},
 		IBAN:          it.IBAN, BIC: it.BIC, Holder: it.Holder, Type: it.Type, SignedAt: at, SignedOn: parseDate(it.SignedOn),
 		Place: it.Place, DebitDay: it.DebitDay, RevokedOn: parseDate(it.RevokedOn), LapsedOn: parseDate(it.LapsedOn),
-		LastDebitOn: parseDate(it.LastDebitOn), DocumentID: it.DocumentID, DocumentKey: it.DocumentKey}
+		LastDebitOn: parseDate(it.LastDebitOn), DocumentID: it.DocumentID, DocumentKey: it.DocumentKey,
+		FirstDebitOn: parseDate(it.FirstDebitOn), OnBehalfOf: it.OnBehalfOf, Reference: strings.TrimPrefix(it.PK, leasePK(""))}
 }
 
 // Mandates reads the lease's DIRECTDEBIT item and its MANDATE# items: one
@@ -156,7 +160,7 @@ func (s *Store) Sign(ctx context.Context, ref, current string, m directdebit.Man
 		City: m.DebtorAddress.City, IBAN: m.IBAN, BIC: m.BIC, Holder: m.Holder, Type: m.Type,
 		SignedAt: m.SignedAt.UTC().Format(time.RFC3339Nano), SignedOn: m.SignedOn.String(), Place: m.Place, DebitDay: m.DebitDay,
 		RevokedOn: dateString(m.RevokedOn), LapsedOn: dateString(m.LapsedOn), LastDebitOn: dateString(m.LastDebitOn),
-		DocumentID: m.DocumentID, DocumentKey: m.DocumentKey}
+		DocumentID: m.DocumentID, DocumentKey: m.DocumentKey, FirstDebitOn: dateString(m.FirstDebitOn), OnBehalfOf: m.OnBehalfOf}
 	av, err := attributevalue.MarshalMap(it)
 	if err != nil {
 		return fmt.Errorf("encode mandate: %w", err)

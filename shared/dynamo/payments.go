@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -223,6 +224,7 @@ func (s *Store) ApplyEvent(ctx context.Context, w payment.Write) error {
 	}
 	tx := []types.TransactWriteItem{{Put: &types.Put{TableName: &s.tenancy, Item: ev,
 		ConditionExpression: aws.String("attribute_not_exists(PK)")}}}
+	spanAt := -2 // the balance update's index when it is conditioned on the span read
 	if w.After != nil {
 		up, err := s.paymentUpdate(*w.After, w.Before.Version, len(w.Entries) > 0)
 		if err != nil {
@@ -247,18 +249,31 @@ func (s *Store) ApplyEvent(ctx context.Context, w payment.Write) error {
 			tx = append(tx, types.TransactWriteItem{Put: &types.Put{TableName: &s.tenancy, Item: av}})
 		}
 		if w.BalanceDeltaCents != 0 || len(w.Entries) > 0 {
-			// No condition: ADD makes the balance item of a lease that had
-			// no ledger line yet, as SyncEntries does.
+			// ADD makes the balance item of a lease that had no ledger line
+			// yet, as SyncEntries does.
 			update := "ADD balanceCents :d"
 			values := map[string]types.AttributeValue{":d": num(w.BalanceDeltaCents)}
+			var sets []string
 			if w.Confirm && w.After.EntryDate != "" {
 				// Mon compte's "dernier paiement": this one, until the ERP's
 				// next import says otherwise.
-				update += " SET lastPaymentDate = :pd, lastPaymentCents = :pc"
+				sets = append(sets, "lastPaymentDate = :pd", "lastPaymentCents = :pc")
 				values[":pd"], values[":pc"] = str(w.After.EntryDate), num(w.After.Facts.PaidCents)
 			}
-			tx = append(tx, types.TransactWriteItem{Update: &types.Update{TableName: &s.tenancy,
-				Key: keyOf(leasePK(ref), leaseAccountSK), UpdateExpression: aws.String(update), ExpressionAttributeValues: values}})
+			span, cond, err := s.entrySpanUpdate(ctx, ref, w.Entries, values)
+			if err != nil {
+				return err
+			}
+			sets = append(sets, span...)
+			if len(sets) > 0 {
+				update += " SET " + strings.Join(sets, ", ")
+			}
+			up := &types.Update{TableName: &s.tenancy, Key: keyOf(leasePK(ref), leaseAccountSK),
+				UpdateExpression: aws.String(update), ExpressionAttributeValues: values}
+			if cond != "" {
+				up.ConditionExpression, spanAt = aws.String(cond), len(tx)
+			}
+			tx = append(tx, types.TransactWriteItem{Update: up})
 		}
 	}
 	for _, o := range w.Outbox {
@@ -281,7 +296,7 @@ func (s *Store) ApplyEvent(ctx context.Context, w payment.Write) error {
 		switch {
 		case failed[0]:
 			return payment.ErrDuplicateEvent
-		case failed[1], failed[-1]: // the payment's version, or a conflict between transactions
+		case failed[1], failed[spanAt], failed[-1]: // the payment's version, the statement's span, or a conflict between transactions
 			return payment.ErrVersion
 		}
 		return fmt.Errorf("apply provider event: a condition failed: %w", err)
@@ -290,6 +305,58 @@ func (s *Store) ApplyEvent(ctx context.Context, w payment.Write) error {
 		return fmt.Errorf("apply provider event: %w", err)
 	}
 	return nil
+}
+
+// entrySpanUpdate keeps the statement's span (firstEntryDate,
+// lastEntryDate on LEASE#ACCOUNT, which Mon compte's year list reads) true
+// when provisional entries are put: it reads the span and, if an entry
+// falls outside it, returns the SET clauses (values added to values) and
+// the condition that the span is still as read (else the transaction fails
+// and the event is applied again). Deleted entries never shrink the span:
+// the ERP's next import recomputes it from the whole ledger.
+func (s *Store) entrySpanUpdate(ctx context.Context, ref string, entries []payment.EntryChange, values map[string]types.AttributeValue) ([]string, string, error) {
+	lo, hi := "", ""
+	for _, c := range entries {
+		if c.Delete {
+			continue
+		}
+		if lo == "" || c.Date < lo {
+			lo = c.Date
+		}
+		if c.Date > hi {
+			hi = c.Date
+		}
+	}
+	if lo == "" {
+		return nil, "", nil
+	}
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.tenancy, Key: keyOf(leasePK(ref), leaseAccountSK),
+		ConsistentRead: aws.Bool(true), ProjectionExpression: aws.String("firstEntryDate, lastEntryDate")})
+	if err != nil {
+		return nil, "", fmt.Errorf("read the statement's span of %s: %w", ref, err)
+	}
+	var span struct {
+		First string `dynamodbav:"firstEntryDate"`
+		Last  string `dynamodbav:"lastEntryDate"`
+	}
+	if err := attributevalue.UnmarshalMap(out.Item, &span); err != nil {
+		return nil, "", fmt.Errorf("decode the statement's span of %s: %w", ref, err)
+	}
+	var sets []string
+	if span.First == "" || lo < span.First {
+		sets = append(sets, "firstEntryDate = :fd")
+		values[":fd"] = str(lo)
+	}
+	if hi > span.Last {
+		sets = append(sets, "lastEntryDate = :ld")
+		values[":ld"] = str(hi)
+	}
+	if len(sets) == 0 {
+		return nil, "", nil
+	}
+	values[":ofd"], values[":old"] = str(span.First), str(span.Last)
+	return sets, "(attribute_not_exists(firstEntryDate) OR firstEntryDate = :ofd) AND " +
+		"(attribute_not_exists(lastEntryDate) OR lastEntryDate = :old)", nil
 }
 
 // paymentUpdate sets every attribute the portal owns on the payment item

@@ -140,7 +140,7 @@ func fromUnix(s int64) time.Time {
 func (a accountItem) domain() account.Account {
 	return account.Account{Reference: a.Reference, Email: a.Email, PasswordHash: a.PasswordHash,
 		Status: account.Status(a.Status), ActivationHash: a.ActivationHash, SessionGeneration: a.SessionGeneration,
-		Paperless: a.Paperless, PaperlessSince: fromUnix(a.PaperlessSince),
+		Paperless: a.Paperless, PaperlessSince: fromUnix(a.PaperlessSince), NotificationEmail: a.NotificationEmail,
 		CreatedAt: fromUnix(a.CreatedAt), ActivatedAt: fromUnix(a.ActivatedAt)}
 }
 

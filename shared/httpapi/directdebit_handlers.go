@@ -49,32 +49,51 @@ type debtorJSON struct {
 	Address addressJSON `json:"address"`
 }
 
+// onBehalfOfJSON is the tenant a third party's account is debited for.
+type onBehalfOfJSON struct {
+	Name      string `json:"name"`
+	Reference string `json:"reference"`
+}
+
 type mandateJSON struct {
-	RUM         string     `json:"rum"`
-	ICS         string     `json:"ics"`
-	Type        string     `json:"type"`
-	Status      string     `json:"status"`
-	Creditor    partyJSON  `json:"creditor"`
-	Debtor      debtorJSON `json:"debtor"`
-	IBAN        string     `json:"iban"` // masked
-	BIC         string     `json:"bic"`
-	Holder      string     `json:"holder"`
-	DebitDay    int        `json:"debitDay"`
-	SignedAt    string     `json:"signedAt"`
-	SignedOn    string     `json:"signedOn"`
-	Place       string     `json:"place"`
-	RevokedOn   *string    `json:"revokedOn"`
-	LapsedOn    *string    `json:"lapsedOn"`
-	LastDebitOn *string    `json:"lastDebitOn"`
-	LapsesOn    *string    `json:"lapsesOn"`
-	Wording     string     `json:"wording"`
-	DocumentID  string     `json:"documentId"`
+	RUM      string     `json:"rum"`
+	ICS      string     `json:"ics"`
+	Type     string     `json:"type"`
+	Status   string     `json:"status"`
+	Creditor partyJSON  `json:"creditor"`
+	Debtor   debtorJSON `json:"debtor"`
+	IBAN     string     `json:"iban"` // masked
+	BIC      string     `json:"bic"`
+	Holder   string     `json:"holder"`
+	DebitDay int        `json:"debitDay"`
+	// FirstDebitOn: nil on a mandate signed before it was recorded.
+	FirstDebitOn *string         `json:"firstDebitOn"`
+	OnBehalfOf   *onBehalfOfJSON `json:"onBehalfOf"`
+	SignedAt     string          `json:"signedAt"`
+	SignedOn     string          `json:"signedOn"`
+	Place        string          `json:"place"`
+	RevokedOn    *string         `json:"revokedOn"`
+	LapsedOn     *string         `json:"lapsedOn"`
+	LastDebitOn  *string         `json:"lastDebitOn"`
+	LapsesOn     *string         `json:"lapsesOn"`
+	Wording      string          `json:"wording"`
+	DocumentID   string          `json:"documentId"`
+}
+
+type creditorJSON struct {
+	Name    string   `json:"name"`
+	Address []string `json:"address"`
+	ICS     string   `json:"ics"`
 }
 
 type directDebitResponse struct {
 	Current   *mandateJSON  `json:"current"`
 	History   []mandateJSON `json:"history"`
 	DebitDays []int         `json:"debitDays"`
+	// Creditor and Wording are what a mandate signed now names and says
+	// (directdebit.Wording), for the form shown before the first mandate.
+	Creditor creditorJSON `json:"creditor"`
+	Wording  string       `json:"wording"`
 }
 
 func optDate(d tenancy.Date) *string {
@@ -97,7 +116,10 @@ func mandateOf(m directdebit.Mandate) mandateJSON {
 		IBAN: bankaccount.IBAN(m.IBAN).Masked(), BIC: m.BIC, Holder: m.Holder, DebitDay: m.DebitDay,
 		SignedAt: m.SignedAt.UTC().Format(time.RFC3339), SignedOn: m.SignedOn.String(), Place: m.Place,
 		RevokedOn: optDate(m.RevokedOn), LapsedOn: optDate(m.LapsedOn), LastDebitOn: optDate(m.LastDebitOn),
-		Wording: directdebit.Wording(m.CreditorName), DocumentID: m.DocumentID}
+		Wording: directdebit.Wording(m.CreditorName), DocumentID: m.DocumentID, FirstDebitOn: optDate(m.FirstDebitOn)}
+	if m.OnBehalfOf != "" {
+		j.OnBehalfOf = &onBehalfOfJSON{Name: m.OnBehalfOf, Reference: m.Reference}
+	}
 	if m.Status == directdebit.Active {
 		j.LapsesOn = optDate(m.LapsesOn())
 	}
@@ -151,7 +173,12 @@ func (s *Server) handleDirectDebit() http.Handler {
 		if err != nil {
 			return directDebitResponse{}, err
 		}
-		resp := directDebitResponse{History: make([]mandateJSON, len(v.History)), DebitDays: s.directDebit.DebitDays()}
+		c := s.directDebit.Creditor()
+		resp := directDebitResponse{History: make([]mandateJSON, len(v.History)), DebitDays: s.directDebit.DebitDays(),
+			Creditor: creditorJSON{Name: c.Name, Address: c.AddressLines, ICS: c.ICS}, Wording: directdebit.Wording(c.Name)}
+		if resp.Creditor.Address == nil {
+			resp.Creditor.Address = []string{}
+		}
 		for i, m := range v.History {
 			resp.History[i] = mandateOf(m)
 		}

@@ -40,10 +40,15 @@ type mandateJSON struct {
 		Name    string             `json:"name"`
 		Address mandateAddressJSON `json:"address"`
 	} `json:"debtor"`
-	IBAN        string  `json:"iban"`
-	BIC         string  `json:"bic"`
-	Holder      string  `json:"holder"`
-	DebitDay    int     `json:"debitDay"`
+	IBAN       string  `json:"iban"`
+	BIC        string  `json:"bic"`
+	Holder     string  `json:"holder"`
+	DebitDay   int     `json:"debitDay"`
+	FirstDebit *string `json:"firstDebitOn"`
+	OnBehalfOf *struct {
+		Name      string `json:"name"`
+		Reference string `json:"reference"`
+	} `json:"onBehalfOf"`
 	SignedAt    string  `json:"signedAt"`
 	SignedOn    string  `json:"signedOn"`
 	Place       string  `json:"place"`
@@ -59,6 +64,12 @@ type directDebitJSON struct {
 	Current   *mandateJSON  `json:"current"`
 	History   []mandateJSON `json:"history"`
 	DebitDays []int         `json:"debitDays"`
+	Creditor  struct {
+		Name    string   `json:"name"`
+		Address []string `json:"address"`
+		ICS     string   `json:"ics"`
+	} `json:"creditor"`
+	Wording string `json:"wording"`
 }
 
 // A valid French account (RIB key and IBAN check digits right).
@@ -129,8 +140,8 @@ func TestRule_MandateSignedShownThenRevokedDatedAndExported(t *testing.T) {
 		t.Fatalf("GET the mandate: %d, %d bytes", resp.StatusCode, len(pdf))
 	}
 	says(t, "the mandate PDF", pdfText(t, pdf), "Mandat de prélèvement SEPA", "Référence unique du mandat (RUM) : "+m.RUM,
-		"Identifiant créancier SEPA (ICS) : "+testICS, "IBAN : FR76 3000 6000 0112 3456 7890 189", "BIC : AGRIFRPP",
-		"Type de paiement : paiement récurrent", "Fait à : Gennevilliers", "Signé électroniquement le "+dateFR(today()),
+		"Identifiant créancier SEPA (ICS) : "+testICS, "IBAN : FR76 •••• •••• •••• •••• •••0 189", "BIC : AGRIFRPP",
+		"Type de paiement : paiement récurrent", "Fait à : Gennevilliers", "Premier prélèvement : le "+dateFR(apiDate(t, m.FirstDebit)), "Signé électroniquement le "+dateFR(today()),
 		"via l’Extranet Locataire", "En signant ce formulaire de mandat, vous autorisez (A) "+landlord.Name)
 	// Another tenant never sees it nor its document.
 	if other := a.directDebit(t, abdou); other.Current != nil || len(other.History) != 0 {
@@ -311,19 +322,25 @@ func TestRule_PreNotificationOnTheNextNotice(t *testing.T) {
 	wantStatus(t, "subscribe", status, http.StatusCreated, body)
 	m := as[mandateJSON](t, body)
 
-	// The next month's notice carries the debit: the mandate's day of the
-	// period, the amount the notice asks, the RUM and the ICS. She reads it
+	// The notice of the first debit's month carries the debit: the
+	// mandate's day of the period (at least 14 days after the notice),
+	// the amount the notice asks, the RUM and the ICS. She reads it
 	// online: the mail says the date, the RUM and the ICS, not the amount.
 	a.put(t, celine.bearer, obj{"paperless": true})
 	mailsBefore := a.mailCount()
-	d := today().Time().AddDate(0, 1, 0)
-	next := notice.Period{Year: d.Year(), Month: d.Month()}
+	first := apiDate(t, m.FirstDebit)
+	next := notice.Period{Year: first.Year, Month: first.Month}
 	a.runNotices(t, next.String())
 	want := a.expectedNotice(t, "1234567", next)
 	if want.AmountDueCents <= 0 {
 		t.Fatalf("LEFÈVRE owes nothing in %s; the test needs an amount", next)
 	}
+	// The mandate's day, unless the notice (issued today) would then give
+	// less than the rulebook's 14 days: then 14 days after today.
 	debit := tenancy.Date{Year: next.Year, Month: next.Month, Day: 10}
+	if earliest := tenancy.DateOf(today().Time().AddDate(0, 0, 14)); debit.Before(earliest) {
+		debit = earliest
+	}
 	text := a.noticeText(t, "1234567", next)
 	says(t, "LEFÈVRE's notice", text, "Prélèvement le "+dateFR(debit)+" de "+frenchEuros(want.AmountDueCents)+" — RUM "+m.RUM+" — ICS "+testICS,
 		"la somme de "+frenchEuros(want.AmountDueCents)+" sera prélevée le "+dateFR(debit))
@@ -335,6 +352,16 @@ func TestRule_PreNotificationOnTheNextNotice(t *testing.T) {
 	if !strings.Contains(mails[0].Text, line) || !strings.Contains(mails[0].HTML, line) || strings.Contains(mails[0].Text, "€") {
 		t.Errorf("notice mail %q; want %q and no amount", mails[0].Text, line)
 	}
+	// The month before the first debit: its notice, issued after the
+	// signature (a late run), announces no debit the ERP will not make.
+	if first.Month != today().Month {
+		d := first.Time().AddDate(0, -1, 0)
+		before := notice.Period{Year: d.Year(), Month: d.Month()}
+		a.runNotices(t, before.String())
+		if text := a.noticeText(t, "1234567", before); strings.Contains(text, "Prélèvement le") || strings.Contains(text, m.RUM) {
+			t.Errorf("the notice of %s, before the first debit %s, announces a debit:\n%s", before, first, text)
+		}
+	}
 	// N'DIAYE signed nothing: no pre-notification.
 	if strings.Contains(a.noticeText(t, "7654321", next), "Prélèvement le") {
 		t.Error("N'DIAYE's notice announces a debit")
@@ -343,7 +370,7 @@ func TestRule_PreNotificationOnTheNextNotice(t *testing.T) {
 	// Revoked: the notice after announces none.
 	status, _, body = a.do(t, "DELETE", "/api/v1/direct-debit", nil, celine.bearer)
 	wantStatus(t, "revoke", status, http.StatusOK, body)
-	d = d.AddDate(0, 1, 0)
+	d := first.Time().AddDate(0, 1, 0)
 	after := notice.Period{Year: d.Year(), Month: d.Month()}
 	a.runNotices(t, after.String())
 	if text := a.noticeText(t, "1234567", after); strings.Contains(text, "Prélèvement le") || strings.Contains(text, m.RUM) {
@@ -369,4 +396,17 @@ func TestDirectDebitSignaturesPerLeaseAreLimited(t *testing.T) {
 	if got := a.directDebit(t, celine); len(got.History) != 2 || got.Current == nil || got.Current.RUM != "EXTRANET-1234567-2" {
 		t.Errorf("after the refusal: %+v", got)
 	}
+}
+
+// apiDate reads a civil date the API gave (nil or bad: the test fails).
+func apiDate(t *testing.T, s *string) tenancy.Date {
+	t.Helper()
+	if s == nil {
+		t.Fatal("no date")
+	}
+	d, err := tenancy.ParseDate(*s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

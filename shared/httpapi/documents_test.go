@@ -209,7 +209,7 @@ func TestDocumentsListNewestFirstWithFiltersAndPages(t *testing.T) {
 	// residence; titled from their metadata, dated the day they were put
 	// online, without period, amount or due date.
 	for _, want := range []struct{ key, title string }{
-		{guideKey, "Guide Eco'Loc"},
+		{guideKey, "Guide Eco’Loc"},
 		{reglementKey, "Règlement intérieur, Résidence Les Jardins"},
 	} {
 		d, ok := byID[document.LandlordID(want.key)]
@@ -380,7 +380,7 @@ func TestDocumentDownloadLinks(t *testing.T) {
 		body                 []byte
 	}{
 		{n.doc.ID, n.doc.Key, "avis-echeance-2026-12.pdf", "Avis d'échéance 2026-12", n.body},
-		{document.LandlordID(guideKey), guideKey, "guide-eco-loc.pdf", "Guide Eco'Loc", demoFile(t, guideKey)},
+		{document.LandlordID(guideKey), guideKey, "guide-eco-loc.pdf", "Guide Eco’Loc", demoFile(t, guideKey)},
 		{document.LandlordID(reglementKey), reglementKey, "reglement-interieur.pdf", "Règlement intérieur, Résidence Les Jardins", demoFile(t, reglementKey)},
 	} {
 		d := as[documentLinkJSON](t, a.get(t, "/api/v1/documents/"+tt.id, me.bearer))

@@ -221,7 +221,11 @@ func TestNoticesRunOnTheDemo(t *testing.T) {
 		}
 		t.Logf("notice of %s: %d lines, previous balance %s, to pay %s", ref, len(want.Lines), frenchEuros(want.PreviousBalanceCents), frenchEuros(want.AmountDueCents))
 		text := pdfText(t, a.object(t, docs[0].Key))
-		phrases := []string{notice.PrintedReference(ref), "Montant à payer avant le " + dateFR(want.DueDate) + " " + frenchEuros(want.AmountDueCents),
+		box := "Montant à payer avant le " + dateFR(want.DueDate)
+		if dd := want.DirectDebit; dd != nil && dd.AmountCents > 0 {
+			box = "Montant prélevé le " + dateFR(dd.Date)
+		}
+		phrases := []string{notice.PrintedReference(ref), box + " " + frenchEuros(want.AmountDueCents),
 			"Total de la période " + frenchEuros(want.PeriodCents)}
 		for _, l := range want.Lines { // a credit's label may be followed by "(en votre faveur)"
 			if !onOneLine(text, l.Label, frenchEuros(l.AmountCents)) {
@@ -238,7 +242,7 @@ func TestNoticesRunOnTheDemo(t *testing.T) {
 		// The README's figures, as a check on the derivation above.
 		switch ref {
 		case "8889999":
-			says(t, "DUPONT's notice", text, "Montant à payer avant le 05/12/2026 600,00 €", "la somme de 600,00 € sera prélevée le 05/12/2026")
+			says(t, "DUPONT's notice", text, "Montant prélevé le 05/12/2026 600,00 €", "la somme de 600,00 € sera prélevée le 05/12/2026")
 		case "7654321":
 			says(t, "N'DIAYE's notice", text, "244,50 €")
 		}

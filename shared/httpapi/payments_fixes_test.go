@@ -50,7 +50,7 @@ func TestPaymentKeyOfAnExpiredPageIsAProblemNotTheDeadPage(t *testing.T) {
 		t.Errorf("same key after its page expired: %d %v; want 409 payment_expired", status, again)
 	}
 	_, _, page := httpGetText(t, url)
-	if strings.Contains(page, ">Payer<") || strings.Contains(page, "doublon") || !strings.Contains(page, "Rien n'a été débité") {
+	if strings.Contains(page, ">Payer<") || strings.Contains(page, "doublon") || !strings.Contains(page, "Rien n’a été débité") {
 		t.Errorf("sandbox page of an expired payment:\n%s", page)
 	}
 	if res := devPost(t, url+"/payer"); res.StatusCode != http.StatusConflict {

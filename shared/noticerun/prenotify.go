@@ -20,14 +20,21 @@ type Mandates interface {
 }
 
 // PreNotify makes n carry the pre-notification of mandate m: the debit on
-// m's debit day of n's period, of the amount n asks (nothing is debited,
-// and nothing announced, when it is zero), with m's RUM and ICS. The
-// notice is the pre-notification the EPC SEPA Core rulebook asks for
-// (PT-04.03), sent at least 14 days ahead when the run issues it before
-// the month (DESIGN.md).
+// m's debit day of n's period or, when that is less than 14 days after n's
+// issue date, on the 14th day after it (directdebit.PreNotifiedDate), of
+// the amount n asks (nothing is debited, and nothing announced, when it is
+// zero), with m's RUM and ICS. The notice is the pre-notification the EPC
+// SEPA Core rulebook asks for (PT-04.03): at least 14 calendar days ahead
+// whatever the run's day (a late run, NoticeDay 20 before a 5 March).
+// A debit before m's first debit (FirstDebitOn, what the ERP was told: a
+// late run of a period whose notice was due before the signature) is not
+// announced: n keeps the lease's own way to pay.
 func PreNotify(n *notice.Notice, m directdebit.Mandate) {
-	n.DirectDebit = &notice.DirectDebit{Date: directdebit.DebitDate(n.Period.Year, n.Period.Month, m.DebitDay),
-		AmountCents: n.AmountDueCents, RUM: m.RUM, ICS: m.ICS}
+	day := directdebit.PreNotifiedDate(n.Period.Year, n.Period.Month, m.DebitDay, n.IssueDate)
+	if !m.FirstDebitOn.IsZero() && day.Before(m.FirstDebitOn) {
+		return
+	}
+	n.DirectDebit = &notice.DirectDebit{Date: day, AmountCents: n.AmountDueCents, RUM: m.RUM, ICS: m.ICS}
 }
 
 // WithDebit adds to a notice's mail the debit the notice announces (dd,

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 
+	"github.com/citejardins/extranet/shared/bankaccount"
 	"github.com/citejardins/extranet/shared/directdebit"
 	"github.com/citejardins/extranet/shared/notice"
 	"github.com/citejardins/extranet/shared/tenancy"
@@ -74,23 +75,34 @@ func (r *Renderer) RenderMandate(m directdebit.Mandate) ([]byte, error) {
 	creditor = append(creditor, [2]string{"Identifiant créancier SEPA (ICS)", m.ICS})
 	section("Créancier", creditor)
 	debtor := append([][2]string{{"Nom", m.DebtorName}}, addr(m.DebtorAddress)...)
-	debtor = append(debtor, [2]string{"IBAN", groups(m.IBAN)}, [2]string{"BIC", m.BIC}, [2]string{"Titulaire du compte", m.Holder})
-	section("Débiteur", debtor)
+	// Masked as everywhere the portal shows it: this PDF is downloaded
+	// with a session alone; the ERP's export has the whole IBAN.
+	debtor = append(debtor, [2]string{"IBAN", bankaccount.IBAN(m.IBAN).Masked()}, [2]string{"BIC", m.BIC})
+	section("Débiteur (titulaire du compte)", debtor)
+	if m.OnBehalfOf != "" {
+		section("Tiers débiteur", [][2]string{{"Pour le compte de", m.OnBehalfOf}, {"Référence du bail", m.Reference}})
+	}
 	section("Paiement", [][2]string{
 		{"Type de paiement", "paiement récurrent"},
 		{"Jour de prélèvement", "le " + strconv.Itoa(m.DebitDay) + " de chaque mois"},
 	})
 	f.Ln(1)
 	p.font("", 9)
-	p.para(4.5, "Notification préalable\u202F: chaque avis d’échéance vous indique la date et le montant du prélèvement du mois.")
+	if !m.FirstDebitOn.IsZero() {
+		p.para(4.5, "Premier prélèvement\u202F: le "+date(m.FirstDebitOn)+", son montant figurera sur votre avis d’échéance.")
+	}
+	p.para(4.5, "Notification préalable\u202F: chaque avis d’échéance vous indique la date et le montant du prélèvement du mois, "+
+		"au moins 14 jours avant.")
 	section("Signature", [][2]string{
 		{"Fait à", m.Place},
 		{"Le", date(m.SignedOn)},
 	})
 	f.Ln(1)
 	p.font("", 9.5)
-	p.para(4.8, "Signé électroniquement le "+date(m.SignedOn)+" à "+m.SignedAt.UTC().Format("15:04")+
-		" UTC via l’Extranet Locataire, par le titulaire de l’espace après saisie de son mot de passe et acceptation du présent mandat.")
+	at := tenancy.ParisTime(m.SignedAt)
+	p.para(4.8, "Signé électroniquement le "+date(tenancy.ParisDate(m.SignedAt))+" à "+at.Format("15:04")+
+		" (heure de Paris) via l’Extranet Locataire, par le titulaire de l’espace, qui déclare être le titulaire du compte "+
+		"ou autorisé par lui, après saisie de son mot de passe et acceptation du présent mandat.")
 
 	p.rule(footerY)
 	f.SetXY(marginX, footerY+2)

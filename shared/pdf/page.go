@@ -232,7 +232,14 @@ func (p *page) lines(y, bottom float64) float64 {
 	f.Rect(marginX, y, textW, 11, "D")
 	f.SetXY(marginX+3, y)
 	p.font("B", 12)
-	p.cell(textW-amountW-3, 11, "Montant à payer avant le "+date(p.n.DueDate), "L")
+	label := "Montant à payer avant le " + date(p.n.DueDate)
+	if dd := p.n.DirectDebit; dd != nil && dd.AmountCents > 0 {
+		// Debited: the tenant pays nothing before a day, the bank
+		// debits on the pre-notified one (which may be after the due
+		// date: 14 days after the notice's issue at least).
+		label = "Montant prélevé le " + date(dd.Date)
+	}
+	p.cell(textW-amountW-3, 11, label, "L")
 	p.cell(amountW-3, 11, euros(p.n.AmountDueCents), "R")
 	y += 13
 	if rest := p.n.PreviousBalanceCents + p.n.PeriodCents; rest < 0 {

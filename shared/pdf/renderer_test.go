@@ -84,7 +84,7 @@ func TestDemoNoticesReadBack(t *testing.T) {
 			"Avis d’échéance — décembre 2026", "du 01/12/2026 au 31/12/2026",
 			"Loyer 512,34 €", "Provisions pour charges 87,66 €", "Total de la période 600,00 €",
 			"Solde de votre compte au 25/11/2026 : aucune somme due 0,00 €",
-			"Montant à payer avant le 05/12/2026 600,00 €",
+			"Montant prélevé le 05/12/2026 600,00 €",
 			"la somme de 600,00 € sera prélevée le 05/12/2026",
 			"Référence unique du mandat (RUM) : communiquée à la mise en place du mandat",
 			"Identifiant créancier SEPA (ICS) : communiqué à la mise en place du mandat",
@@ -393,7 +393,7 @@ func TestManyLinesStayOnOnePage(t *testing.T) {
 		t.Fatalf("%d pages, want 1", pages)
 	}
 	text := pdfText(t, doc)
-	wantText(t, text, "Ligne 13 1,00 €", "Total de la période 283,00 €", "Montant à payer avant le 01/12/2026 257,50 €",
+	wantText(t, text, "Ligne 13 1,00 €", "Total de la période 283,00 €", "Montant prélevé le 01/12/2026 257,50 €",
 		"la somme de 257,50 € sera prélevée le 01/12/2026", "Cet avis n’est pas une quittance.")
 	// How to pay ends above the footer: its last line comes before it.
 	if strings.Index(text, "(ICS) : communiqué") > strings.LastIndex(text, "Cet avis n’est pas une quittance.") {

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -16,6 +17,12 @@ import (
 // the debit, e.g. "5,10" (directdebit.ParseDebitDays). The functions that
 // serve or print direct debit (banking, the notices) have it.
 const EnvDirectDebitDays = "DIRECT_DEBIT_DAYS"
+
+// EnvNoticeDay is the day of the month the coming month's notices are
+// issued (the template's NoticeDay, 1 to 28; default
+// directdebit.DefaultNoticeDay): banking needs it for a mandate's first
+// debit (directdebit.FirstDebit).
+const EnvNoticeDay = "NOTICE_DAY"
 
 // EnvDirectDebitLimit bounds the mandates a lease signs, "N/duration";
 // default directdebit.DefaultLimit (10/24h).
@@ -45,6 +52,12 @@ func directDebit(cfg aws.Config, getenv func(string) string, store *dynamo.Store
 		}
 		limit = directdebit.Limit{Max: l.Max, Window: l.Window}
 	}
+	noticeDay := 0
+	if v := getenv(EnvNoticeDay); v != "" {
+		if noticeDay, err = strconv.Atoi(v); err != nil || noticeDay < 1 || noticeDay > 28 {
+			return nil, fmt.Errorf("%s: %q is not a day 1 to 28", EnvNoticeDay, v)
+		}
+	}
 	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		if ep := getenv(EnvS3Endpoint); ep != "" {
 			o.BaseEndpoint, o.UsePathStyle = aws.String(ep), true
@@ -52,6 +65,6 @@ func directDebit(cfg aws.Config, getenv func(string) string, store *dynamo.Store
 	})
 	return directdebit.NewService(directdebit.Config{
 		Creditor:  directdebit.Creditor{Name: landlord.Name, AddressLines: landlord.AddressLines, ICS: landlord.ICS},
-		DebitDays: debitDays, Counter: store, Limit: limit,
+		DebitDays: debitDays, NoticeDay: noticeDay, Counter: store, Limit: limit,
 	}, store, store, blob.New(client, bucket), &pdf.Renderer{PortalURL: getenv(EnvPublicURL)}, nil, nil)
 }

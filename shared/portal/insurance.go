@@ -16,7 +16,8 @@ import (
 type Option func(*options)
 
 type options struct {
-	checker insurance.FileChecker
+	checker  insurance.FileChecker
+	payments PaymentProvider // payments.go
 }
 
 // WithFileChecker gives the portal the checks of uploaded files

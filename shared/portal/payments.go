@@ -22,22 +22,30 @@ const (
 	EnvPaymentSandboxURL = "PAYMENT_SANDBOX_URL"
 )
 
-// stripeProvider builds the Stripe adapter (payments_stripe.go).
-var stripeProvider func(secretKey, apiURL, webhookSecret string) (payment.Provider, error)
+// PaymentProvider makes the payment provider's adapter from its settings:
+// the API secret key, the API endpoint override (empty in production) and
+// the webhook signing secret. stripepay.FromSettings is one.
+type PaymentProvider func(secretKey, apiURL, webhookSecret string) (payment.Provider, error)
+
+// WithPaymentProvider gives the portal the payment provider's adapter (and
+// the SDK it links, ~1.3 MB for stripe-go): with it, and the webhook
+// secret, the payment routes are served. Only the payments and
+// paymentwebhook functions and the local stack pass it; the other
+// functions do not link the SDK (TestOnlyTheirFunctionsLinkHeavyLibraries).
+func WithPaymentProvider(p PaymentProvider) Option {
+	return func(o *options) { o.payments = p }
+}
 
 // payments builds the payment service for a function that has the webhook
-// secret (payments, paymentwebhook), or nil for one that has not. It makes
-// no network call.
-func payments(getenv func(string) string, store *dynamo.Store, tenants *tenant.Service) (*payment.Service, error) {
+// secret and a provider (payments, paymentwebhook), or nil for one that
+// has not. It makes no network call.
+func payments(getenv func(string) string, store *dynamo.Store, tenants *tenant.Service, o options) (*payment.Service, error) {
 	secret := getenv(EnvPaymentWebhookSecret)
-	if secret == "" {
-		return nil, nil
-	}
-	if stripeProvider == nil {
+	if secret == "" || o.payments == nil {
 		// No adapter linked in this build: the payment routes answer 500.
 		return nil, nil
 	}
-	provider, err := stripeProvider(getenv(EnvStripeSecretKey), getenv(EnvStripeAPIURL), secret)
+	provider, err := o.payments(getenv(EnvStripeSecretKey), getenv(EnvStripeAPIURL), secret)
 	if err != nil {
 		return nil, err
 	}

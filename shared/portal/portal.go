@@ -59,7 +59,8 @@ const (
 
 // New builds the HTTP server from the AWS configuration and the settings.
 // It makes no network call, so a cold start stays short.
-// Options add parts only some functions link (WithFileChecker).
+// Options add parts only some functions link (WithFileChecker,
+// WithPaymentProvider).
 func New(cfg aws.Config, getenv func(string) string, log *slog.Logger, opts ...Option) (*httpapi.Server, error) {
 	var o options
 	for _, opt := range opts {
@@ -112,7 +113,7 @@ func New(cfg aws.Config, getenv func(string) string, log *slog.Logger, opts ...O
 		return nil, err
 	}
 	stmt, certs := statements(cfg, getenv, store, tenants) // statement.go
-	pays, err := payments(getenv, store, tenants)          // payments.go
+	pays, err := payments(getenv, store, tenants, o)       // payments.go
 	if err != nil {
 		return nil, err
 	}

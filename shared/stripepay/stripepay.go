@@ -109,6 +109,17 @@ func New(cfg Config) (*Provider, error) {
 	}, nil
 }
 
+// FromSettings makes the adapter from the portal's settings (secret key,
+// API endpoint override, webhook secret), as portal.PaymentProvider: the
+// payment functions pass it to portal.WithPaymentProvider.
+func FromSettings(secretKey, apiURL, webhookSecret string) (payment.Provider, error) {
+	p, err := New(Config{SecretKey: secretKey, APIURL: apiURL, WebhookSecret: webhookSecret})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
 // ProductName is what the Checkout page shows for a payment of the lease
 // ref (canonical digits) when the request has no description: "Loyer — bail
 // 0001234567", the contract number on ten digits as the notices print it.

@@ -10,13 +10,19 @@ import "time"
 // time zone database: Lambda's base image has none, and embedding one costs
 // half a megabyte per function.
 func ParisDate(t time.Time) Date {
+	p := ParisTime(t)
+	return Date{Year: p.Year(), Month: p.Month(), Day: p.Day()}
+}
+
+// ParisTime is instant t on mainland France's clock (CET or CEST, by the
+// rule ParisDate follows), e.g. to print the hour of a signature.
+func ParisTime(t time.Time) time.Time {
 	t = t.UTC()
 	offset := time.Hour
 	if start, end := lastSunday(t.Year(), time.March), lastSunday(t.Year(), time.October); !t.Before(start) && t.Before(end) {
 		offset = 2 * time.Hour
 	}
-	p := t.Add(offset)
-	return Date{Year: p.Year(), Month: p.Month(), Day: p.Day()}
+	return t.In(time.FixedZone("Europe/Paris", int(offset/time.Second)))
 }
 
 // lastSunday returns 01:00 UTC on the last Sunday of the month.

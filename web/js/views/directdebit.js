@@ -1,7 +1,8 @@
 // Prélèvement automatique (/mon-espace/prelevement): the tenant's SEPA Core
-// mandate (GET /api/v1/direct-debit: {current, history, debitDays}), or the form to sign one (POST: the
-// account debited, the day of the month, the mandate's wording read before
-// the consent box, the current password), then the mandate with its RUM,
+// mandate (GET /api/v1/direct-debit: {current, history, debitDays, creditor,
+// wording}), or the form to sign one (POST: the account debited, the day of
+// the month, the creditor and the mandate's wording as the API gives them,
+// read before the consent box, the current password), then the mandate with its RUM,
 // the landlord's ICS and its PDF in Mes documents; and "Révoquer", after a
 // confirmation (DELETE).
 
@@ -27,12 +28,8 @@ export default {
       loading: 'Chargement de votre prélèvement automatique…',
       failed: 'Votre prélèvement automatique n’a pas pu s’afficher',
       load: async () => {
-        const [state, me, account] = await Promise.all([
-          call('GET', '/direct-debit'), call('GET', '/me'), call('GET', '/account').catch(() => null)]);
-        // The creditor, named in the mandate's wording before the first
-        // mandate gives it: the landlord, holder of its account.
-        const landlord = account && account.transfer ? account.transfer.holder : '';
-        return { state: state || {}, me, landlord };
+        const [state, me] = await Promise.all([call('GET', '/direct-debit'), call('GET', '/me')]);
+        return { state: state || {}, me };
       },
       show: (data) => show(ctx, data),
     });
@@ -45,12 +42,12 @@ function activeMandate(state) {
   return m && m.status === 'active' ? m : null;
 }
 
-function show(ctx, { state, me, landlord }) {
+function show(ctx, { state, me }) {
   const body = h('div');
   const said = h('div', { class: 'status', role: 'status' });
   const render = (s) => {
     const m = activeMandate(s);
-    replace(body, m ? mandateView(ctx, m, said, render) : subscribeView(ctx, s, me, landlord, said, render),
+    replace(body, m ? mandateView(ctx, m, said, render) : subscribeView(ctx, s, me, said, render),
       formerMandates(s, m));
   };
   render(state);
@@ -93,14 +90,18 @@ function mandateView(ctx, m, said, render) {
         h('dd', { 'data-ics': '' }, m.ics),
         h('dt', null, 'Créancier'),
         h('dd', null, [creditor.name, ...(creditor.address || [])].filter(Boolean).map((l, i) => (i ? [h('br'), l] : l))),
-        h('dt', null, 'Débiteur'),
+        h('dt', null, 'Débiteur (titulaire du compte)'),
         h('dd', null, [debtor.name, ...addressOf(debtor.address)].filter(Boolean).map((l, i) => (i ? [h('br'), l] : l))),
+        m.onBehalfOf ? h('dt', null, 'Pour le compte de') : null,
+        m.onBehalfOf ? h('dd', { 'data-tiers': '' }, `${m.onBehalfOf.name} (bail ${m.onBehalfOf.reference})`) : null,
         h('dt', null, 'Compte prélevé'),
         h('dd', null, ibanText(m.iban), m.bic ? ` (BIC ${m.bic})` : '', m.holder ? [h('br'), m.holder] : null),
         h('dt', null, 'Type de paiement'),
         h('dd', null, 'Récurrent'),
         h('dt', null, 'Jour de prélèvement'),
         h('dd', { 'data-jour': '' }, dayWords(m.debitDay)),
+        m.firstDebitOn ? h('dt', null, 'Premier prélèvement') : null,
+        m.firstDebitOn ? h('dd', { 'data-premier': m.firstDebitOn }, `le ${longDate(m.firstDebitOn)}, du montant de votre avis d’échéance`) : null,
         h('dt', null, 'Signé'),
         h('dd', null, `le ${m.signedOn ? longDate(m.signedOn) : instantDate(m.signedAt)}${m.place ? ` à ${m.place}` : ''}, en ligne`)),
       m.wording ? h('p', { class: 'hint mandate__wording' }, m.wording) : null,
@@ -154,7 +155,7 @@ function confirmRevoke(ctx, m, said, render, cancel) {
 }
 
 /** subscribeView is the form to sign a mandate. */
-function subscribeView(ctx, state, me, landlord, said, render) {
+function subscribeView(ctx, state, me, said, render) {
   const days = Array.isArray(state.debitDays) && state.debitDays.length ? state.debitDays : DEFAULT_DAYS;
   const fields = bankFields({ holder: `${me.firstName || ''} ${me.lastName || ''}`.trim() });
   const password = currentPassword();
@@ -165,13 +166,20 @@ function subscribeView(ctx, state, me, landlord, said, render) {
     days.map((d, i) => h('div', { class: 'choice' },
       h('input', { type: 'radio', id: `jour-${d}`, name: 'debitDay', value: String(d), checked: i === 0 }),
       h('label', { for: `jour-${d}` }, `Le ${d === 1 ? '1er' : d} de chaque mois`))));
-  const creditor = landlord || 'votre bailleur';
-  // The rulebook's text (directdebit.Wording), as the mandate will carry it.
-  const wording = `En signant ce formulaire de mandat, vous autorisez (A) ${creditor} à envoyer des instructions à votre banque pour débiter votre compte, et (B) votre banque à débiter votre compte conformément aux instructions de ${creditor}. Vous bénéficiez du droit d’être remboursé par votre banque selon les conditions décrites dans la convention que vous avez passée avec elle. Une demande de remboursement doit être présentée dans les 8 semaines suivant la date de débit de votre compte pour un prélèvement autorisé. Vos droits concernant le présent mandat sont expliqués dans un document que vous pouvez obtenir auprès de votre banque.`;
+  // The creditor and the rulebook's text (directdebit.Wording) as the
+  // mandate signed now will carry them, from the API.
+  const landlord = state.creditor || {};
+  const creditor = landlord.name || 'votre bailleur';
   const wordingBox = h('section', { class: 'mandate__text', id: 'texte-mandat', 'aria-labelledby': 'titre-texte-mandat', 'data-texte-mandat': '' },
     h('h3', { id: 'titre-texte-mandat' }, 'Le texte du mandat'),
-    h('p', null, wording),
-    h('p', null, 'Type de paiement : récurrent. La référence unique du mandat (RUM) et l’identifiant créancier SEPA (ICS) de votre bailleur vous sont donnés dès la signature.'));
+    h('dl', { class: 'facts' },
+      h('dt', null, 'Créancier'),
+      h('dd', { 'data-creancier': '' }, [landlord.name, ...(landlord.address || [])].filter(Boolean).map((l, i) => (i ? [h('br'), l] : l))),
+      landlord.ics ? [h('dt', null, 'Identifiant créancier SEPA (ICS)'), h('dd', { 'data-ics-creancier': '' }, landlord.ics)] : null,
+      h('dt', null, 'Type de paiement'),
+      h('dd', null, 'Récurrent')),
+    h('p', null, state.wording || ''),
+    h('p', null, 'La référence unique du mandat (RUM) vous est donnée dès la signature.'));
   const consent = h('div', { class: 'field', 'data-field': 'consent' },
     h('p', { class: 'field-error', id: 'consent-erreur', hidden: true }),
     h('div', { class: 'choice' },
@@ -214,7 +222,7 @@ function subscribeView(ctx, state, me, landlord, said, render) {
       render({ ...state, current: mandate, history: [mandate, ...(state.history || [])] });
       replace(said, h('div', { class: 'notice notice--success', tabindex: '-1', 'data-mandat-signe': '' },
         h('p', { class: 'notice__title' }, 'Votre mandat de prélèvement est signé'),
-        h('p', null, `Votre loyer sera prélevé ${dayWords(mandate.debitDay)}, à partir de la prochaine échéance annoncée sur votre avis. Le mandat est enregistré dans Mes documents.`)));
+        h('p', null, `Votre loyer sera prélevé ${dayWords(mandate.debitDay)}, ${mandate.firstDebitOn ? `à partir du ${longDate(mandate.firstDebitOn)} (votre avis d’échéance vous l’annoncera)` : 'à partir de la prochaine échéance annoncée sur votre avis'}. Le mandat est enregistré dans Mes documents.`)));
       focus(said.firstChild);
     },
   }, username, h('h3', null, 'Le compte à prélever'), ...fields.roots, dayField, wordingBox, consent, password.root);

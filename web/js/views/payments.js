@@ -2,8 +2,12 @@
 // tenant's online payments and where each stands, and, back from the
 // provider's payment page (?paiement=<id>&resultat=paye, or
 // &resultat=annule when the tenant left it: payment.ReturnPath), what
-// became of that payment: paid, with the new balance, or cancelled with
-// nothing debited. The provider's confirmation (its webhook) may come a
+// became of that payment: paid, with the new balance, or left unfinished
+// with nothing debited. A payment left with "Annuler" stays payable at the
+// provider until its page expires (Stripe keeps a Checkout Session open;
+// the cancel URL does not end it): it is shown "Non terminé" with
+// "Reprendre le paiement" (its checkoutUrl) until checkoutExpiresAt, then
+// "Expiré". The provider's confirmation (its webhook) may come a
 // moment after the tenant: the page asks again for a while before saying it
 // is still on its way.
 
@@ -11,7 +15,7 @@ import { h, link, replace, focus } from '../dom.js';
 import { call, ApiError } from '../api.js';
 import { money, instantDateTime } from '../format.js';
 import { privatePage, problemBox, toLogin } from '../space.js';
-import { payBox, balanceStatement, PAYMENTS } from '../pay.js';
+import { payBox, balanceStatement, checkoutTarget, PAYMENTS } from '../pay.js';
 
 const TITLE = 'Mes paiements';
 
@@ -19,9 +23,13 @@ const TITLE = 'Mes paiements';
 const POLL_EVERY = 1000;
 const POLL_FOR = 30000;
 
-/** The states of a payment (payment.Status), in words. */
+/**
+ * The states of a payment (payment.Status), in words; expired is an open
+ * payment whose page has expired (shownStatus).
+ */
 export const paymentStatuses = {
-  open: 'En cours',
+  open: 'Non terminé',
+  expired: 'Expiré',
   succeeded: 'Payé',
   failed: 'Échoué',
   canceled: 'Annulé',
@@ -31,7 +39,8 @@ export const paymentStatuses = {
 
 /** What a state means for the tenant, and what to do next. */
 const statusHelp = {
-  open: 'Le paiement n’est pas terminé. Si vous avez quitté la page de paiement, rien n’a été débité : vous pouvez recommencer.',
+  open: 'Le paiement n’est pas terminé : rien n’a été débité.',
+  expired: 'La page de paiement a expiré sans paiement : rien n’a été débité. Pour payer, utilisez le bouton « Payer ».',
   succeeded: 'Le paiement est enregistré sur votre compte.',
   failed: 'Le paiement a été refusé : rien n’a été débité. Vous pouvez réessayer, avec une autre carte si besoin, ou payer par virement.',
   canceled: 'Le paiement a été abandonné : rien n’a été débité.',
@@ -100,13 +109,33 @@ function paymentList(payments) {
   return h('ol', { class: 'payments' }, payments.map(paymentCard));
 }
 
+/**
+ * resumable says whether an open payment's page can still be paid: it has
+ * one (checkoutUrl, https or this site's: checkoutTarget) and its end
+ * (checkoutExpiresAt) is ahead of now.
+ */
+export function resumable(p, now = Date.now()) {
+  if (!p || p.status !== 'open' || !checkoutTarget(p.checkoutUrl)) return false;
+  const end = Date.parse(p.checkoutExpiresAt || '');
+  return Number.isNaN(end) || end > now;
+}
+
+/** shownStatus is the state shown: an open payment past its page's end is expired. */
+export function shownStatus(p, now = Date.now()) {
+  if (p.status !== 'open') return p.status;
+  const end = Date.parse(p.checkoutExpiresAt || '');
+  return !Number.isNaN(end) && end <= now ? 'expired' : 'open';
+}
+
 /** paymentCard is one payment: its amount, state, dates and what the state means. */
 function paymentCard(p) {
-  const status = paymentStatuses[p.status] || paymentStatuses.open;
+  const shown = shownStatus(p);
+  const status = paymentStatuses[shown] || paymentStatuses.open;
   const partly = p.status === 'succeeded' && p.refundedCents > 0;
+  const resume = resumable(p);
   return h('li', { class: 'payment card', 'data-paiement': p.id },
     h('h3', null, `Paiement de ${money(p.amountCents)}`),
-    h('p', { class: `payment__status payment__status--${p.status}`, 'data-etat': p.status },
+    h('p', { class: `payment__status payment__status--${shown}`, 'data-etat': shown },
       h('span', { class: 'visually-hidden' }, 'État : '), status),
     h('dl', { class: 'facts facts--compact' },
       h('dt', null, 'Commencé le'),
@@ -119,7 +148,10 @@ function paymentCard(p) {
       ? `Une partie de ce paiement (${money(p.refundedCents)}) vous a été remboursée.`
       : p.status === 'succeeded' && !p.settled
         ? `${statusHelp.succeeded} Votre bailleur le reportera dans sa comptabilité dans les prochains jours ; vous n’avez rien d’autre à faire.`
-        : statusHelp[p.status] || ''));
+        : resume && p.checkoutExpiresAt
+          ? `${statusHelp.open} Vous pouvez le reprendre jusqu’au ${instantDateTime(p.checkoutExpiresAt)}.`
+          : statusHelp[shown] || ''),
+    resume ? h('p', null, h('a', { class: 'button', href: checkoutTarget(p.checkoutUrl), 'data-reprendre': '' }, 'Reprendre le paiement')) : null);
 }
 
 /**
@@ -177,7 +209,10 @@ function returnNotice(state, p, account) {
         balanceStatement(account.balanceCents),
         'Un email de confirmation vous est envoyé. Le paiement figure aussi dans le suivi de votre compte.');
     case 'canceled':
-      return box('', 'Paiement annulé, rien n’a été débité', 'Vous pouvez payer quand vous le souhaitez avec le bouton « Payer ».');
+      return resumable(p) && p.checkoutExpiresAt
+        ? box('', 'Paiement non terminé, rien n’a été débité',
+          `Vous pouvez le reprendre jusqu’au ${instantDateTime(p.checkoutExpiresAt)} avec « Reprendre le paiement » ci-dessous, ou payer plus tard avec le bouton « Payer ».`)
+        : box('', 'Paiement non terminé, rien n’a été débité', 'Vous pouvez payer quand vous le souhaitez avec le bouton « Payer ».');
     case 'failed':
       return box('warning', 'Le paiement n’a pas abouti, rien n’a été débité', statusHelp.failed);
     case 'flagged':

@@ -32,7 +32,7 @@ type section struct {
 var pages = []page{
 	{
 		file:     "landlord/all/guide-eco-loc.pdf",
-		title:    "Guide Eco'Loc",
+		title:    "Guide Eco’Loc",
 		subtitle: "Les bons gestes pour un logement économe et confortable",
 		sections: []section{
 			{"Chauffage", "19 °C dans les pièces à vivre, 17 °C dans les chambres : chaque degré de moins, c'est environ 7 % d'énergie économisée. Ne couvrez pas les radiateurs et fermez les volets la nuit."},
