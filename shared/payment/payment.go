@@ -113,10 +113,16 @@ func IDFor(reference, idempotencyKey string) string {
 
 // CheckoutRequest asks a provider for a hosted payment page.
 type CheckoutRequest struct {
-	PaymentID   string // also the provider's idempotency key
-	Reference   string
-	AmountCents int64
-	Currency    string
+	PaymentID string // ours, in the page's metadata
+	// IdempotencyKey is the provider's idempotency key (Stripe keeps it
+	// 24 h and refuses it with other parameters): the same for every try
+	// of one claim of the payment, so a retry whose first answer was lost
+	// gets the same page; a new claim (after a failure gave the payment
+	// up) sends a new one. Empty: PaymentID.
+	IdempotencyKey string
+	Reference      string
+	AmountCents    int64
+	Currency       string
 	// Description is shown to the tenant on the provider's page (French).
 	Description string
 	Email       string // prefills the page's email; may be empty

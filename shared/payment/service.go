@@ -384,7 +384,12 @@ func (s *Service) checkout(ctx context.Context, p Payment) (Payment, error) {
 	c, err := s.provider.CreateCheckout(ctx, CheckoutRequest{PaymentID: p.ID, Reference: p.Reference, AmountCents: p.AmountCents,
 		Currency: p.Currency, Description: "Loyer et charges, bail " + p.Reference,
 		SuccessURL: s.cfg.PublicURL + ReturnPath(p.ID, true), CancelURL: s.cfg.PublicURL + ReturnPath(p.ID, false),
-		ExpiresAt: s.now().Add(s.cfg.CheckoutTTL)})
+		// Both from the claim, never from the time of this try: every try
+		// of one claim is the same request under the same key (Stripe
+		// answers another request under a used key with an
+		// idempotency_error for 24 h).
+		IdempotencyKey: fmt.Sprintf("%s-%d", p.ID, p.CreatedAt.Unix()),
+		ExpiresAt:      time.Unix(p.CreatedAt.Unix(), 0).UTC().Add(s.cfg.CheckoutTTL)})
 	if err != nil {
 		return Payment{}, &providerError{err}
 	}

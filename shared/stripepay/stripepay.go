@@ -138,8 +138,9 @@ func ProductName(ref string) string {
 // (Stripe wants 30 min to 24 h from now; zero leaves Stripe's 24 h) and the
 // page in French.
 //
-// req.PaymentID is Stripe's Idempotency-Key (kept 24 h by Stripe): asking
-// again gives the same session. Stripe refuses a reused key whose
+// req.IdempotencyKey (req.PaymentID when empty) is Stripe's
+// Idempotency-Key (kept 24 h by Stripe): asking again gives the same
+// session. Stripe refuses a reused key whose
 // parameters differ (an idempotency_error), so a retry must send the same
 // request: derive ExpiresAt from the payment's creation, not from the time
 // of the retry.
@@ -194,7 +195,11 @@ func (p *Provider) CreateCheckout(ctx context.Context, req payment.CheckoutReque
 	if !req.ExpiresAt.IsZero() {
 		params.ExpiresAt = stripe.Int64(req.ExpiresAt.Unix())
 	}
-	params.SetIdempotencyKey(req.PaymentID)
+	key := req.IdempotencyKey
+	if key == "" {
+		key = req.PaymentID
+	}
+	params.SetIdempotencyKey(key)
 	s, err := p.client.V1CheckoutSessions.Create(ctx, params)
 	if err != nil {
 		return payment.Checkout{}, fmt.Errorf("stripe checkout session of payment %s: %w", req.PaymentID, err)
