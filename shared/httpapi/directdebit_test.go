@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/citejardins/extranet/shared/directdebit"
 	"github.com/citejardins/extranet/shared/notice"
@@ -266,6 +267,10 @@ func TestRule_RUMUniqueUnder40ParallelSubscriptions(t *testing.T) {
 	env := maps.Clone(directDebitEnv)
 	env["DIRECT_DEBIT_LIMIT"] = "1000/1h"
 	a := start(t, env)
+	// Each of the 40 checks the password (argon2id) and draws a PDF: on a
+	// loaded 2-core CI machine the last answers come after the client's
+	// usual 20 s. The test is about uniqueness, not speed.
+	a.client.Timeout = 3 * time.Minute
 	celine := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
 	const n = 40
 	rums := make([]string, n)
