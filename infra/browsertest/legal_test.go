@@ -155,3 +155,31 @@ func TestSignupBirthNotice(t *testing.T) {
 	b.click(`#dateOfBirth-pourquoi a[href="/confidentialite"]`)
 	b.waitTitle("Politique de confidentialité")
 }
+
+// TestLegalSettingsLeftEmpty: with the optional settings left empty
+// (template defaults), the legal pages say "non renseigné" for each, and
+// the privacy policy points to the postal address for the DPO.
+func TestLegalSettingsLeftEmpty(t *testing.T) {
+	b := startWith(t, map[string]string{"LANDLORD_PHONE": "", "LANDLORD_SIREN": "",
+		"LANDLORD_PUBLICATION_DIRECTOR": "", "LANDLORD_DPO_EMAIL": ""})
+	b.visit("/mentions-legales", "Mentions légales")
+	b.phone(390, 844)
+	b.waitFor(`document.querySelector(".legal[data-loaded]")`, "the landlord's details")
+	got := eval[[]string](b, `[...document.querySelectorAll("[data-legal]")].map((e) => e.getAttribute("data-legal") + ": " + e.textContent.replace(/[\u00a0\u202f]/g, " "))`)
+	want := []string{"name: La Cité Jardins", "address: Service Clientèle, 12 rue des Tilleuls, 93200 Saint-Denis",
+		"phone: non renseigné", "siren: non renseigné", "publicationDirector: non renseigné", "hostRegion: Paris (France), région eu-west-3"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Mentions légales' details %q, want %q", got, want)
+	}
+	b.shot("mentions-vides")
+	b.footerTo("/confidentialite", "Politique de confidentialité")
+	b.waitFor(`document.querySelector(".legal[data-loaded]")`, "the landlord's details")
+	dpo := eval[string](b, `document.querySelector("[data-legal=dpoEmail]").textContent`)
+	if !strings.HasPrefix(dpo, "non renseigné") || !strings.Contains(dpo, "adresse postale") {
+		t.Errorf("DPO without a setting reads %q", dpo)
+	}
+	if eval[bool](b, `!!document.querySelector('main a[href^="mailto:"]')`) {
+		t.Errorf("a mailto link without a DPO address")
+	}
+	b.check("confidentialite-vide")
+}
