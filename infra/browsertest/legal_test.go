@@ -62,8 +62,8 @@ func legalPages(t *testing.T, b *browser, from, fromTitle, name string) {
 		if href := eval[string](b, `document.querySelector('main a[href^="mailto:"]')?.getAttribute("href") || ""`); href != "mailto:dpo@citejardins.example" {
 			t.Errorf("%s: the DPO's link is %q", name, href)
 		}
-		if n := eval[int](b, `document.querySelectorAll("main table th[scope=row]").length`); n < 8 {
-			t.Errorf("%s: %d kinds of data in the retention table, want 8", name, n)
+		if n := eval[int](b, `document.querySelectorAll("main [data-conservation] dt").length`); n < 8 {
+			t.Errorf("%s: %d kinds of data in the retention list, want 8", name, n)
 		}
 		b.shot(name + "-confidentialite")
 		b.runAxe(name + "-confidentialite")

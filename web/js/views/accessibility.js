@@ -9,6 +9,7 @@ import { h, link } from '../dom.js';
 const TITLE = 'Déclaration d’accessibilité';
 const STATUS = 'non conforme';
 const DATE = '25 novembre 2026';
+const UPDATED = '30 novembre 2026'; // the list of pages
 
 // Every page behind the login (web/js/app.js's routes under /mon-espace),
 // by the names their titles give them.
@@ -48,7 +49,7 @@ export default {
       h('p', null, 'En l’absence d’audit, la liste des non-conformités n’est pas encore établie. Si un contenu ou une fonctionnalité vous pose problème, signalez-le (voir ci-dessous) : nous vous apporterons l’information ou le service sous une autre forme.'),
 
       h('h2', null, 'Établissement de cette déclaration'),
-      h('p', null, `Cette déclaration a été établie le ${DATE}.`),
+      h('p', null, `Cette déclaration a été établie le ${DATE} et mise à jour le ${UPDATED}.`),
       h('h3', null, 'Technologies utilisées'),
       h('ul', null, h('li', null, 'HTML5'), h('li', null, 'CSS'), h('li', null, 'JavaScript'), h('li', null, 'WAI-ARIA')),
       h('h3', null, 'Environnement des vérifications'),

@@ -98,7 +98,7 @@ export const mentions = {
   },
 };
 
-/** retention lists how long each kind of data is kept (a table, readable on a phone). */
+/** retention lists how long each kind of data is kept (a list of terms: readable on a phone, unlike a table). */
 function retention() {
   const rows = [
     ['Votre compte (adresse email, mot de passe chiffré, préférences)', 'Tant que votre compte est actif. Vous pouvez demander sa suppression (voir « Vos droits ») ; les informations de votre bail restent alors celles de votre bailleur.'],
@@ -110,10 +110,7 @@ function retention() {
     ['Paiements en ligne', '10 ans, comme toute pièce comptable (article L123-22 du Code de commerce).'],
     ['Coordonnées bancaires et mandat de prélèvement SEPA', 'Tant que le mandat est valable, puis au moins 14 mois après le dernier prélèvement (délai de contestation de 13 mois, article L133-24 du Code monétaire et financier). Un mandat sans prélèvement pendant 36 mois n’est plus valable.'],
   ];
-  return h('table', { class: 'table' },
-    h('caption', null, 'Durée de conservation de vos données'),
-    h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Données'), h('th', { scope: 'col' }, 'Durée'))),
-    h('tbody', null, rows.map(([what, how]) => h('tr', null, h('th', { scope: 'row' }, what), h('td', null, how)))));
+  return h('dl', { class: 'facts', 'data-conservation': '' }, rows.map(([what, how]) => [h('dt', null, what), h('dd', null, how)]));
 }
 
 export const privacy = {
