@@ -124,11 +124,17 @@ type browser struct {
 // start starts a local stack and Chromium with a fresh profile.
 func start(t *testing.T) *browser {
 	t.Helper()
+	return startWith(t, nil)
+}
+
+// startWith is start with settings of the functions replaced (env).
+func startWith(t *testing.T, env map[string]string) *browser {
+	t.Helper()
 	bin := chromium(t)
 	axe := axeSource(t)
 	root := repoRoot(t)
 
-	stack, err := localstack.Start(context.Background(), localstack.Options{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Root: root})
+	stack, err := localstack.Start(context.Background(), localstack.Options{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Root: root, Env: env})
 	if err != nil {
 		t.Fatalf("start the local stack: %v", err)
 	}

@@ -33,6 +33,10 @@ var localNoticeEnv = map[string]string{
 	// the local stack offers direct debit (the banking function) and
 	// prints it on the pre-notifications.
 	portal.EnvLandlordICS: "FR72ZZZ123456",
+	// The public legal pages (GET /api/v1/legal): made-up details.
+	portal.EnvLandlordSIREN:               "123 456 789 RCS Bobigny",
+	portal.EnvLandlordPublicationDirector: "Camille Durand, directrice générale",
+	portal.EnvLandlordDPOEmail:            "dpo@citejardins.example",
 }
 
 // sqsFunction builds the handler of a function an SQS event source

@@ -58,6 +58,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		// The emailed link may be opened on another device: its token is the proof.
 		"POST /api/v1/preferences/notification-email/confirmation": true,
 		"GET /api/v1/emergency-contacts":                           true, // the emergency directory, public
+		"GET /api/v1/legal":                                        true, // the landlord's legal details, public
 		// The payment provider's events: its signature over the body is the proof.
 		"POST /api/v1/payments/webhook": true,
 	}

@@ -73,5 +73,7 @@ func (s *Server) Routes() []Route {
 
 		// Public: the emergency number of a residence, without an account.
 		{"account", "GET", "/api/v1/emergency-contacts", s.handleEmergencyContacts()},
+		// Public: the landlord's legal details (mentions légales, privacy).
+		{"account", "GET", "/api/v1/legal", s.handleLegal()},
 	}
 }

@@ -58,6 +58,8 @@ type Server struct {
 	directDebit *directdebit.Service
 	// The tenant's bank details (WithBankDetails, bank_handlers.go).
 	bank *bankdetails.Service
+	// The landlord's legal details (WithLegal, legal_handlers.go).
+	legal Legal
 }
 
 // New returns a server on the account and tenant services.

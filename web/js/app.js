@@ -19,6 +19,7 @@ import requests from './views/requests.js';
 import { changePassword, devices } from './views/security.js';
 import help from './views/help.js';
 import accessibility from './views/accessibility.js';
+import { mentions, privacy } from './views/legal.js';
 import notFound from './views/notfound.js';
 import payments from './views/payments.js';
 import bank from './views/bank.js';
@@ -51,6 +52,8 @@ const routes = {
   '/mon-espace/appareils': devices,
   '/assistance': help,
   '/accessibilite': accessibility,
+  '/mentions-legales': mentions,
+  '/confidentialite': privacy,
 };
 
 const router = new Router(routes, notFound, {

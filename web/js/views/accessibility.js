@@ -9,6 +9,26 @@ import { h, link } from '../dom.js';
 const TITLE = 'Déclaration d’accessibilité';
 const STATUS = 'non conforme';
 const DATE = '25 novembre 2026';
+const UPDATED = '30 novembre 2026'; // the list of pages
+
+// Every page behind the login (web/js/app.js's routes under /mon-espace),
+// by the names their titles give them.
+const PRIVATE_PAGES = [
+  ['/mon-espace', 'Accueil de votre espace'],
+  ['/mon-espace/compte', 'Mon compte'],
+  ['/mon-espace/paiements', 'Mes paiements'],
+  ['/mon-espace/coordonnees-bancaires', 'Mes coordonnées bancaires'],
+  ['/mon-espace/prelevement', 'Prélèvement automatique'],
+  ['/mon-espace/documents', 'Mes documents'],
+  ['/mon-espace/quittances', 'Mes quittances'],
+  ['/mon-espace/assurance', 'Mon assurance'],
+  ['/mon-espace/contrat', 'Mon contrat'],
+  ['/mon-espace/contacts', 'Contacts utiles'],
+  ['/mon-espace/preferences', 'Mes préférences'],
+  ['/mon-espace/dossier', 'Modifier mon dossier'],
+  ['/mon-espace/mot-de-passe', 'Changer mon mot de passe'],
+  ['/mon-espace/appareils', 'Mes appareils connectés'],
+];
 
 const ext = (href, text) => h('a', { href, rel: 'noopener' }, text);
 
@@ -29,21 +49,26 @@ export default {
       h('p', null, 'En l’absence d’audit, la liste des non-conformités n’est pas encore établie. Si un contenu ou une fonctionnalité vous pose problème, signalez-le (voir ci-dessous) : nous vous apporterons l’information ou le service sous une autre forme.'),
 
       h('h2', null, 'Établissement de cette déclaration'),
-      h('p', null, `Cette déclaration a été établie le ${DATE}.`),
+      h('p', null, `Cette déclaration a été établie le ${DATE} et mise à jour le ${UPDATED}.`),
       h('h3', null, 'Technologies utilisées'),
       h('ul', null, h('li', null, 'HTML5'), h('li', null, 'CSS'), h('li', null, 'JavaScript'), h('li', null, 'WAI-ARIA')),
       h('h3', null, 'Environnement des vérifications'),
       h('p', null, 'Vérifications automatiques avec axe-core dans Chromium, aux largeurs de 320, 390 et 1280 pixels ; parcours complets au clavier seul.'),
       h('h3', null, 'Pages concernées'),
-      h('ul', null,
+      h('p', null, 'Pages publiques :'),
+      h('ul', { 'data-pages': 'publiques' },
         h('li', null, link('/', 'Connexion')),
         h('li', null, link('/creer-mon-compte', 'Créer mon compte')),
-        h('li', null, 'Activation du compte'),
+        h('li', null, 'Activation du compte (lien reçu par email)'),
         h('li', null, link('/mot-de-passe-oublie', 'Mot de passe oublié')),
-        h('li', null, 'Nouveau mot de passe'),
-        h('li', null, 'Accueil de votre espace'),
+        h('li', null, 'Nouveau mot de passe (lien reçu par email)'),
+        h('li', null, 'Confirmation de votre adresse email (lien reçu par email)'),
         h('li', null, link('/assistance', 'Assistance')),
+        h('li', null, link('/mentions-legales', 'Mentions légales')),
+        h('li', null, link('/confidentialite', 'Politique de confidentialité')),
         h('li', null, 'Déclaration d’accessibilité')),
+      h('p', null, 'Pages de votre espace, après connexion :'),
+      h('ul', { 'data-pages': 'privees' }, PRIVATE_PAGES.map(([path, name]) => h('li', null, link(path, name)))),
 
       h('h2', null, 'Retour d’information et contact'),
       h('p', null, 'Si vous n’arrivez pas à accéder à un contenu ou à un service, contactez votre agence ou votre gestionnaire de territoire (coordonnées sur vos courriers et avis d’échéance) : dites-nous la page et ce qui vous bloque. Nous vous orienterons vers une autre solution et nous corrigerons le problème.'),

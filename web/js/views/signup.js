@@ -7,6 +7,7 @@ import { call, ApiError, waitMessage } from '../api.js';
 import { field, passwordField, form, value, clearErrors, showProblem, showSummary } from '../form.js';
 import { referenceHint, referenceExample, referenceForms, signupSteps, spamAdvice, helpLine, passwordHint, q } from '../content.js';
 import { toISODate } from '../dates.js';
+import { birthNotice } from './legal.js';
 
 const TITLE = 'Créer mon compte';
 const SENT_TITLE = 'Consultez votre boîte mail';
@@ -28,6 +29,7 @@ export default {
     const birth = field({
       name: 'dateOfBirth', label: 'Date de naissance du signataire principal', autocomplete: 'bday',
       hint: 'Au format JJ/MM/AAAA, par exemple 12/04/1978. Vous pouvez aussi taper les 8 chiffres à la suite : 12041978.',
+      extra: [birthNotice()], // legal.js: why it is asked, what is kept
       short: true, inputmode: 'numeric',
     });
     const email = field({
