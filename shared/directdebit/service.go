@@ -150,6 +150,25 @@ func NewService(cfg Config, store Store, ledger Ledger, files Files, render Rend
 // DebitDays are the days of the month a tenant may choose.
 func (s *Service) DebitDays() []int { return slices.Clone(s.cfg.DebitDays) }
 
+// Offer is a debit day offered and the first debit a mandate signed
+// today with it would have (FirstDebit).
+type Offer struct {
+	DebitDay     int
+	FirstDebitOn tenancy.Date
+}
+
+// Offers are the debit days offered (DebitDays, in order), each with the
+// first debit of a mandate signed today (Paris) with it, so that the form
+// says before the consent which due the debit starts with.
+func (s *Service) Offers() []Offer {
+	today := tenancy.ParisDate(s.now())
+	out := make([]Offer, len(s.cfg.DebitDays))
+	for i, d := range s.cfg.DebitDays {
+		out[i] = Offer{DebitDay: d, FirstDebitOn: FirstDebit(today, d, s.cfg.NoticeDay)}
+	}
+	return out
+}
+
 // Creditor is the landlord a new mandate names (name, address lines, ICS
 // normalized; empty ICS: no direct debit offered), so that the form shows
 // before any mandate what the tenant will sign.

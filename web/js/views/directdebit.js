@@ -210,9 +210,16 @@ function subscribeForm(ctx, state, me, said, render, label) {
   const dayField = h('fieldset', { class: 'field choices', 'data-field': 'debitDay' },
     h('legend', null, 'Jour du prélèvement'),
     h('p', { class: 'field-error', id: 'debitDay-erreur', hidden: true }),
-    days.map((d, i) => h('div', { class: 'choice' },
-      h('input', { type: 'radio', id: `jour-${d}`, name: 'debitDay', value: String(d), checked: i === 0 }),
-      h('label', { for: `jour-${d}` }, `Le ${d === 1 ? '1er' : d} de chaque mois`))));
+    days.map((d, i) => {
+      // The first debit of a mandate signed now with this day (the API's
+      // firstDebits), said before the consent.
+      const first = (Array.isArray(state.firstDebits) ? state.firstDebits : []).find((o) => o.debitDay === d);
+      const firstId = `jour-${d}-premier`;
+      return h('div', { class: 'choice' },
+        h('input', { type: 'radio', id: `jour-${d}`, name: 'debitDay', value: String(d), checked: i === 0, 'aria-describedby': first ? firstId : null }),
+        h('label', { for: `jour-${d}` }, `Le ${d === 1 ? '1er' : d} de chaque mois`),
+        first ? h('p', { class: 'hint', id: firstId, 'data-premier-prelevement': first.firstDebitOn }, `Premier prélèvement le ${longDate(first.firstDebitOn)}.`) : null);
+    }));
   // The creditor and the rulebook's text (directdebit.Wording) as the
   // mandate signed now will carry them, from the API.
   const landlord = state.creditor || {};
