@@ -238,7 +238,7 @@ function subscribeForm(ctx, state, me, said, render, label) {
     h('p', { class: 'field-error', id: 'consent-erreur', hidden: true }),
     h('div', { class: 'choice' },
       h('input', { type: 'checkbox', id: 'consent', name: 'consent', value: 'true', 'aria-describedby': 'texte-mandat' }),
-      h('label', { for: 'consent' }, `J’ai lu le texte du mandat et j’autorise ${creditor} à prélever mon compte.`)));
+      h('label', { for: 'consent' }, `J’ai lu le texte du mandat et j’autorise ${creditor} à prélever le compte indiqué ci-dessus.`)));
 
   return form({
     label,
