@@ -1,8 +1,10 @@
 // Prélèvement automatique (/mon-espace/prelevement): the tenant's SEPA Core
 // mandate (GET /api/v1/direct-debit: {current, history, debitDays, creditor,
-// wording}), or the form to sign one (POST: the account debited, the day of
-// the month, the creditor and the mandate's wording as the API gives them,
-// read before the consent box, the current password), then the mandate with its RUM,
+// wording, firstDebits}), or the form to sign one (POST: the account debited,
+// the day of the month with its first debit, the creditor and the mandate's
+// wording as the API gives them, read before the consent box, the current
+// password); a lease the landlord already debits (GET /contract:
+// paymentMethod) is told so first. Then the mandate with its RUM,
 // the landlord's ICS and its PDF in Mes documents; and "Révoquer", after a
 // confirmation (DELETE).
 
