@@ -48,7 +48,7 @@ func TestPayForm(t *testing.T) {
 	if got := eval[string](b, `document.getElementById("amountCents-erreur").textContent.replace(/\u00a0/g, " ")`); got != "Erreur : Le montant doit être d’au moins 1,00 €." {
 		t.Errorf("amount error %q", got)
 	}
-	if got := b.focused(); !strings.HasPrefix(got, "div:Le montant est à corriger") {
+	if got := b.focused(); !strings.HasPrefix(got, "div:Une information est à corriger") {
 		t.Errorf("focus on %q, want the error summary", got)
 	}
 	b.check("payer-erreur")
@@ -210,10 +210,10 @@ func TestPayAmounts(t *testing.T) {
 	b.visit("/", "Connexion")
 	const now = `new Date("2026-11-20T10:00:00Z")`
 	plans := []struct{ expr, want string }{
-		{`p.payPlan({ balanceCents: 35000, nextDue: { date: "2026-12-01", amountCents: 50000 } }, false, ` + now + `)`, `{"owedCents":35000,"nextCents":50000,"nextDate":"2026-12-01","defaultCents":85000}`},
-		{`p.payPlan({ balanceCents: 35000, nextDue: { date: "2026-12-10", amountCents: 50000 } }, false, ` + now + `)`, `{"owedCents":35000,"nextCents":0,"nextDate":"","defaultCents":35000}`},
-		{`p.payPlan({ balanceCents: 35000, nextDue: { date: "2026-12-01", amountCents: 50000 } }, true, ` + now + `)`, `{"owedCents":35000,"nextCents":0,"nextDate":"","defaultCents":35000}`},
-		{`p.payPlan({ balanceCents: -2550, nextDue: { date: "2026-12-01", amountCents: 27000 } }, false, ` + now + `)`, `{"owedCents":0,"nextCents":24450,"nextDate":"2026-12-01","defaultCents":24450}`},
+		{`p.payPlan({ balanceCents: 35000, nextDue: { date: "2026-12-01", amountCents: 50000 } }, false, ` + now + `)`, `{"owedCents":35000,"nextCents":50000,"nextDate":"2026-12-01","defaultCents":85000,"creditCents":0}`},
+		{`p.payPlan({ balanceCents: 35000, nextDue: { date: "2026-12-10", amountCents: 50000 } }, false, ` + now + `)`, `{"owedCents":35000,"nextCents":0,"nextDate":"","defaultCents":35000,"creditCents":0}`},
+		{`p.payPlan({ balanceCents: 35000, nextDue: { date: "2026-12-01", amountCents: 50000 } }, true, ` + now + `)`, `{"owedCents":35000,"nextCents":0,"nextDate":"","defaultCents":35000,"creditCents":0}`},
+		{`p.payPlan({ balanceCents: -2550, nextDue: { date: "2026-12-01", amountCents: 27000 } }, false, ` + now + `)`, `{"owedCents":0,"nextCents":24450,"nextDate":"2026-12-01","defaultCents":24450,"creditCents":2550}`},
 		{`p.payPlan({ balanceCents: 0, nextDue: { date: "2026-12-01", amountCents: 50000 } }, true, ` + now + `)`, `null`},
 		{`p.payPlan({ balanceCents: 50, nextDue: { date: "2027-01-01", amountCents: 50000 } }, false, ` + now + `)`, `null`},
 		{`p.payPlan({ balanceCents: -90000, nextDue: { date: "2026-12-01", amountCents: 50000 } }, false, ` + now + `)`, `null`},

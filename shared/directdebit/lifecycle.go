@@ -128,3 +128,24 @@ func (s *Service) Revoke(ctx context.Context, ref string) (Mandate, error) {
 	}
 	return Mandate{}, fault.New(fault.Conflict, msgBusy)
 }
+
+// Debits reports whether lease ref has a mandate in force (its current
+// mandate, active as recorded), reading only, for callers without the
+// service: the payment's default amount (payment.DefaultCents) leaves the
+// next due to its debit. A lapse not yet recorded still counts until the
+// next Settle records it (on the tenant's next read, or the next notices).
+func Debits(ctx context.Context, store Store, ref string) (bool, error) {
+	st, all, err := store.Mandates(ctx, ref)
+	if err != nil {
+		return false, fmt.Errorf("read mandates: %w", err)
+	}
+	if st.Current == "" {
+		return false, nil
+	}
+	for _, m := range all {
+		if m.RUM == st.Current {
+			return m.Status == Active, nil
+		}
+	}
+	return false, nil
+}

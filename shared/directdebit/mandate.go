@@ -39,7 +39,8 @@ type Mandate struct {
 	ICS string // identifiant créancier SEPA (the landlord's)
 	// The creditor (the landlord) and the debtor: the holder of the
 	// debited account (EPC SEPA Core rulebook, AT-14), at the lease's
-	// address.
+	// address when the tenant holds it, with no address otherwise (not
+	// asked of a third party; Subscribe).
 	CreditorName    string
 	CreditorAddress []string // lines as printed
 	DebtorName      string

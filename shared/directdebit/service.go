@@ -150,6 +150,25 @@ func NewService(cfg Config, store Store, ledger Ledger, files Files, render Rend
 // DebitDays are the days of the month a tenant may choose.
 func (s *Service) DebitDays() []int { return slices.Clone(s.cfg.DebitDays) }
 
+// Offer is a debit day offered and the first debit a mandate signed
+// today with it would have (FirstDebit).
+type Offer struct {
+	DebitDay     int
+	FirstDebitOn tenancy.Date
+}
+
+// Offers are the debit days offered (DebitDays, in order), each with the
+// first debit of a mandate signed today (Paris) with it, so that the form
+// says before the consent which due the debit starts with.
+func (s *Service) Offers() []Offer {
+	today := tenancy.ParisDate(s.now())
+	out := make([]Offer, len(s.cfg.DebitDays))
+	for i, d := range s.cfg.DebitDays {
+		out[i] = Offer{DebitDay: d, FirstDebitOn: FirstDebit(today, d, s.cfg.NoticeDay)}
+	}
+	return out
+}
+
 // Creditor is the landlord a new mandate names (name, address lines, ICS
 // normalized; empty ICS: no direct debit offered), so that the form shows
 // before any mandate what the tenant will sign.
@@ -175,11 +194,12 @@ const (
 
 // Messages.
 const (
-	msgUnavailable = "Le prélèvement automatique n’est pas encore proposé en ligne. Contactez votre gestionnaire pour le mettre en place."
-	msgConsent     = "Cochez la case pour autoriser le prélèvement\u00A0: sans votre accord, le mandat ne peut pas être signé."
-	msgLease       = "Les informations de votre bail ne sont pas disponibles pour le moment. Contactez votre gestionnaire."
-	msgNone        = "Vous n’avez pas de prélèvement automatique en cours. Pour en mettre un en place, remplissez le formulaire «\u00A0Prélèvement automatique\u00A0»."
-	msgBusy        = "Votre demande n’a pas pu être enregistrée car une autre était en cours. Réessayez dans quelques secondes."
+	msgUnavailable          = "Le prélèvement automatique n’est pas encore proposé en ligne. Contactez votre gestionnaire pour le mettre en place."
+	msgConsent              = "Cochez la case pour autoriser le prélèvement\u00A0: sans votre accord, le mandat ne peut pas être signé."
+	msgLease                = "Les informations de votre bail ne sont pas disponibles pour le moment. Contactez votre gestionnaire."
+	msgNone                 = "Vous n’avez pas de prélèvement automatique en cours. Pour en mettre un en place, remplissez le formulaire «\u00A0Prélèvement automatique\u00A0»."
+	msgThirdPartyOutsideEEA = "Ce compte, au nom d’une autre personne, est tenu hors de l’Espace économique européen\u00A0: le mandat devrait donner l’adresse du titulaire. Indiquez un compte d’une banque de l’Union européenne, ou contactez votre gestionnaire pour mettre ce prélèvement en place."
+	msgBusy                 = "Votre demande n’a pas pu être enregistrée car une autre était en cours. Réessayez dans quelques secondes."
 )
 
 func (s *Service) msgDebitDay() string {
@@ -239,7 +259,9 @@ const signTries = 60
 // any, lists the PDF in "Mes documents" (kind sepa_mandate) and puts
 // direct_debit_mandate_signed in the export. It returns the mandate.
 //
-// Errors: those of Validate; fault.NotFound when the lease is unknown;
+// Errors: those of Validate; fault.Invalid (field iban) for another
+// person's account at a bank outside the EEA, whose mandate would need the
+// holder's address; fault.NotFound when the lease is unknown;
 // fault.TooManyRequests past the Limit; fault.Conflict (409) when other
 // subscriptions kept changing the lease's mandate for all of signTries.
 func (s *Service) Subscribe(ctx context.Context, ref string, r Request) (Mandate, error) {
@@ -250,6 +272,22 @@ func (s *Service) Subscribe(ctx context.Context, ref string, r Request) (Mandate
 	l, err := s.lease(ctx, ref)
 	if err != nil {
 		return Mandate{}, err
+	}
+	// The debtor is the account's holder; the tenant, when another
+	// person, is the party the debit is for. The lease's address is the
+	// tenant's, not the holder's, which the form does not ask: it is left
+	// out. The EPC SEPA Core rulebook (EPC016, DS-01 attribute 09) wants the
+	// debtor's address only when the debtor's bank is outside the EEA:
+	// such an account of another person is refused (the tenant's manager
+	// sets it up).
+	onBehalfOf := ""
+	if sig, ok := l.MainSignatory(); ok {
+		if tenantName := strings.TrimSpace(sig.FirstName + " " + sig.LastName); !sameName(tenantName, r.Holder) {
+			if !inEEA(r.IBAN) {
+				return Mandate{}, fault.Fields{"iban": msgThirdPartyOutsideEEA}.Err()
+			}
+			onBehalfOf = tenantName
+		}
 	}
 	if c := s.cfg.Counter; c != nil {
 		_, wait, err := c.Take(ctx, LimitKey(ref), s.cfg.Limit.Max, s.cfg.Limit.Window, s.now)
@@ -275,12 +313,9 @@ func (s *Service) Subscribe(ctx context.Context, ref string, r Request) (Mandate
 		IBAN: r.IBAN, BIC: r.BIC, Holder: r.Holder, Type: Recurrent, SignedAt: at.UTC(), SignedOn: tenancy.ParisDate(at),
 		Place: l.Address.City, DebitDay: r.DebitDay, Status: Active, DebtorName: r.Holder, Reference: ref}
 	m.FirstDebitOn = FirstDebit(m.SignedOn, m.DebitDay, s.cfg.NoticeDay)
-	// The debtor is the account's holder; the tenant, when another
-	// person, is the party the debit is for.
-	if sig, ok := l.MainSignatory(); ok {
-		if tenantName := strings.TrimSpace(sig.FirstName + " " + sig.LastName); !sameName(tenantName, r.Holder) {
-			m.OnBehalfOf = tenantName
-		}
+	if onBehalfOf != "" {
+		m.OnBehalfOf = onBehalfOf
+		m.DebtorAddress = tenancy.Address{}
 	}
 	body, err := s.render.RenderMandate(m)
 	if err != nil {
@@ -409,3 +444,16 @@ func dateOrNil(d tenancy.Date) any {
 func sameName(a, b string) bool {
 	return strings.EqualFold(strings.Join(strings.Fields(bankaccount.SEPA(a)), " "), strings.Join(strings.Fields(bankaccount.SEPA(b)), " "))
 }
+
+// eea lists the IBAN country codes of the European Economic Area (the EU,
+// Iceland, Liechtenstein, Norway; Åland and the French overseas
+// departments and collectivities that have codes of their own).
+var eea = map[string]bool{
+	"AT": true, "BE": true, "BG": true, "HR": true, "CY": true, "CZ": true, "DK": true, "EE": true, "FI": true, "FR": true,
+	"DE": true, "GR": true, "HU": true, "IE": true, "IT": true, "LV": true, "LT": true, "LU": true, "MT": true, "NL": true,
+	"PL": true, "PT": true, "RO": true, "SK": true, "SI": true, "ES": true, "SE": true, "IS": true, "LI": true, "NO": true,
+	"AX": true, "GF": true, "GP": true, "MQ": true, "RE": true, "YT": true, "BL": true, "MF": true, "PM": true,
+}
+
+// inEEA reports whether an IBAN (electronic form) is of a bank in the EEA.
+func inEEA(iban string) bool { return len(iban) >= 2 && eea[iban[:2]] }

@@ -94,6 +94,14 @@ type directDebitResponse struct {
 	// (directdebit.Wording), for the form shown before the first mandate.
 	Creditor creditorJSON `json:"creditor"`
 	Wording  string       `json:"wording"`
+	// FirstDebits gives, for each of DebitDays, the first debit of a
+	// mandate signed now (directdebit.FirstDebit).
+	FirstDebits []firstDebitJSON `json:"firstDebits"`
+}
+
+type firstDebitJSON struct {
+	DebitDay     int    `json:"debitDay"`
+	FirstDebitOn string `json:"firstDebitOn"`
 }
 
 func optDate(d tenancy.Date) *string {
@@ -178,6 +186,9 @@ func (s *Server) handleDirectDebit() http.Handler {
 			Creditor: creditorJSON{Name: c.Name, Address: c.AddressLines, ICS: c.ICS}, Wording: directdebit.Wording(c.Name)}
 		if resp.Creditor.Address == nil {
 			resp.Creditor.Address = []string{}
+		}
+		for _, o := range s.directDebit.Offers() {
+			resp.FirstDebits = append(resp.FirstDebits, firstDebitJSON{DebitDay: o.DebitDay, FirstDebitOn: o.FirstDebitOn.String()})
 		}
 		for i, m := range v.History {
 			resp.History[i] = mandateOf(m)

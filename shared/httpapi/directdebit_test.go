@@ -70,7 +70,11 @@ type directDebitJSON struct {
 		Address []string `json:"address"`
 		ICS     string   `json:"ics"`
 	} `json:"creditor"`
-	Wording string `json:"wording"`
+	Wording     string `json:"wording"`
+	FirstDebits []struct {
+		DebitDay     int    `json:"debitDay"`
+		FirstDebitOn string `json:"firstDebitOn"`
+	} `json:"firstDebits"`
 }
 
 // A valid French account (RIB key and IBAN check digits right).

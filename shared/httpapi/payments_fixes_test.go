@@ -126,3 +126,27 @@ func TestPaymentDefaultAmountLeavesTheNextDueToTheDirectDebit(t *testing.T) {
 		t.Errorf("DUPONT's default %v, want 12050 (what is owed; the debit takes the next due)", p["amountCents"])
 	}
 }
+
+// A lease whose ERP method is not direct debit but which signed a mandate
+// in the portal (LEFÈVRE) is debited too: the default amount leaves the
+// next due to the debit (review 10e); once the mandate is revoked, the
+// next due is in the default again.
+func TestPaymentDefaultAmountLeavesTheNextDueToAPortalMandate(t *testing.T) {
+	a := start(t, directDebitEnv)
+	celine := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
+	next := a.get(t, "/api/v1/account", celine.bearer)["nextDue"].(map[string]any)["amountCents"].(float64)
+	status, _, body := a.do(t, "POST", "/api/v1/direct-debit", subscription(tenantPassword), celine.bearer)
+	wantStatus(t, "POST /api/v1/direct-debit", status, http.StatusCreated, body)
+	status, _, p := a.do(t, "POST", "/api/v1/payments", nil, withKey(celine.bearer, "with-mandate"))
+	wantStatus(t, "default with a mandate", status, http.StatusCreated, p)
+	if p["amountCents"] != float64(35000) {
+		t.Errorf("LEFÈVRE's default with an active mandate %v, want 35000 (what is owed; the debit takes the next due %v)", p["amountCents"], next)
+	}
+	status, _, body = a.do(t, "DELETE", "/api/v1/direct-debit", nil, celine.bearer)
+	wantStatus(t, "DELETE /api/v1/direct-debit", status, http.StatusOK, body)
+	status, _, p = a.do(t, "POST", "/api/v1/payments", nil, withKey(celine.bearer, "revoked"))
+	wantStatus(t, "default after revoking", status, http.StatusCreated, p)
+	if p["amountCents"] != 35000+next {
+		t.Errorf("LEFÈVRE's default after revoking %v, want 35000 + next due %v", p["amountCents"], next)
+	}
+}

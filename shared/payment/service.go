@@ -114,13 +114,15 @@ type Counter interface {
 
 // Owed is the default amount of a payment, in cents: what a lease owes
 // now plus its next due (Mon compte shows both), without the next due when
-// the lease pays by direct debit (the debit collects it).
+// the lease's dues are debited (the debit collects it): DefaultCents.
 type Owed func(ctx context.Context, ref string) (int64, error)
 
 // DefaultCents is a payment's default amount, in cents: what is owed
 // (balanceCents when positive) plus the next due (nextDueCents); what is
-// owed alone when the lease pays by direct debit, whose debit collects the
-// next due (the web app offers the same: web/js/pay.js payPlan).
+// owed alone when the lease's dues are debited (directDebit: the ERP's
+// payment method is direct debit, or the lease has an active mandate
+// signed in the portal), whose debit collects the next due (the web app
+// offers the same: web/js/pay.js payPlan and leaseDebited).
 func DefaultCents(balanceCents, nextDueCents int64, directDebit bool) int64 {
 	owed := max(balanceCents, 0)
 	if directDebit {

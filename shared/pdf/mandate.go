@@ -62,6 +62,9 @@ func (r *Renderer) RenderMandate(m directdebit.Mandate) ([]byte, error) {
 		}
 	}
 	addr := func(a tenancy.Address) [][2]string {
+		if a == (tenancy.Address{}) {
+			return nil // a holder other than the tenant: not asked
+		}
 		return [][2]string{{"Adresse", a.Street}, {"", a.Complement}, {"Code postal et ville", a.PostalCode + " " + a.City}}
 	}
 	creditor := [][2]string{{"Nom", m.CreditorName}}

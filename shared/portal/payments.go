@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/citejardins/extranet/shared/directdebit"
 	"github.com/citejardins/extranet/shared/dynamo"
 	"github.com/citejardins/extranet/shared/payment"
 	"github.com/citejardins/extranet/shared/tenancy"
@@ -65,7 +66,15 @@ func payments(getenv func(string) string, store *dynamo.Store, tenants *tenant.S
 		if err != nil {
 			return 0, err
 		}
-		return payment.DefaultCents(sum.BalanceCents, sum.NextDue.AmountCents, sum.PaymentMethod == tenancy.DirectDebit), nil
+		// Debited: by the ERP's mandate (its payment method), or by a
+		// mandate signed in the portal, which the ERP may not show yet.
+		debited := sum.PaymentMethod == tenancy.DirectDebit
+		if !debited {
+			if debited, err = directdebit.Debits(ctx, store, ref); err != nil {
+				return 0, err
+			}
+		}
+		return payment.DefaultCents(sum.BalanceCents, sum.NextDue.AmountCents, debited), nil
 	}
 	return payment.NewService(store, provider, store, owed, cfg, nil), nil
 }

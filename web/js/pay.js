@@ -41,20 +41,37 @@ export function daysUntil(day, now = new Date()) {
  * is owed plus the next due, offered when something is owed or the next
  * due is within SOON_DAYS days. A tenant paying by direct debit gets only
  * what is owed: the next due will be debited.
- * @returns {null | {owedCents: number, nextCents: number, nextDate: string, defaultCents: number}}
+ * creditCents is the credit taken off the next due (nextCents is the due
+ * less it).
+ * @returns {null | {owedCents: number, nextCents: number, nextDate: string, defaultCents: number, creditCents: number}}
  */
 export function payPlan(account, debit, now = new Date()) {
   if (!account || typeof account.balanceCents !== 'number') return null;
   const owedCents = Math.max(0, account.balanceCents);
   const next = account.nextDue;
   let nextCents = 0;
+  let creditCents = 0;
   if (!debit && next && next.amountCents > 0 && daysUntil(next.date, now) <= SOON_DAYS) {
     // A credit comes off the next due.
-    nextCents = Math.max(0, next.amountCents + Math.min(0, account.balanceCents));
+    creditCents = Math.min(next.amountCents, Math.max(0, -account.balanceCents));
+    nextCents = next.amountCents - creditCents;
   }
   const defaultCents = owedCents + nextCents;
   if (defaultCents < MIN_CENTS) return null;
-  return { owedCents, nextCents, nextDate: nextCents ? next.date : '', defaultCents };
+  return { owedCents, nextCents, nextDate: nextCents ? next.date : '', defaultCents, creditCents: nextCents ? creditCents : 0 };
+}
+
+/**
+ * leaseDebited says whether the lease's dues are debited: its payment
+ * method in the landlord's books (GET /contract: paymentMethod
+ * direct_debit), or an active mandate signed in the portal (GET
+ * /direct-debit: current). Either may be null (not loaded). The API's
+ * default amount follows the same rule (payment.DefaultCents).
+ */
+export function leaseDebited(contract, directDebit) {
+  if (contract && contract.paymentMethod === 'direct_debit') return true;
+  const m = directDebit && directDebit.current;
+  return !!m && m.status === 'active';
 }
 
 /**
@@ -154,7 +171,9 @@ function payForm(plan, close) {
   const parts = plan.nextCents && plan.owedCents
     ? `${money(plan.owedCents)} que vous devez aujourd’hui, plus ${money(plan.nextCents)} de l’échéance du ${longDate(plan.nextDate)}.`
     : plan.nextCents
-      ? `L’échéance du ${longDate(plan.nextDate)} : ${money(plan.nextCents)}.`
+      ? (plan.creditCents
+        ? `Échéance du ${longDate(plan.nextDate)} : ${money(plan.nextCents + plan.creditCents)}, votre crédit de ${money(plan.creditCents)} vient en déduction.`
+        : `L’échéance du ${longDate(plan.nextDate)} : ${money(plan.nextCents)}.`)
       : `Ce que vous devez aujourd’hui : ${money(plan.owedCents)}.`;
   const amount = field({
     name: 'amountCents', label: 'Montant à payer, en euros',
@@ -183,7 +202,7 @@ function payForm(plan, close) {
       else if (cents < MIN_CENTS) problem = `Le montant doit être d’au moins ${money(MIN_CENTS)}.`;
       if (problem) {
         setFieldError(el, 'amountCents', problem, amount.input);
-        showSummary(el, { title: 'Le montant est à corriger', items: [{ field: 'amountCents', message: problem }] });
+        showSummary(el, { title: 'Une information est à corriger', items: [{ field: 'amountCents', message: problem }] });
         return;
       }
       if (keyCents !== null && keyCents !== cents) key = newKey();

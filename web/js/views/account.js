@@ -9,7 +9,7 @@ import { money, decimal, balanceKind, longDate, shortDate, entryKind, typographi
 import { privatePage, problemBox, toLogin } from '../space.js';
 import { downloadLink, saveFile } from './documents.js';
 import { transferSection } from './transfer.js';
-import { payBox, PAYMENTS } from '../pay.js';
+import { payBox, leaseDebited, PAYMENTS } from '../pay.js';
 
 const PATH = '/mon-espace/compte';
 const TITLE = 'Mon compte';
@@ -44,11 +44,12 @@ export default {
       loading: 'Chargement de votre compte…',
       failed: 'Votre compte n’a pas pu s’afficher',
       load: async () => {
-        const [account, contract] = await Promise.all([
+        const [account, contract, directDebit] = await Promise.all([
           call('GET', '/account'),
           call('GET', '/contract'),
+          call('GET', '/direct-debit').catch(() => null),
         ]);
-        return { account, contract, years: historyYears(account) };
+        return { account, contract, directDebit, years: historyYears(account) };
       },
       show: (data) => [balanceSection(data), transferSection(data.account.transfer), certificateSection(ctx), historySection(ctx, data)],
     });
@@ -56,7 +57,7 @@ export default {
 };
 
 /** balanceSection: the balance in a sentence, what it means, the last payment and the next due. */
-function balanceSection({ account, contract }) {
+function balanceSection({ account, contract, directDebit }) {
   const cents = account.balanceCents;
   const kind = balanceKind(cents);
   const meaning = {
@@ -69,7 +70,7 @@ function balanceSection({ account, contract }) {
   }[kind];
   const last = account.lastPayment;
   const next = account.nextDue;
-  const debit = contract.paymentMethod === 'direct_debit';
+  const debit = leaseDebited(contract, directDebit);
   let nextNote = null;
   if (cents > 0) nextNote = `Elle s’ajoute aux ${money(cents)} que vous devez aujourd’hui.`;
   if (cents < 0) nextNote = `Votre crédit de ${money(cents)} vient en déduction.`;

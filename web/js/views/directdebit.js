@@ -1,14 +1,16 @@
 // Prélèvement automatique (/mon-espace/prelevement): the tenant's SEPA Core
 // mandate (GET /api/v1/direct-debit: {current, history, debitDays, creditor,
-// wording}), or the form to sign one (POST: the account debited, the day of
-// the month, the creditor and the mandate's wording as the API gives them,
-// read before the consent box, the current password), then the mandate with its RUM,
+// wording, firstDebits}), or the form to sign one (POST: the account debited,
+// the day of the month with its first debit, the creditor and the mandate's
+// wording as the API gives them, read before the consent box, the current
+// password); a lease the landlord already debits (GET /contract:
+// paymentMethod) is told so first. Then the mandate with its RUM,
 // the landlord's ICS and its PDF in Mes documents; and "Révoquer", after a
 // confirmation (DELETE).
 
 import { h, link, replace, focus } from '../dom.js';
 import { call, ApiError } from '../api.js';
-import { form, value, clearErrors, showProblem, setFieldError, showSummary } from '../form.js';
+import { form, value, clearErrors, showProblem } from '../form.js';
 import { longDate, instantDate } from '../format.js';
 import { privatePage, problemBox, toLogin } from '../space.js';
 import { bankFields, currentPassword, ibanText, passwordAs } from '../bankform.js';
@@ -28,8 +30,12 @@ export default {
       loading: 'Chargement de votre prélèvement automatique…',
       failed: 'Votre prélèvement automatique n’a pas pu s’afficher',
       load: async () => {
-        const [state, me] = await Promise.all([call('GET', '/direct-debit'), call('GET', '/me')]);
-        return { state: state || {}, me };
+        const [state, me, contract] = await Promise.all([call('GET', '/direct-debit'), call('GET', '/me'),
+          call('GET', '/contract').catch(() => null)]);
+        // The lease already paid by direct debit in the landlord's books
+        // (a mandate given on paper, not in the portal).
+        const erpDebit = !!contract && contract.paymentMethod === 'direct_debit';
+        return { state: state || {}, me, erpDebit };
       },
       show: (data) => show(ctx, data),
     });
@@ -42,13 +48,14 @@ function activeMandate(state) {
   return m && m.status === 'active' ? m : null;
 }
 
-function show(ctx, { state, me }) {
+function show(ctx, { state, me, erpDebit }) {
   const body = h('div');
   const said = h('div', { class: 'status', role: 'status' });
   const render = (s) => {
     const m = activeMandate(s);
-    replace(body, m ? mandateView(ctx, m, said, render) : subscribeView(ctx, s, me, said, render),
-      formerMandates(s, m));
+    replace(body, m ? mandateView(ctx, m, said, render)
+      : erpDebit ? debitedView(ctx, s, me, said, render) : subscribeView(ctx, s, me, said, render),
+    formerMandates(s, m));
   };
   render(state);
   return [said, body];
@@ -154,8 +161,50 @@ function confirmRevoke(ctx, m, said, render, cancel) {
       h('button', { type: 'button', class: 'button button--secondary', onclick: cancel }, 'Non, garder le mandat')));
 }
 
+/**
+ * debitedView is for a lease the landlord already debits (the ERP's
+ * payment method, from a mandate signed outside the portal): it says so
+ * first, and offers the form only to have another account debited, behind
+ * a button, so that nobody signs a second mandate thinking none exists.
+ * The new mandate goes to the landlord's export and replaces the former.
+ */
+function debitedView(ctx, state, me, said, render) {
+  const slot = h('div', { id: 'autre-compte', hidden: true });
+  const open = h('button', { type: 'button', class: 'button button--secondary', 'aria-expanded': 'false', 'aria-controls': 'autre-compte', 'data-autre-compte': '' },
+    'Faire prélever un autre compte');
+  open.addEventListener('click', () => {
+    if (open.getAttribute('aria-expanded') === 'true') return;
+    open.setAttribute('aria-expanded', 'true');
+    open.hidden = true;
+    slot.hidden = false;
+    replace(slot, subscribeForm(ctx, state, me, said, render, 'Faire prélever un autre compte'));
+    focus(slot.querySelector('input:not([hidden])'));
+  });
+  return [
+    h('div', { class: 'notice notice--success', 'data-deja-preleve': '' },
+      h('p', { class: 'notice__title' }, 'Votre loyer est déjà prélevé automatiquement'),
+      h('p', null, 'Votre bailleur prélève votre loyer sur votre compte, avec le mandat que vous lui avez signé. Vous n’avez rien à faire : chaque avis d’échéance vous annonce la date et le montant du prélèvement.')),
+    h('section', { 'aria-labelledby': 'titre-autre-compte' },
+      h('h2', { id: 'titre-autre-compte' }, 'Changer de compte'),
+      h('p', null, 'Vous changez de banque ou de compte ? Signez ici un nouveau mandat pour le nouveau compte : il remplacera celui que votre bailleur utilise aujourd’hui. Munissez-vous de votre RIB.'),
+      h('div', { class: 'actions' }, open),
+      slot),
+  ];
+}
+
 /** subscribeView is the form to sign a mandate. */
 function subscribeView(ctx, state, me, said, render) {
+  return [
+    h('p', { class: 'lead' }, 'Votre loyer prélevé chaque mois sur votre compte bancaire, sans y penser. Le montant est celui de votre avis d’échéance, qui vous annonce chaque prélèvement.'),
+    h('section', { 'aria-labelledby': 'titre-souscrire' },
+      h('h2', { id: 'titre-souscrire' }, 'Souscrire au prélèvement automatique'),
+      h('p', null, 'Munissez-vous de votre RIB. Vous pourrez arrêter le prélèvement à tout moment, sur cette page.'),
+      subscribeForm(ctx, state, me, said, render, 'Souscrire au prélèvement automatique')),
+  ];
+}
+
+/** subscribeForm is the form that signs a mandate (POST), labelled label. */
+function subscribeForm(ctx, state, me, said, render, label) {
   const days = Array.isArray(state.debitDays) && state.debitDays.length ? state.debitDays : DEFAULT_DAYS;
   const fields = bankFields({ holder: `${me.firstName || ''} ${me.lastName || ''}`.trim() });
   const password = currentPassword();
@@ -163,9 +212,16 @@ function subscribeView(ctx, state, me, said, render) {
   const dayField = h('fieldset', { class: 'field choices', 'data-field': 'debitDay' },
     h('legend', null, 'Jour du prélèvement'),
     h('p', { class: 'field-error', id: 'debitDay-erreur', hidden: true }),
-    days.map((d, i) => h('div', { class: 'choice' },
-      h('input', { type: 'radio', id: `jour-${d}`, name: 'debitDay', value: String(d), checked: i === 0 }),
-      h('label', { for: `jour-${d}` }, `Le ${d === 1 ? '1er' : d} de chaque mois`))));
+    days.map((d, i) => {
+      // The first debit of a mandate signed now with this day (the API's
+      // firstDebits), said before the consent.
+      const first = (Array.isArray(state.firstDebits) ? state.firstDebits : []).find((o) => o.debitDay === d);
+      const firstId = `jour-${d}-premier`;
+      return h('div', { class: 'choice' },
+        h('input', { type: 'radio', id: `jour-${d}`, name: 'debitDay', value: String(d), checked: i === 0, 'aria-describedby': first ? firstId : null }),
+        h('label', { for: `jour-${d}` }, `Le ${d === 1 ? '1er' : d} de chaque mois`),
+        first ? h('p', { class: 'hint', id: firstId, 'data-premier-prelevement': first.firstDebitOn }, `Premier prélèvement le ${longDate(first.firstDebitOn)}.`) : null);
+    }));
   // The creditor and the rulebook's text (directdebit.Wording) as the
   // mandate signed now will carry them, from the API.
   const landlord = state.creditor || {};
@@ -184,28 +240,25 @@ function subscribeView(ctx, state, me, said, render) {
     h('p', { class: 'field-error', id: 'consent-erreur', hidden: true }),
     h('div', { class: 'choice' },
       h('input', { type: 'checkbox', id: 'consent', name: 'consent', value: 'true', 'aria-describedby': 'texte-mandat' }),
-      h('label', { for: 'consent' }, `J’ai lu le texte du mandat et j’autorise ${creditor} à prélever mon compte.`)));
+      h('label', { for: 'consent' }, `J’ai lu le texte du mandat et j’autorise ${creditor} à prélever le compte indiqué ci-dessus.`)));
 
-  const subscribe = form({
-    label: 'Souscrire au prélèvement automatique',
+  return form({
+    label,
     submit: 'Signer le mandat',
     onsubmit: async (f) => {
       clearErrors(f);
       replace(said);
       password.hide();
+      // The consent goes to the API as ticked or not: its answer names
+      // every field to correct at once (the box, the account, the
+      // password), as Mes coordonnées bancaires does.
       const checked = f.querySelector('#consent').checked;
-      if (!checked) {
-        const message = 'Pour signer le mandat, cochez la case après avoir lu son texte.';
-        setFieldError(f, 'consent', message);
-        showSummary(f, { title: 'Une information est à corriger', items: [{ field: 'consent', message }] });
-        return;
-      }
       let made;
       try {
         made = await call('POST', '/direct-debit', {
           iban: value(f, 'iban'), bic: value(f, 'bic'), holder: value(f, 'holder'),
           debitDay: Number(f.querySelector('input[name=debitDay]:checked')?.value || 0),
-          consent: true, password: value(f, 'password'),
+          consent: checked, password: value(f, 'password'),
         });
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
@@ -226,14 +279,6 @@ function subscribeView(ctx, state, me, said, render) {
       focus(said.firstChild);
     },
   }, username, h('h3', null, 'Le compte à prélever'), ...fields.roots, dayField, wordingBox, consent, password.root);
-
-  return [
-    h('p', { class: 'lead' }, 'Votre loyer prélevé chaque mois sur votre compte bancaire, sans y penser. Le montant est celui de votre avis d’échéance, qui vous annonce chaque prélèvement.'),
-    h('section', { 'aria-labelledby': 'titre-souscrire' },
-      h('h2', { id: 'titre-souscrire' }, 'Souscrire au prélèvement automatique'),
-      h('p', null, 'Munissez-vous de votre RIB. Vous pourrez arrêter le prélèvement à tout moment, sur cette page.'),
-      subscribe),
-  ];
 }
 
 /** addressOf is a postal address ({street, complement, postalCode, city}) as lines. */

@@ -17,7 +17,8 @@ const TITLE = 'Mes documents';
 
 /** The kind filter as the address says it (?type=avis), and the API's kind. */
 const kindWords = {
-  avis: 'notice', quittances: 'rent_receipt', recus: 'payment_receipt', attestations: 'tenancy_certificate', utiles: 'landlord',
+  avis: 'notice', quittances: 'rent_receipt', recus: 'payment_receipt', attestations: 'tenancy_certificate', mandats: 'sepa_mandate',
+  utiles: 'landlord',
 };
 
 /** Documents made on request, and the page where they are asked for. */
@@ -25,6 +26,7 @@ const onRequest = {
   rent_receipt: ['Aucune quittance', 'Vos quittances s’obtiennent, mois par mois, dans ', '/mon-espace/quittances', 'Mes quittances'],
   payment_receipt: ['Aucun reçu', 'Un reçu s’obtient pour un mois payé en partie, dans ', '/mon-espace/quittances', 'Mes quittances'],
   tenancy_certificate: ['Aucune attestation', 'Une attestation de situation locative se demande dans ', '/mon-espace/compte', 'Mon compte'],
+  sepa_mandate: ['Aucun mandat de prélèvement', 'Un mandat de prélèvement SEPA se signe dans ', '/mon-espace/prelevement', 'Prélèvement automatique'],
 };
 
 /** How many years back the year filter goes, at most. */
@@ -138,7 +140,7 @@ export default {
         return { page, contract, prefs };
       },
       show: ({ page, contract, prefs }) => [
-        h('p', { class: 'lead' }, 'Vos avis d’échéance, chaque mois, les quittances et attestations que vous avez obtenues, et les documents utiles de votre bailleur. Chaque document se télécharge en PDF : il s’enregistre dans les téléchargements de votre appareil.'),
+        h('p', { class: 'lead' }, 'Vos avis d’échéance, chaque mois, les quittances et attestations que vous avez obtenues, vos mandats de prélèvement signés en ligne, et les documents utiles de votre bailleur. Chaque document se télécharge en PDF : il s’enregistre dans les téléchargements de votre appareil.'),
         list(ctx, page, contract, askedKind, askedYear),
         paperlessLine(prefs),
       ],

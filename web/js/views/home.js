@@ -9,7 +9,7 @@ import { addressLines } from '../content.js';
 import { balanceKind, periodName, ofWord } from '../format.js';
 import { PATH as DOCUMENTS, downloadLink, dueSentence } from './documents.js';
 import { privatePage, logoutButton, spacePages, comingPages, HOME } from '../space.js';
-import { payBox } from '../pay.js';
+import { payBox, leaseDebited } from '../pay.js';
 
 const TITLE = 'Accueil de votre espace';
 
@@ -30,14 +30,15 @@ export default {
       load: async () => {
         // The balance and the notice are a bonus on this page: without
         // them, the rest shows.
-        const [me, account, notices, contract] = await Promise.all([
+        const [me, account, notices, contract, directDebit] = await Promise.all([
           call('GET', '/me'),
           call('GET', '/account').catch(() => null),
           call('GET', '/documents?kind=notice').catch(() => null),
           call('GET', '/contract').catch(() => null),
+          call('GET', '/direct-debit').catch(() => null),
         ]);
         const notice = notices && Array.isArray(notices.documents) ? notices.documents[0] || null : null;
-        return { me, account, notice, debit: !!contract && contract.paymentMethod === 'direct_debit' };
+        return { me, account, notice, debit: leaseDebited(contract, directDebit) };
       },
       show: ({ me, account, notice, debit }, { said }) => [
         h('p', { class: 'lead' }, 'Bienvenue dans votre espace locataire.'),

@@ -15,7 +15,7 @@ import { h, link, replace, focus } from '../dom.js';
 import { call, ApiError } from '../api.js';
 import { money, instantDateTime } from '../format.js';
 import { privatePage, problemBox, toLogin } from '../space.js';
-import { payBox, balanceStatement, checkoutTarget, PAYMENTS } from '../pay.js';
+import { payBox, balanceStatement, checkoutTarget, leaseDebited, PAYMENTS } from '../pay.js';
 
 const TITLE = 'Mes paiements';
 
@@ -49,12 +49,13 @@ const statusHelp = {
 };
 
 async function load() {
-  const [list, account, contract] = await Promise.all([
+  const [list, account, contract, directDebit] = await Promise.all([
     call('GET', '/payments'),
     call('GET', '/account'),
     call('GET', '/contract').catch(() => null),
+    call('GET', '/direct-debit').catch(() => null),
   ]);
-  return { payments: paymentsOf(list), account, debit: !!contract && contract.paymentMethod === 'direct_debit' };
+  return { payments: paymentsOf(list), account, debit: leaseDebited(contract, directDebit) };
 }
 
 /** paymentsOf reads the list's payments (each named by paymentId), newest first. */
@@ -96,7 +97,10 @@ function show(ctx, data) {
     h('section', { class: 'card balance', 'aria-labelledby': 'titre-solde' },
       h('h2', { id: 'titre-solde' }, 'Votre solde'),
       balance,
-      h('p', null, 'Le paiement par carte bancaire est enregistré sur votre compte dès que votre banque l’accepte. Vous pouvez aussi payer par virement (voir ', link('/mon-espace/compte', 'Mon compte'), ') ou par ', link('/mon-espace/prelevement', 'prélèvement automatique'), '.')),
+      data.debit
+        // The rent is debited already: no invitation to a second mandate.
+        ? h('p', null, 'Votre loyer est prélevé automatiquement (voir ', link('/mon-espace/prelevement', 'Prélèvement automatique'), ') : payez en ligne seulement ce que vous devez en plus. Le paiement par carte bancaire est enregistré sur votre compte dès que votre banque l’accepte.')
+        : h('p', null, 'Le paiement par carte bancaire est enregistré sur votre compte dès que votre banque l’accepte. Vous pouvez aussi payer par virement (voir ', link('/mon-espace/compte', 'Mon compte'), ') ou par ', link('/mon-espace/prelevement', 'prélèvement automatique'), '.')),
     h('section', { 'aria-labelledby': 'titre-paiements' },
       h('h2', { id: 'titre-paiements' }, 'Vos paiements en ligne'),
       list),
