@@ -102,7 +102,9 @@ func identityMismatch() error {
 }
 
 // Activate uses an activation link. It returns the account's email, so the
-// login form can be filled in.
+// login form can be filled in. The link that activated an account, opened
+// again while that account is active, is fault.AlreadyActive; any other
+// used, unknown or voided link is fault.TokenInvalid.
 func (s *Service) Activate(ctx context.Context, rawToken, client string) (string, error) {
 	if err := s.allow(ctx, s.cfg.PerAddress, "addr", client); err != nil {
 		return "", err
@@ -112,7 +114,7 @@ func (s *Service) Activate(ctx context.Context, rawToken, client string) (string
 		// A used activation link is the one that activated the account.
 		if fault.Is(err, fault.TokenInvalid) && tok.Reference != "" {
 			if acc, aerr := s.store.Account(ctx, tok.Reference); aerr == nil && acc.Status == Active {
-				return "", fault.New(fault.TokenInvalid, "Ce lien a déjà servi\u00a0: votre compte est activé. Connectez-vous avec votre adresse email et votre mot de passe.")
+				return "", fault.New(fault.AlreadyActive, "Votre compte est déjà actif\u00a0: ce lien a servi à l’activer. Connectez-vous avec votre adresse email et votre mot de passe.")
 			}
 		}
 		return "", err

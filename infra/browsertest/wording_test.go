@@ -1,0 +1,42 @@
+package browsertest
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Issue 11, part 6: the link that activated an account, opened again, says
+// the account is already active and offers the login first; any other
+// used or unknown link still says only that it does not work.
+func TestActivationLinkOfAnActiveAccount(t *testing.T) {
+	b := start(t)
+	const email = "marie.dupont@example.org"
+	activeAccount(t, b, "8889999", "DUPONT", "1978-04-12", email, "ma maison a des volets bleus")
+	used := b.mailLink(email, "/activation", 1)
+
+	b.do(chromedp.Navigate(used))
+	b.waitTitle("Votre compte est déjà actif")
+	if got := b.text("h1"); got != "Votre compte est déjà actif" {
+		t.Errorf("heading %q, want «Votre compte est déjà actif»", got)
+	}
+	if got := eval[string](b, `document.querySelector("main a[href], main button")?.textContent`); got != "Se connecter" {
+		t.Errorf("the first action is %q, want the login button «Se connecter»", got)
+	}
+	if got := eval[string](b, `location.search`); got != "" {
+		t.Errorf("the used link's token stays in the address bar: %q", got)
+	}
+	if got := b.text("main"); !strings.Contains(got, "ce lien a servi à l’activer") {
+		t.Errorf("the page does not say why:\n%s", got)
+	}
+	b.check("activation-compte-deja-actif")
+	b.clickText("a", "Se connecter")
+	b.waitTitle("Connexion")
+
+	// A token nobody was sent learns nothing of any account.
+	b.visit("/activation?token=cT6HHr6SFFY8C9qPn-ibWn8fPpuL1ItkWhlOHvOc8lw", "Ce lien d’activation ne fonctionne plus")
+	if got := b.text("main"); strings.Contains(got, "déjà actif") {
+		t.Errorf("an unknown link speaks of an active account:\n%s", got)
+	}
+}
