@@ -40,3 +40,42 @@ func TestActivationLinkOfAnActiveAccount(t *testing.T) {
 		t.Errorf("an unknown link speaks of an active account:\n%s", got)
 	}
 }
+
+// The reset page takes the email typed on the login form, handed over in
+// memory: not in the address, not in the browser's storage.
+func TestForgotPasswordTakesTheTypedEmail(t *testing.T) {
+	b := start(t)
+	const email = "celine.lefevre@example.org"
+	b.visit("/", "Connexion")
+	b.fill("#email", email)
+	b.click(`form a[href="/mot-de-passe-oublie"]`)
+	b.waitTitle("Mot de passe oublié")
+	if got := eval[string](b, `document.getElementById("email").value`); got != email {
+		t.Errorf("the reset page's email holds %q, want %q", got, email)
+	}
+	if got := eval[string](b, `location.pathname + location.search + location.hash`); got != "/mot-de-passe-oublie" {
+		t.Errorf("address %q, want /mot-de-passe-oublie (no email in it)", got)
+	}
+	if got := b.storage(); got != `{"local":[],"session":[],"cookie":""}` {
+		t.Errorf("the app keeps something in the browser: %s", got)
+	}
+	b.check("mot-de-passe-oublie-prerempli")
+
+	// From the failed login's summary too.
+	b.visit("/", "Connexion")
+	b.fill("#email", email)
+	b.fill("#password", "pas le bon mot de passe du tout")
+	b.click(`form button[type="submit"]`)
+	b.waitFor(`document.querySelector(".error-summary")`, "the login's error summary")
+	b.click(`.error-summary a[href="/mot-de-passe-oublie"]`)
+	b.waitTitle("Mot de passe oublié")
+	if got := eval[string](b, `document.getElementById("email").value`); got != email {
+		t.Errorf("from the error summary, the reset page's email holds %q, want %q", got, email)
+	}
+
+	// Opened directly, the field is empty.
+	b.visit("/mot-de-passe-oublie", "Mot de passe oublié")
+	if got := eval[string](b, `document.getElementById("email").value`); got != "" {
+		t.Errorf("opened directly, the email holds %q, want nothing", got)
+	}
+}
