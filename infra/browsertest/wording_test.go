@@ -79,3 +79,21 @@ func TestForgotPasswordTakesTheTypedEmail(t *testing.T) {
 		t.Errorf("opened directly, the email holds %q, want nothing", got)
 	}
 }
+
+// "Vous êtes déconnecté" goes when the next message (a failed login) comes.
+func TestStaleNoticeGoesWhenAnotherMessageComes(t *testing.T) {
+	b := start(t)
+	b.visit("/?info=deconnexion", "Connexion")
+	b.waitFor(`document.querySelector(".notice")?.innerText.includes("Vous êtes déconnecté")`, "the logout notice")
+	b.fill("#email", "personne@example.org")
+	b.fill("#password", "pas le bon mot de passe du tout")
+	b.click(`form button[type="submit"]`)
+	b.waitFor(`document.querySelector(".error-summary")`, "the login's error summary")
+	if got := b.text("main"); strings.Contains(got, "Vous êtes déconnecté") {
+		t.Errorf("the stale notice stays beside the new message:\n%s", got)
+	}
+	if n := eval[int](b, `document.querySelectorAll("main .notice, main .error-summary").length`); n != 1 {
+		t.Errorf("%d messages on the page, want the error summary alone", n)
+	}
+	b.check("connexion-avis-remplace")
+}

@@ -92,7 +92,7 @@ export default {
     }, email.root, password.root, forgot);
 
     const notice = message
-      ? h('div', { class: `notice${message.kind === 'success' ? ' notice--success' : ''}`, role: 'status' },
+      ? h('div', { class: `notice${message.kind === 'success' ? ' notice--success' : ''}`, role: 'status', 'data-flash': '' },
         h('p', { class: 'notice__title' }, message.title), h('p', null, message.text))
       : null;
 
