@@ -97,3 +97,48 @@ func TestStaleNoticeGoesWhenAnotherMessageComes(t *testing.T) {
 	}
 	b.check("connexion-avis-remplace")
 }
+
+// At 320 px with text at 200 % (WCAG 1.4.4), nothing in the header is cut:
+// no element of it reaches past the screen's edge or hides part of its
+// text, logged out and in (with the logout button).
+func TestHeaderAt320WithTextAt200(t *testing.T) {
+	b := start(t)
+	b.tenant("1234567", "LEFÈVRE", "1985-11-03", "celine.lefevre@example.org")
+	for _, page := range []struct{ path, title, name string }{
+		{"/mon-espace", "Accueil de votre espace", "entete-texte-200-connecte"},
+		{"/assistance", "Assistance", "entete-texte-200-assistance"},
+	} {
+		b.visit(page.path, page.title)
+		b.do(chromedp.EmulateViewport(320, 640))
+		eval[string](b, `document.documentElement.style.fontSize = "200%"`)
+		b.settle()
+		cut := eval[[]string](b, `(() => {
+			const width = document.documentElement.clientWidth;
+			const name = (e) => e.tagName.toLowerCase() + (e.className ? "." + String(e.className).trim().split(/\s+/).join(".") : "");
+			return [...document.querySelectorAll(".site-header, .site-header *")]
+				.filter((e) => e.getClientRects().length)
+				.flatMap((e) => {
+					const r = e.getBoundingClientRect();
+					const out = [];
+					if (r.left < -1 || r.right > width + 1) out.push(name(e) + " past the edge (" + Math.round(r.left) + "–" + Math.round(r.right) + " of " + width + ")");
+					if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== "visible") out.push(name(e) + " hides part of its content");
+					if (e.children.length === 0 && e.textContent.trim() && e.scrollWidth > Math.ceil(r.width) + 1) out.push(name(e) + " text wider than its box");
+					return out;
+				});
+		})()`)
+		if len(cut) > 0 {
+			t.Errorf("%s at 320 px, text at 200 %%: %v", page.path, cut)
+		}
+		if got := eval[string](b, `getComputedStyle(document.querySelector(".brand__name")).fontSize`); got != "38px" {
+			t.Errorf("%s: the brand's name is %s; the 200 %% text did not apply", page.path, got)
+		}
+		// The page below the header is not this test's (the whole page's
+		// reflow at 200 % is checked by b.check at 100 %): screenshots at
+		// both sizes and axe-core, without the whole-page reflow check.
+		b.phone(390, 844)
+		b.shot(page.name)
+		b.phone(320, 640)
+		b.shot(page.name)
+		b.runAxe(page.name)
+	}
+}
