@@ -129,6 +129,20 @@ func TestHeaderAt320WithTextAt200(t *testing.T) {
 		if len(cut) > 0 {
 			t.Errorf("%s at 320 px, text at 200 %%: %v", page.path, cut)
 		}
+		// Nor is a word broken across two lines.
+		broken := eval[[]string](b, `[...document.querySelectorAll(".site-header .brand__text span, .site-header .button")].flatMap((e) => {
+			const text = e.firstChild;
+			if (!text || text.nodeType !== Node.TEXT_NODE) return [];
+			return [...text.data.matchAll(/\S+/g)].filter((m) => {
+				const r = document.createRange();
+				r.setStart(text, m.index);
+				r.setEnd(text, m.index + m[0].length);
+				return new Set([...r.getClientRects()].map((c) => Math.round(c.top))).size > 1;
+			}).map((m) => m[0]);
+		})`)
+		if len(broken) > 0 {
+			t.Errorf("%s at 320 px, text at 200 %%: words broken across lines: %v", page.path, broken)
+		}
 		if got := eval[string](b, `getComputedStyle(document.querySelector(".brand__name")).fontSize`); got != "38px" {
 			t.Errorf("%s: the brand's name is %s; the 200 %% text did not apply", page.path, got)
 		}
