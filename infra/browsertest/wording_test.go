@@ -156,3 +156,35 @@ func TestHeaderAt320WithTextAt200(t *testing.T) {
 		b.runAxe(page.name)
 	}
 }
+
+// Offline, the installed app opens on its start page (/mon-espace, the
+// manifest's start_url) with the emergency-number search, answered from
+// the service worker's copy of the directory, not a bare "Pas de connexion".
+func TestOfflineStartPageSearchesEmergencyNumbers(t *testing.T) {
+	b := start(t)
+	b.visit("/", "Connexion")
+	b.waitFor(`navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller !== null)`, "the service worker in control")
+	b.waitFor(`caches.open("extranet-locataire-urgence").then((c) => c.match("/api/v1/emergency-contacts")).then((r) => r && r.json()).then((d) => d && d.results.length === 3)`,
+		"the emergency directory in the cache")
+	b.offline()
+	b.do(chromedp.Navigate(b.stack.URL + "/mon-espace"))
+	b.waitFor(`!!document.querySelector(".offline-emergency #q")`, "the emergency search on the offline start page")
+	if got := b.text(".error-summary h2"); got != "Pas de connexion" {
+		t.Errorf("the problem says %q, want «Pas de connexion»", got)
+	}
+	if got := b.text("#urgence-hors-ligne"); got != "Urgence technique : trouvez le numéro de votre résidence" {
+		t.Errorf("emergency heading %q", got)
+	}
+	b.check("hors-ligne-accueil")
+
+	b.fill("#q", "93")
+	b.clickText("button", "Trouver le numéro")
+	b.waitFor(`document.querySelectorAll(".emergency-results li").length === 2`, "two residences found offline")
+	if got := b.text(".emergency-found"); !strings.Contains(got, "hors ligne") || !strings.Contains(got, "Résidence Les Cèdres") || !strings.Contains(got, "Résidence Les Jardins") {
+		t.Errorf("offline results %q", got)
+	}
+	if n := eval[int](b, `document.querySelectorAll(".emergency-results a[href^='tel:']").length`); n != 2 {
+		t.Errorf("%d call links, want 2", n)
+	}
+	b.check("hors-ligne-accueil-urgence")
+}
