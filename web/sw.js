@@ -18,7 +18,7 @@
 // SHELL lists every file of web/ but this one (a test checks it). Change
 // VERSION when the list changes, so that the old copies are dropped.
 
-const VERSION = 'v16';
+const VERSION = 'v17';
 const CACHE = `extranet-locataire-${VERSION}`;
 // The directory's copy outlives versions: a new version must not leave the
 // tenant without it.

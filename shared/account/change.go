@@ -68,13 +68,13 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, c PasswordCha
 		// invalid_credentials: a 401 would tell the app that the session is
 		// over.
 		return &fault.Error{Code: fault.Invalid,
-			Message: "Le mot de passe actuel n'est pas le bon. Vérifiez votre saisie ; si vous l'avez oublié, déconnectez-vous et utilisez « Mot de passe oublié ».",
-			Fields:  map[string]string{"currentPassword": "Ce n'est pas votre mot de passe actuel."}}
+			Message: "Le mot de passe actuel n’est pas le bon. Vérifiez votre saisie\u00a0; si vous l’avez oublié, déconnectez-vous et utilisez «\u00a0Mot de passe oublié\u00a0».",
+			Fields:  map[string]string{"currentPassword": "Ce n’est pas votre mot de passe actuel."}}
 	}
 	attempt.pass(ctx) // a right password is no failure, as at login
 	if c.New == c.Current {
-		return &fault.Error{Code: fault.Invalid, Message: "Votre nouveau mot de passe est le même que l'actuel. Choisissez-en un autre.",
-			Fields: map[string]string{"newPassword": "Choisissez un mot de passe différent de l'actuel."}}
+		return &fault.Error{Code: fault.Invalid, Message: "Votre nouveau mot de passe est le même que l’actuel. Choisissez-en un autre.",
+			Fields: map[string]string{"newPassword": "Choisissez un mot de passe différent de l’actuel."}}
 	}
 	hash, err := s.passwords.Hash(c.New)
 	if err != nil {

@@ -57,7 +57,7 @@ func (s *Service) ConfirmPassword(ctx context.Context, p Principal, password, cl
 	if !ok {
 		// The failure keeps its unit.
 		return &fault.Error{Code: fault.Invalid,
-			Message: "Le mot de passe saisi n’est pas le bon : rien n’a été modifié. Vérifiez votre saisie ; si vous l’avez oublié, déconnectez-vous et utilisez « Mot de passe oublié ».",
+			Message: "Le mot de passe saisi n’est pas le bon\u00a0: rien n’a été modifié. Vérifiez votre saisie\u00a0; si vous l’avez oublié, déconnectez-vous et utilisez «\u00a0Mot de passe oublié\u00a0».",
 			Fields:  map[string]string{PasswordField: "Ce n’est pas votre mot de passe actuel."}}
 	}
 	attempt.pass(ctx)

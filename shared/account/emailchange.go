@@ -85,7 +85,7 @@ func (s *Service) CheckEmailLink(ctx context.Context, raw, client string) (ref, 
 	}
 	tok, err := s.usableToken(ctx, raw, NotificationEmail)
 	if fault.Is(err, fault.TokenExpired) {
-		return "", "", fault.New(fault.TokenExpired, "Ce lien a expiré. Votre adresse de notification n'a pas changé : refaites la demande dans « Mes préférences » de votre espace locataire pour recevoir un nouveau lien.")
+		return "", "", fault.New(fault.TokenExpired, "Ce lien a expiré. Votre adresse de notification n’a pas changé\u00a0: refaites la demande dans «\u00a0Mes préférences\u00a0» de votre espace locataire pour recevoir un nouveau lien.")
 	}
 	if fault.Is(err, fault.TokenInvalid) {
 		return "", "", emailLinkVoid()
@@ -97,7 +97,7 @@ func (s *Service) CheckEmailLink(ctx context.Context, raw, client string) (ref, 
 }
 
 func emailLinkVoid() error {
-	return fault.New(fault.TokenInvalid, "Ce lien n'est plus valable : il a déjà servi, ou une autre adresse a été demandée depuis. Utilisez le lien du dernier email reçu, ou refaites la demande dans « Mes préférences » de votre espace locataire.")
+	return fault.New(fault.TokenInvalid, "Ce lien n’est plus valable\u00a0: il a déjà servi, ou une autre adresse a été demandée depuis. Utilisez le lien du dernier email reçu, ou refaites la demande dans «\u00a0Mes préférences\u00a0» de votre espace locataire.")
 }
 
 var emailChangeLetter = letter{

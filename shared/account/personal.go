@@ -246,5 +246,5 @@ func personalMessage(found []string) string {
 	default:
 		what = strings.Join(found[:len(found)-1], ", ") + " et " + found[len(found)-1]
 	}
-	return fmt.Sprintf("Votre mot de passe contient %s : ce sont les premières choses qu'un fraudeur essaierait. Choisissez-en un sans vos informations personnelles (nom, prénom, date de naissance, adresse email, référence client).", what)
+	return fmt.Sprintf("Votre mot de passe contient %s\u00a0: ce sont les premières choses qu’un fraudeur essaierait. Choisissez-en un sans vos informations personnelles (nom, prénom, date de naissance, adresse email, référence client).", what)
 }

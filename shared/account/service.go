@@ -93,7 +93,7 @@ func (s *Service) usableToken(ctx context.Context, raw string, p Purpose) (Token
 		return tok, invalidLink()
 	}
 	if !s.now().Before(tok.ExpiresAt) {
-		msg := "Ce lien a expiré. Demandez un nouvel email d'activation : il contiendra un lien valable 48 heures."
+		msg := "Ce lien a expiré. Demandez un nouvel email d’activation\u00a0: il contiendra un lien valable 48 heures."
 		if p == Reset {
 			msg = "Ce lien a expiré. Refaites une demande de mot de passe oublié pour recevoir un nouveau lien."
 		}
@@ -103,7 +103,7 @@ func (s *Service) usableToken(ctx context.Context, raw string, p Purpose) (Token
 }
 
 func invalidLink() error {
-	return fault.New(fault.TokenInvalid, "Ce lien n'est pas valide ou a déjà servi. Utilisez le lien du dernier email reçu, ou demandez-en un nouveau.")
+	return fault.New(fault.TokenInvalid, "Ce lien n’est pas valide ou a déjà servi. Utilisez le lien du dernier email reçu, ou demandez-en un nouveau.")
 }
 
 func (s *Service) sendActivation(ctx context.Context, to, firstName, raw string) error {
@@ -116,7 +116,7 @@ func (s *Service) send(ctx context.Context, m Mail) error {
 	}
 	if err := s.mailer.Send(ctx, m); err != nil {
 		s.log.ErrorContext(ctx, "send mail", "err", err)
-		return fault.New(fault.ServiceUnavailable, "Votre demande est enregistrée, mais l'email n'a pas pu partir. Réessayez dans quelques minutes avec « Renvoyer l'email ».")
+		return fault.New(fault.ServiceUnavailable, "Votre demande est enregistrée, mais l’email n’a pas pu partir. Réessayez dans quelques minutes avec «\u00a0Renvoyer l’email\u00a0».")
 	}
 	return nil
 }

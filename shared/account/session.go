@@ -65,7 +65,7 @@ func (s *Service) Login(ctx context.Context, c Credentials, client string) (toke
 	}
 	attempt.pass(ctx)
 	if acc.Status != Active {
-		return "", Session{}, fault.New(fault.NotActivated, "Votre compte n'est pas encore activé. Cliquez sur le lien de l'email d'activation (pensez à regarder dans les courriers indésirables), ou demandez un nouvel email.")
+		return "", Session{}, fault.New(fault.NotActivated, "Votre compte n’est pas encore activé. Cliquez sur le lien de l’email d’activation (pensez à regarder dans les courriers indésirables), ou demandez un nouvel email.")
 	}
 	raw, hash, err := s.randomToken()
 	if err != nil {
@@ -81,7 +81,7 @@ func (s *Service) Login(ctx context.Context, c Credentials, client string) (toke
 }
 
 func badCredentials() error {
-	return fault.New(fault.InvalidCredentials, "Adresse email ou mot de passe incorrect. Vérifiez votre saisie, ou utilisez « Mot de passe oublié ».")
+	return fault.New(fault.InvalidCredentials, "Adresse email ou mot de passe incorrect. Vérifiez votre saisie, ou utilisez «\u00a0Mot de passe oublié\u00a0».")
 }
 
 // Principal is who a valid session speaks for.
@@ -160,7 +160,7 @@ func (s *Service) touchEvery() time.Duration {
 }
 
 func unauthenticated() error {
-	return fault.New(fault.Unauthenticated, "Votre session a expiré ou vous n'êtes pas connecté. Connectez-vous pour continuer.")
+	return fault.New(fault.Unauthenticated, "Votre session a expiré ou vous n’êtes pas connecté. Connectez-vous pour continuer.")
 }
 
 // LogoutEverywhere ends every session of the principal's account, the

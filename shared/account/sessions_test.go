@@ -144,7 +144,7 @@ func TestChangePassword(t *testing.T) {
 	err = f.svc.ChangePassword(ctx, p, account.PasswordChange{Current: "pas le bon mot de passe", New: fresh}, "203.0.113.1")
 	wantField(t, err, "currentPassword", "pas votre mot de passe actuel")
 	err = f.svc.ChangePassword(ctx, p, account.PasswordChange{Current: pw, New: pw}, "203.0.113.1")
-	wantField(t, err, "newPassword", "différent de l'actuel")
+	wantField(t, err, "newPassword", "différent de l’actuel")
 	err = f.svc.ChangePassword(ctx, p, account.PasswordChange{Current: pw, New: "Marie-1978-04-12"}, "203.0.113.1")
 	wantField(t, err, "newPassword", "votre date de naissance")
 	err = f.svc.ChangePassword(ctx, p, account.PasswordChange{New: fresh}, "203.0.113.1")

@@ -30,18 +30,18 @@ func (s *Service) SignUp(ctx context.Context, req SignUpRequest, client string) 
 	f := fault.Fields{}
 	ref, err := tenancy.NormalizeReference(req.Reference)
 	if err != nil {
-		f.Add("reference", "Saisissez votre référence client : le numéro qui suit L/000 sur votre avis d'échéance, jusqu'au tiret (par exemple 8889999).")
+		f.Add("reference", "Saisissez votre référence client\u00a0: le numéro qui suit L/000 sur votre avis d’échéance, jusqu’au tiret (par exemple 8889999).")
 	}
 	if strings.TrimSpace(req.LastName) == "" {
 		f.Add("lastName", "Saisissez le nom de famille du signataire principal du bail.")
 	} else if utf8.RuneCountInString(req.LastName) > maxNameRunes || tenancy.FoldName(req.LastName) == "" {
-		f.Add("lastName", "Ce nom n'est pas valide. Saisissez le nom de famille du signataire principal, tel qu'il figure sur le bail.")
+		f.Add("lastName", "Ce nom n’est pas valide. Saisissez le nom de famille du signataire principal, tel qu’il figure sur le bail.")
 	}
 	dob, err := tenancy.ParseDate(req.DateOfBirth)
 	if strings.TrimSpace(req.DateOfBirth) == "" {
 		f.Add("dateOfBirth", "Saisissez la date de naissance du signataire principal.")
 	} else if err != nil {
-		f.Add("dateOfBirth", "Cette date n'est pas valide. Saisissez-la au format AAAA-MM-JJ, par exemple 1978-04-12.")
+		f.Add("dateOfBirth", "Cette date n’est pas valide. Saisissez-la au format AAAA-MM-JJ, par exemple 1978-04-12.")
 	}
 	email := checkEmail(f, req.Email)
 	s.checkPassword(f, req.Password, typedPersonal(req, ref, dob))
@@ -98,11 +98,13 @@ func (s *Service) SignUp(ctx context.Context, req SignUpRequest, client string) 
 }
 
 func identityMismatch() error {
-	return fault.New(fault.IdentityMismatch, "Nous n'avons pas trouvé de bail correspondant à ces informations. Vérifiez la référence client, le nom du signataire principal et sa date de naissance, tels qu'ils figurent sur votre avis d'échéance et votre bail.")
+	return fault.New(fault.IdentityMismatch, "Nous n’avons pas trouvé de bail correspondant à ces informations. Vérifiez la référence client, le nom du signataire principal et sa date de naissance, tels qu’ils figurent sur votre avis d’échéance et votre bail.")
 }
 
 // Activate uses an activation link. It returns the account's email, so the
-// login form can be filled in.
+// login form can be filled in. The link that activated an account, opened
+// again while that account is active, is fault.AlreadyActive; any other
+// used, unknown or voided link is fault.TokenInvalid.
 func (s *Service) Activate(ctx context.Context, rawToken, client string) (string, error) {
 	if err := s.allow(ctx, s.cfg.PerAddress, "addr", client); err != nil {
 		return "", err
@@ -112,7 +114,7 @@ func (s *Service) Activate(ctx context.Context, rawToken, client string) (string
 		// A used activation link is the one that activated the account.
 		if fault.Is(err, fault.TokenInvalid) && tok.Reference != "" {
 			if acc, aerr := s.store.Account(ctx, tok.Reference); aerr == nil && acc.Status == Active {
-				return "", fault.New(fault.TokenInvalid, "Ce lien a déjà servi : votre compte est activé. Connectez-vous avec votre adresse email et votre mot de passe.")
+				return "", fault.New(fault.AlreadyActive, "Votre compte est déjà actif\u00a0: ce lien a servi à l’activer. Connectez-vous avec votre adresse email et votre mot de passe.")
 			}
 		}
 		return "", err

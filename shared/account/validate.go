@@ -36,13 +36,13 @@ func (s *Service) checkPassword(f fault.Fields, pw string, about Personal) {
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case pw == "":
-		f.Add("password", "Choisissez un mot de passe d'au moins 12 caractères.")
+		f.Add("password", "Choisissez un mot de passe d’au moins 12 caractères.")
 	case !utf8.ValidString(pw):
 		f.Add("password", "Ce mot de passe contient des caractères non reconnus. Choisissez-en un autre.")
 	case n < MinPasswordRunes:
 		f.Add("password", fmt.Sprintf("Votre mot de passe doit contenir au moins 12 caractères (il en a %d). Une phrase facile à retenir convient très bien.", n))
 	case n > MaxPasswordRunes || len(pw) > 4*MaxPasswordRunes:
-		f.Add("password", "Votre mot de passe est trop long : 256 caractères au maximum.")
+		f.Add("password", "Votre mot de passe est trop long\u00a0: 256 caractères au maximum.")
 	default:
 		switch s.passwords.Weakness(pw) {
 		case WeakBlank:
@@ -50,7 +50,7 @@ func (s *Service) checkPassword(f fault.Fields, pw string, about Personal) {
 		case WeakCommon:
 			f.Add("password", "Ce mot de passe est trop courant et facile à deviner. Choisissez-en un autre, par exemple une phrase que vous seul connaissez.")
 		case WeakRepeated:
-			f.Add("password", "Votre mot de passe répète le même caractère ou la même suite de caractères : il est facile à deviner. Choisissez-en un plus varié, par exemple une phrase que vous seul connaissez.")
+			f.Add("password", "Votre mot de passe répète le même caractère ou la même suite de caractères\u00a0: il est facile à deviner. Choisissez-en un plus varié, par exemple une phrase que vous seul connaissez.")
 		case "":
 			if found := personalIn(pw, about); len(found) > 0 {
 				f.Add("password", personalMessage(found))

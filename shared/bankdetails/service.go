@@ -161,7 +161,7 @@ func (s *Service) allowChange(ctx context.Context, ref string) error {
 		return fmt.Errorf("count bank details changes: %w", err)
 	}
 	if wait > 0 {
-		return fault.TooMany(wait, "Vos coordonnées bancaires ont déjà été modifiées plusieurs fois aujourd’hui. Réessayez demain ; si c’est urgent, contactez votre agence.")
+		return fault.TooMany(wait, "Vos coordonnées bancaires ont déjà été modifiées plusieurs fois aujourd’hui. Réessayez demain\u00a0; si c’est urgent, contactez votre agence.")
 	}
 	return nil
 }

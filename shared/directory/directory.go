@@ -96,9 +96,9 @@ func Query(q string) (string, error) {
 	case !utf8.ValidString(q) || strings.ContainsFunc(q, unicode.IsControl):
 		f.Add(field, "Saisissez le nom de votre ville, son code postal ou le nom de votre résidence, en lettres et chiffres.")
 	case utf8.RuneCountInString(q) > MaxQuery:
-		f.Add(field, "Votre recherche est trop longue : saisissez seulement le nom de votre ville, son code postal ou le nom de votre résidence.")
+		f.Add(field, "Votre recherche est trop longue\u00a0: saisissez seulement le nom de votre ville, son code postal ou le nom de votre résidence.")
 	case utf8.RuneCountInString(Fold(q)) < MinQuery:
-		f.Add(field, "Saisissez au moins 2 lettres ou chiffres : le nom de votre ville, son code postal ou le nom de votre résidence.")
+		f.Add(field, "Saisissez au moins 2 lettres ou chiffres\u00a0: le nom de votre ville, son code postal ou le nom de votre résidence.")
 	}
 	if err := f.Err(); err != nil {
 		return "", err

@@ -143,19 +143,19 @@ func Advice(err error) string {
 	case errors.Is(err, ErrEmpty):
 		return "Saisissez votre adresse email."
 	case errors.Is(err, ErrLocalPart):
-		return "La partie avant le « @ » ne peut contenir ni accent ni caractère spécial : notre service d'envoi ne sait pas les acheminer. Utilisez une adresse sans accent avant le « @ », par exemple celine.martin@exemple.fr."
+		return "La partie avant le «\u00a0@\u00a0» ne peut contenir ni accent ni caractère spécial\u00a0: notre service d’envoi ne sait pas les acheminer. Utilisez une adresse sans accent avant le «\u00a0@\u00a0», par exemple celine.martin@exemple.fr."
 	case errors.Is(err, ErrDomain):
-		return "La partie après le « @ » n'est pas un nom de domaine valide. Vérifiez-la, par exemple : prenom.nom@exemple.fr."
+		return "La partie après le «\u00a0@\u00a0» n’est pas un nom de domaine valide. Vérifiez-la, par exemple\u00a0: prenom.nom@exemple.fr."
 	case errors.Is(err, ErrLocalTooLong):
-		return "La partie avant le « @ » est trop longue : 64 caractères au maximum. Vérifiez votre adresse email, ou utilisez-en une plus courte."
+		return "La partie avant le «\u00a0@\u00a0» est trop longue\u00a0: 64 caractères au maximum. Vérifiez votre adresse email, ou utilisez-en une plus courte."
 	case errors.Is(err, ErrDomainIP):
-		return "Après le « @ », saisissez le nom de domaine de votre messagerie (par exemple gmail.com ou orange.fr), pas une adresse IP."
+		return "Après le «\u00a0@\u00a0», saisissez le nom de domaine de votre messagerie (par exemple gmail.com ou orange.fr), pas une adresse IP."
 	case errors.Is(err, ErrTopLevel):
-		return "La fin de l'adresse, après le dernier point, doit être une extension comme .fr ou .com. Vérifiez-la, par exemple : prenom.nom@exemple.fr."
+		return "La fin de l’adresse, après le dernier point, doit être une extension comme .fr ou .com. Vérifiez-la, par exemple\u00a0: prenom.nom@exemple.fr."
 	case errors.Is(err, ErrTooLong):
-		return "Cette adresse email est trop longue : 254 caractères au maximum."
+		return "Cette adresse email est trop longue\u00a0: 254 caractères au maximum."
 	}
-	return "Cette adresse email n'est pas valide. Vérifiez-la, par exemple : prenom.nom@exemple.fr."
+	return "Cette adresse email n’est pas valide. Vérifiez-la, par exemple\u00a0: prenom.nom@exemple.fr."
 }
 
 // topLevel reports whether label can be a top-level domain: all ASCII

@@ -120,7 +120,7 @@ func (d *decoder) next() error {
 		// Only a quote never closed makes a record this long: cut it here,
 		// dropping this line, and read on.
 		return &LineError{Line: d.line, Reason: "enregistrement trop long (plus de " + strconv.Itoa(d.maxRecord) +
-			" octets) : guillemet jamais fermé ?"}
+			" octets)\u00a0: guillemet jamais fermé\u00a0?"}
 	}
 	d.sinceRecord += len(line)
 	d.pending = line

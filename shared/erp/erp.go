@@ -65,7 +65,7 @@ type LineError struct {
 	Partial Record
 }
 
-func (e *LineError) Error() string { return "ligne " + strconv.Itoa(e.Line) + " : " + e.Reason }
+func (e *LineError) Error() string { return "ligne " + strconv.Itoa(e.Line) + "\u00a0: " + e.Reason }
 
 const nameForm = "attendu <type>_<mode>_<AAAAMMJJ>[_<texte libre>].csv, par exemple baux_complet_20261101.csv"
 
@@ -85,19 +85,19 @@ func ParseName(key string) (FileInfo, error) {
 	}
 	parts := append([]string{kind}, strings.SplitN(rest, "_", 3)...)
 	if !ok || len(parts) < 3 || (len(parts) == 4 && parts[3] == "") {
-		return FileInfo{}, &FileError{"nom de fichier " + show(name) + " non conforme : " + nameForm}
+		return FileInfo{}, &FileError{"nom de fichier " + show(name) + " non conforme\u00a0: " + nameForm}
 	}
 	info := FileInfo{Kind: Kind(parts[0]), Mode: Mode(parts[1])}
 	if !info.Kind.valid() {
 		return FileInfo{}, &FileError{"type de fichier " + show(parts[0]) +
-			" inconnu : attendu residences, contacts, baux, signataires, ecritures, demandes, lignes_avis ou assurances"}
+			" inconnu\u00a0: attendu residences, contacts, baux, signataires, ecritures, demandes, lignes_avis ou assurances"}
 	}
 	if info.Mode != Snapshot && info.Mode != Delta {
-		return FileInfo{}, &FileError{"mode " + show(parts[1]) + " inconnu : attendu complet ou delta"}
+		return FileInfo{}, &FileError{"mode " + show(parts[1]) + " inconnu\u00a0: attendu complet ou delta"}
 	}
 	d, ok := compactDate(parts[2])
 	if !ok {
-		return FileInfo{}, &FileError{"date " + show(parts[2]) + " du nom de fichier invalide : attendu AAAAMMJJ"}
+		return FileInfo{}, &FileError{"date " + show(parts[2]) + " du nom de fichier invalide\u00a0: attendu AAAAMMJJ"}
 	}
 	info.Date = d
 	return info, nil

@@ -14,7 +14,7 @@ import (
 func Example() {
 	info, err := erp.ParseName("imports/ecritures_delta_20261125_soir.csv")
 	if err != nil {
-		fmt.Println("refusé :", err) // a *erp.FileError: the report's reason
+		fmt.Println("refusé\u00a0:", err) // a *erp.FileError: the report's reason
 		return
 	}
 	file := "reference;id_ecriture;date;libelle;type;debit;credit;commentaire\n" +
@@ -23,7 +23,7 @@ func Example() {
 		"0008889999;E3;10/11/2026;Virement;paiement;;456,78;reçu\n"
 	r, err := erp.NewReader(strings.NewReader(file), info.Kind)
 	if err != nil {
-		fmt.Println("refusé :", err)
+		fmt.Println("refusé\u00a0:", err)
 		return
 	}
 	fmt.Println(info.Kind, info.Mode, info.Date, r.Warnings())
@@ -36,7 +36,7 @@ func Example() {
 		case errors.As(err, &bad):
 			fmt.Println("ligne", bad.Line, ":", bad.Reason)
 		case err != nil:
-			fmt.Println("lecture interrompue :", err) // retry the whole file later
+			fmt.Println("lecture interrompue\u00a0:", err) // retry the whole file later
 			return
 		default:
 			e := rec.(erp.Entry)
@@ -44,8 +44,8 @@ func Example() {
 		}
 	}
 	// Output:
-	// ecritures delta 2026-11-25 [colonne inconnue ignorée : commentaire]
+	// ecritures delta 2026-11-25 [colonne inconnue ignorée : commentaire]
 	// ligne 2 : 8889999 E1 notice 45678
-	// ligne 3 : credit: "12,345" n'est pas un montant (ex. 1234,56)
+	// ligne 3 : credit: "12,345" n’est pas un montant (ex. 1234,56)
 	// ligne 4 : 8889999 E3 payment -45678
 }

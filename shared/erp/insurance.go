@@ -33,7 +33,7 @@ func parseInsuranceDecision(p *lineParser) Record {
 		Reason:        p.text(colMotif, MaxText),
 	}
 	if d.Status == insurance.Refused && d.Reason == "" && p.ok(colMotif) {
-		p.fail(colMotif, "valeur manquante : un refus dit au locataire pourquoi")
+		p.fail(colMotif, "valeur manquante\u00a0: un refus dit au locataire pourquoi")
 	}
 	if d.Status == insurance.Accepted {
 		d.Reason = "" // a reason given with an acceptance is not shown to anyone

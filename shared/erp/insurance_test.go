@@ -29,12 +29,12 @@ func TestReaderInsuranceDecisions(t *testing.T) {
 		{"1234567;c-2;refusee;01/12/2026;Nom du locataire absent",
 			InsuranceDecision{Reference: "1234567", CertificateID: "c-2", Status: insurance.Refused, Date: day(2026, 12, 1),
 				Reason: "Nom du locataire absent"}, ""},
-		{"1234567;c-2;refusee;01/12/2026;", nil, "motif: valeur manquante : un refus dit au locataire pourquoi"},
+		{"1234567;c-2;refusee;01/12/2026;", nil, "motif: valeur manquante\u00a0: un refus dit au locataire pourquoi"},
 		{"1234567;c-2;refusee;01/12/2026;" + long, nil, "motif: trop long (201 caractères, 200 au plus)"},
-		{"1234567;c-2;en_attente;01/12/2026;", nil, `statut: "en_attente" inconnu : attendu acceptee, acceptée, refusee ou refusée`},
-		{"1234567;c 2;acceptee;2026-12-01;", nil, `id_attestation: "c 2" : identifiant invalide (lettres sans accent, chiffres et - _ . / : seulement) ; date: "2026-12-01" n'est pas une date`},
+		{"1234567;c-2;en_attente;01/12/2026;", nil, `statut: "en_attente" inconnu : attendu acceptee, acceptée, refusee ou refusée`},
+		{"1234567;c 2;acceptee;2026-12-01;", nil, `id_attestation: "c 2" : identifiant invalide (lettres sans accent, chiffres et - _ . / : seulement) ; date: "2026-12-01" n’est pas une date`},
 		{" ;;x;;", nil,
-			`reference: valeur manquante ; id_attestation: valeur manquante ; statut: "x" inconnu : attendu acceptee, acceptée, refusee ou refusée ; date: valeur manquante`},
+			`reference: valeur manquante ; id_attestation: valeur manquante ; statut: "x" inconnu : attendu acceptee, acceptée, refusee ou refusée ; date: valeur manquante`},
 	}
 	for _, tt := range tests {
 		got := readAll(t, Insurance, insuranceHeader+"\n"+tt.line+"\n")
@@ -67,7 +67,7 @@ func TestReaderLeaseInsuranceRequired(t *testing.T) {
 		{leasesHeader + ";assurance_obligatoire", row + ";O", true, ""},
 		{leasesHeader + ";ASSURANCE_OBLIGATOIRE", row + ";non", false, ""},
 		{leasesHeader + ";assurance_obligatoire", row + ";", false, ""},
-		{leasesHeader + ";assurance_obligatoire", row + ";peut-être", false, `assurance_obligatoire: "peut-être" n'est ni O ni N`},
+		{leasesHeader + ";assurance_obligatoire", row + ";peut-être", false, `assurance_obligatoire: "peut-être" n’est ni O ni N`},
 	} {
 		got := readAll(t, Leases, tt.header+"\n"+tt.line+"\n")
 		if len(got) != 1 {

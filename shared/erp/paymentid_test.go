@@ -32,13 +32,13 @@ func TestReaderPaymentID(t *testing.T) {
 		{"1234567;A1;01/12/2026;Avis;avis;500,00;0;",
 			Entry{Reference: "1234567", ID: "A1", Date: day(2026, 12, 1), Label: "Avis", Kind: tenancy.Notice, DebitCents: 50000}, ""},
 		{"1234567;W4;30/11/2026;Paiement;paiement;0;350;" + id[:31], nil,
-			`id_paiement: "` + id[:31] + `" n'est pas un identifiant de paiement du portail (32 caractères 0-9 et a-f, le paymentId de l'événement payment_received)`},
+			`id_paiement: "` + id[:31] + `" n’est pas un identifiant de paiement du portail (32 caractères 0-9 et a-f, le paymentId de l’événement payment_received)`},
 		{"1234567;W4;30/11/2026;Paiement;paiement;0;350;" + id + "0", nil, "id_paiement: "},
-		{"1234567;W4;30/11/2026;Paiement;paiement;0;350;" + strings.Replace(id, "a", "g", 1), nil, "n'est pas un identifiant de paiement du portail"},
+		{"1234567;W4;30/11/2026;Paiement;paiement;0;350;" + strings.Replace(id, "a", "g", 1), nil, "n’est pas un identifiant de paiement du portail"},
 		{"1234567;W4;30/11/2026;Paiement;paiement;0;350;pi_3QxYz", nil, "id_paiement: \"pi_3QxYz\""},
-		{"1234567;W4;xx;Paiement;paiement;0;350;nope", nil, "date: \"xx\" n'est pas une date (JJ/MM/AAAA) ; id_paiement: \"nope\""},
+		{"1234567;W4;xx;Paiement;paiement;0;350;nope", nil, "date: \"xx\" n’est pas une date (JJ/MM/AAAA)\u00a0; id_paiement: \"nope\""},
 		{"1234567;portal-" + id + ";30/11/2026;Paiement;paiement;0;350;" + id, nil,
-			"id_ecriture: \"portal-" + id + "\" commence par portal-, réservé aux écritures provisoires du portail : donner un autre identifiant"},
+			"id_ecriture: \"portal-" + id + "\" commence par portal-, réservé aux écritures provisoires du portail\u00a0: donner un autre identifiant"},
 		{"1234567;PORTAL-1;30/11/2026;Paiement;paiement;0;350;", nil, "réservé aux écritures provisoires du portail"},
 	}
 	for _, tt := range tests {

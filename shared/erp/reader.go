@@ -53,13 +53,13 @@ func newReader(r io.Reader, kind Kind, maxLine int) (*Reader, error) {
 	var le *LineError
 	switch {
 	case err == io.EOF:
-		return nil, &FileError{"fichier vide : pas de ligne d'en-tête"}
+		return nil, &FileError{"fichier vide\u00a0: pas de ligne d’en-tête"}
 	case errors.Is(err, errUTF16):
-		return nil, &FileError{"fichier en UTF-16 : l'exporter en UTF-8 ou en Windows-1252"}
+		return nil, &FileError{"fichier en UTF-16\u00a0: l’exporter en UTF-8 ou en Windows-1252"}
 	case errors.As(err, &pe):
-		return nil, &FileError{"en-tête illisible : " + quoteReason(pe)}
+		return nil, &FileError{"en-tête illisible\u00a0: " + quoteReason(pe)}
 	case errors.As(err, &le):
-		return nil, &FileError{"en-tête illisible : " + le.Reason}
+		return nil, &FileError{"en-tête illisible\u00a0: " + le.Reason}
 	case err != nil:
 		return nil, fmt.Errorf("read header: %w", err)
 	}
@@ -75,7 +75,7 @@ func newReader(r io.Reader, kind Kind, maxLine int) (*Reader, error) {
 		switch {
 		case known && lay.has(c):
 			if p.pos[c] >= 0 {
-				return nil, &FileError{"colonne en double dans l'en-tête : " + name}
+				return nil, &FileError{"colonne en double dans l’en-tête\u00a0: " + name}
 			}
 			p.pos[c] = i
 		case unknown == maxWarnings:
@@ -87,7 +87,7 @@ func newReader(r io.Reader, kind Kind, maxLine int) (*Reader, error) {
 			rd.warnings = append(rd.warnings, "colonne sans nom ignorée (colonne "+strconv.Itoa(i+1)+")")
 		default:
 			unknown++
-			rd.warnings = append(rd.warnings, "colonne inconnue ignorée : "+printable(name))
+			rd.warnings = append(rd.warnings, "colonne inconnue ignorée\u00a0: "+printable(name))
 		}
 	}
 	var missing []string
@@ -99,9 +99,9 @@ func newReader(r io.Reader, kind Kind, maxLine int) (*Reader, error) {
 	}
 	switch {
 	case len(missing) == 1:
-		return nil, &FileError{"colonne obligatoire absente pour un fichier " + string(kind) + " : " + missing[0]}
+		return nil, &FileError{"colonne obligatoire absente pour un fichier " + string(kind) + "\u00a0: " + missing[0]}
 	case len(missing) > 1:
-		return nil, &FileError{"colonnes obligatoires absentes pour un fichier " + string(kind) + " : " + strings.Join(missing, ", ")}
+		return nil, &FileError{"colonnes obligatoires absentes pour un fichier " + string(kind) + "\u00a0: " + strings.Join(missing, ", ")}
 	}
 	rd.width = len(header)
 	rd.line, _ = cr.FieldPos(0)
@@ -138,12 +138,12 @@ func (r *Reader) Next() (Record, error) {
 		}
 		if len(fields) != r.width {
 			return nil, &LineError{Line: r.line, Reason: strconv.Itoa(len(fields)) + " champs au lieu des " +
-				strconv.Itoa(r.width) + " de l'en-tête"}
+				strconv.Itoa(r.width) + " de l’en-tête"}
 		}
 		r.p.start(fields)
 		rec := r.parse(&r.p)
 		if len(r.p.errs) > 0 {
-			le := &LineError{Line: r.line, Reason: strings.Join(r.p.errs, " ; ")}
+			le := &LineError{Line: r.line, Reason: strings.Join(r.p.errs, "\u00a0; ")}
 			if nl, ok := rec.(NoticeLine); ok && nl.Reference != "" && !nl.Period.IsZero() {
 				le.Partial = NoticeLine{Reference: nl.Reference, Period: nl.Period}
 			}
@@ -175,14 +175,14 @@ func quoteReason(pe *csv.ParseError) string {
 	var reason string
 	switch {
 	case errors.Is(pe.Err, csv.ErrBareQuote):
-		reason = `guillemet (") dans un champ qui n'est pas entre guillemets : entourer le champ de guillemets et doubler le sien`
+		reason = "guillemet (\") dans un champ qui n’est pas entre guillemets\u00a0: entourer le champ de guillemets et doubler le sien"
 	case errors.Is(pe.Err, csv.ErrQuote):
 		reason = `guillemet (") mal placé après un champ entre guillemets, ou jamais fermé`
 	default:
 		reason = "CSV illisible"
 	}
 	if pe.Line != pe.StartLine {
-		reason += " (jusqu'à la ligne " + strconv.Itoa(pe.Line) + ")"
+		reason += " (jusqu’à la ligne " + strconv.Itoa(pe.Line) + ")"
 	}
 	return reason
 }

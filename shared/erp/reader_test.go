@@ -82,8 +82,8 @@ func TestReaderKinds(t *testing.T) {
 		{Residences, " RES-02 ; Les Tilleuls ;;;", Residence{ID: "RES-02", Name: "Les Tilleuls"}, ""},
 		{Residences, ";Les Jardins;;;", nil, "id_residence: valeur manquante"},
 		{Residences, "RES-01;  ;;;", nil, "nom: valeur manquante"},
-		{Residences, "RES#1;Les Jardins;;;", nil, `id_residence: "RES#1" : identifiant invalide`},
-		{Residences, "RES-01;Les Jardins;;9310;", nil, `code_postal: "9310" n'est pas un code postal (5 chiffres)`},
+		{Residences, "RES#1;Les Jardins;;;", nil, `id_residence: "RES#1" : identifiant invalide`},
+		{Residences, "RES-01;Les Jardins;;9310;", nil, `code_postal: "9310" n’est pas un code postal (5 chiffres)`},
 		{Residences, "RES-01;" + long + ";;;", nil, "nom: trop long (201 caractères, 200 au plus)"},
 		{Residences, "RES-01;Les\tJardins;;;", nil, "nom: caractère de contrôle interdit"},
 
@@ -93,10 +93,10 @@ func TestReaderKinds(t *testing.T) {
 		{Contacts, "RES-01;URGENCE;Astreinte;+33 1 23 45 67 89;;24h/24",
 			Contact{ResidenceID: "RES-01", Role: tenancy.Emergency, Name: "Astreinte", Phone: "+33 1 23 45 67 89", Hours: "24h/24"}, ""},
 		{Contacts, "RES-01;Bailleur;Agence Est;;;", Contact{ResidenceID: "RES-01", Role: tenancy.Landlord, Name: "Agence Est"}, ""},
-		{Contacts, "RES-01;concierge;M. Roux;;;", nil, `role: "concierge" inconnu : attendu gestionnaire, bailleur ou urgence`},
+		{Contacts, "RES-01;concierge;M. Roux;;;", nil, `role: "concierge" inconnu : attendu gestionnaire, bailleur ou urgence`},
 		{Contacts, "RES-01;;M. Roux;;;", nil, "role: valeur manquante"},
-		{Contacts, "RES-01;urgence;Astreinte;appelez-nous;;", nil, `telephone: "appelez-nous" n'est pas un numéro de téléphone`},
-		{Contacts, "RES-01;urgence;Astreinte;;martin@;", nil, `email: "martin@" n'est pas une adresse email`},
+		{Contacts, "RES-01;urgence;Astreinte;appelez-nous;;", nil, `telephone: "appelez-nous" n’est pas un numéro de téléphone`},
+		{Contacts, "RES-01;urgence;Astreinte;;martin@;", nil, `email: "martin@" n’est pas une adresse email`},
 
 		{Leases, "L/0008889999-99966899+3;RES-01;01/09/2020;;12 rue des Lilas;Bât. B;93100;Montreuil;T3;2;1 234,56;120,00;250,5;prelevement;5",
 			Lease{Reference: "8889999", ResidenceID: "RES-01", Start: day(2020, 9, 1), Street: "12 rue des Lilas", Complement: "Bât. B",
@@ -110,27 +110,27 @@ func TestReaderKinds(t *testing.T) {
 				PostalCode: "93100", City: "Montreuil", DwellingType: "studio", Floor: "RDC", RentCents: 50000,
 				PaymentMethod: tenancy.TIP, DueDay: 28}, ""},
 		{Leases, "ABC;RES-01;01/09/2020;;1 rue X;;93100;Montreuil;;;500;50;;;", nil,
-			`reference: "ABC" n'est pas une référence de bail (ex. 0008889999 ou L/0008889999-99966899+3)`},
+			`reference: "ABC" n’est pas une référence de bail (ex. 0008889999 ou L/0008889999-99966899+3)`},
 		{Leases, "42;RES-01;01/09/2020;31/08/2020;1 rue X;;93100;Montreuil;;;500;50;;;", nil, "date_fin: antérieure à date_debut"},
-		{Leases, "42;RES-01;01/09/2020;;1 rue X;;93100;Montreuil;;;500;50;;;31", nil, `jour_echeance: "31" n'est pas un jour d'échéance (1 à 28)`},
+		{Leases, "42;RES-01;01/09/2020;;1 rue X;;93100;Montreuil;;;500;50;;;31", nil, `jour_echeance: "31" n’est pas un jour d’échéance (1 à 28)`},
 		{Leases, "42;RES-01;01/09/2020;;1 rue X;;93100;Montreuil;;;500;50;;;0", nil, "jour_echeance"},
 		{Leases, "42;RES-01;01/09/2020;;1 rue X;;93100;Montreuil;;;500;50;;bitcoin;", nil,
-			`mode_paiement: "bitcoin" inconnu : attendu prelevement, virement, cheque, carte, especes ou tip`},
+			`mode_paiement: "bitcoin" inconnu : attendu prelevement, virement, cheque, carte, especes ou tip`},
 		{Leases, "42;RES-01;01/09/2020;;1 rue X;;93100;Montreuil;;;;50;;;", nil, "loyer: valeur manquante"},
 		{Leases, "42;RES-01;01/09/2020;;1 rue X;;93100;Montreuil;;;-5,00;50;;;", nil, `loyer: "-5,00" est négatif`},
 		{Leases, "42;RES-01;01/09/2020;;1 rue X;;93100;Montreuil;;;500;50;-1;;", nil, `apl: "-1" est négatif`},
 		{Leases, "42;;31/09/2020;;;;;;;;500,999;50;;;", nil,
-			`id_residence: valeur manquante ; date_debut: "31/09/2020" n'est pas une date (JJ/MM/AAAA) ; adresse: valeur manquante ; ` +
-				`code_postal: valeur manquante ; ville: valeur manquante ; loyer: "500,999" n'est pas un montant (ex. 1234,56)`},
+			`id_residence: valeur manquante ; date_debut: "31/09/2020" n’est pas une date (JJ/MM/AAAA) ; adresse: valeur manquante ; ` +
+				`code_postal: valeur manquante ; ville: valeur manquante ; loyer: "500,999" n’est pas un montant (ex. 1234,56)`},
 
 		{Signatories, "8889999;S1;O;N'DIAYE;Awa;12/04/1978;awa.ndiaye@example.fr",
 			Signatory{Reference: "8889999", ID: "S1", Main: true, LastName: "N'DIAYE", FirstName: "Awa", DateOfBirth: day(1978, 4, 12),
 				Email: "awa.ndiaye@example.fr"}, ""},
 		{Signatories, "0008889999;S2;non;Lefèvre;Jean;29/02/1980;",
 			Signatory{Reference: "8889999", ID: "S2", LastName: "Lefèvre", FirstName: "Jean", DateOfBirth: day(1980, 2, 29)}, ""},
-		{Signatories, "8889999;S1;peut-être;N'DIAYE;Awa;12/04/1978;", nil, `principal: "peut-être" n'est ni O ni N`},
+		{Signatories, "8889999;S1;peut-être;N'DIAYE;Awa;12/04/1978;", nil, `principal: "peut-être" n’est ni O ni N`},
 		{Signatories, "8889999;S1;;N'DIAYE;Awa;12/04/1978;", nil, "principal: valeur manquante"},
-		{Signatories, "8889999;S1;O;N'DIAYE;Awa;29/02/1981;", nil, `date_naissance: "29/02/1981" n'est pas une date (JJ/MM/AAAA)`},
+		{Signatories, "8889999;S1;O;N'DIAYE;Awa;29/02/1981;", nil, `date_naissance: "29/02/1981" n’est pas une date (JJ/MM/AAAA)`},
 		{Signatories, "8889999;S1;O;N'DIAYE;;12/04/1978;", nil, "prenom: valeur manquante"},
 
 		{Entries, "0008889999;E1;05/11/2026;Loyer novembre;avis;456,78;0,00",
@@ -143,21 +143,21 @@ func TestReaderKinds(t *testing.T) {
 			Entry{Reference: "8889999", ID: "E4", Date: day(2026, 6, 30), Label: "Régularisation 2025", Kind: tenancy.ChargesSettlement, DebitCents: 8420}, ""},
 		{Entries, "8889999;E0;01/01/2026;Solde antérieur;autre;1 200,00;0",
 			Entry{Reference: "8889999", ID: "E0", Date: day(2026, 1, 1), Label: "Solde antérieur", Kind: tenancy.OtherEntry, DebitCents: 120000}, ""},
-		{Entries, "8889999;E5;05/11/2026;Loyer;avis;12,345;0", nil, `debit: "12,345" n'est pas un montant (ex. 1234,56)`},
-		{Entries, "8889999;E5;05/11/2026;Loyer;avis;0;0", nil, "debit et credit nuls : une écriture a un montant"},
+		{Entries, "8889999;E5;05/11/2026;Loyer;avis;12,345;0", nil, `debit: "12,345" n’est pas un montant (ex. 1234,56)`},
+		{Entries, "8889999;E5;05/11/2026;Loyer;avis;0;0", nil, "debit et credit nuls\u00a0: une écriture a un montant"},
 		{Entries, "8889999;E5;05/11/2026;Loyer;avis;;", nil, "debit et credit nuls"},
-		{Entries, "8889999;E5;05/11/2026;Loyer;avis;10;10", nil, "debit et credit tous deux non nuls : l'un des deux doit être 0"},
+		{Entries, "8889999;E5;05/11/2026;Loyer;avis;10;10", nil, "debit et credit tous deux non nuls\u00a0: l’un des deux doit être 0"},
 		{Entries, "8889999;E5;05/11/2026;Remboursement;autre;0;-10,00", nil, `credit: "-10,00" est négatif`},
 		{Entries, "8889999;E5;05/11/2026;Loyer;loyer;10;0", nil,
-			`type: "loyer" inconnu : attendu avis, paiement, apl, regularisation ou autre`},
-		{Entries, "8889999;E5;2026-11-05;Loyer;avis;10;0", nil, `date: "2026-11-05" n'est pas une date (JJ/MM/AAAA)`},
-		{Entries, "8889999;;05/11/2026;;avis;10;0", nil, "id_ecriture: valeur manquante ; libelle: valeur manquante"},
+			`type: "loyer" inconnu : attendu avis, paiement, apl, regularisation ou autre`},
+		{Entries, "8889999;E5;2026-11-05;Loyer;avis;10;0", nil, `date: "2026-11-05" n’est pas une date (JJ/MM/AAAA)`},
+		{Entries, "8889999;;05/11/2026;;avis;10;0", nil, "id_ecriture: valeur manquante\u00a0; libelle: valeur manquante"},
 
 		{Requests, "D-1;8889999;en_cours;01/12/2026",
 			RequestStatus{ID: "D-1", Reference: "8889999", Status: RequestInProgress, Date: day(2026, 12, 1)}, ""},
 		{Requests, "D-2;L/0008889999-99966899+3;TRAITEE;02/12/2026",
 			RequestStatus{ID: "D-2", Reference: "8889999", Status: RequestDone, Date: day(2026, 12, 2)}, ""},
-		{Requests, "D-3;8889999;refusee;02/12/2026", nil, `statut: "refusee" inconnu : attendu en_cours ou traitee`},
+		{Requests, "D-3;8889999;refusee;02/12/2026", nil, `statut: "refusee" inconnu : attendu en_cours ou traitee`},
 		{Requests, "D-3;8889999;traitee;", nil, "date: valeur manquante"},
 
 		{NoticeLines, "0001234567;2026-12;Loyer principal;loyer;430,00",
@@ -177,22 +177,22 @@ func TestReaderKinds(t *testing.T) {
 		{NoticeLines, "1234567;2026-12;Geste commercial;autre;-10,00",
 			NoticeLine{Reference: "1234567", Period: notice.Period{Year: 2026, Month: 12}, Label: "Geste commercial", Kind: notice.Other, AmountCents: -1000}, ""},
 		{NoticeLines, "7654321;2026-12;APL décembre;apl;180,00", nil,
-			`montant: "180,00" est positif : une ligne apl est un crédit, à écrire en négatif (ex. -180,00)`},
-		{NoticeLines, "7654321;2026-12;RLS;rls;52", nil, `montant: "52" est positif : une ligne rls est un crédit`},
+			`montant: "180,00" est positif : une ligne apl est un crédit, à écrire en négatif (ex. -180,00)`},
+		{NoticeLines, "7654321;2026-12;RLS;rls;52", nil, `montant: "52" est positif : une ligne rls est un crédit`},
 		{NoticeLines, "7654321;2026-12;Loyer;loyer;-430,00", nil,
-			`montant: "-430,00" est négatif : une ligne loyer est un débit, à écrire en positif ; un avoir s'écrit en ligne regularisation ou autre`},
+			`montant: "-430,00" est négatif : une ligne loyer est un débit, à écrire en positif ; un avoir s’écrit en ligne regularisation ou autre`},
 		{NoticeLines, "7654321;2026-12;Charges;charges;-1", nil, `une ligne charges est un débit`},
 		{NoticeLines, "7654321;2026-12;SLS;sls;-1", nil, `une ligne sls est un débit`},
-		{NoticeLines, "7654321;12/2026;Loyer;loyer;430", nil, `periode: "12/2026" n'est pas une période (AAAA-MM, ex. 2026-12)`},
-		{NoticeLines, "7654321;2026-13;Loyer;loyer;430", nil, `periode: "2026-13" n'est pas une période`},
-		{NoticeLines, "7654321;1999-12;Loyer;loyer;430", nil, `periode: "1999-12" n'est pas une période`},
+		{NoticeLines, "7654321;12/2026;Loyer;loyer;430", nil, `periode: "12/2026" n’est pas une période (AAAA-MM, ex. 2026-12)`},
+		{NoticeLines, "7654321;2026-13;Loyer;loyer;430", nil, `periode: "2026-13" n’est pas une période`},
+		{NoticeLines, "7654321;1999-12;Loyer;loyer;430", nil, `periode: "1999-12" n’est pas une période`},
 		{NoticeLines, "7654321;2026-12;Loyer;quittance;430", nil,
-			`type: "quittance" inconnu : attendu loyer, charges, apl, rls, sls, regularisation ou autre`},
+			`type: "quittance" inconnu : attendu loyer, charges, apl, rls, sls, regularisation ou autre`},
 		{NoticeLines, "7654321;2026-12;Loyer;loyer;", nil, "montant: valeur manquante"},
-		{NoticeLines, "7654321;2026-12;Loyer;loyer;430.00", nil, `montant: "430.00" n'est pas un montant (ex. 1234,56)`},
+		{NoticeLines, "7654321;2026-12;Loyer;loyer;430.00", nil, `montant: "430.00" n’est pas un montant (ex. 1234,56)`},
 		{NoticeLines, "7654321;2026-12;" + strings.Repeat("é", MaxLabel+1) + ";loyer;430", nil, "libelle: trop long (101 caractères, 100 au plus)"},
 		{NoticeLines, "7654321;2026-12;=1+1;loyer;430", nil, "libelle:"},
-		{NoticeLines, ";2026-12;;;", nil, "reference: valeur manquante ; libelle: valeur manquante ; type: valeur manquante ; montant: valeur manquante"},
+		{NoticeLines, ";2026-12;;;", nil, "reference: valeur manquante\u00a0; libelle: valeur manquante\u00a0; type: valeur manquante\u00a0; montant: valeur manquante"},
 	}
 	headers := map[Kind]string{Residences: residencesHeader, Contacts: contactsHeader, Leases: leasesHeader,
 		Signatories: signatoriesHeader, Entries: entriesHeader, Requests: requestsHeader, NoticeLines: noticeLinesHeader}
@@ -234,11 +234,11 @@ func TestReaderFile(t *testing.T) {
 	want := []string{
 		"2: {Reference:8889999 ID:E1 Date:2026-11-05 Label:Loyer novembre Kind:notice DebitCents:45678 CreditCents:0 PaymentID:}",
 		`4: {Reference:8889999 ID:E2 Date:2026-11-05 Label:Loyer; charges "novembre" Kind:notice DebitCents:100 CreditCents:0 PaymentID:}`,
-		"5: 6 champs au lieu des 7 de l'en-tête",
-		`6: guillemet (") dans un champ qui n'est pas entre guillemets : entourer le champ de guillemets et doubler le sien`,
+		"5: 6 champs au lieu des 7 de l’en-tête",
+		`6: guillemet (") dans un champ qui n’est pas entre guillemets : entourer le champ de guillemets et doubler le sien`,
 		`8: guillemet (") mal placé après un champ entre guillemets, ou jamais fermé`,
 		"9: libelle: saut de ligne interdit",
-		"11: 8 champs au lieu des 7 de l'en-tête",
+		"11: 8 champs au lieu des 7 de l’en-tête",
 		"13: {Reference:8889999 ID:E8 Date:2026-11-05 Label:Loyer Kind:notice DebitCents:200 CreditCents:0 PaymentID:}",
 	}
 	checkResults(t, got, want)
@@ -270,7 +270,7 @@ func TestReaderQuoteNeverClosed(t *testing.T) {
 		"8889999;E3;05/11/2026;Loyer;avis;1,00;0\n"
 	checkResults(t, readAll(t, Entries, file), []string{
 		"2: {Reference:8889999 ID:E1 Date:2026-11-05 Label:Loyer Kind:notice DebitCents:100 CreditCents:0 PaymentID:}",
-		`3: guillemet (") mal placé après un champ entre guillemets, ou jamais fermé (jusqu'à la ligne 4)`,
+		`3: guillemet (") mal placé après un champ entre guillemets, ou jamais fermé (jusqu’à la ligne 4)`,
 	})
 }
 
@@ -336,7 +336,7 @@ func TestReaderHeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := r.Warnings(), []string{"colonne inconnue ignorée : commentaire", "colonne sans nom ignorée (colonne 9)"}; !reflect.DeepEqual(got, want) {
+	if got, want := r.Warnings(), []string{"colonne inconnue ignorée\u00a0: commentaire", "colonne sans nom ignorée (colonne 9)"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Warnings() = %q; want %q", got, want)
 	}
 	if r.Line() != 1 {
@@ -352,11 +352,11 @@ func TestWarningAndErrorTexts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{`colonne inconnue ignorée : "a\"b"`, `colonne inconnue ignorée : "x\u0085y"`}
+	want := []string{`colonne inconnue ignorée : "a\"b"`, `colonne inconnue ignorée : "x\u0085y"`}
 	if got := r.Warnings(); !reflect.DeepEqual(got, want) {
 		t.Errorf("Warnings() = %q; want %q", got, want)
 	}
-	if got := (&LineError{Line: 17, Reason: "date: valeur manquante"}).Error(); got != "ligne 17 : date: valeur manquante" {
+	if got := (&LineError{Line: 17, Reason: "date: valeur manquante"}).Error(); got != "ligne 17\u00a0: date: valeur manquante" {
 		t.Errorf("LineError.Error() = %q", got)
 	}
 }
@@ -384,17 +384,17 @@ func TestReaderRefusesHeader(t *testing.T) {
 		reason string
 	}{
 		{"missing columns", Entries, "reference;id_ecriture;date;libelle;type\n8889999;E1;05/11/2026;Loyer;avis\n",
-			"colonnes obligatoires absentes pour un fichier ecritures : debit, credit"},
-		{"one missing column", Requests, "id_demande;reference;statut\n", "colonne obligatoire absente pour un fichier demandes : date"},
-		{"column of another kind", Requests, "id_demande;reference;statut;date_debut\n", "colonne obligatoire absente pour un fichier demandes : date"},
-		{"column twice", Requests, "id_demande;reference;statut;date;Reference\n", "colonne en double dans l'en-tête : reference"},
-		{"empty file", Requests, "", "fichier vide : pas de ligne d'en-tête"},
+			"colonnes obligatoires absentes pour un fichier ecritures\u00a0: debit, credit"},
+		{"one missing column", Requests, "id_demande;reference;statut\n", "colonne obligatoire absente pour un fichier demandes\u00a0: date"},
+		{"column of another kind", Requests, "id_demande;reference;statut;date_debut\n", "colonne obligatoire absente pour un fichier demandes\u00a0: date"},
+		{"column twice", Requests, "id_demande;reference;statut;date;Reference\n", "colonne en double dans l’en-tête\u00a0: reference"},
+		{"empty file", Requests, "", "fichier vide\u00a0: pas de ligne d’en-tête"},
 		{"empty lines only", Requests, "\r\n\n", "fichier vide"},
 		{"BOM only", Requests, "\xef\xbb\xbf", "fichier vide"},
-		{"bad quote", Requests, "id_demande;\"reference;statut;date\n", `en-tête illisible : guillemet (") mal placé`},
+		{"bad quote", Requests, "id_demande;\"reference;statut;date\n", `en-tête illisible : guillemet (") mal placé`},
 		{"UTF-16", Requests, "\xff\xfei\x00d\x00", "fichier en UTF-16"},
-		{"not CSV", Leases, "%PDF-1.7\n\x00\x01\x02", "colonnes obligatoires absentes pour un fichier baux : reference, id_residence, date_debut, adresse, code_postal, ville, loyer, charges"},
-		{"line too long", Requests, strings.Repeat("a", MaxLineBytes+1) + "\n", "en-tête illisible : ligne trop longue"},
+		{"not CSV", Leases, "%PDF-1.7\n\x00\x01\x02", "colonnes obligatoires absentes pour un fichier baux\u00a0: reference, id_residence, date_debut, adresse, code_postal, ville, loyer, charges"},
+		{"line too long", Requests, strings.Repeat("a", MaxLineBytes+1) + "\n", "en-tête illisible\u00a0: ligne trop longue"},
 	}
 	for _, tt := range tests {
 		r, err := NewReader(strings.NewReader(tt.file), tt.kind)

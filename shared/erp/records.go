@@ -334,15 +334,15 @@ func parseEntry(p *lineParser) Record {
 	}
 	if p.ok(colIDEcriture) && strings.HasPrefix(strings.ToLower(e.ID), tenancy.ProvisionalEntryPrefix) {
 		p.fail(colIDEcriture, show(e.ID)+" commence par "+tenancy.ProvisionalEntryPrefix+
-			", réservé aux écritures provisoires du portail : donner un autre identifiant")
+			", réservé aux écritures provisoires du portail\u00a0: donner un autre identifiant")
 	}
 	switch {
 	case !p.ok(colDebit) || !p.ok(colCredit):
 		// already told
 	case e.DebitCents == 0 && e.CreditCents == 0:
-		p.failLine("debit et credit nuls : une écriture a un montant")
+		p.failLine("debit et credit nuls\u00a0: une écriture a un montant")
 	case e.DebitCents != 0 && e.CreditCents != 0:
-		p.failLine("debit et credit tous deux non nuls : l'un des deux doit être 0")
+		p.failLine("debit et credit tous deux non nuls\u00a0: l’un des deux doit être 0")
 	}
 	return e
 }
@@ -383,13 +383,13 @@ func parseNoticeLine(p *lineParser) Record {
 	switch l.Kind {
 	case notice.HousingBenefit, notice.RLS:
 		if l.AmountCents > 0 {
-			p.fail(colMontant, show(s)+" est positif : une ligne "+string(l.Kind)+
+			p.fail(colMontant, show(s)+" est positif\u00a0: une ligne "+string(l.Kind)+
 				" est un crédit, à écrire en négatif (ex. -180,00)")
 		}
 	case notice.Rent, notice.Charges, notice.SLS:
 		if l.AmountCents < 0 {
-			p.fail(colMontant, show(s)+" est négatif : une ligne "+string(l.Kind)+
-				" est un débit, à écrire en positif ; un avoir s'écrit en ligne regularisation ou autre")
+			p.fail(colMontant, show(s)+" est négatif\u00a0: une ligne "+string(l.Kind)+
+				" est un débit, à écrire en positif\u00a0; un avoir s’écrit en ligne regularisation ou autre")
 		}
 	}
 	return l
@@ -467,7 +467,7 @@ func (p *lineParser) reference(c col) string {
 	}
 	ref, ok := canonicalReference(s)
 	if !ok {
-		p.fail(c, show(s)+" n'est pas une référence de bail (ex. 0008889999 ou L/0008889999-99966899+3)")
+		p.fail(c, show(s)+" n’est pas une référence de bail (ex. 0008889999 ou L/0008889999-99966899+3)")
 	}
 	return ref
 }
@@ -548,7 +548,7 @@ func (p *lineParser) period(c col) notice.Period {
 	}
 	per, err := notice.ParsePeriod(s)
 	if err != nil {
-		p.fail(c, show(s)+" n'est pas une période (AAAA-MM, ex. 2026-12)")
+		p.fail(c, show(s)+" n’est pas une période (AAAA-MM, ex. 2026-12)")
 	}
 	return per
 }
@@ -559,7 +559,7 @@ func (p *lineParser) dueDay(c col) int {
 		return 1
 	}
 	if len(s) > 2 || !allDigits(s) || atoi(s) < 1 || atoi(s) > 28 {
-		p.fail(c, show(s)+" n'est pas un jour d'échéance (1 à 28)")
+		p.fail(c, show(s)+" n’est pas un jour d’échéance (1 à 28)")
 		return 1
 	}
 	return atoi(s)
@@ -587,6 +587,6 @@ func enum[T any](p *lineParser, c col, table []enumValue[T]) T {
 	for i, v := range table {
 		names[i] = v.name
 	}
-	p.fail(c, show(s)+" inconnu : attendu "+strings.Join(names[:len(names)-1], ", ")+" ou "+names[len(names)-1])
+	p.fail(c, show(s)+" inconnu\u00a0: attendu "+strings.Join(names[:len(names)-1], ", ")+" ou "+names[len(names)-1])
 	return zero
 }

@@ -51,7 +51,7 @@ integer:
 		case c >= '0' && c <= '9':
 			euros = euros*10 + int64(c-'0')
 			if euros > maxEuros {
-				return 0, errors.New(show(s) + " : montant trop grand")
+				return 0, errors.New(show(s) + "\u00a0: montant trop grand")
 			}
 			digits++
 			group++
@@ -98,7 +98,7 @@ integer:
 }
 
 func notAmount(s string) error {
-	return errors.New(show(s) + " n'est pas un montant (ex. 1234,56)")
+	return errors.New(show(s) + " n’est pas un montant (ex. 1234,56)")
 }
 
 // ParseDate reads a date written JJ/MM/AAAA, with both digits of the day and
@@ -110,7 +110,7 @@ func ParseDate(s string) (tenancy.Date, error) {
 			return d, nil
 		}
 	}
-	return tenancy.Date{}, errors.New(show(s) + " n'est pas une date (JJ/MM/AAAA)")
+	return tenancy.Date{}, errors.New(show(s) + " n’est pas une date (JJ/MM/AAAA)")
 }
 
 // ParseBool reads O/N, oui/non or 1/0, in any case.
@@ -122,7 +122,7 @@ func ParseBool(s string) (bool, error) {
 	case t == "0" || strings.EqualFold(t, "N") || strings.EqualFold(t, "non"):
 		return false, nil
 	}
-	return false, errors.New(show(s) + " n'est ni O ni N")
+	return false, errors.New(show(s) + " n’est ni O ni N")
 }
 
 // civilDate checks a day of the calendar. Years before 1900 are ERP
@@ -172,12 +172,12 @@ func checkText(s string, max int) string {
 // keys, so they keep to a plain alphabet (no '#', no spaces).
 func checkID(s string) string {
 	if len(s) > MaxID {
-		return show(s) + " : identifiant trop long (" + strconv.Itoa(MaxID) + " caractères au plus)"
+		return show(s) + "\u00a0: identifiant trop long (" + strconv.Itoa(MaxID) + " caractères au plus)"
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !(isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '_' || c == '.' || c == '/' || c == ':') {
-			return show(s) + " : identifiant invalide (lettres sans accent, chiffres et - _ . / : seulement)"
+			return show(s) + "\u00a0: identifiant invalide (lettres sans accent, chiffres et - _ . /\u00a0: seulement)"
 		}
 	}
 	return ""
@@ -192,8 +192,8 @@ func checkPaymentID(s string) string {
 		ok = isDigit(s[i]) || c >= 'a' && c <= 'f'
 	}
 	if !ok {
-		return show(s) + " n'est pas un identifiant de paiement du portail (32 caractères 0-9 et a-f, " +
-			"le paymentId de l'événement payment_received)"
+		return show(s) + " n’est pas un identifiant de paiement du portail (32 caractères 0-9 et a-f, " +
+			"le paymentId de l’événement payment_received)"
 	}
 	return ""
 }
@@ -212,7 +212,7 @@ func checkEmail(s string) string {
 	dot := strings.LastIndexByte(domain, '.')
 	if local == "" || dot <= 0 || dot == len(domain)-1 || strings.IndexByte(domain, '@') >= 0 ||
 		strings.ContainsAny(s, " \t\r\n\"(),:;<>[\\]") || checkText(s, MaxEmail) != "" {
-		return show(s) + " n'est pas une adresse email"
+		return show(s) + " n’est pas une adresse email"
 	}
 	return ""
 }
@@ -226,11 +226,11 @@ func checkPhone(s string) string {
 			digits++
 		case c == ' ' || c == '+' || c == '.' || c == '-' || c == '(' || c == ')':
 		default:
-			return show(s) + " n'est pas un numéro de téléphone"
+			return show(s) + " n’est pas un numéro de téléphone"
 		}
 	}
 	if digits < 3 || len(s) > MaxShort {
-		return show(s) + " n'est pas un numéro de téléphone"
+		return show(s) + " n’est pas un numéro de téléphone"
 	}
 	return ""
 }
@@ -238,7 +238,7 @@ func checkPhone(s string) string {
 // checkPostalCode returns why s is not a French postal code, or "".
 func checkPostalCode(s string) string {
 	if len(s) != 5 || !allDigits(s) {
-		return show(s) + " n'est pas un code postal (5 chiffres)"
+		return show(s) + " n’est pas un code postal (5 chiffres)"
 	}
 	return ""
 }

@@ -29,18 +29,18 @@ func TestParseName(t *testing.T) {
 		{key: "imports/lignes_complet_20261125.csv", reason: `type de fichier "lignes" inconnu`},
 		{key: "imports/lignes_avis__20261125.csv", reason: `mode "" inconnu`},
 
-		{key: "imports/baux_complet_20261101.csv.report.json", reason: `nom de fichier "baux_complet_20261101.csv.report.json" non conforme : attendu <type>_<mode>_<AAAAMMJJ>`},
+		{key: "imports/baux_complet_20261101.csv.report.json", reason: `nom de fichier "baux_complet_20261101.csv.report.json" non conforme : attendu <type>_<mode>_<AAAAMMJJ>`},
 		{key: "imports/baux_complet_20261101.CSV", reason: "non conforme"},
 		{key: "imports/baux_complet_20261101_.csv", reason: "non conforme"},
 		{key: "imports/baux_complet.csv", reason: "non conforme"},
 		{key: "imports/.csv", reason: "non conforme"},
 		{key: "imports/", reason: "non conforme"},
 		{key: "", reason: "non conforme"},
-		{key: "imports/loyers_complet_20261101.csv", reason: `type de fichier "loyers" inconnu : attendu residences, contacts, baux, signataires, ecritures, demandes, lignes_avis ou assurances`},
+		{key: "imports/loyers_complet_20261101.csv", reason: `type de fichier "loyers" inconnu : attendu residences, contacts, baux, signataires, ecritures, demandes, lignes_avis ou assurances`},
 		{key: "imports/BAUX_complet_20261101.csv", reason: `type de fichier "BAUX" inconnu`},
-		{key: "imports/baux_partiel_20261101.csv", reason: `mode "partiel" inconnu : attendu complet ou delta`},
+		{key: "imports/baux_partiel_20261101.csv", reason: `mode "partiel" inconnu : attendu complet ou delta`},
 		{key: "imports/baux__20261101.csv", reason: `mode "" inconnu`},
-		{key: "imports/baux_complet_20261131.csv", reason: `date "20261131" du nom de fichier invalide : attendu AAAAMMJJ`},
+		{key: "imports/baux_complet_20261131.csv", reason: `date "20261131" du nom de fichier invalide : attendu AAAAMMJJ`},
 		{key: "imports/baux_complet_20230229.csv", reason: "invalide"},
 		{key: "imports/baux_complet_2026110.csv", reason: "invalide"},
 		{key: "imports/baux_complet_01112026.csv", reason: "invalide"},
@@ -77,30 +77,30 @@ func TestParseEuros(t *testing.T) {
 		}
 	}
 	bad := []struct{ in, reason string }{
-		{"12,345", `"12,345" n'est pas un montant (ex. 1234,56)`},
-		{"", "n'est pas un montant"},
-		{"-", "n'est pas un montant"},
-		{",50", "n'est pas un montant"},
-		{"12,", "n'est pas un montant"},
-		{"12.50", "n'est pas un montant"},
-		{"1.234,56", "n'est pas un montant"},
-		{"+12", "n'est pas un montant"},
-		{"--12", "n'est pas un montant"},
-		{"- 12", "n'est pas un montant"},
-		{"\u221212", "n'est pas un montant"}, // minus sign
-		{"12 €", "n'est pas un montant"},
-		{"1e3", "n'est pas un montant"},
-		{"12,5a", "n'est pas un montant"},
-		{"12,-5", "n'est pas un montant"},
-		{"1 2345", "n'est pas un montant"},
-		{"12 34", "n'est pas un montant"},
-		{"1234 567", "n'est pas un montant"},
-		{"1  234", "n'est pas un montant"},
-		{"1 234 ,5", "n'est pas un montant"},
-		{" 1 ,5", "n'est pas un montant"},
-		{"1 000 000 000", `"1 000 000 000" : montant trop grand`},
+		{"12,345", `"12,345" n’est pas un montant (ex. 1234,56)`},
+		{"", "n’est pas un montant"},
+		{"-", "n’est pas un montant"},
+		{",50", "n’est pas un montant"},
+		{"12,", "n’est pas un montant"},
+		{"12.50", "n’est pas un montant"},
+		{"1.234,56", "n’est pas un montant"},
+		{"+12", "n’est pas un montant"},
+		{"--12", "n’est pas un montant"},
+		{"- 12", "n’est pas un montant"},
+		{"\u221212", "n’est pas un montant"}, // minus sign
+		{"12 €", "n’est pas un montant"},
+		{"1e3", "n’est pas un montant"},
+		{"12,5a", "n’est pas un montant"},
+		{"12,-5", "n’est pas un montant"},
+		{"1 2345", "n’est pas un montant"},
+		{"12 34", "n’est pas un montant"},
+		{"1234 567", "n’est pas un montant"},
+		{"1  234", "n’est pas un montant"},
+		{"1 234 ,5", "n’est pas un montant"},
+		{" 1 ,5", "n’est pas un montant"},
+		{"1 000 000 000", `"1 000 000 000" : montant trop grand`},
 		{"99999999999999999999999", "montant trop grand"},
-		{"٣", "n'est pas un montant"}, // not an ASCII digit
+		{"٣", "n’est pas un montant"}, // not an ASCII digit
 	}
 	for _, tt := range bad {
 		if got, err := ParseEuros(tt.in); err == nil || !strings.Contains(err.Error(), tt.reason) {
@@ -128,7 +128,7 @@ func TestParseDate(t *testing.T) {
 		"32/01/2026", "1/2/2026", "01/02/26", "2026-02-01", "01-02-2026", "01/02/2026 10:00", "", "31/12/1899",
 		"01/01/0000", "0a/01/2026", "01/02/-026", "01/02/+026",
 	} {
-		if got, err := ParseDate(in); err == nil || !strings.Contains(err.Error(), "n'est pas une date (JJ/MM/AAAA)") {
+		if got, err := ParseDate(in); err == nil || !strings.Contains(err.Error(), "n’est pas une date (JJ/MM/AAAA)") {
 			t.Errorf("ParseDate(%q) = %v, %v; want an error", in, got, err)
 		}
 	}
@@ -148,7 +148,7 @@ func TestParseBool(t *testing.T) {
 		}
 	}
 	for _, in := range []string{"", "Y", "yes", "true", "2", "ouii", "-1", "vrai", "O N"} {
-		if got, err := ParseBool(in); err == nil || !strings.Contains(err.Error(), "n'est ni O ni N") {
+		if got, err := ParseBool(in); err == nil || !strings.Contains(err.Error(), "n’est ni O ni N") {
 			t.Errorf("ParseBool(%q) = %v, %v; want an error", in, got, err)
 		}
 	}
@@ -170,24 +170,24 @@ func TestChecks(t *testing.T) {
 		{"id", checkID, strings.Repeat("a", MaxID+1), "identifiant trop long"},
 		{"email", checkEmail, "awa.ndiaye@example.fr", ""},
 		{"email", checkEmail, "a+b@sub.example.co.uk", ""},
-		{"email", checkEmail, "awa@", "n'est pas une adresse email"},
-		{"email", checkEmail, "@example.fr", "n'est pas une adresse email"},
-		{"email", checkEmail, "awa@example", "n'est pas une adresse email"},
-		{"email", checkEmail, "awa@example.", "n'est pas une adresse email"},
-		{"email", checkEmail, "awa@@example.fr", "n'est pas une adresse email"},
-		{"email", checkEmail, "a wa@example.fr", "n'est pas une adresse email"},
-		{"email", checkEmail, "awa@example.fr\r\nBcc: x@y.z", "n'est pas une adresse email"},
+		{"email", checkEmail, "awa@", "n’est pas une adresse email"},
+		{"email", checkEmail, "@example.fr", "n’est pas une adresse email"},
+		{"email", checkEmail, "awa@example", "n’est pas une adresse email"},
+		{"email", checkEmail, "awa@example.", "n’est pas une adresse email"},
+		{"email", checkEmail, "awa@@example.fr", "n’est pas une adresse email"},
+		{"email", checkEmail, "a wa@example.fr", "n’est pas une adresse email"},
+		{"email", checkEmail, "awa@example.fr\r\nBcc: x@y.z", "n’est pas une adresse email"},
 		{"email", checkEmail, strings.Repeat("a", 250) + "@b.fr", "adresse trop longue"},
 		{"phone", checkPhone, "01 23 45 67 89", ""},
 		{"phone", checkPhone, "+33 (0)1.23.45.67.89", ""},
 		{"phone", checkPhone, "3919", ""},
-		{"phone", checkPhone, "appelez", "n'est pas un numéro de téléphone"},
-		{"phone", checkPhone, "12", "n'est pas un numéro de téléphone"},
-		{"phone", checkPhone, strings.Repeat("1", MaxShort+1), "n'est pas un numéro de téléphone"},
+		{"phone", checkPhone, "appelez", "n’est pas un numéro de téléphone"},
+		{"phone", checkPhone, "12", "n’est pas un numéro de téléphone"},
+		{"phone", checkPhone, strings.Repeat("1", MaxShort+1), "n’est pas un numéro de téléphone"},
 		{"postal code", checkPostalCode, "93100", ""},
 		{"postal code", checkPostalCode, "97411", ""},
-		{"postal code", checkPostalCode, "9310", "n'est pas un code postal (5 chiffres)"},
-		{"postal code", checkPostalCode, "2A004", "n'est pas un code postal"},
+		{"postal code", checkPostalCode, "9310", "n’est pas un code postal (5 chiffres)"},
+		{"postal code", checkPostalCode, "2A004", "n’est pas un code postal"},
 		{"text", func(s string) string { return checkText(s, 5) }, "Éléa!", ""},
 		{"text", func(s string) string { return checkText(s, 5) }, "Éléa!!", "trop long (6 caractères, 5 au plus)"},
 		{"text", func(s string) string { return checkText(s, 50) }, "a\nb", "saut de ligne interdit"},

@@ -45,6 +45,11 @@ const (
 	ReceiptBeforeHistory Code = "receipt_before_history"
 )
 
+// AlreadyActive (410): the link that activated an account, opened again
+// while the account is active. Only the holder of that real link learns it;
+// any other used, unknown or voided link is TokenInvalid.
+const AlreadyActive Code = "account_already_active"
+
 // The home-insurance certificate's upload, refused by the checks of the
 // landed file (shared/insurance): one code per reason, each 422 but
 // UploadExpired (410).

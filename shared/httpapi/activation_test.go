@@ -62,7 +62,10 @@ func TestActivationBadLinks(t *testing.T) {
 
 	a.activate(t, token)
 	status, _, body = a.do(t, "POST", "/api/v1/activation", obj{"token": token}, nil)
-	wantProblem(t, "the link used again", status, body, http.StatusGone, "token_invalid")
+	wantProblem(t, "the link used again", status, body, http.StatusGone, "account_already_active")
+	if d, _ := body["detail"].(string); !strings.HasPrefix(d, "Votre compte est déjà actif") {
+		t.Errorf("the link used again says %q; want «Votre compte est déjà actif…»", d)
+	}
 	a.login(t, email, password)
 	// The reset link tried above still works for what it is for.
 	status, _, body = a.do(t, "POST", "/api/v1/password/reset", obj{"token": resetToken, "password": "un nouveau mot de passe"}, nil)

@@ -51,9 +51,9 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	}
 	switch err := strictjson.Check(body); {
 	case errors.Is(err, strictjson.ErrNotUTF8), errors.Is(err, strictjson.ErrLoneSurrogate):
-		return fault.New(fault.MalformedBody, "La requête contient des caractères illisibles : le texte doit être encodé en UTF-8. Vérifiez votre saisie, puis réessayez.")
+		return fault.New(fault.MalformedBody, "La requête contient des caractères illisibles\u00a0: le texte doit être encodé en UTF-8. Vérifiez votre saisie, puis réessayez.")
 	case errors.Is(err, strictjson.ErrDuplicateName):
-		return fault.New(fault.MalformedBody, "La requête est illisible : un même champ y figure deux fois.")
+		return fault.New(fault.MalformedBody, "La requête est illisible\u00a0: un même champ y figure deux fois.")
 	case err != nil:
 		return malformed()
 	}
@@ -97,7 +97,7 @@ func jsonNames(t reflect.Type) map[string]bool {
 }
 
 func malformed() error {
-	return fault.New(fault.MalformedBody, "La requête est illisible : un objet JSON avec les champs attendus est nécessaire.")
+	return fault.New(fault.MalformedBody, "La requête est illisible\u00a0: un objet JSON avec les champs attendus est nécessaire.")
 }
 
 // encode writes v as JSON with the status.
@@ -116,8 +116,8 @@ func encode(w http.ResponseWriter, status int, v any) {
 // unreadable). Unknown names are kept and left to the handler.
 func query(r *http.Request) (url.Values, error) {
 	const (
-		badValue = "La valeur de ce paramètre est mal encodée dans l'adresse de la page. Corrigez l'adresse, ou revenez à la première page."
-		twice    = "Ce paramètre figure deux fois dans l'adresse de la page. Gardez-en un seul, ou revenez à la première page."
+		badValue = "La valeur de ce paramètre est mal encodée dans l’adresse de la page. Corrigez l’adresse, ou revenez à la première page."
+		twice    = "Ce paramètre figure deux fois dans l’adresse de la page. Gardez-en un seul, ou revenez à la première page."
 	)
 	f := fault.Fields{}
 	q := url.Values{}
@@ -128,7 +128,7 @@ func query(r *http.Request) (url.Values, error) {
 		rawName, rawValue, _ := strings.Cut(pair, "=")
 		name, err := url.QueryUnescape(rawName)
 		if err != nil || !utf8.ValidString(name) || strings.Contains(rawName, ";") {
-			f.Add("query", "L'adresse de la page est mal formée. Corrigez-la, ou revenez à la première page.")
+			f.Add("query", "L’adresse de la page est mal formée. Corrigez-la, ou revenez à la première page.")
 			continue
 		}
 		value, err := url.QueryUnescape(rawValue)

@@ -46,7 +46,7 @@ func TestPaymentKeyOfAnExpiredPageIsAProblemNotTheDeadPage(t *testing.T) {
 	}
 	status, _, again := a.do(t, "POST", "/api/v1/payments", map[string]any{"amountCents": 35000}, withKey(celine.bearer, "k-1"))
 	if status != http.StatusConflict || again["code"] != "payment_expired" ||
-		again["detail"] != "Ce paiement a expiré sans être réglé. Recommencez : rien n’a été débité." {
+		again["detail"] != "Ce paiement a expiré sans être réglé. Recommencez\u00a0: rien n’a été débité." {
 		t.Errorf("same key after its page expired: %d %v; want 409 payment_expired", status, again)
 	}
 	_, _, page := httpGetText(t, url)

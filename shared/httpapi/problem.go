@@ -18,6 +18,7 @@ var statusOf = map[fault.Code]int{
 	fault.Conflict:           http.StatusConflict,
 	fault.TokenInvalid:       http.StatusGone,
 	fault.TokenExpired:       http.StatusGone,
+	fault.AlreadyActive:      http.StatusGone,
 	fault.InvalidCredentials: http.StatusUnauthorized,
 	fault.NotActivated:       http.StatusUnauthorized,
 	fault.Unauthenticated:    http.StatusUnauthorized,
@@ -61,6 +62,7 @@ var titleOf = map[fault.Code]string{
 	fault.Conflict:           "Modification simultanée",
 	fault.TokenInvalid:       "Lien non valide",
 	fault.TokenExpired:       "Lien expiré",
+	fault.AlreadyActive:      "Compte déjà actif",
 	fault.InvalidCredentials: "Identifiants incorrects",
 	fault.NotActivated:       "Compte non activé",
 	fault.Unauthenticated:    "Connexion nécessaire",
@@ -116,7 +118,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		} else {
 			s.log.ErrorContext(r.Context(), "internal error", "route", r.Pattern, "err", err)
 		}
-		fe = fault.New(fault.Internal, "Une erreur technique nous empêche de traiter votre demande. Réessayez dans quelques minutes ; si cela continue, contactez votre gestionnaire.")
+		fe = fault.New(fault.Internal, "Une erreur technique nous empêche de traiter votre demande. Réessayez dans quelques minutes\u00a0; si cela continue, contactez votre gestionnaire.")
 	}
 	status, ok := statusOf[fe.Code]
 	if !ok {
@@ -137,9 +139,9 @@ func (s *Server) problemHandler(err error) http.Handler {
 }
 
 func notFound() error {
-	return fault.New(fault.NotFound, "Cette adresse n'existe pas. Revenez à l'accueil de votre espace locataire.")
+	return fault.New(fault.NotFound, "Cette adresse n’existe pas. Revenez à l’accueil de votre espace locataire.")
 }
 
 func methodNotAllowed() error {
-	return fault.New(fault.MethodNotAllowed, "Cette action n'est pas possible à cette adresse.")
+	return fault.New(fault.MethodNotAllowed, "Cette action n’est pas possible à cette adresse.")
 }

@@ -31,7 +31,7 @@ func TestReceiptsBeforeTheHistoryAreNamedAsSuch(t *testing.T) {
 	for _, p := range []string{"2025-10", "2022-01"} {
 		status, _, body := a.issue(t, h, p)
 		wantProblem(t, "POST "+p, status, body, http.StatusUnprocessableEntity, "receipt_before_history")
-		want := "Votre historique en ligne commence en novembre 2025 : pour une quittance plus ancienne, contactez votre gestionnaire."
+		want := "Votre historique en ligne commence en novembre 2025\u00a0: pour une quittance plus ancienne, contactez votre gestionnaire."
 		if d, _ := body["detail"].(string); d != want {
 			t.Errorf("POST %s: detail %q, want %q", p, d, want)
 		}

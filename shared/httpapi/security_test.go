@@ -94,7 +94,7 @@ func TestPasswordChange(t *testing.T) {
 			name, current, next, field, says string
 		}{
 			{"wrong current password", "pas le bon mot de passe", fresh, "currentPassword", "pas votre mot de passe actuel"},
-			{"current password as the new one", old, old, "newPassword", "différent de l'actuel"},
+			{"current password as the new one", old, old, "newPassword", "différent de l’actuel"},
 			{"surname and reference", old, "dupont8889999", "newPassword", "votre référence client"},
 			{"12 spaces", old, strings.Repeat(" ", 12), "newPassword", "que des espaces"},
 			{"first name and date of birth", old, "Marie1978-04-12", "newPassword", "votre date de naissance"},

@@ -111,7 +111,7 @@ func (s *Server) NotFound() http.Handler { return s.middleware(s.problemHandler(
 // base64), so that the caller still gets an answer it can act on.
 func (s *Server) Unreadable() http.Handler {
 	return s.middleware(s.problemHandler(fault.New(fault.MalformedBody,
-		"La requête est illisible. Réessayez ; si cela continue, mettez à jour l'application ou contactez votre gestionnaire.")))
+		"La requête est illisible. Réessayez\u00a0; si cela continue, mettez à jour l’application ou contactez votre gestionnaire.")))
 }
 
 // MethodNotAllowed answers every request with the API's 405 problem and an

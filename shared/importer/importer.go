@@ -145,7 +145,7 @@ func Run(ctx context.Context, st Store, key string, body io.Reader, o Options) (
 	case erp.Insurance:
 		w = newDecisions(im, info.Date)
 	default:
-		rep.Reason = "type de fichier non pris en charge : " + string(info.Kind)
+		rep.Reason = "type de fichier non pris en charge\u00a0: " + string(info.Kind)
 		return finish("refused", nil)
 	}
 	for {

@@ -197,7 +197,7 @@ func TestUnknownResidenceIsRefused(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep.Written != 1 || rep.Rejected != 1 || rep.Errors[0].Line != 3 || !strings.Contains(rep.Errors[0].Reason, "résidence inconnue : XX99") {
+		if rep.Written != 1 || rep.Rejected != 1 || rep.Errors[0].Line != 3 || !strings.Contains(rep.Errors[0].Reason, "résidence inconnue\u00a0: XX99") {
 			t.Errorf("%s: %+v; want line 3 refused for its unknown residence and line 2 written", name, rep)
 		}
 	}

@@ -95,12 +95,12 @@ func (w *decisions) finish() error {
 					On: d.Date, Reason: d.Reason, Order: w.orderOf(x)}, w.today)
 				switch {
 				case errors.Is(err, dynamo.ErrUnknownLease):
-					w.reject(x.line, "bail inconnu : "+ref)
+					w.reject(x.line, "bail inconnu\u00a0: "+ref)
 				case errors.Is(err, insurance.ErrUnknownCertificate):
-					w.reject(x.line, "attestation inconnue pour ce bail : "+d.CertificateID)
+					w.reject(x.line, "attestation inconnue pour ce bail\u00a0: "+d.CertificateID)
 				case errors.Is(err, insurance.ErrOlderDecision):
-					w.reject(x.line, "décision antérieure à celle déjà enregistrée pour l'attestation "+d.CertificateID+
-						" : ignorée")
+					w.reject(x.line, "décision antérieure à celle déjà enregistrée pour l’attestation "+d.CertificateID+
+						"\u00a0: ignorée")
 				case err != nil:
 					return fmt.Errorf("insurance decision of %s: %w", ref, err)
 				case changed:

@@ -183,7 +183,7 @@ func TestAssurancesImportDecides(t *testing.T) {
 	if rep.Status != "done" || rep.Lines != 5 || rep.Written != 2 || rep.Unchanged != 0 || rep.Rejected != 3 {
 		t.Fatalf("report %+v; want 2 written, 3 rejected", rep)
 	}
-	wantErrs := []string{"attestation inconnue pour ce bail : c-inconnue", "bail inconnu : 9999999", "motif: valeur manquante"}
+	wantErrs := []string{"attestation inconnue pour ce bail\u00a0: c-inconnue", "bail inconnu\u00a0: 9999999", "motif: valeur manquante"}
 	for i, want := range wantErrs {
 		if rep.Errors[i].Line != i+4 || !strings.Contains(rep.Errors[i].Reason, want) {
 			t.Errorf("error %d: %+v; want line %d, %q", i, rep.Errors[i], i+4, want)

@@ -91,7 +91,7 @@ func (w *inResidence[T]) flush() {
 		return
 	}
 	w.goWrite(func() error {
-		ok, err := known(w.run, b, func(ids []string) (map[string]bool, error) { return w.st.ResidencesExist(w.ctx, ids) }, "résidence inconnue : ")
+		ok, err := known(w.run, b, func(ids []string) (map[string]bool, error) { return w.st.ResidencesExist(w.ctx, ids) }, "résidence inconnue\u00a0: ")
 		if err != nil {
 			return err
 		}
@@ -135,7 +135,7 @@ func (w *contacts) finish() error {
 	}
 	if w.badLines > 0 {
 		w.mu.Lock()
-		w.rep.Warnings = append(w.rep.Warnings, "aucun contact supprimé : le fichier complet a des lignes refusées ; corrigez-les puis déposez-le de nouveau")
+		w.rep.Warnings = append(w.rep.Warnings, "aucun contact supprimé\u00a0: le fichier complet a des lignes refusées\u00a0; corrigez-les puis déposez-le de nouveau")
 		w.mu.Unlock()
 		return nil
 	}
@@ -201,7 +201,7 @@ func (w *requests) flush() {
 			changed, err := w.st.SetRequestStatus(w.ctx, x.rec.Reference, x.rec.ID, st, x.rec.Date)
 			switch {
 			case errors.Is(err, tenant.ErrNotFound):
-				w.reject(x.line, "demande inconnue pour ce bail : "+x.rec.ID)
+				w.reject(x.line, "demande inconnue pour ce bail\u00a0: "+x.rec.ID)
 			case err != nil:
 				return err
 			case changed:
@@ -246,7 +246,7 @@ func (g *grouped[T]) add(line int, rec erp.Record, _ int) bool {
 		g.endGroup()
 		if g.closed[ref] {
 			if g.snapshot {
-				g.reject(line, "dans un fichier complet, les lignes d'un même bail doivent se suivre : bail "+ref+" déjà lu plus haut")
+				g.reject(line, "dans un fichier complet, les lignes d’un même bail doivent se suivre\u00a0: bail "+ref+" déjà lu plus haut")
 				return false
 			}
 			// The lease's earlier group may still be writing: a lease's
@@ -312,7 +312,7 @@ func (r *run) entries(gs []group[tenancy.Entry]) error {
 	for _, g := range gs {
 		s, err := r.st.SyncEntries(r.ctx, g.ref, g.recs, r.snapshot)
 		if errors.Is(err, dynamo.ErrUnknownLease) {
-			r.rejectAll(g.lines, "bail inconnu : "+g.ref)
+			r.rejectAll(g.lines, "bail inconnu\u00a0: "+g.ref)
 			continue
 		}
 		r.count(s)
@@ -339,7 +339,7 @@ func (r *run) signatories(gs []group[tenancy.Signatory]) error {
 	var kept []group[tenancy.Signatory]
 	for _, g := range gs {
 		if !ok[g.ref] {
-			r.rejectAll(g.lines, "bail inconnu : "+g.ref)
+			r.rejectAll(g.lines, "bail inconnu\u00a0: "+g.ref)
 			continue
 		}
 		mains := 0

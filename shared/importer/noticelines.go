@@ -124,7 +124,7 @@ func (w *noticeLines) write(gs []*billingGroup) error {
 	var out []dynamo.NoticeLinesOf
 	for _, g := range checked {
 		if !exist[g.ref] {
-			w.rejectAll(g.lines, "bail inconnu : "+g.ref)
+			w.rejectAll(g.lines, "bail inconnu\u00a0: "+g.ref)
 			continue
 		}
 		out = append(out, dynamo.NoticeLinesOf{Reference: g.ref, Period: g.period, Lines: g.recs})
@@ -141,18 +141,18 @@ func (w *noticeLines) write(gs []*billingGroup) error {
 func refusal(g *billingGroup) string {
 	where := "bail " + g.ref + ", période " + g.period.String()
 	if g.badLine != 0 {
-		return where + " : la ligne " + strconv.Itoa(g.badLine) +
-			" du fichier est refusée (voir son motif), donc aucune ligne de ce bail pour cette période n'est importée ; corrigez-la puis déposez le fichier de nouveau"
+		return where + "\u00a0: la ligne " + strconv.Itoa(g.badLine) +
+			" du fichier est refusée (voir son motif), donc aucune ligne de ce bail pour cette période n’est importée\u00a0; corrigez-la puis déposez le fichier de nouveau"
 	}
 	if len(g.recs) > erp.MaxNoticeLines {
-		return fmt.Sprintf("%s : %d lignes, %d au plus sur un avis", where, len(g.recs), erp.MaxNoticeLines)
+		return fmt.Sprintf("%s\u00a0: %d lignes, %d au plus sur un avis", where, len(g.recs), erp.MaxNoticeLines)
 	}
 	for _, l := range g.recs {
 		if l.Kind == notice.Rent {
 			return ""
 		}
 	}
-	return where + " : aucune ligne loyer ; les lignes d'un bail pour une période remplacent toutes celles de son avis, envoyez-les toutes"
+	return where + "\u00a0: aucune ligne loyer\u00a0; les lignes d’un bail pour une période remplacent toutes celles de son avis, envoyez-les toutes"
 }
 
 // finish makes a complete file the whole billing of the periods it lists:
@@ -166,7 +166,7 @@ func (w *noticeLines) finish() error {
 	}
 	if w.badLines > 0 {
 		w.mu.Lock()
-		w.rep.Warnings = append(w.rep.Warnings, "aucune ligne d'avis supprimée : le fichier complet a des lignes refusées ; corrigez-les puis déposez-le de nouveau")
+		w.rep.Warnings = append(w.rep.Warnings, "aucune ligne d’avis supprimée\u00a0: le fichier complet a des lignes refusées\u00a0; corrigez-les puis déposez-le de nouveau")
 		w.mu.Unlock()
 		return nil
 	}

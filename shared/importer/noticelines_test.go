@@ -187,11 +187,11 @@ func TestNoticeLinesRefusedGroups(t *testing.T) {
 		reasons[e.Line] = e.Reason
 	}
 	for line, want := range map[int]string{
-		3:  "bail " + badLine + ", période 2026-12 : la ligne 4 du fichier est refusée (voir son motif), donc aucune ligne de ce bail pour cette période n'est importée",
-		4:  `montant: "180,00" est positif : une ligne apl est un crédit`,
-		6:  "bail " + noRent + ", période 2026-12 : aucune ligne loyer",
-		7:  "bail inconnu : 9999999",
-		9:  "bail " + tooMany + ", période 2026-12 : 16 lignes, 15 au plus sur un avis",
+		3:  "bail " + badLine + ", période 2026-12\u00a0: la ligne 4 du fichier est refusée (voir son motif), donc aucune ligne de ce bail pour cette période n’est importée",
+		4:  `montant: "180,00" est positif : une ligne apl est un crédit`,
+		6:  "bail " + noRent + ", période 2026-12\u00a0: aucune ligne loyer",
+		7:  "bail inconnu\u00a0: 9999999",
+		9:  "bail " + tooMany + ", période 2026-12\u00a0: 16 lignes, 15 au plus sur un avis",
 		24: "16 lignes, 15 au plus",
 	} {
 		if !strings.Contains(reasons[line], want) {
@@ -237,7 +237,7 @@ func TestNoticeLinesSnapshot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Written != 1 || rep.Deleted != 0 || len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0], "aucune ligne d'avis supprimée") {
+	if rep.Written != 1 || rep.Deleted != 0 || len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0], "aucune ligne d’avis supprimée") {
 		t.Errorf("complete file with a refused line: %+v; want 1 written, nothing deleted, a warning", rep)
 	}
 	if got := linesOf(t, st, dropped, dec2026); got == nil {

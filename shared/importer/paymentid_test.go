@@ -83,7 +83,7 @@ func TestImportOfTheERPLineOfAnOnlinePayment(t *testing.T) {
 		"0001234567;WEB-1;01/12/2026;Paiement en ligne;paiement;0,00;350,00;" + strings.ToUpper(id[:31]) + "\n"
 	rep := run("ecritures_delta_20261201.csv", bad)
 	if rep.Rejected != 1 || rep.Written != 0 || len(rep.Errors) != 1 || rep.Errors[0].Line != 2 ||
-		!strings.HasPrefix(rep.Errors[0].Reason, "id_paiement: ") || !strings.Contains(rep.Errors[0].Reason, "n'est pas un identifiant de paiement du portail") {
+		!strings.HasPrefix(rep.Errors[0].Reason, "id_paiement: ") || !strings.Contains(rep.Errors[0].Reason, "n’est pas un identifiant de paiement du portail") {
 		t.Fatalf("bad id_paiement: %+v; want line 2 refused, naming id_paiement", rep)
 	}
 	if got := statementOf(t, st, "1234567"); len(got) != len(before) || got[0] != before[0] {

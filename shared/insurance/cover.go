@@ -43,9 +43,9 @@ func coverOf(r SubmitRequest, today tenancy.Date) (insurer, policy string, start
 		e1 = errEmpty
 		f.Add("startDate", "Indiquez la date de début de la garantie au format AAAA-MM-JJ, par exemple 2026-10-01.")
 	case start.Before(tenancy.DateOf(today.Time().AddDate(-CoverStartWithin, 0, 0))):
-		f.Add("startDate", "Cette date de début remonte à plus d’un an : indiquez celle de l’attestation de votre assurance en cours (demandez-la à votre assureur si besoin).")
+		f.Add("startDate", "Cette date de début remonte à plus d’un an\u00a0: indiquez celle de l’attestation de votre assurance en cours (demandez-la à votre assureur si besoin).")
 	case tenancy.DateOf(today.Time().AddDate(CoverStartWithin, 0, 0)).Before(start):
-		f.Add("startDate", "Cette date de début est dans plus d’un an : vérifiez-la sur l’attestation et corrigez-la.")
+		f.Add("startDate", "Cette date de début est dans plus d’un an\u00a0: vérifiez-la sur l’attestation et corrigez-la.")
 	}
 	end, e2 := tenancy.ParseDate(r.EndDate)
 	switch {
@@ -54,9 +54,9 @@ func coverOf(r SubmitRequest, today tenancy.Date) (insurer, policy string, start
 	case e1 == nil && !start.Before(end):
 		f.Add("endDate", "La date de fin de la garantie doit être après sa date de début.")
 	case e1 == nil && tenancy.DateOf(start.Time().AddDate(0, MaxCoverMonths, 0)).Before(end):
-		f.Add("endDate", "Une attestation d’assurance habitation couvre un an : indiquez la date de fin qui figure sur l’attestation (au plus 13 mois après la date de début).")
+		f.Add("endDate", "Une attestation d’assurance habitation couvre un an\u00a0: indiquez la date de fin qui figure sur l’attestation (au plus 13 mois après la date de début).")
 	case end.Before(today):
-		f.Add("endDate", "Cette garantie est déjà terminée : envoyez l’attestation de votre assurance en cours (demandez-la à votre assureur si besoin).")
+		f.Add("endDate", "Cette garantie est déjà terminée\u00a0: envoyez l’attestation de votre assurance en cours (demandez-la à votre assureur si besoin).")
 	}
 	return insurer, policy, start, end, f.Err()
 }

@@ -379,14 +379,14 @@ func uploadNotFound() error {
 var refusals = map[Reason]string{
 	TooLarge:      "Ce fichier dépasse 10 Mo. Enregistrez l’attestation en PDF plus léger, ou prenez une photo en qualité normale, puis envoyez-la à nouveau.",
 	TypeMismatch:  "Le contenu de ce fichier ne correspond pas à son type (PDF, JPEG ou PNG). Enregistrez à nouveau l’attestation en PDF, ou prenez-la en photo, puis envoyez-la.",
-	Unreadable:    "Ce fichier n’est pas un PDF ou une image valide : il semble incomplet ou abîmé. Enregistrez à nouveau l’attestation (ou téléchargez-la à nouveau depuis l’espace de votre assureur), puis envoyez-la.",
+	Unreadable:    "Ce fichier n’est pas un PDF ou une image valide\u00a0: il semble incomplet ou abîmé. Enregistrez à nouveau l’attestation (ou téléchargez-la à nouveau depuis l’espace de votre assureur), puis envoyez-la.",
 	Encrypted:     "Ce PDF est protégé par un mot de passe. Enregistrez l’attestation sans protection (ou prenez-la en photo), puis envoyez-la à nouveau.",
-	JavaScript:    "Ce PDF contient des scripts, que nous n’acceptons pas pour votre sécurité. Imprimez l’attestation en PDF (« Imprimer » puis « Enregistrer au format PDF ») ou prenez-la en photo, puis envoyez-la à nouveau.",
-	LaunchAction:  "Ce PDF contient une commande qui lance un programme, que nous n’acceptons pas pour votre sécurité. Imprimez l’attestation en PDF (« Imprimer » puis « Enregistrer au format PDF ») ou prenez-la en photo, puis envoyez-la à nouveau.",
-	EmbeddedFile:  "Ce PDF contient des fichiers joints, que nous n’acceptons pas. Envoyez seulement l’attestation : imprimez-la en PDF (« Imprimer » puis « Enregistrer au format PDF ») ou prenez-la en photo.",
+	JavaScript:    "Ce PDF contient des scripts, que nous n’acceptons pas pour votre sécurité. Imprimez l’attestation en PDF («\u00a0Imprimer\u00a0» puis «\u00a0Enregistrer au format PDF\u00a0») ou prenez-la en photo, puis envoyez-la à nouveau.",
+	LaunchAction:  "Ce PDF contient une commande qui lance un programme, que nous n’acceptons pas pour votre sécurité. Imprimez l’attestation en PDF («\u00a0Imprimer\u00a0» puis «\u00a0Enregistrer au format PDF\u00a0») ou prenez-la en photo, puis envoyez-la à nouveau.",
+	EmbeddedFile:  "Ce PDF contient des fichiers joints, que nous n’acceptons pas. Envoyez seulement l’attestation\u00a0: imprimez-la en PDF («\u00a0Imprimer\u00a0» puis «\u00a0Enregistrer au format PDF\u00a0») ou prenez-la en photo.",
 	ImageTooLarge: "Cette image est trop grande (en nombre de pixels). Prenez la photo en qualité normale, ou envoyez l’attestation en PDF.",
-	ActiveContent: "Ce PDF contient un formulaire dynamique ou des actions automatiques (envoi de données, ouverture d’autres fichiers ou de liens non web), que nous n’acceptons pas pour votre sécurité. Imprimez l’attestation en PDF (« Imprimer » puis « Enregistrer au format PDF ») ou prenez-la en photo, puis envoyez-la à nouveau.",
-	TooComplex:    "Ce PDF est trop lourd à vérifier (il contient trop de données compressées). Imprimez l’attestation en PDF (« Imprimer » puis « Enregistrer au format PDF ») ou prenez-la en photo, puis envoyez-la à nouveau.",
+	ActiveContent: "Ce PDF contient un formulaire dynamique ou des actions automatiques (envoi de données, ouverture d’autres fichiers ou de liens non web), que nous n’acceptons pas pour votre sécurité. Imprimez l’attestation en PDF («\u00a0Imprimer\u00a0» puis «\u00a0Enregistrer au format PDF\u00a0») ou prenez-la en photo, puis envoyez-la à nouveau.",
+	TooComplex:    "Ce PDF est trop lourd à vérifier (il contient trop de données compressées). Imprimez l’attestation en PDF («\u00a0Imprimer\u00a0» puis «\u00a0Enregistrer au format PDF\u00a0») ou prenez-la en photo, puis envoyez-la à nouveau.",
 }
 
 // RefusalError is the problem of a refused file: the reason's code, and

@@ -221,7 +221,7 @@ const (
 // the payment, not a 429.
 func (s *Service) Start(ctx context.Context, ref, key string, amountCents *int64) (Payment, error) {
 	if key == "" || len(key) > MaxKeyLength || strings.IndexFunc(key, func(r rune) bool { return r < 0x21 || r > 0x7e }) >= 0 {
-		return Payment{}, fault.New(CodeKeyMissing, "La demande de paiement n’a pas pu être identifiée. Rechargez la page puis appuyez de nouveau sur « Payer ».")
+		return Payment{}, fault.New(CodeKeyMissing, "La demande de paiement n’a pas pu être identifiée. Rechargez la page puis appuyez de nouveau sur «\u00a0Payer\u00a0».")
 	}
 	id := IDFor(ref, key)
 	for try := 0; ; try++ {
@@ -305,7 +305,7 @@ func claimed(p Payment) bool { return p.Version == 1 && p.CheckoutURL == "" }
 // an event came before the page was stored).
 func (s *Service) resume(ctx context.Context, p Payment, amountCents *int64) (Payment, error) {
 	if amountCents != nil && *amountCents != p.AmountCents {
-		return Payment{}, fault.New(CodeKeyReused, "Ce paiement a déjà été commencé avec un autre montant. Rechargez la page puis appuyez de nouveau sur « Payer » pour un nouveau paiement.")
+		return Payment{}, fault.New(CodeKeyReused, "Ce paiement a déjà été commencé avec un autre montant. Rechargez la page puis appuyez de nouveau sur «\u00a0Payer\u00a0» pour un nouveau paiement.")
 	}
 	if claimed(p) {
 		var err error
@@ -315,11 +315,11 @@ func (s *Service) resume(ctx context.Context, p Payment, amountCents *int64) (Pa
 	}
 	if p.Status == Canceled || (p.Status == Open && !p.CheckoutExpiresAt.IsZero() && !s.now().Before(p.CheckoutExpiresAt)) {
 		// Its page is dead (expired, or left): never hand it back.
-		return Payment{}, fault.New(CodePaymentExpired, "Ce paiement a expiré sans être réglé. Recommencez : rien n’a été débité.")
+		return Payment{}, fault.New(CodePaymentExpired, "Ce paiement a expiré sans être réglé. Recommencez\u00a0: rien n’a été débité.")
 	}
 	if p.Status == Failed {
 		// Its page is over too (the bank refused the payment).
-		return Payment{}, fault.New(CodePaymentFailed, "Ce paiement a été refusé par votre banque : rien n’a été débité. Recommencez, avec une autre carte si besoin, ou payez par virement.")
+		return Payment{}, fault.New(CodePaymentFailed, "Ce paiement a été refusé par votre banque\u00a0: rien n’a été débité. Recommencez, avec une autre carte si besoin, ou payez par virement.")
 	}
 	if p.CheckoutURL != "" {
 		return p, nil

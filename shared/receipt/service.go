@@ -108,12 +108,12 @@ const (
 	msgYear        = "L’année s’écrit avec quatre chiffres, entre 2000 et 2099, par exemple 2026."
 	msgPeriod      = "Le mois s’écrit AAAA-MM, par exemple 2026-11."
 	msgNoLease     = "Les informations de votre bail ne sont pas disponibles pour le moment. Contactez votre gestionnaire."
-	msgTooMany     = "Vous avez demandé beaucoup de quittances en peu de temps. Réessayez dans une heure ; celles déjà faites sont dans «\u00A0Mes documents\u00A0»."
-	msgOutside     = "Ce mois n’est pas compris dans votre bail (commencé le %s%s) : il n’y a pas de quittance à établir. Choisissez un autre mois."
-	msgNotDueSoon  = "Rien n’a encore été appelé pour %s : la quittance pourra être demandée une fois le loyer de ce mois appelé et payé."
-	msgNotDuePast  = "Votre compte ne porte aucune somme appelée pour %s : il n’y a pas de quittance à établir. Pour un justificatif de cette période, contactez votre gestionnaire."
-	msgUnpaid      = "Aucun paiement n’a été imputé à %s (%s dus) : ni quittance ni reçu ne peuvent être établis. Réglez ce mois, ou demandez votre relevé de compte pour justifier de vos paiements."
-	msgBefore      = "Votre historique en ligne commence en %s : pour une quittance plus ancienne, contactez votre gestionnaire."
+	msgTooMany     = "Vous avez demandé beaucoup de quittances en peu de temps. Réessayez dans une heure\u00a0; celles déjà faites sont dans «\u00A0Mes documents\u00A0»."
+	msgOutside     = "Ce mois n’est pas compris dans votre bail (commencé le %s%s)\u00a0: il n’y a pas de quittance à établir. Choisissez un autre mois."
+	msgNotDueSoon  = "Rien n’a encore été appelé pour %s\u00a0: la quittance pourra être demandée une fois le loyer de ce mois appelé et payé."
+	msgNotDuePast  = "Votre compte ne porte aucune somme appelée pour %s\u00a0: il n’y a pas de quittance à établir. Pour un justificatif de cette période, contactez votre gestionnaire."
+	msgUnpaid      = "Aucun paiement n’a été imputé à %s (%s dus)\u00a0: ni quittance ni reçu ne peuvent être établis. Réglez ce mois, ou demandez votre relevé de compte pour justifier de vos paiements."
+	msgBefore      = "Votre historique en ligne commence en %s\u00a0: pour une quittance plus ancienne, contactez votre gestionnaire."
 	msgUnpaidOlder = " Vos paiements de ce mois ont d’abord réglé des sommes plus anciennes restant dues (article 1342-10 du Code civil)."
 )
 

@@ -45,8 +45,8 @@ var (
 	ErrNotUTF8   = errors.New("caractères illisibles (texte UTF-8 attendu)")
 	ErrLineBreak = errors.New("saut de ligne interdit")
 	ErrControl   = errors.New("caractère de contrôle interdit")
-	ErrBidi      = errors.New("caractère de contrôle du sens d'écriture interdit (U+202A à U+202E, U+2066 à U+2069)")
-	ErrFormula   = errors.New("commence par « = » ou « @ », qu'un tableur prendrait pour une formule")
+	ErrBidi      = errors.New("caractère de contrôle du sens d’écriture interdit (U+202A à U+202E, U+2066 à U+2069)")
+	ErrFormula   = errors.New("commence par «\u00a0=\u00a0» ou «\u00a0@\u00a0», qu’un tableur prendrait pour une formule")
 )
 
 // TooLongError is text over Rule.MaxRunes.

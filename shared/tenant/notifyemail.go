@@ -100,7 +100,7 @@ func (s *Service) preferencesEvent(ref string, p Preferences) (Event, error) {
 }
 
 func linkVoid() error {
-	return fault.New(fault.TokenInvalid, "Ce lien n'est plus valable : il a déjà servi, ou une autre adresse a été demandée depuis. Utilisez le lien du dernier email reçu, ou refaites la demande dans « Mes préférences » de votre espace locataire.")
+	return fault.New(fault.TokenInvalid, "Ce lien n’est plus valable\u00a0: il a déjà servi, ou une autre adresse a été demandée depuis. Utilisez le lien du dernier email reçu, ou refaites la demande dans «\u00a0Mes préférences\u00a0» de votre espace locataire.")
 }
 
 // ConfirmNotificationEmail uses an emailed confirmation link (raw token):

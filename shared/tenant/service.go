@@ -58,7 +58,7 @@ func (s *Service) allowWrite(ctx context.Context, ref string) error {
 		return fmt.Errorf("count writes: %w", err)
 	}
 	if wait > 0 {
-		return fault.TooMany(wait, "Vous avez fait beaucoup de modifications aujourd'hui. Réessayez demain, ou contactez votre gestionnaire si c'est urgent.")
+		return fault.TooMany(wait, "Vous avez fait beaucoup de modifications aujourd’hui. Réessayez demain, ou contactez votre gestionnaire si c’est urgent.")
 	}
 	return nil
 }
@@ -153,7 +153,7 @@ func (s *Service) Entries(ctx context.Context, ref string, q EntryQuery) (tenanc
 		}
 	}
 	if len(q.Cursor) > 512 {
-		f.Add("cursor", "Ce lien de page n'est pas valide. Revenez à la première page.")
+		f.Add("cursor", "Ce lien de page n’est pas valide. Revenez à la première page.")
 	}
 	if err := f.Err(); err != nil {
 		return tenancy.EntryPage{}, err
@@ -161,8 +161,8 @@ func (s *Service) Entries(ctx context.Context, ref string, q EntryQuery) (tenanc
 	page, err := s.store.Entries(ctx, ref, from, to, q.Cursor, limit)
 	switch {
 	case errors.Is(err, tenancy.ErrBadCursor):
-		return tenancy.EntryPage{}, &fault.Error{Code: fault.Invalid, Message: "Ce lien de page n'est pas valide. Revenez à la première page.",
-			Fields: map[string]string{"cursor": "Ce lien de page n'est pas valide. Revenez à la première page."}}
+		return tenancy.EntryPage{}, &fault.Error{Code: fault.Invalid, Message: "Ce lien de page n’est pas valide. Revenez à la première page.",
+			Fields: map[string]string{"cursor": "Ce lien de page n’est pas valide. Revenez à la première page."}}
 	case err != nil:
 		if _, lerr := s.lease(ctx, ref); lerr != nil {
 			return tenancy.EntryPage{}, lerr
@@ -248,7 +248,7 @@ type PreferencesChange struct {
 func (s *Service) SetPreferences(ctx context.Context, ref string, c PreferencesChange) (Preferences, error) {
 	f := fault.Fields{}
 	if c.Paperless == nil && c.NotificationEmail == nil {
-		f.Add("paperless", "Indiquez si vous souhaitez recevoir vos avis d'échéance sans papier.")
+		f.Add("paperless", "Indiquez si vous souhaitez recevoir vos avis d’échéance sans papier.")
 	}
 	var email string
 	// An empty notification email means "my login email again".
@@ -292,7 +292,7 @@ func (s *Service) SetPreferences(ctx context.Context, ref string, c PreferencesC
 	}
 	switch err := s.store.SetPreferences(ctx, ref, old, p, e); {
 	case errors.Is(err, ErrConflict):
-		return Preferences{}, fault.New(fault.Conflict, "Vos préférences viennent d'être modifiées depuis un autre appareil ou un autre onglet. Rechargez la page pour voir leur état actuel, puis recommencez si besoin.")
+		return Preferences{}, fault.New(fault.Conflict, "Vos préférences viennent d’être modifiées depuis un autre appareil ou un autre onglet. Rechargez la page pour voir leur état actuel, puis recommencez si besoin.")
 	case err != nil:
 		return Preferences{}, fmt.Errorf("save preferences: %w", err)
 	}
@@ -324,11 +324,11 @@ func checkRequestText(raw string) (string, string) {
 	case errors.Is(err, safetext.ErrNotUTF8):
 		return "", "Votre message contient des caractères non reconnus."
 	case errors.Is(err, safetext.ErrBidi):
-		return "", "Votre message contient un caractère invisible qui inverse le sens de l'écriture. Retapez le passage copié-collé, puis envoyez à nouveau votre demande."
+		return "", "Votre message contient un caractère invisible qui inverse le sens de l’écriture. Retapez le passage copié-collé, puis envoyez à nouveau votre demande."
 	case errors.Is(err, safetext.ErrFormula):
-		return "", "Une ligne de votre message commence par « = » ou « @ », que notre logiciel prendrait pour une formule. Ajoutez un mot avant ce signe, ou retirez-le."
+		return "", "Une ligne de votre message commence par «\u00a0=\u00a0» ou «\u00a0@\u00a0», que notre logiciel prendrait pour une formule. Ajoutez un mot avant ce signe, ou retirez-le."
 	case err != nil: // a control character, or a lone carriage return
-		return "", "Votre message contient un caractère de contrôle invisible (tabulation, caractère nul…), souvent venu d'un copier-coller. Retapez le passage copié, puis envoyez à nouveau votre demande."
+		return "", "Votre message contient un caractère de contrôle invisible (tabulation, caractère nul…), souvent venu d’un copier-coller. Retapez le passage copié, puis envoyez à nouveau votre demande."
 	case strings.TrimSpace(text) == "":
 		return "", "Décrivez votre changement de situation."
 	}
@@ -339,7 +339,7 @@ func checkRequestText(raw string) (string, string) {
 func (s *Service) SubmitChangeRequest(ctx context.Context, ref string, kind, text string) (ChangeRequest, error) {
 	f := fault.Fields{}
 	if !slices.Contains(Kinds, RequestKind(kind)) {
-		f.Add("kind", "Choisissez l'objet de votre demande : coordonnées, composition du foyer, situation familiale, ressources ou autre.")
+		f.Add("kind", "Choisissez l’objet de votre demande\u00a0: coordonnées, composition du foyer, situation familiale, ressources ou autre.")
 	}
 	text, msg := checkRequestText(text)
 	if msg != "" {
@@ -389,7 +389,7 @@ func (s *Service) ChangeRequests(ctx context.Context, ref string) ([]ChangeReque
 func (s *Service) ChangeRequest(ctx context.Context, ref, id string) (ChangeRequest, error) {
 	r, err := s.store.ChangeRequest(ctx, ref, id)
 	if errors.Is(err, ErrNotFound) {
-		return ChangeRequest{}, fault.New(fault.NotFound, "Cette demande est introuvable. Retrouvez vos demandes dans « Modifier mon dossier ».")
+		return ChangeRequest{}, fault.New(fault.NotFound, "Cette demande est introuvable. Retrouvez vos demandes dans «\u00a0Modifier mon dossier\u00a0».")
 	}
 	if err != nil {
 		return ChangeRequest{}, fmt.Errorf("read change request: %w", err)

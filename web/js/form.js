@@ -266,6 +266,15 @@ export function setFieldError(formEl, name, message, target) {
  * @param {{field: string, message: string, target?: string}[]} [s.items] links to the fields concerned (target: the id of the input to go to, when not the field's name)
  * @param {any} [s.more] more content (links, a button)
  */
+/**
+ * dropFlashes removes the notices that reported an earlier event
+ * ("Vous êtes déconnecté", "Vos préférences sont enregistrées": marked
+ * data-flash), so that a new message never sits under a stale one.
+ */
+export function dropFlashes() {
+  for (const el of document.querySelectorAll('[data-flash]')) el.remove();
+}
+
 export function showSummary(formEl, { title, text, items = [], more }) {
   const id = `resume-erreurs-${++counter}`;
   const box = h('div', { class: 'error-summary', role: 'alert', 'aria-labelledby': id, tabindex: '-1' },
@@ -286,6 +295,7 @@ export function showSummary(formEl, { title, text, items = [], more }) {
     more || null,
   );
   formEl.querySelector('.summary-slot').replaceChildren(box);
+  dropFlashes();
   focus(box);
   return box;
 }

@@ -9,6 +9,7 @@ import { h, link, replace, focus } from './dom.js';
 import { call, ApiError } from './api.js';
 import { helpLine } from './content.js';
 import { isPrivate } from './router.js';
+import { emergencySearch } from './views/help.js';
 
 export const HOME = '/mon-espace';
 
@@ -153,8 +154,15 @@ export function privatePage(ctx, o) {
         toLogin();
         return;
       }
+      const offline = err instanceof ApiError && err.code === 'network';
       replace(body,
         problemBox(err, o.failed || 'Cette page n’a pas pu s’afficher'),
+        // Offline (the installed app opens on this page): the emergency
+        // numbers still answer, from the service worker's copy.
+        offline ? h('section', { class: 'offline-emergency', 'aria-labelledby': 'urgence-hors-ligne' },
+          h('h2', { id: 'urgence-hors-ligne' }, 'Urgence technique : trouvez le numéro de votre résidence'),
+          h('p', null, 'Fuite d’eau, panne de chauffage, porte bloquée… Le numéro du service d’urgence de votre résidence reste disponible hors ligne :'),
+          emergencySearch()) : null,
         h('div', { class: 'actions' }, h('button', {
           type: 'button', class: 'button',
           onclick: () => {

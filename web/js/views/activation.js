@@ -1,6 +1,8 @@
 // Activation: the page the activation email links to (/activation?token=…).
 // It activates the account at once, then leads to the login page with the
-// email filled in. A link that expired or already served offers a new one.
+// email filled in. A link that expired or already served offers a new one;
+// the link that activated the account, opened again, says the account is
+// already active and leads to the login first.
 
 import { h, link, replace, focus } from '../dom.js';
 import { call, ApiError, waitMessage } from '../api.js';
@@ -30,6 +32,12 @@ export default {
         res = await call('POST', '/activation', { token });
       } catch (err) {
         if (!(err instanceof ApiError) || !ctx.active()) return;
+        if (err.code === 'account_already_active') {
+          ctx.replaceURL('/activation');
+          showActive(err.detail);
+          focus(page.querySelector('h1'));
+          return;
+        }
         if (err.code === 'token_expired' || err.code === 'token_invalid') {
           ctx.replaceURL('/activation'); // the used code leaves the address bar and the history
           showResend(err.code === 'token_expired' ? 'Ce lien d’activation a expiré' : 'Ce lien d’activation ne fonctionne plus', err.detail);
@@ -42,6 +50,22 @@ export default {
       if (!ctx.active()) return;
       ctx.replaceURL('/activation');
       ctx.navigate('/', { replace: true, flash: { kind: 'activated', email: res && res.email } });
+    }
+
+    /**
+     * showActive answers the link that activated the account, opened again
+     * (the server says so only to the holder of that link): the way in
+     * first, then why.
+     */
+    function showActive(detail) {
+      const title = 'Votre compte est déjà actif';
+      replace(page,
+        h('h1', null, title),
+        h('div', { class: 'actions' }, h('a', { class: 'button', href: '/' }, 'Se connecter')),
+        h('p', null, detail),
+        h('p', null, link('/mot-de-passe-oublie', 'Mot de passe oublié ?')),
+        helpLine());
+      ctx.setTitle(title);
     }
 
     /** showRetry is for failures where trying the same link again can work. */

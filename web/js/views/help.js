@@ -46,39 +46,6 @@ export default {
       attrs: { autocapitalize: 'none', spellcheck: 'false' },
     }).root);
 
-    // The count is announced; the results follow it, outside the live region.
-    const announce = h('p', { class: 'status', role: 'status' });
-    const found = h('div', { class: 'emergency-found' });
-    const emergencyForm = form({
-      label: 'Trouver le numéro d’urgence de votre résidence',
-      submit: 'Trouver le numéro',
-      onsubmit: async (f) => {
-        clearErrors(f);
-        replace(announce);
-        replace(found);
-        const typed = value(f, 'q').trim();
-        if (fold(typed).length < 2) {
-          setFieldError(f, 'q', 'Saisissez au moins 2 lettres ou chiffres : le nom de votre ville, son code postal ou le nom de votre résidence.');
-          focus(f.elements.namedItem('q'));
-          return;
-        }
-        let answer;
-        try {
-          answer = await findEmergency(typed);
-        } catch (err) {
-          if (err instanceof ApiError) showProblem(f, err);
-          return;
-        }
-        const shown = emergencyResults(typed, answer);
-        replace(announce, shown.said);
-        replace(found, shown.nodes);
-      },
-    }, field({
-      name: 'q', label: 'Votre ville, son code postal ou le nom de votre résidence', type: 'search', autocomplete: 'off',
-      hint: 'Par exemple : Saint-Denis, 93200 ou Les Jardins.',
-      attrs: { maxlength: '100', spellcheck: 'false' },
-    }).root);
-
     const section = (id, ...content) => h('section', { 'aria-labelledby': id },
       h('h2', { id }, topics.find(([t]) => t === id)[1]), content);
 
@@ -91,10 +58,7 @@ export default {
 
       section('urgence',
         h('p', null, 'Fuite d’eau, panne de chauffage, porte bloquée, ascenseur en panne… le service d’urgence technique de votre résidence répond à toute heure, même la nuit et le week-end, quand votre agence est fermée. Trouvez son numéro, sans compte :'),
-        emergencyForm,
-        announce,
-        found,
-        h('p', { class: 'contact__danger' }, 'En cas de danger (incendie, odeur de gaz, personne blessée), appelez d’abord les secours : le 18 (pompiers) ou le 112.')),
+        emergencySearch()),
 
       section('inscription',
         signupSteps(),
@@ -136,6 +100,50 @@ export default {
     ];
   },
 };
+
+/**
+ * emergencySearch is the search of the residences' emergency numbers, its
+ * results and the line about calling the emergency services first: on
+ * this page, and on a page of the space that cannot load offline
+ * (space.js), where it answers from the service worker's copy.
+ */
+export function emergencySearch() {
+  // The count is announced; the results follow it, outside the live region.
+  const announce = h('p', { class: 'status', role: 'status' });
+  const found = h('div', { class: 'emergency-found' });
+  const emergencyForm = form({
+    label: 'Trouver le numéro d’urgence de votre résidence',
+    submit: 'Trouver le numéro',
+    onsubmit: async (f) => {
+      clearErrors(f);
+      replace(announce);
+      replace(found);
+      const typed = value(f, 'q').trim();
+      if (fold(typed).length < 2) {
+        setFieldError(f, 'q', 'Saisissez au moins 2 lettres ou chiffres : le nom de votre ville, son code postal ou le nom de votre résidence.');
+        focus(f.elements.namedItem('q'));
+        return;
+      }
+      let answer;
+      try {
+        answer = await findEmergency(typed);
+      } catch (err) {
+        if (err instanceof ApiError) showProblem(f, err);
+        return;
+      }
+      const shown = emergencyResults(typed, answer);
+      replace(announce, shown.said);
+      replace(found, shown.nodes);
+    },
+  }, field({
+    name: 'q', label: 'Votre ville, son code postal ou le nom de votre résidence', type: 'search', autocomplete: 'off',
+    hint: 'Par exemple : Saint-Denis, 93200 ou Les Jardins.',
+    attrs: { maxlength: '100', spellcheck: 'false' },
+  }).root);
+
+  return [emergencyForm, announce, found,
+    h('p', { class: 'contact__danger' }, 'En cas de danger (incendie, odeur de gaz, personne blessée), appelez d’abord les secours : le 18 (pompiers) ou le 112.')];
+}
 
 /**
  * findEmergency asks the API for the emergency services of the residences

@@ -57,7 +57,18 @@ export default {
       attrs: { autocapitalize: 'none', spellcheck: 'false' },
     });
     const password = passwordField({ label: 'Mot de passe', autocomplete: 'current-password' });
-    const forgot = h('p', null, link('/mot-de-passe-oublie', 'Mot de passe oublié ?'));
+    // The links to "Mot de passe oublié" hand the typed email to that page
+    // in memory (the router's flash): never in its address, which would
+    // reach the server's logs, nor in the browser's storage.
+    const withEmail = (a) => {
+      a.addEventListener('click', (event) => {
+        if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+        event.preventDefault();
+        ctx.navigate('/mot-de-passe-oublie', { flash: { email: value(loginForm, 'email').trim() } });
+      });
+      return a;
+    };
+    const forgot = h('p', null, withEmail(link('/mot-de-passe-oublie', 'Mot de passe oublié ?')));
 
     const loginForm = form({
       label: 'Connexion',
@@ -70,7 +81,7 @@ export default {
         } catch (err) {
           if (!(err instanceof ApiError)) throw err;
           ctx.setTitle('Connexion', { error: true });
-          showLoginProblem(f, err);
+          showLoginProblem(f, err, withEmail);
           return;
         }
         // The session is in the HttpOnly cookie; the home page (or the
@@ -81,7 +92,7 @@ export default {
     }, email.root, password.root, forgot);
 
     const notice = message
-      ? h('div', { class: `notice${message.kind === 'success' ? ' notice--success' : ''}`, role: 'status' },
+      ? h('div', { class: `notice${message.kind === 'success' ? ' notice--success' : ''}`, role: 'status', 'data-flash': '' },
         h('p', { class: 'notice__title' }, message.title), h('p', null, message.text))
       : null;
 
@@ -115,8 +126,8 @@ export default {
 };
 
 /** showLoginProblem explains a failed login and offers the way forward. */
-function showLoginProblem(f, err) {
-  const forgotLink = h('li', null, link('/mot-de-passe-oublie', 'Mot de passe oublié ? Recevoir un lien pour en choisir un nouveau'));
+function showLoginProblem(f, err, withEmail) {
+  const forgotLink = h('li', null, withEmail(link('/mot-de-passe-oublie', 'Mot de passe oublié ? Recevoir un lien pour en choisir un nouveau')));
   switch (err.code) {
     case 'invalid_credentials':
       showSummary(f, {

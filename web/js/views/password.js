@@ -31,6 +31,8 @@ export const forgot = {
       },
     }, field({
       name: 'email', label: 'Adresse email de votre compte', type: 'email', autocomplete: 'email',
+      // The email typed on the login form, handed over in memory (login.js).
+      value: ctx.flash && typeof ctx.flash.email === 'string' ? ctx.flash.email : undefined,
       attrs: { autocapitalize: 'none', spellcheck: 'false' },
     }).root);
 
