@@ -184,8 +184,8 @@ func TestReusedActivationLinkSaysTheAccountIsActive(t *testing.T) {
 	f := setup(t, account.Config{})
 	activeMarie(t, f)
 	_, err := f.svc.Activate(ctx, f.mail.lastToken(t, marie.Email), "203.0.113.1")
-	wantCode(t, err, fault.TokenInvalid)
-	if msg := err.(*fault.Error).Message; !strings.Contains(msg, "votre compte est activé") {
+	wantCode(t, err, fault.AlreadyActive)
+	if msg := err.(*fault.Error).Message; !strings.Contains(msg, "Votre compte est déjà actif") {
 		t.Errorf("message %q does not say the account is active", msg)
 	}
 }
