@@ -197,6 +197,9 @@ func TestKeyboardOnly(t *testing.T) {
 	b.press("L/0001234567-12345678+9")
 	b.tabOnce("lastName")
 	b.press("lefevre")
+	// The date of birth's notice (why it is asked) links to the privacy
+	// policy, before its field.
+	b.tabOnce("a:En savoir plus sur vos données")
 	b.tabOnce("dateOfBirth")
 	b.press("03111985")
 	b.tabOnce("email")

@@ -360,6 +360,13 @@ func TestFunctionsUnderRIE(t *testing.T) {
 	if list, _ := body["results"].([]any); len(list) != 1 || !strings.Contains(res.Body, "01 99 00 99 99") {
 		t.Errorf("emergency contacts of saint-denis: want the demo residence's service, got %s", res.Body)
 	}
+	// The landlord's legal details for the public legal pages, without a
+	// session.
+	res = call("GET /api/v1/legal", nil)
+	body = wantJSON(t, res, http.StatusOK, nil)
+	if _, ok := body["name"].(string); !ok {
+		t.Errorf("legal: no landlord name in %s", res.Body)
+	}
 	// "Mes documents": the landlord's documents of the demo (the guide for
 	// every tenant, the rules of DUPONT's residence), one with its link,
 	// and the 302 to it.

@@ -260,7 +260,9 @@ func TestSignUpAgainBeforeActivation(t *testing.T) {
 		t.Errorf("activation returned %v, want nouvelle@exemple.fr", got["email"])
 	}
 	status, _, body = a.do(t, "POST", "/api/v1/activation", obj{"token": second}, nil)
-	wantProblem(t, "the second link again", status, body, http.StatusGone, "token_invalid")
+	// The link that activated the account, opened again, says so (only the
+	// holder of that real link learns it).
+	wantProblem(t, "the second link again", status, body, http.StatusGone, "account_already_active")
 	status, _, body = a.do(t, "POST", "/api/v1/activation", obj{"token": first}, nil)
 	wantProblem(t, "the first link after activation", status, body, http.StatusGone, "token_invalid")
 
