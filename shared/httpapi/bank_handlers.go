@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/citejardins/extranet/shared/bankdetails"
-	"github.com/citejardins/extranet/shared/fault"
 )
 
 // "Mes coordonnées bancaires" (shared/bankdetails), served by the banking
@@ -21,11 +20,6 @@ func (s *Server) WithBankDetails(b *bankdetails.Service) *Server {
 // The answer to a lease without bank details yet (bankdetails.Get). Its
 // status and title are added here rather than in problem.go's tables, so
 // that the branches adding codes to them in parallel merge cleanly.
-func init() {
-	statusOf[fault.NoBankDetails] = http.StatusNotFound
-	titleOf[fault.NoBankDetails] = "Aucune coordonnée bancaire"
-}
-
 var errNoBankDetails = errors.New("bank details: no service wired")
 
 // bankDetailsJSON is the answer of GET and PUT /api/v1/bank-details: the

@@ -24,27 +24,6 @@ func (s *Server) WithPayments(p *payment.Service) *Server {
 
 var errNoPayments = errors.New("payments: no service wired")
 
-func init() {
-	for code, status := range map[fault.Code]int{
-		payment.CodeKeyMissing:      http.StatusBadRequest,
-		payment.CodeKeyReused:       http.StatusUnprocessableEntity,
-		payment.CodePaymentExpired:  http.StatusConflict,
-		payment.CodePaymentFailed:   http.StatusConflict,
-		payment.CodeWebhookSigned:   http.StatusBadRequest,
-		payment.CodeWebhookStale:    http.StatusBadRequest,
-		payment.CodeProviderFailure: http.StatusServiceUnavailable,
-	} {
-		statusOf[code] = status
-	}
-	titleOf[payment.CodeKeyMissing] = "Demande de paiement non identifiée"
-	titleOf[payment.CodeKeyReused] = "Paiement déjà commencé"
-	titleOf[payment.CodePaymentExpired] = "Paiement expiré"
-	titleOf[payment.CodePaymentFailed] = "Paiement refusé"
-	titleOf[payment.CodeWebhookSigned] = "Signature invalide"
-	titleOf[payment.CodeWebhookStale] = "Événement trop ancien"
-	titleOf[payment.CodeProviderFailure] = "Service de paiement indisponible"
-}
-
 type paymentJSONOut struct {
 	PaymentID         string  `json:"paymentId"`
 	CheckoutURL       string  `json:"checkoutUrl"`

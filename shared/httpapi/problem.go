@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/citejardins/extranet/shared/fault"
+	"github.com/citejardins/extranet/shared/payment"
 )
 
 // statusOf maps each error code to its one HTTP status.
@@ -52,6 +53,16 @@ var statusOf = map[fault.Code]int{
 
 	fault.FileActiveContent: http.StatusUnprocessableEntity,
 	fault.FileTooComplex:    http.StatusUnprocessableEntity,
+
+	// Bank details and online payments.
+	fault.NoBankDetails:         http.StatusNotFound,
+	payment.CodeKeyMissing:      http.StatusBadRequest,
+	payment.CodeKeyReused:       http.StatusUnprocessableEntity,
+	payment.CodePaymentExpired:  http.StatusConflict,
+	payment.CodePaymentFailed:   http.StatusConflict,
+	payment.CodeWebhookSigned:   http.StatusBadRequest,
+	payment.CodeWebhookStale:    http.StatusBadRequest,
+	payment.CodeProviderFailure: http.StatusServiceUnavailable,
 }
 
 // titleOf gives each code a short French title that never varies.
@@ -94,6 +105,15 @@ var titleOf = map[fault.Code]string{
 
 	fault.FileActiveContent: "Fichier refusé",
 	fault.FileTooComplex:    "Fichier refusé",
+
+	fault.NoBankDetails:         "Aucune coordonnée bancaire",
+	payment.CodeKeyMissing:      "Demande de paiement non identifiée",
+	payment.CodeKeyReused:       "Paiement déjà commencé",
+	payment.CodePaymentExpired:  "Paiement expiré",
+	payment.CodePaymentFailed:   "Paiement refusé",
+	payment.CodeWebhookSigned:   "Signature invalide",
+	payment.CodeWebhookStale:    "Événement trop ancien",
+	payment.CodeProviderFailure: "Service de paiement indisponible",
 }
 
 // Problem is an RFC 9457 problem document with the portal's extensions.
