@@ -1,5 +1,5 @@
-// Paying online: the "Payer" button beside the balance (home, Mon compte,
-// Mes paiements) and its small form, which starts a payment
+// Paying online: the "Payer" button beside the balance (home, Mon solde,
+// Mes paiements en ligne) and its small form, which starts a payment
 // (POST /api/v1/payments {amountCents} with an Idempotency-Key) and sends
 // the tenant to the provider's payment page (checkoutUrl); the provider
 // sends them back to Mes paiements (/mon-espace/paiements?paiement=<id>).
