@@ -233,7 +233,7 @@ func TestLoginBackToAskedPage(t *testing.T) {
 	// The session ends in the middle of use: the next page asks to log in,
 	// then opens.
 	loggedOut()
-	b.clickText("a", "Mes demandes") // the bottom list: the menu is collapsed on a phone
+	b.click(`.space-nav a[href="/mon-espace/dossier"]`) // the bottom list: the menu is collapsed on a phone
 	b.waitTitle("Connexion")
 	logIn()
 	b.waitTitle("Mes demandes")
