@@ -158,11 +158,30 @@ func TestSpaceMenu(t *testing.T) {
 	}
 
 	// 320×640, and text at 200 %: the menu open, nothing cut.
+	// (A plain 320 px viewport, as TestHeaderAt320WithTextAt200: a mobile
+	// one widens to fit the page's content at 200 %.)
 	b.visit("/mon-espace/contrat", "Mon logement")
-	b.phone(320, 640)
+	b.do(chromedp.EmulateViewport(320, 640))
+	b.settle()
 	b.click(".space-menu__toggle")
 	for _, large := range []bool{false, true} {
 		b.largeText(large)
+		if w := eval[int](b, `document.documentElement.clientWidth`); w != 320 {
+			t.Errorf("the screen is %d px wide, want 320", w)
+		}
+		broken := eval[[]string](b, `[...document.querySelectorAll(".space-menu a, .space-menu button")].flatMap((e) => {
+			const text = [...e.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.data.trim());
+			if (!text) return [];
+			return [...text.data.matchAll(/\S+/g)].filter((m) => {
+				const r = document.createRange();
+				r.setStart(text, m.index);
+				r.setEnd(text, m.index + m[0].length);
+				return new Set([...r.getClientRects()].map((c) => Math.round(c.top))).size > 1;
+			}).map((m) => m[0]);
+		})`)
+		if len(broken) > 0 {
+			t.Errorf("at 320 px (large text %v) words of the menu broken across lines: %v", large, broken)
+		}
 		if m := b.menu(); !m.List || !slices.Equal(m.Current, []string{"Mon logement"}) {
 			t.Errorf("at 320 px (large text %v) the open menu is %+v", large, m)
 		}
