@@ -33,7 +33,7 @@ func paymentReceivedMail(to, firstName string, amountCents int64, paymentsURL st
 		subject: "Votre paiement de " + amount + " est bien reçu",
 		paras: []para{
 			{text: "Nous avons bien reçu votre paiement en ligne de " + amount + ". Votre solde en tient déjà compte."},
-			{text: "Il apparaît dans Mon compte comme «\u00a0paiement en ligne (en cours d’enregistrement)\u00a0» jusqu’à ce que la comptabilité l’enregistre\u00a0: vous n’avez rien d’autre à faire."},
+			{text: "Il apparaît dans «\u00a0Mon solde\u00a0» comme «\u00a0paiement en ligne (en cours d’enregistrement)\u00a0» jusqu’à ce que la comptabilité l’enregistre\u00a0: vous n’avez rien d’autre à faire."},
 			{text: "Vos paiements en ligne et leur état\u00a0:", link: paymentsURL},
 			{text: "Si vous n’êtes pas à l’origine de ce paiement, contactez votre gestionnaire."},
 		},

@@ -389,7 +389,7 @@ func (s *Service) ChangeRequests(ctx context.Context, ref string) ([]ChangeReque
 func (s *Service) ChangeRequest(ctx context.Context, ref, id string) (ChangeRequest, error) {
 	r, err := s.store.ChangeRequest(ctx, ref, id)
 	if errors.Is(err, ErrNotFound) {
-		return ChangeRequest{}, fault.New(fault.NotFound, "Cette demande est introuvable. Retrouvez vos demandes dans «\u00a0Modifier mon dossier\u00a0».")
+		return ChangeRequest{}, fault.New(fault.NotFound, "Cette demande est introuvable. Retrouvez vos demandes dans «\u00a0Mes demandes\u00a0».")
 	}
 	if err != nil {
 		return ChangeRequest{}, fmt.Errorf("read change request: %w", err)

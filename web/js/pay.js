@@ -1,8 +1,8 @@
-// Paying online: the "Payer" button beside the balance (home, Mon compte,
-// Mes paiements) and its small form, which starts a payment
+// Paying online: the "Payer" button beside the balance (home, Mon solde,
+// Mes paiements en ligne) and its small form, which starts a payment
 // (POST /api/v1/payments {amountCents} with an Idempotency-Key) and sends
 // the tenant to the provider's payment page (checkoutUrl); the provider
-// sends them back to Mes paiements (/mon-espace/paiements?paiement=<id>).
+// sends them back to Mes paiements en ligne (/mon-espace/paiements?paiement=<id>).
 //
 // One attempt, one key (draft-ietf-httpapi-idempotency-key-header): the key
 // is drawn when the form opens and kept until the API answers, so that a

@@ -86,8 +86,8 @@ function balanceCard(account, debit) {
     h('h2', { id: 'titre-solde' }, 'Votre solde'),
     loaded
       ? payBox({ account, debit, sentenceClass: `balance-line balance-line--${balanceKind(account.balanceCents)}` })
-      : h('p', { class: 'muted' }, 'Votre solde n’a pas pu s’afficher : ouvrez « Mon compte » pour le voir.'),
-    h('p', null, link('/mon-espace/compte', 'Voir le détail de mon compte'), ' · ', link('/mon-espace/paiements', 'Mes paiements en ligne')));
+      : h('p', { class: 'muted' }, 'Votre solde n’a pas pu s’afficher : ouvrez « Mon solde » pour le voir.'),
+    h('p', null, link('/mon-espace/solde', 'Voir le détail de mon solde'), ' · ', link('/mon-espace/paiements', 'Mes paiements en ligne')));
 }
 
 /**
