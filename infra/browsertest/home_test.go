@@ -6,9 +6,13 @@ package browsertest
 // card is one link that covers it.
 
 import (
+	"context"
+	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/chromedp"
 )
 
@@ -183,6 +187,19 @@ func TestHomeCardsAreOneLink(t *testing.T) {
 		}
 	}
 
+	// What a screen reader says of each card's link: its name is the
+	// link's own text (the card's other lines are its description).
+	links := b.axLinks()
+	for _, sel := range []string{"[data-dernier-document]", "[data-demande-en-cours]", "[data-logement]", `.sections li:first-child .card`} {
+		text := eval[string](b, `document.querySelector(`+js(sel+" a")+`).innerText.replace(/[\u00a0\u202f]/g, " ").trim()`)
+		desc, ok := links[text]
+		if !ok {
+			t.Errorf("%s: no link named %q in the accessibility tree", sel, text)
+		} else if sel != `.sections li:first-child .card` && desc == "" {
+			t.Errorf("%s: the link %q has no description (the card's lines)", sel, text)
+		}
+	}
+
 	// A real tap on a card's corner, far from its link's text, follows it.
 	tapCorner := func(sel string) {
 		t.Helper()
@@ -260,4 +277,66 @@ func TestHomeLargeTextNoSidewaysScroll(t *testing.T) {
 		b.shot(page.name)
 		b.largeText(false)
 	}
+}
+
+// TestHomeWords: the next due in words and the one action, by the home
+// page's own module, for the cases the demo leases do not have: a credit
+// that covers the whole due, a credit on direct debit, arrears on direct
+// debit (Payer: the debit takes only the dues), a due weeks away with
+// nothing owed (nothing presses), no next due.
+func TestHomeWords(t *testing.T) {
+	b := start(t)
+	b.visit("/", "Connexion")
+	const now = `new Date("2026-11-30T10:00:00Z")`
+	tests := []struct{ expr, want string }{
+		{`h.nextDueSentence({ balanceCents: 35000, nextDue: { date: "2026-12-01", amountCents: 50000 } }, false)`,
+			"Prochaine échéance, le 1er décembre 2026 : 500,00 €."},
+		{`h.nextDueSentence({ balanceCents: -2550, nextDue: { date: "2026-12-01", amountCents: 27000 } }, false)`,
+			"Prochaine échéance, le 1er décembre 2026 : 270,00 €, votre crédit de 25,50 € vient en déduction."},
+		{`h.nextDueSentence({ balanceCents: -30000, nextDue: { date: "2026-12-01", amountCents: 27000 } }, false)`,
+			"Prochaine échéance, le 1er décembre 2026 : 270,00 €, déjà couverts par votre crédit de 300,00 €."},
+		{`h.nextDueSentence({ balanceCents: 0, nextDue: { date: "2026-12-05", amountCents: 60000 } }, true)`,
+			"Prochaine échéance, le 5 décembre 2026 : 600,00 €, prélevés automatiquement."},
+		{`h.nextDueSentence({ balanceCents: -1000, nextDue: { date: "2026-12-05", amountCents: 60000 } }, true)`,
+			"Prochaine échéance, le 5 décembre 2026 : 600,00 €, prélevés automatiquement ; votre crédit de 10,00 € vient en déduction."},
+		{`h.nextDueSentence({ balanceCents: 0, nextDue: null }, false)`, ""},
+		{`h.homeAction({ balanceCents: 35000, nextDue: { date: "2026-12-01", amountCents: 50000 } }, false, ` + now + `)`, "pay"},
+		{`h.homeAction({ balanceCents: -2550, nextDue: { date: "2026-12-01", amountCents: 27000 } }, false, ` + now + `)`, "pay"},
+		{`h.homeAction({ balanceCents: 0, nextDue: { date: "2026-12-05", amountCents: 60000 } }, true, ` + now + `)`, "debit"},
+		{`h.homeAction({ balanceCents: 12000, nextDue: { date: "2026-12-05", amountCents: 60000 } }, true, ` + now + `)`, "pay"},
+		{`h.homeAction({ balanceCents: 0, nextDue: { date: "2027-01-01", amountCents: 50000 } }, false, ` + now + `)`, ""},
+		{`h.homeAction({ balanceCents: -30000, nextDue: { date: "2026-12-01", amountCents: 27000 } }, false, ` + now + `)`, ""},
+	}
+	for _, tt := range tests {
+		got := eval[string](b, `import("/js/views/home.js").then((h) => `+tt.expr+`).then((s) => s.replace(/[\u00a0\u202f]/g, " "))`)
+		if got != tt.want {
+			t.Errorf("%s = %q, want %q", tt.expr, got, tt.want)
+		}
+	}
+}
+
+// axLinks lists the page's links as the browser gives them to assistive
+// technologies: accessible name → description.
+func (b *browser) axLinks() map[string]string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	tree, err := chromedp.Call(ctx, accessibility.GetFullAXTree, accessibility.GetFullAXTreeParams{})
+	if err != nil {
+		b.t.Fatalf("accessibility tree: %v", err)
+	}
+	str := func(v *accessibility.Value) string {
+		var s string
+		if v != nil {
+			_ = json.Unmarshal(v.Value, &s)
+		}
+		return strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(strings.TrimSpace(s))
+	}
+	links := map[string]string{}
+	for _, n := range tree.Nodes {
+		if str(n.Role) == "link" {
+			links[str(n.Name)] = str(n.Description)
+		}
+	}
+	return links
 }
