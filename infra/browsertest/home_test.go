@@ -137,8 +137,10 @@ func TestHomeCardsAreOneLink(t *testing.T) {
 	b := start(t)
 	b.tenant("1234567", "LEFÈVRE", "1985-11-03", "celine.lefevre@example.org")
 	// A change request, sent as the page does, then the home page again.
-	eval[int](b, `fetch("/api/v1/change-requests", { method: "POST", headers: { "Content-Type": "application/json" },
-		body: JSON.stringify({ kind: "household", text: "Notre fils est né le 2 novembre 2026." }) }).then((r) => r.status)`)
+	if status := eval[int](b, `fetch("/api/v1/change-requests", { method: "POST", headers: { "Content-Type": "application/json" },
+		body: JSON.stringify({ kind: "household", text: "Notre fils est né le 2 novembre 2026." }) }).then((r) => r.status)`); status != 201 {
+		t.Fatalf("POST /api/v1/change-requests: %d, want 201", status)
+	}
 	b.visit("/mon-espace", "Accueil de votre espace")
 	b.waitFor(`document.querySelector("[data-demande-en-cours]")`, "the pending request")
 	if got := b.text("[data-demande-en-cours] .card__link"); got != "Demande : Composition du foyer" {
@@ -207,6 +209,12 @@ func TestHomeCardsAreOneLink(t *testing.T) {
 		b.do(chromedp.MouseClickXY(pt[0], pt[1]))
 	}
 	b.phone(390, 844)
+	// The document's card: a tap on its corner opens (downloads) its file.
+	dir := b.allowDownloads()
+	tapCorner("[data-dernier-document]")
+	if got := b.downloaded(dir); !strings.HasPrefix(string(got), "%PDF") {
+		t.Errorf("a tap on the document's card saved %.20q, want its PDF", got)
+	}
 	tapCorner("[data-demande-en-cours]")
 	b.waitLoaded("Modifier mon dossier")
 	b.visit("/mon-espace", "Accueil de votre espace")
