@@ -196,6 +196,12 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		s.Close()
 		return nil, err
 	}
+	// As after a deploy, the migrate function runs once (migrate.go).
+	if _, err := s.RunMigrate(ctx); err != nil {
+		ln.Close()
+		s.Close()
+		return nil, err
+	}
 	h, err := s.handler(o.Root, o.Log)
 	if err != nil {
 		ln.Close()
