@@ -18,7 +18,7 @@ func SetShardPageSize(t testing.TB, n int32) {
 // it attempts in *writes.
 func FailMigrationAfter(t testing.TB, n int, writes *int) {
 	old := migrateWrite
-	migrateWrite = func() error {
+	migrateWrite = func(string, string) error {
 		if n >= 0 && *writes >= n {
 			return errCrash
 		}
@@ -29,3 +29,22 @@ func FailMigrationAfter(t testing.TB, n int, writes *int) {
 }
 
 var errCrash = errors.New("crash played by the test")
+
+// BeforeMigrationWrite calls f before each write of MigrateAccounts, with
+// the key of the item written, until the test ends.
+func BeforeMigrationWrite(t testing.TB, f func(pk, sk string)) {
+	old := migrateWrite
+	migrateWrite = func(pk, sk string) error {
+		f(pk, sk)
+		return nil
+	}
+	t.Cleanup(func() { migrateWrite = old })
+}
+
+// SetMigrationPageSize makes MigrateAccounts Scan pages of n items until
+// the test ends.
+func SetMigrationPageSize(t testing.TB, n int32) {
+	old := migrateScanLimit
+	migrateScanLimit = n
+	t.Cleanup(func() { migrateScanLimit = old })
+}

@@ -206,6 +206,7 @@ func dump(it rawItem) string {
 // moves nothing.
 func TestMigrateAccountsFixture(t *testing.T) {
 	db, store, before := migrationDB(t)
+	dynamo.SetMigrationPageSize(t, 4) // several pages, as a real table's Scan of 1 MB pages
 	ctx := context.Background()
 	want := expectedAfter(t, before)
 
@@ -278,6 +279,7 @@ func TestMigrateAccountsResumes(t *testing.T) {
 	for n := 0; n < total; n++ {
 		t.Run(fmt.Sprintf("crash after %d writes", n), func(t *testing.T) {
 			db, store, before := migrationDB(t)
+			dynamo.SetMigrationPageSize(t, 3)
 			var writes int
 			dynamo.FailMigrationAfter(t, n, &writes)
 			if _, err := store.MigrateAccounts(context.Background()); err == nil {
@@ -384,4 +386,93 @@ func TestMigrateAccountsLeavesWhatItCannotName(t *testing.T) {
 		want[keyOfItem(it)] = it
 	}
 	diffTables(t, accountsTable(t, db), want)
+}
+
+// TestMigrateAccountsKeepsWhatChangedMeanwhile: a request of the previous
+// version that changes an item between the Scan and its write (a reset
+// link used, a session seen, a password changed) is not undone: the write
+// fails its condition, the item is read again and moved as it is now.
+func TestMigrateAccountsKeepsWhatChangedMeanwhile(t *testing.T) {
+	db, store, before := migrationDB(t)
+	ctx := context.Background()
+	var resetToken, dupontSession string
+	for _, it := range before {
+		if s(it, "reference") == "8889999" && s(it, "purpose") == "reset" {
+			resetToken = s(it, "PK")
+		}
+		if s(it, "reference") == "8889999" && strings.HasPrefix(s(it, "PK"), "SESSION#") {
+			dupontSession = s(it, "PK")
+		}
+	}
+	if resetToken == "" || dupontSession == "" {
+		t.Fatal("the fixture lacks DUPONT's reset link or session")
+	}
+	table := aws.String(localstack.LocalTables.Accounts)
+	n := func(v string) types.AttributeValue { return &types.AttributeValueMemberN{Value: v} }
+	changes := map[string]*dynamodb.UpdateItemInput{
+		resetToken: {TableName: table, Key: rawItem{"PK": sv(resetToken), "SK": sv("TOKEN")},
+			UpdateExpression: aws.String("SET usedAt = :at"), ExpressionAttributeValues: rawItem{":at": n("1796072999")}},
+		dupontSession: {TableName: table, Key: rawItem{"PK": sv(dupontSession), "SK": sv("SESSION")},
+			UpdateExpression: aws.String("SET lastSeen = :at"), ExpressionAttributeValues: rawItem{":at": n("1796072888")}},
+		"ACCOUNT#1234567": {TableName: table, Key: rawItem{"PK": sv("ACCOUNT#1234567"), "SK": sv("ACCOUNT")},
+			UpdateExpression: aws.String("SET passwordHash = :h ADD sessionGen :one"), ExpressionAttributeValues: rawItem{":h": sv("changed meanwhile"), ":one": n("1")}},
+	}
+	done := map[string]bool{}
+	dynamo.BeforeMigrationWrite(t, func(pk, _ string) {
+		if in := changes[pk]; in != nil && !done[pk] {
+			done[pk] = true
+			if _, err := db.Client.UpdateItem(ctx, in); err != nil {
+				t.Errorf("change %s: %v", pk, err)
+			}
+		}
+	})
+	rep, err := store.MigrateAccounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(done) != 3 {
+		t.Fatalf("changed %v before their writes; want the three", done)
+	}
+	if rep.Accounts.Moved != 3 || rep.Tokens.Moved != 6 || rep.Sessions.Moved != 2 {
+		t.Errorf("report %+v; want every account, token and session moved", rep)
+	}
+	after := accountsTable(t, db)
+	want := expectedAfter(t, before)
+	tok := want[resetToken+"|TOKEN"]
+	tok["usedAt"] = n("1796072999")
+	ses := want[dupontSession+"|SESSION"]
+	ses["lastSeen"] = n("1796072888")
+	acc := want["ACCOUNT#1234567|ACCOUNT#S1234567-1"]
+	acc["passwordHash"], acc["sessionGen"] = sv("changed meanwhile"), n("1")
+	diffTables(t, after, want)
+}
+
+// TestMigrateAccountsWithdrawnConsent: a consent withdrawn (paperless false,
+// with its date) is the lease's preference too, by the main signatory.
+func TestMigrateAccountsWithdrawnConsent(t *testing.T) {
+	var dupont rawItem
+	for _, it := range fixtureItems(t) {
+		if s(it, "PK") == "ACCOUNT#8889999" && s(it, "SK") == "ACCOUNT" {
+			dupont = with(it, rawItem{"paperless": &types.AttributeValueMemberBOOL{Value: false},
+				"paperlessSince": &types.AttributeValueMemberN{Value: "1790000000"}})
+		}
+	}
+	db, store, _ := migrationDB(t, dupont)
+	rep, err := store.MigrateAccounts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Prefs != 2 {
+		t.Errorf("%d lease preferences written, want 2 (LEFÈVRE's consent, DUPONT's withdrawal)", rep.Prefs)
+	}
+	got := accountsTable(t, db)["ACCOUNT#8889999|LEASEPREFS"]
+	want := rawItem{"PK": sv("ACCOUNT#8889999"), "SK": sv("LEASEPREFS"), "reference": sv("8889999"),
+		"paperless": &types.AttributeValueMemberBOOL{Value: false}, "paperlessSince": &types.AttributeValueMemberN{Value: "1790000000"},
+		"paperlessBy": sv("S8889999-1")}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("DUPONT's lease preferences %v, want %v", got, want)
+	}
+	if acc := accountsTable(t, db)["ACCOUNT#8889999|ACCOUNT#S8889999-1"]; acc == nil || acc["paperless"] != nil || acc["paperlessSince"] != nil {
+		t.Errorf("DUPONT's account %v: want it moved, without the consent", acc)
+	}
 }
