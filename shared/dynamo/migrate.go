@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -447,7 +446,7 @@ func unchanged(it map[string]types.AttributeValue, optional []string) (string, m
 		parts = append(parts, n+" = "+v)
 	}
 	for i, k := range optional {
-		if _, ok := it[k]; ok || slices.Contains(keys, k) {
+		if _, ok := it[k]; ok {
 			continue
 		}
 		n := "#o" + strconv.Itoa(i)
