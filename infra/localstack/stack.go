@@ -92,6 +92,8 @@ type Stack struct {
 	QueueURLs map[string]string
 	// EventSources are the SQS event source mappings, by function name.
 	EventSources map[string]*SQSEventSource
+	// Migration is the report of the migrate function's run at start.
+	Migration dynamo.MigrationReport
 	noticesState
 
 	publicURL string
@@ -192,6 +194,12 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	}
 	// The demo data go through the import function, as the ERP's files do.
 	if err := s.loadDemo(ctx, filepath.Join(o.Root, "infra", "demo", "erp")); err != nil {
+		ln.Close()
+		s.Close()
+		return nil, err
+	}
+	// As after a deploy, the migrate function runs once (migrate.go).
+	if s.Migration, err = s.RunMigrate(ctx); err != nil {
 		ln.Close()
 		s.Close()
 		return nil, err
