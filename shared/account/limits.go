@@ -160,7 +160,7 @@ func lockedOut(wait time.Duration) error {
 	wait = roundWait(wait)
 	return &fault.Error{Code: fault.TooManyRequests, RetryAfter: wait,
 		Message: fmt.Sprintf("Trop de tentatives pour ce bail. Par sécurité, patientez %s avant de réessayer, "+
-			"avec la référence client, le nom et la date de naissance du signataire principal tels qu’ils figurent sur votre avis d’échéance et votre bail. "+
+			"avec la référence client, votre nom et votre date de naissance tels qu’ils figurent sur votre avis d’échéance et votre bail. "+
 			"En cas de doute, contactez votre agence.", inWords(wait))}
 }
 

@@ -221,20 +221,25 @@ func (s *Service) Preferences(ctx context.Context, k account.Key) (Preferences, 
 	if err != nil {
 		return Preferences{}, err
 	}
-	if p.By != "" {
-		// A lease the ERP no longer exports still has its preferences:
-		// only the name is missing then.
-		lease, err := s.store.Lease(ctx, k.Reference)
-		if err != nil && !errors.Is(err, tenancy.ErrNotFound) {
-			return Preferences{}, fmt.Errorf("read lease: %w", err)
-		}
-		for _, sg := range lease.Signatories {
-			if sg.ID == p.By {
-				p.ByName = sg
-			}
+	return s.named(ctx, k.Reference, visible(p, s.now()))
+}
+
+// named fills p.ByName from the lease's signatories. A lease the ERP no
+// longer exports still has its preferences: only the name is missing then.
+func (s *Service) named(ctx context.Context, ref string, p Preferences) (Preferences, error) {
+	if p.By == "" {
+		return p, nil
+	}
+	lease, err := s.store.Lease(ctx, ref)
+	if err != nil && !errors.Is(err, tenancy.ErrNotFound) {
+		return Preferences{}, fmt.Errorf("read lease: %w", err)
+	}
+	for _, sg := range lease.Signatories {
+		if sg.ID == p.By {
+			p.ByName = sg
 		}
 	}
-	return visible(p, s.now()), nil
+	return p, nil
 }
 
 // stored returns the preferences as stored, an expired pending address
@@ -302,7 +307,7 @@ func (s *Service) SetPreferences(ctx context.Context, k account.Key, c Preferenc
 		changed = changed || emailChanged
 	}
 	if !changed && samePending(old.Pending, p.Pending) {
-		return visible(p, s.now()), nil
+		return s.named(ctx, ref, visible(p, s.now()))
 	}
 	var e Event
 	if changed {
