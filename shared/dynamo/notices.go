@@ -193,9 +193,16 @@ func (s *Store) NoticeRecipient(ctx context.Context, ref string) (noticerun.Reci
 	if len(accs) == 0 {
 		return noticerun.Recipient{}, nil
 	}
-	lp, err := s.leasePrefs(ctx, ref)
+	// Only the consent (the functions' IAM policies allow no other
+	// attribute of the item).
+	res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.accounts, Key: keyOf(accountPK(ref), leasePrefsSK),
+		ConsistentRead: aws.Bool(true), ProjectionExpression: aws.String("paperless")})
 	if err != nil {
 		return noticerun.Recipient{}, fmt.Errorf("read lease preferences: %w", err)
+	}
+	var lp leasePrefsItem
+	if err := attributevalue.UnmarshalMap(res.Item, &lp); err != nil {
+		return noticerun.Recipient{}, fmt.Errorf("decode lease preferences: %w", err)
 	}
 	r := noticerun.Recipient{Paperless: lp.Paperless}
 	for _, a := range accs {
@@ -210,7 +217,7 @@ func (s *Store) NoticeRecipient(ctx context.Context, ref string) (noticerun.Reci
 
 // recipientAccounts lists a lease's active accounts, one per notice
 // address: one Query that reads only the attributes a mail needs
-// (recipientAttributes; the functions' IAM policies allow no other), never
+// (the template's dynamodb:Attributes; the functions' IAM policies allow no other), never
 // the password's hash.
 func (s *Store) recipientAccounts(ctx context.Context, ref string) ([]account.Account, error) {
 	items, err := queryAll[accountItem](ctx, s.db, &dynamodb.QueryInput{
