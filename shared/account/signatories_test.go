@@ -259,3 +259,27 @@ func TestOldLinksAndSessionsServeNoNewAccount(t *testing.T) {
 		Generation: jul.Account.SessionGeneration, CreatedAt: f.clock.Now(), ExpiresAt: f.clock.Now().Add(time.Hour)}))
 	mustOK(t, f.svc.ResetPassword(ctx, raw, "un tout nouveau mot de passe", "203.0.113.1"))
 }
+
+// TestPaymentConfirmationGoesToEveryAccount: an online payment of the
+// lease is confirmed to each active account, at its notice address, once
+// per address; a pending account gets none.
+func TestPaymentConfirmationGoesToEveryAccount(t *testing.T) {
+	ctx := context.Background()
+	f := setup(t, account.Config{})
+	signUpActive(t, f, celine)
+	signUpActive(t, f, julien)
+	before := len(f.mail.mails)
+	mustOK(t, f.store.PutMailJob(ctx, account.MailJob{ID: "pay1", Kind: account.JobPaymentReceived, Reference: "1234567",
+		AmountCents: 35000, CreatedAt: f.clock.Now()}))
+	f.mail.settle(t)
+	var to []string
+	for _, m := range f.mail.mails[before:] {
+		to = append(to, m.To)
+		if !strings.Contains(m.Subject, "350,00") {
+			t.Errorf("confirmation %q", m.Subject)
+		}
+	}
+	if strings.Join(to, " ") != celine.Email+" "+julien.Email {
+		t.Errorf("payment confirmations to %v; want Céline's and Julien's", to)
+	}
+}
