@@ -39,7 +39,8 @@ func New(db *dynamodb.Client, t Tables) *Store {
 	return &Store{db: db, tenancy: t.Tenancy, accounts: t.Accounts}
 }
 
-// GSI1 is the accounts table's index listing an account's sessions.
+// GSI1 is the accounts table's index listing an account's sessions and
+// tokens (GSI1PK = ACCOUNT#<ref>#<signatory id>).
 const GSI1 = "GSI1"
 
 func str(s string) types.AttributeValue { return &types.AttributeValueMemberS{Value: s} }
