@@ -115,3 +115,38 @@ func TestSignUpOfASignatoryWithAnAccountMailsAMaskedHint(t *testing.T) {
 		t.Errorf("mails to Julien's own address: %d", len(told))
 	}
 }
+
+// TestBankDetailsChangeTellsEverySignatory: a change of the lease's bank
+// details made from Julien's account is told to his login address, and to
+// Céline's, saying it came from another signatory's account; a password
+// change is told to the account that made it only.
+func TestBankDetailsChangeTellsEverySignatory(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	cel := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
+	jul := a.loginTenant(t, julien, "julien.lefevre@exemple.fr")
+
+	before := a.mailCount()
+	status, _, body := a.do(t, "PUT", "/api/v1/bank-details", bankBody(frIBAN(12345678901), "AGRIFRPP", "Julien LEFÈVRE", tenantPassword), jul.bearer)
+	wantStatus(t, "PUT /api/v1/bank-details by Julien", status, http.StatusOK, body)
+	mine := a.mailsTo(t, before, jul.email)
+	if len(mine) != 1 || !strings.Contains(mine[0].Text, "ont été modifiées") || strings.Contains(mine[0].Text, "autre signataire") {
+		t.Errorf("mails to Julien: %+v", mine)
+	}
+	hers := a.mailsTo(t, before, cel.email)
+	if len(hers) != 1 || !strings.Contains(hers[0].Text, "depuis le compte Extranet Locataire d’un autre signataire du bail") ||
+		strings.Contains(hers[0].Text, "12345678901") {
+		t.Errorf("mails to Céline: %+v", hers)
+	}
+
+	before = a.mailCount()
+	status, _, body = a.do(t, "POST", "/api/v1/password/change", obj{"currentPassword": tenantPassword, "newPassword": "un autre mot de passe tout neuf"}, jul.bearer)
+	wantStatus(t, "Julien's password change", status, http.StatusOK, body)
+	if n := len(a.mailsTo(t, before, jul.email)); n != 1 {
+		t.Errorf("%d mails to Julien after his password change; want 1", n)
+	}
+	if n := len(a.mailsTo(t, before, cel.email)); n != 0 {
+		t.Errorf("%d mails to Céline after Julien's password change; want none", n)
+	}
+	a.me(t, cel.bearer)
+}
