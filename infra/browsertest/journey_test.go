@@ -280,7 +280,7 @@ func TestOtherPages(t *testing.T) {
 	b := start(t)
 
 	b.visit("/assistance", "Assistance")
-	for _, want := range []string{"L/000", "signataire principal", "MAJUSCULES", "courriers indésirables", "Obtenir de l’aide"} {
+	for _, want := range []string{"L/000", "co-titulaire", "MAJUSCULES", "courriers indésirables", "Obtenir de l’aide"} {
 		if got := b.text("main"); !strings.Contains(got, want) {
 			t.Errorf("the assistance page lacks %q", want)
 		}

@@ -160,7 +160,7 @@ func TestTenantPages(t *testing.T) {
 		b.click("#sans-papier")
 		b.click(`form button[type="submit"]`)
 		b.waitFor(`document.querySelector(".status .notice--success")?.innerText.includes("Vos préférences sont enregistrées")`, "the saved preferences")
-		accepted := "Votre choix actuel : sans papier. Accepté le " + b.paperlessSince() + "."
+		accepted := "Votre choix actuel : sans papier. Activé par Céline LEFÈVRE le " + b.paperlessSince() + "."
 		if got := b.text("[data-consentement]"); got != accepted {
 			t.Errorf("consent after saving %q, want %q", got, accepted)
 		}
@@ -179,7 +179,7 @@ func TestTenantPages(t *testing.T) {
 		b.click("#courrier")
 		b.click(`form button[type="submit"]`)
 		b.waitFor(`document.querySelector(".status .notice--success")?.innerText.includes("par courrier")`, "the withdrawal saved")
-		if got, want := b.text("[data-consentement]"), "Votre choix actuel : par courrier. Accord pour le sans papier retiré le "+b.paperlessSince()+"."; got != want {
+		if got, want := b.text("[data-consentement]"), "Votre choix actuel : par courrier. Accord pour le sans papier retiré par Céline LEFÈVRE le "+b.paperlessSince()+"."; got != want {
 			t.Errorf("consent after withdrawal %q, want %q", got, want)
 		}
 

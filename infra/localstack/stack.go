@@ -82,12 +82,15 @@ type Options struct {
 
 // Stack is a running local portal.
 type Stack struct {
-	URL       string // the portal: API, web app, /_dev pages
-	Mail      *sesemu.Server
-	Template  *Template
-	Demo      []DemoLease
-	Endpoints map[string]string // emulated service → URL, by SDK service id (DYNAMODB, S3, SES, SQS)
-	SQS       *sqsemu.Server
+	URL      string // the portal: API, web app, /_dev pages
+	Mail     *sesemu.Server
+	Template *Template
+	Demo     []DemoLease
+	// DemoCoSignatories are the demo leases' other signatories (Julien
+	// LEFÈVRE), each of whom can sign up for their own account.
+	DemoCoSignatories []DemoLease
+	Endpoints         map[string]string // emulated service → URL, by SDK service id (DYNAMODB, S3, SES, SQS)
+	SQS               *sqsemu.Server
 	// QueueURLs are the template's queues' local URLs, by logical id.
 	QueueURLs map[string]string
 	// EventSources are the SQS event source mappings, by function name.
