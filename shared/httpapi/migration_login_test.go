@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -25,7 +24,6 @@ import (
 
 	"github.com/citejardins/extranet/infra/localstack"
 	"github.com/citejardins/extranet/infra/sesemu"
-	"github.com/citejardins/extranet/shared/account"
 	"github.com/citejardins/extranet/shared/portal"
 )
 
@@ -35,10 +33,8 @@ import (
 // is loaded into a running stack of this version, the migrate function
 // runs, and the fixture's tenants go on as if nothing happened.
 //
-// It proves the migration against the code of one account per signatory,
-// so it runs only where that code is (account.Account has Signatory: main
-// after the signatories and migration branches are merged); before, it
-// skips and says so. dynamo's TestMigrateAccounts* prove the layout itself.
+// It proves the migration against the code of one account per signatory;
+// dynamo's TestMigrateAccounts* prove the layout itself.
 
 // fixtureCredentials is shared/dynamo/testdata/accounts-v0b523d3.credentials.json.
 type fixtureCredentials struct {
@@ -66,9 +62,6 @@ var movedTimes = []string{"createdAt", "expiresAt", "lastSeen", "usedAt", "activ
 	"pendingEmailExpires", "paperlessSince", "submittedAt"}
 
 func TestPreviousVersionAccountsStillLogInAfterMigration(t *testing.T) {
-	if _, ok := reflect.TypeFor[account.Account]().FieldByName("Signatory"); !ok {
-		t.Skip("needs the code of one account per signatory (issue 11, branch signatories): account.Account has no Signatory yet")
-	}
 	ctx := context.Background()
 	root, err := localstack.FindRoot()
 	if err != nil {
