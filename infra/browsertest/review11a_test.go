@@ -134,3 +134,27 @@ func TestReview11aCreditNeverWorkedOut(t *testing.T) {
 		t.Errorf("payments started %v, want 24450 (the due less the credit) and 10000 (typed)", amounts)
 	}
 }
+
+// TestReview11aHomeNamedAccueil: the home of the space has one name in the
+// ways to it. The menu and the list of all pages call it "Accueil", the
+// breadcrumb of every other page called it "Votre espace": two names for
+// one page, a page a tenant may think is another.
+func TestReview11aHomeNamedAccueil(t *testing.T) {
+	b := start(t)
+	b.tenant("8889999", "DUPONT", "1978-04-12", "marie.dupont@example.org")
+	b.phone(390, 844)
+	for _, p := range []struct{ path, title string }{{"/mon-espace/solde", "Mon solde"}, {"/mon-espace/documents", "Mes documents"}, {"/mon-espace/contrat", "Mon logement"}, {"/mon-espace/dossier", "Mes demandes"}} {
+		b.visit(p.path, p.title)
+		b.waitLoaded(p.title)
+		names := eval[[]string](b, `[...document.querySelectorAll("nav a[href='/mon-espace']")].map((a) => a.closest("nav").getAttribute("aria-label") + " / " + (a.closest("nav").getAttribute("aria-labelledby") ?? "") + ": " + a.textContent.trim())`)
+		if len(names) < 3 {
+			t.Errorf("%s: links to the home in navs %q, want the menu's, the breadcrumb's and the list's", p.path, names)
+		}
+		for _, n := range names {
+			if !strings.HasSuffix(n, ": Accueil") {
+				t.Errorf("%s: a link to the home reads %q, want Accueil (the menu's name)", p.path, n)
+			}
+		}
+	}
+	b.shot("fil-d-ariane")
+}
