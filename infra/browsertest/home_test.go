@@ -113,9 +113,9 @@ func TestHomeOpensOnWhatToDo(t *testing.T) {
 					t.Errorf("the home page says 244,50 €:\n%s", got)
 				}
 				b.click("[data-payer]")
-				b.waitFor(`document.activeElement?.id === "amountCents"`, "the amount field")
-				if got := b.text("#amountCents-aide"); !strings.Contains(got, "270,00 €, votre crédit de 25,50 € vient en déduction") {
-					t.Errorf("the pay hint %q does not say the due and the credit taken off", got)
+				b.waitFor(`document.activeElement?.id === "montant-echeance"`, "the due's choice")
+				if got := b.text(`label[for="montant-echeance"]`); !strings.Contains(got, "270,00 €, votre crédit de 25,50 € vient en déduction") {
+					t.Errorf("the pay form's due %q does not say the due and the credit taken off", got)
 				}
 				if got := b.text("main"); strings.Contains(got, "244,50 €") {
 					t.Errorf("with the pay form open, the page says 244,50 €:\n%s", got)

@@ -68,6 +68,18 @@ export function longDate(day) {
   return d ? first(longDay.format(d)) : day || '';
 }
 
+/**
+ * loose lets a date's words wrap (longDate's or instantDate's "1er
+ * décembre 2026", with plain spaces): for a sentence in a narrow box,
+ * where a date kept on one line is wider than the box (a phone at 320 px
+ * with text at 200 %) and the browser would break it inside a word
+ * ("décemb/re").
+ * @param {string} date
+ */
+export function loose(date) {
+  return date.replace(/\u00a0/g, ' ');
+}
+
 /** shortDate: "2026-12-01" → "01/12/2026". */
 export function shortDate(day) {
   const d = parseDay(day);

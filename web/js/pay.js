@@ -13,7 +13,7 @@
 import { h, replace, focus } from './dom.js';
 import { call, ApiError } from './api.js';
 import { field, form, clearErrors, setFieldError, showSummary, showProblem } from './form.js';
-import { money, longDate, balanceSentence, balanceKind, parisToday } from './format.js';
+import { money, longDate, loose, balanceSentence, balanceKind, parisToday } from './format.js';
 import { toLogin } from './space.js';
 
 /** PAYMENTS is the page of the tenant's payments, where the provider sends them back. */
@@ -166,23 +166,43 @@ export function payBox({ account, debit, sentenceClass = 'balance__sentence', de
 
 /**
  * payForm asks the amount, prefilled with the plan's, then starts the
- * payment and leaves for the payment page.
+ * payment and leaves for the payment page. With a credit taken off the
+ * due, the tenant is told the due and the credit as the notice and the
+ * statement give them, never a difference worked out here (issue 11:
+ * "270,00 €, votre crédit de 25,50 € vient en déduction", never
+ * "244,50 €"): the form offers that payment (of plan.defaultCents), or
+ * another amount typed in an empty field.
  */
 function payForm(plan, close) {
+  const date = loose(longDate(plan.nextDate));
   const parts = plan.nextCents && plan.owedCents
-    ? `${money(plan.owedCents)} que vous devez aujourd’hui, plus ${money(plan.nextCents)} de l’échéance du ${longDate(plan.nextDate)}.`
+    ? `${money(plan.owedCents)} que vous devez aujourd’hui, plus ${money(plan.nextCents)} de l’échéance du ${date}.`
     : plan.nextCents
-      ? (plan.creditCents
-        ? `Échéance du ${longDate(plan.nextDate)} : ${money(plan.nextCents + plan.creditCents)}, votre crédit de ${money(plan.creditCents)} vient en déduction.`
-        : `L’échéance du ${longDate(plan.nextDate)} : ${money(plan.nextCents)}.`)
+      ? `L’échéance du ${date} : ${money(plan.nextCents)}.`
       : `Ce que vous devez aujourd’hui : ${money(plan.owedCents)}.`;
+  const credit = plan.creditCents > 0;
   const amount = field({
-    name: 'amountCents', label: 'Montant à payer, en euros',
-    hint: [parts, ` Vous pouvez changer le montant : au moins ${money(MIN_CENTS)}.`],
+    name: 'amountCents', label: credit ? 'Montant, en euros' : 'Montant à payer, en euros',
+    hint: credit ? `Au moins ${money(MIN_CENTS)}.` : [parts, ` Vous pouvez changer le montant : au moins ${money(MIN_CENTS)}.`],
     inputmode: 'decimal', autocomplete: 'transaction-amount', short: true,
-    value: inputEuros(plan.defaultCents),
+    value: credit ? '' : inputEuros(plan.defaultCents),
     attrs: { 'data-montant': '', spellcheck: 'false' },
   });
+  let dueChoice = null;
+  let choices = null;
+  if (credit) {
+    dueChoice = h('input', { type: 'radio', id: 'montant-echeance', name: 'montant', value: 'echeance', checked: true });
+    const other = h('input', { type: 'radio', id: 'montant-autre', name: 'montant', value: 'autre' });
+    const sync = () => { amount.root.hidden = !other.checked; };
+    dueChoice.addEventListener('change', sync);
+    other.addEventListener('change', sync);
+    sync();
+    choices = h('fieldset', { class: 'field choices', 'data-field': 'montant' },
+      h('legend', null, 'Combien voulez-vous payer ?'),
+      h('div', { class: 'choice' }, dueChoice, h('label', { for: 'montant-echeance' },
+        `L’échéance du ${date} : ${money(plan.nextCents + plan.creditCents)}, votre crédit de ${money(plan.creditCents)} vient en déduction`)),
+      h('div', { class: 'choice' }, other, h('label', { for: 'montant-autre' }, 'Un autre montant')));
+  }
   const said = h('div', { class: 'status', role: 'status' });
 
   // The attempt: its key, and the amount it was first sent with.
@@ -197,7 +217,7 @@ function payForm(plan, close) {
     onsubmit: async (el) => {
       if (leaving) return;
       clearErrors(el);
-      const cents = parseEuros(amount.input.value);
+      const cents = dueChoice && dueChoice.checked ? plan.defaultCents : parseEuros(amount.input.value);
       let problem = '';
       if (Number.isNaN(cents)) problem = 'Écrivez un montant en euros, par exemple 350,00.';
       else if (cents < MIN_CENTS) problem = `Le montant doit être d’au moins ${money(MIN_CENTS)}.`;
@@ -236,6 +256,7 @@ function payForm(plan, close) {
       location.assign(target);
     },
   },
+  choices,
   amount.root,
   h('p', { class: 'hint' }, 'Vous allez payer par carte bancaire sur la page sécurisée de notre prestataire de paiement, puis revenir ici. Votre numéro de carte n’est ni saisi ni conservé par l’Extranet Locataire.'));
   return h('div', { class: 'pay-form__inner' }, f, said);

@@ -115,7 +115,7 @@ export function logoutButton(said, cls = 'button button--header') {
 function breadcrumb(title) {
   return h('nav', { class: 'breadcrumb', 'aria-label': 'Fil d’Ariane' },
     h('ol', null,
-      h('li', null, link(HOME, 'Votre espace')),
+      h('li', null, link(HOME, 'Accueil')),
       h('li', { 'aria-current': 'page' }, title)));
 }
 

@@ -13,7 +13,7 @@
 import { h, link } from '../dom.js';
 import { call } from '../api.js';
 import { addressLines } from '../content.js';
-import { money, longDate, instantDate, balanceKind, requestKinds, requestStatuses, typographic } from '../format.js';
+import { money, longDate, loose, instantDate, balanceKind, requestKinds, requestStatuses, typographic } from '../format.js';
 import { PATH as DOCUMENTS, fileURL, fileWords } from './documents.js';
 import { privatePage, logoutButton, spacePages, comingPages, HOME } from '../space.js';
 import { payBox, payPlan, leaseDebited } from '../pay.js';
@@ -113,7 +113,7 @@ export function nextDueSentence(account, debit) {
   if (debit) what = `${due}, prélevés automatiquement`;
   if (credit && credit >= next.amountCents) what = `${what}, déjà couverts par votre crédit de ${money(credit)}`;
   else if (credit) what = `${what}${debit ? ' ;' : ','} votre crédit de ${money(credit)} vient en déduction`;
-  return `Prochaine échéance, le ${longDate(next.date)} : ${what}.`;
+  return `Prochaine échéance, le ${loose(longDate(next.date))} : ${what}.`;
 }
 
 /**
@@ -186,7 +186,7 @@ function documentCard(d) {
       kicker: 'Votre dernier document',
       link: h('a', { href: fileURL(d.id), class: 'card__link', download: '', type: d.contentType || null, 'data-telecharger': d.id }, typographic(d.title)),
       lines: [
-        h('p', { class: 'card__meta' }, `${documentKind[d.kind] || 'Document'}${d.date ? ` du ${longDate(d.date)}` : ''}`),
+        h('p', { class: 'card__meta' }, `${documentKind[d.kind] || 'Document'}${d.date ? ` du ${loose(longDate(d.date))}` : ''}`),
         h('p', { class: 'card__cue' }, `Ouvrir le document (${fileWords(d)})`),
       ],
       attrs: { 'data-dernier-document': d.id },
@@ -209,7 +209,7 @@ function requestCard(pending) {
     link: h('a', { href: REQUESTS, class: 'card__link' }, `Demande : ${requestKinds[r.kind] || requestKinds.other}`),
     lines: [
       h('p', { class: `request__status request__status--${r.status}`, 'data-etat': '' }, `État : ${requestStatuses[r.status] || r.status}`),
-      h('p', { class: 'card__meta' }, `Envoyée le ${instantDate(r.submittedAt)}, numéro ${r.id}.`),
+      h('p', { class: 'card__meta' }, `Envoyée le ${loose(instantDate(r.submittedAt))}, numéro ${r.id}.`),
       more ? h('p', { class: 'card__meta' }, more === 1 ? 'Et 1 autre demande en cours.' : `Et ${more} autres demandes en cours.`) : null,
     ],
     attrs: { 'data-demande-en-cours': r.id },
