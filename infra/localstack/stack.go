@@ -201,11 +201,15 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		s.Close()
 		return nil, err
 	}
-	// As after a deploy, the migrate function runs once (migrate.go).
-	if s.Migration, err = s.RunMigrate(ctx); err != nil {
-		ln.Close()
-		s.Close()
-		return nil, err
+	// As after a deploy, the migrate function runs once (migrate.go); not
+	// on the partitioned emulator of runs at scale, which serves no Scan and
+	// only ever holds data this version wrote.
+	if o.DynamoDBPartitions == 0 {
+		if s.Migration, err = s.RunMigrate(ctx); err != nil {
+			ln.Close()
+			s.Close()
+			return nil, err
+		}
 	}
 	h, err := s.handler(o.Root, o.Log)
 	if err != nil {

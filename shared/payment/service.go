@@ -118,9 +118,10 @@ type Counter interface {
 type Owed func(ctx context.Context, ref string) (int64, error)
 
 // DefaultCents is a payment's default amount, in cents: what is owed
-// (balanceCents when positive) plus the next due (nextDueCents); what is
-// owed alone when the lease's dues are debited (directDebit: the ERP's
-// payment method is direct debit, or the lease has an active mandate
+// (balanceCents when positive) plus the next due (nextDueCents) less a
+// credit (balanceCents when negative, taken off the due, never below 0);
+// what is owed alone when the lease's dues are debited (directDebit: the
+// ERP's payment method is direct debit, or the lease has an active mandate
 // signed in the portal), whose debit collects the next due (the web app
 // offers the same: web/js/pay.js payPlan and leaseDebited).
 func DefaultCents(balanceCents, nextDueCents int64, directDebit bool) int64 {
@@ -128,7 +129,8 @@ func DefaultCents(balanceCents, nextDueCents int64, directDebit bool) int64 {
 	if directDebit {
 		return owed
 	}
-	return owed + nextDueCents
+	credit := max(-balanceCents, 0)
+	return owed + max(nextDueCents-credit, 0)
 }
 
 // Config sets the service.
