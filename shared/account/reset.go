@@ -55,8 +55,15 @@ func (s *Service) ResetPassword(ctx context.Context, rawToken, password, client 
 		return err
 	}
 	acc, err := s.store.Account(ctx, tok.Reference)
+	if errors.Is(err, ErrNotFound) {
+		return invalidLink() // deleted since the link was sent
+	}
 	if err != nil {
 		return fmt.Errorf("reset: %w", err)
+	}
+	if tok.CreatedAt.Before(acc.CreatedAt) {
+		// The link of an account deleted, then created again: not this one's.
+		return invalidLink()
 	}
 	lease, err := s.store.Lease(ctx, tok.Reference)
 	if err != nil {

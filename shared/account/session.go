@@ -137,7 +137,9 @@ func (s *Service) Authenticate(ctx context.Context, rawToken string) (Principal,
 	if err != nil {
 		return Principal{}, fmt.Errorf("authenticate: %w", err)
 	}
-	if acc.SessionGeneration != sess.Generation || acc.Status != Active {
+	// A session older than its account is another account's (one deleted,
+	// then created again with the same key): never honoured.
+	if acc.SessionGeneration != sess.Generation || acc.Status != Active || sess.CreatedAt.Before(acc.CreatedAt) {
 		return Principal{}, unauthenticated()
 	}
 	if every := s.touchEvery(); !sess.Bearer && now.Sub(seen) >= every {

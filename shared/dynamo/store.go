@@ -216,6 +216,10 @@ type tokenItem struct {
 	ExpiresAt int64  `dynamodbav:"expiresAt"`
 	UsedAt    int64  `dynamodbav:"usedAt,omitempty"`
 	Gen       int    `dynamodbav:"gen"`
+	// GSI1PK and GSI1SK list the token with its account's sessions, so that
+	// a deleted account's tokens can be found (profile.go).
+	GSI1PK string `dynamodbav:",omitempty"`
+	GSI1SK string `dynamodbav:",omitempty"`
 }
 
 func tokenPK(hash string) string { return "TOKEN#" + hash }
@@ -226,7 +230,8 @@ const ttlSlack = 7 * 24 * time.Hour
 
 func tokenPut(table string, t account.Token) (*types.Put, error) {
 	av, err := attributevalue.MarshalMap(tokenItem{PK: tokenPK(t.Hash), SK: "TOKEN", Purpose: string(t.Purpose),
-		Reference: t.Reference, CreatedAt: unix(t.CreatedAt), ExpiresAt: t.ExpiresAt.Add(ttlSlack).Unix(), Gen: t.Generation})
+		Reference: t.Reference, CreatedAt: unix(t.CreatedAt), ExpiresAt: t.ExpiresAt.Add(ttlSlack).Unix(), Gen: t.Generation,
+		GSI1PK: accountPK(t.Reference), GSI1SK: fmt.Sprintf("TOKEN#%d#%.8s", t.CreatedAt.Unix(), t.Hash)})
 	if err != nil {
 		return nil, fmt.Errorf("encode token: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/citejardins/extranet/shared/account"
 	"github.com/citejardins/extranet/shared/fault"
 	"github.com/citejardins/extranet/shared/payment"
 )
@@ -56,6 +57,7 @@ var statusOf = map[fault.Code]int{
 
 	// Bank details and online payments.
 	fault.NoBankDetails:         http.StatusNotFound,
+	account.CodeLoginEmailTaken: http.StatusConflict,
 	payment.CodeKeyMissing:      http.StatusBadRequest,
 	payment.CodeKeyReused:       http.StatusUnprocessableEntity,
 	payment.CodePaymentExpired:  http.StatusConflict,
@@ -107,6 +109,7 @@ var titleOf = map[fault.Code]string{
 	fault.FileTooComplex:    "Fichier refusé",
 
 	fault.NoBankDetails:         "Aucune coordonnée bancaire",
+	account.CodeLoginEmailTaken: "Adresse déjà utilisée",
 	payment.CodeKeyMissing:      "Demande de paiement non identifiée",
 	payment.CodeKeyReused:       "Paiement déjà commencé",
 	payment.CodePaymentExpired:  "Paiement expiré",
