@@ -20,10 +20,6 @@ import (
 // LoginEmail is the purpose of a link that confirms a new login email.
 const LoginEmail Purpose = "login_email"
 
-// CodeLoginEmailTaken (409): the address a login email link confirms was
-// taken by another account since the link was sent.
-const CodeLoginEmailTaken fault.Code = "login_email_taken"
-
 // LoginEmailPath is the web app's page the login email's link opens.
 const LoginEmailPath = "/confirmation-adresse-connexion"
 
@@ -209,7 +205,7 @@ func (s *Profiles) ConfirmLoginEmail(ctx context.Context, raw, client string) (s
 	}
 	switch err := s.profiles.ConfirmLoginEmail(ctx, acc, tok, email, ev, s.now()); {
 	case errors.Is(err, ErrEmailTaken):
-		return "", fault.New(CodeLoginEmailTaken, "Cette adresse est déjà celle d’un autre compte Extranet Locataire\u00a0: votre adresse de connexion n’a pas changé. Choisissez une autre adresse dans «\u00a0Mon profil\u00a0».")
+		return "", fault.New(fault.LoginEmailTaken, "Cette adresse est déjà celle d’un autre compte Extranet Locataire\u00a0: votre adresse de connexion n’a pas changé. Choisissez une autre adresse dans «\u00a0Mon profil\u00a0».")
 	case errors.Is(err, ErrConflict):
 		return "", loginLinkVoid()
 	case err != nil:

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/citejardins/extranet/shared/account"
 	"github.com/citejardins/extranet/shared/fault"
 	"github.com/citejardins/extranet/shared/payment"
 )
@@ -57,7 +56,7 @@ var statusOf = map[fault.Code]int{
 
 	// Bank details and online payments.
 	fault.NoBankDetails:         http.StatusNotFound,
-	account.CodeLoginEmailTaken: http.StatusConflict,
+	fault.LoginEmailTaken:       http.StatusConflict,
 	payment.CodeKeyMissing:      http.StatusBadRequest,
 	payment.CodeKeyReused:       http.StatusUnprocessableEntity,
 	payment.CodePaymentExpired:  http.StatusConflict,
@@ -109,7 +108,7 @@ var titleOf = map[fault.Code]string{
 	fault.FileTooComplex:    "Fichier refusé",
 
 	fault.NoBankDetails:         "Aucune coordonnée bancaire",
-	account.CodeLoginEmailTaken: "Adresse déjà utilisée",
+	fault.LoginEmailTaken:       "Adresse déjà utilisée",
 	payment.CodeKeyMissing:      "Demande de paiement non identifiée",
 	payment.CodeKeyReused:       "Paiement déjà commencé",
 	payment.CodePaymentExpired:  "Paiement expiré",

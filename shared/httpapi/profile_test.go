@@ -1,0 +1,510 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/citejardins/extranet/infra/localstack"
+	"github.com/citejardins/extranet/shared/emailaddr"
+)
+
+// "Mon profil" (issue 11, part 3): the login email's change, the export of
+// the tenant's data and the deletion of the account.
+
+const (
+	loginEmailPath        = "/api/v1/me/login-email"
+	loginEmailConfirmPath = "/api/v1/me/login-email/confirmation"
+	exportPath            = "/api/v1/me/export"
+	deletionPath          = "/api/v1/me/deletion"
+)
+
+var loginLink = regexp.MustCompile(`/confirmation-adresse-connexion\?token=([A-Za-z0-9_-]+)`)
+
+// rawDB is a client of the stack's DynamoDB, to read items as stored.
+func (a *api) rawDB() *dynamodb.Client {
+	return dynamodb.NewFromConfig(aws.Config{Region: localstack.Region,
+		Credentials: credentials.NewStaticCredentialsProvider(localstack.AccessKey, localstack.SecretKey, "")},
+		func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(a.stack.Endpoints["DYNAMODB"]) })
+}
+
+// rawItem reads an item of the accounts table, nil when there is none.
+func (a *api) rawItem(t *testing.T, pk, sk string) map[string]ddbtypes.AttributeValue {
+	t.Helper()
+	out, err := a.rawDB().GetItem(context.Background(), &dynamodb.GetItemInput{TableName: &localstack.LocalTables.Accounts,
+		Key:            map[string]ddbtypes.AttributeValue{"PK": &ddbtypes.AttributeValueMemberS{Value: pk}, "SK": &ddbtypes.AttributeValueMemberS{Value: sk}},
+		ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out.Item
+}
+
+// accountItems scans the accounts table (a test's small table) for the
+// sessions and tokens whose reference is ref, and returns their PKs.
+func (a *api) sessionsAndTokens(t *testing.T, ref string) []string {
+	t.Helper()
+	var pks []string
+	p := dynamodb.NewScanPaginator(a.rawDB(), &dynamodb.ScanInput{TableName: &localstack.LocalTables.Accounts, ConsistentRead: aws.Bool(true)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range page.Items {
+			pk := it["PK"].(*ddbtypes.AttributeValueMemberS).Value
+			r, _ := it["reference"].(*ddbtypes.AttributeValueMemberS)
+			if r != nil && r.Value == ref && (strings.HasPrefix(pk, "SESSION#") || strings.HasPrefix(pk, "TOKEN#")) {
+				pks = append(pks, pk)
+			}
+		}
+	}
+	return pks
+}
+
+func claimPK(email string) string { return "EMAIL#" + emailaddr.Key(email) }
+
+// askLoginEmail asks for a new login email and returns the link's token
+// mailed to it, checking the notice to the login address.
+func (a *api) askLoginEmail(t *testing.T, me tenantSession, newEmail string) string {
+	t.Helper()
+	before := a.mailCount()
+	status, _, body := a.do(t, "POST", loginEmailPath, obj{"email": newEmail, "password": tenantPassword}, me.bearer)
+	wantStatus(t, "ask for a new login email", status, http.StatusAccepted, body)
+	if body["status"] != "confirmation_sent" {
+		t.Errorf("body %v, want status confirmation_sent", body)
+	}
+	notices := a.mailsTo(t, before, me.email)
+	if len(notices) != 1 || !strings.Contains(notices[0].Text, newEmail) || strings.Contains(notices[0].Text, "token=") ||
+		!strings.Contains(notices[0].Text, "Mon profil") {
+		t.Errorf("the notice to the login address: %+v", notices)
+	}
+	return a.mailedToken(t, before, newEmail, "/confirmation-adresse-connexion")
+}
+
+func TestLoginEmailChangesByItsLink(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	const old, next = "marie.dupont@exemple.fr", "marie.nouvelle@exemple.fr"
+	me := a.loginTenant(t, dupont, old)
+
+	// A wrong password changes nothing and sends nothing.
+	before := a.mailCount()
+	status, _, body := a.do(t, "POST", loginEmailPath, obj{"email": next, "password": "pas le bon mot de passe"}, me.bearer)
+	wantProblem(t, "a wrong password", status, body, http.StatusBadRequest, "validation_failed")
+	if got := fieldErrors(body); !slices.Equal(got, []string{"password"}) {
+		t.Errorf("errors on %v, want [password]", got)
+	}
+	// The same address, or none.
+	status, _, body = a.do(t, "POST", loginEmailPath, obj{"email": strings.ToUpper(old), "password": tenantPassword}, me.bearer)
+	wantProblem(t, "the same address", status, body, http.StatusBadRequest, "validation_failed")
+	status, _, body = a.doInvalid(t, "POST", loginEmailPath, obj{"email": "", "password": ""}, me.bearer)
+	wantProblem(t, "nothing typed", status, body, http.StatusBadRequest, "validation_failed")
+	if got := fieldErrors(body); !slices.Equal(got, []string{"email", "password"}) {
+		t.Errorf("errors on %v, want [email password]", got)
+	}
+	a.noMail(t, before, "refused requests")
+	// Without a session: nothing.
+	status, _, body = a.doInvalid(t, "POST", loginEmailPath, obj{"email": next, "password": tenantPassword}, nil)
+	wantProblem(t, "no session", status, body, http.StatusUnauthorized, "unauthenticated")
+
+	first := a.askLoginEmail(t, me, "marie.premiere@exemple.fr")
+	token := a.askLoginEmail(t, me, next)
+	// Nothing changed yet.
+	if got := a.me(t, me.bearer)["email"]; got != old {
+		t.Errorf("before the link: email %v, want %s", got, old)
+	}
+	// The newer request voided the older link.
+	status, _, body = a.do(t, "POST", loginEmailConfirmPath, obj{"token": first}, nil)
+	wantProblem(t, "the older link", status, body, http.StatusGone, "token_invalid")
+
+	status, _, body = a.do(t, "POST", loginEmailConfirmPath, obj{"token": token}, nil)
+	wantStatus(t, "confirm", status, http.StatusOK, body)
+	if body["email"] != next || body["status"] != "confirmed" {
+		t.Errorf("confirmation %v, want %s confirmed", body, next)
+	}
+	// Used once.
+	status, _, body = a.do(t, "POST", loginEmailConfirmPath, obj{"token": token}, nil)
+	wantProblem(t, "the link again", status, body, http.StatusGone, "token_invalid")
+
+	// The sessions stay; the new address logs in, the old one no longer.
+	if got := a.me(t, me.bearer)["email"]; got != next {
+		t.Errorf("after the link: email %v, want %s", got, next)
+	}
+	a.loginToken(t, next, tenantPassword)
+	status, _, body = a.loginRefused(t, old, tenantPassword)
+	wantProblem(t, "login with the old address", status, body, http.StatusUnauthorized, "invalid_credentials")
+	// Claims as stored: the old one gone, the new one ours.
+	if it := a.rawItem(t, claimPK(old), "EMAIL"); it != nil {
+		t.Errorf("the old address's claim is still there: %v", it)
+	}
+	if it := a.rawItem(t, claimPK(next), "EMAIL"); it == nil || it["reference"].(*ddbtypes.AttributeValueMemberS).Value != dupont.ref {
+		t.Errorf("the new address's claim: %v", it)
+	}
+	// The ERP learns the address its notices go to.
+	evs := a.exportedEvents(t, dupont.ref, "login_email_changed")
+	if len(evs) != 1 || evs[0].Data["notificationEmail"] != next {
+		t.Errorf("login_email_changed events %+v, want one with %s", evs, next)
+	}
+	// The old address is free: it signs up again (another lease).
+	a.register(t, ndiaye, old, tenantPassword)
+	a.loginToken(t, old, tenantPassword)
+}
+
+func TestLoginEmailOfAnotherAccountIsNotRevealed(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	marie := a.loginTenant(t, dupont, "marie.dupont@exemple.fr")
+	const celine = "celine.lefevre@exemple.fr"
+	a.loginTenant(t, lefevre, celine)
+
+	before := a.mailCount()
+	status, _, body := a.do(t, "POST", loginEmailPath, obj{"email": celine, "password": tenantPassword}, marie.bearer)
+	wantStatus(t, "ask for another account's address", status, http.StatusAccepted, body)
+	if body["status"] != "confirmation_sent" {
+		t.Errorf("body %v: want the same answer as for a free address", body)
+	}
+	toCeline := a.mailsTo(t, before, celine)
+	if len(toCeline) != 1 || strings.Contains(toCeline[0].Text, "token=") || !strings.Contains(toCeline[0].Subject, "autre compte") {
+		t.Fatalf("mails to the holder: %+v; want one notice without a link", toCeline)
+	}
+	if got := a.me(t, marie.bearer)["email"]; got != "marie.dupont@exemple.fr" {
+		t.Errorf("email %v changed", got)
+	}
+
+	// A link of another purpose (the notification email's) confirms nothing
+	// here, nor the other way round.
+	notify := a.askEmail(t, marie, "marie.avis@exemple.fr", "marie.dupont@exemple.fr")
+	status, _, body = a.do(t, "POST", loginEmailConfirmPath, obj{"token": notify}, nil)
+	wantProblem(t, "a notification email link", status, body, http.StatusGone, "token_invalid")
+	login := a.askLoginEmail(t, marie, "marie.login@exemple.fr")
+	status, body = a.confirmEmail(t, login, nil)
+	wantProblem(t, "a login email link at the notification confirmation", status, body, http.StatusGone, "token_invalid")
+
+	// Taken between the request and the link: refused at confirmation,
+	// to the mailbox's holder only.
+	later := a.askLoginEmail(t, marie, "abdou.ndiaye@exemple.fr")
+	a.register(t, ndiaye, "abdou.ndiaye@exemple.fr", tenantPassword)
+	status, _, body = a.do(t, "POST", loginEmailConfirmPath, obj{"token": later}, nil)
+	wantProblem(t, "an address taken meanwhile", status, body, http.StatusConflict, "login_email_taken")
+	a.loginToken(t, "abdou.ndiaye@exemple.fr", tenantPassword)
+	a.loginToken(t, "marie.dupont@exemple.fr", tenantPassword)
+}
+
+// TestLoginEmailConfirmedOnceUnderRace opens one link 40 times at once.
+func TestLoginEmailConfirmedOnceUnderRace(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	me := a.loginTenant(t, dupont, "marie.dupont@exemple.fr")
+	const next = "marie.course@exemple.fr"
+	token := a.askLoginEmail(t, me, next)
+	const n = 40
+	statuses := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses[i], _, _ = a.do(t, "POST", loginEmailConfirmPath, obj{"token": token}, nil)
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for _, s := range statuses {
+		switch s {
+		case http.StatusOK:
+			ok++
+		case http.StatusGone:
+		default:
+			t.Errorf("status %d, want 200 once and 410", s)
+		}
+	}
+	if ok != 1 {
+		t.Errorf("%d confirmations succeeded, want 1", ok)
+	}
+	if got := a.me(t, me.bearer)["email"]; got != next {
+		t.Errorf("email %v, want %s", got, next)
+	}
+	if it := a.rawItem(t, claimPK("marie.dupont@exemple.fr"), "EMAIL"); it != nil {
+		t.Errorf("the old claim stayed")
+	}
+	if evs := a.exportedEvents(t, dupont.ref, "login_email_changed"); len(evs) != 1 {
+		t.Errorf("%d login_email_changed events, want 1", len(evs))
+	}
+}
+
+type exportFile struct {
+	Format     string `json:"format"`
+	ExportedAt string `json:"exportedAt"`
+	Account    struct {
+		Reference         string  `json:"reference"`
+		LoginEmail        string  `json:"loginEmail"`
+		NotificationEmail string  `json:"notificationEmail"`
+		Status            string  `json:"status"`
+		CreatedAt         string  `json:"createdAt"`
+		ActivatedAt       *string `json:"activatedAt"`
+	} `json:"account"`
+	Preferences    preferencesJSON  `json:"preferences"`
+	ChangeRequests []map[string]any `json:"changeRequests"`
+	Documents      []map[string]any `json:"documents"`
+	Sessions       []struct {
+		Kind      string `json:"kind"`
+		Current   bool   `json:"current"`
+		CreatedAt string `json:"createdAt"`
+		LastSeen  string `json:"lastSeen"`
+		ExpiresAt string `json:"expiresAt"`
+	} `json:"sessions"`
+	Payments    []map[string]any `json:"payments"`
+	BankDetails map[string]any   `json:"bankDetails"`
+	Lease       map[string]any   `json:"lease"`
+	Retention   []map[string]any `json:"retention"`
+}
+
+// export downloads the tenant's data and returns the file and its raw text.
+func (a *api) export(t *testing.T, headers map[string]string) (exportFile, string) {
+	t.Helper()
+	status, h, body := a.do(t, "GET", exportPath, nil, headers)
+	wantStatus(t, "export", status, http.StatusOK, body)
+	if cd := h.Get("Content-Disposition"); !regexp.MustCompile(`^attachment; filename="mes-donnees-extranet-locataire-\d{4}-\d{2}-\d{2}\.json"$`).MatchString(cd) {
+		t.Errorf("Content-Disposition %q", cd)
+	}
+	if cc := h.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
+		t.Errorf("Cache-Control %q, want no-store", cc)
+	}
+	raw, _ := json.Marshal(body)
+	return as[exportFile](t, body), string(raw)
+}
+
+func TestExportHoldsTheTenantsDataOnly(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	marie := a.loginTenant(t, dupont, "marie.dupont@exemple.fr")
+	celine := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
+	status, _, body := a.do(t, "POST", "/api/v1/change-requests", obj{"kind": "household", "text": "Naissance de Léa en octobre"}, marie.bearer)
+	wantStatus(t, "Marie's change request", status, http.StatusCreated, body)
+	status, _, body = a.do(t, "POST", "/api/v1/change-requests", obj{"kind": "income", "text": "Secret de Céline"}, celine.bearer)
+	wantStatus(t, "Céline's change request", status, http.StatusCreated, body)
+	status, _, body = a.do(t, "PUT", "/api/v1/preferences", obj{"paperless": true}, marie.bearer)
+	wantStatus(t, "paperless", status, http.StatusOK, body)
+	seedNotices(t, a, dupont.ref, "2026-09", "2026-10")
+
+	f, raw := a.export(t, withCookie(marie.cookie))
+	if f.Format != "extranet-locataire/1" || f.Account.Reference != dupont.ref || f.Account.LoginEmail != "marie.dupont@exemple.fr" ||
+		f.Account.NotificationEmail != "marie.dupont@exemple.fr" || f.Account.Status != "active" || f.Account.ActivatedAt == nil {
+		t.Errorf("account %+v", f.Account)
+	}
+	if !f.Preferences.Paperless {
+		t.Errorf("preferences %+v, want paperless", f.Preferences)
+	}
+	if len(f.ChangeRequests) != 1 || f.ChangeRequests[0]["text"] != "Naissance de Léa en octobre" {
+		t.Errorf("change requests %v", f.ChangeRequests)
+	}
+	kinds := 0
+	for _, d := range f.Documents {
+		if d["kind"] == "notice" {
+			kinds++
+		}
+		if _, ok := d["key"]; ok {
+			t.Errorf("a document's storage key in the export: %v", d)
+		}
+	}
+	if kinds != 2 {
+		t.Errorf("%d notices in the documents %v, want 2", kinds, f.Documents)
+	}
+	// Two sessions (bearer and cookie), the one asking marked.
+	current := 0
+	for _, s := range f.Sessions {
+		if s.Current {
+			current++
+			if s.Kind != "web" {
+				t.Errorf("the current session is %q, want web", s.Kind)
+			}
+		}
+	}
+	if len(f.Sessions) != 2 || current != 1 {
+		t.Errorf("sessions %+v, want 2 with 1 current", f.Sessions)
+	}
+	if f.Lease["reference"] != dupont.ref || len(f.Retention) == 0 {
+		t.Errorf("lease %v, retention %v", f.Lease, f.Retention)
+	}
+	// Nothing of another tenant, no secret.
+	for _, not := range []string{"Secret de Céline", "celine.lefevre", lefevre.ref, "passwordHash", "argon2", "$argon", "hash", "token"} {
+		if strings.Contains(strings.ToLower(raw), strings.ToLower(not)) {
+			t.Errorf("the export holds %q:\n%s", not, raw)
+		}
+	}
+	// Another tenant's session reads their own data only.
+	g, _ := a.export(t, celine.bearer)
+	if g.Account.Reference != lefevre.ref || len(g.ChangeRequests) != 1 || g.ChangeRequests[0]["text"] != "Secret de Céline" {
+		t.Errorf("Céline's export: %+v", g)
+	}
+	// Not without a session; not from another site by cookie.
+	status, _, body = a.doInvalid(t, "GET", exportPath, nil, nil)
+	wantProblem(t, "export without a session", status, body, http.StatusUnauthorized, "unauthenticated")
+	status, _, body = a.do(t, "GET", exportPath, nil, withCookie(marie.cookie, "Sec-Fetch-Site", "cross-site"))
+	wantProblem(t, "export from another site", status, body, http.StatusForbidden, "forbidden")
+}
+
+func TestExportIsLimitedPerAccount(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	marie := a.loginTenant(t, dupont, "marie.dupont@exemple.fr")
+	celine := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
+	for range 10 {
+		a.export(t, marie.bearer)
+	}
+	status, h, body := a.do(t, "GET", exportPath, nil, marie.bearer)
+	wantProblem(t, "the 11th export in an hour", status, body, http.StatusTooManyRequests, "too_many_requests")
+	if h.Get("Retry-After") == "" {
+		t.Errorf("no Retry-After")
+	}
+	a.export(t, celine.bearer) // another account's allowance is its own
+}
+
+// TestAccountDeletionEndToEnd deletes an account and checks what is left.
+func TestAccountDeletionEndToEnd(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	const email = "marie.dupont@exemple.fr"
+	me := a.loginTenant(t, dupont, email)
+	celine := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
+	status, _, body := a.do(t, "POST", "/api/v1/change-requests", obj{"kind": "household", "text": "Départ de Paul"}, me.bearer)
+	wantStatus(t, "a change request", status, http.StatusCreated, body)
+	// A reset link asked before the deletion.
+	before := a.mailCount()
+	status, _, body = a.do(t, "POST", "/api/v1/password/forgot", obj{"email": email}, nil)
+	wantStatus(t, "forgot", status, http.StatusAccepted, body)
+	reset := a.mailedToken(t, before, email, "/nouveau-mot-de-passe")
+	if len(a.sessionsAndTokens(t, dupont.ref)) < 3 {
+		t.Fatalf("before the deletion: sessions and tokens %v", a.sessionsAndTokens(t, dupont.ref))
+	}
+
+	// Refused without the password or the confirmation: nothing changes.
+	status, _, body = a.do(t, "POST", deletionPath, obj{"password": "pas le bon mot de passe", "confirm": true}, me.bearer)
+	wantProblem(t, "a wrong password", status, body, http.StatusBadRequest, "validation_failed")
+	if got := fieldErrors(body); !slices.Equal(got, []string{"password"}) {
+		t.Errorf("errors on %v, want [password]", got)
+	}
+	status, _, body = a.do(t, "POST", deletionPath, obj{"password": tenantPassword, "confirm": false}, me.bearer)
+	wantProblem(t, "no confirmation", status, body, http.StatusBadRequest, "validation_failed")
+	if got := fieldErrors(body); !slices.Equal(got, []string{"confirm"}) {
+		t.Errorf("errors on %v, want [confirm]", got)
+	}
+	status, _, body = a.doInvalid(t, "POST", deletionPath, obj{"password": tenantPassword}, me.bearer)
+	wantProblem(t, "the confirmation missing", status, body, http.StatusBadRequest, "validation_failed")
+	a.me(t, me.bearer)
+
+	// By cookie, from the app's origin.
+	before = a.mailCount()
+	status, h, body := a.do(t, "POST", deletionPath, obj{"password": tenantPassword, "confirm": true},
+		withCookie(me.cookie, "Origin", a.base))
+	wantStatus(t, "delete", status, http.StatusOK, body)
+	if body["status"] != "deleted" {
+		t.Errorf("body %v", body)
+	}
+	if c := sessionCookie(t, h); c == nil || c.MaxAge >= 0 || c.Value != "" {
+		t.Errorf("the session cookie is not cleared: %q", h.Values("Set-Cookie"))
+	}
+
+	// As stored: the account, its claim, its sessions and tokens are gone;
+	// the lease's change request stays the landlord's.
+	if it := a.rawItem(t, "ACCOUNT#"+dupont.ref, "ACCOUNT"); it != nil {
+		t.Errorf("the account item is still there: %v", it)
+	}
+	if it := a.rawItem(t, claimPK(email), "EMAIL"); it != nil {
+		t.Errorf("the email claim is still there: %v", it)
+	}
+	if left := a.sessionsAndTokens(t, dupont.ref); len(left) != 0 {
+		t.Errorf("sessions and tokens left: %v", left)
+	}
+	if reqs, err := a.stack.Store().ChangeRequests(context.Background(), dupont.ref); err != nil || len(reqs) != 1 {
+		t.Errorf("the lease's change requests: %v, %v; want the one kept", reqs, err)
+	}
+	// Another tenant is untouched.
+	a.me(t, celine.bearer)
+
+	// The old session and the old reset link are refused.
+	a.meRefused(t, me.bearer)
+	a.meRefused(t, withCookie(me.cookie))
+	status, _, body = a.do(t, "POST", "/api/v1/password/reset", obj{"token": reset, "password": "un tout nouveau mot de passe"}, nil)
+	wantProblem(t, "the old reset link", status, body, http.StatusGone, "token_invalid")
+	status, _, body = a.loginRefused(t, email, tenantPassword)
+	wantProblem(t, "login after the deletion", status, body, http.StatusUnauthorized, "invalid_credentials")
+
+	// The last mail, and the ERP's event.
+	last := a.mailsTo(t, before, email)
+	if len(last) != 1 || !strings.Contains(last[0].Subject, "supprimé") || strings.Contains(last[0].Text, "token=") {
+		t.Errorf("mails after the deletion: %+v", last)
+	}
+	evs := a.exportedEvents(t, dupont.ref, "account_deleted")
+	if len(evs) != 1 || evs[0].Data["deletedAt"] == nil {
+		t.Errorf("account_deleted events %+v, want one", evs)
+	}
+
+	// The address signs up again at once, and activates; the old session
+	// and reset link still open nothing of the new account.
+	a.register(t, dupont, email, "une autre phrase pour le nouveau compte")
+	again := a.loginToken(t, email, "une autre phrase pour le nouveau compte")
+	a.me(t, bearer(again))
+	a.meRefused(t, me.bearer)
+	status, _, body = a.do(t, "POST", "/api/v1/password/reset", obj{"token": reset, "password": "un tout nouveau mot de passe"}, nil)
+	wantProblem(t, "the old reset link on the new account", status, body, http.StatusGone, "token_invalid")
+}
+
+// TestAccountDeletionUnderRace sends 40 deletions of one account at once.
+func TestAccountDeletionUnderRace(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	const email = "marie.dupont@exemple.fr"
+	me := a.loginTenant(t, dupont, email)
+	before := a.mailCount()
+	const n = 40
+	statuses := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses[i], _, _ = a.do(t, "POST", deletionPath, obj{"password": tenantPassword, "confirm": true}, me.bearer)
+		}()
+	}
+	wg.Wait()
+	deleted := 0
+	for _, s := range statuses {
+		switch s {
+		case http.StatusOK:
+			deleted++
+		case http.StatusUnauthorized:
+		default:
+			t.Errorf("status %d, want 200 or 401", s)
+		}
+	}
+	if deleted == 0 {
+		t.Errorf("no deletion answered 200: %v", statuses)
+	}
+	if it := a.rawItem(t, "ACCOUNT#"+dupont.ref, "ACCOUNT"); it != nil {
+		t.Errorf("the account is still there")
+	}
+	if it := a.rawItem(t, claimPK(email), "EMAIL"); it != nil {
+		t.Errorf("the claim is still there")
+	}
+	if left := a.sessionsAndTokens(t, dupont.ref); len(left) != 0 {
+		t.Errorf("sessions and tokens left: %v", left)
+	}
+	if evs := a.exportedEvents(t, dupont.ref, "account_deleted"); len(evs) != 1 {
+		t.Errorf("%d account_deleted events, want 1", len(evs))
+	}
+	if got := a.mailsTo(t, before, email); len(got) != 1 {
+		t.Errorf("%d last mails, want 1", len(got))
+	}
+}
