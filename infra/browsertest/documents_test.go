@@ -58,8 +58,8 @@ func TestDocumentsPage(t *testing.T) {
 	t.Run("NDIAYE-empty", func(t *testing.T) {
 		b := b.sub(t)
 		b.tenant("7654321", "N'DIAYE", "1990-01-30", "abdou.ndiaye@example.org")
-		if eval[bool](b, `!!document.querySelector("[data-dernier-avis]")`) {
-			t.Errorf("the home page shows a notice for a lease without any")
+		if got := eval[string](b, `document.querySelector("[data-dernier-document]")?.dataset.dernierDocument ?? ""`); strings.HasPrefix(got, "notice-") {
+			t.Errorf("the home page shows a notice (%s) for a lease without any", got)
 		}
 		b.clickText("a", "Mes documents")
 		b.waitDocuments()
@@ -89,34 +89,27 @@ func TestDocumentsPage(t *testing.T) {
 		b := b.sub(t)
 		b.tenant("1234567", "LEFÈVRE", "1985-11-03", "celine.lefevre@example.org")
 
-		// Home: the newest notice first, with its amount and due date.
-		b.waitFor(`document.querySelector("[data-dernier-avis]")`, "the newest notice on the home page")
-		if got, want := b.text("[data-dernier-avis] h2"), "Votre avis d’échéance "+ofMonth(next); got != want {
-			t.Errorf("home notice heading %q, want %q", got, want)
+		// Home: the newest document (the API's first: the landlord's files,
+		// dated the day the stack loaded them, sort among the notices by
+		// date), its link opening its file, and the way to all documents.
+		b.waitFor(`document.querySelector("[data-dernier-document]")`, "the newest document on the home page")
+		newestShown := eval[string](b, `fetch("/api/v1/documents").then((r) => r.json()).then((p) => p.documents[0].id + "|" + p.documents[0].title)`)
+		id, title, _ := strings.Cut(newestShown, "|")
+		if got := b.text("[data-dernier-document] .card__link"); got != title {
+			t.Errorf("home's newest document %q, want the API's newest %q", got, title)
 		}
-		if got, want := b.text("[data-dernier-avis] [data-a-payer]"), "850,00 € à payer avant le "+frenchDay(next); got != want {
-			t.Errorf("home notice amount %q, want %q", got, want)
+		if got := eval[string](b, `document.querySelector("[data-dernier-document] a[data-telecharger]")?.getAttribute("href") ?? ""`); got != "/api/v1/documents/"+id+"/file" {
+			t.Errorf("home's newest document's link %q, want its file", got)
 		}
-		if !eval[bool](b, `document.querySelector("main > .wide > .space-body > *:nth-child(2)")?.matches("[data-dernier-avis]") ?? false`) {
-			t.Errorf("the newest notice is not the first thing after the welcome")
+		if !eval[bool](b, `!!(document.querySelector("[data-bloc-solde]").compareDocumentPosition(document.querySelector("[data-dernier-document]")) & Node.DOCUMENT_POSITION_FOLLOWING)`) {
+			t.Errorf("the newest document is not below the balance")
 		}
-		if got := eval[string](b, `document.querySelector("[data-dernier-avis] a[data-telecharger]")?.getAttribute("href") ?? ""`); got != fileURLOf(newest) {
-			t.Errorf("home notice link %q, want %q", got, fileURLOf(newest))
-		}
-		size := "PDF, " + strconv.Itoa((len(pdf)+500)/1000) + " Ko"
-		// The link's text as a screen reader reads it; the title is not shown.
-		if got := eval[string](b, `document.querySelector("[data-dernier-avis] a[data-telecharger]").textContent.replace(/\u00a0/g, " ")`); got != "Télécharger « Avis d’échéance "+monthYear(next)+" » ("+size+")" {
-			t.Errorf("home notice link text %q", got)
-		}
-		if got := b.text("[data-dernier-avis] a[data-telecharger] .visually-hidden"); !strings.Contains(got, "Avis d’échéance "+monthYear(next)) {
-			t.Errorf("the link's hidden part %q does not name the notice", got)
-		}
-		if !eval[bool](b, `!!document.querySelector("[data-dernier-avis] a[href='/mon-espace/documents']") && !!document.querySelector(".sections a[href='/mon-espace/documents']")`) {
-			t.Errorf("the home page does not link to Mes documents from the notice and the sections")
+		if !eval[bool](b, `!!document.querySelector("a[href='/mon-espace/documents']:not(.sections a)") && !!document.querySelector(".sections a[href='/mon-espace/documents']")`) {
+			t.Errorf("the home page does not link to Mes documents below the newest document and in the sections")
 		}
 		b.check("accueil-avis")
 
-		// Mes documents, from the notice's card.
+		// Mes documents, from the link below the newest document.
 		b.clickText("a", "Tous mes documents")
 		b.waitDocuments()
 		if got := b.text(".space-nav [aria-current=page]"); got != "Mes documents" {
@@ -147,6 +140,11 @@ func TestDocumentsPage(t *testing.T) {
 		old := notices[13]
 		if got, want := b.text(`[data-document="`+old.ID+`"] [data-a-payer]`), "500,00 € demandés pour le "+frenchDay(old.DueDate.Time()); got != want {
 			t.Errorf("notice of %s: amount %q, want %q", old.Period, got, want)
+		}
+		size := "PDF, " + strconv.Itoa((len(pdf)+500)/1000) + " Ko"
+		// The link's text as a screen reader reads it; the title is not shown.
+		if got := eval[string](b, `document.querySelector(`+js(card+" a[data-telecharger]")+`).textContent.replace(/\u00a0/g, " ")`); got != "Télécharger « Avis d’échéance "+monthYear(next)+" » ("+size+")" {
+			t.Errorf("first document's link reads %q to a screen reader", got)
 		}
 		if got := b.text(card + " a[data-telecharger]"); !strings.HasSuffix(got, "("+size+")") {
 			t.Errorf("first document's link %q does not end with (%s)", got, size)
@@ -327,11 +325,14 @@ func TestDocumentsPage(t *testing.T) {
 
 	t.Run("DUPONT-direct-debit", func(t *testing.T) {
 		b := b.sub(t)
-		seedNotice(t, b.stack, "8889999", next, 60000, samplePDF("Avis", 0))
+		notice := seedNotice(t, b.stack, "8889999", next, 60000, samplePDF("Avis", 0))
 		b.tenant("8889999", "DUPONT", "1978-04-12", "marie.dupont@example.org")
-		b.waitFor(`document.querySelector("[data-dernier-avis] [data-a-payer]")`, "the newest notice on the home page")
-		if got := b.text("[data-dernier-avis] [data-a-payer]"); got != "600,00 €, prélevés automatiquement le "+frenchDay(next) {
-			t.Errorf("home notice for a direct debit %q", got)
+		b.visit("/mon-espace/documents", "Mes documents")
+		b.waitDocuments()
+		card := `[data-document="` + notice.ID + `"] [data-a-payer]`
+		b.waitFor(`document.querySelector(`+js(card)+`)`, "the notice in Mes documents")
+		if got := b.text(card); got != "600,00 €, prélevés automatiquement le "+frenchDay(next) {
+			t.Errorf("the notice of a direct debit lease says %q", got)
 		}
 		b.logOut()
 	})

@@ -87,7 +87,7 @@ func TestSignUpActivateLogInLogOut(t *testing.T) {
 	if got := b.text("main"); !strings.Contains(got, "12 rue des Jardins") || !strings.Contains(got, "93200 Saint-Denis") {
 		t.Errorf("home does not show the lease's address:\n%s", got)
 	}
-	for _, section := range []string{"Mes documents", "Mon compte", "Mes paiements", "Prélèvement automatique", "Mes coordonnées bancaires", "Contacts utiles"} {
+	for _, section := range []string{"Mes documents", "Mon solde", "Mes paiements en ligne", "Prélèvement automatique", "Mes coordonnées bancaires", "Contacts utiles"} {
 		if got := b.text("main"); !strings.Contains(got, section) {
 			t.Errorf("home lacks the section %q", section)
 		}
@@ -222,7 +222,8 @@ func TestKeyboardOnly(t *testing.T) {
 		t.Errorf("home shows the reference %q, want 1234567", got)
 	}
 
-	b.tabTo(`.site-header button`, 5)
+	// Through the header's menu (a bar at 1280 px) to its last entry.
+	b.tabTo(`.site-header [data-deconnexion]`, 12)
 	b.enter()
 	b.waitTitle("Connexion")
 	b.waitFor(`document.querySelector(".notice")?.innerText.includes("Vous êtes déconnecté")`, "the logout notice")
@@ -279,7 +280,7 @@ func TestOtherPages(t *testing.T) {
 	b := start(t)
 
 	b.visit("/assistance", "Assistance")
-	for _, want := range []string{"L/000", "signataire principal", "MAJUSCULES", "courriers indésirables", "Obtenir de l’aide"} {
+	for _, want := range []string{"L/000", "co-titulaire", "MAJUSCULES", "courriers indésirables", "Obtenir de l’aide"} {
 		if got := b.text("main"); !strings.Contains(got, want) {
 			t.Errorf("the assistance page lacks %q", want)
 		}
@@ -380,7 +381,7 @@ func TestOffline(t *testing.T) {
 	}
 	b.check("hors-ligne-mon-espace")
 
-	b.visit("/mon-espace/compte", "Erreur : Mon compte")
+	b.visit("/mon-espace/solde", "Erreur : Mon solde")
 	if got := b.text(".error-summary h2"); got != "Pas de connexion" {
 		t.Errorf("offline account page says %q", got)
 	}

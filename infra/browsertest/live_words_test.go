@@ -12,7 +12,7 @@ const liveMark = `(() => { for (const r of document.querySelectorAll('[role="sta
 
 // TestLiveRegionsAndAccountWords: the success messages of "Obtenir la
 // quittance" and "Demander une attestation" fill a live region that was
-// there before; Mon compte shows the ERP's straight apostrophes as ’; Mon
+// there before; Mon solde shows the ERP's straight apostrophes as ’; Mon
 // assurance's date fields give different examples.
 func TestLiveRegionsAndAccountWords(t *testing.T) {
 	b := start(t)
@@ -28,7 +28,7 @@ func TestLiveRegionsAndAccountWords(t *testing.T) {
 		t.Errorf("the quittance's message is not in a live region present before the click")
 	}
 
-	b.visit("/mon-espace/compte?annee=2026", "Mon compte")
+	b.visit("/mon-espace/solde?annee=2026", "Mon solde")
 	b.waitFor(`document.getElementById("suivi-etat")?.innerText.startsWith("2026")`, "the statement of 2026")
 	labels := eval[string](b, `[...document.querySelectorAll(".ledger__label")].map((e) => e.textContent).join("|")`)
 	if !strings.Contains(labels, "Avis d’échéance") || strings.Contains(labels, "'") {

@@ -58,14 +58,14 @@ func (b *browser) toSandboxDoubleTap(amount string) {
 
 // TestPaymentJourney: LEFÈVRE (350 € owed) pays online. From the home page,
 // Payer with 350,00 € leads to the stack's sandbox checkout; its "Annuler"
-// comes back to Mes paiements with "Paiement non terminé, rien n’a été
+// comes back to Mes paiements en ligne with "Paiement non terminé, rien n’a été
 // débité", the hour until which it can be resumed, the payment "Non
 // terminé" with "Reprendre le paiement" (a page left with Annuler stays
 // payable at the provider until it expires) and the balance unchanged; a
-// second go from Mon compte, "Payer" on the
+// second go from Mon solde, "Payer" on the
 // sandbox, comes back with "Merci, votre paiement de 350,00 € est
 // enregistré", the balance at 0,00 €, the payment "Payé" in the list and
-// in Mon compte's statement. Screenshots at 390×844 and 320×640, axe-core
+// in Mon solde's statement. Screenshots at 390×844 and 320×640, axe-core
 // clean.
 func TestPaymentJourney(t *testing.T) {
 	b := start(t)
@@ -76,7 +76,7 @@ func TestPaymentJourney(t *testing.T) {
 	b.toSandbox("350,00")
 	b.shot("sandbox")
 	b.clickText("button", "Annuler")
-	b.waitTitle("Mes paiements")
+	b.waitTitle("Mes paiements en ligne")
 	b.waitFor(`document.querySelector("[data-issue]")?.dataset.issue === "canceled"`, "the cancelled message")
 	if got := b.text("[data-issue] .notice__title"); got != "Paiement non terminé, rien n’a été débité" {
 		t.Errorf("after Annuler: %q", got)
@@ -101,13 +101,13 @@ func TestPaymentJourney(t *testing.T) {
 	b.shot("annule")
 	b.check("paiement-annule")
 
-	// Paid, from Mon compte.
+	// Paid, from Mon solde.
 	// A double tap on "Continuer vers le paiement" makes one payment.
-	b.visit("/mon-espace/compte", "Mon compte")
-	b.waitLoaded("Mon compte")
+	b.visit("/mon-espace/solde", "Mon solde")
+	b.waitLoaded("Mon solde")
 	b.toSandboxDoubleTap("350,00")
 	b.clickText("button", "Payer")
-	b.waitTitle("Mes paiements")
+	b.waitTitle("Mes paiements en ligne")
 	b.waitFor(`document.querySelector("[data-issue]")?.dataset.issue === "succeeded"`, "the thank-you message")
 	if got := b.text("[data-issue] .notice__title"); got != "Merci, votre paiement de 350,00 € est enregistré" {
 		t.Errorf("after Payer: %q", got)
@@ -143,12 +143,12 @@ func TestPaymentJourney(t *testing.T) {
 	b.shot("paye")
 	b.check("paiement-paye")
 
-	// Mon compte: the balance and the provisional line at once.
-	b.visit("/mon-espace/compte", "Mon compte")
-	b.waitLoaded("Mon compte")
+	// Mon solde: the balance and the provisional line at once.
+	b.visit("/mon-espace/solde", "Mon solde")
+	b.waitLoaded("Mon solde")
 	b.waitFor(`document.querySelectorAll(".ledger tbody tr").length > 0`, "the statement")
 	if got := b.text("[data-solde]"); got != "Votre compte est à jour" {
-		t.Errorf("Mon compte balance %q", got)
+		t.Errorf("Mon solde balance %q", got)
 	}
 	if got := b.rowText(0); !strings.Contains(got, "Paiement en ligne") || !strings.Contains(got, "350,00 €") {
 		t.Errorf("newest line %q, want the online payment", got)
@@ -156,7 +156,7 @@ func TestPaymentJourney(t *testing.T) {
 }
 
 // TestPaymentConfirmedLater: the provider sends LEFÈVRE back before its
-// event reached the portal. Mes paiements says the payment is being
+// event reached the portal. Mes paiements en ligne says the payment is being
 // confirmed (a live region) and asks again; when the event arrives (the
 // sandbox's "Payer", posted here as the provider would), the page thanks
 // her with the new balance, without a reload.
@@ -170,7 +170,7 @@ func TestPaymentConfirmedLater(t *testing.T) {
 	if len(ps) != 1 {
 		t.Fatalf("payments: %+v", ps)
 	}
-	b.visit("/mon-espace/paiements?paiement="+ps[0].PaymentID+"&resultat=paye", "Mes paiements")
+	b.visit("/mon-espace/paiements?paiement="+ps[0].PaymentID+"&resultat=paye", "Mes paiements en ligne")
 	b.waitFor(`document.querySelector("[data-issue]")?.dataset.issue === "open"`, "«being confirmed»")
 	if got := eval[string](b, `document.querySelector("[data-issue]").getAttribute("role")`); got != "status" {
 		t.Errorf("the waiting message's role is %q, want status", got)
@@ -220,7 +220,7 @@ func TestPayKeyboard(t *testing.T) {
 }
 
 // TestPaymentResumed: LEFÈVRE leaves the checkout page with Annuler, then
-// "Reprendre le paiement" on Mes paiements brings her back to the same
+// "Reprendre le paiement" on Mes paiements en ligne brings her back to the same
 // page, where Payer pays it: one payment, paid, the balance at 0.
 // An open payment past its page's end is "Expiré", with no link. The
 // sandbox page is readable at 320 px.
@@ -243,7 +243,7 @@ func TestPaymentResumed(t *testing.T) {
 	}
 	b.shot("bac-a-sable")
 	b.clickText("button", "Annuler")
-	b.waitTitle("Mes paiements")
+	b.waitTitle("Mes paiements en ligne")
 	b.waitFor(`document.querySelector("[data-issue]")?.dataset.issue === "canceled"`, "the unfinished message")
 	b.shot("non-termine")
 	b.click("[data-reprendre]")
@@ -253,7 +253,7 @@ func TestPaymentResumed(t *testing.T) {
 	}
 	b.waitFor(`document.readyState === "complete"`, "the sandbox page loaded")
 	b.clickText("button", "Payer")
-	b.waitTitle("Mes paiements")
+	b.waitTitle("Mes paiements en ligne")
 	b.waitFor(`document.querySelector("[data-issue]")?.dataset.issue === "succeeded"`, "the thank-you message")
 	if ps := b.apiPayments(); len(ps) != 1 || ps[0].Status != "succeeded" {
 		t.Errorf("payments after resuming: %+v, want the one payment, paid", ps)

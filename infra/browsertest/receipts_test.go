@@ -1,6 +1,6 @@
 package browsertest
 
-// Mes quittances and the PDFs of Mon compte, on a phone (390×844, and one
+// Mes quittances and the PDFs of Mon solde, on a phone (390×844, and one
 // at 320×640), against the demo leases: DUPONT's months all paid, each with
 // its quittance; LEFÈVRE's November 2026 partly paid, with a reçu and never
 // a quittance; the statement and the tenancy certificate as PDF.
@@ -204,7 +204,7 @@ func TestReceiptsPage(t *testing.T) {
 		}
 		b.filter("attestations", "")
 		b.waitFor(`document.querySelector("[data-vide]")`, "no certificate")
-		if got := strings.Join(strings.Fields(b.text("#documents-etat")), " "); got != "Aucune attestation pour l’instant. Une attestation de situation locative se demande dans Mon compte. Les documents obtenus s’ajoutent ensuite ici." {
+		if got := strings.Join(strings.Fields(b.text("#documents-etat")), " "); got != "Aucune attestation pour l’instant. Une attestation de situation locative se demande dans Mon solde. Les documents obtenus s’ajoutent ensuite ici." {
 			t.Errorf("no certificate yet: %q", got)
 		}
 		b.check("documents-attestations-vide")
@@ -296,13 +296,13 @@ func TestReceiptsPage(t *testing.T) {
 	})
 }
 
-// Mon compte: the statement of the year shown as PDF, and the attestation
+// Mon solde: the statement of the year shown as PDF, and the attestation
 // de situation locative, made then downloaded.
 func TestAccountPDFs(t *testing.T) {
 	b := start(t)
 	b.tenant("1234567", "LEFÈVRE", "1985-11-03", "celine.lefevre@example.org")
 	b.phone(390, 844)
-	b.visit("/mon-espace/compte?annee=2026", "Mon compte")
+	b.visit("/mon-espace/solde?annee=2026", "Mon solde")
 	b.waitFor(`!document.getElementById("releve-pdf")?.hidden && document.getElementById("suivi-etat")?.innerText.startsWith("2026")`, "the statement of 2026")
 	if got := eval[string](b, `document.getElementById("releve-pdf").getAttribute("href")`); got != "/api/v1/account/entries.pdf?from=2026-01-01&to=2026-12-31" {
 		t.Errorf("the statement's PDF link %q", got)
@@ -351,7 +351,7 @@ func ofMonthPeriod(p string) string {
 	return ofMonth(t)
 }
 
-// The words of Mes quittances, Mon assurance and Mon compte's PDFs, by the
+// The words of Mes quittances, Mon assurance and Mon solde's PDFs, by the
 // app's own modules.
 func TestReceiptsInsuranceWords(t *testing.T) {
 	b := start(t)

@@ -27,7 +27,7 @@ func (b *browser) largeText(on bool) {
 // (mode_paiement prelevement in the ERP). On Prélèvement automatique she is
 // offered a blank "Souscrire au prélèvement automatique" with no word that
 // her rent is already debited: she may sign a second mandate. The page
-// should say so before the form (and Mes paiements should not invite her
+// should say so before the form (and Mes paiements en ligne should not invite her
 // to "payer par prélèvement automatique").
 func TestReview10eDirectDebitLeaseTold(t *testing.T) {
 	b := start(t)
@@ -40,10 +40,10 @@ func TestReview10eDirectDebitLeaseTold(t *testing.T) {
 	if !regexp.MustCompile(`(?i)déjà (payé|prélevé|réglé)|payez déjà|est déjà prélevé|prélèvement est déjà`).MatchString(said) {
 		t.Errorf("a tenant already paying by direct debit is not told so on Prélèvement automatique; the page reads:\n%.600s", said)
 	}
-	b.visit("/mon-espace/paiements", "Mes paiements")
-	b.waitLoaded("Mes paiements")
+	b.visit("/mon-espace/paiements", "Mes paiements en ligne")
+	b.waitLoaded("Mes paiements en ligne")
 	if got := b.text("main"); strings.Contains(got, "ou par prélèvement automatique") {
-		t.Errorf("Mes paiements invites a direct-debit tenant to pay «par prélèvement automatique»")
+		t.Errorf("Mes paiements en ligne invites a direct-debit tenant to pay «par prélèvement automatique»")
 	}
 }
 

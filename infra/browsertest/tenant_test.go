@@ -17,7 +17,7 @@ import (
 )
 
 // The pages of the logged-in tenant, for each demo lease (one stack, one
-// browser): the balance in words on the home page and in Mon compte, the
+// browser): the balance in words on the home page and in Mon solde, the
 // statement year by year with « Voir plus » and its CSV file, the contract,
 // the useful contacts, the paperless choice and a change request.
 func TestTenantPages(t *testing.T) {
@@ -38,7 +38,7 @@ func TestTenantPages(t *testing.T) {
 		if got := b.text("[data-solde]"); got != "Vous devez 350,00 €" {
 			t.Errorf("home balance %q, want «Vous devez 350,00 €»", got)
 		}
-		for _, path := range []string{"/mon-espace/compte", "/mon-espace/quittances", "/mon-espace/assurance", "/mon-espace/contrat", "/mon-espace/dossier", "/mon-espace/preferences", "/mon-espace/contacts"} {
+		for _, path := range []string{"/mon-espace/solde", "/mon-espace/quittances", "/mon-espace/assurance", "/mon-espace/contrat", "/mon-espace/dossier", "/mon-espace/preferences", "/mon-espace/contacts"} {
 			if !eval[bool](b, `!!document.querySelector(`+js(`.sections a[href="`+path+`"]`)+`)`) {
 				t.Errorf("home has no link to %s", path)
 			}
@@ -48,10 +48,10 @@ func TestTenantPages(t *testing.T) {
 		}
 		b.check("accueil")
 
-		// Mon compte, from the home page.
-		b.clickText("a", "Mon compte")
+		// Mon solde, from the home page.
+		b.clickText("a", "Mon solde")
 		b.waitAccount(2026, 12)
-		if got := b.focused(); got != "h1:Mon compte" {
+		if got := b.focused(); got != "h1:Mon solde" {
 			t.Errorf("after following the link, focus on %q, want the heading", got)
 		}
 		if got := b.text("[data-solde]"); got != "Vous devez 350,00 €" {
@@ -73,7 +73,7 @@ func TestTenantPages(t *testing.T) {
 		if got := b.rowText(0); got != "10/11/2026 | Virement reçu (partiel) | Paiement |  | 270,00 € | 350,00 € à payer" {
 			t.Errorf("first line %q", got)
 		}
-		if got := b.text(".space-nav [aria-current=page]"); got != "Mon compte" {
+		if got := b.text(".space-nav [aria-current=page]"); got != "Mon solde" {
 			t.Errorf("the menu marks %q as the current page", got)
 		}
 		b.check("compte")
@@ -114,9 +114,9 @@ func TestTenantPages(t *testing.T) {
 		}
 		b.waitFor(`document.querySelector(".notice--success")?.innerText.includes("releve-1234567-2025.csv")`, "the download's confirmation")
 
-		// Mon contrat, from the menu.
-		b.clickText("a", "Mon contrat")
-		b.waitLoaded("Mon contrat")
+		// Mon logement, from the menu.
+		b.clickText("a", "Mon logement")
+		b.waitLoaded("Mon logement")
 		if got := b.breakdown(); strings.Join(got, "|") != "Poste = Montant|Loyer = 430,00 €|Charges = 70,00 €|Total à payer chaque mois = 500,00 €" {
 			t.Errorf("monthly breakdown %q", got)
 		}
@@ -160,7 +160,7 @@ func TestTenantPages(t *testing.T) {
 		b.click("#sans-papier")
 		b.click(`form button[type="submit"]`)
 		b.waitFor(`document.querySelector(".status .notice--success")?.innerText.includes("Vos préférences sont enregistrées")`, "the saved preferences")
-		accepted := "Votre choix actuel : sans papier. Accepté le " + b.paperlessSince() + "."
+		accepted := "Votre choix actuel : sans papier. Activé par Céline LEFÈVRE le " + b.paperlessSince() + "."
 		if got := b.text("[data-consentement]"); got != accepted {
 			t.Errorf("consent after saving %q, want %q", got, accepted)
 		}
@@ -179,13 +179,13 @@ func TestTenantPages(t *testing.T) {
 		b.click("#courrier")
 		b.click(`form button[type="submit"]`)
 		b.waitFor(`document.querySelector(".status .notice--success")?.innerText.includes("par courrier")`, "the withdrawal saved")
-		if got, want := b.text("[data-consentement]"), "Votre choix actuel : par courrier. Accord pour le sans papier retiré le "+b.paperlessSince()+"."; got != want {
+		if got, want := b.text("[data-consentement]"), "Votre choix actuel : par courrier. Accord pour le sans papier retiré par Céline LEFÈVRE le "+b.paperlessSince()+"."; got != want {
 			t.Errorf("consent after withdrawal %q, want %q", got, want)
 		}
 
-		// Modifier mon dossier: the errors, then a request, at the top with its state.
-		b.clickText("a", "Modifier mon dossier")
-		b.waitLoaded("Modifier mon dossier")
+		// Mes demandes: the errors, then a request, at the top with its state.
+		b.clickText("a", "Mes demandes")
+		b.waitLoaded("Mes demandes")
 		if got := b.text(".requests"); got != "" {
 			t.Errorf("requests before any: %q", got)
 		}
@@ -217,8 +217,8 @@ func TestTenantPages(t *testing.T) {
 			t.Errorf("the form keeps %q after sending", got)
 		}
 		b.check("dossier-envoyee")
-		b.visit("/mon-espace/dossier", "Modifier mon dossier")
-		b.waitLoaded("Modifier mon dossier")
+		b.visit("/mon-espace/dossier", "Mes demandes")
+		b.waitLoaded("Mes demandes")
 		b.checkFirstRequest("Composition du foyer", message)
 
 		b.logOut()
@@ -230,7 +230,7 @@ func TestTenantPages(t *testing.T) {
 		if got := b.text("[data-solde]"); got != "Vous avez un crédit de 25,50 €" {
 			t.Errorf("home balance %q, want «Vous avez un crédit de 25,50 €»", got)
 		}
-		b.clickText("a", "Mon compte")
+		b.clickText("a", "Mon solde")
 		b.waitAccount(2026, 12)
 		if got := b.text("[data-solde]"); got != "Vous avez un crédit de 25,50 €" {
 			t.Errorf("balance %q", got)
@@ -261,8 +261,8 @@ func TestTenantPages(t *testing.T) {
 			t.Errorf("releve-7654321-2026.csv: %d lines, second %q, last %q", len(lines), lines[min(1, len(lines)-1)], lines[len(lines)-1])
 		}
 
-		b.clickText("a", "Mon contrat")
-		b.waitLoaded("Mon contrat")
+		b.clickText("a", "Mon logement")
+		b.waitLoaded("Mon logement")
 		if got := b.breakdown(); strings.Join(got, "|") != "Poste = Montant|Loyer = 389,90 €|Charges = 60,10 €|APL déduite = − 180,00 €|Total à payer chaque mois = 270,00 €" {
 			t.Errorf("monthly breakdown %q", got)
 		}
@@ -279,7 +279,7 @@ func TestTenantPages(t *testing.T) {
 		if got := b.text("[data-solde]"); got != "Votre compte est à jour" {
 			t.Errorf("home balance %q, want «Votre compte est à jour»", got)
 		}
-		b.visit("/mon-espace/compte", "Mon compte")
+		b.visit("/mon-espace/solde", "Mon solde")
 		b.waitAccount(2026, 12)
 		if got := b.text("[data-solde]"); got != "Votre compte est à jour" {
 			t.Errorf("balance %q", got)
@@ -330,10 +330,13 @@ func (b *browser) tenant(ref, lastName, dob, email string) {
 	b.waitFor(`document.querySelector("[data-solde]")`, "the balance on the home page")
 }
 
-// logOut leaves with the header's button.
+// logOut leaves with the menu's button (opening the menu first on a phone).
 func (b *browser) logOut() {
 	b.t.Helper()
-	b.click(".site-header button")
+	if eval[bool](b, `(() => { const t = document.querySelector(".space-menu__toggle"); return !!t && t.getClientRects().length > 0 && t.getAttribute("aria-expanded") !== "true"; })()`) {
+		b.click(".space-menu__toggle")
+	}
+	b.click("[data-deconnexion]")
 	b.waitTitle("Connexion")
 	b.waitFor(`document.querySelector(".notice")?.innerText.includes("Vous êtes déconnecté")`, "the logout notice")
 }
@@ -346,10 +349,10 @@ func (b *browser) waitLoaded(title string) {
 	b.waitFor(`document.querySelector("main .space-nav") && !document.querySelector("main .loading")`, "the page «"+title+"» loaded")
 }
 
-// waitAccount waits for Mon compte with a year's first lines.
+// waitAccount waits for Mon solde with a year's first lines.
 func (b *browser) waitAccount(year, rows int) {
 	b.t.Helper()
-	b.waitLoaded("Mon compte")
+	b.waitLoaded("Mon solde")
 	b.waitFor(`document.querySelector(".ledger caption")?.innerText.includes("`+strconv.Itoa(year)+`") && document.querySelectorAll(".ledger tbody tr").length === `+strconv.Itoa(rows)+
 		` && document.getElementById("suivi-etat").innerText.startsWith("`+strconv.Itoa(year)+`")`, "the lines of "+strconv.Itoa(year))
 	if got := eval[string](b, `document.getElementById("annee").value`); got != strconv.Itoa(year) {

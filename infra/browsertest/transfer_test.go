@@ -10,7 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// TestAccountTransfer: Mon compte's "Payer par virement" shows the local
+// TestAccountTransfer: Mon solde's "Payer par virement" shows the local
 // stack's landlord account and LEFÈVRE's wording; each "Copier" button
 // puts its exact text in the clipboard and says "Copié" (visibly and in a
 // live region), at 390×844 and 320×640; without the clipboard the text is
@@ -18,8 +18,8 @@ import (
 func TestAccountTransfer(t *testing.T) {
 	b := start(t)
 	b.tenant("1234567", "LEFÈVRE", "1985-11-03", "celine.lefevre@example.org")
-	b.visit("/mon-espace/compte", "Mon compte")
-	b.waitLoaded("Mon compte")
+	b.visit("/mon-espace/solde", "Mon solde")
+	b.waitLoaded("Mon solde")
 	b.waitFor(`document.querySelector("[data-virement=libelle]")`, "the transfer details")
 
 	want := []struct{ key, label, shown, copied, name string }{

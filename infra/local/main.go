@@ -85,6 +85,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	for _, d := range st.Demo {
 		fmt.Fprintf(stdout, "    %-8s %s %s, born %s, balance %s\n", d.Reference, d.LastName, d.FirstName, d.DateOfBirth, euros(d.BalanceCents))
 	}
+	if len(st.DemoCoSignatories) > 0 {
+		fmt.Fprintln(stdout, "  co-signatories, who sign up for their own account on the same lease:")
+		for _, d := range st.DemoCoSignatories {
+			fmt.Fprintf(stdout, "    %-8s %s %s, born %s\n", d.Reference, d.LastName, d.FirstName, d.DateOfBirth)
+		}
+	}
 	portSetting := ""
 	if port != "8080" {
 		portSetting = "PORT=" + port + " " // make import must reach this port too

@@ -262,12 +262,14 @@ func (s *Stack) listDemo(ctx context.Context, signatories []byte) error {
 			break
 		}
 		sg := rec.(erp.Signatory)
-		if !sg.Main {
-			continue
-		}
 		l, err := s.store.Lease(ctx, sg.Reference)
 		if err != nil {
 			return err
+		}
+		if !sg.Main {
+			s.DemoCoSignatories = append(s.DemoCoSignatories, DemoLease{Reference: sg.Reference, LastName: sg.LastName,
+				FirstName: sg.FirstName, DateOfBirth: sg.DateOfBirth.String(), BalanceCents: l.BalanceCents})
+			continue
 		}
 		s.Demo = append(s.Demo, DemoLease{Reference: sg.Reference, LastName: sg.LastName, FirstName: sg.FirstName,
 			DateOfBirth: sg.DateOfBirth.String(), BalanceCents: l.BalanceCents})

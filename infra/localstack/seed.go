@@ -105,9 +105,12 @@ func (s *Stack) SeedLeases(ctx context.Context, n, paperlessEvery int) ([]Seeded
 func (s *Stack) paperlessAccount(ctx context.Context, ref, email string) error {
 	now := time.Now().UTC()
 	sum := sha256.Sum256([]byte("seed-" + ref))
-	tok := account.Token{Hash: hex.EncodeToString(sum[:]), Purpose: account.Activation, Reference: ref, CreatedAt: now, ExpiresAt: now.Add(48 * time.Hour)}
+	// The seeded lease's only signatory, S<ref>-1 (above).
+	k := account.Key{Reference: ref, Signatory: "S" + ref + "-1"}
+	tok := account.Token{Hash: hex.EncodeToString(sum[:]), Purpose: account.Activation, Reference: ref, Signatory: k.Signatory,
+		CreatedAt: now, ExpiresAt: now.Add(48 * time.Hour)}
 	// A hash no password matches: nobody logs in to a generated account.
-	acc := account.Account{Reference: ref, Email: email, PasswordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2VlZA$c2VlZA", Status: account.Pending,
+	acc := account.Account{Reference: ref, Signatory: k.Signatory, Email: email, PasswordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2VlZA$c2VlZA", Status: account.Pending,
 		ActivationHash: tok.Hash, CreatedAt: now}
 	if err := s.store.SavePending(ctx, acc, nil, tok); err != nil {
 		return fmt.Errorf("seed account %s: %w", ref, err)
@@ -115,13 +118,13 @@ func (s *Stack) paperlessAccount(ctx context.Context, ref, email string) error {
 	if err := s.store.Activate(ctx, tok, now); err != nil {
 		return fmt.Errorf("seed activation %s: %w", ref, err)
 	}
-	old, err := s.store.Preferences(ctx, ref)
+	old, err := s.store.Preferences(ctx, k)
 	if err != nil {
 		return err
 	}
 	p := old
-	p.Paperless, p.Since = true, now
-	if err := s.store.SetPreferences(ctx, ref, old, p, tenant.Event{}); err != nil {
+	p.Paperless, p.Since, p.By = true, now, k.Signatory
+	if err := s.store.SetPreferences(ctx, k, old, p, tenant.Event{}); err != nil {
 		return fmt.Errorf("seed paperless %s: %w", ref, err)
 	}
 	return nil

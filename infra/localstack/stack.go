@@ -82,16 +82,21 @@ type Options struct {
 
 // Stack is a running local portal.
 type Stack struct {
-	URL       string // the portal: API, web app, /_dev pages
-	Mail      *sesemu.Server
-	Template  *Template
-	Demo      []DemoLease
-	Endpoints map[string]string // emulated service → URL, by SDK service id (DYNAMODB, S3, SES, SQS)
-	SQS       *sqsemu.Server
+	URL      string // the portal: API, web app, /_dev pages
+	Mail     *sesemu.Server
+	Template *Template
+	Demo     []DemoLease
+	// DemoCoSignatories are the demo leases' other signatories (Julien
+	// LEFÈVRE), each of whom can sign up for their own account.
+	DemoCoSignatories []DemoLease
+	Endpoints         map[string]string // emulated service → URL, by SDK service id (DYNAMODB, S3, SES, SQS)
+	SQS               *sqsemu.Server
 	// QueueURLs are the template's queues' local URLs, by logical id.
 	QueueURLs map[string]string
 	// EventSources are the SQS event source mappings, by function name.
 	EventSources map[string]*SQSEventSource
+	// Migration is the report of the migrate function's run at start.
+	Migration dynamo.MigrationReport
 	noticesState
 
 	publicURL string
@@ -192,6 +197,12 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	}
 	// The demo data go through the import function, as the ERP's files do.
 	if err := s.loadDemo(ctx, filepath.Join(o.Root, "infra", "demo", "erp")); err != nil {
+		ln.Close()
+		s.Close()
+		return nil, err
+	}
+	// As after a deploy, the migrate function runs once (migrate.go).
+	if s.Migration, err = s.RunMigrate(ctx); err != nil {
 		ln.Close()
 		s.Close()
 		return nil, err

@@ -22,10 +22,25 @@ const (
 	Active  Status = "active"
 )
 
-// Account is a tenant's login on one lease. A lease has at most one account,
-// so the lease reference identifies the account.
+// Key names an account: the lease it reads (Reference, the lease's
+// canonical reference) and the signatory of that lease who owns it
+// (Signatory, the ERP's opaque signatory id, e.g. "S1234567-2"). A lease has
+// at most one account per signatory (DESIGN.md, "Accounts").
+type Key struct {
+	Reference string
+	Signatory string
+}
+
+// String is the key as one string, "<reference>#<signatory id>", used in
+// throttle keys and index keys.
+func (k Key) String() string { return k.Reference + "#" + k.Signatory }
+
+// Account is one signatory's login on their lease. Every signatory of a
+// lease (main or co-signatory) may have their own; they all read the same
+// lease data, named by Reference.
 type Account struct {
 	Reference    string
+	Signatory    string // the ERP's id of the signatory who owns the account
 	Email        string // as the tenant typed it, trimmed
 	PasswordHash string // PHC string
 	Status       Status
@@ -35,10 +50,6 @@ type Account struct {
 	// SessionGeneration ends every session at once when incremented (reset,
 	// password change): sessions carry the generation they were opened in.
 	SessionGeneration int
-	// Paperless is the tenant's consent to receive notices electronically
-	// (Code civil art. 1126), with the date it was given or withdrawn.
-	Paperless      bool
-	PaperlessSince time.Time
 	// NotificationEmail is the confirmed address the tenant chose for
 	// notices (Mes préférences; tenant.Service sets it, only once its link
 	// was opened); "" when it is the login Email. Read it with NoticeEmail.
@@ -46,6 +57,9 @@ type Account struct {
 	CreatedAt         time.Time
 	ActivatedAt       time.Time
 }
+
+// Key is the account's key.
+func (a Account) Key() Key { return Key{Reference: a.Reference, Signatory: a.Signatory} }
 
 // NoticeEmail is where the account's notices go (the monthly notice, the
 // payment confirmation): the confirmed notification address, else the
@@ -79,6 +93,10 @@ type Token struct {
 	Hash      string
 	Purpose   Purpose
 	Reference string
+	Signatory string // with Reference, the account the token serves
+	// CreatedAt is when the token was made: a token made before its
+	// account's CreatedAt (an account deleted and signed up again) serves
+	// nothing.
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	UsedAt    time.Time
@@ -91,6 +109,7 @@ type Token struct {
 type Session struct {
 	Hash       string
 	Reference  string
+	Signatory  string // with Reference, the account the session is of
 	Generation int
 	// Bearer: the session's token was handed to the client (the mobile
 	// app), which sends it as a Bearer header; otherwise it lives only in
@@ -116,7 +135,10 @@ var (
 // Store keeps accounts, tokens and sessions, and reads leases.
 type Store interface {
 	Lease(ctx context.Context, reference string) (tenancy.Lease, error)
-	Account(ctx context.Context, reference string) (Account, error)
+	Account(ctx context.Context, k Key) (Account, error)
+	// AccountsOf lists the accounts of a lease (every signatory's, pending
+	// ones included), in signatory id order; none is no error.
+	AccountsOf(ctx context.Context, reference string) ([]Account, error)
 	AccountByEmail(ctx context.Context, email string) (Account, error)
 	// SavePending writes a pending account and its activation token at once,
 	// claiming the email. previous is the pending account it replaces, if any:
@@ -126,22 +148,23 @@ type Store interface {
 	SavePending(ctx context.Context, acc Account, previous *Account, tok Token, also ...MailJob) error
 	// RenewActivation stores a new activation token and makes it the only
 	// valid one, if the account is still pending.
-	RenewActivation(ctx context.Context, reference string, tok Token) error
+	RenewActivation(ctx context.Context, k Key, tok Token) error
 	Token(ctx context.Context, hash string) (Token, error)
 	PutToken(ctx context.Context, tok Token) error
 	// Activate uses the token and activates the account at once; ErrConflict
 	// when the token was used or is no longer the account's current one.
 	Activate(ctx context.Context, tok Token, at time.Time) error
 	// ResetPassword uses the token, sets the password, ends every session
-	// and voids a pending notification email's link, at once; ErrConflict when the token was already used or the password
-	// was reset since the token was sent.
+	// and voids a pending notification email's link, at once; ErrConflict when the token was already used, the password
+	// was reset since the token was sent, or the account named by the token
+	// was created after it.
 	ResetPassword(ctx context.Context, tok Token, passwordHash string, at time.Time) error
 	PutSession(ctx context.Context, s Session) error
 	Session(ctx context.Context, hash string) (Session, error)
 	DeleteSession(ctx context.Context, hash string) error
 	// DeleteSessions removes every session of an account but the one whose
 	// hash is keep (housekeeping: the generation already made them invalid).
-	DeleteSessions(ctx context.Context, reference, keep string) error
+	DeleteSessions(ctx context.Context, k Key, keep string) error
 	// TouchSession sets the session's LastSeen to at if it is before
 	// ifBefore; ErrConflict when it is not (another request touched it) or
 	// the session is gone.
@@ -151,11 +174,11 @@ type Store interface {
 	// account's session generation moves from gen to gen+1 and the kept
 	// session is carried into it.
 	// ErrConflict when the generation is no longer gen.
-	ChangePassword(ctx context.Context, reference string, gen int, passwordHash, keep string) error
+	ChangePassword(ctx context.Context, k Key, gen int, passwordHash, keep string) error
 	// EndSessions ends every session of the account and voids a pending
 	// notification email's link at once, moving its session generation from
 	// gen to gen+1; ErrConflict when it is no longer gen.
-	EndSessions(ctx context.Context, reference string, gen int) error
+	EndSessions(ctx context.Context, k Key, gen int) error
 }
 
 // Counter keeps the throttles: units of a limit taken per key in a sliding

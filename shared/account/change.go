@@ -80,22 +80,23 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, c PasswordCha
 	if err != nil {
 		return fmt.Errorf("change password: %w", err)
 	}
-	switch err := s.store.ChangePassword(ctx, p.Account.Reference, p.Account.SessionGeneration, hash, p.Session.Hash); {
+	switch err := s.store.ChangePassword(ctx, p.Account.Key(), p.Account.SessionGeneration, hash, p.Session.Hash); {
 	case errors.Is(err, ErrConflict):
 		// A reset or a logout everywhere ended this session meanwhile.
 		return unauthenticated()
 	case err != nil:
 		return fmt.Errorf("change password: %w", err)
 	}
-	if err := s.store.DeleteSessions(ctx, p.Account.Reference, p.Session.Hash); err != nil {
+	if err := s.store.DeleteSessions(ctx, p.Account.Key(), p.Session.Hash); err != nil {
 		// The generation already ended them; this only tidies up.
 		s.log.WarnContext(ctx, "delete sessions after password change", "err", err)
 	}
-	main, _ := lease.MainSignatory()
 	// The password is changed: a mail that fails is logged, not answered
-	// as a failure the tenant would retry.
+	// as a failure the tenant would retry. It goes to the login address of
+	// this account only, greeting its own signatory: the lease's other
+	// accounts have their own passwords.
 	if s.mailer != nil {
-		if err := s.mailer.Send(ctx, passwordChangedMail(p.Account.Email, main.FirstName, s.now(), s.cfg.PublicURL)); err != nil {
+		if err := s.mailer.Send(ctx, passwordChangedMail(p.Account.Email, signatoryOf(lease, p.Account.Signatory).FirstName, s.now(), s.cfg.PublicURL)); err != nil {
 			s.log.ErrorContext(ctx, "send password changed mail", "err", err)
 		}
 	} else {

@@ -67,7 +67,7 @@ func (s *Profiles) DeleteAccount(ctx context.Context, p Principal, d AccountDele
 			return fmt.Errorf("delete account: %w", err)
 		}
 		// Gone (or created again) means another request deleted it: done.
-		now, err := s.store.Account(ctx, acc.Reference)
+		now, err := s.store.Account(ctx, acc.Key())
 		if errors.Is(err, ErrNotFound) || (err == nil && !now.CreatedAt.Equal(acc.CreatedAt)) {
 			gone = true
 			break
@@ -92,7 +92,7 @@ func (s *Profiles) DeleteAccount(ctx context.Context, p Principal, d AccountDele
 		return nil
 	}
 	if s.mailer != nil {
-		if err := s.mailer.Send(ctx, accountDeletedMail(acc.Email, s.firstName(ctx, acc), s.page("/creer-mon-compte"))); err != nil {
+		if err := s.mailer.Send(ctx, accountDeletedMail(acc.Email, s.firstName(ctx, acc.Key()), s.page("/creer-mon-compte"))); err != nil {
 			s.log.ErrorContext(ctx, "send account deleted mail", "err", err)
 		}
 	}

@@ -36,11 +36,11 @@ const ConfirmationPath = "/confirmation-email"
 // It returns the raw token for the mail, its hash for the preferences (the
 // only link of the lease that can confirm), and its expiry. Errors: a
 // fault.TooManyRequests past the mail limit.
-func (s *Service) NewEmailLink(ctx context.Context, ref string) (raw, hash string, expires time.Time, err error) {
-	if err := s.allow(ctx, s.cfg.MailsPerAccount, "mail", ref); err != nil {
+func (s *Service) NewEmailLink(ctx context.Context, k Key) (raw, hash string, expires time.Time, err error) {
+	if err := s.allow(ctx, s.cfg.MailsPerAccount, "mail", k.String()); err != nil {
 		return "", "", time.Time{}, err
 	}
-	raw, tok, err := s.newToken(NotificationEmail, ref, s.cfg.EmailChangeTTL)
+	raw, tok, err := s.newToken(NotificationEmail, k, s.cfg.EmailChangeTTL)
 	if err != nil {
 		return "", "", time.Time{}, err
 	}
@@ -56,16 +56,12 @@ func (s *Service) NewEmailLink(ctx context.Context, ref string) (raw, hash strin
 // SendEmailLink mails the confirmation link (raw, from NewEmailLink) to the
 // new address, then tells the account's login address of the request, both
 // in French. Errors: a fault.ServiceUnavailable when SES refuses a mail.
-func (s *Service) SendEmailLink(ctx context.Context, ref, newEmail, raw string) error {
-	acc, err := s.store.Account(ctx, ref)
+func (s *Service) SendEmailLink(ctx context.Context, k Key, newEmail, raw string) error {
+	acc, err := s.store.Account(ctx, k)
 	if err != nil {
 		return fmt.Errorf("email link: %w", err)
 	}
-	var firstName string
-	if lease, err := s.store.Lease(ctx, ref); err == nil {
-		main, _ := lease.MainSignatory()
-		firstName = main.FirstName
-	}
+	firstName := s.firstName(ctx, k)
 	if err := s.send(ctx, emailChangeMail(newEmail, firstName, s.link(ConfirmationPath, raw), s.cfg.EmailChangeTTL)); err != nil {
 		return err
 	}
@@ -73,27 +69,27 @@ func (s *Service) SendEmailLink(ctx context.Context, ref, newEmail, raw string) 
 }
 
 // CheckEmailLink checks a confirmation link from a mail and returns the
-// lease it speaks for and the token's hash; it uses nothing (the caller uses
+// account it speaks for and the token's hash; it uses nothing (the caller uses
 // the token in the same write as the change). It counts the attempt against
 // the client address's limit (Config.PerAddress).
 //
 // Errors: fault.TokenInvalid (unknown, tampered, another purpose, already
 // used), fault.TokenExpired, fault.TooManyRequests.
-func (s *Service) CheckEmailLink(ctx context.Context, raw, client string) (ref, hash string, err error) {
+func (s *Service) CheckEmailLink(ctx context.Context, raw, client string) (k Key, hash string, err error) {
 	if err := s.allow(ctx, s.cfg.PerAddress, "addr", client); err != nil {
-		return "", "", err
+		return Key{}, "", err
 	}
 	tok, err := s.usableToken(ctx, raw, NotificationEmail)
 	if fault.Is(err, fault.TokenExpired) {
-		return "", "", fault.New(fault.TokenExpired, "Ce lien a expiré. Votre adresse de notification n’a pas changé\u00a0: refaites la demande dans «\u00a0Mes préférences\u00a0» de votre espace locataire pour recevoir un nouveau lien.")
+		return Key{}, "", fault.New(fault.TokenExpired, "Ce lien a expiré. Votre adresse de notification n’a pas changé\u00a0: refaites la demande dans «\u00a0Mes préférences\u00a0» de votre espace locataire pour recevoir un nouveau lien.")
 	}
 	if fault.Is(err, fault.TokenInvalid) {
-		return "", "", emailLinkVoid()
+		return Key{}, "", emailLinkVoid()
 	}
 	if err != nil {
-		return "", "", err
+		return Key{}, "", err
 	}
-	return tok.Reference, tok.Hash, nil
+	return Key{Reference: tok.Reference, Signatory: tok.Signatory}, tok.Hash, nil
 }
 
 func emailLinkVoid() error {

@@ -23,9 +23,10 @@ type JobKind string
 
 // Mail job kinds.
 const (
-	// JobSignUp settles a sign-up whose identity matched: a pending account
-	// and its activation link, or a mail to the address that already has the
-	// account or the email.
+	// JobSignUp settles a sign-up whose identity matched a signatory: a
+	// pending account and its activation link, or a mail to the address that
+	// already has the account or the email (and a masked hint to the
+	// address typed).
 	JobSignUp JobKind = "signup"
 	// JobForgot mails a reset link (or, to a pending account, an activation
 	// link) when the email has an account.
@@ -36,8 +37,8 @@ const (
 	// JobReplaced tells an address that its pending sign-up was replaced by
 	// one with another address.
 	JobReplaced JobKind = "replaced"
-	// JobPaymentReceived confirms an online payment to the lease's tenant
-	// (written by the payment webhook in the transaction that credits it).
+	// JobPaymentReceived confirms an online payment to every active
+	// account of the lease (written by the payment webhook in the transaction that credits it).
 	JobPaymentReceived JobKind = "payment_received"
 )
 
@@ -48,8 +49,11 @@ type MailJob struct {
 	// Email is the address typed (sign-up, forgot, resend) or to tell
 	// (replaced).
 	Email string
-	// Reference is the lease (sign-up, replaced).
+	// Reference is the lease (sign-up, replaced, payment received).
 	Reference string
+	// Signatory is, with Reference, the account a sign-up creates (the
+	// signatory whose identity matched) or a replaced notice speaks of.
+	Signatory string
 	// PasswordHash is the sign-up's password, hashed on the request path.
 	PasswordHash string
 	// AmountCents is the payment a JobPaymentReceived confirms.
@@ -173,17 +177,12 @@ func (s *Service) runJob(ctx context.Context, j MailJob) error {
 // settleSignUp does what a matched sign-up asks, now that nobody waits for
 // the answer: the requester got the same 202 whichever branch runs here.
 func (s *Service) settleSignUp(ctx context.Context, j MailJob) error {
-	ref := j.Reference
+	ref, k := j.Reference, Key{Reference: j.Reference, Signatory: j.Signatory}
 	var previous *Account
-	existing, err := s.store.Account(ctx, ref)
+	existing, err := s.store.Account(ctx, k)
 	switch {
 	case err == nil && existing.Status == Active:
-		// The lease's tenant already has an account: remind them of it, at
-		// their own address; the one typed gets nothing.
-		if sent, err := s.noticeAllowed(ctx, existing.Reference); !sent {
-			return err
-		}
-		return s.send(ctx, existingAccountMail(existing.Email, s.firstName(ctx, ref), s.page("/connexion"), s.page("/mot-de-passe-oublie")))
+		return s.mailExistingAccount(ctx, existing, j.Email)
 	case err == nil:
 		previous = &existing
 	case !errors.Is(err, ErrNotFound):
@@ -191,20 +190,20 @@ func (s *Service) settleSignUp(ctx context.Context, j MailJob) error {
 	}
 	owner, err := s.store.AccountByEmail(ctx, j.Email)
 	switch {
-	case err == nil && owner.Reference != ref:
+	case err == nil && owner.Key() != k:
 		return s.mailAddressTaken(ctx, owner)
 	case err != nil && !errors.Is(err, ErrNotFound):
 		return fmt.Errorf("settle sign-up: %w", err)
 	}
 
-	if sent, err := s.mailAllowed(ctx, Account{Reference: ref}); !sent {
+	if sent, err := s.mailAllowed(ctx, Account{Reference: ref, Signatory: j.Signatory}); !sent {
 		return err
 	}
-	raw, tok, err := s.newToken(Activation, ref, s.cfg.ActivationTTL)
+	raw, tok, err := s.newToken(Activation, k, s.cfg.ActivationTTL)
 	if err != nil {
 		return err
 	}
-	acc := Account{Reference: ref, Email: j.Email, PasswordHash: j.PasswordHash, Status: Pending,
+	acc := Account{Reference: ref, Signatory: j.Signatory, Email: j.Email, PasswordHash: j.PasswordHash, Status: Pending,
 		ActivationHash: tok.Hash, CreatedAt: j.CreatedAt}
 	if previous != nil {
 		acc.CreatedAt = previous.CreatedAt
@@ -215,7 +214,7 @@ func (s *Service) settleSignUp(ctx context.Context, j MailJob) error {
 	// it, and a sign-up that is not saved tells nobody.
 	var notices []MailJob
 	if previous != nil && EmailKey(previous.Email) != EmailKey(j.Email) {
-		n, err := s.newJob(MailJob{Kind: JobReplaced, Email: previous.Email, Reference: ref})
+		n, err := s.newJob(MailJob{Kind: JobReplaced, Email: previous.Email, Reference: ref, Signatory: j.Signatory})
 		if err != nil {
 			return err
 		}
@@ -230,7 +229,7 @@ func (s *Service) settleSignUp(ctx context.Context, j MailJob) error {
 		}
 		return s.mailAddressTaken(ctx, owner)
 	case errors.Is(err, ErrConflict):
-		// The lease's account changed since the look-up (activated, or
+		// The signatory's account changed since the look-up (activated, or
 		// another sign-up): run again on what it is now.
 		return fmt.Errorf("settle sign-up: %w", err)
 	case err != nil:
@@ -239,27 +238,48 @@ func (s *Service) settleSignUp(ctx context.Context, j MailJob) error {
 	// When the mail fails, the job runs again: the account it saved is then
 	// the pending one it replaces, with the same email, so only the link is
 	// renewed and sent.
-	return s.sendActivation(ctx, j.Email, s.firstName(ctx, ref), raw)
+	return s.sendActivation(ctx, j.Email, s.firstName(ctx, k), raw)
+}
+
+// mailExistingAccount answers a sign-up for a signatory who already has an
+// active account. The account's own address is reminded of it, as it
+// always was. When another address was typed, that address also gets a
+// masked hint of the account's (MaskEmail, "c•••@e•••.fr") and what to do:
+// whoever typed the signatory's identity learns which of their addresses
+// holds the account, never the address itself, and never on screen (the
+// sign-up answered the same 202 as any other). Both count as one notice of
+// the account's budget (noticeAllowed).
+func (s *Service) mailExistingAccount(ctx context.Context, existing Account, typed string) error {
+	if sent, err := s.noticeAllowed(ctx, existing.Key()); !sent {
+		return err
+	}
+	login, forgot := s.page("/connexion"), s.page("/mot-de-passe-oublie")
+	if EmailKey(typed) != EmailKey(existing.Email) {
+		if err := s.send(ctx, existingAccountHintMail(typed, MaskEmail(existing.Email), login, forgot)); err != nil {
+			return err
+		}
+	}
+	return s.send(ctx, existingAccountMail(existing.Email, s.firstName(ctx, existing.Key()), login, forgot))
 }
 
 // mailAddressTaken tells the owner of an address that someone tried to
 // sign up with it. Nothing is created.
 func (s *Service) mailAddressTaken(ctx context.Context, owner Account) error {
-	if sent, err := s.noticeAllowed(ctx, owner.Reference); !sent {
+	if sent, err := s.noticeAllowed(ctx, owner.Key()); !sent {
 		return err
 	}
-	return s.send(ctx, addressTakenMail(owner.Email, s.firstName(ctx, owner.Reference), s.page("/connexion"), s.page("/mot-de-passe-oublie")))
+	return s.send(ctx, addressTakenMail(owner.Email, s.firstName(ctx, owner.Key()), s.page("/connexion"), s.page("/mot-de-passe-oublie")))
 }
 
-// firstName is the greeting's name: the lease's main signatory, or none.
-func (s *Service) firstName(ctx context.Context, ref string) string {
-	lease, err := s.store.Lease(ctx, ref)
+// firstName is the greeting's name: the account's own signatory (the
+// lease's main one if the ERP no longer lists them), or none.
+func (s *Service) firstName(ctx context.Context, k Key) string {
+	lease, err := s.store.Lease(ctx, k.Reference)
 	if err != nil {
 		if !errors.Is(err, tenancy.ErrNotFound) {
 			s.log.WarnContext(ctx, "read lease for a mail greeting", "err", err)
 		}
 		return ""
 	}
-	main, _ := lease.MainSignatory()
-	return main.FirstName
+	return signatoryOf(lease, k.Signatory).FirstName
 }

@@ -63,7 +63,7 @@ func TestRoutesDoTheSameWorkWhateverTheAddress(t *testing.T) {
 	ctx := context.Background()
 	f := setup(t, account.Config{})
 	mustOK(t, f.store.PutLease(ctx, tenancy.Lease{Reference: "7654321",
-		Signatories: []tenancy.Signatory{{Main: true, LastName: "N'DIAYE", FirstName: "Abdou", DateOfBirth: tenancy.Date{Year: 1990, Month: 1, Day: 30}}}}))
+		Signatories: []tenancy.Signatory{{ID: "S7654321-1", Main: true, LastName: "N'DIAYE", FirstName: "Abdou", DateOfBirth: tenancy.Date{Year: 1990, Month: 1, Day: 30}}}}))
 	activeMarie(t, f)
 	celine := account.SignUpRequest{Reference: "1234567", LastName: "lefevre", DateOfBirth: "1985-11-03", Email: "celine@example.fr", Password: pw}
 	mustOK(t, f.svc.SignUp(ctx, celine, "203.0.113.1"))

@@ -21,7 +21,7 @@ import (
 // nothing and says nothing: answering "too many" would tell that the email
 // has an account, where an unknown email always gets "sent".
 func (s *Service) mailAllowed(ctx context.Context, acc Account) (bool, error) {
-	err := s.allow(ctx, s.cfg.MailsPerAccount, "mail", acc.Reference)
+	err := s.allow(ctx, s.cfg.MailsPerAccount, "mail", acc.Key().String())
 	if fault.Is(err, fault.TooManyRequests) {
 		s.log.WarnContext(ctx, "mail limit reached; mail not sent")
 		return false, nil
@@ -34,8 +34,8 @@ func (s *Service) mailAllowed(ctx context.Context, acc Account) (bool, error) {
 // replaced sign-up), silently past the limit like mailAllowed. Notices have
 // their own budget, so that strangers' requests can never use up the mails
 // the tenant asks for (activation, reset, confirmation links).
-func (s *Service) noticeAllowed(ctx context.Context, ref string) (bool, error) {
-	err := s.allow(ctx, s.cfg.MailsPerAccount, "notice", ref)
+func (s *Service) noticeAllowed(ctx context.Context, k Key) (bool, error) {
+	err := s.allow(ctx, s.cfg.MailsPerAccount, "notice", k.String())
 	if fault.Is(err, fault.TooManyRequests) {
 		s.log.WarnContext(ctx, "notice limit reached; notice not sent")
 		return false, nil
@@ -160,7 +160,7 @@ func lockedOut(wait time.Duration) error {
 	wait = roundWait(wait)
 	return &fault.Error{Code: fault.TooManyRequests, RetryAfter: wait,
 		Message: fmt.Sprintf("Trop de tentatives pour ce bail. Par sécurité, patientez %s avant de réessayer, "+
-			"avec la référence client, le nom et la date de naissance du signataire principal tels qu’ils figurent sur votre avis d’échéance et votre bail. "+
+			"avec la référence client, votre nom et votre date de naissance tels qu’ils figurent sur votre avis d’échéance et votre bail. "+
 			"En cas de doute, contactez votre agence.", inWords(wait))}
 }
 

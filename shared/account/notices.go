@@ -33,6 +33,23 @@ func existingAccountMail(to, firstName, loginURL, forgotURL string) Mail {
 	}.mail(to, firstName)
 }
 
+// existingAccountHintMail tells the address typed in a sign-up whose
+// identity matched a signatory who already has an account, that the
+// account exists and under which address, masked (MaskEmail): enough for
+// the signatory to recognise their own, nothing for anyone else. It greets
+// nobody by name: the address typed may not be the signatory's.
+func existingAccountHintMail(to, maskedEmail, loginURL, forgotURL string) Mail {
+	return notice{
+		subject: "Un compte Extranet Locataire existe déjà pour vous",
+		paras: []para{
+			{text: "Une demande de création de compte Extranet Locataire vient d’être faite avec cette adresse email. Le signataire du bail indiqué a déjà un compte, ouvert avec l’adresse " + maskedEmail + " : aucun autre compte n’a été créé."},
+			{text: "Si c’est votre compte, connectez-vous avec cette adresse et votre mot de passe :", link: loginURL},
+			{text: "Si vous avez oublié votre mot de passe, saisissez cette adresse dans « Mot de passe oublié » :", link: forgotURL},
+			{text: "Si vous n’avez plus accès à cette adresse, contactez votre agence. Si vous n’êtes pas à l’origine de cette demande, ignorez cet email."},
+		},
+	}.mail(to, "")
+}
+
 func addressTakenMail(to, firstName, loginURL, forgotURL string) Mail {
 	return notice{
 		subject: "Demande de compte avec votre adresse email",

@@ -81,8 +81,9 @@ func NewProfiles(s *Service, store ProfileStore) *Profiles {
 	return &Profiles{Service: s, profiles: store, exports: ExportsPerAccount}
 }
 
-// accountKey names the account in limits and events.
-func accountKey(acc Account) string { return acc.Reference }
+// accountKey names the account in limits: the same key as the account
+// service's own mail limit, so that both count against one budget.
+func accountKey(acc Account) string { return acc.Key().String() }
 
 // LoginEmailChange is what a tenant types to change their login email.
 type LoginEmailChange struct {
@@ -121,12 +122,12 @@ func (s *Profiles) RequestLoginEmail(ctx context.Context, p Principal, c LoginEm
 	if err := s.allow(ctx, s.cfg.MailsPerAccount, "mail", accountKey(p.Account)); err != nil {
 		return err
 	}
-	firstName := s.firstName(ctx, p.Account)
+	firstName := s.firstName(ctx, p.Account.Key())
 	other, err := s.store.AccountByEmail(ctx, email)
 	switch {
-	case err == nil && other.Reference != p.Account.Reference:
+	case err == nil && other.Key() != p.Account.Key():
 		// Taken: the holder is told, the tenant is answered as usual.
-		if ok, err := s.noticeAllowed(ctx, accountKey(other)); err != nil || !ok {
+		if ok, err := s.noticeAllowed(ctx, other.Key()); err != nil || !ok {
 			return err
 		}
 		if err := s.send(ctx, loginEmailTakenMail(email, s.page("/connexion"))); err != nil {
@@ -136,7 +137,7 @@ func (s *Profiles) RequestLoginEmail(ctx context.Context, p Principal, c LoginEm
 	case err != nil && !errors.Is(err, ErrNotFound):
 		return fmt.Errorf("login email: %w", err)
 	}
-	raw, tok, err := s.newToken(LoginEmail, p.Account.Reference, s.cfg.EmailChangeTTL)
+	raw, tok, err := s.newToken(LoginEmail, p.Account.Key(), s.cfg.EmailChangeTTL)
 	if err != nil {
 		return err
 	}
@@ -186,13 +187,13 @@ func (s *Profiles) ConfirmLoginEmail(ctx context.Context, raw, client string) (s
 	case !s.now().Before(tok.ExpiresAt):
 		return "", fault.New(fault.TokenExpired, "Ce lien a expiré. Votre adresse de connexion n’a pas changé\u00a0: refaites la demande dans «\u00a0Mon profil\u00a0» pour recevoir un nouveau lien.")
 	}
-	acc, err := s.store.Account(ctx, tok.Reference)
+	acc, err := s.store.Account(ctx, Key{Reference: tok.Reference, Signatory: tok.Signatory})
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return "", loginLinkVoid()
 	case err != nil:
 		return "", fmt.Errorf("confirm login email: %w", err)
-	case tok.CreatedAt.Before(acc.CreatedAt) || acc.Status != Active || acc.SessionGeneration != tok.Generation:
+	case !issuedFor(acc, tok.CreatedAt) || acc.Status != Active || acc.SessionGeneration != tok.Generation:
 		// An account deleted and created again never honours the old
 		// one's links; a password change or a logout everywhere voids it.
 		return "", loginLinkVoid()
@@ -218,23 +219,13 @@ func loginLinkVoid() error {
 	return fault.New(fault.TokenInvalid, "Ce lien n’est plus valable\u00a0: il a déjà servi, une autre adresse a été demandée depuis, ou votre mot de passe a changé. Votre adresse de connexion n’a pas changé. Refaites la demande dans «\u00a0Mon profil\u00a0» si besoin.")
 }
 
-// firstName is the first name of the account's signatory, for the mails'
-// greeting ("" when the lease cannot be read).
-func (s *Profiles) firstName(ctx context.Context, acc Account) string {
-	lease, err := s.store.Lease(ctx, acc.Reference)
-	if err != nil {
-		return ""
-	}
-	main, _ := lease.MainSignatory()
-	return main.FirstName
-}
-
 // event makes an event for the ERP about acc.
-func (s *Profiles) event(typ string, acc Account, data any) (ProfileEvent, error) {
+func (s *Profiles) event(typ string, acc Account, data map[string]any) (ProfileEvent, error) {
 	b := make([]byte, 8)
 	if _, err := io.ReadFull(s.random, b); err != nil {
 		return ProfileEvent{}, fmt.Errorf("random id: %w", err)
 	}
+	data["signatory"] = acc.Signatory // which of the lease's accounts
 	return ProfileEvent{ID: hex.EncodeToString(b), Type: typ, Reference: acc.Reference, At: s.now().UTC(), Data: data}, nil
 }
 
@@ -254,7 +245,7 @@ func (s *Profiles) Sessions(ctx context.Context, p Principal) ([]Session, error)
 	now := s.now()
 	var out []Session
 	for _, ss := range all {
-		if ss.Generation == p.Account.SessionGeneration && now.Before(ss.ExpiresAt) && !ss.CreatedAt.Before(p.Account.CreatedAt) {
+		if ss.Generation == p.Account.SessionGeneration && now.Before(ss.ExpiresAt) && issuedFor(p.Account, ss.CreatedAt) {
 			out = append(out, ss)
 		}
 	}

@@ -23,7 +23,7 @@ func TestOldSessionsAndLinksNeverOpenANewAccount(t *testing.T) {
 	mustOK(t, f.svc.Forgot(ctx, marie.Email, "203.0.113.1"))
 	reset := f.mail.lastToken(t, marie.Email)
 
-	acc, err := f.store.Account(ctx, marie.Reference)
+	acc, err := f.store.AccountByEmail(ctx, marie.Email)
 	mustOK(t, err)
 	mustOK(t, f.store.DeleteAccount(ctx, acc, account.ProfileEvent{}))
 	_, err = f.svc.Authenticate(ctx, session)
@@ -32,7 +32,7 @@ func TestOldSessionsAndLinksNeverOpenANewAccount(t *testing.T) {
 
 	f.clock.Advance(time.Minute)
 	activeMarie(t, f)
-	again, err := f.store.Account(ctx, marie.Reference)
+	again, err := f.store.AccountByEmail(ctx, marie.Email)
 	mustOK(t, err)
 	if again.SessionGeneration != acc.SessionGeneration {
 		t.Fatalf("the new account's generation is %d, the old one's %d: the test needs them equal", again.SessionGeneration, acc.SessionGeneration)

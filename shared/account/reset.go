@@ -20,7 +20,7 @@ func (s *Service) mailReset(ctx context.Context, acc Account) error {
 	if sent, err := s.mailAllowed(ctx, acc); !sent {
 		return err
 	}
-	raw, tok, err := s.newToken(Reset, acc.Reference, s.cfg.ResetTTL)
+	raw, tok, err := s.newToken(Reset, acc.Key(), s.cfg.ResetTTL)
 	if err != nil {
 		return err
 	}
@@ -30,7 +30,7 @@ func (s *Service) mailReset(ctx context.Context, acc Account) error {
 	if err := s.store.PutToken(ctx, tok); err != nil {
 		return fmt.Errorf("forgot: %w", err)
 	}
-	return s.send(ctx, resetMail(acc.Email, s.firstName(ctx, acc.Reference), s.link("/nouveau-mot-de-passe", raw), s.cfg.ResetTTL))
+	return s.send(ctx, resetMail(acc.Email, s.firstName(ctx, acc.Key()), s.link("/nouveau-mot-de-passe", raw), s.cfg.ResetTTL))
 }
 
 // ResetPassword sets a new password with an emailed reset link, ends
@@ -54,16 +54,15 @@ func (s *Service) ResetPassword(ctx context.Context, rawToken, password, client 
 	if err != nil {
 		return err
 	}
-	acc, err := s.store.Account(ctx, tok.Reference)
+	acc, err := s.store.Account(ctx, Key{Reference: tok.Reference, Signatory: tok.Signatory})
 	if errors.Is(err, ErrNotFound) {
-		return invalidLink() // deleted since the link was sent
+		return invalidLink() // the account was deleted since
 	}
 	if err != nil {
 		return fmt.Errorf("reset: %w", err)
 	}
-	if tok.CreatedAt.Before(acc.CreatedAt) {
-		// The link of an account deleted, then created again: not this one's.
-		return invalidLink()
+	if !issuedFor(acc, tok.CreatedAt) {
+		return invalidLink() // a link of an earlier account with this key
 	}
 	lease, err := s.store.Lease(ctx, tok.Reference)
 	if err != nil {
@@ -86,7 +85,7 @@ func (s *Service) ResetPassword(ctx context.Context, rawToken, password, client 
 	// The link proved the mailbox: the failed logins on the account's email,
 	// which anyone who knows it can run up, no longer keep its owner out.
 	s.forget(ctx, s.cfg.AccountFailures, "login", EmailKey(acc.Email))
-	if err := s.store.DeleteSessions(ctx, tok.Reference, ""); err != nil {
+	if err := s.store.DeleteSessions(ctx, acc.Key(), ""); err != nil {
 		// The generation bump already ended them; this only tidies up.
 		s.log.WarnContext(ctx, "delete sessions after reset", "err", err)
 	}

@@ -63,6 +63,10 @@ type Profile struct {
 	Account Account
 	Lease   tenancy.Lease
 	Main    tenancy.Signatory
+	// Signatory is the account's own signatory (the one logged in), who
+	// may be a co-signatory; the main one when the lease no longer lists
+	// them.
+	Signatory tenancy.Signatory
 }
 
 // Me returns the profile of the principal's account.
@@ -72,7 +76,28 @@ func (s *Service) Me(ctx context.Context, p Principal) (Profile, error) {
 		return Profile{}, fmt.Errorf("me: %w", err)
 	}
 	main, _ := lease.MainSignatory()
-	return Profile{Account: p.Account, Lease: lease, Main: main}, nil
+	return Profile{Account: p.Account, Lease: lease, Main: main, Signatory: signatoryOf(lease, p.Account.Signatory)}, nil
+}
+
+// signatoryOf is the lease's signatory of id id, else its main signatory
+// (a signatory the ERP no longer lists: the greeting falls back to the
+// main one rather than to nobody).
+func signatoryOf(lease tenancy.Lease, id string) tenancy.Signatory {
+	for _, sg := range lease.Signatories {
+		if sg.ID == id {
+			return sg
+		}
+	}
+	main, _ := lease.MainSignatory()
+	return main
+}
+
+// issuedFor reports whether something made at made (a token, a session)
+// may serve acc: only when made at or after acc was created, to the
+// second, so that an account deleted and signed up again under the same
+// key never honours its predecessor's links and sessions.
+func issuedFor(acc Account, made time.Time) bool {
+	return made.Unix() >= acc.CreatedAt.Unix()
 }
 
 // usableToken finds an unused, unexpired token of the purpose. On a used
@@ -132,13 +157,13 @@ func (s *Service) page(path string) string {
 
 // newToken makes a random emailed token; raw goes in the link, the token
 // (with only the hash) goes to the store.
-func (s *Service) newToken(p Purpose, ref string, ttl time.Duration) (string, Token, error) {
+func (s *Service) newToken(p Purpose, k Key, ttl time.Duration) (string, Token, error) {
 	raw, hash, err := s.randomToken()
 	if err != nil {
 		return "", Token{}, err
 	}
 	now := s.now()
-	return raw, Token{Hash: hash, Purpose: p, Reference: ref, CreatedAt: now, ExpiresAt: now.Add(ttl)}, nil
+	return raw, Token{Hash: hash, Purpose: p, Reference: k.Reference, Signatory: k.Signatory, CreatedAt: now, ExpiresAt: now.Add(ttl)}, nil
 }
 
 const tokenBytes = 32

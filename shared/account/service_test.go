@@ -110,10 +110,10 @@ func setup(t *testing.T, cfg account.Config) fixture {
 	store := dynamo.New(ops.client(db.URL), localstack.LocalTables)
 	for _, l := range []tenancy.Lease{
 		{Reference: "8889999", Address: tenancy.Address{Street: "12 rue des Jardins", PostalCode: "93200", City: "Saint-Denis"},
-			Signatories: []tenancy.Signatory{{Main: true, LastName: "DUPONT", FirstName: "Marie", DateOfBirth: tenancy.Date{Year: 1978, Month: 4, Day: 12}}}},
+			Signatories: []tenancy.Signatory{{ID: "S8889999-1", Main: true, LastName: "DUPONT", FirstName: "Marie", DateOfBirth: tenancy.Date{Year: 1978, Month: 4, Day: 12}}}},
 		{Reference: "1234567", Address: tenancy.Address{Street: "4 allée des Tilleuls", PostalCode: "92230", City: "Gennevilliers"},
-			Signatories: []tenancy.Signatory{{Main: true, LastName: "LEFÈVRE", FirstName: "Céline", DateOfBirth: tenancy.Date{Year: 1985, Month: 11, Day: 3}},
-				{LastName: "LEFÈVRE", FirstName: "Julien", DateOfBirth: tenancy.Date{Year: 1983, Month: 6, Day: 21}}}},
+			Signatories: []tenancy.Signatory{{ID: "S1234567-1", Main: true, LastName: "LEFÈVRE", FirstName: "Céline", DateOfBirth: tenancy.Date{Year: 1985, Month: 11, Day: 3}},
+				{ID: "S1234567-2", LastName: "LEFÈVRE", FirstName: "Julien", DateOfBirth: tenancy.Date{Year: 1983, Month: 6, Day: 21}}}},
 	} {
 		if err := store.PutLease(ctx, l); err != nil {
 			t.Fatal(err)

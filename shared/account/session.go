@@ -72,7 +72,7 @@ func (s *Service) Login(ctx context.Context, c Credentials, client string) (toke
 		return "", Session{}, err
 	}
 	now := s.now()
-	sess = Session{Hash: hash, Reference: acc.Reference, Generation: acc.SessionGeneration, Bearer: c.Bearer,
+	sess = Session{Hash: hash, Reference: acc.Reference, Signatory: acc.Signatory, Generation: acc.SessionGeneration, Bearer: c.Bearer,
 		CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(s.cfg.SessionTTL)}
 	if err := s.store.PutSession(ctx, sess); err != nil {
 		return "", Session{}, fmt.Errorf("login: %w", err)
@@ -130,16 +130,14 @@ func (s *Service) Authenticate(ctx context.Context, rawToken string) (Principal,
 	if !sess.Bearer && !now.Before(seen.Add(s.cfg.SessionIdleTimeout)) {
 		return Principal{}, unauthenticated()
 	}
-	acc, err := s.store.Account(ctx, sess.Reference)
+	acc, err := s.store.Account(ctx, Key{Reference: sess.Reference, Signatory: sess.Signatory})
 	if errors.Is(err, ErrNotFound) {
 		return Principal{}, unauthenticated()
 	}
 	if err != nil {
 		return Principal{}, fmt.Errorf("authenticate: %w", err)
 	}
-	// A session older than its account is another account's (one deleted,
-	// then created again with the same key): never honoured.
-	if acc.SessionGeneration != sess.Generation || acc.Status != Active || sess.CreatedAt.Before(acc.CreatedAt) {
+	if acc.SessionGeneration != sess.Generation || acc.Status != Active || !issuedFor(acc, sess.CreatedAt) {
 		return Principal{}, unauthenticated()
 	}
 	if every := s.touchEvery(); !sess.Bearer && now.Sub(seen) >= every {
@@ -170,14 +168,14 @@ func unauthenticated() error {
 // email's link in the same write: one asked for from a stolen session must
 // not confirm once that session is over.
 func (s *Service) LogoutEverywhere(ctx context.Context, p Principal) error {
-	switch err := s.store.EndSessions(ctx, p.Account.Reference, p.Account.SessionGeneration); {
+	switch err := s.store.EndSessions(ctx, p.Account.Key(), p.Account.SessionGeneration); {
 	case errors.Is(err, ErrConflict):
 		// A reset, a change or another logout everywhere moved the
 		// generation meanwhile: this session is over already.
 	case err != nil:
 		return fmt.Errorf("logout everywhere: %w", err)
 	}
-	if err := s.store.DeleteSessions(ctx, p.Account.Reference, ""); err != nil {
+	if err := s.store.DeleteSessions(ctx, p.Account.Key(), ""); err != nil {
 		s.log.WarnContext(ctx, "delete sessions after logout everywhere", "err", err)
 	}
 	return nil

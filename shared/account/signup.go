@@ -20,12 +20,17 @@ type SignUpRequest struct {
 	Password    string
 }
 
-// SignUp checks the request against the lease's main signatory and leaves
-// a sign-up job: the mail worker then stores a pending account and emails
-// the activation link, or tells the address on file that it already has
-// the account or the email (jobs.go). Signing up again before activation
-// replaces the pending request and voids the earlier link. A mismatch is
-// the only refusal after validation and the limits.
+// SignUp checks the request against the lease's signatories and leaves a
+// sign-up job: the mail worker then stores a pending account for the
+// signatory who matched and emails the activation link, or tells the
+// address on file that the signatory already has an account or that the
+// email is taken (jobs.go). Any signatory of the lease may sign up, the main
+// one or a co-signatory, each with their own surname and their own date of
+// birth, for their own account. The surname gives the candidates (two
+// signatories may share one); the date of birth picks one of them. Signing
+// up again before activation replaces the signatory's pending request and
+// voids the earlier link. A mismatch is the only refusal after validation
+// and the limits.
 func (s *Service) SignUp(ctx context.Context, req SignUpRequest, client string) error {
 	f := fault.Fields{}
 	ref, err := tenancy.NormalizeReference(req.Reference)
@@ -33,13 +38,13 @@ func (s *Service) SignUp(ctx context.Context, req SignUpRequest, client string) 
 		f.Add("reference", "Saisissez votre référence client\u00a0: le numéro qui suit L/000 sur votre avis d’échéance, jusqu’au tiret (par exemple 8889999).")
 	}
 	if strings.TrimSpace(req.LastName) == "" {
-		f.Add("lastName", "Saisissez le nom de famille du signataire principal du bail.")
+		f.Add("lastName", "Saisissez votre nom de famille, tel qu’il figure sur le bail.")
 	} else if utf8.RuneCountInString(req.LastName) > maxNameRunes || tenancy.FoldName(req.LastName) == "" {
-		f.Add("lastName", "Ce nom n’est pas valide. Saisissez le nom de famille du signataire principal, tel qu’il figure sur le bail.")
+		f.Add("lastName", "Ce nom n’est pas valide. Saisissez votre nom de famille, tel qu’il figure sur le bail.")
 	}
 	dob, err := tenancy.ParseDate(req.DateOfBirth)
 	if strings.TrimSpace(req.DateOfBirth) == "" {
-		f.Add("dateOfBirth", "Saisissez la date de naissance du signataire principal.")
+		f.Add("dateOfBirth", "Saisissez votre date de naissance.")
 	} else if err != nil {
 		f.Add("dateOfBirth", "Cette date n’est pas valide. Saisissez-la au format AAAA-MM-JJ, par exemple 1978-04-12.")
 	}
@@ -55,50 +60,66 @@ func (s *Service) SignUp(ctx context.Context, req SignUpRequest, client string) 
 	if err != nil && !errors.Is(err, tenancy.ErrNotFound) {
 		return fmt.Errorf("sign up: %w", err)
 	}
-	main, ok := lease.MainSignatory()
-	if err != nil || !ok || !tenancy.SameName(main.LastName, req.LastName) {
+	var candidates []tenancy.Signatory
+	if err == nil {
+		for _, sg := range lease.Signatories {
+			if sg.ID != "" && tenancy.SameName(sg.LastName, req.LastName) {
+				candidates = append(candidates, sg)
+			}
+		}
+	}
+	if len(candidates) == 0 {
 		// Not a guess at the date of birth, the secret: counted per lease
 		// and client address, so that the reference alone, printed on every
-		// notice, cannot lock the lease's tenant out of signing up.
+		// notice, cannot lock the lease's tenants out of signing up.
 		if _, err := s.below(ctx, s.cfg.LeaseFailures, "signup-name", ref+"\x00"+client); err != nil {
 			return err
 		}
 		return identityMismatch()
 	}
 	// A guess at the date of birth: counted per lease, whatever the client
-	// address, before the comparison, and slower each time the lease keeps
-	// reaching the limit.
+	// address and whichever signatory is aimed at, before the comparison,
+	// and slower each time the lease keeps reaching the limit.
 	attempt, err := s.belowEscalating(ctx, s.cfg.LeaseFailures, s.cfg.LeaseLockouts, "signup", ref)
 	if err != nil {
 		return err
 	}
-	if main.DateOfBirth != dob {
+	// Every candidate is compared, so that the work does not depend on
+	// which one matches.
+	var who tenancy.Signatory
+	for _, c := range candidates {
+		if c.DateOfBirth == dob && who.ID == "" {
+			who = c
+		}
+	}
+	if who.ID == "" {
 		return identityMismatch()
 	}
 	attempt.pass(ctx) // the identity matched: no failure
 	// The password was checked against what the form typed; of the lease,
-	// only the first name of the main signatory, whose identity was just
-	// typed, is added (OWASP ASVS 5.0 V6.2.11). The other signatories' names
-	// and dates of birth are not: a refusal would tell whoever typed the main
-	// signatory's identity who else lives there and when they were born.
-	if s.checkPassword(f, req.Password, Personal{Names: []string{main.FirstName}}); f.Err() != nil {
+	// only the first name of the signatory whose identity was just typed is
+	// added (OWASP ASVS 5.0 V6.2.11). The other signatories' names and dates
+	// of birth are not: a refusal would tell whoever typed one signatory's
+	// identity who else lives there and when they were born.
+	if s.checkPassword(f, req.Password, Personal{Names: []string{who.FirstName}}); f.Err() != nil {
 		return f.Err()
 	}
 
 	// From here on, every request does the same work and gets the same
-	// answer, whether the lease already has an account, the email belongs to
-	// another one, or neither: the difference goes by mail, from the mail
-	// worker, to the address on file (jobs.go). The password is hashed here,
-	// the slow part, so that it never travels nor waits in clear.
+	// answer, whether the signatory already has an account, the email
+	// belongs to another one, or neither: the difference goes by mail, from
+	// the mail worker, to the address on file (jobs.go). The password is
+	// hashed here, the slow part, so that it never travels nor waits in
+	// clear.
 	hash, err := s.passwords.Hash(req.Password)
 	if err != nil {
 		return fmt.Errorf("sign up: %w", err)
 	}
-	return s.putJob(ctx, MailJob{Kind: JobSignUp, Email: email, Reference: ref, PasswordHash: hash})
+	return s.putJob(ctx, MailJob{Kind: JobSignUp, Email: email, Reference: ref, Signatory: who.ID, PasswordHash: hash})
 }
 
 func identityMismatch() error {
-	return fault.New(fault.IdentityMismatch, "Nous n’avons pas trouvé de bail correspondant à ces informations. Vérifiez la référence client, le nom du signataire principal et sa date de naissance, tels qu’ils figurent sur votre avis d’échéance et votre bail.")
+	return fault.New(fault.IdentityMismatch, "Nous n’avons pas trouvé de bail correspondant à ces informations. Vérifiez la référence client, votre nom de famille et votre date de naissance, tels qu’ils figurent sur votre avis d’échéance et votre bail. Chaque signataire du bail (titulaire ou co-titulaire) crée son compte avec son propre nom et sa propre date de naissance.")
 }
 
 // Activate uses an activation link. It returns the account's email, so the
@@ -113,7 +134,7 @@ func (s *Service) Activate(ctx context.Context, rawToken, client string) (string
 	if err != nil {
 		// A used activation link is the one that activated the account.
 		if fault.Is(err, fault.TokenInvalid) && tok.Reference != "" {
-			if acc, aerr := s.store.Account(ctx, tok.Reference); aerr == nil && acc.Status == Active {
+			if acc, aerr := s.store.Account(ctx, Key{Reference: tok.Reference, Signatory: tok.Signatory}); aerr == nil && acc.Status == Active && issuedFor(acc, tok.CreatedAt) {
 				return "", fault.New(fault.AlreadyActive, "Votre compte est déjà actif\u00a0: ce lien a servi à l’activer. Connectez-vous avec votre adresse email et votre mot de passe.")
 			}
 		}
@@ -125,7 +146,7 @@ func (s *Service) Activate(ctx context.Context, rawToken, client string) (string
 	case err != nil:
 		return "", fmt.Errorf("activate: %w", err)
 	}
-	acc, err := s.store.Account(ctx, tok.Reference)
+	acc, err := s.store.Account(ctx, Key{Reference: tok.Reference, Signatory: tok.Signatory})
 	if err != nil {
 		return "", fmt.Errorf("activate: %w", err)
 	}
@@ -157,20 +178,15 @@ func (s *Service) renewActivation(ctx context.Context, acc Account) error {
 	if sent, err := s.mailAllowed(ctx, acc); !sent {
 		return err
 	}
-	raw, tok, err := s.newToken(Activation, acc.Reference, s.cfg.ActivationTTL)
+	raw, tok, err := s.newToken(Activation, acc.Key(), s.cfg.ActivationTTL)
 	if err != nil {
 		return err
 	}
-	switch err := s.store.RenewActivation(ctx, acc.Reference, tok); {
+	switch err := s.store.RenewActivation(ctx, acc.Key(), tok); {
 	case errors.Is(err, ErrConflict):
 		return nil // activated meanwhile: nothing to send
 	case err != nil:
 		return fmt.Errorf("renew activation: %w", err)
 	}
-	lease, err := s.store.Lease(ctx, acc.Reference)
-	if err != nil {
-		return fmt.Errorf("renew activation: %w", err)
-	}
-	main, _ := lease.MainSignatory()
-	return s.sendActivation(ctx, acc.Email, main.FirstName, raw)
+	return s.sendActivation(ctx, acc.Email, s.firstName(ctx, acc.Key()), raw)
 }

@@ -15,8 +15,10 @@ var monthNames = [...]string{"janvier", "février", "mars", "avril", "mai", "jui
 // changedMail tells the account's address that the lease's bank details
 // changed: the date, the masked IBAN (never the whole: a mail is read on
 // many devices and may be forwarded), the BIC and the holder, and what to
-// do if the tenant did not make the change.
-func changedMail(to string, d Details, publicURL string) account.Mail {
+// do if the tenant did not make the change. byOther: the mail goes to
+// another account of the lease than the one that made the change, and
+// says so.
+func changedMail(to string, d Details, publicURL string, byOther bool) account.Mail {
 	const subject = "Vos coordonnées bancaires ont été modifiées"
 	day := tenancy.ParisDate(d.UpdatedAt)
 	dd := fmt.Sprint(day.Day)
@@ -26,8 +28,14 @@ func changedMail(to string, d Details, publicURL string) account.Mail {
 	when := fmt.Sprintf("%s %s %d", dd, monthNames[day.Month-1], day.Year)
 	forgot := strings.TrimRight(publicURL, "/") + "/mot-de-passe-oublie"
 	said := fmt.Sprintf("Les coordonnées bancaires de votre espace Extranet Locataire ont été modifiées le %s. Le compte enregistré est désormais\u00A0:", when)
+	if byOther {
+		said = fmt.Sprintf("Les coordonnées bancaires de votre bail ont été modifiées le %s, depuis le compte Extranet Locataire d’un autre signataire du bail. Le compte enregistré est désormais\u00A0:", when)
+	}
 	lines := []string{"IBAN\u00A0: " + d.IBAN.Masked(), "BIC\u00A0: " + string(d.BIC), "Titulaire\u00A0: " + d.Holder}
 	ifNot := "Si ce n’est pas vous, changez tout de suite votre mot de passe avec «\u00A0Mot de passe oublié\u00A0»\u00A0:"
+	if byOther {
+		ifNot = "Si aucun signataire du bail n’a fait cette modification, changez vos mots de passe avec «\u00A0Mot de passe oublié\u00A0»\u00A0:"
+	}
 	after := "puis prévenez votre agence, pour qu’elle n’utilise pas ce compte. Si c’est bien vous, vous n’avez rien à faire."
 
 	var t strings.Builder

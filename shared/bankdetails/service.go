@@ -37,6 +37,7 @@ type Service struct {
 	passwords Passwords
 	counter   Counter
 	mailer    account.Mailer // nil: no mail (logged)
+	accounts  LeaseAccounts  // nil: the lease's other accounts are not told
 	cfg       Config
 	now       func() time.Time
 	random    io.Reader
@@ -174,7 +175,23 @@ func (s *Service) event(ref string, at time.Time, data EventData) (tenant.Event,
 	return tenant.Event{ID: hex.EncodeToString(b), Type: EventChanged, Reference: ref, At: at, Data: data}, nil
 }
 
-// tell mails the account's address that its bank details changed.
+// LeaseAccounts lists the accounts of a lease (one per signatory who has
+// one): dynamo.Store.AccountsOf.
+type LeaseAccounts interface {
+	AccountsOf(ctx context.Context, ref string) ([]account.Account, error)
+}
+
+// WithAccounts makes the service tell the lease's other accounts of a
+// change too; without it, only the account that made it is told.
+func (s *Service) WithAccounts(a LeaseAccounts) *Service {
+	s.accounts = a
+	return s
+}
+
+// tell mails the account's address that its bank details changed, then
+// every other active account of the lease: the details are the lease's,
+// and a change made from a co-signatory's account (or one that was taken
+// over) must reach each signatory.
 func (s *Service) tell(ctx context.Context, p account.Principal, d Details) {
 	if s.mailer == nil {
 		s.log.ErrorContext(ctx, "send bank details changed mail: no mailer configured")
@@ -182,7 +199,26 @@ func (s *Service) tell(ctx context.Context, p account.Principal, d Details) {
 	}
 	// A security notice: to the login address, never the notification
 	// address (account.Account.NoticeEmail says why).
-	if err := s.mailer.Send(ctx, changedMail(p.Account.Email, d, s.cfg.PublicURL)); err != nil {
+	if err := s.mailer.Send(ctx, changedMail(p.Account.Email, d, s.cfg.PublicURL, false)); err != nil {
 		s.log.ErrorContext(ctx, "send bank details changed mail", "err", err)
+	}
+	if s.accounts == nil {
+		return
+	}
+	accs, err := s.accounts.AccountsOf(ctx, p.Account.Reference)
+	if err != nil {
+		s.log.ErrorContext(ctx, "read the lease's accounts for the bank details changed mail", "err", err)
+		return
+	}
+	told := map[string]bool{account.EmailKey(p.Account.Email): true}
+	for _, a := range accs {
+		k := account.EmailKey(a.Email)
+		if a.Status != account.Active || a.Key() == p.Account.Key() || told[k] {
+			continue
+		}
+		told[k] = true
+		if err := s.mailer.Send(ctx, changedMail(a.Email, d, s.cfg.PublicURL, true)); err != nil {
+			s.log.ErrorContext(ctx, "send bank details changed mail to another account of the lease", "err", err)
+		}
 	}
 }

@@ -5,11 +5,9 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/citejardins/extranet/shared/account"
 	"github.com/citejardins/extranet/shared/insurancerun"
 	"github.com/citejardins/extranet/shared/tenancy"
 )
@@ -142,28 +140,18 @@ func contains(ss []string, s string) bool {
 }
 
 // InsuranceRecipient is where the insurance mails of a lease go: the
-// notification address of its account, else the login address, while the
-// account is active; "" without an active account. It reads only the three
-// attributes it needs (the function's IAM policy allows no other).
-func (s *Store) InsuranceRecipient(ctx context.Context, ref string) (string, error) {
-	res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.accounts, Key: keyOf(accountPK(ref), "ACCOUNT"),
-		ConsistentRead: aws.Bool(true), ProjectionExpression: aws.String("#st, email, notificationEmail"),
-		ExpressionAttributeNames: map[string]string{"#st": "status"}})
+// notice address (notification address, else login address) of every
+// active account of the lease, once each; none without an active account.
+// It reads only the attributes it needs (recipientAccounts; the function's
+// IAM policy allows no other).
+func (s *Store) InsuranceRecipients(ctx context.Context, ref string) ([]string, error) {
+	accs, err := s.recipientAccounts(ctx, ref)
 	if err != nil {
-		return "", fmt.Errorf("read account: %w", err)
+		return nil, err
 	}
-	if res.Item == nil {
-		return "", nil
+	out := make([]string, len(accs))
+	for i, a := range accs {
+		out[i] = a.NoticeEmail()
 	}
-	var it accountItem
-	if err := attributevalue.UnmarshalMap(res.Item, &it); err != nil {
-		return "", fmt.Errorf("decode account: %w", err)
-	}
-	if account.Status(it.Status) != account.Active {
-		return "", nil
-	}
-	if it.NotificationEmail != "" {
-		return it.NotificationEmail, nil
-	}
-	return it.Email, nil
+	return out, nil
 }

@@ -36,6 +36,7 @@ type mailJobItem struct {
 	Kind         string `dynamodbav:"kind"`
 	Email        string `dynamodbav:"email"`
 	Reference    string `dynamodbav:"reference,omitempty"`
+	Signatory    string `dynamodbav:"signatory,omitempty"`
 	PasswordHash string `dynamodbav:"passwordHash,omitempty"`
 	AmountCents  int64  `dynamodbav:"amountCents,omitempty"`
 	CreatedAt    string `dynamodbav:"createdAt"`
@@ -46,7 +47,7 @@ func mailJobSK(j account.MailJob) string { return j.CreatedAt.UTC().Format(jobTi
 
 func mailJobAV(j account.MailJob) (map[string]types.AttributeValue, error) {
 	av, err := attributevalue.MarshalMap(mailJobItem{PK: MailJobPK, SK: mailJobSK(j), ID: j.ID, Kind: string(j.Kind),
-		Email: j.Email, Reference: j.Reference, PasswordHash: j.PasswordHash, AmountCents: j.AmountCents, CreatedAt: j.CreatedAt.UTC().Format(jobTime)})
+		Email: j.Email, Reference: j.Reference, Signatory: j.Signatory, PasswordHash: j.PasswordHash, AmountCents: j.AmountCents, CreatedAt: j.CreatedAt.UTC().Format(jobTime)})
 	if err != nil {
 		return nil, fmt.Errorf("encode mail job: %w", err)
 	}
@@ -75,7 +76,7 @@ func (s *Store) MailJobs(ctx context.Context, limit int) ([]account.MailJob, err
 	for _, it := range items {
 		at, _ := time.Parse(jobTime, it.CreatedAt)
 		jobs = append(jobs, account.MailJob{ID: it.ID, Kind: account.JobKind(it.Kind), Email: it.Email,
-			Reference: it.Reference, PasswordHash: it.PasswordHash, AmountCents: it.AmountCents, CreatedAt: at})
+			Reference: it.Reference, Signatory: it.Signatory, PasswordHash: it.PasswordHash, AmountCents: it.AmountCents, CreatedAt: at})
 	}
 	return jobs, nil
 }

@@ -180,31 +180,62 @@ func (s *Store) EntriesSince(ctx context.Context, ref string, from tenancy.Date)
 	return s.sumAfter(ctx, ref, entryPfx+from.String())
 }
 
-// NoticeRecipient tells whether the lease's tenant takes paperless notices
-// (an active account that chose it) and where to mail them: the
-// notification email, else the login email. A lease without an account is
-// not paperless.
+// NoticeRecipient tells whether the lease takes paperless notices (its
+// LEASEPREFS consent, with at least one active account) and where to mail
+// them: every active account's notification email, else login email, once
+// each (account.ActiveRecipients). A lease without an active account is not
+// paperless.
 func (s *Store) NoticeRecipient(ctx context.Context, ref string) (noticerun.Recipient, error) {
-	// Only the four attributes the run needs (recipientAttributes; the
-	// functions' IAM policies allow no other), never the password's hash.
-	res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.accounts, Key: keyOf(accountPK(ref), "ACCOUNT"),
-		ConsistentRead: aws.Bool(true), ProjectionExpression: aws.String("paperless, #st, email, notificationEmail"),
-		ExpressionAttributeNames: map[string]string{"#st": "status"}})
+	accs, err := s.recipientAccounts(ctx, ref)
 	if err != nil {
-		return noticerun.Recipient{}, fmt.Errorf("read account: %w", err)
+		return noticerun.Recipient{}, err
 	}
-	if res.Item == nil {
+	if len(accs) == 0 {
 		return noticerun.Recipient{}, nil
 	}
-	var it accountItem
-	if err := attributevalue.UnmarshalMap(res.Item, &it); err != nil {
-		return noticerun.Recipient{}, fmt.Errorf("decode account: %w", err)
+	// Only the consent (the functions' IAM policies allow no other
+	// attribute of the item).
+	res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.accounts, Key: keyOf(accountPK(ref), leasePrefsSK),
+		ConsistentRead: aws.Bool(true), ProjectionExpression: aws.String("paperless")})
+	if err != nil {
+		return noticerun.Recipient{}, fmt.Errorf("read lease preferences: %w", err)
 	}
-	r := noticerun.Recipient{Paperless: it.Paperless && account.Status(it.Status) == account.Active, Email: it.NotificationEmail}
-	if r.Email == "" {
-		r.Email = it.Email
+	var lp leasePrefsItem
+	if err := attributevalue.UnmarshalMap(res.Item, &lp); err != nil {
+		return noticerun.Recipient{}, fmt.Errorf("decode lease preferences: %w", err)
+	}
+	r := noticerun.Recipient{Paperless: lp.Paperless}
+	for _, a := range accs {
+		r.Emails = append(r.Emails, a.NoticeEmail())
+	}
+	r.Email = r.Emails[0]
+	if len(accs) == 1 {
+		r.Signatory = accs[0].Signatory
 	}
 	return r, nil
+}
+
+// recipientAccounts lists a lease's active accounts, one per notice
+// address: one Query that reads only the attributes a mail needs
+// (the template's dynamodb:Attributes; the functions' IAM policies allow no other), never
+// the password's hash.
+func (s *Store) recipientAccounts(ctx context.Context, ref string) ([]account.Account, error) {
+	items, err := queryAll[accountItem](ctx, s.db, &dynamodb.QueryInput{
+		TableName:                 &s.accounts,
+		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :p)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(accountPK(ref)), ":p": str(accountSkPfx)},
+		ProjectionExpression:      aws.String("PK, SK, signatory, #st, email, notificationEmail"),
+		ExpressionAttributeNames:  map[string]string{"#st": "status"},
+		ConsistentRead:            aws.Bool(true),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read accounts: %w", err)
+	}
+	accs := make([]account.Account, len(items))
+	for i, it := range items {
+		accs[i] = it.domain()
+	}
+	return account.ActiveRecipients(accs), nil
 }
 
 // LeaseRun reads a lease's run item, strongly consistent.

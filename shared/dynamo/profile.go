@@ -32,7 +32,7 @@ func (s *Store) PutLoginEmailLink(ctx context.Context, acc account.Account, tok 
 	tokPut.Item["email"] = str(email)
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
 		{Put: tokPut},
-		{Update: &types.Update{TableName: &s.accounts, Key: keyOf(accountPK(acc.Reference), "ACCOUNT"),
+		{Update: &types.Update{TableName: &s.accounts, Key: accountKey(acc.Key()),
 			UpdateExpression:    aws.String("SET pendingLoginHash = :h"),
 			ConditionExpression: aws.String("attribute_exists(PK) AND createdAt = :c AND sessionGen = :gen"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":h": str(tok.Hash), ":c": num(unix(acc.CreatedAt)),
@@ -63,9 +63,9 @@ func (s *Store) LoginEmailLink(ctx context.Context, hash string) (account.Token,
 }
 
 // claimCondition keeps a claim that is another account's.
-func (s *Store) claimCondition(ref string) (*string, map[string]string, map[string]types.AttributeValue) {
-	return aws.String("attribute_not_exists(PK) OR #ref = :ref"), map[string]string{"#ref": "reference"},
-		map[string]types.AttributeValue{":ref": str(ref)}
+func (s *Store) claimCondition(k account.Key) (*string, map[string]string, map[string]types.AttributeValue) {
+	return aws.String("attribute_not_exists(PK) OR (#ref = :ref AND signatory = :sig)"), map[string]string{"#ref": "reference"},
+		map[string]types.AttributeValue{":ref": str(k.Reference), ":sig": str(k.Signatory)}
 }
 
 // ConfirmLoginEmail swaps the login email in one transaction: the token
@@ -73,14 +73,14 @@ func (s *Store) claimCondition(ref string) (*string, map[string]string, map[stri
 // current one, its generation and its old email), the old claim deleted
 // and the new one put (each only if free or the account's), and the event.
 func (s *Store) ConfirmLoginEmail(ctx context.Context, acc account.Account, tok account.Token, email string, ev account.ProfileEvent, at time.Time) error {
-	cond, names, vals := s.claimCondition(acc.Reference)
-	claim, err := attributevalue.MarshalMap(emailItem{PK: emailPK(email), SK: "EMAIL", Reference: acc.Reference})
+	cond, names, vals := s.claimCondition(acc.Key())
+	claim, err := attributevalue.MarshalMap(emailItem{PK: emailPK(email), SK: "EMAIL", Reference: acc.Reference, Signatory: acc.Signatory})
 	if err != nil {
 		return fmt.Errorf("encode email claim: %w", err)
 	}
 	tx := []types.TransactWriteItem{
 		{Update: useToken(s.accounts, tok, at)},
-		{Update: &types.Update{TableName: &s.accounts, Key: keyOf(accountPK(acc.Reference), "ACCOUNT"),
+		{Update: &types.Update{TableName: &s.accounts, Key: accountKey(acc.Key()),
 			UpdateExpression:    aws.String("SET email = :e, emailKey = :k, pendingLoginHash = :empty"),
 			ConditionExpression: aws.String("pendingLoginHash = :h AND sessionGen = :gen AND email = :old AND createdAt = :c"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":e": str(email), ":k": str(account.EmailKey(email)),
@@ -123,9 +123,9 @@ func tenantEvent(e account.ProfileEvent) tenant.Event {
 // and its email claim (if still the account's), and puts the event, in one
 // transaction.
 func (s *Store) DeleteAccount(ctx context.Context, acc account.Account, ev account.ProfileEvent) error {
-	cond, names, vals := s.claimCondition(acc.Reference)
+	cond, names, vals := s.claimCondition(acc.Key())
 	tx := []types.TransactWriteItem{
-		{Delete: &types.Delete{TableName: &s.accounts, Key: keyOf(accountPK(acc.Reference), "ACCOUNT"),
+		{Delete: &types.Delete{TableName: &s.accounts, Key: accountKey(acc.Key()),
 			ConditionExpression:       aws.String("attribute_exists(PK) AND createdAt = :c AND email = :e"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":c": num(unix(acc.CreatedAt)), ":e": str(acc.Email)}}},
 		{Delete: &types.Delete{TableName: &s.accounts, Key: keyOf(emailPK(acc.Email), "EMAIL"), ConditionExpression: cond,
@@ -148,16 +148,12 @@ func (s *Store) DeleteAccount(ctx context.Context, acc account.Account, ev accou
 	return nil
 }
 
-// accountGSI1 is the partition of GSI1 that lists an account's sessions
-// and tokens.
-func accountGSI1(acc account.Account) string { return accountPK(acc.Reference) }
-
 // DeleteAccountItems deletes the sessions and tokens GSI1 lists for the
 // account, created at or before until. Each delete is conditioned on the
 // item itself (its GSI1PK and creation), read strongly by DynamoDB: the
 // index is eventually consistent and the emulator's may list stale keys.
 func (s *Store) DeleteAccountItems(ctx context.Context, acc account.Account, until time.Time) (int, error) {
-	pk := accountGSI1(acc)
+	pk := accountGSI1PK(acc.Key())
 	keys, err := queryAll[struct{ PK, SK string }](ctx, s.db, &dynamodb.QueryInput{
 		TableName: &s.accounts, IndexName: aws.String(GSI1),
 		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
@@ -190,7 +186,7 @@ func (s *Store) Sessions(ctx context.Context, acc account.Account) ([]account.Se
 	keys, err := queryAll[struct{ PK, SK string }](ctx, s.db, &dynamodb.QueryInput{
 		TableName: &s.accounts, IndexName: aws.String(GSI1),
 		KeyConditionExpression:    aws.String("GSI1PK = :pk AND begins_with(GSI1SK, :s)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(accountGSI1(acc)), ":s": str("SESSION#")},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(accountGSI1PK(acc.Key())), ":s": str("SESSION#")},
 		ProjectionExpression:      aws.String("PK, SK"),
 	})
 	if err != nil {
@@ -208,7 +204,7 @@ func (s *Store) Sessions(ctx context.Context, acc account.Account) ([]account.Se
 		if err != nil {
 			return nil, err
 		}
-		if ss.Reference != acc.Reference {
+		if ss.Reference != acc.Reference || ss.Signatory != acc.Signatory {
 			continue
 		}
 		out = append(out, ss)

@@ -20,6 +20,7 @@ type sessionItem struct {
 	GSI1PK     string
 	GSI1SK     string
 	Reference  string `dynamodbav:"reference"`
+	Signatory  string `dynamodbav:"signatory"`
 	Generation int    `dynamodbav:"generation"`
 	Bearer     bool   `dynamodbav:"bearer,omitempty"`
 	CreatedAt  int64  `dynamodbav:"createdAt"`
@@ -32,8 +33,9 @@ func sessionPK(hash string) string { return "SESSION#" + hash }
 // PutSession stores a new session.
 func (s *Store) PutSession(ctx context.Context, ss account.Session) error {
 	av, err := attributevalue.MarshalMap(sessionItem{PK: sessionPK(ss.Hash), SK: "SESSION",
-		GSI1PK: accountPK(ss.Reference), GSI1SK: fmt.Sprintf("SESSION#%d#%s", ss.CreatedAt.Unix(), ss.Hash[:8]),
-		Reference: ss.Reference, Generation: ss.Generation, Bearer: ss.Bearer, CreatedAt: unix(ss.CreatedAt),
+		GSI1PK:    accountGSI1PK(account.Key{Reference: ss.Reference, Signatory: ss.Signatory}),
+		GSI1SK:    fmt.Sprintf("SESSION#%d#%s", ss.CreatedAt.Unix(), ss.Hash[:8]),
+		Reference: ss.Reference, Signatory: ss.Signatory, Generation: ss.Generation, Bearer: ss.Bearer, CreatedAt: unix(ss.CreatedAt),
 		LastSeen: unix(ss.LastSeen), ExpiresAt: ss.ExpiresAt.Unix()})
 	if err != nil {
 		return fmt.Errorf("encode session: %w", err)
@@ -51,7 +53,7 @@ func (s *Store) Session(ctx context.Context, hash string) (account.Session, erro
 	if err := s.get(ctx, s.accounts, sessionPK(hash), "SESSION", &it); err != nil {
 		return account.Session{}, err
 	}
-	return account.Session{Hash: hash, Reference: it.Reference, Generation: it.Generation, Bearer: it.Bearer,
+	return account.Session{Hash: hash, Reference: it.Reference, Signatory: it.Signatory, Generation: it.Generation, Bearer: it.Bearer,
 		CreatedAt: fromUnix(it.CreatedAt), LastSeen: fromUnix(it.LastSeen), ExpiresAt: fromUnix(it.ExpiresAt)}, nil
 }
 
@@ -91,10 +93,10 @@ func withVoidPendingEmail(vals map[string]types.AttributeValue) map[string]types
 // generation (which ends every session opened in the current one), voids a
 // pending notification email's link and carries the kept session into the
 // new generation, in one transaction.
-func (s *Store) ChangePassword(ctx context.Context, ref string, gen int, hash, keep string) error {
+func (s *Store) ChangePassword(ctx context.Context, k account.Key, gen int, hash, keep string) error {
 	next := num(int64(gen + 1))
 	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		{Update: &types.Update{TableName: &s.accounts, Key: keyOf(accountPK(ref), "ACCOUNT"),
+		{Update: &types.Update{TableName: &s.accounts, Key: accountKey(k),
 			UpdateExpression:          aws.String("SET passwordHash = :h, sessionGen = :next, " + voidPendingEmail),
 			ConditionExpression:       aws.String("attribute_exists(PK) AND sessionGen = :gen"),
 			ExpressionAttributeValues: withVoidPendingEmail(map[string]types.AttributeValue{":h": str(hash), ":next": next, ":gen": num(int64(gen))})}},
@@ -115,8 +117,8 @@ func (s *Store) ChangePassword(ctx context.Context, ref string, gen int, hash, k
 // EndSessions moves the account to the next session generation, which ends
 // every session opened before, and voids a pending notification email's
 // link, in one write.
-func (s *Store) EndSessions(ctx context.Context, ref string, gen int) error {
-	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.accounts, Key: keyOf(accountPK(ref), "ACCOUNT"),
+func (s *Store) EndSessions(ctx context.Context, k account.Key, gen int) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.accounts, Key: accountKey(k),
 		UpdateExpression:          aws.String("SET sessionGen = :next, " + voidPendingEmail),
 		ConditionExpression:       aws.String("attribute_exists(PK) AND sessionGen = :gen"),
 		ExpressionAttributeValues: withVoidPendingEmail(map[string]types.AttributeValue{":next": num(int64(gen + 1)), ":gen": num(int64(gen))})})
@@ -140,11 +142,11 @@ func (s *Store) DeleteSession(ctx context.Context, hash string) error {
 
 // DeleteSessions removes every session of an account but keep, page by
 // page.
-func (s *Store) DeleteSessions(ctx context.Context, ref, keep string) error {
+func (s *Store) DeleteSessions(ctx context.Context, k account.Key, keep string) error {
 	keys, err := queryAll[struct{ PK, SK string }](ctx, s.db, &dynamodb.QueryInput{
 		TableName: &s.accounts, IndexName: aws.String(GSI1),
 		KeyConditionExpression:    aws.String("GSI1PK = :pk AND begins_with(GSI1SK, :s)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(accountPK(ref)), ":s": str("SESSION#")},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(accountGSI1PK(k)), ":s": str("SESSION#")},
 		ProjectionExpression:      aws.String("PK, SK"),
 	})
 	if err != nil {

@@ -17,8 +17,8 @@ func TestSessionWrites(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
 	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
-	acc := account.Account{Reference: "8889999", Email: "marie@example.fr", PasswordHash: "h0", Status: account.Pending, CreatedAt: now}
-	tok := account.Token{Hash: strings.Repeat("a", 64), Purpose: account.Activation, Reference: acc.Reference, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
+	acc := account.Account{Reference: "8889999", Signatory: "S8889999-1", Email: "marie@example.fr", PasswordHash: "h0", Status: account.Pending, CreatedAt: now}
+	tok := account.Token{Hash: strings.Repeat("a", 64), Purpose: account.Activation, Reference: acc.Reference, Signatory: acc.Signatory, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
 	acc.ActivationHash = tok.Hash
 	if err := s.SavePending(ctx, acc, nil, tok); err != nil {
 		t.Fatal(err)
@@ -27,7 +27,7 @@ func TestSessionWrites(t *testing.T) {
 	for _, c := range "bcd" {
 		h := strings.Repeat(string(c), 64)
 		hashes = append(hashes, h)
-		if err := s.PutSession(ctx, account.Session{Hash: h, Reference: acc.Reference, CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+		if err := s.PutSession(ctx, account.Session{Hash: h, Reference: acc.Reference, Signatory: acc.Signatory, CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -46,20 +46,20 @@ func TestSessionWrites(t *testing.T) {
 		t.Errorf("last seen %v (%v), want %v", got.LastSeen, err, later)
 	}
 
-	if err := s.ChangePassword(ctx, acc.Reference, 0, "h1", hashes[1]); err != nil {
+	if err := s.ChangePassword(ctx, acc.Key(), 0, "h1", hashes[1]); err != nil {
 		t.Fatalf("change: %v", err)
 	}
-	if err := s.ChangePassword(ctx, acc.Reference, 0, "h2", hashes[1]); !errors.Is(err, account.ErrConflict) {
+	if err := s.ChangePassword(ctx, acc.Key(), 0, "h2", hashes[1]); !errors.Is(err, account.ErrConflict) {
 		t.Errorf("a second change from generation 0: %v, want ErrConflict", err)
 	}
-	got, err := s.Account(ctx, acc.Reference)
+	got, err := s.Account(ctx, acc.Key())
 	if err != nil || got.SessionGeneration != 1 || got.PasswordHash != "h1" {
 		t.Fatalf("account after the change: gen %d, hash %q, %v", got.SessionGeneration, got.PasswordHash, err)
 	}
 	if kept, _ := s.Session(ctx, hashes[1]); kept.Generation != 1 {
 		t.Errorf("kept session in generation %d, want 1", kept.Generation)
 	}
-	if err := s.DeleteSessions(ctx, acc.Reference, hashes[1]); err != nil {
+	if err := s.DeleteSessions(ctx, acc.Key(), hashes[1]); err != nil {
 		t.Fatal(err)
 	}
 	for i, h := range hashes {
@@ -68,10 +68,10 @@ func TestSessionWrites(t *testing.T) {
 			t.Errorf("session %d after deleting all but 1: %v", i, err)
 		}
 	}
-	if err := s.EndSessions(ctx, acc.Reference, 1); err != nil {
+	if err := s.EndSessions(ctx, acc.Key(), 1); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.EndSessions(ctx, acc.Reference, 1); !errors.Is(err, account.ErrConflict) {
+	if err := s.EndSessions(ctx, acc.Key(), 1); !errors.Is(err, account.ErrConflict) {
 		t.Errorf("ending generation 1 twice: %v, want ErrConflict", err)
 	}
 }

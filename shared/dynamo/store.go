@@ -39,7 +39,8 @@ func New(db *dynamodb.Client, t Tables) *Store {
 	return &Store{db: db, tenancy: t.Tenancy, accounts: t.Accounts}
 }
 
-// GSI1 is the accounts table's index listing an account's sessions.
+// GSI1 is the accounts table's index listing an account's sessions and
+// tokens (GSI1PK = ACCOUNT#<ref>#<signatory id>).
 const GSI1 = "GSI1"
 
 func str(s string) types.AttributeValue { return &types.AttributeValueMemberS{Value: s} }
@@ -102,14 +103,13 @@ type accountItem struct {
 	PK                string
 	SK                string
 	Reference         string `dynamodbav:"reference"`
+	Signatory         string `dynamodbav:"signatory"`
 	Email             string `dynamodbav:"email"`
 	EmailKey          string `dynamodbav:"emailKey"`
 	PasswordHash      string `dynamodbav:"passwordHash"`
 	Status            string `dynamodbav:"status"`
 	ActivationHash    string `dynamodbav:"activationHash,omitempty"`
 	SessionGeneration int    `dynamodbav:"sessionGen"`
-	Paperless         bool   `dynamodbav:"paperless"`
-	PaperlessSince    int64  `dynamodbav:"paperlessSince,omitempty"`
 	NotificationEmail string `dynamodbav:"notificationEmail,omitempty"`
 	// A notification email waiting for its link; empty (never removed:
 	// see DESIGN.md) when none.
@@ -121,7 +121,26 @@ type accountItem struct {
 	ActivatedAt         int64  `dynamodbav:"activatedAt,omitempty"`
 }
 
+// accountPK is the partition of a lease's accounts, preferences and change
+// requests.
 func accountPK(ref string) string { return "ACCOUNT#" + ref }
+
+// accountSkPfx starts the sort key of every account of a lease
+// (ACCOUNT#<signatory id>); the legacy SK "ACCOUNT" of the layout per
+// lease does not match it.
+const accountSkPfx = "ACCOUNT#"
+
+// accountSK is the sort key of a signatory's account.
+func accountSK(signatory string) string { return accountSkPfx + signatory }
+
+// accountKey is the item key of the account k.
+func accountKey(k account.Key) map[string]types.AttributeValue {
+	return keyOf(accountPK(k.Reference), accountSK(k.Signatory))
+}
+
+// accountGSI1PK is the index partition of an account's sessions and
+// tokens: ACCOUNT#<ref>#<signatory id>.
+func accountGSI1PK(k account.Key) string { return "ACCOUNT#" + k.String() }
 
 func unix(t time.Time) int64 {
 	if t.IsZero() {
@@ -138,32 +157,58 @@ func fromUnix(s int64) time.Time {
 }
 
 func (a accountItem) domain() account.Account {
-	return account.Account{Reference: a.Reference, Email: a.Email, PasswordHash: a.PasswordHash,
+	return account.Account{Reference: a.Reference, Signatory: a.Signatory, Email: a.Email, PasswordHash: a.PasswordHash,
 		Status: account.Status(a.Status), ActivationHash: a.ActivationHash, SessionGeneration: a.SessionGeneration,
-		Paperless: a.Paperless, PaperlessSince: fromUnix(a.PaperlessSince), NotificationEmail: a.NotificationEmail,
-		CreatedAt: fromUnix(a.CreatedAt), ActivatedAt: fromUnix(a.ActivatedAt)}
+		NotificationEmail: a.NotificationEmail,
+		CreatedAt:         fromUnix(a.CreatedAt), ActivatedAt: fromUnix(a.ActivatedAt)}
 }
 
 func itemOf(a account.Account) accountItem {
-	return accountItem{PK: accountPK(a.Reference), SK: "ACCOUNT", Reference: a.Reference, Email: a.Email,
-		EmailKey: account.EmailKey(a.Email), PasswordHash: a.PasswordHash, Status: string(a.Status),
-		ActivationHash: a.ActivationHash, SessionGeneration: a.SessionGeneration, Paperless: a.Paperless,
-		PaperlessSince: unix(a.PaperlessSince), CreatedAt: unix(a.CreatedAt), ActivatedAt: unix(a.ActivatedAt)}
+	return accountItem{PK: accountPK(a.Reference), SK: accountSK(a.Signatory), Reference: a.Reference, Signatory: a.Signatory,
+		Email: a.Email, EmailKey: account.EmailKey(a.Email), PasswordHash: a.PasswordHash, Status: string(a.Status),
+		ActivationHash: a.ActivationHash, SessionGeneration: a.SessionGeneration,
+		CreatedAt: unix(a.CreatedAt), ActivatedAt: unix(a.ActivatedAt)}
 }
 
-// Account reads the account of a lease.
-func (s *Store) Account(ctx context.Context, ref string) (account.Account, error) {
+// Account reads the account of signatory k.Signatory on lease
+// k.Reference; account.ErrNotFound when there is none (an empty signatory
+// never names one).
+func (s *Store) Account(ctx context.Context, k account.Key) (account.Account, error) {
+	if k.Reference == "" || k.Signatory == "" {
+		return account.Account{}, account.ErrNotFound
+	}
 	var it accountItem
-	if err := s.get(ctx, s.accounts, accountPK(ref), "ACCOUNT", &it); err != nil {
+	if err := s.get(ctx, s.accounts, accountPK(k.Reference), accountSK(k.Signatory), &it); err != nil {
 		return account.Account{}, err
 	}
 	return it.domain(), nil
+}
+
+// AccountsOf lists the accounts of a lease, pending ones included, in
+// signatory id order: one strongly consistent Query of
+// PK = ACCOUNT#<ref> AND begins_with(SK, "ACCOUNT#") (access pattern 2).
+func (s *Store) AccountsOf(ctx context.Context, ref string) ([]account.Account, error) {
+	items, err := queryAll[accountItem](ctx, s.db, &dynamodb.QueryInput{
+		TableName:                 &s.accounts,
+		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :p)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(accountPK(ref)), ":p": str(accountSkPfx)},
+		ConsistentRead:            aws.Bool(true),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("query accounts: %w", err)
+	}
+	out := make([]account.Account, len(items))
+	for i, it := range items {
+		out[i] = it.domain()
+	}
+	return out, nil
 }
 
 type emailItem struct {
 	PK        string
 	SK        string
 	Reference string `dynamodbav:"reference"`
+	Signatory string `dynamodbav:"signatory"`
 }
 
 func emailPK(email string) string { return "EMAIL#" + account.EmailKey(email) }
@@ -174,7 +219,7 @@ func (s *Store) AccountByEmail(ctx context.Context, email string) (account.Accou
 	if err := s.get(ctx, s.accounts, emailPK(email), "EMAIL", &claim); err != nil {
 		return account.Account{}, err
 	}
-	acc, err := s.Account(ctx, claim.Reference)
+	acc, err := s.Account(ctx, account.Key{Reference: claim.Reference, Signatory: claim.Signatory})
 	if err != nil {
 		return account.Account{}, err
 	}
@@ -210,28 +255,32 @@ func keyKind(k string) string {
 type tokenItem struct {
 	PK        string
 	SK        string
+	GSI1PK    string `dynamodbav:",omitempty"`
+	GSI1SK    string `dynamodbav:",omitempty"`
 	Purpose   string `dynamodbav:"purpose"`
 	Reference string `dynamodbav:"reference"`
+	Signatory string `dynamodbav:"signatory"`
 	CreatedAt int64  `dynamodbav:"createdAt"`
 	ExpiresAt int64  `dynamodbav:"expiresAt"`
 	UsedAt    int64  `dynamodbav:"usedAt,omitempty"`
 	Gen       int    `dynamodbav:"gen"`
-	// GSI1PK and GSI1SK list the token with its account's sessions, so that
-	// a deleted account's tokens can be found (profile.go).
-	GSI1PK string `dynamodbav:",omitempty"`
-	GSI1SK string `dynamodbav:",omitempty"`
 }
 
 func tokenPK(hash string) string { return "TOKEN#" + hash }
+
+// hashHead is the start of a hash, which orders index keys of the same
+// second (eight characters, or fewer if the hash is shorter).
+func hashHead(h string) string { return h[:min(8, len(h))] }
 
 // ttlSlack keeps expired items a while after their expiry, so that "this
 // link has expired" can still be told apart from "this link is unknown".
 const ttlSlack = 7 * 24 * time.Hour
 
 func tokenPut(table string, t account.Token) (*types.Put, error) {
-	av, err := attributevalue.MarshalMap(tokenItem{PK: tokenPK(t.Hash), SK: "TOKEN", Purpose: string(t.Purpose),
-		Reference: t.Reference, CreatedAt: unix(t.CreatedAt), ExpiresAt: t.ExpiresAt.Add(ttlSlack).Unix(), Gen: t.Generation,
-		GSI1PK: accountPK(t.Reference), GSI1SK: fmt.Sprintf("TOKEN#%d#%.8s", t.CreatedAt.Unix(), t.Hash)})
+	k := account.Key{Reference: t.Reference, Signatory: t.Signatory}
+	av, err := attributevalue.MarshalMap(tokenItem{PK: tokenPK(t.Hash), SK: "TOKEN",
+		GSI1PK: accountGSI1PK(k), GSI1SK: fmt.Sprintf("TOKEN#%d#%s", t.CreatedAt.Unix(), hashHead(t.Hash)),
+		Purpose: string(t.Purpose), Reference: t.Reference, Signatory: t.Signatory, CreatedAt: unix(t.CreatedAt), ExpiresAt: t.ExpiresAt.Add(ttlSlack).Unix(), Gen: t.Generation})
 	if err != nil {
 		return nil, fmt.Errorf("encode token: %w", err)
 	}
@@ -242,6 +291,9 @@ func tokenPut(table string, t account.Token) (*types.Put, error) {
 // SavePending writes a pending account, its email claim, its activation
 // token and the mail jobs given in one transaction.
 func (s *Store) SavePending(ctx context.Context, acc account.Account, previous *account.Account, tok account.Token, also ...account.MailJob) error {
+	if acc.Reference == "" || acc.Signatory == "" || tok.Signatory != acc.Signatory || tok.Reference != acc.Reference {
+		return errors.New("save pending account: an account and its token need the same lease and signatory")
+	}
 	av, err := attributevalue.MarshalMap(itemOf(acc))
 	if err != nil {
 		return fmt.Errorf("encode account: %w", err)
@@ -257,7 +309,7 @@ func (s *Store) SavePending(ctx context.Context, acc account.Account, previous *
 		accPut.ExpressionAttributeValues = map[string]types.AttributeValue{
 			":pending": str(string(account.Pending)), ":prev": str(previous.ActivationHash)}
 	}
-	claim, err := attributevalue.MarshalMap(emailItem{PK: emailPK(acc.Email), SK: "EMAIL", Reference: acc.Reference})
+	claim, err := attributevalue.MarshalMap(emailItem{PK: emailPK(acc.Email), SK: "EMAIL", Reference: acc.Reference, Signatory: acc.Signatory})
 	if err != nil {
 		return fmt.Errorf("encode email claim: %w", err)
 	}
@@ -268,17 +320,17 @@ func (s *Store) SavePending(ctx context.Context, acc account.Account, previous *
 	tx := []types.TransactWriteItem{
 		{Put: accPut},
 		{Put: &types.Put{TableName: &s.accounts, Item: claim,
-			ConditionExpression:       aws.String("attribute_not_exists(PK) OR #ref = :ref"),
+			ConditionExpression:       aws.String("attribute_not_exists(PK) OR (#ref = :ref AND signatory = :sig)"),
 			ExpressionAttributeNames:  map[string]string{"#ref": "reference"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":ref": str(acc.Reference)}}},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":ref": str(acc.Reference), ":sig": str(acc.Signatory)}}},
 		{Put: tokPut},
 	}
 	if previous != nil && account.EmailKey(previous.Email) != account.EmailKey(acc.Email) {
 		tx = append(tx, types.TransactWriteItem{Delete: &types.Delete{TableName: &s.accounts,
 			Key:                       keyOf(emailPK(previous.Email), "EMAIL"),
-			ConditionExpression:       aws.String("attribute_not_exists(PK) OR #ref = :ref"),
+			ConditionExpression:       aws.String("attribute_not_exists(PK) OR (#ref = :ref AND signatory = :sig)"),
 			ExpressionAttributeNames:  map[string]string{"#ref": "reference"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":ref": str(acc.Reference)}}})
+			ExpressionAttributeValues: map[string]types.AttributeValue{":ref": str(acc.Reference), ":sig": str(acc.Signatory)}}})
 	}
 	for _, j := range also {
 		av, err := mailJobAV(j)
@@ -321,13 +373,13 @@ func cancelled(err error) map[int]bool {
 
 // RenewActivation stores a new activation token and makes it the account's
 // only valid one.
-func (s *Store) RenewActivation(ctx context.Context, ref string, tok account.Token) error {
+func (s *Store) RenewActivation(ctx context.Context, k account.Key, tok account.Token) error {
 	tokPut, err := tokenPut(s.accounts, tok)
 	if err != nil {
 		return err
 	}
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		{Update: &types.Update{TableName: &s.accounts, Key: keyOf(accountPK(ref), "ACCOUNT"),
+		{Update: &types.Update{TableName: &s.accounts, Key: accountKey(k),
 			UpdateExpression:          aws.String("SET activationHash = :h"),
 			ConditionExpression:       aws.String("#st = :pending"),
 			ExpressionAttributeNames:  map[string]string{"#st": "status"},
@@ -349,7 +401,7 @@ func (s *Store) Token(ctx context.Context, hash string) (account.Token, error) {
 	if err := s.get(ctx, s.accounts, tokenPK(hash), "TOKEN", &it); err != nil {
 		return account.Token{}, err
 	}
-	return account.Token{Hash: hash, Purpose: account.Purpose(it.Purpose), Reference: it.Reference,
+	return account.Token{Hash: hash, Purpose: account.Purpose(it.Purpose), Reference: it.Reference, Signatory: it.Signatory,
 		CreatedAt: fromUnix(it.CreatedAt), ExpiresAt: fromUnix(it.ExpiresAt).Add(-ttlSlack), UsedAt: fromUnix(it.UsedAt),
 		Generation: it.Gen}, nil
 }
@@ -374,11 +426,16 @@ func useToken(table string, tok account.Token, at time.Time) *types.Update {
 		ExpressionAttributeValues: map[string]types.AttributeValue{":at": num(at.Unix())}}
 }
 
+// tokenAccount is the key of the account a token serves.
+func tokenAccount(t account.Token) account.Key {
+	return account.Key{Reference: t.Reference, Signatory: t.Signatory}
+}
+
 // Activate uses the token and activates the account in one transaction.
 func (s *Store) Activate(ctx context.Context, tok account.Token, at time.Time) error {
 	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
 		{Update: useToken(s.accounts, tok, at)},
-		{Update: &types.Update{TableName: &s.accounts, Key: keyOf(accountPK(tok.Reference), "ACCOUNT"),
+		{Update: &types.Update{TableName: &s.accounts, Key: accountKey(tokenAccount(tok)),
 			UpdateExpression:         aws.String("SET #st = :active, activatedAt = :at REMOVE activationHash"),
 			ConditionExpression:      aws.String("#st = :pending AND activationHash = :h"),
 			ExpressionAttributeNames: map[string]string{"#st": "status"},
@@ -400,10 +457,13 @@ func (s *Store) Activate(ctx context.Context, tok account.Token, at time.Time) e
 func (s *Store) ResetPassword(ctx context.Context, tok account.Token, hash string, at time.Time) error {
 	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
 		{Update: useToken(s.accounts, tok, at)},
-		{Update: &types.Update{TableName: &s.accounts, Key: keyOf(accountPK(tok.Reference), "ACCOUNT"),
-			UpdateExpression:          aws.String("SET passwordHash = :h, " + voidPendingEmail + " ADD sessionGen :one"),
-			ConditionExpression:       aws.String("attribute_exists(PK) AND sessionGen = :gen"),
-			ExpressionAttributeValues: withVoidPendingEmail(map[string]types.AttributeValue{":h": str(hash), ":one": num(1), ":gen": num(int64(tok.Generation))})}},
+		{Update: &types.Update{TableName: &s.accounts, Key: accountKey(tokenAccount(tok)),
+			UpdateExpression: aws.String("SET passwordHash = :h, " + voidPendingEmail + " ADD sessionGen :one"),
+			// Only an account created at or before the token: never one
+			// deleted and signed up again under the same key since.
+			ConditionExpression: aws.String("attribute_exists(PK) AND sessionGen = :gen AND createdAt <= :made"),
+			ExpressionAttributeValues: withVoidPendingEmail(map[string]types.AttributeValue{":h": str(hash), ":one": num(1),
+				":gen": num(int64(tok.Generation)), ":made": num(tok.CreatedAt.Unix())})}},
 	}})
 	if cancelled(err) != nil {
 		return account.ErrConflict

@@ -20,27 +20,55 @@ import (
 
 var _ tenant.Store = (*Store)(nil)
 
-// Preferences live on the account item; change requests in the account's
-// partition (REQUEST#<id>), so reading one by id is scoped to the lease by
-// its key. Events for the ERP wait in an outbox partition (OUTBOX), written
-// in the same transaction as the action they describe.
+// The paperless consent is the lease's: it lives in the lease's partition
+// of the accounts table (ACCOUNT#<ref> / LEASEPREFS), with when and by
+// which signatory it was last given or withdrawn. The notification address
+// is each account's own, on its account item. Change requests live in the
+// lease's partition too (REQUEST#<id>), so reading one by id is scoped to
+// the lease by its key. Events for the ERP wait in an outbox partition
+// (OUTBOX), written in the same transaction as the action they describe.
 
 const (
 	requestPfx = "REQUEST#"
 	outboxPK   = "OUTBOX"
+	// leasePrefsSK is the sort key of a lease's preferences item.
+	leasePrefsSK = "LEASEPREFS"
 )
 
-// Preferences reads the tenant's preferences from their account.
-func (s *Store) Preferences(ctx context.Context, ref string) (tenant.Preferences, error) {
+// leasePrefsItem is the lease's paperless consent. Absent until a
+// signatory first chooses.
+type leasePrefsItem struct {
+	Paperless      bool   `dynamodbav:"paperless"`
+	PaperlessSince int64  `dynamodbav:"paperlessSince,omitempty"`
+	PaperlessBy    string `dynamodbav:"paperlessBy,omitempty"`
+}
+
+// leasePrefs reads the lease's preferences item (the zero item when there
+// is none).
+func (s *Store) leasePrefs(ctx context.Context, ref string) (leasePrefsItem, error) {
+	var lp leasePrefsItem
+	if err := s.get(ctx, s.accounts, accountPK(ref), leasePrefsSK, &lp); err != nil && !errors.Is(err, account.ErrNotFound) {
+		return leasePrefsItem{}, err
+	}
+	return lp, nil
+}
+
+// Preferences reads the lease's paperless consent and account k's
+// notification address: two strongly consistent GetItems.
+func (s *Store) Preferences(ctx context.Context, k account.Key) (tenant.Preferences, error) {
 	var it accountItem
-	if err := s.get(ctx, s.accounts, accountPK(ref), "ACCOUNT", &it); err != nil {
+	if err := s.get(ctx, s.accounts, accountPK(k.Reference), accountSK(k.Signatory), &it); err != nil {
 		if errors.Is(err, account.ErrNotFound) {
 			return tenant.Preferences{}, tenant.ErrNotFound
 		}
 		return tenant.Preferences{}, err
 	}
-	p := tenant.Preferences{Paperless: it.Paperless, Since: fromUnix(it.PaperlessSince), NotificationEmail: it.NotificationEmail,
-		LoginEmail: it.Email}
+	lp, err := s.leasePrefs(ctx, k.Reference)
+	if err != nil {
+		return tenant.Preferences{}, err
+	}
+	p := tenant.Preferences{Paperless: lp.Paperless, Since: fromUnix(lp.PaperlessSince), By: lp.PaperlessBy,
+		NotificationEmail: it.NotificationEmail, LoginEmail: it.Email}
 	if p.NotificationEmail == "" {
 		p.NotificationEmail = it.Email
 	}
@@ -77,29 +105,36 @@ func (s *Store) outboxPut(e tenant.Event) (types.TransactWriteItem, error) {
 }
 
 // SetPreferences saves the preferences and their event (none when e.ID is
-// empty) at once.
-func (s *Store) SetPreferences(ctx context.Context, ref string, old, p tenant.Preferences, e tenant.Event) error {
-	// The consent and its date change together or not at all: two devices
-	// saving at once must not leave a date that belongs to the other choice.
-	// The same holds for the pending address and its link.
-	cond := "attribute_exists(PK) AND paperless = :op AND "
-	if old.Since.IsZero() {
-		cond += "(attribute_not_exists(paperlessSince) OR paperlessSince = :zero)"
-	} else {
-		cond += "paperlessSince = :os"
+// empty) at once: the lease's consent on its LEASEPREFS item when it
+// changes, the account's addresses on its account item (which must exist).
+func (s *Store) SetPreferences(ctx context.Context, k account.Key, old, p tenant.Preferences, e tenant.Event) error {
+	var tx []types.TransactWriteItem
+	if p.Paperless != old.Paperless || !p.Since.Equal(old.Since) || p.By != old.By {
+		// The consent, its date and its author change together or not at
+		// all: two devices (or two signatories) saving at once must not
+		// leave a date that belongs to the other choice.
+		var cond string
+		values := map[string]types.AttributeValue{":p": &types.AttributeValueMemberBOOL{Value: p.Paperless},
+			":s": num(unix(p.Since)), ":by": str(p.By)}
+		if old.Since.IsZero() {
+			cond = "attribute_not_exists(paperlessSince) OR paperlessSince = :zero"
+			values[":zero"] = num(0)
+		} else {
+			cond = "paperless = :op AND paperlessSince = :os"
+			values[":op"], values[":os"] = &types.AttributeValueMemberBOOL{Value: old.Paperless}, num(unix(old.Since))
+		}
+		tx = append(tx, types.TransactWriteItem{Update: &types.Update{TableName: &s.accounts,
+			Key:                 keyOf(accountPK(k.Reference), leasePrefsSK),
+			UpdateExpression:    aws.String("SET paperless = :p, paperlessSince = :s, paperlessBy = :by"),
+			ConditionExpression: aws.String(cond), ExpressionAttributeValues: values}})
 	}
-	update := "SET paperless = :p, paperlessSince = :s"
-	values := map[string]types.AttributeValue{":p": &types.AttributeValueMemberBOOL{Value: p.Paperless},
-		":s": num(unix(p.Since)), ":op": &types.AttributeValueMemberBOOL{Value: old.Paperless}}
-	if old.Since.IsZero() {
-		values[":zero"] = num(0)
-	} else {
-		values[":os"] = num(unix(old.Since))
-	}
+	cond := "attribute_exists(PK)"
+	var sets []string
+	values := map[string]types.AttributeValue{}
 	// The address in use is written only when it changes, so that saving
 	// the consent never puts back an address confirmed meanwhile.
 	if p.NotificationEmail != old.NotificationEmail {
-		update += ", notificationEmail = :e"
+		sets = append(sets, "notificationEmail = :e")
 		values[":e"] = str(p.NotificationEmail)
 	}
 	if old.Pending != nil || p.Pending != nil {
@@ -114,12 +149,19 @@ func (s *Store) SetPreferences(ctx context.Context, ref string, old, p tenant.Pr
 		if p.Pending != nil {
 			pend = *p.Pending
 		}
-		update += ", pendingEmail = :pe, pendingEmailHash = :ph, pendingEmailAt = :pa, pendingEmailExpires = :px"
+		sets = append(sets, "pendingEmail = :pe", "pendingEmailHash = :ph", "pendingEmailAt = :pa", "pendingEmailExpires = :px")
 		values[":pe"], values[":ph"] = str(pend.Email), str(pend.LinkHash)
 		values[":pa"], values[":px"] = num(unix(pend.AskedAt)), num(unix(pend.ExpiresAt))
 	}
-	tx := []types.TransactWriteItem{{Update: &types.Update{TableName: &s.accounts, Key: keyOf(accountPK(ref), "ACCOUNT"),
-		UpdateExpression: aws.String(update), ConditionExpression: aws.String(cond), ExpressionAttributeValues: values}}}
+	if len(sets) > 0 {
+		tx = append(tx, types.TransactWriteItem{Update: &types.Update{TableName: &s.accounts, Key: accountKey(k),
+			UpdateExpression: aws.String("SET " + strings.Join(sets, ", ")), ConditionExpression: aws.String(cond),
+			ExpressionAttributeValues: values}})
+	} else {
+		// The account must still exist (not deleted meanwhile).
+		tx = append(tx, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{TableName: &s.accounts, Key: accountKey(k),
+			ConditionExpression: aws.String(cond)}})
+	}
 	if e.ID != "" {
 		ev, err := s.outboxPut(e)
 		if err != nil {
@@ -139,14 +181,14 @@ func (s *Store) SetPreferences(ctx context.Context, ref string, old, p tenant.Pr
 
 // ConfirmNotificationEmail uses the link, makes its pending address the
 // notification email and saves the event, in one transaction.
-func (s *Store) ConfirmNotificationEmail(ctx context.Context, ref, hash, email string, e tenant.Event, at time.Time) error {
+func (s *Store) ConfirmNotificationEmail(ctx context.Context, k account.Key, hash, email string, e tenant.Event, at time.Time) error {
 	ev, err := s.outboxPut(e)
 	if err != nil {
 		return err
 	}
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
 		{Update: useToken(s.accounts, account.Token{Hash: hash}, at)},
-		{Update: &types.Update{TableName: &s.accounts, Key: keyOf(accountPK(ref), "ACCOUNT"),
+		{Update: &types.Update{TableName: &s.accounts, Key: accountKey(k),
 			UpdateExpression: aws.String("SET notificationEmail = :e, pendingEmail = :empty, pendingEmailHash = :empty, " +
 				"pendingEmailAt = :zero, pendingEmailExpires = :zero"),
 			ConditionExpression: aws.String("pendingEmailHash = :h AND pendingEmail = :e"),
@@ -168,6 +210,7 @@ type requestItem struct {
 	SK          string
 	ID          string `dynamodbav:"id"`
 	Reference   string `dynamodbav:"reference"`
+	By          string `dynamodbav:"by,omitempty"`
 	Kind        string `dynamodbav:"kind"`
 	Text        string `dynamodbav:"text"`
 	Status      string `dynamodbav:"status"`
@@ -177,7 +220,7 @@ type requestItem struct {
 }
 
 func (it requestItem) domain() tenant.ChangeRequest {
-	return tenant.ChangeRequest{ID: it.ID, Reference: it.Reference, Kind: tenant.RequestKind(it.Kind), Text: it.Text,
+	return tenant.ChangeRequest{ID: it.ID, Reference: it.Reference, By: it.By, Kind: tenant.RequestKind(it.Kind), Text: it.Text,
 		Status: tenant.RequestStatus(it.Status), SubmittedAt: fromUnix(it.SubmittedAt),
 		StartedAt: parseDate(it.StartedAt), DoneAt: parseDate(it.DoneAt)}
 }
@@ -185,7 +228,7 @@ func (it requestItem) domain() tenant.ChangeRequest {
 // AddChangeRequest saves a new request and its event at once.
 func (s *Store) AddChangeRequest(ctx context.Context, r tenant.ChangeRequest, e tenant.Event) error {
 	av, err := attributevalue.MarshalMap(requestItem{PK: accountPK(r.Reference), SK: requestPfx + r.ID, ID: r.ID,
-		Reference: r.Reference, Kind: string(r.Kind), Text: r.Text, Status: string(r.Status), SubmittedAt: unix(r.SubmittedAt)})
+		Reference: r.Reference, By: r.By, Kind: string(r.Kind), Text: r.Text, Status: string(r.Status), SubmittedAt: unix(r.SubmittedAt)})
 	if err != nil {
 		return fmt.Errorf("encode change request: %w", err)
 	}

@@ -41,7 +41,7 @@ func (s *Server) authenticatedSpending(next http.Handler) http.Handler {
 	return s.authenticate(next, true)
 }
 
-const msgCrossSiteSpend = "Ce document se demande depuis votre espace locataire\u00A0: ouvrez «\u00A0Mon compte\u00A0» et utilisez son bouton."
+const msgCrossSiteSpend = "Ce document se demande depuis votre espace locataire\u00A0: ouvrez «\u00A0Mon solde\u00A0» et utilisez son bouton."
 
 func (s *Server) authenticate(next http.Handler, spends bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -158,12 +158,21 @@ func (s *Server) handleMe() http.Handler {
 			return
 		}
 		a := p.Lease.Address
-		resp := meResponse{Reference: p.Lease.Reference, FirstName: p.Main.FirstName, LastName: p.Main.LastName,
-			Email: p.Account.Email, Address: addressResponse{a.Street, a.Complement, a.PostalCode, a.City},
-			Paperless: p.Account.Paperless}
-		if !p.Account.PaperlessSince.IsZero() {
-			t := p.Account.PaperlessSince
-			resp.PaperlessSince = &t
+		// The logged-in signatory's own name (a co-signatory's account
+		// answers the co-signatory's), and the lease's paperless consent.
+		resp := meResponse{Reference: p.Lease.Reference, FirstName: p.Signatory.FirstName, LastName: p.Signatory.LastName,
+			Email: p.Account.Email, Address: addressResponse{a.Street, a.Complement, a.PostalCode, a.City}}
+		if s.tenants != nil {
+			prefs, err := s.tenants.Preferences(r.Context(), p.Account.Key())
+			if err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			resp.Paperless = prefs.Paperless
+			if !prefs.Since.IsZero() {
+				t := prefs.Since.UTC()
+				resp.PaperlessSince = &t
+			}
 		}
 		encode(w, http.StatusOK, resp)
 	})

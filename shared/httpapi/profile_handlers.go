@@ -177,9 +177,9 @@ func (s *Server) export(r *http.Request) (exportJSON, error) {
 	}
 	a := me.Lease.Address
 	out.Lease = exportLeaseJSON{Reference: ref, Address: addressResponse{a.Street, a.Complement, a.PostalCode, a.City},
-		FirstName: me.Main.FirstName, LastName: me.Main.LastName}
+		FirstName: me.Signatory.FirstName, LastName: me.Signatory.LastName}
 
-	prefs, err := s.tenants.Preferences(ctx, ref)
+	prefs, err := s.tenants.Preferences(ctx, acc.Key())
 	if err != nil {
 		return exportJSON{}, err
 	}

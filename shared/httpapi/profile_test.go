@@ -74,6 +74,21 @@ func (a *api) sessionsAndTokens(t *testing.T, ref string) []string {
 
 func claimPK(email string) string { return "EMAIL#" + emailaddr.Key(email) }
 
+// accountSK reads the sort key of the account that holds email
+// (ACCOUNT#<signatory id>), through its claim as stored.
+func (a *api) accountSK(t *testing.T, email string) string {
+	t.Helper()
+	claim := a.rawItem(t, claimPK(email), "EMAIL")
+	sig, _ := claim["signatory"].(*ddbtypes.AttributeValueMemberS)
+	if sig == nil || sig.Value == "" {
+		t.Fatalf("the claim of %s names no signatory: %v", email, claim)
+	}
+	if a.rawItem(t, "ACCOUNT#"+claim["reference"].(*ddbtypes.AttributeValueMemberS).Value, "ACCOUNT#"+sig.Value) == nil {
+		t.Fatalf("no account item ACCOUNT#%s for %s", sig.Value, email)
+	}
+	return "ACCOUNT#" + sig.Value
+}
+
 // askLoginEmail asks for a new login email and returns the link's token
 // mailed to it, checking the notice to the login address.
 func (a *api) askLoginEmail(t *testing.T, me tenantSession, newEmail string) string {
@@ -385,6 +400,7 @@ func TestAccountDeletionEndToEnd(t *testing.T) {
 	status, _, body = a.do(t, "POST", "/api/v1/password/forgot", obj{"email": email}, nil)
 	wantStatus(t, "forgot", status, http.StatusAccepted, body)
 	reset := a.mailedToken(t, before, email, "/nouveau-mot-de-passe")
+	sk := a.accountSK(t, email)
 	if len(a.sessionsAndTokens(t, dupont.ref)) < 3 {
 		t.Fatalf("before the deletion: sessions and tokens %v", a.sessionsAndTokens(t, dupont.ref))
 	}
@@ -418,7 +434,7 @@ func TestAccountDeletionEndToEnd(t *testing.T) {
 
 	// As stored: the account, its claim, its sessions and tokens are gone;
 	// the lease's change request stays the landlord's.
-	if it := a.rawItem(t, "ACCOUNT#"+dupont.ref, "ACCOUNT"); it != nil {
+	if it := a.rawItem(t, "ACCOUNT#"+dupont.ref, sk); it != nil {
 		t.Errorf("the account item is still there: %v", it)
 	}
 	if it := a.rawItem(t, claimPK(email), "EMAIL"); it != nil {
@@ -447,7 +463,7 @@ func TestAccountDeletionEndToEnd(t *testing.T) {
 		t.Errorf("mails after the deletion: %+v", last)
 	}
 	evs := a.exportedEvents(t, dupont.ref, "account_deleted")
-	if len(evs) != 1 || evs[0].Data["deletedAt"] == nil {
+	if len(evs) != 1 || evs[0].Data["deletedAt"] == nil || evs[0].Data["signatory"] != strings.TrimPrefix(sk, "ACCOUNT#") {
 		t.Errorf("account_deleted events %+v, want one", evs)
 	}
 
@@ -467,6 +483,7 @@ func TestAccountDeletionUnderRace(t *testing.T) {
 	a := start(t, nil)
 	const email = "marie.dupont@exemple.fr"
 	me := a.loginTenant(t, dupont, email)
+	sk := a.accountSK(t, email)
 	before := a.mailCount()
 	const n = 40
 	statuses := make([]int, n)
@@ -492,7 +509,7 @@ func TestAccountDeletionUnderRace(t *testing.T) {
 	if deleted == 0 {
 		t.Errorf("no deletion answered 200: %v", statuses)
 	}
-	if it := a.rawItem(t, "ACCOUNT#"+dupont.ref, "ACCOUNT"); it != nil {
+	if it := a.rawItem(t, "ACCOUNT#"+dupont.ref, sk); it != nil {
 		t.Errorf("the account is still there")
 	}
 	if it := a.rawItem(t, claimPK(email), "EMAIL"); it != nil {
@@ -507,4 +524,70 @@ func TestAccountDeletionUnderRace(t *testing.T) {
 	if got := a.mailsTo(t, before, email); len(got) != 1 {
 		t.Errorf("%d last mails, want 1", len(got))
 	}
+}
+
+// signatoryItems lists the PKs of the sessions and tokens of one signatory's
+// account, as stored.
+func (a *api) signatoryItems(t *testing.T, ref, sig string) []string {
+	t.Helper()
+	var pks []string
+	p := dynamodb.NewScanPaginator(a.rawDB(), &dynamodb.ScanInput{TableName: &localstack.LocalTables.Accounts, ConsistentRead: aws.Bool(true)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range page.Items {
+			pk := it["PK"].(*ddbtypes.AttributeValueMemberS).Value
+			r, _ := it["reference"].(*ddbtypes.AttributeValueMemberS)
+			sg, _ := it["signatory"].(*ddbtypes.AttributeValueMemberS)
+			if r != nil && sg != nil && r.Value == ref && sg.Value == sig && (strings.HasPrefix(pk, "SESSION#") || strings.HasPrefix(pk, "TOKEN#")) {
+				pks = append(pks, pk)
+			}
+		}
+	}
+	return pks
+}
+
+// TestProfileOfOneSignatoryLeavesTheOther: Céline and Julien LEFÈVRE each
+// have their own account on one lease. Julien's export holds his account
+// and devices, not Céline's; his deletion leaves hers whole.
+func TestProfileOfOneSignatoryLeavesTheOther(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	const celineEmail, julienEmail = "celine.lefevre@exemple.fr", "julien.lefevre@exemple.fr"
+	celine := a.loginTenant(t, lefevre, celineEmail)
+	julien := a.loginTenant(t, lease{lefevre.ref, "LEFÈVRE", "Julien", "1983-06-21"}, julienEmail)
+	celineSK, julienSK := a.accountSK(t, celineEmail), a.accountSK(t, julienEmail)
+	if celineSK == julienSK {
+		t.Fatalf("one account for both: %s", celineSK)
+	}
+
+	f, raw := a.export(t, julien.bearer)
+	if f.Account.LoginEmail != julienEmail || f.Lease["firstName"] != "Julien" || len(f.Sessions) != 2 {
+		t.Errorf("Julien's export: account %+v, lease %v, %d sessions (want his 2)", f.Account, f.Lease, len(f.Sessions))
+	}
+	if strings.Contains(raw, "celine") {
+		t.Errorf("Julien's export holds Céline's address:\n%s", raw)
+	}
+
+	status, _, body := a.do(t, "POST", deletionPath, obj{"password": tenantPassword, "confirm": true}, julien.bearer)
+	wantStatus(t, "Julien deletes his account", status, http.StatusOK, body)
+	if a.rawItem(t, "ACCOUNT#"+lefevre.ref, julienSK) != nil || a.rawItem(t, claimPK(julienEmail), "EMAIL") != nil {
+		t.Errorf("Julien's account or claim is still there")
+	}
+	if left := a.signatoryItems(t, lefevre.ref, strings.TrimPrefix(julienSK, "ACCOUNT#")); len(left) != 0 {
+		t.Errorf("Julien's sessions and tokens left: %v", left)
+	}
+	// Céline's account, claim, sessions and login stay.
+	if a.rawItem(t, "ACCOUNT#"+lefevre.ref, celineSK) == nil || a.rawItem(t, claimPK(celineEmail), "EMAIL") == nil {
+		t.Errorf("Céline's account or claim went with Julien's")
+	}
+	if got := a.signatoryItems(t, lefevre.ref, strings.TrimPrefix(celineSK, "ACCOUNT#")); len(got) < 2 {
+		t.Errorf("Céline's sessions and tokens: %v", got)
+	}
+	a.me(t, celine.bearer)
+	a.me(t, withCookie(celine.cookie))
+	a.meRefused(t, julien.bearer)
+	a.loginToken(t, celineEmail, tenantPassword)
 }

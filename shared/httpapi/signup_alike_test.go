@@ -82,7 +82,19 @@ func TestSignUpAnswersAlike(t *testing.T) {
 	t.Run("lease with an active account", func(t *testing.T) {
 		before := a.mailCount()
 		same(t, "sign-up on an active lease", a.signUpAnswer(t, signUpBody(dupont, "autre@exemple.fr", "trois pommes et un radis")))
-		m := a.oneMail(t, before, marie, "Vous avez déjà un compte Extranet Locataire")
+		// The address typed gets a masked hint of the account's, and what
+		// to do; the account's own address is told, as before.
+		hints := a.mailsTo(t, before, "autre@exemple.fr")
+		if len(hints) != 1 || hints[0].Subject != "Un compte Extranet Locataire existe déjà pour vous" ||
+			!strings.Contains(hints[0].Text, "M•••@E•••.fr") || strings.Contains(strings.ToLower(hints[0].Text), "marie") {
+			t.Fatalf("the hint to the address typed: %+v", hints)
+		}
+		noLink(t, hints[0])
+		told := a.mailsTo(t, before, marie)
+		if len(told) != 1 || told[0].Subject != "Vous avez déjà un compte Extranet Locataire" {
+			t.Fatalf("mails to the account's address: %+v", told)
+		}
+		m := told[0]
 		for _, link := range []string{a.base + "/connexion", a.base + "/mot-de-passe-oublie"} {
 			if !strings.Contains(m.Text, link) || !strings.Contains(m.HTML, link) {
 				t.Errorf("the mail lacks the link %s:\n%s", link, m.Text)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/citejardins/extranet/shared/account"
 	"github.com/citejardins/extranet/shared/tenancy"
 	"github.com/citejardins/extranet/shared/tenant"
 )
@@ -12,6 +13,10 @@ import (
 // session, never from the request, so no request can name another lease.
 
 func (s *Server) ref(r *http.Request) string { return principalFrom(r.Context()).Account.Reference }
+
+// key is the session's account: for the account's own data (preferences,
+// requests it sends), where ref is for the lease's.
+func (s *Server) key(r *http.Request) account.Key { return principalFrom(r.Context()).Account.Key() }
 
 // getHandler is the shape of the GET endpoints: run fn for the session's
 // lease and answer with its result or problem.
@@ -199,8 +204,15 @@ func (s *Server) handleContacts() http.Handler {
 type preferencesResponse struct {
 	Paperless                bool              `json:"paperless"`
 	PaperlessSince           *time.Time        `json:"paperlessSince"`
+	PaperlessBy              *personNameJSON   `json:"paperlessBy"`
 	NotificationEmail        string            `json:"notificationEmail"`
 	PendingNotificationEmail *pendingEmailJSON `json:"pendingNotificationEmail"`
+}
+
+// personNameJSON is a signatory's name, as the lease has it.
+type personNameJSON struct {
+	FirstName string `json:"firstName"`
+	LastName  string `json:"lastName"`
 }
 
 func preferencesOf(p tenant.Preferences) preferencesResponse {
@@ -210,12 +222,15 @@ func preferencesOf(p tenant.Preferences) preferencesResponse {
 		since := p.Since.UTC()
 		resp.PaperlessSince = &since
 	}
+	if p.ByName.ID != "" {
+		resp.PaperlessBy = &personNameJSON{FirstName: p.ByName.FirstName, LastName: p.ByName.LastName}
+	}
 	return resp
 }
 
 func (s *Server) handlePreferences() http.Handler {
-	return getHandler(s, func(r *http.Request, ref string) (preferencesResponse, error) {
-		p, err := s.tenants.Preferences(r.Context(), ref)
+	return getHandler(s, func(r *http.Request, _ string) (preferencesResponse, error) {
+		p, err := s.tenants.Preferences(r.Context(), s.key(r))
 		return preferencesOf(p), err
 	})
 }
@@ -227,7 +242,7 @@ type preferencesRequest struct {
 
 func (s *Server) handleSetPreferences() http.Handler {
 	return jsonHandler(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, req preferencesRequest) (preferencesResponse, error) {
-		p, err := s.tenants.SetPreferences(r.Context(), s.ref(r), tenant.PreferencesChange(req))
+		p, err := s.tenants.SetPreferences(r.Context(), s.key(r), tenant.PreferencesChange(req))
 		return preferencesOf(p), err
 	})
 }
@@ -277,7 +292,7 @@ type changeRequestRequest struct {
 
 func (s *Server) handleSubmitChangeRequest() http.Handler {
 	return jsonHandler(s, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, req changeRequestRequest) (changeRequestJSON, error) {
-		c, err := s.tenants.SubmitChangeRequest(r.Context(), s.ref(r), req.Kind, req.Text)
+		c, err := s.tenants.SubmitChangeRequest(r.Context(), s.key(r), req.Kind, req.Text)
 		if err == nil {
 			w.Header().Set("Location", "/api/v1/change-requests/"+c.ID)
 		}

@@ -10,8 +10,12 @@ import (
 )
 
 type preferencesJSON struct {
-	Paperless                bool         `json:"paperless"`
-	PaperlessSince           *string      `json:"paperlessSince"`
+	Paperless      bool    `json:"paperless"`
+	PaperlessSince *string `json:"paperlessSince"`
+	PaperlessBy    *struct {
+		FirstName string `json:"firstName"`
+		LastName  string `json:"lastName"`
+	} `json:"paperlessBy"`
 	NotificationEmail        string       `json:"notificationEmail"`
 	PendingNotificationEmail *pendingJSON `json:"pendingNotificationEmail"`
 }

@@ -131,12 +131,13 @@ func (h *harness) lease(ref string, required bool) {
 	}
 }
 
-// account writes the lease's account: active or not, with a notification
-// address when notify is not empty.
+// account writes the account of the lease's main signatory (S<ref>-1):
+// active or not, with a notification address when notify is not empty.
 func (h *harness) account(ref, email, notify, status string) {
 	h.t.Helper()
-	item := map[string]types.AttributeValue{"PK": s("ACCOUNT#" + ref), "SK": s("ACCOUNT"), "reference": s(ref),
-		"email": s(email), "status": s(status), "passwordHash": s("$argon2id$secret")}
+	item := map[string]types.AttributeValue{"PK": s("ACCOUNT#" + ref), "SK": s("ACCOUNT#S" + ref + "-1"), "reference": s(ref),
+		"signatory": s("S" + ref + "-1"),
+		"email":     s(email), "status": s(status), "passwordHash": s("$argon2id$secret")}
 	if notify != "" {
 		item["notificationEmail"] = s(notify)
 	}

@@ -51,11 +51,12 @@ type Store interface {
 	SettleInsurance(ctx context.Context, ref string, today tenancy.Date) error
 }
 
-// Recipients finds where a lease's tenant reads their mail: the
-// notification address of the lease's active account, else its login
-// address; "" when the lease has no active account.
+// Recipients finds where a lease's tenants read their mail: the
+// notification address, else the login address, of each active account of
+// the lease (one per signatory), once each; none when the lease has no
+// active account.
 type Recipients interface {
-	InsuranceRecipient(ctx context.Context, ref string) (string, error)
+	InsuranceRecipients(ctx context.Context, ref string) ([]string, error)
 }
 
 // Mailer sends one mail and returns the provider's message id.
@@ -189,11 +190,11 @@ func (r *Runner) lease(ctx context.Context, ref string, today tenancy.Date, rep 
 		if r.RefusalsOnly && key != l.Refusal {
 			return nil // a reminder: the morning's run mails it
 		}
-		to, err := r.Recipients.InsuranceRecipient(ctx, ref)
+		to, err := r.Recipients.InsuranceRecipients(ctx, ref)
 		if err != nil {
 			return err
 		}
-		if to == "" {
+		if len(to) == 0 {
 			// No active account, so nowhere to write: nothing is recorded
 			// and the reminder stays due, for the first run after the tenant
 			// activates an account (the lease stays in the index meanwhile:
@@ -208,7 +209,7 @@ func (r *Runner) lease(ctx context.Context, ref string, today tenancy.Date, rep 
 		if !claimed {
 			continue // another run took it: see what is left
 		}
-		m.To = to
+		m.To, m.Bcc = to[0], to[1:]
 		// The claim is the record, written before SES is called: there is no
 		// window in which SES has accepted a mail that is not recorded, so no
 		// run, retry or redelivery sends it twice. The window is the other

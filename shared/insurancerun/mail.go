@@ -19,6 +19,9 @@ type Mail struct {
 	Subject string
 	Text    string
 	HTML    string
+	// Bcc are the lease's other accounts' addresses: the same message, one
+	// send, one record.
+	Bcc []string
 }
 
 // frenchDate is a date as a tenant reads it: 31/01/2027.

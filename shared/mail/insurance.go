@@ -16,7 +16,7 @@ var _ insurancerun.Mailer = (*SES)(nil)
 // An error without an answer (a timeout, the network) wraps neither: SES
 // may have accepted the mail.
 func (s *SES) SendInsurance(ctx context.Context, m insurancerun.Mail) (string, error) {
-	id, err := s.sendEmail(ctx, m.To, m.Subject, m.Text, m.HTML)
+	id, err := s.sendEmail(ctx, m.To, m.Subject, m.Text, m.HTML, m.Bcc...)
 	if err != nil {
 		return "", sesError(err, "ses send insurance mail", insurancerun.ErrMailRefused, insurancerun.ErrMailNotSent)
 	}

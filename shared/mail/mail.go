@@ -49,11 +49,17 @@ func (s *SES) Send(ctx context.Context, m account.Mail) error {
 // and returns SES's message id. Its error is SES's own, unwrapped: the
 // callers turn it into theirs (never with SES's message, which names the
 // address).
-func (s *SES) sendEmail(ctx context.Context, to, subject, text, html string) (string, error) {
+func (s *SES) sendEmail(ctx context.Context, to, subject, text, html string, bcc ...string) (string, error) {
 	utf8 := aws.String("UTF-8")
+	dest := &types.Destination{ToAddresses: []string{to}}
+	if len(bcc) > 0 {
+		// The lease's other signatories: the same message, without showing
+		// each other's addresses.
+		dest.BccAddresses = bcc
+	}
 	out, err := s.client.SendEmail(ctx, &ses.SendEmailInput{
 		Source:      aws.String(s.from),
-		Destination: &types.Destination{ToAddresses: []string{to}},
+		Destination: dest,
 		Message: &types.Message{
 			Subject: &types.Content{Data: aws.String(subject), Charset: utf8},
 			Body: &types.Body{

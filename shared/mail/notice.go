@@ -19,7 +19,7 @@ var _ noticerun.Mailer = (*SES)(nil)
 // so the notice is printed instead. Any other error (throttling, a paused
 // account, the network) is worth retrying.
 func (s *SES) SendNotice(ctx context.Context, m noticerun.Mail) (string, error) {
-	id, err := s.sendEmail(ctx, m.To, m.Subject, m.Text, m.HTML)
+	id, err := s.sendEmail(ctx, m.To, m.Subject, m.Text, m.HTML, m.Bcc...)
 	if err != nil {
 		return "", sesError(err, "ses send notice", noticerun.ErrMailRefused, nil)
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/citejardins/extranet/shared/noticerun"
 	"github.com/citejardins/extranet/shared/pdf"
 	"github.com/citejardins/extranet/shared/tenancy"
+	tenantpkg "github.com/citejardins/extranet/shared/tenant"
 )
 
 // The tests run the run's rules against the emulators (minidyn, gofakes3,
@@ -257,11 +258,17 @@ func (r *rig) seed(t *testing.T, ts ...tenant) {
 		if x.email == "" {
 			continue
 		}
-		acc := account.Account{Reference: x.ref, Email: x.email, PasswordHash: "x", Status: account.Active,
-			Paperless: x.paperless, CreatedAt: r.clock.Now()}
-		tok := account.Token{Hash: "h" + x.ref, Purpose: "activation", Reference: x.ref, CreatedAt: r.clock.Now(), ExpiresAt: r.clock.Now().Add(time.Hour)}
+		acc := account.Account{Reference: x.ref, Signatory: "S" + x.ref, Email: x.email, PasswordHash: "x", Status: account.Active,
+			CreatedAt: r.clock.Now()}
+		tok := account.Token{Hash: "h" + x.ref, Purpose: "activation", Reference: x.ref, Signatory: acc.Signatory, CreatedAt: r.clock.Now(), ExpiresAt: r.clock.Now().Add(time.Hour)}
 		if err := r.store.SavePending(ctx, acc, nil, tok); err != nil {
 			t.Fatal(err)
+		}
+		if x.paperless {
+			if err := r.store.SetPreferences(ctx, acc.Key(), tenantpkg.Preferences{}, tenantpkg.Preferences{Paperless: true,
+				Since: r.clock.Now(), By: acc.Signatory}, tenantpkg.Event{}); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 }

@@ -192,11 +192,18 @@ func (s *MailSender) Send(ctx context.Context, m MailMessage) (MailOutcome, erro
 	if err != nil {
 		return MailOutcome{}, release(err)
 	}
+	// One message to every account of the lease: greeted by name only when
+	// it goes to one.
 	first := ""
-	if sg, ok := lease.MainSignatory(); ok {
-		first = sg.FirstName
+	for _, sg := range lease.Signatories {
+		if rcpt.Signatory != "" && sg.ID == rcpt.Signatory {
+			first = sg.FirstName
+		}
 	}
 	mail := NoticeMail(rcpt.Email, first, run.Period, s.PublicURL)
+	if len(rcpt.Emails) > 1 {
+		mail.Bcc = rcpt.Emails[1:]
+	}
 	// A direct debit announced on the notice is said in the mail too.
 	if n, found, err := s.Runs.IssuedNotice(ctx, run.Period, run.Ref); err != nil {
 		return MailOutcome{}, release(err)

@@ -28,11 +28,18 @@ type Tenancy interface {
 	NoticeLines(ctx context.Context, ref string, p notice.Period) ([]notice.Line, error)
 }
 
-// Recipient is where a lease's notices go: a paperless tenant with an
-// address gets a mail; anyone else a printed notice.
+// Recipient is where a lease's notices go: a paperless lease with an
+// address gets a mail; any other a printed notice. The mail goes to every
+// active account of the lease (each signatory's notice address, once):
+// Email is the first of Emails, the others are blind copies of the same
+// message.
 type Recipient struct {
 	Paperless bool
 	Email     string
+	Emails    []string
+	// Signatory is the signatory id of the only account mailed, for the
+	// greeting; "" when several are (then nobody is greeted by name).
+	Signatory string
 }
 
 // Recipients reads a lease's choice of paperless notices and its address.
@@ -75,6 +82,9 @@ type Runs interface {
 // Mail is one email.
 type Mail struct {
 	To, Subject, Text, HTML string
+	// Bcc are the lease's other recipients of the same message: one send,
+	// one message id, whoever reads it.
+	Bcc []string
 }
 
 // Mailer sends a mail and returns the message id the service gave it.

@@ -91,7 +91,7 @@ type OutboxEvent struct {
 	Data                any
 }
 
-// Labels of the provisional entries, as the tenant reads them in Mon compte.
+// Labels of the provisional entries, as the tenant reads them in Mon solde.
 const (
 	LabelCredit = "Paiement en ligne (en cours d’enregistrement)"
 	LabelRefund = "Remboursement du paiement en ligne"
@@ -113,7 +113,7 @@ type Counter interface {
 }
 
 // Owed is the default amount of a payment, in cents: what a lease owes
-// now plus its next due (Mon compte shows both), without the next due when
+// now plus its next due (Mon solde shows both), without the next due when
 // the lease's dues are debited (the debit collects it): DefaultCents.
 type Owed func(ctx context.Context, ref string) (int64, error)
 

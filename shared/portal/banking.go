@@ -13,5 +13,5 @@ import (
 // change limit, and the mailer of the account's mails (nil without
 // MAIL_FROM). It makes no network call.
 func bankDetails(store *dynamo.Store, accounts *account.Service, mailer account.Mailer, publicURL string, log *slog.Logger) *bankdetails.Service {
-	return bankdetails.NewService(store, accounts, store, mailer, bankdetails.Config{PublicURL: publicURL}, nil, nil, log)
+	return bankdetails.NewService(store, accounts, store, mailer, bankdetails.Config{PublicURL: publicURL}, nil, nil, log).WithAccounts(store)
 }

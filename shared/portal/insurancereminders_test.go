@@ -76,8 +76,8 @@ func TestInsuranceRemindersHandlerMailsAndLogsNoAddress(t *testing.T) {
 	}
 	s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
 	if _, err := db.Client.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(localstack.LocalTables.Accounts),
-		Item: map[string]types.AttributeValue{"PK": s("ACCOUNT#1234567"), "SK": s("ACCOUNT"), "email": s("sophie.lefevre@example.fr"),
-			"status": s("active"), "reference": s("1234567")}}); err != nil {
+		Item: map[string]types.AttributeValue{"PK": s("ACCOUNT#1234567"), "SK": s("ACCOUNT#S1234567-1"), "email": s("sophie.lefevre@example.fr"),
+			"status": s("active"), "reference": s("1234567"), "signatory": s("S1234567-1")}}); err != nil {
 		t.Fatal(err)
 	}
 	var logs bytes.Buffer

@@ -79,7 +79,7 @@ func LandlordFrom(getenv func(string) string) notice.Landlord {
 }
 
 // PayeeFrom reads the landlord's account tenants pay by transfer into
-// (Mon compte): the notices' IBAN, BIC and name.
+// (Mon solde): the notices' IBAN, BIC and name.
 func PayeeFrom(getenv func(string) string) tenant.Payee {
 	return tenant.Payee{IBAN: getenv(EnvLandlordIBAN), BIC: getenv(EnvLandlordBIC), Holder: getenv(EnvLandlordName)}
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/citejardins/extranet/shared/noticerun"
 	"github.com/citejardins/extranet/shared/portal"
 	"github.com/citejardins/extranet/shared/tenancy"
+	"github.com/citejardins/extranet/shared/tenant"
 )
 
 func strictJSON(t *testing.T, raw []byte, v any) {
@@ -191,9 +192,14 @@ func TestNoticeFunctionsRunAPeriod(t *testing.T) {
 	}
 	// 8889999's tenant chose paperless notices.
 	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	if err := store.SavePending(ctx, account.Account{Reference: "8889999", Email: "paperless@example.fr", PasswordHash: "x", Status: account.Active,
-		Paperless: true, CreatedAt: created}, nil, account.Token{Hash: "h", Purpose: "activation", Reference: "8889999", CreatedAt: created,
-		ExpiresAt: created.Add(time.Hour)}); err != nil {
+	paperless := account.Account{Reference: "8889999", Signatory: "S8889999-1", Email: "paperless@example.fr", PasswordHash: "x",
+		Status: account.Active, CreatedAt: created}
+	if err := store.SavePending(ctx, paperless, nil, account.Token{Hash: "h", Purpose: "activation", Reference: "8889999",
+		Signatory: paperless.Signatory, CreatedAt: created, ExpiresAt: created.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.SetPreferences(ctx, paperless.Key(), tenant.Preferences{}, tenant.Preferences{Paperless: true, Since: created,
+		By: paperless.Signatory}, tenant.Event{}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -18,12 +18,12 @@ func TestWritesPerDaySlide(t *testing.T) {
 	now := start.Truncate(24 * time.Hour).Add(24*time.Hour - time.Second) // 23:59:59
 	svc := tenant.NewService(store, nil, func() time.Time { return now }, nil, nil).WithCounter(store)
 	for i := range tenant.WritesPerDay {
-		if _, err := svc.SubmitChangeRequest(ctx, "1", "other", "Avant minuit"); err != nil {
+		if _, err := svc.SubmitChangeRequest(ctx, key1, "other", "Avant minuit"); err != nil {
 			t.Fatalf("request %d: %v", i+1, err)
 		}
 	}
 	now = now.Add(2 * time.Second)
-	_, err := svc.SubmitChangeRequest(ctx, "1", "other", "Après minuit")
+	_, err := svc.SubmitChangeRequest(ctx, key1, "other", "Après minuit")
 	if !fault.Is(err, fault.TooManyRequests) {
 		t.Fatalf("request 2 s after %d others: %v; want too_many_requests", tenant.WritesPerDay, err)
 	}
@@ -31,7 +31,7 @@ func TestWritesPerDaySlide(t *testing.T) {
 		t.Errorf("RetryAfter = %v; want %v, when the first writes are a day old", wait, 24*time.Hour-2*time.Second)
 	}
 	now = now.Add(24*time.Hour - 2*time.Second)
-	if _, err := svc.SubmitChangeRequest(ctx, "1", "other", "Le lendemain"); err != nil {
+	if _, err := svc.SubmitChangeRequest(ctx, key1, "other", "Le lendemain"); err != nil {
 		t.Errorf("a day after the first writes: %v", err)
 	}
 }

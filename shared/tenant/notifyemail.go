@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/citejardins/extranet/shared/account"
 	"github.com/citejardins/extranet/shared/fault"
 )
 
@@ -23,13 +24,13 @@ type Confirmations interface {
 	// NewEmailLink counts the request's mails against the account's limit,
 	// stores a single-use token and returns the raw token, its hash and its
 	// expiry; a fault.TooManyRequests past the limit.
-	NewEmailLink(ctx context.Context, ref string) (raw, hash string, expires time.Time, err error)
+	NewEmailLink(ctx context.Context, k account.Key) (raw, hash string, expires time.Time, err error)
 	// SendEmailLink mails the link to the new address and tells the login
 	// address of the request.
-	SendEmailLink(ctx context.Context, ref, newEmail, raw string) error
-	// CheckEmailLink returns the lease and the hash of a usable link; a
+	SendEmailLink(ctx context.Context, k account.Key, newEmail, raw string) error
+	// CheckEmailLink returns the account and the hash of a usable link; a
 	// fault.TokenInvalid or fault.TokenExpired otherwise.
-	CheckEmailLink(ctx context.Context, raw, client string) (ref, hash string, err error)
+	CheckEmailLink(ctx context.Context, raw, client string) (k account.Key, hash string, err error)
 }
 
 // WithConfirmations makes the service confirm new notification addresses
@@ -48,7 +49,7 @@ func (s *Service) WithConfirmations(c Confirmations) *Service {
 //   - the address in use: a pending one is dropped (the tenant cancels);
 //   - any other (the pending one again included): pending, with a new link
 //     that voids the older ones.
-func (s *Service) askNotificationEmail(ctx context.Context, ref string, p Preferences, email string) (Preferences, bool, string, error) {
+func (s *Service) askNotificationEmail(ctx context.Context, k account.Key, p Preferences, email string) (Preferences, bool, string, error) {
 	switch {
 	case email == "" || strings.EqualFold(email, p.LoginEmail):
 		changed := p.NotificationEmail != p.LoginEmail
@@ -61,7 +62,7 @@ func (s *Service) askNotificationEmail(ctx context.Context, ref string, p Prefer
 	if s.links == nil {
 		return p, false, "", errors.New("notification email: no confirmations configured")
 	}
-	raw, hash, expires, err := s.links.NewEmailLink(ctx, ref)
+	raw, hash, expires, err := s.links.NewEmailLink(ctx, k)
 	if err != nil {
 		return p, false, "", err
 	}
@@ -90,13 +91,17 @@ func visible(p Preferences, now time.Time) Preferences {
 
 // preferencesEvent tells the ERP the preferences in use: never a pending
 // address.
-func (s *Service) preferencesEvent(ref string, p Preferences) (Event, error) {
+// The event names the account that acted (signatory, the ERP's signatory
+// id) and who gave or withdrew the lease's paperless consent
+// (paperlessBy, "" when nobody recorded it).
+func (s *Service) preferencesEvent(k account.Key, p Preferences) (Event, error) {
 	email := p.NotificationEmail
 	if email == "" {
 		email = p.LoginEmail
 	}
-	return s.event("preferences_changed", ref, map[string]any{
-		"paperless": p.Paperless, "paperlessSince": p.Since, "notificationEmail": email})
+	return s.event("preferences_changed", k.Reference, map[string]any{
+		"signatory": k.Signatory, "paperless": p.Paperless, "paperlessSince": p.Since, "paperlessBy": p.By,
+		"notificationEmail": email})
 }
 
 func linkVoid() error {
@@ -117,11 +122,11 @@ func (s *Service) ConfirmNotificationEmail(ctx context.Context, raw, client stri
 	if s.links == nil {
 		return "", errors.New("confirm notification email: no confirmations configured")
 	}
-	ref, hash, err := s.links.CheckEmailLink(ctx, raw, client)
+	k, hash, err := s.links.CheckEmailLink(ctx, raw, client)
 	if err != nil {
 		return "", err
 	}
-	p, err := s.stored(ctx, ref)
+	p, err := s.stored(ctx, k)
 	if errors.Is(err, ErrNotFound) {
 		return "", linkVoid()
 	}
@@ -132,11 +137,11 @@ func (s *Service) ConfirmNotificationEmail(ctx context.Context, raw, client stri
 		return "", linkVoid()
 	}
 	p.NotificationEmail, p.Pending = p.Pending.Email, nil
-	e, err := s.preferencesEvent(ref, p)
+	e, err := s.preferencesEvent(k, p)
 	if err != nil {
 		return "", err
 	}
-	switch err := s.store.ConfirmNotificationEmail(ctx, ref, hash, p.NotificationEmail, e, s.now()); {
+	switch err := s.store.ConfirmNotificationEmail(ctx, k, hash, p.NotificationEmail, e, s.now()); {
 	case errors.Is(err, ErrConflict):
 		return "", linkVoid()
 	case err != nil:

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/citejardins/extranet/shared/account"
 	"github.com/citejardins/extranet/shared/emailaddr"
 	"github.com/citejardins/extranet/shared/fault"
 	"github.com/citejardins/extranet/shared/safetext"
@@ -211,20 +212,40 @@ func (s *Service) Contacts(ctx context.Context, ref string) ([]tenancy.Contact, 
 	return cs, nil
 }
 
-// Preferences returns the tenant's preferences, with the address waiting
-// for confirmation, if any (an expired one is no longer waiting).
-func (s *Service) Preferences(ctx context.Context, ref string) (Preferences, error) {
-	p, err := s.stored(ctx, ref)
+// Preferences returns the preferences of account k: the lease's paperless
+// consent, with the signatory who gave or withdrew it (ByName, read from
+// the lease), and the account's own notification address, with the one
+// waiting for confirmation, if any (an expired one is no longer waiting).
+func (s *Service) Preferences(ctx context.Context, k account.Key) (Preferences, error) {
+	p, err := s.stored(ctx, k)
 	if err != nil {
 		return Preferences{}, err
 	}
-	return visible(p, s.now()), nil
+	return s.named(ctx, k.Reference, visible(p, s.now()))
+}
+
+// named fills p.ByName from the lease's signatories. A lease the ERP no
+// longer exports still has its preferences: only the name is missing then.
+func (s *Service) named(ctx context.Context, ref string, p Preferences) (Preferences, error) {
+	if p.By == "" {
+		return p, nil
+	}
+	lease, err := s.store.Lease(ctx, ref)
+	if err != nil && !errors.Is(err, tenancy.ErrNotFound) {
+		return Preferences{}, fmt.Errorf("read lease: %w", err)
+	}
+	for _, sg := range lease.Signatories {
+		if sg.ID == p.By {
+			p.ByName = sg
+		}
+	}
+	return p, nil
 }
 
 // stored returns the preferences as stored, an expired pending address
 // included: conditional writes compare with it.
-func (s *Service) stored(ctx context.Context, ref string) (Preferences, error) {
-	p, err := s.store.Preferences(ctx, ref)
+func (s *Service) stored(ctx context.Context, k account.Key) (Preferences, error) {
+	p, err := s.store.Preferences(ctx, k)
 	if err != nil {
 		return Preferences{}, fmt.Errorf("read preferences: %w", err)
 	}
@@ -245,7 +266,11 @@ type PreferencesChange struct {
 // Errors: fault.Invalid (fields), fault.Conflict (changed meanwhile),
 // fault.TooManyRequests (writes per day, mails per account),
 // fault.ServiceUnavailable (saved, but the link's mail did not leave).
-func (s *Service) SetPreferences(ctx context.Context, ref string, c PreferencesChange) (Preferences, error) {
+//
+// The paperless consent is the lease's: any of its accounts may give or
+// withdraw it, and the change records which (Preferences.By) and when.
+func (s *Service) SetPreferences(ctx context.Context, k account.Key, c PreferencesChange) (Preferences, error) {
+	ref := k.Reference
 	f := fault.Fields{}
 	if c.Paperless == nil && c.NotificationEmail == nil {
 		f.Add("paperless", "Indiquez si vous souhaitez recevoir vos avis d’échéance sans papier.")
@@ -261,7 +286,7 @@ func (s *Service) SetPreferences(ctx context.Context, ref string, c PreferencesC
 	if err := f.Err(); err != nil {
 		return Preferences{}, err
 	}
-	p, err := s.stored(ctx, ref)
+	p, err := s.stored(ctx, k)
 	if err != nil {
 		return Preferences{}, err
 	}
@@ -271,26 +296,26 @@ func (s *Service) SetPreferences(ctx context.Context, ref string, c PreferencesC
 	}
 	changed := false
 	if c.Paperless != nil && *c.Paperless != p.Paperless {
-		p.Paperless, p.Since, changed = *c.Paperless, s.now().UTC().Truncate(time.Second), true
+		p.Paperless, p.Since, p.By, changed = *c.Paperless, s.now().UTC().Truncate(time.Second), k.Signatory, true
 	}
 	var link string // the raw token of a confirmation link to mail
 	if c.NotificationEmail != nil {
 		var emailChanged bool
-		if p, emailChanged, link, err = s.askNotificationEmail(ctx, ref, p, email); err != nil {
+		if p, emailChanged, link, err = s.askNotificationEmail(ctx, k, p, email); err != nil {
 			return Preferences{}, err
 		}
 		changed = changed || emailChanged
 	}
 	if !changed && samePending(old.Pending, p.Pending) {
-		return visible(p, s.now()), nil
+		return s.named(ctx, ref, visible(p, s.now()))
 	}
 	var e Event
 	if changed {
-		if e, err = s.preferencesEvent(ref, p); err != nil {
+		if e, err = s.preferencesEvent(k, p); err != nil {
 			return Preferences{}, err
 		}
 	}
-	switch err := s.store.SetPreferences(ctx, ref, old, p, e); {
+	switch err := s.store.SetPreferences(ctx, k, old, p, e); {
 	case errors.Is(err, ErrConflict):
 		return Preferences{}, fault.New(fault.Conflict, "Vos préférences viennent d’être modifiées depuis un autre appareil ou un autre onglet. Rechargez la page pour voir leur état actuel, puis recommencez si besoin.")
 	case err != nil:
@@ -300,11 +325,11 @@ func (s *Service) SetPreferences(ctx context.Context, ref string, c PreferencesC
 		s.publish(ctx, e)
 	}
 	if link != "" {
-		if err := s.links.SendEmailLink(ctx, ref, p.Pending.Email, link); err != nil {
+		if err := s.links.SendEmailLink(ctx, k, p.Pending.Email, link); err != nil {
 			return Preferences{}, err
 		}
 	}
-	return s.Preferences(ctx, ref) // with the login email when none was chosen
+	return s.Preferences(ctx, k) // with the login email when none was chosen
 }
 
 // MaxRequestRunes bounds a change request's text.
@@ -335,8 +360,10 @@ func checkRequestText(raw string) (string, string) {
 	return strings.TrimSpace(text), ""
 }
 
-// SubmitChangeRequest records a change request and tells the landlord.
-func (s *Service) SubmitChangeRequest(ctx context.Context, ref string, kind, text string) (ChangeRequest, error) {
+// SubmitChangeRequest records a change request of the lease, sent by
+// account k (ChangeRequest.By), and tells the landlord.
+func (s *Service) SubmitChangeRequest(ctx context.Context, k account.Key, kind, text string) (ChangeRequest, error) {
+	ref := k.Reference
 	f := fault.Fields{}
 	if !slices.Contains(Kinds, RequestKind(kind)) {
 		f.Add("kind", "Choisissez l’objet de votre demande\u00a0: coordonnées, composition du foyer, situation familiale, ressources ou autre.")
@@ -357,8 +384,8 @@ func (s *Service) SubmitChangeRequest(ctx context.Context, ref string, kind, tex
 		if err != nil {
 			return ChangeRequest{}, err
 		}
-		r := ChangeRequest{ID: id, Reference: ref, Kind: RequestKind(kind), Text: text, Status: Submitted, SubmittedAt: now}
-		e, err := s.event("change_request_submitted", ref, map[string]any{"id": r.ID, "kind": r.Kind, "text": r.Text, "submittedAt": r.SubmittedAt})
+		r := ChangeRequest{ID: id, Reference: ref, By: k.Signatory, Kind: RequestKind(kind), Text: text, Status: Submitted, SubmittedAt: now}
+		e, err := s.event("change_request_submitted", ref, map[string]any{"id": r.ID, "kind": r.Kind, "text": r.Text, "submittedAt": r.SubmittedAt, "by": r.By})
 		if err != nil {
 			return ChangeRequest{}, err
 		}
@@ -389,7 +416,7 @@ func (s *Service) ChangeRequests(ctx context.Context, ref string) ([]ChangeReque
 func (s *Service) ChangeRequest(ctx context.Context, ref, id string) (ChangeRequest, error) {
 	r, err := s.store.ChangeRequest(ctx, ref, id)
 	if errors.Is(err, ErrNotFound) {
-		return ChangeRequest{}, fault.New(fault.NotFound, "Cette demande est introuvable. Retrouvez vos demandes dans «\u00a0Modifier mon dossier\u00a0».")
+		return ChangeRequest{}, fault.New(fault.NotFound, "Cette demande est introuvable. Retrouvez vos demandes dans «\u00a0Mes demandes\u00a0».")
 	}
 	if err != nil {
 		return ChangeRequest{}, fmt.Errorf("read change request: %w", err)

@@ -13,6 +13,9 @@ import (
 	"github.com/citejardins/extranet/shared/tenant"
 )
 
+// key1 is the account newAccount makes.
+var key1 = account.Key{Reference: "1", Signatory: "S1-1"}
+
 // newAccount starts the DynamoDB emulator with the account of lease "1"
 // and returns the store and the time the tests start at.
 func newAccount(t *testing.T) (*dynamo.Store, time.Time) {
@@ -25,8 +28,8 @@ func newAccount(t *testing.T) (*dynamo.Store, time.Time) {
 	t.Cleanup(db.Close)
 	store := dynamo.New(db.Client, localstack.LocalTables)
 	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
-	if err := store.SavePending(ctx, account.Account{Reference: "1", Email: "a@example.fr", Status: account.Pending, ActivationHash: "h"},
-		nil, account.Token{Hash: "t", Purpose: account.Activation, Reference: "1", ExpiresAt: now.Add(time.Hour)}); err != nil {
+	if err := store.SavePending(ctx, account.Account{Reference: "1", Signatory: "S1-1", Email: "a@example.fr", Status: account.Pending, ActivationHash: "h"},
+		nil, account.Token{Hash: "t", Purpose: account.Activation, Reference: "1", Signatory: "S1-1", ExpiresAt: now.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	return store, now
@@ -38,11 +41,11 @@ func TestWritesPerDayAreBounded(t *testing.T) {
 	clock := func() time.Time { return now }
 	svc := tenant.NewService(store, nil, clock, nil, nil).WithCounter(store)
 	for i := 0; i < tenant.WritesPerDay; i++ {
-		if _, err := svc.SubmitChangeRequest(ctx, "1", "other", "Nouvelle adresse email"); err != nil {
+		if _, err := svc.SubmitChangeRequest(ctx, key1, "other", "Nouvelle adresse email"); err != nil {
 			t.Fatalf("request %d: %v", i+1, err)
 		}
 	}
-	_, err := svc.SubmitChangeRequest(ctx, "1", "other", "Une de trop")
+	_, err := svc.SubmitChangeRequest(ctx, key1, "other", "Une de trop")
 	if !fault.Is(err, fault.TooManyRequests) {
 		t.Fatalf("request past the limit: %v; want too_many_requests", err)
 	}
@@ -51,7 +54,7 @@ func TestWritesPerDayAreBounded(t *testing.T) {
 		t.Errorf("%d requests saved; want %d", len(rs), tenant.WritesPerDay)
 	}
 	now = now.Add(24 * time.Hour)
-	if _, err := svc.SubmitChangeRequest(ctx, "1", "other", "Le lendemain"); err != nil {
+	if _, err := svc.SubmitChangeRequest(ctx, key1, "other", "Le lendemain"); err != nil {
 		t.Errorf("next day: %v", err)
 	}
 }
@@ -63,7 +66,7 @@ type racingStore struct {
 	race func()
 }
 
-func (r racingStore) SetPreferences(ctx context.Context, ref string, old, p tenant.Preferences, e tenant.Event) error {
+func (r racingStore) SetPreferences(ctx context.Context, ref account.Key, old, p tenant.Preferences, e tenant.Event) error {
 	if r.race != nil {
 		r.race()
 	}
@@ -79,7 +82,7 @@ func TestConsentSavedAtOnceFromTwoDevices(t *testing.T) {
 	rs := racingStore{Store: store}
 	rs.race = func() {
 		rs.race = nil
-		if _, err := other.SetPreferences(ctx, "1", tenant.PreferencesChange{Paperless: &yes}); err != nil {
+		if _, err := other.SetPreferences(ctx, key1, tenant.PreferencesChange{Paperless: &yes}); err != nil {
 			t.Errorf("the other device: %v", err)
 		}
 	}
@@ -87,15 +90,15 @@ func TestConsentSavedAtOnceFromTwoDevices(t *testing.T) {
 	// The stale read says paper: consenting is a change, saved on the
 	// condition that the consent is still what was read. (An empty
 	// notification email is the login email in use, no longer a change.)
-	_, err := svc.SetPreferences(ctx, "1", tenant.PreferencesChange{Paperless: &yes, NotificationEmail: new(string)})
+	_, err := svc.SetPreferences(ctx, key1, tenant.PreferencesChange{Paperless: &yes, NotificationEmail: new(string)})
 	if !fault.Is(err, fault.Conflict) {
 		t.Fatalf("a save based on a stale read: %v; want conflict", err)
 	}
-	p, _ := svc.Preferences(ctx, "1")
+	p, _ := svc.Preferences(ctx, key1)
 	if !p.Paperless || !p.Since.Equal(now) {
 		t.Errorf("preferences %+v; want the other device's consent, given at %v, untouched", p, now)
 	}
-	if got, err := svc.SetPreferences(ctx, "1", tenant.PreferencesChange{Paperless: &no}); err != nil || got.Paperless {
+	if got, err := svc.SetPreferences(ctx, key1, tenant.PreferencesChange{Paperless: &no}); err != nil || got.Paperless {
 		t.Errorf("a save after reading again: %+v, %v", got, err)
 	}
 }
@@ -121,7 +124,7 @@ func TestConfirmationBetweenReadAndSave(t *testing.T) {
 	links := account.NewService(account.Deps{Store: store, Counter: store, Mailer: box, Now: clock}, account.Config{PublicURL: "https://extranet.example"})
 	svc := tenant.NewService(store, nil, clock, nil, nil).WithConfirmations(links)
 	asked := "avis@example.fr"
-	if _, err := svc.SetPreferences(ctx, "1", tenant.PreferencesChange{NotificationEmail: &asked}); err != nil {
+	if _, err := svc.SetPreferences(ctx, key1, tenant.PreferencesChange{NotificationEmail: &asked}); err != nil {
 		t.Fatal(err)
 	}
 	var raw string
@@ -139,10 +142,10 @@ func TestConfirmationBetweenReadAndSave(t *testing.T) {
 	}
 	stale := tenant.NewService(&rs, nil, clock, nil, nil).WithConfirmations(links)
 	yes := true
-	if _, err := stale.SetPreferences(ctx, "1", tenant.PreferencesChange{Paperless: &yes}); !fault.Is(err, fault.Conflict) {
+	if _, err := stale.SetPreferences(ctx, key1, tenant.PreferencesChange{Paperless: &yes}); !fault.Is(err, fault.Conflict) {
 		t.Fatalf("a save based on a read before the confirmation: %v; want conflict", err)
 	}
-	p, _ := svc.Preferences(ctx, "1")
+	p, _ := svc.Preferences(ctx, key1)
 	if p.NotificationEmail != asked || p.Pending != nil || p.Paperless {
 		t.Errorf("preferences %+v; want %s confirmed, nothing pending, the stale consent not saved", p, asked)
 	}

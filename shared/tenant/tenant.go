@@ -8,15 +8,24 @@ import (
 	"errors"
 	"time"
 
+	"github.com/citejardins/extranet/shared/account"
 	"github.com/citejardins/extranet/shared/tenancy"
 )
 
-// Preferences are the tenant's choices.
+// Preferences are the tenant's choices. The paperless consent is the
+// lease's, whoever of its signatories gave it; the notification address is
+// each account's own.
 type Preferences struct {
 	// Paperless is the consent to receive notices electronically (Code civil
-	// art. 1126); Since is when it was last given or withdrawn.
+	// art. 1126); Since is when it was last given or withdrawn, By the
+	// signatory id of the account that did ("" before anyone did, or for a
+	// consent recorded before accounts were per signatory).
 	Paperless bool
 	Since     time.Time
+	By        string
+	// ByName is By's signatory on the lease (the zero Signatory when By is
+	// "" or the ERP no longer lists them); Service.Preferences fills it.
+	ByName tenancy.Signatory
 	// NotificationEmail receives the monthly "your notice is available"
 	// mail; the login email unless the tenant chose another.
 	NotificationEmail string
@@ -67,6 +76,7 @@ const (
 type ChangeRequest struct {
 	ID          string
 	Reference   string
+	By          string // the signatory id of the account that sent it; "" on older requests
 	Kind        RequestKind
 	Text        string
 	Status      RequestStatus
@@ -94,21 +104,24 @@ var (
 )
 
 // Store reads and writes what the tenant service needs. Every method takes
-// the lease reference, so no call can reach another lease.
+// the lease reference (or an account key, which holds it), so no call can
+// reach another lease.
 type Store interface {
 	Lease(ctx context.Context, ref string) (tenancy.Lease, error)
 	Entries(ctx context.Context, ref string, from, to tenancy.Date, cursor string, limit int) (tenancy.EntryPage, error)
 	Residence(ctx context.Context, id string) (tenancy.Residence, []tenancy.Contact, error)
-	Preferences(ctx context.Context, ref string) (Preferences, error)
+	// Preferences reads the lease's paperless consent and account k's
+	// notification address; ErrNotFound without the account.
+	Preferences(ctx context.Context, k account.Key) (Preferences, error)
 	// SetPreferences saves the preferences and the event (none when e.ID is
 	// empty) at once, if the paperless consent and the pending address are
 	// still as old has them; ErrConflict otherwise. The notification email
 	// is written only when p changes it.
-	SetPreferences(ctx context.Context, ref string, old, p Preferences, e Event) error
+	SetPreferences(ctx context.Context, k account.Key, old, p Preferences, e Event) error
 	// ConfirmNotificationEmail makes the pending address the notification
 	// email, uses its link (by hash) and saves the event, at once;
 	// ErrConflict when the link was used or is no longer the pending one.
-	ConfirmNotificationEmail(ctx context.Context, ref, hash, email string, e Event, at time.Time) error
+	ConfirmNotificationEmail(ctx context.Context, k account.Key, hash, email string, e Event, at time.Time) error
 	// AddChangeRequest saves a new request and its event at once;
 	// ErrConflict if the id is taken.
 	AddChangeRequest(ctx context.Context, r ChangeRequest, e Event) error

@@ -26,6 +26,7 @@ import notFound from './views/notfound.js';
 import payments from './views/payments.js';
 import bank from './views/bank.js';
 import directDebit from './views/directdebit.js';
+import { BALANCE } from './menu.js';
 
 const routes = {
   '/': login,
@@ -35,7 +36,7 @@ const routes = {
   '/mot-de-passe-oublie': forgot,
   '/nouveau-mot-de-passe': reset,
   '/mon-espace': home,
-  '/mon-espace/compte': account,
+  '/mon-espace/solde': account,
   '/mon-espace/paiements': payments,
   '/mon-espace/coordonnees-bancaires': bank,
   '/mon-espace/prelevement': directDebit,
@@ -60,10 +61,18 @@ const routes = {
   '/confidentialite': privacy,
 };
 
+// Pages that moved, by their new path: mails already sent and bookmarks
+// still link to the old one. "Mon compte" became "Mon solde" (issue 11:
+// tenants looked there for their settings, which are in Mon profil).
+const moved = {
+  '/mon-espace/compte': BALANCE,
+};
+
 const router = new Router(routes, notFound, {
   main: /** @type {HTMLElement} */ (document.getElementById('contenu')),
   headerActions: /** @type {HTMLElement} */ (document.getElementById('actions-entete')),
-});
+  headerMenu: /** @type {HTMLElement} */ (document.getElementById('menu-entete')),
+}, moved);
 router.start();
 
 // Offline: say so once, at the top, rather than letting each form fail.

@@ -1,8 +1,8 @@
-// Paying online: the "Payer" button beside the balance (home, Mon compte,
-// Mes paiements) and its small form, which starts a payment
+// Paying online: the "Payer" button beside the balance (home, Mon solde,
+// Mes paiements en ligne) and its small form, which starts a payment
 // (POST /api/v1/payments {amountCents} with an Idempotency-Key) and sends
 // the tenant to the provider's payment page (checkoutUrl); the provider
-// sends them back to Mes paiements (/mon-espace/paiements?paiement=<id>).
+// sends them back to Mes paiements en ligne (/mon-espace/paiements?paiement=<id>).
 //
 // One attempt, one key (draft-ietf-httpapi-idempotency-key-header): the key
 // is drawn when the form opens and kept until the API answers, so that a
@@ -133,12 +133,13 @@ export function balanceStatement(cents) {
  * @param {any} o.account GET /account's answer
  * @param {boolean} o.debit the lease pays by direct debit
  * @param {string} [o.sentenceClass] the sentence's class
+ * @param {any} [o.details] what follows the sentence (the home page's next due), before the form
  */
-export function payBox({ account, debit, sentenceClass = 'balance__sentence' }) {
+export function payBox({ account, debit, sentenceClass = 'balance__sentence', details = null }) {
   const cents = account.balanceCents;
   const sentence = h('p', { class: sentenceClass, id: 'phrase-solde', 'data-solde': '' }, balanceSentence(cents));
   const plan = payPlan(account, debit);
-  if (!plan) return h('div', { class: 'pay-box' }, sentence);
+  if (!plan) return h('div', { class: 'pay-box' }, sentence, details);
   const formId = 'paiement-formulaire';
   const slot = h('div', { id: formId, class: 'pay-form', hidden: true });
   const button = h('button', {
@@ -160,7 +161,7 @@ export function payBox({ account, debit, sentenceClass = 'balance__sentence' }) 
     if (button.getAttribute('aria-expanded') === 'true') return focus(slot.querySelector('input'));
     show();
   });
-  return h('div', { class: 'pay-box' }, h('div', { class: 'pay-row' }, sentence, button), slot);
+  return h('div', { class: 'pay-box' }, h('div', { class: 'pay-row' }, sentence, button), details, slot);
 }
 
 /**

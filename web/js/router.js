@@ -28,17 +28,20 @@ export function isPrivate(path) {
  * @property {(url: string) => void} replaceURL changes the address shown (say, to drop a used token) without a new page
  * @property {() => boolean} active whether this page is still the one shown
  * @property {HTMLElement} main
- * @property {HTMLElement} headerActions a place in the header for page actions (logout)
+ * @property {HTMLElement} headerActions a place in the header for page actions
+ * @property {HTMLElement} headerMenu a place in the header for the space's menu (menu.js)
  */
 
 export class Router {
   /**
    * @param {Record<string, View>} routes by path
    * @param {View} notFound
-   * @param {{main: HTMLElement, headerActions: HTMLElement}} slots
+   * @param {{main: HTMLElement, headerActions: HTMLElement, headerMenu: HTMLElement}} slots
+   * @param {Record<string, string>} [moved] old paths still in mails and bookmarks, by the path that replaced them
    */
-  constructor(routes, notFound, slots) {
+  constructor(routes, notFound, slots, moved = {}) {
     this.routes = routes;
+    this.moved = moved;
     this.notFound = notFound;
     this.slots = slots;
     this.generation = 0;
@@ -89,18 +92,25 @@ export class Router {
   }
 
   render(initial) {
-    const path = normalize(location.pathname);
+    let path = normalize(location.pathname);
+    if (Object.hasOwn(this.moved, path)) {
+      // A page that moved: its new address, with the same query and
+      // fragment, in place of the old one in the history.
+      path = this.moved[path];
+      history.replaceState(null, '', path + location.search + location.hash);
+    }
     const view = this.routes[path] || this.notFound;
     const generation = ++this.generation;
     const flash = this.flash;
     this.flash = null;
     this.shown = location.pathname + location.search;
-    const { main, headerActions } = this.slots;
+    const { main, headerActions, headerMenu } = this.slots;
     const ctx = {
       params: new URLSearchParams(location.search),
       flash,
       main,
       headerActions,
+      headerMenu,
       navigate: (p, o) => this.navigate(p, o),
       replaceURL: (u) => {
         if (generation !== this.generation) return;
@@ -113,6 +123,7 @@ export class Router {
       },
     };
     headerActions.replaceChildren();
+    headerMenu.replaceChildren();
     ctx.setTitle(view.title);
     main.replaceChildren(...[view.render(ctx)].flat(Infinity).filter(Boolean));
     if (!initial) {

@@ -1,6 +1,7 @@
 // The frame of the logged-in tenant's pages (/mon-espace/…): the session
-// check, the logout button in the header, the way back to the home of the
-// space, the list of its pages, and what to do when data do not load.
+// check, the menu in the header (menu.js, with the logout button), the way
+// back to the home of the space, the list of all its pages at the bottom,
+// and what to do when data do not load.
 //
 // The data come from the API (sent no-store) and are never stored by the
 // app: each page asks for them again when it is shown.
@@ -10,20 +11,22 @@ import { call, ApiError } from './api.js';
 import { helpLine } from './content.js';
 import { isPrivate } from './router.js';
 import { emergencySearch } from './views/help.js';
+import { spaceMenu, HOME, BALANCE } from './menu.js';
 
-export const HOME = '/mon-espace';
+export { HOME };
 
 /** The pages of the space, in the order of the menus. */
 export const spacePages = [
-  { path: '/mon-espace/compte', title: 'Mon compte', text: 'Votre solde, vos derniers paiements et le suivi de votre compte, mois par mois.' },
-  { path: '/mon-espace/paiements', title: 'Mes paiements', text: 'Payer votre loyer en ligne par carte bancaire, et suivre vos paiements en ligne.' },
+  { path: BALANCE, title: 'Mon solde', text: 'Votre solde, vos derniers paiements et le suivi de votre compte, mois par mois.' },
+  { path: '/mon-espace/paiements', title: 'Mes paiements en ligne', text: 'Payer votre loyer en ligne par carte bancaire, et suivre vos paiements en ligne.' },
   { path: '/mon-espace/prelevement', title: 'Prélèvement automatique', text: 'Souscrire au prélèvement automatique de votre loyer (mandat SEPA), le consulter ou l’arrêter.' },
   { path: '/mon-espace/coordonnees-bancaires', title: 'Mes coordonnées bancaires', text: 'Mettre à jour votre RIB : IBAN, BIC et titulaire du compte.' },
   { path: '/mon-espace/documents', title: 'Mes documents', text: 'Vos avis d’échéance chaque mois et les documents utiles de votre bailleur (Guide Eco’Loc, charte du Vivre Ensemble…), à télécharger.' },
   { path: '/mon-espace/quittances', title: 'Mes quittances', text: 'Télécharger vos duplicatas de quittances : pour chaque mois payé, votre quittance de loyer en PDF, gratuite.' },
   { path: '/mon-espace/assurance', title: 'Mon assurance', text: 'Mettre à jour votre attestation d’assurance habitation : en PDF ou en photo, et suivre sa vérification.' },
-  { path: '/mon-espace/contrat', title: 'Mon contrat', text: 'Votre logement, votre loyer et vos charges, la date d’échéance et les signataires du bail.' },
-  { path: '/mon-espace/dossier', title: 'Modifier mon dossier', text: 'Signaler un changement de situation (coordonnées, foyer, ressources…) et suivre vos demandes.' },
+  { path: '/mon-espace/contrat', title: 'Mon logement', text: 'Votre logement et votre bail : votre loyer et vos charges, la date d’échéance et les signataires du bail.' },
+  { path: '/mon-espace/dossier', title: 'Mes demandes', text: 'Signaler un changement de situation (coordonnées, foyer, ressources…) et suivre vos demandes.' },
+  { path: '/mon-espace/profil', title: 'Mon profil', text: 'Votre adresse email de connexion, votre mot de passe, vos données : les télécharger, ou supprimer votre compte.' },
   { path: '/mon-espace/preferences', title: 'Mes préférences', text: 'Recevoir vos avis d’échéance sans papier, et l’adresse email où vous prévenir.' },
   { path: '/mon-espace/contacts', title: 'Contacts utiles', text: 'Le service d’urgence technique, votre gestionnaire de territoire et votre bailleur.' },
   { path: '/mon-espace/mot-de-passe', title: 'Changer mon mot de passe', text: 'Choisir un nouveau mot de passe. Vos autres appareils seront déconnectés.' },
@@ -39,11 +42,20 @@ export const comingPages = [];
  * the notice email's link to Mes documents lands there after the login).
  */
 export function toLogin() {
+  // A full load, which also drops this page's data and history entry.
+  location.replace(loginHref());
+}
+
+/**
+ * loginHref is the address of the login page that comes back to this page
+ * of the space once logged in: for a link offered when the session has
+ * expired in the middle of a form (the form's text must not be lost).
+ */
+export function loginHref() {
   const q = new URLSearchParams({ info: 'connexion-requise' });
   const back = returnPath(location.pathname + location.search);
   if (back && back !== HOME) q.set('retour', back);
-  // A full load, which also drops this page's data and history entry.
-  location.replace(`/?${q}`);
+  return `/?${q}`;
 }
 
 /**
@@ -107,10 +119,13 @@ function breadcrumb(title) {
       h('li', { 'aria-current': 'page' }, title)));
 }
 
-/** spaceNav lists the pages of the space, the current one marked. */
+/**
+ * spaceNav lists all the pages of the space, the current one marked: the
+ * header's menu (menu.js) gives only the main sections.
+ */
 export function spaceNav(current) {
   return h('nav', { class: 'space-nav', 'aria-labelledby': 'titre-menu-espace' },
-    h('h2', { id: 'titre-menu-espace' }, 'Dans votre espace'),
+    h('h2', { id: 'titre-menu-espace' }, 'Toutes les pages de votre espace'),
     h('ul', null,
       h('li', null, current === HOME ? h('span', { 'aria-current': 'page' }, 'Accueil') : link(HOME, 'Accueil')),
       spacePages.map((p) => h('li', null, p.path === current
@@ -141,7 +156,11 @@ export function privatePage(ctx, o) {
   const said = h('div', { class: 'status' });
   const body = h('div', { class: 'space-body' });
   const page = h('div', { class: 'wide' }, o.path === HOME ? null : breadcrumb(o.title), heading, said, body);
-  const logout = logoutButton(said);
+  const logout = logoutButton(said, 'space-menu__link space-menu__button');
+  logout.setAttribute('data-deconnexion', '');
+  // The menu is there from the start: while the page loads, and when its
+  // data do not load, the other pages stay one tap away.
+  ctx.headerMenu.replaceChildren(spaceMenu(o.path, logout));
 
   async function run() {
     replace(body, h('p', { class: 'loading', role: 'status' }, o.loading));
@@ -176,7 +195,6 @@ export function privatePage(ctx, o) {
       return;
     }
     if (!ctx.active()) return;
-    ctx.headerActions.replaceChildren(logout);
     if (o.heading) heading.textContent = o.heading(data);
     replace(body, o.show(data, { said, heading }), o.nav === false ? null : spaceNav(o.path));
     ctx.setTitle(o.loadedTitle || o.title);

@@ -9,23 +9,24 @@ import { h, link } from '../dom.js';
 const TITLE = 'Déclaration d’accessibilité';
 const STATUS = 'non conforme';
 const DATE = '25 novembre 2026';
-const UPDATED = '30 novembre 2026'; // the list of pages
+const UPDATED = '30 novembre 2026'; // the list of pages (issue 11: the names and Mon profil)
 
 // Every page behind the login (web/js/app.js's routes under /mon-espace),
 // by the names their titles give them.
 const PRIVATE_PAGES = [
   ['/mon-espace', 'Accueil de votre espace'],
-  ['/mon-espace/compte', 'Mon compte'],
-  ['/mon-espace/paiements', 'Mes paiements'],
+  ['/mon-espace/solde', 'Mon solde'],
+  ['/mon-espace/paiements', 'Mes paiements en ligne'],
   ['/mon-espace/coordonnees-bancaires', 'Mes coordonnées bancaires'],
   ['/mon-espace/prelevement', 'Prélèvement automatique'],
   ['/mon-espace/documents', 'Mes documents'],
   ['/mon-espace/quittances', 'Mes quittances'],
   ['/mon-espace/assurance', 'Mon assurance'],
-  ['/mon-espace/contrat', 'Mon contrat'],
+  ['/mon-espace/contrat', 'Mon logement'],
   ['/mon-espace/contacts', 'Contacts utiles'],
   ['/mon-espace/preferences', 'Mes préférences'],
-  ['/mon-espace/dossier', 'Modifier mon dossier'],
+  ['/mon-espace/dossier', 'Mes demandes'],
+  ['/mon-espace/profil', 'Mon profil'],
   ['/mon-espace/mot-de-passe', 'Changer mon mot de passe'],
   ['/mon-espace/appareils', 'Mes appareils connectés'],
   ['/mon-espace/profil', 'Mon profil'],

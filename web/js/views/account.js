@@ -1,4 +1,5 @@
-// Mon compte (/mon-espace/compte): the balance in plain words, the last
+// Mon solde (/mon-espace/solde, once "Mon compte" at /mon-espace/compte,
+// which the router still sends here): the balance in plain words, the last
 // payment and the next due, and the account statement (suivi de compte)
 // year by year, a page at a time, with a CSV file of the year for a
 // spreadsheet, made here from the API's pages.
@@ -10,9 +11,10 @@ import { privatePage, problemBox, toLogin } from '../space.js';
 import { downloadLink, saveFile } from './documents.js';
 import { transferSection } from './transfer.js';
 import { payBox, leaseDebited, PAYMENTS } from '../pay.js';
+import { BALANCE } from '../menu.js';
 
-const PATH = '/mon-espace/compte';
-const TITLE = 'Mon compte';
+const PATH = BALANCE;
+const TITLE = 'Mon solde';
 /** Lines of the statement per page shown. */
 const PAGE_SIZE = 12;
 
@@ -41,8 +43,8 @@ export default {
     return privatePage(ctx, {
       path: PATH,
       title: TITLE,
-      loading: 'Chargement de votre compte…',
-      failed: 'Votre compte n’a pas pu s’afficher',
+      loading: 'Chargement de votre solde…',
+      failed: 'Votre solde n’a pas pu s’afficher',
       load: async () => {
         const [account, contract, directDebit] = await Promise.all([
           call('GET', '/account'),
@@ -87,7 +89,7 @@ function balanceSection({ account, contract, directDebit }) {
       h('dd', { 'data-prochaine-echeance': '' },
         `${money(next.amountCents)}, ${debit ? 'prélevés automatiquement' : 'à payer'} le ${longDate(next.date)}.`,
         nextNote ? [' ', nextNote] : null)),
-    h('p', null, 'Vos paiements par carte et leur état : ', link(PAYMENTS, 'Mes paiements'), '.'));
+    h('p', null, 'Vos paiements par carte et leur état : ', link(PAYMENTS, 'Mes paiements en ligne'), '.'));
 }
 
 /**

@@ -1,4 +1,4 @@
-// Mon contrat (/mon-espace/contrat): the lease as the landlord's ERP holds
+// Mon logement (/mon-espace/contrat; "Mon contrat" before issue 11): the lease as the landlord's ERP holds
 // it: reference and dates, the dwelling, what is paid each month, the due
 // day, the way of paying, the signatories.
 
@@ -8,7 +8,7 @@ import { addressLines } from '../content.js';
 import { money, longDate, paymentMethod, floor, dwellingType } from '../format.js';
 import { privatePage } from '../space.js';
 
-const TITLE = 'Mon contrat';
+const TITLE = 'Mon logement';
 
 export default {
   title: TITLE,
@@ -16,8 +16,8 @@ export default {
     return privatePage(ctx, {
       path: '/mon-espace/contrat',
       title: TITLE,
-      loading: 'Chargement de votre contrat…',
-      failed: 'Votre contrat n’a pas pu s’afficher',
+      loading: 'Chargement de votre logement et de votre bail…',
+      failed: 'Votre logement et votre bail n’ont pas pu s’afficher',
       load: () => call('GET', '/contract'),
       show: (c) => [
         h('p', { class: 'lead' }, 'Les informations de votre bail, telles que votre bailleur les enregistre.'),
@@ -41,7 +41,9 @@ export default {
             c.dwelling.residenceName ? [h('dt', null, 'Résidence'), h('dd', null, c.dwelling.residenceName)] : null))),
         monthlySection(c),
         h('p', null, 'Une information n’est plus juste (un occupant en plus ou en moins, un changement de situation) ? Signalez-le dans ',
-          link('/mon-espace/dossier', 'Modifier mon dossier'), '.'),
+          link('/mon-espace/dossier', 'Mes demandes'), '.'),
+        h('p', null, 'Aussi pour votre logement : ', link('/mon-espace/assurance', 'Mon assurance'), ' (votre attestation d’assurance habitation) et ',
+          link('/mon-espace/contacts', 'Contacts utiles'), ' (l’urgence technique, votre gestionnaire).'),
       ],
     });
   },

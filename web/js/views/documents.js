@@ -1,6 +1,6 @@
 // Mes documents (/mon-espace/documents): the rent notices (avis d'échéance)
 // issued for the lease, the receipts and certificates made on request (Mes
-// quittances, Mon compte) and the landlord's useful documents, newest first,
+// quittances, Mon solde) and the landlord's useful documents, newest first,
 // grouped by year, filtered by kind and year, a page at a time. Each one
 // downloads through GET /api/v1/documents/{id}/file, which answers with a
 // short-lived address of the file once it has checked the document is the
@@ -25,7 +25,7 @@ const kindWords = {
 const onRequest = {
   rent_receipt: ['Aucune quittance', 'Vos quittances s’obtiennent, mois par mois, dans ', '/mon-espace/quittances', 'Mes quittances'],
   payment_receipt: ['Aucun reçu', 'Un reçu s’obtient pour un mois payé en partie, dans ', '/mon-espace/quittances', 'Mes quittances'],
-  tenancy_certificate: ['Aucune attestation', 'Une attestation de situation locative se demande dans ', '/mon-espace/compte', 'Mon compte'],
+  tenancy_certificate: ['Aucune attestation', 'Une attestation de situation locative se demande dans ', '/mon-espace/solde', 'Mon solde'],
   sepa_mandate: ['Aucun mandat de prélèvement', 'Un mandat de prélèvement SEPA se signe dans ', '/mon-espace/prelevement', 'Prélèvement automatique'],
 };
 

@@ -70,9 +70,9 @@ export default {
         h('p', null, 'Vous pouvez la saisir avec ou sans « L/000 », avec ou sans ce qui suit le tiret : toutes les formes sont acceptées.')),
 
       section('nom',
-        h('p', null, 'Le nom à renseigner est le nom de famille du signataire principal du bail : la première personne nommée sur le bail, pas forcément vous.'),
+        h('p', null, 'Chaque signataire du bail, titulaire ou co-titulaire, peut créer son propre compte : saisissez votre nom de famille à vous, tel qu’il est écrit sur le bail. Deux signataires peuvent porter le même nom : votre date de naissance fait la différence.'),
         h('p', null, 'Vous pouvez l’écrire en MAJUSCULES comme sur le bail, ou en minuscules, avec ou sans accents, tirets ou apostrophes : DUPONT, Dupont et dupont sont acceptés.'),
-        h('p', null, 'La date de naissance demandée est aussi celle du signataire principal.')),
+        h('p', null, 'La date de naissance demandée est la vôtre. Chacun voit les mêmes informations du bail (solde, documents…) avec son propre email et son propre mot de passe.')),
 
       section('email-activation',
         h('p', null, `Après l’inscription, un email ${q('Activez votre compte Extranet Locataire')} est envoyé à l’adresse renseignée. Votre compte n’est utilisable qu’après avoir cliqué sur son lien.`),

@@ -154,7 +154,7 @@ export const privacy = {
         h('h2', null, 'Vos droits'),
         h('p', null, 'Vous pouvez demander à voir vos données (droit d’accès), les faire corriger (rectification), les faire effacer, les recevoir dans un fichier pour les réutiliser (portabilité), vous opposer à un usage ou le faire suspendre (limitation). Vous pouvez retirer votre accord pour les avis sans papier à tout moment.'),
         h('p', { 'data-droits-compte': '' }, 'Depuis votre espace, dans ', link('/mon-espace/profil', 'Mon profil'), ', vous pouvez vous-même télécharger vos données (portabilité) et ', link('/mon-espace/profil#suppression', 'supprimer votre compte'), ' (effacement). Les informations de votre bail (compte de loyers, documents, demandes, paiements) restent chez votre bailleur pendant les durées ci-dessus.'),
-        h('p', null, 'Pour vos autres droits, écrivez au délégué à la protection des données (ci-dessus) ou à votre bailleur, avec votre référence client. Nous répondons dans un délai d’un mois. Une information de votre bail est fausse ? Signalez-le aussi dans Modifier mon dossier, depuis votre espace.'),
+        h('p', null, 'Pour vos autres droits, écrivez au délégué à la protection des données (ci-dessus) ou à votre bailleur, avec votre référence client. Nous répondons dans un délai d’un mois. Une information de votre bail est fausse ? Signalez-le aussi dans « Mes demandes », depuis votre espace.'),
 
         h('h2', null, 'Réclamation auprès de la CNIL'),
         h('p', null, 'Si vous pensez que vos droits ne sont pas respectés, vous pouvez adresser une réclamation à la Commission nationale de l’informatique et des libertés (CNIL) : sur ',

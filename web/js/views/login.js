@@ -120,7 +120,7 @@ export default {
         h('aside', { 'aria-labelledby': 'titre-inscription' },
           h('div', { class: 'card' },
             h('h2', { id: 'titre-inscription' }, 'Pas encore de compte ?'),
-            h('p', null, 'Créez votre compte en 3 étapes, avec votre avis d’échéance sous la main : il vous faut votre référence client et le nom du signataire principal du bail.'),
+            h('p', null, 'Créez votre compte en 3 étapes, avec votre avis d’échéance sous la main : il vous faut votre référence client, votre nom et votre date de naissance, tels qu’ils figurent sur le bail.'),
             h('p', null, h('a', { class: 'button button--secondary', href: '/creer-mon-compte' }, 'Créer mon compte')),
           ),
           helpLine(),

@@ -1,4 +1,4 @@
-// Mes paiements (/mon-espace/paiements): the balance with "Payer", the
+// Mes paiements en ligne (/mon-espace/paiements): the balance with "Payer", the
 // tenant's online payments and where each stands, and, back from the
 // provider's payment page (?paiement=<id>&resultat=paye, or
 // &resultat=annule when the tenant left it: payment.ReturnPath), what
@@ -17,7 +17,7 @@ import { money, instantDateTime } from '../format.js';
 import { privatePage, problemBox, toLogin } from '../space.js';
 import { payBox, balanceStatement, checkoutTarget, leaseDebited, PAYMENTS } from '../pay.js';
 
-const TITLE = 'Mes paiements';
+const TITLE = 'Mes paiements en ligne';
 
 /** How often and how long to ask again for a payment being confirmed, in milliseconds. */
 const POLL_EVERY = 1000;
@@ -100,7 +100,7 @@ function show(ctx, data) {
       data.debit
         // The rent is debited already: no invitation to a second mandate.
         ? h('p', null, 'Votre loyer est prélevé automatiquement (voir ', link('/mon-espace/prelevement', 'Prélèvement automatique'), ') : payez en ligne seulement ce que vous devez en plus. Le paiement par carte bancaire est enregistré sur votre compte dès que votre banque l’accepte.')
-        : h('p', null, 'Le paiement par carte bancaire est enregistré sur votre compte dès que votre banque l’accepte. Vous pouvez aussi payer par virement (voir ', link('/mon-espace/compte', 'Mon compte'), ') ou par ', link('/mon-espace/prelevement', 'prélèvement automatique'), '.')),
+        : h('p', null, 'Le paiement par carte bancaire est enregistré sur votre compte dès que votre banque l’accepte. Vous pouvez aussi payer par virement (voir ', link('/mon-espace/solde', 'Mon solde'), ') ou par ', link('/mon-espace/prelevement', 'prélèvement automatique'), '.')),
     h('section', { 'aria-labelledby': 'titre-paiements' },
       h('h2', { id: 'titre-paiements' }, 'Vos paiements en ligne'),
       list),

@@ -27,14 +27,18 @@ export default {
   },
 };
 
-/** consentLine says what the tenant chose, and when. */
+/**
+ * consentLine says what the lease's choice is, who of its signatories made
+ * it and when: the consent is the lease's, whichever account gave it.
+ */
 function consentLine(p) {
   const since = p.paperlessSince ? instantDate(p.paperlessSince) : '';
+  const by = p.paperlessBy ? ` par ${p.paperlessBy.firstName} ${p.paperlessBy.lastName}` : '';
   if (p.paperless) {
-    return [h('strong', null, 'Votre choix actuel : sans papier.'), ' ', since ? `Accepté le ${since}.` : ''];
+    return [h('strong', null, 'Votre choix actuel : sans papier.'), ' ', since ? `Activé${by} le ${since}.` : ''];
   }
   return [h('strong', null, 'Votre choix actuel : par courrier.'), ' ',
-    since ? `Accord pour le sans papier retiré le ${since}.` : 'Vous n’avez pas encore choisi le sans papier.'];
+    since ? `Accord pour le sans papier retiré${by} le ${since}.` : 'Vous n’avez pas encore choisi le sans papier.'];
 }
 
 function radio(id, val, checked, label, hint) {

@@ -1,4 +1,4 @@
-// Modifier mon dossier (/mon-espace/dossier): the tenant tells the landlord
+// Mes demandes (/mon-espace/dossier; "Modifier mon dossier" before issue 11): the tenant tells the landlord
 // of a change of situation, and sees where each request stands: sent, being
 // handled, handled, with the dates.
 
@@ -6,9 +6,9 @@ import { h, link, replace, focus } from '../dom.js';
 import { call, ApiError } from '../api.js';
 import { selectField, textareaField, form, value, clearErrors, showProblem } from '../form.js';
 import { requestKinds, requestStatuses, instantDateTime, longDate } from '../format.js';
-import { privatePage } from '../space.js';
+import { privatePage, loginHref } from '../space.js';
 
-const TITLE = 'Modifier mon dossier';
+const TITLE = 'Mes demandes';
 const MAX = 4000;
 
 export default {
@@ -86,7 +86,7 @@ function show(ctx, requests) {
         ctx.setTitle(TITLE, { error: true });
         showProblem(f, err, {
           more: err.status === 401
-            ? h('p', null, 'Copiez d’abord votre message pour le garder, puis ', h('a', { href: '/' }, 'connectez-vous'), ' et envoyez-le de nouveau.')
+            ? h('p', null, 'Copiez d’abord votre message pour le garder, puis ', h('a', { href: loginHref() }, 'connectez-vous'), ' et envoyez-le de nouveau.')
             : null,
         });
         return;

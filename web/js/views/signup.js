@@ -1,6 +1,8 @@
-// Créer mon compte: the flyer's three steps. The tenant types the lease's
-// reference, the main signatory's surname and date of birth, an email and a
-// password; the API checks them against the lease and emails an activation link.
+// Créer mon compte: the flyer's three steps. A signatory of the lease (main
+// or co-titulaire) types the lease's reference, their own surname and date
+// of birth, an email and a password; the API checks them against the
+// lease's signatories and emails an activation link. Each signatory has
+// their own account.
 
 import { h, link, replace, focus } from '../dom.js';
 import { call, ApiError, waitMessage } from '../api.js';
@@ -22,12 +24,12 @@ export default {
       attrs: { autocapitalize: 'characters', spellcheck: 'false' },
     });
     const lastName = field({
-      name: 'lastName', label: 'Nom de famille du signataire principal du bail', autocomplete: 'family-name',
-      hint: 'Le nom à renseigner est le nom de famille du signataire principal du bail, tel qu’il est écrit sur le bail. En majuscules ou en minuscules, avec ou sans accents : tout est accepté.',
+      name: 'lastName', label: 'Votre nom de famille', autocomplete: 'family-name',
+      hint: 'Chaque signataire du bail (titulaire ou co-titulaire) crée son propre compte, avec son nom et sa date de naissance à lui, tels qu’ils sont écrits sur le bail. En majuscules ou en minuscules, avec ou sans accents : tout est accepté.',
       attrs: { spellcheck: 'false' },
     });
     const birth = field({
-      name: 'dateOfBirth', label: 'Date de naissance du signataire principal', autocomplete: 'bday',
+      name: 'dateOfBirth', label: 'Votre date de naissance', autocomplete: 'bday',
       hint: 'Au format JJ/MM/AAAA, par exemple 12/04/1978. Vous pouvez aussi taper les 8 chiffres à la suite : 12041978.',
       extra: [birthNotice()], // legal.js: why it is asked, what is kept
       short: true, inputmode: 'numeric',
@@ -151,8 +153,8 @@ export default {
             text: err.detail,
             items: [
               { field: 'reference', message: 'Vérifiez la référence client (les chiffres qui suivent L/000 sur l’avis d’échéance)' },
-              { field: 'lastName', message: 'Vérifiez le nom de famille du signataire principal du bail' },
-              { field: 'dateOfBirth', message: 'Vérifiez la date de naissance du signataire principal' },
+              { field: 'lastName', message: 'Vérifiez votre nom de famille, tel qu’il est écrit sur le bail' },
+              { field: 'dateOfBirth', message: 'Vérifiez votre date de naissance' },
             ],
             more: h('p', null, 'Tout vous semble juste ? Votre agence peut vérifier les informations de votre bail. Voir la page ', link('/assistance', 'Assistance'), '.'),
           });

@@ -1,4 +1,4 @@
-// "Payer par virement" in Mon compte: the landlord's account (IBAN, BIC,
+// "Payer par virement" in Mon solde: the landlord's account (IBAN, BIC,
 // holder) and the exact wording to write on the transfer, so that the
 // landlord's software matches the payment to the lease; each with a
 // "Copier" button. Shown to every tenant: one who pays by direct debit or
