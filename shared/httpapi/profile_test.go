@@ -29,7 +29,6 @@ const (
 	deletionPath          = "/api/v1/me/deletion"
 )
 
-
 // rawDB is a client of the stack's DynamoDB, to read items as stored.
 func (a *api) rawDB() *dynamodb.Client {
 	return dynamodb.NewFromConfig(aws.Config{Region: localstack.Region,
