@@ -79,6 +79,13 @@ const (
 	NoBankDetails Code = "bank_details_missing"
 )
 
+// "Mon profil" (shared/account/profile.go).
+const (
+	// LoginEmailTaken (409): the address a login email link confirms was
+	// taken by another account since the link was sent.
+	LoginEmailTaken Code = "login_email_taken"
+)
+
 // Online payments (shared/payment).
 const (
 	PaymentKeyMissing    Code = "idempotency_key_missing"      // 400: no or too long Idempotency-Key

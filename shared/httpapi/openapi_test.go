@@ -57,6 +57,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		"POST /api/v1/sessions": true, "POST /api/v1/password/forgot": true, "POST /api/v1/password/reset": true,
 		// The emailed link may be opened on another device: its token is the proof.
 		"POST /api/v1/preferences/notification-email/confirmation": true,
+		"POST /api/v1/me/login-email/confirmation":                 true, // the same, for a new login email
 		"GET /api/v1/emergency-contacts":                           true, // the emergency directory, public
 		"GET /api/v1/legal":                                        true, // the landlord's legal details, public
 		// The payment provider's events: its signature over the body is the proof.

@@ -56,6 +56,7 @@ var statusOf = map[fault.Code]int{
 
 	// Bank details and online payments.
 	fault.NoBankDetails:         http.StatusNotFound,
+	fault.LoginEmailTaken:       http.StatusConflict,
 	payment.CodeKeyMissing:      http.StatusBadRequest,
 	payment.CodeKeyReused:       http.StatusUnprocessableEntity,
 	payment.CodePaymentExpired:  http.StatusConflict,
@@ -107,6 +108,7 @@ var titleOf = map[fault.Code]string{
 	fault.FileTooComplex:    "Fichier refusé",
 
 	fault.NoBankDetails:         "Aucune coordonnée bancaire",
+	fault.LoginEmailTaken:       "Adresse déjà utilisée",
 	payment.CodeKeyMissing:      "Demande de paiement non identifiée",
 	payment.CodeKeyReused:       "Paiement déjà commencé",
 	payment.CodePaymentExpired:  "Paiement expiré",

@@ -37,6 +37,12 @@ func (s *Server) Routes() []Route {
 		// No session: the emailed link may be opened on another device; its
 		// token names the lease and proves the request.
 		{"account", "POST", "/api/v1/preferences/notification-email/confirmation", s.handleConfirmNotificationEmail()},
+		// "Mon profil" (profile_handlers.go). The login email's link, like
+		// the notification email's, needs no session.
+		{"account", "POST", "/api/v1/me/login-email", s.authenticated(s.handleRequestLoginEmail())},
+		{"account", "POST", "/api/v1/me/login-email/confirmation", s.handleConfirmLoginEmail()},
+		{"account", "GET", "/api/v1/me/export", s.authenticatedSpending(s.handleExport())},
+		{"account", "POST", "/api/v1/me/deletion", s.authenticated(s.handleDeleteAccount())},
 		{"account", "GET", "/api/v1/change-requests", s.authenticated(s.handleChangeRequests())},
 		{"account", "POST", "/api/v1/change-requests", s.authenticated(s.handleSubmitChangeRequest())},
 		{"account", "GET", "/api/v1/change-requests/{id}", s.authenticated(s.handleChangeRequest())},

@@ -60,6 +60,8 @@ type Server struct {
 	bank *bankdetails.Service
 	// The landlord's legal details (WithLegal, legal_handlers.go).
 	legal Legal
+	// "Mon profil" (WithProfiles, profile_handlers.go).
+	profiles *account.Profiles
 }
 
 // New returns a server on the account and tenant services.

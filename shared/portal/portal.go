@@ -124,7 +124,8 @@ func New(cfg aws.Config, getenv func(string) string, log *slog.Logger, opts ...O
 	return httpapi.New(httpapi.Config{PublicURL: publicURL, OriginSecret: getenv(EnvOriginSecret)}, svc, tenants, log).
 		WithDirectory(emergency).WithDocuments(docs).WithReceipts(rcpts).WithStatements(stmt, certs).
 		WithInsurance(certificates(cfg, getenv, store, o, log)).WithPayments(pays).WithDirectDebit(dd).
-		WithBankDetails(bankDetails(store, svc, deps.Mailer, publicURL, log)).WithLegal(LegalFrom(getenv)), nil
+		WithBankDetails(bankDetails(store, svc, deps.Mailer, publicURL, log)).WithLegal(LegalFrom(getenv)).
+		WithProfiles(account.NewProfiles(svc, store)), nil
 }
 
 func accountConfig(getenv func(string) string) (account.Config, error) {

@@ -15,6 +15,8 @@ import insurance from './views/insurance.js';
 import contacts from './views/contacts.js';
 import preferences from './views/preferences.js';
 import emailConfirm from './views/emailconfirm.js';
+import profile from './views/profile.js';
+import loginEmailConfirm from './views/loginemailconfirm.js';
 import requests from './views/requests.js';
 import { changePassword, devices } from './views/security.js';
 import help from './views/help.js';
@@ -48,6 +50,8 @@ const routes = {
   '/mon-espace/contacts': contacts,
   '/mon-espace/preferences': preferences,
   '/confirmation-email': emailConfirm,
+  '/mon-espace/profil': profile,
+  '/confirmation-adresse-connexion': loginEmailConfirm,
   '/mon-espace/dossier': requests,
   '/mon-espace/mot-de-passe': changePassword,
   '/mon-espace/appareils': devices,

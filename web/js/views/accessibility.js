@@ -29,6 +29,7 @@ const PRIVATE_PAGES = [
   ['/mon-espace/profil', 'Mon profil'],
   ['/mon-espace/mot-de-passe', 'Changer mon mot de passe'],
   ['/mon-espace/appareils', 'Mes appareils connectés'],
+  ['/mon-espace/profil', 'Mon profil'],
 ];
 
 const ext = (href, text) => h('a', { href, rel: 'noopener' }, text);
@@ -64,6 +65,7 @@ export default {
         h('li', null, link('/mot-de-passe-oublie', 'Mot de passe oublié')),
         h('li', null, 'Nouveau mot de passe (lien reçu par email)'),
         h('li', null, 'Confirmation de votre adresse email (lien reçu par email)'),
+        h('li', null, 'Confirmation de votre adresse de connexion (lien reçu par email)'),
         h('li', null, link('/assistance', 'Assistance')),
         h('li', null, link('/mentions-legales', 'Mentions légales')),
         h('li', null, link('/confidentialite', 'Politique de confidentialité')),

@@ -101,7 +101,8 @@ export const mentions = {
 /** retention lists how long each kind of data is kept (a list of terms: readable on a phone, unlike a table). */
 function retention() {
   const rows = [
-    ['Votre compte (adresse email, mot de passe chiffré, préférences)', 'Tant que votre compte est actif. Vous pouvez demander sa suppression (voir « Vos droits ») ; les informations de votre bail restent alors celles de votre bailleur.'],
+    ['Votre compte (adresse email, mot de passe chiffré, préférences)', 'Tant que votre compte est actif. Vous pouvez le supprimer vous-même dans Mon profil (voir « Vos droits ») : il est effacé aussitôt, avec vos connexions et vos liens reçus par email ; les informations de votre bail restent alors celles de votre bailleur.'],
+    ['Trace de la suppression de votre compte', 'Votre bailleur reçoit la référence de votre bail et la date de la suppression, et les garde avec votre dossier locataire ; le site n’en garde rien une fois qu’elles lui sont transmises.'],
     ['Sessions de connexion', '30 minutes sans activité, 12 heures au plus ; elles s’effacent aussi à la déconnexion.'],
     ['Liens d’activation et de nouveau mot de passe', '48 heures (activation), 2 heures (nouveau mot de passe).'],
     ['Journaux techniques de sécurité', '1 an au plus. Ils ne contiennent ni votre nom, ni votre adresse email, ni votre référence client.'],
@@ -152,7 +153,8 @@ export const privacy = {
 
         h('h2', null, 'Vos droits'),
         h('p', null, 'Vous pouvez demander à voir vos données (droit d’accès), les faire corriger (rectification), les faire effacer, les recevoir dans un fichier pour les réutiliser (portabilité), vous opposer à un usage ou le faire suspendre (limitation). Vous pouvez retirer votre accord pour les avis sans papier à tout moment.'),
-        h('p', null, 'Pour cela, écrivez au délégué à la protection des données (ci-dessus) ou à votre bailleur, avec votre référence client. Nous répondons dans un délai d’un mois. Une information de votre bail est fausse ? Signalez-le aussi dans « Mes demandes », depuis votre espace.'),
+        h('p', { 'data-droits-compte': '' }, 'Depuis votre espace, dans ', link('/mon-espace/profil', 'Mon profil'), ', vous pouvez vous-même télécharger vos données (portabilité) et ', link('/mon-espace/profil#suppression', 'supprimer votre compte'), ' (effacement). Les informations de votre bail (compte de loyers, documents, demandes, paiements) restent chez votre bailleur pendant les durées ci-dessus.'),
+        h('p', null, 'Pour vos autres droits, écrivez au délégué à la protection des données (ci-dessus) ou à votre bailleur, avec votre référence client. Nous répondons dans un délai d’un mois. Une information de votre bail est fausse ? Signalez-le aussi dans « Mes demandes », depuis votre espace.'),
 
         h('h2', null, 'Réclamation auprès de la CNIL'),
         h('p', null, 'Si vous pensez que vos droits ne sont pas respectés, vous pouvez adresser une réclamation à la Commission nationale de l’informatique et des libertés (CNIL) : sur ',

@@ -27,6 +27,11 @@ const messages = {
     title: 'Vous êtes déconnecté de tous vos appareils',
     text: 'Votre espace est fermé sur tous les ordinateurs, tablettes et téléphones. Reconnectez-vous quand vous le souhaitez.',
   },
+  'account-deleted': {
+    kind: 'success',
+    title: 'Votre compte est supprimé',
+    text: 'Vos données de compte sont effacées et vous êtes déconnecté de tous vos appareils. Votre bail ne change pas. Vous pouvez créer un nouveau compte à tout moment.',
+  },
   'login-required': {
     kind: 'info',
     title: 'Connectez-vous pour accéder à votre espace',
@@ -41,7 +46,7 @@ export default {
     // The page of the space to open once logged in (toLogin's ?retour=).
     const home = returnPath(ctx.params.get('retour')) || HOME;
     // Messages from a page left with a full load (see home.js): ?info=…
-    const info = { deconnexion: 'logged-out', 'deconnexion-partout': 'logged-out-everywhere', 'connexion-requise': 'login-required' }[ctx.params.get('info') || ''];
+    const info = { deconnexion: 'logged-out', 'deconnexion-partout': 'logged-out-everywhere', 'connexion-requise': 'login-required', 'compte-supprime': 'account-deleted' }[ctx.params.get('info') || ''];
     if (!flash && info) {
       flash = { kind: info };
       ctx.replaceURL('/');

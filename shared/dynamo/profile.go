@@ -1,0 +1,214 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/citejardins/extranet/shared/account"
+	"github.com/citejardins/extranet/shared/tenant"
+)
+
+// "Mon profil" (account.Profiles): the login email's link, its swap, the
+// account's deletion and the list of its sessions. See DESIGN.md.
+
+var _ account.ProfileStore = (*Store)(nil)
+
+// PutLoginEmailLink puts the link's token with the address it confirms and
+// makes it the account's only valid login email link
+// (pendingLoginHash), in one transaction, if the account is still acc.
+func (s *Store) PutLoginEmailLink(ctx context.Context, acc account.Account, tok account.Token, email string) error {
+	tokPut, err := tokenPut(s.accounts, tok)
+	if err != nil {
+		return err
+	}
+	tokPut.Item["email"] = str(email)
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Put: tokPut},
+		{Update: &types.Update{TableName: &s.accounts, Key: accountKey(acc.Key()),
+			UpdateExpression:    aws.String("SET pendingLoginHash = :h"),
+			ConditionExpression: aws.String("attribute_exists(PK) AND createdAt = :c AND sessionGen = :gen"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":h": str(tok.Hash), ":c": num(unix(acc.CreatedAt)),
+				":gen": num(int64(acc.SessionGeneration))}}},
+	}})
+	if cancelled(err) != nil {
+		return account.ErrConflict
+	}
+	if err != nil {
+		return fmt.Errorf("put login email link: %w", err)
+	}
+	return nil
+}
+
+// LoginEmailLink reads a login email link's token and its address.
+func (s *Store) LoginEmailLink(ctx context.Context, hash string) (account.Token, string, error) {
+	tok, err := s.Token(ctx, hash)
+	if err != nil {
+		return account.Token{}, "", err
+	}
+	var it struct {
+		Email string `dynamodbav:"email"`
+	}
+	if err := s.get(ctx, s.accounts, tokenPK(hash), "TOKEN", &it); err != nil {
+		return account.Token{}, "", err
+	}
+	return tok, it.Email, nil
+}
+
+// claimCondition keeps a claim that is another account's.
+func (s *Store) claimCondition(k account.Key) (*string, map[string]string, map[string]types.AttributeValue) {
+	return aws.String("attribute_not_exists(PK) OR (#ref = :ref AND signatory = :sig)"), map[string]string{"#ref": "reference"},
+		map[string]types.AttributeValue{":ref": str(k.Reference), ":sig": str(k.Signatory)}
+}
+
+// ConfirmLoginEmail swaps the login email in one transaction: the token
+// used once, the account's email (conditioned on the link being its
+// current one, its generation and its old email), the old claim deleted
+// and the new one put (each only if free or the account's), and the event.
+func (s *Store) ConfirmLoginEmail(ctx context.Context, acc account.Account, tok account.Token, email string, ev account.ProfileEvent, at time.Time) error {
+	cond, names, vals := s.claimCondition(acc.Key())
+	claim, err := attributevalue.MarshalMap(emailItem{PK: emailPK(email), SK: "EMAIL", Reference: acc.Reference, Signatory: acc.Signatory})
+	if err != nil {
+		return fmt.Errorf("encode email claim: %w", err)
+	}
+	tx := []types.TransactWriteItem{
+		{Update: useToken(s.accounts, tok, at)},
+		{Update: &types.Update{TableName: &s.accounts, Key: accountKey(acc.Key()),
+			UpdateExpression:    aws.String("SET email = :e, emailKey = :k, pendingLoginHash = :empty"),
+			ConditionExpression: aws.String("pendingLoginHash = :h AND sessionGen = :gen AND email = :old AND createdAt = :c"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":e": str(email), ":k": str(account.EmailKey(email)),
+				":empty": str(""), ":h": str(tok.Hash), ":gen": num(int64(tok.Generation)), ":old": str(acc.Email),
+				":c": num(unix(acc.CreatedAt))}}},
+		{Put: &types.Put{TableName: &s.accounts, Item: claim, ConditionExpression: cond,
+			ExpressionAttributeNames: names, ExpressionAttributeValues: vals}},
+	}
+	const claimItem = 2
+	if account.EmailKey(email) != account.EmailKey(acc.Email) {
+		tx = append(tx, types.TransactWriteItem{Delete: &types.Delete{TableName: &s.accounts,
+			Key: keyOf(emailPK(acc.Email), "EMAIL"), ConditionExpression: cond,
+			ExpressionAttributeNames: names, ExpressionAttributeValues: vals}})
+	}
+	if ev.Type != "" {
+		put, err := s.outboxPut(tenantEvent(ev))
+		if err != nil {
+			return err
+		}
+		tx = append(tx, put)
+	}
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
+	if failed := cancelled(err); failed != nil {
+		if failed[claimItem] {
+			return account.ErrEmailTaken
+		}
+		return account.ErrConflict
+	}
+	if err != nil {
+		return fmt.Errorf("confirm login email: %w", err)
+	}
+	return nil
+}
+
+func tenantEvent(e account.ProfileEvent) tenant.Event {
+	return tenant.Event{ID: e.ID, Type: e.Type, Reference: e.Reference, At: e.At, Data: e.Data}
+}
+
+// DeleteAccount deletes the account (if it is still acc: same creation)
+// and its email claim (if still the account's), and puts the event, in one
+// transaction.
+func (s *Store) DeleteAccount(ctx context.Context, acc account.Account, ev account.ProfileEvent) error {
+	cond, names, vals := s.claimCondition(acc.Key())
+	tx := []types.TransactWriteItem{
+		{Delete: &types.Delete{TableName: &s.accounts, Key: accountKey(acc.Key()),
+			ConditionExpression:       aws.String("attribute_exists(PK) AND createdAt = :c AND email = :e"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":c": num(unix(acc.CreatedAt)), ":e": str(acc.Email)}}},
+		{Delete: &types.Delete{TableName: &s.accounts, Key: keyOf(emailPK(acc.Email), "EMAIL"), ConditionExpression: cond,
+			ExpressionAttributeNames: names, ExpressionAttributeValues: vals}},
+	}
+	if ev.Type != "" {
+		put, err := s.outboxPut(tenantEvent(ev))
+		if err != nil {
+			return err
+		}
+		tx = append(tx, put)
+	}
+	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
+	if cancelled(err) != nil {
+		return account.ErrConflict
+	}
+	if err != nil {
+		return fmt.Errorf("delete account: %w", err)
+	}
+	return nil
+}
+
+// DeleteAccountItems deletes the sessions and tokens GSI1 lists for the
+// account, created at or before until. Each delete is conditioned on the
+// item itself (its GSI1PK and creation), read strongly by DynamoDB: the
+// index is eventually consistent and the emulator's may list stale keys.
+func (s *Store) DeleteAccountItems(ctx context.Context, acc account.Account, until time.Time) (int, error) {
+	pk := accountGSI1PK(acc.Key())
+	keys, err := queryAll[struct{ PK, SK string }](ctx, s.db, &dynamodb.QueryInput{
+		TableName: &s.accounts, IndexName: aws.String(GSI1),
+		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk)},
+		ProjectionExpression:      aws.String("PK, SK"),
+	})
+	if err != nil {
+		return 0, fmt.Errorf("list sessions and tokens: %w", err)
+	}
+	n := 0
+	for _, k := range keys {
+		_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.accounts, Key: keyOf(k.PK, k.SK),
+			ConditionExpression:       aws.String("GSI1PK = :pk AND createdAt <= :until"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk), ":until": num(until.Unix())}})
+		var failed *types.ConditionalCheckFailedException
+		switch {
+		case errors.As(err, &failed):
+			continue // gone already, or another account's
+		case err != nil:
+			return n, fmt.Errorf("delete %s: %w", keyKind(k.PK), err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+// Sessions lists the account's sessions through GSI1, each read again
+// strongly, newest first.
+func (s *Store) Sessions(ctx context.Context, acc account.Account) ([]account.Session, error) {
+	keys, err := queryAll[struct{ PK, SK string }](ctx, s.db, &dynamodb.QueryInput{
+		TableName: &s.accounts, IndexName: aws.String(GSI1),
+		KeyConditionExpression:    aws.String("GSI1PK = :pk AND begins_with(GSI1SK, :s)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(accountGSI1PK(acc.Key())), ":s": str("SESSION#")},
+		ProjectionExpression:      aws.String("PK, SK"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list sessions: %w", err)
+	}
+	var out []account.Session
+	for _, k := range keys {
+		if len(k.PK) <= len("SESSION#") {
+			continue
+		}
+		ss, err := s.Session(ctx, k.PK[len("SESSION#"):])
+		if errors.Is(err, account.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if ss.Reference != acc.Reference || ss.Signatory != acc.Signatory {
+			continue
+		}
+		out = append(out, ss)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedAt.After(out[j].CreatedAt) })
+	return out, nil
+}
