@@ -493,12 +493,34 @@ func TestFunctionsUnderRIE(t *testing.T) {
 		wantProblem(t, res, http.StatusUnauthorized, "unauthenticated")
 	}
 
-	// Change the password: the session goes on, a mail tells the address.
+	// Mon profil: the export of the tenant's data, a new login address (the
+	// link goes to the new address, a notice to the current one); a made-up
+	// confirmation link is refused.
 	res = call("POST /api/v1/sessions", nil)
 	session, _ = wantJSON(t, res, http.StatusOK, nil)["token"].(string)
+	res = call("GET /api/v1/me/export", map[string]string{"session": session})
+	body = wantJSON(t, res, http.StatusOK, nil)
+	if !strings.Contains(header(res, "Content-Disposition"), "attachment") || !strings.Contains(res.Body, email) {
+		t.Errorf("export: Content-Disposition %q, want an attachment holding the login address; body %s", header(res, "Content-Disposition"), res.Body)
+	}
+	res = call("POST /api/v1/me/login-email", map[string]string{"session": session})
+	if res.StatusCode != http.StatusAccepted {
+		t.Errorf("login email change: status %d, body %s; want 202", res.StatusCode, res.Body)
+	}
+	mails.skip("Demande de changement de votre adresse de connexion")
+	res = call("POST /api/v1/me/login-email/confirmation", nil)
+	wantProblem(t, res, http.StatusGone, "token_invalid")
+
+	// Change the password: the session goes on, a mail tells the address.
 	res = call("POST /api/v1/password/change", map[string]string{"session": session})
 	wantJSON(t, res, http.StatusOK, map[string]any{"status": "password_changed"})
 	mails.skip("Votre mot de passe Extranet Locataire a été modifié")
+	res = call("GET /api/v1/me", map[string]string{"session": session})
+	wantJSON(t, res, http.StatusOK, map[string]any{"email": email})
+	// Deleting the account asks the current password: the sample's (the
+	// sign-up's) no longer is, so the account stays.
+	res = call("POST /api/v1/me/deletion", map[string]string{"session": session})
+	wantProblem(t, res, http.StatusBadRequest, "validation_failed")
 	res = call("GET /api/v1/me", map[string]string{"session": session})
 	wantJSON(t, res, http.StatusOK, map[string]any{"email": email})
 
