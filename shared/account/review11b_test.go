@@ -112,3 +112,33 @@ func TestTwoSignatoriesRaceForOneAddress(t *testing.T) {
 		t.Errorf("activate the winner: %v", err)
 	}
 }
+
+// TestASignatoryTheLeaseNoLongerListsLosesAccess: the ERP removes Julien
+// from the LEFÈVRE lease (he left the home): his account, though active,
+// must no longer read the lease's data, which stays Céline's. His open
+// session ends at its next request and his password no longer opens one,
+// with a message saying why; Céline's is untouched. Listed again, he is
+// back.
+func TestASignatoryTheLeaseNoLongerListsLosesAccess(t *testing.T) {
+	ctx := context.Background()
+	f := setup(t, account.Config{})
+	celTok, _ := signUpActive(t, f, celine)
+	julTok, _ := signUpActive(t, f, julien)
+	lease, err := f.store.Lease(ctx, "1234567")
+	mustOK(t, err)
+	if _, err := f.store.DeleteSignatoriesExcept(ctx, "1234567", map[string]bool{"S1234567-1": true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Authenticate(ctx, julTok); fault.CodeOf(err) != fault.Unauthenticated {
+		t.Errorf("Julien's session once he left the lease: %v; want unauthenticated", err)
+	}
+	_, _, err = f.svc.Login(ctx, account.Credentials{Email: julien.Email, Password: julien.Password}, "203.0.113.1")
+	wantCode(t, err, fault.Forbidden)
+	if _, err := f.svc.Authenticate(ctx, celTok); err != nil {
+		t.Errorf("Céline's session: %v", err)
+	}
+	mustOK(t, f.store.PutLease(ctx, lease)) // the ERP lists him again
+	if _, _, err := f.svc.Login(ctx, account.Credentials{Email: julien.Email, Password: julien.Password}, "203.0.113.1"); err != nil {
+		t.Errorf("Julien listed again: %v", err)
+	}
+}

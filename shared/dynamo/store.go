@@ -184,6 +184,28 @@ func (s *Store) Account(ctx context.Context, k account.Key) (account.Account, er
 	return it.domain(), nil
 }
 
+// Listed reports whether the lease k.Reference still lists signatory
+// k.Signatory: one strongly consistent Query of the tenancy table,
+// PK = LEASE#<ref> AND SK = SIGNATORY#<id> (a Query, which every
+// function's policy allows on that table, rather than a GetItem).
+func (s *Store) Listed(ctx context.Context, k account.Key) (bool, error) {
+	if k.Reference == "" || k.Signatory == "" {
+		return false, nil
+	}
+	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
+		TableName:              &s.tenancy,
+		KeyConditionExpression: aws.String("PK = :pk AND SK = :sk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": str(leasePK(k.Reference)), ":sk": str(signatoryPfx + k.Signatory)},
+		ProjectionExpression: aws.String("PK"),
+		ConsistentRead:       aws.Bool(true),
+	})
+	if err != nil {
+		return false, fmt.Errorf("query signatory: %w", err)
+	}
+	return len(out.Items) > 0, nil
+}
+
 // AccountsOf lists the accounts of a lease, pending ones included, in
 // signatory id order: one strongly consistent Query of
 // PK = ACCOUNT#<ref> AND begins_with(SK, "ACCOUNT#") (access pattern 2).

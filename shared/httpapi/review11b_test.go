@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"testing"
@@ -41,4 +42,22 @@ func TestSignUpRefusalsDoNotTellASignatorysSurname(t *testing.T) {
 			t.Errorf("try %d: %d; want the limit's 429", i+1, s.status)
 		}
 	}
+}
+
+// TestASignatoryWhoLeftTheLeaseReadsNothing: once the ERP no longer lists
+// Julien on the LEFÈVRE lease, his open session reads nothing (401) and his
+// password opens no session (403 forbidden, saying why); Céline's go on.
+func TestASignatoryWhoLeftTheLeaseReadsNothing(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	cel := a.loginTenant(t, lefevre, "celine@exemple.fr")
+	jul := a.loginTenant(t, julien, "julien@exemple.fr")
+	if _, err := a.stack.Store().DeleteSignatoriesExcept(context.Background(), lefevre.ref, map[string]bool{"S1234567-1": true}); err != nil {
+		t.Fatal(err)
+	}
+	status, _, body := a.do(t, "GET", "/api/v1/account", nil, jul.bearer)
+	wantProblem(t, "Julien's session after he left", status, body, http.StatusUnauthorized, "unauthenticated")
+	status, _, body = a.do(t, "POST", "/api/v1/sessions", obj{"email": jul.email, "password": tenantPassword}, nil)
+	wantProblem(t, "Julien's login after he left", status, body, http.StatusForbidden, "forbidden")
+	a.get(t, "/api/v1/account", cel.bearer)
 }
