@@ -135,6 +135,10 @@ var (
 // Store keeps accounts, tokens and sessions, and reads leases.
 type Store interface {
 	Lease(ctx context.Context, reference string) (tenancy.Lease, error)
+	// Listed reports whether the lease still lists the signatory (the ERP's
+	// last import): an account whose signatory it no longer lists (who left
+	// the lease) reads nothing of it.
+	Listed(ctx context.Context, k Key) (bool, error)
 	Account(ctx context.Context, k Key) (Account, error)
 	// AccountsOf lists the accounts of a lease (every signatory's, pending
 	// ones included), in signatory id order; none is no error.

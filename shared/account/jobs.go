@@ -203,8 +203,11 @@ func (s *Service) settleSignUp(ctx context.Context, j MailJob) error {
 	if err != nil {
 		return err
 	}
+	// Created now, when saved, not when the sign-up was asked: sessions
+	// and links an earlier account of this key made meanwhile (it may have
+	// been deleted since) are older than this one and serve nothing.
 	acc := Account{Reference: ref, Signatory: j.Signatory, Email: j.Email, PasswordHash: j.PasswordHash, Status: Pending,
-		ActivationHash: tok.Hash, CreatedAt: j.CreatedAt}
+		ActivationHash: tok.Hash, CreatedAt: tok.CreatedAt}
 	if previous != nil {
 		acc.CreatedAt = previous.CreatedAt
 		acc.SessionGeneration = previous.SessionGeneration

@@ -9,10 +9,13 @@ import (
 // proved a signatory's identity but typed another address ("an account
 // already exists for this signatory"): the first letter of the local part,
 // the first letter of the domain's first label, each followed by "•••",
-// then the rest of the domain from its first dot, as is.
+// then the domain's last label (its top-level domain), as is. The labels
+// between are hidden: a work address's domain would name the employer to
+// whoever typed the signatory's identity (a former partner knows it).
 //
 //	celine.lefevre@exemple.fr     -> c•••@e•••.fr
-//	julien@mail.exemple.co.uk     -> j•••@m•••.exemple.co.uk
+//	julien@mail.exemple.co.uk     -> j•••@m•••.uk
+//	c.lefevre@rh.mairie-ville.fr  -> c•••@r•••.fr
 //	Élodie@Café.fr                -> É•••@C•••.fr
 //
 // Letters are runes, not bytes (an accented first letter stays whole); a
@@ -31,13 +34,13 @@ func MaskEmail(email string) string {
 		}
 		return s[:n]
 	}
-	label, rest, hasDot := strings.Cut(domain, ".")
+	label, _, hasDot := strings.Cut(domain, ".")
 	if label == "" {
 		return dots
 	}
 	out := first(local) + dots + "@" + first(label) + dots
 	if hasDot {
-		out += "." + rest
+		out += domain[strings.LastIndex(domain, "."):]
 	}
 	return out
 }

@@ -64,6 +64,11 @@ func (s *Service) Login(ctx context.Context, c Credentials, client string) (toke
 		return "", Session{}, badCredentials() // the failure keeps its unit
 	}
 	attempt.pass(ctx)
+	if listed, err := s.store.Listed(ctx, acc.Key()); err != nil {
+		return "", Session{}, fmt.Errorf("login: %w", err)
+	} else if !listed {
+		return "", Session{}, notListed()
+	}
 	if acc.Status != Active {
 		return "", Session{}, fault.New(fault.NotActivated, "Votre compte n’est pas encore activé. Cliquez sur le lien de l’email d’activation (pensez à regarder dans les courriers indésirables), ou demandez un nouvel email.")
 	}
@@ -140,6 +145,13 @@ func (s *Service) Authenticate(ctx context.Context, rawToken string) (Principal,
 	if acc.SessionGeneration != sess.Generation || acc.Status != Active || !issuedFor(acc, sess.CreatedAt) {
 		return Principal{}, unauthenticated()
 	}
+	// A signatory the lease no longer lists (who left it) reads nothing of
+	// it, whatever session they opened before.
+	if listed, err := s.store.Listed(ctx, acc.Key()); err != nil {
+		return Principal{}, fmt.Errorf("authenticate: %w", err)
+	} else if !listed {
+		return Principal{}, unauthenticated()
+	}
 	if every := s.touchEvery(); !sess.Bearer && now.Sub(seen) >= every {
 		switch err := s.store.TouchSession(ctx, hash, now, now.Add(-every)); {
 		case err == nil:
@@ -187,4 +199,10 @@ func (s *Service) Logout(ctx context.Context, p Principal) error {
 		return fmt.Errorf("logout: %w", err)
 	}
 	return nil
+}
+
+// notListed refuses a login whose password is right but whose signatory the
+// lease no longer lists.
+func notListed() error {
+	return fault.New(fault.Forbidden, "Votre compte ne donne plus accès à ce bail : d’après votre bailleur, vous n’en êtes plus signataire. Si c’est une erreur, contactez votre agence.")
 }

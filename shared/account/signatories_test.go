@@ -283,3 +283,39 @@ func TestPaymentConfirmationGoesToEveryAccount(t *testing.T) {
 		t.Errorf("payment confirmations to %v; want Céline's and Julien's", to)
 	}
 }
+
+// TestAccountIsCreatedWhenSaved: a signed-up account's CreatedAt is when
+// the mail worker saved it, not when the sign-up was asked. A sign-up asked
+// while the signatory's earlier account still existed, saved once that one
+// was deleted, must not honour a session or reset link the earlier account
+// made in between (they were made before the new account, though after the
+// request).
+func TestAccountIsCreatedWhenSaved(t *testing.T) {
+	ctx := context.Background()
+	f := setup(t, account.Config{})
+	k := account.Key{Reference: "1234567", Signatory: "S1234567-2"}
+	asked := f.clock.Now()
+	mustOK(t, f.svc.SignUp(ctx, julien, "203.0.113.1")) // the job waits
+	f.clock.Advance(2 * time.Second)
+	// The earlier account's session and reset link, made after the request.
+	rawSess, hash := rawToken(21)
+	mustOK(t, f.store.PutSession(ctx, account.Session{Hash: hash, Reference: k.Reference, Signatory: k.Signatory,
+		Bearer: true, CreatedAt: f.clock.Now(), ExpiresAt: f.clock.Now().Add(time.Hour)}))
+	rawReset, hash := rawToken(22)
+	mustOK(t, f.store.PutToken(ctx, account.Token{Hash: hash, Purpose: account.Reset, Reference: k.Reference, Signatory: k.Signatory,
+		CreatedAt: f.clock.Now(), ExpiresAt: f.clock.Now().Add(time.Hour)}))
+	f.clock.Advance(2 * time.Second)
+	saved := f.clock.Now()
+	if _, err := f.svc.Activate(ctx, f.mail.lastToken(t, julien.Email), "203.0.113.1"); err != nil { // the job runs now
+		t.Fatal(err)
+	}
+	acc, err := f.store.Account(ctx, k)
+	mustOK(t, err)
+	if !acc.CreatedAt.Equal(saved) {
+		t.Errorf("account created %v; want when saved, %v (asked %v)", acc.CreatedAt, saved, asked)
+	}
+	if _, err := f.svc.Authenticate(ctx, rawSess); fault.CodeOf(err) != fault.Unauthenticated {
+		t.Errorf("the earlier account's session: %v; want unauthenticated", err)
+	}
+	wantCode(t, f.svc.ResetPassword(ctx, rawReset, "un tout nouveau mot de passe", "203.0.113.1"), fault.TokenInvalid)
+}

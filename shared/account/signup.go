@@ -71,8 +71,11 @@ func (s *Service) SignUp(ctx context.Context, req SignUpRequest, client string) 
 	if len(candidates) == 0 {
 		// Not a guess at the date of birth, the secret: counted per lease
 		// and client address, so that the reference alone, printed on every
-		// notice, cannot lock the lease's tenants out of signing up.
-		if _, err := s.below(ctx, s.cfg.LeaseFailures, "signup-name", ref+"\x00"+client); err != nil {
+		// notice, cannot lock the lease's tenants out of signing up. Counted
+		// and refused as a guess is all the same (the same reads and writes,
+		// the same lock-outs and words), so that the refusals never tell
+		// whether the surname typed is a signatory's.
+		if _, err := s.belowEscalating(ctx, s.cfg.LeaseFailures, s.cfg.LeaseLockouts, "signup-name", ref+"\x00"+client); err != nil {
 			return err
 		}
 		return identityMismatch()

@@ -215,8 +215,8 @@ func (s *Store) NoticeRecipient(ctx context.Context, ref string) (noticerun.Reci
 	return r, nil
 }
 
-// recipientAccounts lists a lease's active accounts, one per notice
-// address: one Query that reads only the attributes a mail needs
+// recipientAccounts lists a lease's active accounts whose signatory the
+// lease still lists (listedOnly), one per notice address: one Query that reads only the attributes a mail needs
 // (the template's dynamodb:Attributes; the functions' IAM policies allow no other), never
 // the password's hash.
 func (s *Store) recipientAccounts(ctx context.Context, ref string) ([]account.Account, error) {
@@ -231,9 +231,9 @@ func (s *Store) recipientAccounts(ctx context.Context, ref string) ([]account.Ac
 	if err != nil {
 		return nil, fmt.Errorf("read accounts: %w", err)
 	}
-	accs := make([]account.Account, len(items))
-	for i, it := range items {
-		accs[i] = it.domain()
+	accs, err := s.listedOnly(ctx, ref, items)
+	if err != nil {
+		return nil, err
 	}
 	return account.ActiveRecipients(accs), nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/citejardins/extranet/shared/account"
 	"github.com/citejardins/extranet/shared/dynamo"
+	"github.com/citejardins/extranet/shared/tenancy"
 	"github.com/citejardins/extranet/shared/tenant"
 )
 
@@ -45,6 +46,20 @@ func saveAccount(t *testing.T, s *dynamo.Store, ref, sig, email, notify string, 
 	return acc
 }
 
+// putSignatories writes lease ref with these signatories (the first the
+// main one): the lease's mails reach only the accounts of signatories it
+// lists.
+func putSignatories(t *testing.T, s *dynamo.Store, ref string, ids ...string) {
+	t.Helper()
+	l := tenancy.Lease{Reference: ref}
+	for i, id := range ids {
+		l.Signatories = append(l.Signatories, tenancy.Signatory{ID: id, Main: i == 0, LastName: "X", FirstName: "Y"})
+	}
+	if err := s.PutLease(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestAccountsOfALease: each signatory's account at its own key, listed by
 // one Query of the lease; the lease's mails go to each active account's
 // notice address, once each; the paperless consent is the lease's, with
@@ -52,6 +67,8 @@ func saveAccount(t *testing.T, s *dynamo.Store, ref, sig, email, notify string, 
 func TestAccountsOfALease(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
+	putSignatories(t, s, "1234567", "S1234567-1", "S1234567-2", "S1234567-3", "S1234567-4")
+	putSignatories(t, s, "8889999", "S8889999-1")
 	cel := saveAccount(t, s, "1234567", "S1234567-1", "celine@example.fr", "", false)
 	jul := saveAccount(t, s, "1234567", "S1234567-2", "julien@example.fr", "foyer@example.fr", false)
 	saveAccount(t, s, "1234567", "S1234567-3", "Foyer@Example.fr", "", false) // same notice address as Julien's
@@ -111,5 +128,36 @@ func TestAccountsOfALease(t *testing.T) {
 	}
 	if _, err := s.Preferences(ctx, account.Key{Reference: "1234567", Signatory: "S1234567-9"}); err != tenant.ErrNotFound {
 		t.Errorf("preferences of a signatory without an account: %v", err)
+	}
+}
+
+// TestASignatoryWhoLeftGetsNoLeaseMail: once the ERP no longer lists
+// Julien on the LEFÈVRE lease, the lease's mails (notice, insurance,
+// payment confirmation, bank details notices: AccountsOf) no longer reach
+// his account; Céline's still do.
+func TestASignatoryWhoLeftGetsNoLeaseMail(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	if err := s.PutLease(ctx, tenancy.Lease{Reference: "1234567", Signatories: []tenancy.Signatory{
+		{ID: "S1234567-1", Main: true, LastName: "LEFÈVRE", FirstName: "Céline"},
+		{ID: "S1234567-2", LastName: "LEFÈVRE", FirstName: "Julien"}}}); err != nil {
+		t.Fatal(err)
+	}
+	saveAccount(t, s, "1234567", "S1234567-1", "celine@example.fr", "", false)
+	saveAccount(t, s, "1234567", "S1234567-2", "julien@example.fr", "", false)
+	if to, err := s.InsuranceRecipients(ctx, "1234567"); err != nil || !slices.Equal(to, []string{"celine@example.fr", "julien@example.fr"}) {
+		t.Fatalf("recipients while both are listed: %v, %v", to, err)
+	}
+	if _, err := s.DeleteSignatoriesExcept(ctx, "1234567", map[string]bool{"S1234567-1": true}); err != nil {
+		t.Fatal(err)
+	}
+	if to, err := s.InsuranceRecipients(ctx, "1234567"); err != nil || !slices.Equal(to, []string{"celine@example.fr"}) {
+		t.Errorf("insurance recipients once Julien left: %v, %v", to, err)
+	}
+	if r, err := s.NoticeRecipient(ctx, "1234567"); err != nil || !slices.Equal(r.Emails, []string{"celine@example.fr"}) || r.Signatory != "S1234567-1" {
+		t.Errorf("notice recipient once Julien left: %+v, %v", r, err)
+	}
+	if accs, err := s.AccountsOf(ctx, "1234567"); err != nil || len(accs) != 1 || accs[0].Signatory != "S1234567-1" {
+		t.Errorf("accounts of the lease once Julien left: %+v, %v", accs, err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -184,9 +185,33 @@ func (s *Store) Account(ctx context.Context, k account.Key) (account.Account, er
 	return it.domain(), nil
 }
 
-// AccountsOf lists the accounts of a lease, pending ones included, in
-// signatory id order: one strongly consistent Query of
-// PK = ACCOUNT#<ref> AND begins_with(SK, "ACCOUNT#") (access pattern 2).
+// Listed reports whether the lease k.Reference still lists signatory
+// k.Signatory: one strongly consistent Query of the tenancy table,
+// PK = LEASE#<ref> AND SK = SIGNATORY#<id> (a Query, which every
+// function's policy allows on that table, rather than a GetItem).
+func (s *Store) Listed(ctx context.Context, k account.Key) (bool, error) {
+	if k.Reference == "" || k.Signatory == "" {
+		return false, nil
+	}
+	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
+		TableName:              &s.tenancy,
+		KeyConditionExpression: aws.String("PK = :pk AND SK = :sk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": str(leasePK(k.Reference)), ":sk": str(signatoryPfx + k.Signatory)},
+		ProjectionExpression: aws.String("PK"),
+		ConsistentRead:       aws.Bool(true),
+	})
+	if err != nil {
+		return false, fmt.Errorf("query signatory: %w", err)
+	}
+	return len(out.Items) > 0, nil
+}
+
+// AccountsOf lists the accounts of a lease whose signatory the lease still
+// lists (one that left it gets none of its mails), pending ones included,
+// in signatory id order: one strongly consistent Query of
+// PK = ACCOUNT#<ref> AND begins_with(SK, "ACCOUNT#") (access pattern 2),
+// and one of the lease's SIGNATORY# keys (listedOnly).
 func (s *Store) AccountsOf(ctx context.Context, ref string) ([]account.Account, error) {
 	items, err := queryAll[accountItem](ctx, s.db, &dynamodb.QueryInput{
 		TableName:                 &s.accounts,
@@ -197,9 +222,26 @@ func (s *Store) AccountsOf(ctx context.Context, ref string) ([]account.Account, 
 	if err != nil {
 		return nil, fmt.Errorf("query accounts: %w", err)
 	}
-	out := make([]account.Account, len(items))
-	for i, it := range items {
-		out[i] = it.domain()
+	return s.listedOnly(ctx, ref, items)
+}
+
+// listedOnly keeps, of a lease's account items, those whose signatory the
+// lease still lists (the ERP's last import), as accounts: one Query of the
+// tenancy table's SIGNATORY# keys of the lease, none when there is no
+// account.
+func (s *Store) listedOnly(ctx context.Context, ref string, items []accountItem) ([]account.Account, error) {
+	if len(items) == 0 {
+		return nil, nil
+	}
+	keys, err := s.sortKeys(ctx, leasePK(ref), signatoryPfx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]account.Account, 0, len(items))
+	for _, it := range items {
+		if slices.Contains(keys, signatoryPfx+it.Signatory) {
+			out = append(out, it.domain())
+		}
 	}
 	return out, nil
 }

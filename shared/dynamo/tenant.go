@@ -109,28 +109,26 @@ func (s *Store) outboxPut(e tenant.Event) (types.TransactWriteItem, error) {
 // changes, the account's addresses on its account item (which must exist).
 func (s *Store) SetPreferences(ctx context.Context, k account.Key, old, p tenant.Preferences, e tenant.Event) error {
 	var tx []types.TransactWriteItem
-	if p.Paperless != old.Paperless || !p.Since.Equal(old.Since) || p.By != old.By {
+	cond, values := consentAsRead(old)
+	switch {
+	case p.Paperless != old.Paperless || !p.Since.Equal(old.Since) || p.By != old.By:
 		// The consent, its date and its author change together or not at
 		// all: two devices (or two signatories) saving at once must not
 		// leave a date that belongs to the other choice.
-		var cond string
-		values := map[string]types.AttributeValue{":p": &types.AttributeValueMemberBOOL{Value: p.Paperless},
-			":s": num(unix(p.Since)), ":by": str(p.By)}
-		if old.Since.IsZero() {
-			cond = "attribute_not_exists(paperlessSince) OR paperlessSince = :zero"
-			values[":zero"] = num(0)
-		} else {
-			cond = "paperless = :op AND paperlessSince = :os"
-			values[":op"], values[":os"] = &types.AttributeValueMemberBOOL{Value: old.Paperless}, num(unix(old.Since))
-		}
+		values[":p"], values[":s"], values[":by"] = &types.AttributeValueMemberBOOL{Value: p.Paperless}, num(unix(p.Since)), str(p.By)
 		tx = append(tx, types.TransactWriteItem{Update: &types.Update{TableName: &s.accounts,
 			Key:                 keyOf(accountPK(k.Reference), leasePrefsSK),
 			UpdateExpression:    aws.String("SET paperless = :p, paperlessSince = :s, paperlessBy = :by"),
 			ConditionExpression: aws.String(cond), ExpressionAttributeValues: values}})
+	case e.ID != "":
+		// The event states the lease's consent too: it must still be the
+		// one read, or the ERP would get, after another signatory's
+		// change, an older consent than theirs.
+		tx = append(tx, consentCheck(s.accounts, k.Reference, old))
 	}
-	cond := "attribute_exists(PK)"
+	cond = "attribute_exists(PK)"
 	var sets []string
-	values := map[string]types.AttributeValue{}
+	values = map[string]types.AttributeValue{}
 	// The address in use is written only when it changes, so that saving
 	// the consent never puts back an address confirmed meanwhile.
 	if p.NotificationEmail != old.NotificationEmail {
@@ -179,9 +177,31 @@ func (s *Store) SetPreferences(ctx context.Context, k account.Key, old, p tenant
 	return nil
 }
 
-// ConfirmNotificationEmail uses the link, makes its pending address the
-// notification email and saves the event, in one transaction.
-func (s *Store) ConfirmNotificationEmail(ctx context.Context, k account.Key, hash, email string, e tenant.Event, at time.Time) error {
+// consentAsRead is the condition that the lease's LEASEPREFS item still
+// holds the consent of p (absent or without a date when p has none), and
+// its values.
+func consentAsRead(p tenant.Preferences) (string, map[string]types.AttributeValue) {
+	if p.Since.IsZero() {
+		return "attribute_not_exists(paperlessSince) OR paperlessSince = :zero", map[string]types.AttributeValue{":zero": num(0)}
+	}
+	return "paperless = :op AND paperlessSince = :os", map[string]types.AttributeValue{
+		":op": &types.AttributeValueMemberBOOL{Value: p.Paperless}, ":os": num(unix(p.Since))}
+}
+
+// consentCheck checks, in a transaction, that the lease's consent is still
+// the one of p.
+func consentCheck(table, ref string, p tenant.Preferences) types.TransactWriteItem {
+	cond, values := consentAsRead(p)
+	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{TableName: &table,
+		Key: keyOf(accountPK(ref), leasePrefsSK), ConditionExpression: aws.String(cond), ExpressionAttributeValues: values}}
+}
+
+// ConfirmNotificationEmail uses the link, makes its pending address
+// (p.NotificationEmail) the notification email and saves the event, in one
+// transaction, on condition that the lease's consent is still p's, which
+// the event states.
+func (s *Store) ConfirmNotificationEmail(ctx context.Context, k account.Key, hash string, p tenant.Preferences, e tenant.Event, at time.Time) error {
+	email := p.NotificationEmail
 	ev, err := s.outboxPut(e)
 	if err != nil {
 		return err
@@ -194,6 +214,7 @@ func (s *Store) ConfirmNotificationEmail(ctx context.Context, k account.Key, has
 			ConditionExpression: aws.String("pendingEmailHash = :h AND pendingEmail = :e"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":e": str(email), ":h": str(hash),
 				":empty": str(""), ":zero": num(0)}}},
+		consentCheck(s.accounts, k.Reference, p),
 		ev,
 	}})
 	if cancelled(err) != nil {

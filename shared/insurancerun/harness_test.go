@@ -131,10 +131,15 @@ func (h *harness) lease(ref string, required bool) {
 	}
 }
 
-// account writes the account of the lease's main signatory (S<ref>-1):
-// active or not, with a notification address when notify is not empty.
+// account writes the account of the lease's main signatory (S<ref>-1),
+// whom the lease lists: active or not, with a notification address when
+// notify is not empty.
 func (h *harness) account(ref, email, notify, status string) {
 	h.t.Helper()
+	if _, err := h.store.UpsertSignatories(context.Background(), []dynamo.SignatoryOf{{Reference: ref, Signatory: tenancy.Signatory{
+		ID: "S" + ref + "-1", Main: true, LastName: "DUPONT", FirstName: "Marie", DateOfBirth: tenancy.Date{Year: 1978, Month: 4, Day: 12}}}}); err != nil {
+		h.t.Fatal(err)
+	}
 	item := map[string]types.AttributeValue{"PK": s("ACCOUNT#" + ref), "SK": s("ACCOUNT#S" + ref + "-1"), "reference": s(ref),
 		"signatory": s("S" + ref + "-1"),
 		"email":     s(email), "status": s(status), "passwordHash": s("$argon2id$secret")}

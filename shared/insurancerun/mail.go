@@ -20,7 +20,8 @@ type Mail struct {
 	Text    string
 	HTML    string
 	// Bcc are the lease's other accounts' addresses: the same message, one
-	// send, one record.
+	// send, one record. With any, the mailer puts To in blind copy too, so
+	// that no recipient reads another's address.
 	Bcc []string
 }
 

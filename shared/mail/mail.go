@@ -45,17 +45,19 @@ func (s *SES) Send(ctx context.Context, m account.Mail) error {
 	return nil
 }
 
-// sendEmail sends one message to one address, in UTF-8, as text and HTML,
-// and returns SES's message id. Its error is SES's own, unwrapped: the
-// callers turn it into theirs (never with SES's message, which names the
-// address).
+// sendEmail sends one message to one address (or, with bcc, to it and bcc,
+// all in blind copy), in UTF-8, as text and HTML, and returns SES's message
+// id. Its error is SES's own, unwrapped: the callers turn it into theirs
+// (never with SES's message, which names the address).
 func (s *SES) sendEmail(ctx context.Context, to, subject, text, html string, bcc ...string) (string, error) {
 	utf8 := aws.String("UTF-8")
 	dest := &types.Destination{ToAddresses: []string{to}}
 	if len(bcc) > 0 {
-		// The lease's other signatories: the same message, without showing
-		// each other's addresses.
-		dest.BccAddresses = bcc
+		// The lease's signatories: the same message, without showing each
+		// other's addresses. SES writes the To: line from ToAddresses and
+		// every recipient, a blind copy too, reads it: so all of them go
+		// in blind copy, none on the To: line.
+		dest = &types.Destination{BccAddresses: append([]string{to}, bcc...)}
 	}
 	out, err := s.client.SendEmail(ctx, &ses.SendEmailInput{
 		Source:      aws.String(s.from),

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/citejardins/extranet/shared/account"
+	"github.com/citejardins/extranet/shared/dynamo"
+	"github.com/citejardins/extranet/shared/tenancy"
 )
 
 // TestNoticeMailGoesToEveryAccountOfTheLease: a paperless lease with two
@@ -17,7 +19,12 @@ func TestNoticeMailGoesToEveryAccountOfTheLease(t *testing.T) {
 	ctx := context.Background()
 	r := newRig(t)
 	r.seed(t, demo[0])
-	// A co-signatory's account on the same lease, with its own address.
+	// A co-signatory's account on the same lease, with its own address
+	// (the lease lists them: the lease's mails reach listed signatories only).
+	if _, err := r.store.UpsertSignatories(ctx, []dynamo.SignatoryOf{{Reference: demo[0].ref, Signatory: tenancy.Signatory{
+		ID: "S" + demo[0].ref + "-2", LastName: "LEFÈVRE", FirstName: "Julien", DateOfBirth: date("1983-06-21")}}}); err != nil {
+		t.Fatal(err)
+	}
 	now := r.clock.Now()
 	co := account.Account{Reference: demo[0].ref, Signatory: "S" + demo[0].ref + "-2", Email: "julien@example.fr", PasswordHash: "x",
 		Status: account.Active, CreatedAt: now}

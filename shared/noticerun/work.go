@@ -83,7 +83,8 @@ type Runs interface {
 type Mail struct {
 	To, Subject, Text, HTML string
 	// Bcc are the lease's other recipients of the same message: one send,
-	// one message id, whoever reads it.
+	// one message id, whoever reads it. With any, the mailer puts To in
+	// blind copy too, so that no recipient reads another's address.
 	Bcc []string
 }
 

@@ -74,6 +74,10 @@ func TestInsuranceRemindersHandlerMailsAndLogsNoAddress(t *testing.T) {
 	if _, err := store.SyncInsuranceRequired(ctx, []dynamo.LeaseRequirement{{Reference: "1234567", Required: true}}, today); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := store.UpsertSignatories(ctx, []dynamo.SignatoryOf{{Reference: "1234567", Signatory: tenancy.Signatory{ID: "S1234567-1",
+		Main: true, LastName: "LEFÈVRE", FirstName: "Sophie", DateOfBirth: tenancy.Date{Year: 1985, Month: 11, Day: 3}}}}); err != nil {
+		t.Fatal(err)
+	}
 	s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
 	if _, err := db.Client.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(localstack.LocalTables.Accounts),
 		Item: map[string]types.AttributeValue{"PK": s("ACCOUNT#1234567"), "SK": s("ACCOUNT#S1234567-1"), "email": s("sophie.lefevre@example.fr"),

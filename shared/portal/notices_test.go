@@ -190,7 +190,11 @@ func TestNoticeFunctionsRunAPeriod(t *testing.T) {
 	if _, err := store.UpsertLeasesOn(ctx, leases, tenancy.Date{Year: 2026, Month: 11, Day: 1}); err != nil {
 		t.Fatal(err)
 	}
-	// 8889999's tenant chose paperless notices.
+	// 8889999's tenant (whom the lease lists) chose paperless notices.
+	if _, err := store.UpsertSignatories(ctx, []dynamo.SignatoryOf{{Reference: "8889999", Signatory: tenancy.Signatory{ID: "S8889999-1",
+		Main: true, LastName: "DUPONT", FirstName: "Marie", DateOfBirth: tenancy.Date{Year: 1978, Month: 4, Day: 12}}}}); err != nil {
+		t.Fatal(err)
+	}
 	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	paperless := account.Account{Reference: "8889999", Signatory: "S8889999-1", Email: "paperless@example.fr", PasswordHash: "x",
 		Status: account.Active, CreatedAt: created}

@@ -126,27 +126,38 @@ func (s *Service) ConfirmNotificationEmail(ctx context.Context, raw, client stri
 	if err != nil {
 		return "", err
 	}
-	p, err := s.stored(ctx, k)
-	if errors.Is(err, ErrNotFound) {
-		return "", linkVoid()
+	// The event states the lease's consent, which another signatory may
+	// change meanwhile: then the preferences are read again and, while
+	// the link is still the pending one, confirmed with the new consent.
+	for try := 1; ; try++ {
+		p, err := s.stored(ctx, k)
+		if errors.Is(err, ErrNotFound) {
+			return "", linkVoid()
+		}
+		if err != nil {
+			return "", err
+		}
+		if p.Pending == nil || p.Pending.LinkHash != hash {
+			return "", linkVoid()
+		}
+		p.NotificationEmail, p.Pending = p.Pending.Email, nil
+		e, err := s.preferencesEvent(k, p)
+		if err != nil {
+			return "", err
+		}
+		switch err := s.store.ConfirmNotificationEmail(ctx, k, hash, p, e, s.now()); {
+		case errors.Is(err, ErrConflict) && try < confirmTries:
+			continue
+		case errors.Is(err, ErrConflict):
+			return "", linkVoid()
+		case err != nil:
+			return "", fmt.Errorf("confirm notification email: %w", err)
+		}
+		s.publish(ctx, e)
+		return p.NotificationEmail, nil
 	}
-	if err != nil {
-		return "", err
-	}
-	if p.Pending == nil || p.Pending.LinkHash != hash {
-		return "", linkVoid()
-	}
-	p.NotificationEmail, p.Pending = p.Pending.Email, nil
-	e, err := s.preferencesEvent(k, p)
-	if err != nil {
-		return "", err
-	}
-	switch err := s.store.ConfirmNotificationEmail(ctx, k, hash, p.NotificationEmail, e, s.now()); {
-	case errors.Is(err, ErrConflict):
-		return "", linkVoid()
-	case err != nil:
-		return "", fmt.Errorf("confirm notification email: %w", err)
-	}
-	s.publish(ctx, e)
-	return p.NotificationEmail, nil
 }
+
+// confirmTries bounds the reads and writes of one confirmation that the
+// lease's consent keeps changing under.
+const confirmTries = 3

@@ -114,14 +114,16 @@ type Store interface {
 	// notification address; ErrNotFound without the account.
 	Preferences(ctx context.Context, k account.Key) (Preferences, error)
 	// SetPreferences saves the preferences and the event (none when e.ID is
-	// empty) at once, if the paperless consent and the pending address are
-	// still as old has them; ErrConflict otherwise. The notification email
+	// empty) at once, if the paperless consent (which the event states,
+	// changed or not) and the pending address are still as old has them;
+	// ErrConflict otherwise. The notification email
 	// is written only when p changes it.
 	SetPreferences(ctx context.Context, k account.Key, old, p Preferences, e Event) error
 	// ConfirmNotificationEmail makes the pending address the notification
-	// email, uses its link (by hash) and saves the event, at once;
-	// ErrConflict when the link was used or is no longer the pending one.
-	ConfirmNotificationEmail(ctx context.Context, k account.Key, hash, email string, e Event, at time.Time) error
+	// email (p.NotificationEmail), uses its link (by hash) and saves the
+	// event, at once; ErrConflict when the link was used or is no longer
+	// the pending one, or the lease's paperless consent is no longer p's.
+	ConfirmNotificationEmail(ctx context.Context, k account.Key, hash string, p Preferences, e Event, at time.Time) error
 	// AddChangeRequest saves a new request and its event at once;
 	// ErrConflict if the id is taken.
 	AddChangeRequest(ctx context.Context, r ChangeRequest, e Event) error
