@@ -129,7 +129,7 @@ function exportPart() {
     },
   }, 'Télécharger mes données');
   return [
-    h('p', null, 'Recevez dans un fichier (format JSON, lisible par un autre logiciel) les données de votre compte : adresses email, dates, préférences, demandes, liste de vos documents, appareils connectés, paiements en ligne et coordonnées bancaires (masquées). Ni votre mot de passe, ni les fichiers des documents : ceux-ci se téléchargent dans ', link('/mon-espace/documents', 'Mes documents'), '.'),
+    h('p', null, 'Recevez dans un fichier (format JSON, lisible par un autre logiciel ; il commence par un guide qui explique chaque rubrique) les données de votre compte : adresses email, dates, préférences, demandes, liste de vos documents, appareils connectés, paiements en ligne et coordonnées bancaires (masquées). Ni votre mot de passe, ni les fichiers des documents : ceux-ci se téléchargent dans ', link('/mon-espace/documents', 'Mes documents'), '.'),
     h('div', { class: 'actions' }, button),
     said,
   ];
