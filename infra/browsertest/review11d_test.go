@@ -3,7 +3,12 @@ package browsertest
 // Review of issue 11 (parts 3 and 4: Mon profil, the legal pages), walked
 // as a tenant on a phone.
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
 
 // TestReview11dStatementListsEachPageOnce: the accessibility statement's
 // list of the space's pages names each page once. Before, Mon profil was
@@ -25,4 +30,55 @@ func TestReview11dStatementListsEachPageOnce(t *testing.T) {
 		}
 	}
 	b.shot("accessibilite-pages")
+}
+
+// TestReview11dWalkSpaceAsJulien: Julien LEFÈVRE (co-titulaire) walks every
+// page of the space on a 320 px phone with the text at 200 %: each has the
+// menu, one h1, and nothing of the header cut.
+func TestReview11dWalkSpaceAsJulien(t *testing.T) {
+	b := start(t)
+	b.tenant("1234567", "LEFEVRE", "1983-06-21", "julien.lefevre@example.org")
+	pages := [][2]string{
+		{"/mon-espace", "Accueil de votre espace"}, {"/mon-espace/solde", "Mon solde"}, {"/mon-espace/documents", "Mes documents"},
+		{"/mon-espace/contrat", "Mon logement"}, {"/mon-espace/dossier", "Mes demandes"}, {"/mon-espace/profil", "Mon profil"},
+		{"/mon-espace/preferences", "Mes préférences"}, {"/mon-espace/mot-de-passe", "Changer mon mot de passe"},
+		{"/mon-espace/appareils", "Mes appareils connectés"}, {"/mon-espace/quittances", "Mes quittances"},
+		{"/mon-espace/paiements", "Mes paiements en ligne"}, {"/mon-espace/contacts", "Contacts utiles"},
+	}
+	for _, p := range pages {
+		b.do(chromedp.EmulateViewport(320, 640))
+		b.visit(p[0], p[1])
+		b.waitFor(`document.querySelector(".space-menu") && !document.querySelector("main .loading")`, p[1]+" loaded")
+		b.largeText(true)
+		if cut := b.headerCut(); len(cut) > 0 {
+			t.Errorf("%s at 320 px, text 200 %%: header cut %v", p[0], cut)
+		}
+		t.Logf("%s: h1 %q, title %q, menu current %q", p[0], b.text("h1"), eval[string](b, `document.title`), b.menu().Current)
+		b.shot("julien-" + strings.ReplaceAll(strings.TrimPrefix(p[0], "/mon-espace"), "/", "") + "-320-texte-200")
+		b.largeText(false)
+	}
+}
+
+// TestReview11dPrivacyLinkToDeletion: the privacy policy's "supprimer votre
+// compte" (Vos droits) opens Mon profil at its deletion part. Before, the
+// part is drawn once the page's data are in, after the router looked for
+// #suppression: the tenant landed at the top of Mon profil, the deletion
+// 1,800 px below.
+func TestReview11dPrivacyLinkToDeletion(t *testing.T) {
+	b := start(t)
+	b.tenant("1234567", "LEFEVRE", "1983-06-21", "julien.lefevre@example.org")
+	b.phone(390, 844)
+	b.visit("/confidentialite", "Politique de confidentialité")
+	b.click(`[data-droits-compte] a[href="/mon-espace/profil#suppression"]`)
+	b.waitTitle("Mon profil")
+	b.waitFor(`!!document.getElementById("suppression")`, "the deletion part")
+	b.settle()
+	if got := b.focused(); got != "suppression" {
+		t.Errorf("the focus is on %q, want the deletion part's heading (#suppression)", got)
+	}
+	if top := eval[int](b, `document.getElementById("suppression").getBoundingClientRect().top | 0`); top < 0 || top > 200 {
+		t.Errorf("the deletion part's heading is at %d px, want it at the top of the screen", top)
+	}
+	b.shot("confidentialite-vers-suppression")
+	b.runAxe("confidentialite-vers-suppression")
 }

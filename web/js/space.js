@@ -198,6 +198,15 @@ export function privatePage(ctx, o) {
     if (o.heading) heading.textContent = o.heading(data);
     replace(body, o.show(data, { said, heading }), o.nav === false ? null : spaceNav(o.path));
     ctx.setTitle(o.loadedTitle || o.title);
+    // A link to a part of this page (/mon-espace/profil#suppression, from the
+    // privacy policy) lands on it: the part is only here now, after the
+    // router looked for it. Not when the tenant has moved on meanwhile.
+    const part = location.hash && body.querySelector(`[id="${CSS.escape(decodeURIComponent(location.hash.slice(1)))}"]`);
+    const idle = [heading, body, document.body, null].includes(/** @type {HTMLElement|null} */ (document.activeElement));
+    if (part && idle) {
+      focus(part);
+      part.scrollIntoView(); // at the top, as a browser shows a part it links to
+    }
   }
 
   run();
