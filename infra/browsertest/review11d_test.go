@@ -81,4 +81,23 @@ func TestReview11dPrivacyLinkToDeletion(t *testing.T) {
 	}
 	b.shot("confidentialite-vers-suppression")
 	b.runAxe("confidentialite-vers-suppression")
+
+	// Logged out: the login page, then the same part.
+	b.logOut()
+	b.visit("/confidentialite", "Politique de confidentialité")
+	b.click(`[data-droits-compte] a[href="/mon-espace/profil#suppression"]`)
+	b.waitTitle("Connexion")
+	if got := b.text(".notice"); !strings.Contains(got, "Connectez-vous pour voir Mon profil") {
+		t.Errorf("the login page says %q, want «Connectez-vous pour voir Mon profil»", got)
+	}
+	b.fill("#email", "julien.lefevre@example.org")
+	b.fill("#password", "une phrase facile à retenir")
+	b.click(`form button[type="submit"]`)
+	b.waitTitle("Mon profil")
+	b.waitFor(`!!document.getElementById("suppression")`, "the deletion part")
+	b.settle()
+	if got := b.focused(); got != "suppression" {
+		t.Errorf("after the login, the focus is on %q at %s, want the deletion part's heading (#suppression)", got, eval[string](b, `location.href`))
+	}
+	b.shot("connexion-vers-suppression")
 }

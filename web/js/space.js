@@ -53,14 +53,14 @@ export function toLogin() {
  */
 export function loginHref() {
   const q = new URLSearchParams({ info: 'connexion-requise' });
-  const back = returnPath(location.pathname + location.search);
+  const back = returnPath(location.pathname + location.search + location.hash);
   if (back && back !== HOME) q.set('retour', back);
   return `/?${q}`;
 }
 
 /**
  * returnPath is where to go back after the login: a page of the space on
- * this site (path and query), or "" for anything else, so that the login
+ * this site (path, query and #part), or "" for anything else, so that the login
  * page never sends a tenant elsewhere (//other.example, https://…).
  * @param {string|null} wanted
  */
@@ -73,7 +73,7 @@ export function returnPath(wanted) {
     return '';
   }
   if (url.origin !== location.origin || !isPrivate(url.pathname.replace(/\/+$/, '') || '/')) return '';
-  return url.pathname + url.search;
+  return url.pathname + url.search + url.hash;
 }
 
 /** problemBox explains an API error that stopped a part of a page. */
