@@ -4,10 +4,15 @@ package httpapi_test
 // opens the downloaded file.
 
 import (
+	"context"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestExportExplainsItsFields: the downloaded file (Mon profil, "Télécharger
@@ -82,5 +87,43 @@ func TestExportExplainsItsFields(t *testing.T) {
 	}
 	if !strings.HasPrefix(string(raw), "{\n  \"guide\": [\n") {
 		t.Errorf("the file starts %q, want it indented and opening on the guide", raw[:min(60, len(raw))])
+	}
+}
+
+// TestReadmeWalkthroughTakesItsOwnLink runs the README's walk-through,
+// steps 1 to 3 (sign up Marie, read the activation link in the local
+// inbox, activate) with bash and curl, as a newcomer pastes them, after
+// another sign-up (Julien, as the README's demo paragraph suggests) left its
+// own activation mail in the inbox. Before, step 2 took the inbox's last
+// activation link as soon as there was one, before Marie's mail had left:
+// step 3 activated Julien's account and answered his address.
+func TestReadmeWalkthroughTakesItsOwnLink(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Skip("curl not installed")
+	}
+	t.Parallel()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := regexp.MustCompile(`(?s)\n(# 1\. Sign up.*?)\n# 4\.`).FindSubmatch(readme)
+	if block == nil {
+		t.Fatal("README: no walk-through steps 1 to 3")
+	}
+	a := start(t, nil)
+	status, _, body := a.do(t, "POST", "/api/v1/signup", obj{"reference": "1234567", "lastName": "lefevre", "dateOfBirth": "1983-06-21",
+		"email": "julien.lefevre@exemple.fr", "password": tenantPassword}, nil)
+	wantStatus(t, "Julien's sign-up", status, http.StatusAccepted, body)
+	a.settle(t)
+
+	script := "API=" + a.base + "/api/v1\n" + strings.ReplaceAll(string(block[1]), "http://127.0.0.1:8080", a.base)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "bash", "-c", script).CombinedOutput()
+	if err != nil {
+		t.Fatalf("the README's steps 1 to 3: %v\n%s\n%s", err, script, out)
+	}
+	if !strings.Contains(string(out), `{"status":"active","email":"marie.dupont@example.fr"}`) {
+		t.Errorf("the README's step 3 did not activate Marie's account:\n%s", out)
 	}
 }
