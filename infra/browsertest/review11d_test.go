@@ -101,3 +101,22 @@ func TestReview11dPrivacyLinkToDeletion(t *testing.T) {
 	}
 	b.shot("connexion-vers-suppression")
 }
+
+// TestReview11dDeletionSaysHowLong: before deleting the account, Mon profil
+// says what the landlord keeps and for how long, not only where to read it.
+// Before, it sent the tenant to the privacy policy for any duration.
+func TestReview11dDeletionSaysHowLong(t *testing.T) {
+	b := start(t)
+	b.tenant("1234567", "LEFEVRE", "1983-06-21", "julien.lefevre@example.org")
+	b.phone(390, 844)
+	b.visit("/mon-espace/profil", "Mon profil")
+	b.waitFor(`!!document.getElementById("suppression-effets")`, "the deletion's effects")
+	said := b.text("#suppression-effets")
+	for _, want := range []string{"pendant votre bail", "10 ans", "politique de confidentialité"} {
+		if !strings.Contains(said, want) {
+			t.Errorf("the deletion's effects do not say %q:\n%s", want, said)
+		}
+	}
+	b.do(chromedp.ScrollIntoView("#suppression"))
+	b.shot("profil-suppression")
+}
