@@ -120,3 +120,27 @@ func TestReview11dDeletionSaysHowLong(t *testing.T) {
 	b.do(chromedp.ScrollIntoView("#suppression"))
 	b.shot("profil-suppression")
 }
+
+// TestReview11dSignupExplainsReferenceOnce: the sign-up form says once where
+// the reference is on the notice (issue 11, part 6). Before, the field's
+// instructions and the example's caption below them both said it ("à la
+// suite de L/000 et jusqu'au tiret", then "suit « L/000 » et va jusqu'au
+// tiret"); the help page, which has no field, keeps its caption whole.
+func TestReview11dSignupExplainsReferenceOnce(t *testing.T) {
+	b := start(t)
+	b.phone(390, 844)
+	b.visit("/creer-mon-compte", "Créer mon compte")
+	said := b.text("main")
+	if n := strings.Count(said, "tiret"); n != 1 {
+		t.Errorf("the sign-up form says where the reference ends %d times, want once:\n%s", n, said)
+	}
+	if !strings.Contains(said, "la référence client est 8889999") {
+		t.Errorf("the sign-up form lost its example:\n%s", said)
+	}
+	b.shot("creer-mon-compte-reference")
+	b.runAxe("creer-mon-compte-reference")
+	b.visit("/assistance", "Assistance")
+	if got := b.text("main"); !strings.Contains(got, "suit « L/000 » et va jusqu’au tiret") {
+		t.Errorf("the help page no longer says where the reference is:\n%s", got)
+	}
+}
