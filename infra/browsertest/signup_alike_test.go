@@ -11,8 +11,8 @@ import (
 )
 
 // A sign-up on a lease that already has an account shows the page of any
-// sign-up, which says no more than the API: the difference goes by mail to
-// the account's own address.
+// sign-up, which says no more than the API: the difference goes by mail, to
+// the account's own address and, as a masked hint, to the address typed.
 func TestSignUpOnAnActiveLeaseLooksLikeAnyOther(t *testing.T) {
 	b := start(t)
 	const owner, typed = "marie.dupont@example.org", "quelqu.un@example.org"
@@ -46,9 +46,14 @@ func TestSignUpOnAnActiveLeaseLooksLikeAnyOther(t *testing.T) {
 	if !strings.Contains(m.Text, b.stack.URL+"/mot-de-passe-oublie") {
 		t.Errorf("the reminder lacks the forgotten password link:\n%s", m.Text)
 	}
-	for _, m := range b.stack.Mail.Messages() {
-		if slices.Contains(m.To, typed) {
-			t.Errorf("a mail went to the address typed: %q", m.Subject)
-		}
+	// The address typed gets a masked hint of the account's address
+	// (issue 11: "an account already exists for this signatory", by mail,
+	// never on the screen), and never the address itself.
+	hint, err := b.stack.Mail.WaitFor(ctx, func(m sesemu.Message) bool { return slices.Contains(m.To, typed) })
+	if err != nil {
+		t.Fatalf("no mail to the address typed %s: %v", typed, err)
+	}
+	if !strings.Contains(hint.Text, "m•••@e•••.org") || strings.Contains(hint.Text+hint.HTML, owner) {
+		t.Errorf("the mail to the address typed does not hint the account's address masked (m•••@e•••.org), or gives it whole:\n%s", hint.Text)
 	}
 }

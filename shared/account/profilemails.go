@@ -54,7 +54,7 @@ func accountDeletedMail(to, firstName, signUpURL string) Mail {
 		subject: "Votre compte Extranet Locataire est supprimé",
 		paras: []para{
 			{text: "Comme vous l’avez demandé, votre compte Extranet Locataire est supprimé\u00a0: votre adresse email, votre mot de passe, vos préférences et vos connexions sont effacés, et tous vos appareils sont déconnectés."},
-			{text: "Votre bail n’a pas changé\u00a0: votre bailleur garde votre dossier locataire (compte, avis d’échéance, quittances, demandes), comme la loi le lui demande."},
+			{text: "Votre bail n’a pas changé\u00a0: votre bailleur garde votre dossier locataire (compte de loyers, avis d’échéance, quittances, demandes, paiements) pendant votre bail, puis 10\u00a0ans pour les pièces comptables, comme la loi le lui demande."},
 			{text: "Vous pouvez créer un nouveau compte à tout moment, avec cette adresse ou une autre\u00a0:", link: signUpURL},
 			{text: "Si vous n’êtes pas à l’origine de cette suppression, prévenez votre agence."},
 		},

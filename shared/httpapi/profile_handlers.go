@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -79,6 +80,7 @@ func (s *Server) handleDeleteAccount() http.Handler {
 // exportJSON is the tenant's data as the download gives them: no password
 // hash, no token or session hash, no whole IBAN.
 type exportJSON struct {
+	Guide          []exportGuideJSON     `json:"guide"`  // first: what each field means, in French
 	Format         string                `json:"format"` // "extranet-locataire/1"
 	ExportedAt     string                `json:"exportedAt"`
 	Account        exportAccountJSON     `json:"account"`
@@ -151,7 +153,12 @@ func (s *Server) handleExport() http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="mes-donnees-extranet-locataire-%s.json"`,
 			tenancy.ParisDate(time.Now()).String()))
-		encode(w, http.StatusOK, out)
+		// Indented: the tenant opens the file in a text editor too.
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(out)
 	})
 }
 
@@ -169,7 +176,7 @@ func (s *Server) export(r *http.Request) (exportJSON, error) {
 		Account: exportAccountJSON{Reference: ref, LoginEmail: acc.Email, NotificationEmail: acc.NoticeEmail(),
 			Status: string(acc.Status), CreatedAt: acc.CreatedAt.UTC().Format(time.RFC3339), ActivatedAt: instantPtr(acc.ActivatedAt)},
 		ChangeRequests: []changeRequestJSON{}, Documents: []documentJSON{}, Sessions: []exportSessionJSON{},
-		Payments: []exportPaymentJSON{}, Kept: retention}
+		Payments: []exportPaymentJSON{}, Kept: retention, Guide: exportGuide}
 
 	me, err := s.accounts.Me(ctx, p)
 	if err != nil {

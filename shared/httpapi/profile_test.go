@@ -88,8 +88,9 @@ func (a *api) accountSK(t *testing.T, email string) string {
 }
 
 type exportFile struct {
-	Format     string `json:"format"`
-	ExportedAt string `json:"exportedAt"`
+	Guide      []struct{ Field, Meaning string } `json:"guide"`
+	Format     string                            `json:"format"`
+	ExportedAt string                            `json:"exportedAt"`
 	Account    struct {
 		Reference         string  `json:"reference"`
 		LoginEmail        string  `json:"loginEmail"`

@@ -3,14 +3,19 @@
 
 import { h, link } from './dom.js';
 
-/** referenceExample shows where the client reference is on a rent notice. */
-export function referenceExample() {
+/**
+ * referenceExample shows where the client reference is on a rent notice.
+ * Beside the reference field, whose instructions (referenceHint) already say
+ * where it is, o.short leaves that sentence out of the caption: said once.
+ * @param {{short?: boolean}} [o]
+ */
+export function referenceExample(o = {}) {
   return h('figure', { class: 'notice-example' },
     h('span', { class: 'notice-example__label' }, 'Références locataire'),
     h('span', { class: 'notice-example__code', 'aria-hidden': 'true' },
       'L/000', h('strong', null, '8889999'), '-99966899+3'),
     h('figcaption', null,
-      'Sur votre avis d’échéance, la référence client suit « L/000 » et va jusqu’au tiret. ',
+      o.short ? null : 'Sur votre avis d’échéance, la référence client suit « L/000 » et va jusqu’au tiret. ',
       'Dans cet exemple (L/0008889999-99966899+3), la référence client est ', h('strong', null, '8889999'), '.'),
   );
 }

@@ -53,14 +53,14 @@ export function toLogin() {
  */
 export function loginHref() {
   const q = new URLSearchParams({ info: 'connexion-requise' });
-  const back = returnPath(location.pathname + location.search);
+  const back = returnPath(location.pathname + location.search + location.hash);
   if (back && back !== HOME) q.set('retour', back);
   return `/?${q}`;
 }
 
 /**
  * returnPath is where to go back after the login: a page of the space on
- * this site (path and query), or "" for anything else, so that the login
+ * this site (path, query and #part), or "" for anything else, so that the login
  * page never sends a tenant elsewhere (//other.example, https://…).
  * @param {string|null} wanted
  */
@@ -73,7 +73,7 @@ export function returnPath(wanted) {
     return '';
   }
   if (url.origin !== location.origin || !isPrivate(url.pathname.replace(/\/+$/, '') || '/')) return '';
-  return url.pathname + url.search;
+  return url.pathname + url.search + url.hash;
 }
 
 /** problemBox explains an API error that stopped a part of a page. */
@@ -198,6 +198,15 @@ export function privatePage(ctx, o) {
     if (o.heading) heading.textContent = o.heading(data);
     replace(body, o.show(data, { said, heading }), o.nav === false ? null : spaceNav(o.path));
     ctx.setTitle(o.loadedTitle || o.title);
+    // A link to a part of this page (/mon-espace/profil#suppression, from the
+    // privacy policy) lands on it: the part is only here now, after the
+    // router looked for it. Not when the tenant has moved on meanwhile.
+    const part = location.hash && body.querySelector(`[id="${CSS.escape(decodeURIComponent(location.hash.slice(1)))}"]`);
+    const idle = [heading, body, document.body, null].includes(/** @type {HTMLElement|null} */ (document.activeElement));
+    if (part && idle) {
+      focus(part);
+      part.scrollIntoView(); // at the top, as a browser shows a part it links to
+    }
   }
 
   run();

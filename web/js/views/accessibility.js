@@ -29,7 +29,6 @@ const PRIVATE_PAGES = [
   ['/mon-espace/profil', 'Mon profil'],
   ['/mon-espace/mot-de-passe', 'Changer mon mot de passe'],
   ['/mon-espace/appareils', 'Mes appareils connectés'],
-  ['/mon-espace/profil', 'Mon profil'],
 ];
 
 const ext = (href, text) => h('a', { href, rel: 'noopener' }, text);

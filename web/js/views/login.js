@@ -175,7 +175,7 @@ function showLoginProblem(f, err, withEmail) {
  * its query): "Connectez-vous pour voir Mes documents".
  */
 function pageMessage(path) {
-  const page = spacePages.find((p) => path === p.path || path.startsWith(`${p.path}?`) || path.startsWith(`${p.path}/`));
+  const page = spacePages.find((p) => path === p.path || path.startsWith(`${p.path}?`) || path.startsWith(`${p.path}#`) || path.startsWith(`${p.path}/`));
   return {
     kind: 'info',
     title: page ? `Connectez-vous pour voir ${page.title}` : 'Connectez-vous pour voir cette page de votre espace',

@@ -129,7 +129,7 @@ function exportPart() {
     },
   }, 'Télécharger mes données');
   return [
-    h('p', null, 'Recevez dans un fichier (format JSON, lisible par un autre logiciel) les données de votre compte : adresses email, dates, préférences, demandes, liste de vos documents, appareils connectés, paiements en ligne et coordonnées bancaires (masquées). Ni votre mot de passe, ni les fichiers des documents : ceux-ci se téléchargent dans ', link('/mon-espace/documents', 'Mes documents'), '.'),
+    h('p', null, 'Recevez dans un fichier (format JSON, lisible par un autre logiciel ; il commence par un guide qui explique chaque rubrique) les données de votre compte : adresses email, dates, préférences, demandes, liste de vos documents, appareils connectés, paiements en ligne et coordonnées bancaires (masquées). Ni votre mot de passe, ni les fichiers des documents : ceux-ci se téléchargent dans ', link('/mon-espace/documents', 'Mes documents'), '.'),
     h('div', { class: 'actions' }, button),
     said,
   ];
@@ -173,7 +173,7 @@ function deletePart(ctx, me) {
       h('p', null, 'La suppression est immédiate et définitive :'),
       h('ul', null,
         h('li', null, 'votre adresse email, votre mot de passe, vos préférences et vos connexions sont effacés, et tous vos appareils sont déconnectés ;'),
-        h('li', null, 'votre bail ne change pas : votre compte de loyers, vos avis d’échéance, vos quittances, vos demandes et vos paiements restent chez votre bailleur, qui les garde pendant les durées indiquées dans la ', link('/confidentialite', 'politique de confidentialité'), ' ;'),
+        h('li', null, 'votre bail ne change pas : votre compte de loyers, vos avis d’échéance, vos quittances, vos demandes et vos paiements restent chez votre bailleur, qui les garde pendant votre bail, puis 10 ans pour les pièces comptables (avis, quittances, paiements) : le détail est dans la ', link('/confidentialite', 'politique de confidentialité'), ' ;'),
         h('li', null, 'votre bailleur est informé de la suppression (la référence de votre bail et la date) ;'),
         h('li', null, 'vous pourrez créer un nouveau compte à tout moment, avec la même adresse email.'))),
     h('p', null, 'Avant de supprimer votre compte, vous pouvez télécharger vos données ci-dessus et vos documents dans ', link('/mon-espace/documents', 'Mes documents'), '.'),

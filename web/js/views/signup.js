@@ -20,7 +20,7 @@ export default {
   title: TITLE,
   render(ctx) {
     const reference = field({
-      name: 'reference', label: 'Référence client', hint: referenceHint(), extra: [referenceExample(), referenceForms()],
+      name: 'reference', label: 'Référence client', hint: referenceHint(), extra: [referenceExample({ short: true }), referenceForms()],
       attrs: { autocapitalize: 'characters', spellcheck: 'false' },
     });
     const lastName = field({
