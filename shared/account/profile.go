@@ -100,8 +100,9 @@ type LoginEmailChange struct {
 // link carries the session generation).
 //
 // An address that another account holds gets, instead of the link, a mail
-// saying so; the answer is the same, so that the form never tells whether
-// an address has an account. The mails count against the account's mail
+// saying so (past the holder's notice budget, nothing); the answer, the
+// notice to the login address and the voiding of the older link are the
+// same, so that the form never tells whether an address has an account. The mails count against the account's mail
 // limit (MailsPerAccount).
 //
 // Errors: validation_failed (fields email, password), too_many_requests,
@@ -124,19 +125,13 @@ func (s *Profiles) RequestLoginEmail(ctx context.Context, p Principal, c LoginEm
 	}
 	firstName := s.firstName(ctx, p.Account.Key())
 	other, err := s.store.AccountByEmail(ctx, email)
-	switch {
-	case err == nil && other.Key() != p.Account.Key():
-		// Taken: the holder is told, the tenant is answered as usual.
-		if ok, err := s.noticeAllowed(ctx, other.Key()); err != nil || !ok {
-			return err
-		}
-		if err := s.send(ctx, loginEmailTakenMail(email, s.page("/connexion"))); err != nil {
-			return err
-		}
-		return s.send(ctx, loginEmailNotice(p.Account.Email, firstName, email, s.page("/mon-espace/profil")))
-	case err != nil && !errors.Is(err, ErrNotFound):
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("login email: %w", err)
 	}
+	taken := err == nil && other.Key() != p.Account.Key()
+	// A link is stored even for a taken address (its raw token goes
+	// nowhere): either way the request voids the older link and does the
+	// same work, so that neither the older link nor the timing tells.
 	raw, tok, err := s.newToken(LoginEmail, p.Account.Key(), s.cfg.EmailChangeTTL)
 	if err != nil {
 		return err
@@ -148,7 +143,19 @@ func (s *Profiles) RequestLoginEmail(ctx context.Context, p Principal, c LoginEm
 	case err != nil:
 		return fmt.Errorf("login email: %w", err)
 	}
-	if err := s.send(ctx, loginEmailMail(email, firstName, s.link(LoginEmailPath, raw), s.cfg.EmailChangeTTL)); err != nil {
+	if taken {
+		// The holder is told (within its own notice budget), the tenant
+		// is answered and noticed as usual.
+		ok, err := s.noticeAllowed(ctx, other.Key())
+		if err != nil {
+			return err
+		}
+		if ok {
+			if err := s.send(ctx, loginEmailTakenMail(email, s.page("/connexion"))); err != nil {
+				return err
+			}
+		}
+	} else if err := s.send(ctx, loginEmailMail(email, firstName, s.link(LoginEmailPath, raw), s.cfg.EmailChangeTTL)); err != nil {
 		return err
 	}
 	return s.send(ctx, loginEmailNotice(p.Account.Email, firstName, email, s.page("/mon-espace/profil")))
