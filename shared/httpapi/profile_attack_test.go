@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -59,4 +60,122 @@ func TestLoginEmailRequestTellsNoHolder(t *testing.T) {
 	if got := a.mailsTo(t, before, celine); len(got) != 0 {
 		t.Errorf("Céline got %d notices past her budget (%d in all)", len(got), len(a.mailsTo(t, start, celine)))
 	}
+}
+
+// TestLoginEmailLinkVoidedBySecurityActions: a link asked from a stolen
+// session dies when the owner changes the password, logs out everywhere or
+// deletes the account; and an old link never serves an account created
+// again with the same key.
+func TestLoginEmailLinkVoidedBySecurityActions(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	const email = "marie.dupont@exemple.fr"
+	me := a.loginTenant(t, dupont, email)
+	void := func(what, token string) {
+		t.Helper()
+		status, _, body := a.do(t, "POST", loginEmailConfirmPath, obj{"token": token}, nil)
+		wantProblem(t, what, status, body, http.StatusGone, "token_invalid")
+	}
+
+	link := a.askLoginEmail(t, me, "voleur1@exemple.fr")
+	status, _, body := a.do(t, "DELETE", "/api/v1/sessions", nil, me.bearer)
+	wantStatus(t, "logout everywhere", status, http.StatusNoContent, body)
+	void("a link after a logout everywhere", link)
+
+	me.bearer = bearer(a.loginToken(t, email, tenantPassword))
+	link = a.askLoginEmail(t, me, "voleur2@exemple.fr")
+	const fresh = "une phrase toute neuve et longue"
+	status, _, body = a.do(t, "POST", "/api/v1/password/change", obj{"currentPassword": tenantPassword, "newPassword": fresh}, me.bearer)
+	wantStatus(t, "password change", status, http.StatusOK, body)
+	void("a link after a password change", link)
+
+	me.bearer = bearer(a.loginToken(t, email, fresh))
+	status, _, body = a.do(t, "POST", loginEmailPath, obj{"email": "voleur3@exemple.fr", "password": fresh}, me.bearer)
+	wantStatus(t, "ask for a new login email", status, http.StatusAccepted, body)
+	before := a.mailCount() - 2
+	link = a.mailedToken(t, before, "voleur3@exemple.fr", "/confirmation-adresse-connexion")
+	status, _, body = a.do(t, "POST", deletionPath, obj{"password": fresh, "confirm": true}, me.bearer)
+	wantStatus(t, "delete", status, http.StatusOK, body)
+	void("a link after the deletion", link)
+	a.register(t, dupont, email, tenantPassword)
+	void("a link of the deleted account, on the new one", link)
+	if a.rawItem(t, claimPK("voleur3@exemple.fr"), "EMAIL") != nil {
+		t.Errorf("a claim of the link's address")
+	}
+	a.loginToken(t, email, tenantPassword)
+}
+
+// TestLoginEmailTwoAccountsRaceForOneAddress: Marie and Céline each hold a
+// link to the same address and open it 20 times each, at once. One account
+// gets it; the other keeps its login and claim; no claim dangles.
+func TestLoginEmailTwoAccountsRaceForOneAddress(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	marie := a.loginTenant(t, dupont, "marie.dupont@exemple.fr")
+	celine := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
+	const shared = "Foyer.Commun@Exemple.fr"
+	links := []string{a.askLoginEmail(t, marie, shared), a.askLoginEmail(t, celine, strings.ToLower(shared))}
+	const n = 40
+	statuses := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses[i], _, _ = a.do(t, "POST", loginEmailConfirmPath, obj{"token": links[i%2]}, nil)
+		}()
+	}
+	wg.Wait()
+	won := map[int]int{}
+	for i, s := range statuses {
+		switch s {
+		case http.StatusOK:
+			won[i%2]++
+		case http.StatusGone, http.StatusConflict:
+		default:
+			t.Errorf("status %d", s)
+		}
+	}
+	if len(won) != 1 || won[0]+won[1] != 1 {
+		t.Fatalf("confirmations that succeeded, per account: %v; want one in all", won)
+	}
+	winner, loser, loserOld := marie, celine, "celine.lefevre@exemple.fr"
+	if won[1] == 1 {
+		winner, loser, loserOld = celine, marie, "marie.dupont@exemple.fr"
+	}
+	if got := a.me(t, winner.bearer)["email"]; !strings.EqualFold(got.(string), shared) {
+		t.Errorf("the winner's email %v", got)
+	}
+	if got := a.me(t, loser.bearer)["email"]; got != loserOld {
+		t.Errorf("the loser's email %v, want %s", got, loserOld)
+	}
+	if a.rawItem(t, claimPK(loserOld), "EMAIL") == nil || a.rawItem(t, claimPK(winner.email), "EMAIL") != nil {
+		t.Errorf("claims: the loser's must stay, the winner's old one go")
+	}
+	a.accountSK(t, shared) // the claim names an existing account
+	// The loser's link now answers "taken", never swaps.
+	status, _, body := a.do(t, "POST", loginEmailConfirmPath, obj{"token": links[map[bool]int{true: 1, false: 0}[won[0] == 1]]}, nil)
+	if status == http.StatusOK {
+		t.Errorf("the loser's link confirmed afterwards: %v", body)
+	}
+	a.loginToken(t, shared, tenantPassword)
+	a.loginToken(t, loserOld, tenantPassword)
+}
+
+// TestDeletionWrongPasswordsCountAsLoginFailures: a stolen session cannot
+// guess the password through the deletion form beyond the login's limit.
+func TestDeletionWrongPasswordsCountAsLoginFailures(t *testing.T) {
+	t.Parallel()
+	a := start(t, map[string]string{"LIMIT_ACCOUNT_FAILURES": "3/15m"})
+	const email = "marie.dupont@exemple.fr"
+	me := a.loginTenant(t, dupont, email)
+	for i := range 3 {
+		status, _, body := a.do(t, "POST", deletionPath, obj{"password": "essai numéro " + string(rune('a'+i)), "confirm": true}, me.bearer)
+		wantProblem(t, "a wrong password", status, body, http.StatusBadRequest, "validation_failed")
+	}
+	status, _, body := a.do(t, "POST", deletionPath, obj{"password": tenantPassword, "confirm": true}, me.bearer)
+	wantProblem(t, "the right password past the limit", status, body, http.StatusTooManyRequests, "too_many_requests")
+	status, _, body = a.loginRefused(t, email, tenantPassword)
+	wantProblem(t, "login past the limit", status, body, http.StatusTooManyRequests, "too_many_requests")
+	a.me(t, me.bearer) // not deleted
 }
