@@ -165,7 +165,8 @@ func (s *Profiles) RequestLoginEmail(ctx context.Context, p Principal, c LoginEm
 // was sent to becomes the account's login email, at once and for good (the
 // old address no longer logs in and may sign up again; the sessions stay
 // open: the password did not change). It needs no session: the link may be
-// opened on another device, and the token names the account. When the login
+// opened on another device, and the token names the account. The old
+// address is told, with a reset link (mailLoginEmailChanged). When the login
 // email was also where notices went (no other notification address), the
 // ERP learns the new one (login_email_changed), in the same transaction.
 // It returns the new login email.
@@ -219,7 +220,32 @@ func (s *Profiles) ConfirmLoginEmail(ctx context.Context, raw, client string) (s
 	case err != nil:
 		return "", fmt.Errorf("confirm login email: %w", err)
 	}
+	s.mailLoginEmailChanged(ctx, acc, email)
 	return email, nil
+}
+
+// mailLoginEmailChanged tells the old login address that the change is
+// done, with a reset link (valid Config.ResetTTL, while the password is
+// the same): a thief who had the session and the password confirms at
+// once, and the request's notice came too late. Resetting ends every
+// session. A failure is logged: the change is done.
+func (s *Profiles) mailLoginEmailChanged(ctx context.Context, acc Account, newEmail string) {
+	if s.mailer == nil {
+		return
+	}
+	raw, tok, err := s.newToken(Reset, acc.Key(), s.cfg.ResetTTL)
+	if err == nil {
+		tok.Generation = acc.SessionGeneration
+		err = s.store.PutToken(ctx, tok)
+	}
+	if err != nil {
+		s.log.ErrorContext(ctx, "login email changed: reset link", "err", err)
+		return
+	}
+	m := loginEmailChangedMail(acc.Email, s.firstName(ctx, acc.Key()), newEmail, s.link("/nouveau-mot-de-passe", raw), s.cfg.ResetTTL)
+	if err := s.mailer.Send(ctx, m); err != nil {
+		s.log.ErrorContext(ctx, "send login email changed mail", "err", err)
+	}
 }
 
 func loginLinkVoid() error {
