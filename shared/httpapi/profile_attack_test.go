@@ -216,3 +216,64 @@ func TestLoginEmailChangedTellsTheOldAddressHowToSecure(t *testing.T) {
 	wantStatus(t, "Marie confirms her address", status, http.StatusOK, body)
 	a.loginToken(t, old, fresh)
 }
+
+// TestAccountDeletionRacesLoginsAndPasswordChanges: 40 requests at once on
+// one account: deletions (with the old or the new password), logins,
+// password changes and forgotten-password requests. Once the dust settles
+// the account is gone with everything it had: no session, no token, no
+// claim, whatever won which race; one event, one last mail.
+func TestAccountDeletionRacesLoginsAndPasswordChanges(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	const email = "marie.dupont@exemple.fr"
+	const fresh = "une phrase toute neuve et longue"
+	me := a.loginTenant(t, dupont, email)
+	sk := a.accountSK(t, email)
+	const n = 40
+	statuses := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pw := []string{tenantPassword, fresh}[i/4%2]
+			switch i % 4 {
+			case 0:
+				statuses[i], _, _ = a.do(t, "POST", deletionPath, obj{"password": pw, "confirm": true}, me.bearer)
+			case 1:
+				statuses[i], _, _ = a.do(t, "POST", "/api/v1/sessions", obj{"email": email, "password": pw}, nil)
+			case 2:
+				statuses[i], _, _ = a.do(t, "POST", "/api/v1/password/change", obj{"currentPassword": tenantPassword, "newPassword": fresh}, me.bearer)
+			case 3:
+				statuses[i], _, _ = a.do(t, "POST", "/api/v1/password/forgot", obj{"email": email}, nil)
+			}
+		}()
+	}
+	wg.Wait()
+	a.settle(t)
+	deleted := 0
+	for i := 0; i < n; i += 4 {
+		if statuses[i] == http.StatusOK {
+			deleted++
+		}
+	}
+	if deleted == 0 {
+		// The password change may win before every deletion; delete now.
+		s, _, body := a.do(t, "POST", deletionPath, obj{"password": fresh, "confirm": true}, bearer(a.loginToken(t, email, fresh)))
+		wantStatus(t, "delete after the race", s, http.StatusOK, body)
+	}
+	a.settle(t)
+	if a.rawItem(t, "ACCOUNT#"+dupont.ref, sk) != nil || a.rawItem(t, claimPK(email), "EMAIL") != nil {
+		t.Errorf("the account or its claim is still there")
+	}
+	if left := a.sessionsAndTokens(t, dupont.ref); len(left) != 0 {
+		t.Errorf("sessions and tokens left after the race (statuses %v): %v", statuses, left)
+	}
+	if evs := a.exportedEvents(t, dupont.ref, "account_deleted"); len(evs) != 1 {
+		t.Errorf("%d account_deleted events, want 1", len(evs))
+	}
+	// The address signs up again, and nothing of the old account opens it.
+	a.register(t, dupont, email, tenantPassword)
+	a.meRefused(t, me.bearer)
+	a.loginToken(t, email, tenantPassword)
+}
