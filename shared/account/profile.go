@@ -144,14 +144,15 @@ func (s *Profiles) RequestLoginEmail(ctx context.Context, p Principal, c LoginEm
 		return fmt.Errorf("login email: %w", err)
 	}
 	if taken {
-		// The holder is told (within its own notice budget), the tenant
-		// is answered and noticed as usual.
+		// The holder is told at its own address (not the form typed),
+		// within its notice budget; the tenant is answered and noticed
+		// as usual.
 		ok, err := s.noticeAllowed(ctx, other.Key())
 		if err != nil {
 			return err
 		}
 		if ok {
-			if err := s.send(ctx, loginEmailTakenMail(email, s.page("/connexion"))); err != nil {
+			if err := s.send(ctx, loginEmailTakenMail(other.Email, s.page("/connexion"))); err != nil {
 				return err
 			}
 		}

@@ -277,3 +277,24 @@ func TestAccountDeletionRacesLoginsAndPasswordChanges(t *testing.T) {
 	a.meRefused(t, me.bearer)
 	a.loginToken(t, email, tenantPassword)
 }
+
+// TestLoginEmailOtherFormsOfOneAddress: an address in another case or its
+// domain in Unicode rather than Punycode is the same address: its holder
+// is told, at the address its account holds (not the form typed), and no
+// link goes out; one's own address in another form is
+// refused as one's own.
+func TestLoginEmailOtherFormsOfOneAddress(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	marie := a.loginTenant(t, dupont, "marie.dupont@exemple.fr")
+	const holder = "abdou@xn--exmple-cua.fr" // abdou@exämple.fr
+	a.loginTenant(t, ndiaye, holder)
+	before := a.mailCount()
+	status, _, body := a.do(t, "POST", loginEmailPath, obj{"email": "ABDOU@EXÄMPLE.FR", "password": tenantPassword}, marie.bearer)
+	wantStatus(t, "ask for Abdou's address in Unicode", status, http.StatusAccepted, body)
+	if got := a.mailsTo(t, before, holder); len(got) != 1 || strings.Contains(got[0].Text, "token=") {
+		t.Errorf("mails to the holder's address: %+v; want one notice without a link", got)
+	}
+	status, _, body = a.do(t, "POST", loginEmailPath, obj{"email": "Marie.Dupont@EXEMPLE.fr", "password": tenantPassword}, marie.bearer)
+	wantProblem(t, "one's own address in capitals", status, body, http.StatusBadRequest, "validation_failed")
+}
