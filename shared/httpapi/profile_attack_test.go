@@ -63,9 +63,10 @@ func TestLoginEmailRequestTellsNoHolder(t *testing.T) {
 }
 
 // TestLoginEmailLinkVoidedBySecurityActions: a link asked from a stolen
-// session dies when the owner changes the password, logs out everywhere or
-// deletes the account; and an old link never serves an account created
-// again with the same key.
+// session dies when the owner changes or resets the password, logs out
+// everywhere or deletes the account; and an old link (login or
+// notification email) never serves an account created again with the same
+// key.
 func TestLoginEmailLinkVoidedBySecurityActions(t *testing.T) {
 	t.Parallel()
 	a := start(t, nil)
@@ -89,18 +90,45 @@ func TestLoginEmailLinkVoidedBySecurityActions(t *testing.T) {
 	wantStatus(t, "password change", status, http.StatusOK, body)
 	void("a link after a password change", link)
 
+	// ask asks for a new login email with password pw, and returns the
+	// link mailed to it.
+	ask := func(pw, to string) string {
+		t.Helper()
+		before := a.mailCount()
+		status, _, body := a.do(t, "POST", loginEmailPath, obj{"email": to, "password": pw}, me.bearer)
+		wantStatus(t, "ask for a new login email", status, http.StatusAccepted, body)
+		return a.mailedToken(t, before, to, "/confirmation-adresse-connexion")
+	}
+
 	me.bearer = bearer(a.loginToken(t, email, fresh))
-	status, _, body = a.do(t, "POST", loginEmailPath, obj{"email": "voleur3@exemple.fr", "password": fresh}, me.bearer)
-	wantStatus(t, "ask for a new login email", status, http.StatusAccepted, body)
-	before := a.mailCount() - 2
-	link = a.mailedToken(t, before, "voleur3@exemple.fr", "/confirmation-adresse-connexion")
-	status, _, body = a.do(t, "POST", deletionPath, obj{"password": fresh, "confirm": true}, me.bearer)
+	link = ask(fresh, "voleur3@exemple.fr")
+	before := a.mailCount()
+	status, _, body = a.do(t, "POST", "/api/v1/password/forgot", obj{"email": email}, nil)
+	wantStatus(t, "forgot", status, http.StatusAccepted, body)
+	const reset = "encore une autre phrase assez longue"
+	status, _, body = a.do(t, "POST", "/api/v1/password/reset", obj{"token": a.mailedToken(t, before, email, "/nouveau-mot-de-passe"), "password": reset}, nil)
+	wantStatus(t, "reset", status, http.StatusOK, body)
+	void("a link after a reset", link)
+
+	me = tenantSession{email: email, bearer: bearer(a.loginToken(t, email, reset))}
+	link = ask(reset, "voleur4@exemple.fr")
+	notify := a.askEmail(t, me, "marie.avis@exemple.fr", email)
+	status, _, body = a.do(t, "POST", deletionPath, obj{"password": reset, "confirm": true}, me.bearer)
 	wantStatus(t, "delete", status, http.StatusOK, body)
 	void("a link after the deletion", link)
+	status, body = a.confirmEmail(t, notify, nil)
+	wantProblem(t, "a notification email link after the deletion", status, body, http.StatusGone, "token_invalid")
 	a.register(t, dupont, email, tenantPassword)
 	void("a link of the deleted account, on the new one", link)
-	if a.rawItem(t, claimPK("voleur3@exemple.fr"), "EMAIL") != nil {
-		t.Errorf("a claim of the link's address")
+	status, body = a.confirmEmail(t, notify, nil)
+	wantProblem(t, "a notification email link of the deleted account, on the new one", status, body, http.StatusGone, "token_invalid")
+	for _, addr := range []string{"voleur4@exemple.fr", "marie.avis@exemple.fr"} {
+		if a.rawItem(t, claimPK(addr), "EMAIL") != nil {
+			t.Errorf("a claim of %s", addr)
+		}
+	}
+	if got := a.prefs(t, tenantSession{email: email, bearer: bearer(a.loginToken(t, email, tenantPassword))}); got.NotificationEmail != email || got.PendingNotificationEmail != nil {
+		t.Errorf("the new account's preferences: %+v", got)
 	}
 	a.loginToken(t, email, tenantPassword)
 }
