@@ -326,3 +326,41 @@ func TestLoginEmailOtherFormsOfOneAddress(t *testing.T) {
 	status, _, body = a.do(t, "POST", loginEmailPath, obj{"email": "Marie.Dupont@EXEMPLE.fr", "password": tenantPassword}, marie.bearer)
 	wantProblem(t, "one's own address in capitals", status, body, http.StatusBadRequest, "validation_failed")
 }
+
+// TestDeletionRacesLoginEmailConfirmation: 20 deletions and 20 openings of
+// a login email link at once. Whichever wins, the account ends deleted with
+// no claim left on either address, and both addresses sign up again.
+func TestDeletionRacesLoginEmailConfirmation(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	const old, next = "marie.dupont@exemple.fr", "marie.course@exemple.fr"
+	me := a.loginTenant(t, dupont, old)
+	link := a.askLoginEmail(t, me, next)
+	const n = 40
+	statuses := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i%2 == 0 {
+				statuses[i], _, _ = a.do(t, "POST", deletionPath, obj{"password": tenantPassword, "confirm": true}, me.bearer)
+			} else {
+				statuses[i], _, _ = a.do(t, "POST", loginEmailConfirmPath, obj{"token": link}, nil)
+			}
+		}()
+	}
+	wg.Wait()
+	a.settle(t)
+	for _, addr := range []string{old, next} {
+		if it := a.rawItem(t, claimPK(addr), "EMAIL"); it != nil {
+			t.Errorf("a claim of %s dangles (statuses %v): %v", addr, statuses, it)
+		}
+	}
+	if left := a.sessionsAndTokens(t, dupont.ref); len(left) != 0 {
+		t.Errorf("sessions and tokens left: %v", left)
+	}
+	a.meRefused(t, me.bearer)
+	a.register(t, dupont, next, tenantPassword)
+	a.register(t, ndiaye, old, tenantPassword)
+}
