@@ -364,3 +364,25 @@ func TestDeletionRacesLoginEmailConfirmation(t *testing.T) {
 	a.register(t, dupont, next, tenantPassword)
 	a.register(t, ndiaye, old, tenantPassword)
 }
+
+// TestProfileChangesRefuseOtherSites: by cookie, a deletion or a login
+// email request from another site's page is refused before anything is
+// checked or counted, even with the right password.
+func TestProfileChangesRefuseOtherSites(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	const email = "marie.dupont@exemple.fr"
+	me := a.loginTenant(t, dupont, email)
+	before := a.mailCount()
+	for _, h := range []map[string]string{
+		withCookie(me.cookie, "Origin", "https://malveillant.example"),
+		withCookie(me.cookie, "Sec-Fetch-Site", "cross-site"),
+	} {
+		status, _, body := a.do(t, "POST", deletionPath, obj{"password": tenantPassword, "confirm": true}, h)
+		wantProblem(t, "a deletion from another site", status, body, http.StatusForbidden, "forbidden")
+		status, _, body = a.do(t, "POST", loginEmailPath, obj{"email": "voleur@exemple.fr", "password": tenantPassword}, h)
+		wantProblem(t, "a login email request from another site", status, body, http.StatusForbidden, "forbidden")
+	}
+	a.noMail(t, before, "requests from another site")
+	a.me(t, withCookie(me.cookie))
+}
