@@ -239,6 +239,9 @@ func (s *Profiles) mailLoginEmailChanged(ctx context.Context, acc Account, newEm
 		tok.Generation = acc.SessionGeneration
 		err = s.store.PutToken(ctx, tok)
 	}
+	if errors.Is(err, ErrNotFound) {
+		return // deleted meanwhile: the deletion's own mail tells
+	}
 	if err != nil {
 		s.log.ErrorContext(ctx, "login email changed: reset link", "err", err)
 		return
