@@ -154,6 +154,8 @@ type Store interface {
 	// valid one, if the account is still pending.
 	RenewActivation(ctx context.Context, k Key, tok Token) error
 	Token(ctx context.Context, hash string) (Token, error)
+	// PutToken stores an emailed link's token; ErrNotFound when its
+	// account is gone (deleted meanwhile).
 	PutToken(ctx context.Context, tok Token) error
 	// Activate uses the token and activates the account at once; ErrConflict
 	// when the token was used or is no longer the account's current one.

@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html"
 	"strings"
@@ -47,7 +48,10 @@ func (s *Service) NewEmailLink(ctx context.Context, k Key) (raw, hash string, ex
 	// The token alone confirms nothing: the preferences name the hash of the
 	// only link that can, so a token whose preferences were not saved, or
 	// were changed since, stays void.
-	if err := s.store.PutToken(ctx, tok); err != nil {
+	switch err := s.store.PutToken(ctx, tok); {
+	case errors.Is(err, ErrNotFound):
+		return "", "", time.Time{}, unauthenticated() // deleted meanwhile
+	case err != nil:
 		return "", "", time.Time{}, fmt.Errorf("email link: %w", err)
 	}
 	return raw, tok.Hash, tok.ExpiresAt, nil

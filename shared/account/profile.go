@@ -100,8 +100,9 @@ type LoginEmailChange struct {
 // link carries the session generation).
 //
 // An address that another account holds gets, instead of the link, a mail
-// saying so; the answer is the same, so that the form never tells whether
-// an address has an account. The mails count against the account's mail
+// saying so (past the holder's notice budget, nothing); the answer, the
+// notice to the login address and the voiding of the older link are the
+// same, so that the form never tells whether an address has an account. The mails count against the account's mail
 // limit (MailsPerAccount).
 //
 // Errors: validation_failed (fields email, password), too_many_requests,
@@ -124,19 +125,13 @@ func (s *Profiles) RequestLoginEmail(ctx context.Context, p Principal, c LoginEm
 	}
 	firstName := s.firstName(ctx, p.Account.Key())
 	other, err := s.store.AccountByEmail(ctx, email)
-	switch {
-	case err == nil && other.Key() != p.Account.Key():
-		// Taken: the holder is told, the tenant is answered as usual.
-		if ok, err := s.noticeAllowed(ctx, other.Key()); err != nil || !ok {
-			return err
-		}
-		if err := s.send(ctx, loginEmailTakenMail(email, s.page("/connexion"))); err != nil {
-			return err
-		}
-		return s.send(ctx, loginEmailNotice(p.Account.Email, firstName, email, s.page("/mon-espace/profil")))
-	case err != nil && !errors.Is(err, ErrNotFound):
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("login email: %w", err)
 	}
+	taken := err == nil && other.Key() != p.Account.Key()
+	// A link is stored even for a taken address (its raw token goes
+	// nowhere): either way the request voids the older link and does the
+	// same work, so that neither the older link nor the timing tells.
 	raw, tok, err := s.newToken(LoginEmail, p.Account.Key(), s.cfg.EmailChangeTTL)
 	if err != nil {
 		return err
@@ -148,7 +143,20 @@ func (s *Profiles) RequestLoginEmail(ctx context.Context, p Principal, c LoginEm
 	case err != nil:
 		return fmt.Errorf("login email: %w", err)
 	}
-	if err := s.send(ctx, loginEmailMail(email, firstName, s.link(LoginEmailPath, raw), s.cfg.EmailChangeTTL)); err != nil {
+	if taken {
+		// The holder is told at its own address (not the form typed),
+		// within its notice budget; the tenant is answered and noticed
+		// as usual.
+		ok, err := s.noticeAllowed(ctx, other.Key())
+		if err != nil {
+			return err
+		}
+		if ok {
+			if err := s.send(ctx, loginEmailTakenMail(other.Email, s.page("/connexion"))); err != nil {
+				return err
+			}
+		}
+	} else if err := s.send(ctx, loginEmailMail(email, firstName, s.link(LoginEmailPath, raw), s.cfg.EmailChangeTTL)); err != nil {
 		return err
 	}
 	return s.send(ctx, loginEmailNotice(p.Account.Email, firstName, email, s.page("/mon-espace/profil")))
@@ -158,7 +166,8 @@ func (s *Profiles) RequestLoginEmail(ctx context.Context, p Principal, c LoginEm
 // was sent to becomes the account's login email, at once and for good (the
 // old address no longer logs in and may sign up again; the sessions stay
 // open: the password did not change). It needs no session: the link may be
-// opened on another device, and the token names the account. When the login
+// opened on another device, and the token names the account. The old
+// address is told, with a reset link (mailLoginEmailChanged). When the login
 // email was also where notices went (no other notification address), the
 // ERP learns the new one (login_email_changed), in the same transaction.
 // It returns the new login email.
@@ -212,7 +221,35 @@ func (s *Profiles) ConfirmLoginEmail(ctx context.Context, raw, client string) (s
 	case err != nil:
 		return "", fmt.Errorf("confirm login email: %w", err)
 	}
+	s.mailLoginEmailChanged(ctx, acc, email)
 	return email, nil
+}
+
+// mailLoginEmailChanged tells the old login address that the change is
+// done, with a reset link (valid Config.ResetTTL, while the password is
+// the same): a thief who had the session and the password confirms at
+// once, and the request's notice came too late. Resetting ends every
+// session. A failure is logged: the change is done.
+func (s *Profiles) mailLoginEmailChanged(ctx context.Context, acc Account, newEmail string) {
+	if s.mailer == nil {
+		return
+	}
+	raw, tok, err := s.newToken(Reset, acc.Key(), s.cfg.ResetTTL)
+	if err == nil {
+		tok.Generation = acc.SessionGeneration
+		err = s.store.PutToken(ctx, tok)
+	}
+	if errors.Is(err, ErrNotFound) {
+		return // deleted meanwhile: the deletion's own mail tells
+	}
+	if err != nil {
+		s.log.ErrorContext(ctx, "login email changed: reset link", "err", err)
+		return
+	}
+	m := loginEmailChangedMail(acc.Email, s.firstName(ctx, acc.Key()), newEmail, s.link("/nouveau-mot-de-passe", raw), s.cfg.ResetTTL)
+	if err := s.mailer.Send(ctx, m); err != nil {
+		s.log.ErrorContext(ctx, "send login email changed mail", "err", err)
+	}
 }
 
 func loginLinkVoid() error {

@@ -2,6 +2,8 @@ package account_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,5 +47,31 @@ func TestOldSessionsAndLinksNeverOpenANewAccount(t *testing.T) {
 	mustOK(t, err)
 	if _, err := f.svc.Authenticate(ctx, fresh); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestNoLinkIsStoredForADeletedAccount: a forgotten-password job that read
+// the account just before its deletion stores its reset link after the
+// deletion's cleanup has run: the link would stay behind (a deleted
+// account's token, the Done-when of issue 11). The store refuses a token of
+// an account that is gone, and the job sends nothing.
+func TestNoLinkIsStoredForADeletedAccount(t *testing.T) {
+	ctx := context.Background()
+	f := setup(t, account.Config{})
+	activeMarie(t, f)
+	acc, err := f.store.AccountByEmail(ctx, marie.Email)
+	mustOK(t, err)
+	mustOK(t, f.store.DeleteAccount(ctx, acc, account.ProfileEvent{}))
+	_, err = f.store.DeleteAccountItems(ctx, acc, f.clock.Now())
+	mustOK(t, err)
+
+	hash := strings.Repeat("ab", 32)
+	err = f.store.PutToken(ctx, account.Token{Hash: hash, Purpose: account.Reset, Reference: acc.Reference, Signatory: acc.Signatory,
+		Generation: acc.SessionGeneration, CreatedAt: f.clock.Now(), ExpiresAt: f.clock.Now().Add(time.Hour)})
+	if !errors.Is(err, account.ErrNotFound) {
+		t.Errorf("a token of a deleted account: %v, want ErrNotFound", err)
+	}
+	if _, err := f.store.Token(ctx, hash); !errors.Is(err, account.ErrNotFound) {
+		t.Errorf("the token was stored: %v", err)
 	}
 }

@@ -34,6 +34,20 @@ func loginEmailNotice(to, firstName, newEmail, profile string) Mail {
 	}.mail(to, firstName)
 }
 
+// loginEmailChangedMail tells the old login address that newEmail replaced
+// it, with a reset link for the tenant who did not ask: it ends every
+// session, the thief's included.
+func loginEmailChangedMail(to, firstName, newEmail, resetLink string, validity time.Duration) Mail {
+	return notice{
+		subject: "Votre adresse de connexion a changé",
+		paras: []para{
+			{text: "L’adresse de connexion de votre compte Extranet Locataire est maintenant\u00a0: " + newEmail + ". Cette adresse-ci ne permet plus de vous connecter."},
+			{text: "Si vous êtes à l’origine de ce changement, vous n’avez rien à faire."},
+			{text: "Si ce n’est pas vous, quelqu’un utilise votre compte. Choisissez tout de suite un nouveau mot de passe avec ce lien (valable " + frenchDuration(validity) + ")\u00a0: tous les appareils seront déconnectés. Connectez-vous ensuite avec l’adresse " + newEmail + " et ce mot de passe, remettez votre adresse dans «\u00a0Mon profil\u00a0», et prévenez votre agence.", link: resetLink},
+		},
+	}.mail(to, firstName)
+}
+
 // loginEmailTakenMail tells an address that another account asked to use
 // it as its login, in place of the confirmation link: the form answered as
 // usual, so that it never tells who has an account.

@@ -27,7 +27,10 @@ func (s *Service) mailReset(ctx context.Context, acc Account) error {
 	// The link is good only while the password it replaces is: a reset
 	// bumps the generation and so voids every earlier reset link.
 	tok.Generation = acc.SessionGeneration
-	if err := s.store.PutToken(ctx, tok); err != nil {
+	switch err := s.store.PutToken(ctx, tok); {
+	case errors.Is(err, ErrNotFound):
+		return nil // deleted since the job read it: nobody to tell
+	case err != nil:
 		return fmt.Errorf("forgot: %w", err)
 	}
 	return s.send(ctx, resetMail(acc.Email, s.firstName(ctx, acc.Key()), s.link("/nouveau-mot-de-passe", raw), s.cfg.ResetTTL))

@@ -454,7 +454,16 @@ func (s *Store) PutToken(ctx context.Context, tok account.Token) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: p.TableName, Item: p.Item, ConditionExpression: p.ConditionExpression})
+	// Only while the account exists: a link made by a job that read the
+	// account just before its deletion would outlive the deletion's cleanup.
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Put: p},
+		{ConditionCheck: &types.ConditionCheck{TableName: &s.accounts, Key: accountKey(tokenAccount(tok)),
+			ConditionExpression: aws.String("attribute_exists(PK)")}},
+	}})
+	if failed := cancelled(err); failed != nil && failed[1] {
+		return account.ErrNotFound
+	}
 	if err != nil {
 		return fmt.Errorf("put token: %w", err)
 	}

@@ -102,7 +102,7 @@ export const mentions = {
 function retention() {
   const rows = [
     ['Votre compte (adresse email, mot de passe chiffré, préférences)', 'Tant que votre compte est actif. Vous pouvez le supprimer vous-même dans Mon profil (voir « Vos droits ») : il est effacé aussitôt, avec vos connexions et vos liens reçus par email ; les informations de votre bail restent alors celles de votre bailleur.'],
-    ['Trace de la suppression de votre compte', 'Votre bailleur reçoit la référence de votre bail et la date de la suppression, et les garde avec votre dossier locataire ; le site n’en garde rien une fois qu’elles lui sont transmises.'],
+    ['Trace de la suppression de votre compte', 'Votre bailleur reçoit la référence de votre bail et la date de la suppression, et les garde avec votre dossier locataire. Le site garde ce message, comme ceux qui signalent un changement d’adresse email, 90 jours au plus, le temps que votre bailleur le récupère.'],
     ['Sessions de connexion', '30 minutes sans activité, 12 heures au plus ; elles s’effacent aussi à la déconnexion.'],
     ['Liens d’activation et de nouveau mot de passe', '48 heures (activation), 2 heures (nouveau mot de passe).'],
     ['Journaux techniques de sécurité', '1 an au plus. Ils ne contiennent ni votre nom, ni votre adresse email, ni votre référence client.'],
