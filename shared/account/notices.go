@@ -43,8 +43,8 @@ func existingAccountHintMail(to, maskedEmail, loginURL, forgotURL string) Mail {
 		subject: "Un compte Extranet Locataire existe déjà pour vous",
 		paras: []para{
 			{text: "Une demande de création de compte Extranet Locataire vient d’être faite avec cette adresse email. Le signataire du bail indiqué a déjà un compte, ouvert avec l’adresse " + maskedEmail + " : aucun autre compte n’a été créé."},
-			{text: "Si c’est votre compte, connectez-vous avec cette adresse et votre mot de passe :", link: loginURL},
-			{text: "Si vous avez oublié votre mot de passe, saisissez cette adresse dans « Mot de passe oublié » :", link: forgotURL},
+			{text: "Si c’est votre compte, connectez-vous avec son adresse (" + maskedEmail + "), pas celle-ci, et votre mot de passe\u00a0:", link: loginURL},
+			{text: "Si vous avez oublié votre mot de passe, saisissez l’adresse de ce compte dans «\u00a0Mot de passe oublié\u00a0»\u00a0:", link: forgotURL},
 			{text: "Si vous n’avez plus accès à cette adresse, contactez votre agence. Si vous n’êtes pas à l’origine de cette demande, ignorez cet email."},
 		},
 	}.mail(to, "")

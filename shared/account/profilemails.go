@@ -67,7 +67,7 @@ func accountDeletedMail(to, firstName, signUpURL string) Mail {
 	return notice{
 		subject: "Votre compte Extranet Locataire est supprimé",
 		paras: []para{
-			{text: "Comme vous l’avez demandé, votre compte Extranet Locataire est supprimé\u00a0: votre adresse email, votre mot de passe, vos préférences et vos connexions sont effacés, et tous vos appareils sont déconnectés."},
+			{text: "Comme vous l’avez demandé, votre compte Extranet Locataire est supprimé\u00a0: votre adresse email, votre mot de passe, l’adresse qui reçoit vos avis et vos connexions sont effacés, et tous vos appareils sont déconnectés. Le choix des avis sans papier est celui du bail : si plus aucun compte du bail ne reçoit les avis par email, votre bailleur les envoie de nouveau par courrier."},
 			{text: "Votre bail n’a pas changé\u00a0: votre bailleur garde votre dossier locataire (compte de loyers, avis d’échéance, quittances, demandes, paiements) pendant votre bail, puis 10\u00a0ans pour les pièces comptables, comme la loi le lui demande."},
 			{text: "Vous pouvez créer un nouveau compte à tout moment, avec cette adresse ou une autre\u00a0:", link: signUpURL},
 			{text: "Si vous n’êtes pas à l’origine de cette suppression, prévenez votre agence."},

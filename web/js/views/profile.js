@@ -117,7 +117,8 @@ function exportPart() {
         busy = false;
         button.removeAttribute('aria-disabled');
       }
-      const day = new Date().toISOString().slice(0, 10);
+      // The day in Paris, as the server names the file (fr-CA writes AAAA-MM-JJ).
+      const day = new Intl.DateTimeFormat('fr-CA', { timeZone: 'Europe/Paris' }).format(new Date());
       const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
       const a = h('a', { href: url, download: `mes-donnees-extranet-locataire-${day}.json`, hidden: true });
       document.body.append(a);
@@ -172,7 +173,8 @@ function deletePart(ctx, me) {
     h('div', { id: 'suppression-effets' },
       h('p', null, 'La suppression est immédiate et définitive :'),
       h('ul', null,
-        h('li', null, 'votre adresse email, votre mot de passe, vos préférences et vos connexions sont effacés, et tous vos appareils sont déconnectés ;'),
+        h('li', null, 'votre adresse email, votre mot de passe, l’adresse qui reçoit vos avis et vos connexions sont effacés, et tous vos appareils sont déconnectés ;'),
+        h('li', null, 'le choix des avis sans papier est celui du bail : il reste tel qu’il a été donné ; si plus aucun compte du bail ne reçoit les avis par email, votre bailleur les envoie de nouveau par courrier ;'),
         h('li', null, 'votre bail ne change pas : votre compte de loyers, vos avis d’échéance, vos quittances, vos demandes et vos paiements restent chez votre bailleur, qui les garde pendant votre bail, puis 10 ans pour les pièces comptables (avis, quittances, paiements) : le détail est dans la ', link('/confidentialite', 'politique de confidentialité'), ' ;'),
         h('li', null, 'votre bailleur est informé de la suppression (la référence de votre bail et la date) ;'),
         h('li', null, 'vous pourrez créer un nouveau compte à tout moment, avec la même adresse email.'))),
