@@ -261,9 +261,23 @@ func (b *browser) waitFor(expr, what string) {
 }
 
 // visit loads a page of the app and waits for it to show its own title.
+// A navigation that meets another one still starting (a download the last
+// click began, the app's own redirect) is aborted by Chromium
+// (net::ERR_ABORTED): it is tried again, as a person taps the link again.
 func (b *browser) visit(path, title string) {
 	b.t.Helper()
-	b.do(chromedp.Navigate(b.stack.URL + path))
+	for try := 1; ; try++ {
+		ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+		err := chromedp.Do(ctx, chromedp.Navigate(b.stack.URL+path))
+		cancel()
+		if err == nil {
+			break
+		}
+		if try == 3 || !strings.Contains(err.Error(), "ERR_ABORTED") {
+			b.t.Fatalf("browser: %v\npage: %s", err, b.describe())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 	b.waitTitle(title)
 }
 

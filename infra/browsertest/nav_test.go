@@ -259,7 +259,9 @@ func TestLoginBackToAskedPage(t *testing.T) {
 	if got := where(); got != b.stack.URL+"/mon-espace/dossier" {
 		t.Errorf("after a login forced by an expired session, %s; want /mon-espace/dossier", got)
 	}
-	// A form sent after the session ended offers a login back to it.
+	// A form sent after the session ended offers a login back to it (the
+	// form is shown once the page's data came, while the session lived).
+	b.waitFor(`document.getElementById("kind")`, "the change request form")
 	loggedOut()
 	eval[chromedp.Void](b, `document.getElementById("kind").value = "household"`)
 	b.fill("#text", "Un enfant est né en octobre.")
