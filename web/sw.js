@@ -18,7 +18,7 @@
 // SHELL lists every file of web/ but this one (a test checks it). Change
 // VERSION when the list changes, so that the old copies are dropped.
 
-const VERSION = 'v19';
+const VERSION = 'v20';
 const CACHE = `extranet-locataire-${VERSION}`;
 // The directory's copy outlives versions: a new version must not leave the
 // tenant without it.
@@ -38,6 +38,7 @@ const SHELL = [
   '/js/dom.js',
   '/js/form.js',
   '/js/format.js',
+  '/js/linkconfirm.js',
   '/js/menu.js',
   '/js/pay.js',
   '/js/router.js',
