@@ -165,6 +165,8 @@ type Store interface {
 	// was reset since the token was sent, or the account named by the token
 	// was created after it.
 	ResetPassword(ctx context.Context, tok Token, passwordHash string, at time.Time) error
+	// PutSession stores a new session while its account exists;
+	// ErrNotFound when the account is gone (deleted meanwhile).
 	PutSession(ctx context.Context, s Session) error
 	Session(ctx context.Context, hash string) (Session, error)
 	DeleteSession(ctx context.Context, hash string) error

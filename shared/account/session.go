@@ -79,7 +79,10 @@ func (s *Service) Login(ctx context.Context, c Credentials, client string) (toke
 	now := s.now()
 	sess = Session{Hash: hash, Reference: acc.Reference, Signatory: acc.Signatory, Generation: acc.SessionGeneration, Bearer: c.Bearer,
 		CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(s.cfg.SessionTTL)}
-	if err := s.store.PutSession(ctx, sess); err != nil {
+	switch err := s.store.PutSession(ctx, sess); {
+	case errors.Is(err, ErrNotFound):
+		return "", Session{}, badCredentials() // deleted meanwhile
+	case err != nil:
 		return "", Session{}, fmt.Errorf("login: %w", err)
 	}
 	return raw, sess, nil

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -242,10 +243,13 @@ func TestOldLinksAndSessionsServeNoNewAccount(t *testing.T) {
 		if _, err := f.svc.Authenticate(ctx, raw); (err == nil) != c.valid {
 			t.Errorf("session made at %v (account created %v): %v", c.made, jul.Account.CreatedAt, err)
 		}
-		// The same session named for Céline's account serves nobody.
+		// The same session named for Céline's account, which does not exist,
+		// is not even stored, and serves nobody.
 		raw, hash = rawToken(c.seed + 10)
-		mustOK(t, f.store.PutSession(ctx, account.Session{Hash: hash, Reference: k.Reference, Signatory: "S1234567-1",
-			Generation: jul.Account.SessionGeneration, Bearer: true, CreatedAt: c.made, ExpiresAt: f.clock.Now().Add(time.Hour)}))
+		if err := f.store.PutSession(ctx, account.Session{Hash: hash, Reference: k.Reference, Signatory: "S1234567-1",
+			Generation: jul.Account.SessionGeneration, Bearer: true, CreatedAt: c.made, ExpiresAt: f.clock.Now().Add(time.Hour)}); !errors.Is(err, account.ErrNotFound) {
+			t.Errorf("a session of an account that does not exist stored: %v; want ErrNotFound", err)
+		}
 		if _, err := f.svc.Authenticate(ctx, raw); fault.CodeOf(err) != fault.Unauthenticated {
 			t.Errorf("a session of an account that does not exist: %v", err)
 		}

@@ -30,7 +30,10 @@ type sessionItem struct {
 
 func sessionPK(hash string) string { return "SESSION#" + hash }
 
-// PutSession stores a new session.
+// PutSession stores a new session, only while its account exists (in one
+// transaction with a check of the account item): a login that read the
+// account just before its deletion would otherwise leave a session after
+// the deletion's cleanup. account.ErrNotFound when the account is gone.
 func (s *Store) PutSession(ctx context.Context, ss account.Session) error {
 	av, err := attributevalue.MarshalMap(sessionItem{PK: sessionPK(ss.Hash), SK: "SESSION",
 		GSI1PK:    accountGSI1PK(account.Key{Reference: ss.Reference, Signatory: ss.Signatory}),
@@ -40,8 +43,16 @@ func (s *Store) PutSession(ctx context.Context, ss account.Session) error {
 	if err != nil {
 		return fmt.Errorf("encode session: %w", err)
 	}
-	if _, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.accounts, Item: av,
-		ConditionExpression: aws.String("attribute_not_exists(PK)")}); err != nil {
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Put: &types.Put{TableName: &s.accounts, Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
+		{ConditionCheck: &types.ConditionCheck{TableName: &s.accounts,
+			Key:                 accountKey(account.Key{Reference: ss.Reference, Signatory: ss.Signatory}),
+			ConditionExpression: aws.String("attribute_exists(PK)")}},
+	}})
+	if failed := cancelled(err); failed != nil && failed[1] {
+		return account.ErrNotFound
+	}
+	if err != nil {
 		return fmt.Errorf("put session: %w", err)
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"github.com/citejardins/extranet/infra/localstack"
 	"github.com/citejardins/extranet/shared/payment"
 	"github.com/citejardins/extranet/shared/stripepay"
+	"github.com/citejardins/extranet/shared/tenancy"
 )
 
 // withKey adds an Idempotency-Key to a session's headers.
@@ -264,7 +265,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func TestPaymentProvisionalEntryInReceiptsAndStatement(t *testing.T) {
 	a := start(t, nil)
 	celine := a.loginTenant(t, lefevre, "celine.lefevre@exemple.fr")
-	year := time.Now().Format("2006")
+	year := tenancy.ParisTime(time.Now()).Format("2006") // the ledger's days are Paris days
 	months := func() []any { return a.get(t, "/api/v1/receipts?year="+year, celine.bearer)["months"].([]any) }
 	owing := 0
 	for _, m := range months() {
@@ -294,7 +295,7 @@ func TestPaymentProvisionalEntryInReceiptsAndStatement(t *testing.T) {
 	if status != http.StatusCreated || doc["kind"] != "rent_receipt" {
 		t.Errorf("receipt of %s: %d %v", lastPaid, status, doc)
 	}
-	from, to := year+"-01-01", time.Now().Format("2006-01-02")
+	from, to := year+"-01-01", tenancy.ParisTime(time.Now()).Format("2006-01-02")
 	text := pdfText(t, a.statementPDF(t, "from="+from+"&to="+to, celine.bearer, from, to))
 	if !strings.Contains(text, "Paiement en ligne (en cours d") || !strings.Contains(text, "350,00") {
 		t.Errorf("the statement lacks the provisional payment:\n%s", text)

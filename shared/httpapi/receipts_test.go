@@ -309,8 +309,10 @@ func TestReceiptsRefuseWhatGetsNoReceipt(t *testing.T) {
 	}
 
 	// A month after this one, even called and paid in advance, is not due.
-	next := tenancy.DateOf(time.Now().AddDate(0, 1, 0))
-	next.Day = 1
+	// (a Paris month: between 23:00 and midnight UTC, Paris is already
+	// in the next day, and perhaps the next month)
+	now := tenancy.ParisTime(time.Now())
+	next := tenancy.DateOf(time.Date(now.Year(), now.Month()+1, 1, 12, 0, 0, 0, time.UTC))
 	nextMonth := next.String()[:7]
 	if _, err := a.stack.Store().SyncEntries(context.Background(), lefevre.ref, []tenancy.Entry{
 		{ID: "E-NEXT-AV", Date: next, Label: "Avis d'échéance", Kind: tenancy.Notice, DebitCents: 50000},
