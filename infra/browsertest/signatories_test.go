@@ -52,6 +52,30 @@ func TestCoSignatorySignsUpOnTheWeb(t *testing.T) {
 	}
 	b.check("accueil-julien")
 	b.shot320("accueil-julien")
+
+	// Julien tells the landlord of a change: his own request says nothing
+	// of who sent it; Céline, on the same lease, sees it sent by Julien.
+	b.visit("/mon-espace/dossier", "Mes demandes")
+	b.waitLoaded("Mes demandes")
+	eval[bool](b, `(() => { const s = document.getElementById("kind"); s.value = "household"; s.dispatchEvent(new Event("change", { bubbles: true })); return true; })()`)
+	const message = "Notre fille est partie faire ses études à Lyon en septembre."
+	b.fill("#text", message)
+	b.click(`form button[type="submit"]`)
+	b.waitFor(`document.querySelector("[data-confirmation]")`, "the confirmation")
+	b.checkFirstRequest("Composition du foyer", message)
+	if got := b.text(".requests li"); strings.Contains(got, "Envoyée par") {
+		t.Errorf("Julien's own request names its sender:\n%s", got)
+	}
+	b.logOut()
+	b.tenant("1234567", "LEFÈVRE", "1985-11-03", "celine.lefevre@example.org")
+	b.visit("/mon-espace/dossier", "Mes demandes")
+	b.waitLoaded("Mes demandes")
+	b.checkFirstRequest("Composition du foyer", message)
+	if got := b.text(".requests li"); !strings.Contains(got, "Envoyée par\nJulien LEFÈVRE") && !strings.Contains(got, "Envoyée par Julien LEFÈVRE") {
+		t.Errorf("Céline does not see that Julien sent the request:\n%s", got)
+	}
+	b.check("demandes-celine")
+	b.shot320("demandes-celine")
 }
 
 // shot320 saves a screenshot of the page at 320×640 (a small phone), as

@@ -196,7 +196,7 @@ func (s *Server) export(r *http.Request) (exportJSON, error) {
 		return exportJSON{}, err
 	}
 	for _, c := range rs {
-		out.ChangeRequests = append(out.ChangeRequests, changeRequestOf(c))
+		out.ChangeRequests = append(out.ChangeRequests, changeRequestOf(c, acc.Key()))
 	}
 	if s.docs != nil {
 		cursor := ""

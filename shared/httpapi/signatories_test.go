@@ -53,8 +53,26 @@ func TestEverySignatoryHasTheirOwnAccount(t *testing.T) {
 		t.Errorf("Julien's summary has no balance: %v", sum)
 	}
 	// A request Julien sends is the lease's: Céline sees it, Marie does not.
+	// Each sees who sent it: Julien's own, Julien's for Céline, in the
+	// answer to the submission, the list and the request.
 	req := a.submit(t, jul.bearer, "household", "Notre fille est partie faire ses études à Lyon.")
-	a.get(t, "/api/v1/change-requests/"+req.ID, cel.bearer)
+	sender := func(what string, got map[string]any, you bool) {
+		t.Helper()
+		by, _ := got["submittedBy"].(map[string]any)
+		if by["firstName"] != "Julien" || by["lastName"] != "LEFÈVRE" || got["submittedByYou"] != you {
+			t.Errorf("%s: submittedBy %v, submittedByYou %v; want Julien LEFÈVRE, %v", what, got["submittedBy"], got["submittedByYou"], you)
+		}
+	}
+	if req.SubmittedBy == nil || req.SubmittedBy.FirstName != "Julien" || !req.SubmittedByYou {
+		t.Errorf("the answer to Julien's submission: submittedBy %+v, submittedByYou %v", req.SubmittedBy, req.SubmittedByYou)
+	}
+	sender("Julien's request, read by Julien", a.get(t, "/api/v1/change-requests/"+req.ID, jul.bearer), true)
+	sender("Julien's request, read by Céline", a.get(t, "/api/v1/change-requests/"+req.ID, cel.bearer), false)
+	list, _ := a.get(t, "/api/v1/change-requests", cel.bearer)["changeRequests"].([]any)
+	if len(list) != 1 {
+		t.Fatalf("Céline's list: %v", list)
+	}
+	sender("Céline's list", list[0].(map[string]any), false)
 	status, _, body = a.do(t, "GET", "/api/v1/change-requests/"+req.ID, nil, other.bearer)
 	wantProblem(t, "Marie reads the LEFÈVRE lease's request", status, body, http.StatusNotFound, "not_found")
 

@@ -253,12 +253,21 @@ type changeRequestJSON struct {
 	Text        string    `json:"text"`
 	Status      string    `json:"status"`
 	SubmittedAt time.Time `json:"submittedAt"`
-	StartedAt   *string   `json:"startedAt"`
-	DoneAt      *string   `json:"doneAt"`
+	// SubmittedBy is the signatory whose account sent it (null when not
+	// known); SubmittedByYou says it was the account asking.
+	SubmittedBy    *personNameJSON `json:"submittedBy"`
+	SubmittedByYou bool            `json:"submittedByYou"`
+	StartedAt      *string         `json:"startedAt"`
+	DoneAt         *string         `json:"doneAt"`
 }
 
-func changeRequestOf(c tenant.ChangeRequest) changeRequestJSON {
-	j := changeRequestJSON{ID: c.ID, Kind: string(c.Kind), Text: c.Text, Status: string(c.Status), SubmittedAt: c.SubmittedAt.UTC()}
+// changeRequestOf is c as account k sees it.
+func changeRequestOf(c tenant.ChangeRequest, k account.Key) changeRequestJSON {
+	j := changeRequestJSON{ID: c.ID, Kind: string(c.Kind), Text: c.Text, Status: string(c.Status), SubmittedAt: c.SubmittedAt.UTC(),
+		SubmittedByYou: c.By != "" && c.By == k.Signatory}
+	if c.ByName.ID != "" {
+		j.SubmittedBy = &personNameJSON{FirstName: c.ByName.FirstName, LastName: c.ByName.LastName}
+	}
 	if !c.StartedAt.IsZero() {
 		d := c.StartedAt.String()
 		j.StartedAt = &d
@@ -279,7 +288,7 @@ func (s *Server) handleChangeRequests() http.Handler {
 		rs, err := s.tenants.ChangeRequests(r.Context(), ref)
 		resp := changeRequestsResponse{ChangeRequests: make([]changeRequestJSON, len(rs))}
 		for i, c := range rs {
-			resp.ChangeRequests[i] = changeRequestOf(c)
+			resp.ChangeRequests[i] = changeRequestOf(c, s.key(r))
 		}
 		return resp, err
 	})
@@ -296,13 +305,13 @@ func (s *Server) handleSubmitChangeRequest() http.Handler {
 		if err == nil {
 			w.Header().Set("Location", "/api/v1/change-requests/"+c.ID)
 		}
-		return changeRequestOf(c), err
+		return changeRequestOf(c, s.key(r)), err
 	})
 }
 
 func (s *Server) handleChangeRequest() http.Handler {
 	return getHandler(s, func(r *http.Request, ref string) (changeRequestJSON, error) {
 		c, err := s.tenants.ChangeRequest(r.Context(), ref, r.PathValue("id"))
-		return changeRequestOf(c), err
+		return changeRequestOf(c, s.key(r)), err
 	})
 }

@@ -14,13 +14,18 @@ import (
 )
 
 type changeRequestJSON struct {
-	ID          string  `json:"id"`
-	Kind        string  `json:"kind"`
-	Text        string  `json:"text"`
-	Status      string  `json:"status"`
-	SubmittedAt string  `json:"submittedAt"`
-	StartedAt   *string `json:"startedAt"`
-	DoneAt      *string `json:"doneAt"`
+	ID          string `json:"id"`
+	Kind        string `json:"kind"`
+	Text        string `json:"text"`
+	Status      string `json:"status"`
+	SubmittedAt string `json:"submittedAt"`
+	SubmittedBy *struct {
+		FirstName string `json:"firstName"`
+		LastName  string `json:"lastName"`
+	} `json:"submittedBy"`
+	SubmittedByYou bool    `json:"submittedByYou"`
+	StartedAt      *string `json:"startedAt"`
+	DoneAt         *string `json:"doneAt"`
 }
 
 var requestID = regexp.MustCompile(`^[0-9]{8}-[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{6}$`)
@@ -47,7 +52,11 @@ func (a *api) submit(t *testing.T, headers map[string]string, kind, text string)
 	if err != nil || at.Before(before) || at.After(after) || !strings.HasSuffix(r.SubmittedAt, "Z") {
 		t.Errorf("submittedAt = %q, want a UTC time between %v and %v", r.SubmittedAt, before, after)
 	}
-	if want := (changeRequestJSON{ID: r.ID, Kind: kind, Text: strings.TrimSpace(text), Status: "submitted", SubmittedAt: r.SubmittedAt}); !reflect.DeepEqual(r, want) {
+	if r.SubmittedBy == nil || r.SubmittedBy.FirstName == "" || r.SubmittedBy.LastName == "" || !r.SubmittedByYou {
+		t.Errorf("submitted request: submittedBy %+v, submittedByYou %v; want the sender's name, and true", r.SubmittedBy, r.SubmittedByYou)
+	}
+	if want := (changeRequestJSON{ID: r.ID, Kind: kind, Text: strings.TrimSpace(text), Status: "submitted", SubmittedAt: r.SubmittedAt,
+		SubmittedBy: r.SubmittedBy, SubmittedByYou: true}); !reflect.DeepEqual(r, want) {
 		t.Errorf("submitted request = %+v, want %+v", r, want)
 	}
 	return r

@@ -230,15 +230,11 @@ func (s *Service) named(ctx context.Context, ref string, p Preferences) (Prefere
 	if p.By == "" {
 		return p, nil
 	}
-	lease, err := s.store.Lease(ctx, ref)
-	if err != nil && !errors.Is(err, tenancy.ErrNotFound) {
-		return Preferences{}, fmt.Errorf("read lease: %w", err)
+	sg, err := s.signatories(ctx, ref)
+	if err != nil {
+		return Preferences{}, err
 	}
-	for _, sg := range lease.Signatories {
-		if sg.ID == p.By {
-			p.ByName = sg
-		}
-	}
+	p.ByName = sg[p.By]
 	return p, nil
 }
 
@@ -397,17 +393,49 @@ func (s *Service) SubmitChangeRequest(ctx context.Context, k account.Key, kind, 
 			return ChangeRequest{}, fmt.Errorf("save change request: %w", err)
 		}
 		s.publish(ctx, e)
+		// The request is saved: a failed read of the name leaves it out
+		// rather than failing what was done.
+		if sg, err := s.signatories(ctx, ref); err == nil {
+			r.ByName = sg[r.By]
+		}
 		return r, nil
 	}
 }
 
-// ChangeRequests lists the tenant's requests, newest first.
+// signatories reads the lease's signatories by id; none for a lease the
+// ERP no longer exports.
+func (s *Service) signatories(ctx context.Context, ref string) (map[string]tenancy.Signatory, error) {
+	lease, err := s.store.Lease(ctx, ref)
+	if err != nil && !errors.Is(err, tenancy.ErrNotFound) {
+		return nil, fmt.Errorf("read lease: %w", err)
+	}
+	byID := make(map[string]tenancy.Signatory, len(lease.Signatories))
+	for _, sg := range lease.Signatories {
+		if sg.ID != "" {
+			byID[sg.ID] = sg
+		}
+	}
+	return byID, nil
+}
+
+// ChangeRequests lists the lease's requests, newest first, each with the
+// signatory who sent it (ByName).
 func (s *Service) ChangeRequests(ctx context.Context, ref string) ([]ChangeRequest, error) {
 	rs, err := s.store.ChangeRequests(ctx, ref)
 	if err != nil {
 		return nil, fmt.Errorf("list change requests: %w", err)
 	}
 	slices.SortStableFunc(rs, func(a, b ChangeRequest) int { return b.SubmittedAt.Compare(a.SubmittedAt) })
+	if len(rs) == 0 {
+		return rs, nil
+	}
+	sg, err := s.signatories(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rs {
+		rs[i].ByName = sg[rs[i].By]
+	}
 	return rs, nil
 }
 
@@ -421,6 +449,11 @@ func (s *Service) ChangeRequest(ctx context.Context, ref, id string) (ChangeRequ
 	if err != nil {
 		return ChangeRequest{}, fmt.Errorf("read change request: %w", err)
 	}
+	sg, err := s.signatories(ctx, ref)
+	if err != nil {
+		return ChangeRequest{}, err
+	}
+	r.ByName = sg[r.By]
 	return r, nil
 }
 

@@ -77,6 +77,11 @@ type ChangeRequest struct {
 	ID          string
 	Reference   string
 	By          string // the signatory id of the account that sent it; "" on older requests
+	// ByName is By's signatory on the lease (the zero Signatory when By is
+	// "" or the ERP no longer lists them); the Service's ChangeRequests,
+	// ChangeRequest and SubmitChangeRequest fill it, so that every
+	// signatory sees who sent each of the lease's requests.
+	ByName      tenancy.Signatory
 	Kind        RequestKind
 	Text        string
 	Status      RequestStatus

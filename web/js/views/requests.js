@@ -46,11 +46,21 @@ function requestCard(r) {
       h('dd', null, r.id),
       h('dt', null, 'Envoyée le'),
       h('dd', null, instantDateTime(r.submittedAt)),
+      sender(r),
       r.startedAt ? [h('dt', null, 'Prise en charge le'), h('dd', null, longDate(r.startedAt))] : null,
       r.doneAt ? [h('dt', null, 'Traitée le'), h('dd', null, longDate(r.doneAt))] : null,
       h('dt', null, 'Votre message'),
       h('dd', { class: 'request__text' }, r.text)),
     next[r.status] ? h('p', { class: 'request__next' }, next[r.status]) : null);
+}
+
+/**
+ * sender says who sent a request the other signatory sent: requests are the
+ * lease's, every signatory sees them all. Nothing for one's own.
+ */
+function sender(r) {
+  if (r.submittedByYou || !r.submittedBy) return null;
+  return [h('dt', null, 'Envoyée par'), h('dd', null, `${r.submittedBy.firstName} ${r.submittedBy.lastName}`)];
 }
 
 function show(ctx, requests) {
