@@ -81,11 +81,11 @@ func (s *Store) ConfirmLoginEmail(ctx context.Context, acc account.Account, tok 
 	tx := []types.TransactWriteItem{
 		{Update: useToken(s.accounts, tok, at)},
 		{Update: &types.Update{TableName: &s.accounts, Key: accountKey(acc.Key()),
-			UpdateExpression:    aws.String("SET email = :e, emailKey = :k, pendingLoginHash = :empty"),
+			UpdateExpression:    aws.String("SET email = :e, emailKey = :k, pendingLoginHash = :empty ADD emailChanges :one"),
 			ConditionExpression: aws.String("pendingLoginHash = :h AND sessionGen = :gen AND email = :old AND createdAt = :c"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":e": str(email), ":k": str(account.EmailKey(email)),
 				":empty": str(""), ":h": str(tok.Hash), ":gen": num(int64(tok.Generation)), ":old": str(acc.Email),
-				":c": num(unix(acc.CreatedAt))}}},
+				":c": num(unix(acc.CreatedAt)), ":one": num(1)}}},
 		{Put: &types.Put{TableName: &s.accounts, Item: claim, ConditionExpression: cond,
 			ExpressionAttributeNames: names, ExpressionAttributeValues: vals}},
 	}
@@ -111,6 +111,67 @@ func (s *Store) ConfirmLoginEmail(ctx context.Context, acc account.Account, tok 
 	}
 	if err != nil {
 		return fmt.Errorf("confirm login email: %w", err)
+	}
+	return nil
+}
+
+// RecoverAccount gives tok.Email back to acc as its login email, with a
+// new password, in one transaction: the token used once; the account's
+// email, password hash and next session generation, with its pending login
+// and notification email links voided (conditioned on the account still
+// being acc: same creation, generation and email); tok.Email's claim put
+// and the current address's deleted (each only if free or the account's);
+// and the event.
+//
+// The account keeps the changes the recovery undid: from the link's
+// (recoveredFrom = tok.EmailChange) to the last (recoveredTo =
+// acc.EmailChanges). A recovery link of a change in that span was sent to
+// an address the account had during the takeover, the taker's: it is
+// refused (ErrConflict), so that the taker cannot take the account back
+// with it. A link of an earlier change (an older, legitimate address) or a
+// later one still serves. Numbers, not times: a script makes several
+// changes within a second.
+func (s *Store) RecoverAccount(ctx context.Context, acc account.Account, tok account.Token, passwordHash string, ev account.ProfileEvent, at time.Time) error {
+	cond, names, vals := s.claimCondition(acc.Key())
+	claim, err := attributevalue.MarshalMap(emailItem{PK: emailPK(tok.Email), SK: "EMAIL", Reference: acc.Reference, Signatory: acc.Signatory})
+	if err != nil {
+		return fmt.Errorf("encode email claim: %w", err)
+	}
+	tx := []types.TransactWriteItem{
+		{Update: useToken(s.accounts, tok, at)},
+		{Update: &types.Update{TableName: &s.accounts, Key: accountKey(acc.Key()),
+			UpdateExpression: aws.String("SET email = :e, emailKey = :k, passwordHash = :h, pendingLoginHash = :empty, recoveredFrom = :n, recoveredTo = :last, " +
+				voidPendingEmail + " ADD sessionGen :one"),
+			ConditionExpression: aws.String("sessionGen = :gen AND email = :cur AND createdAt = :c AND emailChanges = :last AND " +
+				"(attribute_not_exists(recoveredTo) OR recoveredFrom > :n OR recoveredTo < :n)"),
+			ExpressionAttributeValues: withVoidPendingEmail(map[string]types.AttributeValue{":e": str(tok.Email), ":k": str(account.EmailKey(tok.Email)),
+				":h": str(passwordHash), ":one": num(1), ":gen": num(int64(acc.SessionGeneration)), ":cur": str(acc.Email),
+				":c": num(unix(acc.CreatedAt)), ":n": num(int64(tok.EmailChange)), ":last": num(int64(acc.EmailChanges))})}},
+		{Put: &types.Put{TableName: &s.accounts, Item: claim, ConditionExpression: cond,
+			ExpressionAttributeNames: names, ExpressionAttributeValues: vals}},
+	}
+	const claimItem = 2
+	if account.EmailKey(tok.Email) != account.EmailKey(acc.Email) {
+		tx = append(tx, types.TransactWriteItem{Delete: &types.Delete{TableName: &s.accounts,
+			Key: keyOf(emailPK(acc.Email), "EMAIL"), ConditionExpression: cond,
+			ExpressionAttributeNames: names, ExpressionAttributeValues: vals}})
+	}
+	if ev.Type != "" {
+		put, err := s.outboxPut(tenantEvent(ev))
+		if err != nil {
+			return err
+		}
+		tx = append(tx, put)
+	}
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
+	if failed := cancelled(err); failed != nil {
+		if failed[claimItem] {
+			return account.ErrEmailTaken
+		}
+		return account.ErrConflict
+	}
+	if err != nil {
+		return fmt.Errorf("recover account: %w", err)
 	}
 	return nil
 }

@@ -1,0 +1,168 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// takeover is a thief's run on Marie's account, with her session and her
+// password: her login email changed to thief1 and confirmed at once, her
+// password changed, the login email changed again to thief2 (its recovery
+// link goes to thief1, the thief's), and a logout everywhere. It returns the
+// recovery link mailed to Marie's address at the first change, the one
+// mailed to thief1 at the second, and the thief's password.
+func (a *api) takeover(t *testing.T, marie tenantSession, thief1, thief2 string) (mariesLink, thiefsLink, thiefPassword string) {
+	t.Helper()
+	const taken = "une phrase secrète du preneur"
+	link := a.askLoginEmail(t, marie, thief1)
+	before := a.mailCount()
+	status, _, body := a.do(t, "POST", loginEmailConfirmPath, obj{"token": link}, nil)
+	wantStatus(t, "the thief confirms thief1", status, http.StatusOK, body)
+	told := a.mailsTo(t, before, marie.email)
+	if len(told) != 1 || !strings.Contains(told[0].Text, thief1) || !strings.Contains(told[0].Subject, "changé") ||
+		!strings.Contains(told[0].Text, "7 jours") || !strings.Contains(told[0].Text, "redeviendra votre adresse de connexion") {
+		t.Fatalf("mails to the old address at the change: %+v", told)
+	}
+	mariesLink = a.mailedToken(t, before, marie.email, "/nouveau-mot-de-passe")
+	if got := a.mailsTo(t, before, thief1); len(got) != 0 {
+		t.Errorf("the new address got %d mails at the change", len(got))
+	}
+
+	status, _, body = a.do(t, "POST", "/api/v1/password/change", obj{"currentPassword": tenantPassword, "newPassword": taken}, marie.bearer)
+	wantStatus(t, "the thief changes the password", status, http.StatusOK, body)
+	thief := bearer(a.loginToken(t, thief1, taken))
+	before = a.mailCount()
+	status, _, body = a.do(t, "POST", loginEmailPath, obj{"email": thief2, "password": taken}, thief)
+	wantStatus(t, "the thief asks for thief2", status, http.StatusAccepted, body)
+	link = a.mailedToken(t, before, thief2, "/confirmation-adresse-connexion")
+	before = a.mailCount()
+	status, _, body = a.do(t, "POST", loginEmailConfirmPath, obj{"token": link}, nil)
+	wantStatus(t, "the thief confirms thief2", status, http.StatusOK, body)
+	thiefsLink = a.mailedToken(t, before, thief1, "/nouveau-mot-de-passe")
+	if got := a.mailsTo(t, before, marie.email); len(got) != 0 {
+		t.Errorf("Marie's address got %d mails at the second change", len(got))
+	}
+	thief = bearer(a.loginToken(t, thief2, taken))
+	status, _, body = a.do(t, "DELETE", "/api/v1/sessions", nil, thief)
+	wantStatus(t, "the thief logs out everywhere", status, http.StatusNoContent, body)
+	return mariesLink, thiefsLink, taken
+}
+
+// TestLoginEmailRecovery: a thief with Marie's session and password takes
+// her account (takeover). The link mailed to her address at the first
+// change still gives it back, whatever the thief did since: her address is
+// the login email again, with her new password, every session is ended, the
+// thief's addresses no longer log in, and the thief's own recovery link
+// (sent to thief1) cannot take it again. The link serves once.
+func TestLoginEmailRecovery(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	const old, thief1, thief2 = "marie.dupont@exemple.fr", "voleur@exemple.fr", "voleur.bis@exemple.fr"
+	marie := a.loginTenant(t, dupont, old)
+	stolen := marie.bearer
+	mariesLink, thiefsLink, taken := a.takeover(t, marie, thief1, thief2)
+	thief := bearer(a.loginToken(t, thief2, taken))
+
+	const fresh = "le vrai mot de passe repris"
+	before := a.mailCount()
+	status, _, body := a.do(t, "POST", "/api/v1/password/reset", obj{"token": mariesLink, "password": fresh}, nil)
+	wantStatus(t, "Marie recovers her account", status, http.StatusOK, body)
+	a.meRefused(t, stolen)
+	a.meRefused(t, thief)
+	for _, email := range []string{thief1, thief2} {
+		for _, pw := range []string{taken, fresh, tenantPassword} {
+			a.loginRefused(t, email, pw)
+		}
+	}
+	a.loginRefused(t, old, taken)
+	me := bearer(a.loginToken(t, old, fresh))
+	if got := a.me(t, me); got["email"] != old {
+		t.Errorf("Marie's /me after the recovery: %v", got)
+	}
+	if sk := a.accountSK(t, old); sk == "" {
+		t.Errorf("no claim of %s", old)
+	}
+	for _, email := range []string{thief1, thief2} {
+		if claim := a.rawItem(t, claimPK(email), "EMAIL"); claim != nil {
+			t.Errorf("the claim of %s is left: %v", email, claim)
+		}
+	}
+	told := a.mailsTo(t, before, old)
+	if len(told) != 1 || !strings.Contains(told[0].Subject, "récupéré") || !strings.Contains(told[0].Text, thief2) {
+		t.Errorf("mails to Marie after the recovery: %+v", told)
+	}
+
+	// The link served once; the thief's, sent to thief1 during the
+	// takeover, is refused and changes nothing.
+	status, _, body = a.do(t, "POST", "/api/v1/password/reset", obj{"token": mariesLink, "password": "encore une autre phrase"}, nil)
+	wantProblem(t, "Marie's link again", status, body, http.StatusGone, "token_invalid")
+	status, _, body = a.do(t, "POST", "/api/v1/password/reset", obj{"token": thiefsLink, "password": "il revient encore une fois"}, nil)
+	wantProblem(t, "the thief's recovery link", status, body, http.StatusGone, "token_invalid")
+	a.loginRefused(t, thief1, "il revient encore une fois")
+	a.me(t, me)
+	a.loginToken(t, old, fresh)
+}
+
+// TestLoginEmailRecoveryAfterTheThiefsOwn: the thief uses their own
+// recovery link first (thief1 back as the login email); Marie's, older,
+// still gives her the account back.
+func TestLoginEmailRecoveryAfterTheThiefsOwn(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	const old, thief1, thief2 = "marie.dupont@exemple.fr", "voleur@exemple.fr", "voleur.bis@exemple.fr"
+	marie := a.loginTenant(t, dupont, old)
+	mariesLink, thiefsLink, _ := a.takeover(t, marie, thief1, thief2)
+	const again = "il se couvre bien cette fois"
+	status, _, body := a.do(t, "POST", "/api/v1/password/reset", obj{"token": thiefsLink, "password": again}, nil)
+	wantStatus(t, "the thief recovers thief1", status, http.StatusOK, body)
+	a.loginToken(t, thief1, again)
+
+	const fresh = "le vrai mot de passe repris"
+	status, _, body = a.do(t, "POST", "/api/v1/password/reset", obj{"token": mariesLink, "password": fresh}, nil)
+	wantStatus(t, "Marie recovers her account", status, http.StatusOK, body)
+	a.loginRefused(t, thief1, again)
+	a.loginToken(t, old, fresh)
+}
+
+// TestLoginEmailRecoveryInParallel: Marie's link sent 20 times at once,
+// with different passwords, serves exactly once; the password that won
+// logs in, at her address.
+func TestLoginEmailRecoveryInParallel(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	const old = "marie.dupont@exemple.fr"
+	marie := a.loginTenant(t, dupont, old)
+	mariesLink, _, _ := a.takeover(t, marie, "voleur@exemple.fr", "voleur.bis@exemple.fr")
+	const n = 20
+	statuses := make([]int, n)
+	passwords := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		passwords[i] = "une phrase de reprise numéro " + string(rune('a'+i))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses[i], _, _ = a.do(t, "POST", "/api/v1/password/reset", obj{"token": mariesLink, "password": passwords[i]}, nil)
+		}()
+	}
+	wg.Wait()
+	won := -1
+	for i, s := range statuses {
+		switch s {
+		case http.StatusOK:
+			if won >= 0 {
+				t.Errorf("the link served twice (%d and %d)", won, i)
+			}
+			won = i
+		case http.StatusGone, http.StatusTooManyRequests:
+		default:
+			t.Errorf("request %d: status %d", i, s)
+		}
+	}
+	if won < 0 {
+		t.Fatalf("no request recovered the account: %v", statuses)
+	}
+	a.loginToken(t, old, passwords[won])
+}
