@@ -258,7 +258,7 @@ func (s *Profiles) mailLoginEmailChanged(ctx context.Context, acc Account, newEm
 		s.log.ErrorContext(ctx, "login email changed: reset link", "err", err)
 		return
 	}
-	m := loginEmailChangedMail(acc.Email, s.firstName(ctx, acc.Key()), newEmail, s.link("/nouveau-mot-de-passe", raw), s.cfg.RecoveryTTL)
+	m := loginEmailChangedMail(acc.Email, s.firstName(ctx, acc.Key()), newEmail, s.link("/nouveau-mot-de-passe", raw)+"&recuperation=1", s.cfg.RecoveryTTL)
 	if err := s.mailer.Send(ctx, m); err != nil {
 		s.log.ErrorContext(ctx, "send login email changed mail", "err", err)
 	}

@@ -166,3 +166,20 @@ func TestLoginEmailRecoveryInParallel(t *testing.T) {
 	}
 	a.loginToken(t, old, passwords[won])
 }
+
+// TestLoginEmailRecoveryWhenTheAddressWasTaken: during the takeover, the
+// freed address became another account's login; the recovery link then
+// says so (409) and changes nothing.
+func TestLoginEmailRecoveryWhenTheAddressWasTaken(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	const old, thief1, thief2 = "marie.dupont@exemple.fr", "voleur@exemple.fr", "voleur.bis@exemple.fr"
+	marie := a.loginTenant(t, dupont, old)
+	mariesLink, _, taken := a.takeover(t, marie, thief1, thief2)
+	a.loginTenant(t, lefevre, old)
+
+	status, _, body := a.do(t, "POST", "/api/v1/password/reset", obj{"token": mariesLink, "password": "le vrai mot de passe repris"}, nil)
+	wantProblem(t, "recovery of a taken address", status, body, http.StatusConflict, "login_email_taken")
+	a.loginToken(t, thief2, taken)
+	a.loginRefused(t, old, "le vrai mot de passe repris")
+}
