@@ -68,15 +68,33 @@ func (s *Store) claimCondition(k account.Key) (*string, map[string]string, map[s
 		map[string]types.AttributeValue{":ref": str(k.Reference), ":sig": str(k.Signatory)}
 }
 
+// claimSwap makes email acc's login email in the claims: its claim Put
+// (first, only if free or acc's: a failure there is "taken"), then the
+// current address's Delete (only if still acc's) when the two differ.
+func (s *Store) claimSwap(acc account.Account, email string) ([]types.TransactWriteItem, error) {
+	cond, names, vals := s.claimCondition(acc.Key())
+	claim, err := attributevalue.MarshalMap(emailItem{PK: emailPK(email), SK: "EMAIL", Reference: acc.Reference, Signatory: acc.Signatory})
+	if err != nil {
+		return nil, fmt.Errorf("encode email claim: %w", err)
+	}
+	tx := []types.TransactWriteItem{{Put: &types.Put{TableName: &s.accounts, Item: claim, ConditionExpression: cond,
+		ExpressionAttributeNames: names, ExpressionAttributeValues: vals}}}
+	if account.EmailKey(email) != account.EmailKey(acc.Email) {
+		tx = append(tx, types.TransactWriteItem{Delete: &types.Delete{TableName: &s.accounts,
+			Key: keyOf(emailPK(acc.Email), "EMAIL"), ConditionExpression: cond,
+			ExpressionAttributeNames: names, ExpressionAttributeValues: vals}})
+	}
+	return tx, nil
+}
+
 // ConfirmLoginEmail swaps the login email in one transaction: the token
 // used once, the account's email (conditioned on the link being its
 // current one, its generation and its old email), the old claim deleted
 // and the new one put (each only if free or the account's), and the event.
 func (s *Store) ConfirmLoginEmail(ctx context.Context, acc account.Account, tok account.Token, email string, ev account.ProfileEvent, at time.Time) error {
-	cond, names, vals := s.claimCondition(acc.Key())
-	claim, err := attributevalue.MarshalMap(emailItem{PK: emailPK(email), SK: "EMAIL", Reference: acc.Reference, Signatory: acc.Signatory})
+	swap, err := s.claimSwap(acc, email)
 	if err != nil {
-		return fmt.Errorf("encode email claim: %w", err)
+		return err
 	}
 	tx := []types.TransactWriteItem{
 		{Update: useToken(s.accounts, tok, at)},
@@ -86,15 +104,9 @@ func (s *Store) ConfirmLoginEmail(ctx context.Context, acc account.Account, tok 
 			ExpressionAttributeValues: map[string]types.AttributeValue{":e": str(email), ":k": str(account.EmailKey(email)),
 				":empty": str(""), ":h": str(tok.Hash), ":gen": num(int64(tok.Generation)), ":old": str(acc.Email),
 				":c": num(unix(acc.CreatedAt)), ":one": num(1)}}},
-		{Put: &types.Put{TableName: &s.accounts, Item: claim, ConditionExpression: cond,
-			ExpressionAttributeNames: names, ExpressionAttributeValues: vals}},
 	}
-	const claimItem = 2
-	if account.EmailKey(email) != account.EmailKey(acc.Email) {
-		tx = append(tx, types.TransactWriteItem{Delete: &types.Delete{TableName: &s.accounts,
-			Key: keyOf(emailPK(acc.Email), "EMAIL"), ConditionExpression: cond,
-			ExpressionAttributeNames: names, ExpressionAttributeValues: vals}})
-	}
+	const claimItem = 2 // swap's first item
+	tx = append(tx, swap...)
 	if ev.Type != "" {
 		put, err := s.outboxPut(tenantEvent(ev))
 		if err != nil {
@@ -132,10 +144,9 @@ func (s *Store) ConfirmLoginEmail(ctx context.Context, acc account.Account, tok 
 // later one still serves. Numbers, not times: a script makes several
 // changes within a second.
 func (s *Store) RecoverAccount(ctx context.Context, acc account.Account, tok account.Token, passwordHash string, ev account.ProfileEvent, at time.Time) error {
-	cond, names, vals := s.claimCondition(acc.Key())
-	claim, err := attributevalue.MarshalMap(emailItem{PK: emailPK(tok.Email), SK: "EMAIL", Reference: acc.Reference, Signatory: acc.Signatory})
+	swap, err := s.claimSwap(acc, tok.Email)
 	if err != nil {
-		return fmt.Errorf("encode email claim: %w", err)
+		return err
 	}
 	tx := []types.TransactWriteItem{
 		{Update: useToken(s.accounts, tok, at)},
@@ -147,15 +158,9 @@ func (s *Store) RecoverAccount(ctx context.Context, acc account.Account, tok acc
 			ExpressionAttributeValues: withVoidPendingEmail(map[string]types.AttributeValue{":e": str(tok.Email), ":k": str(account.EmailKey(tok.Email)),
 				":h": str(passwordHash), ":one": num(1), ":gen": num(int64(acc.SessionGeneration)), ":cur": str(acc.Email),
 				":c": num(unix(acc.CreatedAt)), ":n": num(int64(tok.EmailChange)), ":last": num(int64(acc.EmailChanges))})}},
-		{Put: &types.Put{TableName: &s.accounts, Item: claim, ConditionExpression: cond,
-			ExpressionAttributeNames: names, ExpressionAttributeValues: vals}},
 	}
-	const claimItem = 2
-	if account.EmailKey(tok.Email) != account.EmailKey(acc.Email) {
-		tx = append(tx, types.TransactWriteItem{Delete: &types.Delete{TableName: &s.accounts,
-			Key: keyOf(emailPK(acc.Email), "EMAIL"), ConditionExpression: cond,
-			ExpressionAttributeNames: names, ExpressionAttributeValues: vals}})
-	}
+	const claimItem = 2 // swap's first item
+	tx = append(tx, swap...)
 	if ev.Type != "" {
 		put, err := s.outboxPut(tenantEvent(ev))
 		if err != nil {
