@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -135,29 +137,53 @@ func (s *Store) ConfirmLoginEmail(ctx context.Context, acc account.Account, tok 
 // and the current address's deleted (each only if free or the account's);
 // and the event.
 //
-// The account keeps the changes the recovery undid: from the link's
-// (recoveredFrom = tok.EmailChange) to the last (recoveredTo =
-// acc.EmailChanges). A recovery link of a change in that span was sent to
-// an address the account had during the takeover, the taker's: it is
-// refused (ErrConflict), so that the taker cannot take the account back
-// with it. A link of an earlier change (an older, legitimate address) or a
-// later one still serves. Numbers, not times: a script makes several
-// changes within a second.
+// The account keeps the numbers of every change a recovery undid, from
+// the link's (tok.EmailChange) to the last (acc.EmailChanges), in a number
+// set (undoneChanges) that each recovery adds to: a recovery link of such a
+// change was sent to an address the account had during a takeover, the
+// taker's, and is refused (ErrConflict), so that the taker cannot take the
+// account back with it, even after a later recovery (a single remembered
+// span, overwritten by the next recovery, let it serve again). A link of an
+// earlier change (an older, legitimate address) or a later one still
+// serves. Numbers, not times: a script makes several changes within a
+// second.
 func (s *Store) RecoverAccount(ctx context.Context, acc account.Account, tok account.Token, passwordHash string, ev account.ProfileEvent, at time.Time) error {
 	swap, err := s.claimSwap(acc, tok.Email)
 	if err != nil {
 		return err
 	}
+	// The set is read first, and the update conditioned on it: "NOT
+	// contains" alone would do in DynamoDB, where contains is false on a
+	// missing attribute, but the emulator refuses contains on one.
+	var undone struct {
+		Changes []int `dynamodbav:"undoneChanges,numberset"`
+	}
+	switch err := s.get(ctx, s.accounts, accountPK(acc.Reference), accountSK(acc.Signatory), &undone); {
+	case errors.Is(err, account.ErrNotFound):
+		return account.ErrConflict
+	case err != nil:
+		return fmt.Errorf("recover account: %w", err)
+	case slices.Contains(undone.Changes, tok.EmailChange):
+		return account.ErrConflict
+	}
+	undoneCond := "attribute_not_exists(undoneChanges)"
+	if len(undone.Changes) > 0 {
+		undoneCond = "NOT contains(undoneChanges, :n)"
+	}
 	tx := []types.TransactWriteItem{
 		{Update: useToken(s.accounts, tok, at)},
 		{Update: &types.Update{TableName: &s.accounts, Key: accountKey(acc.Key()),
-			UpdateExpression: aws.String("SET email = :e, emailKey = :k, passwordHash = :h, pendingLoginHash = :empty, recoveredFrom = :n, recoveredTo = :last, " +
-				voidPendingEmail + " ADD sessionGen :one"),
+			UpdateExpression: aws.String("SET email = :e, emailKey = :k, passwordHash = :h, pendingLoginHash = :empty, " +
+				voidPendingEmail + " ADD sessionGen :one, undoneChanges :undone"),
 			ConditionExpression: aws.String("sessionGen = :gen AND email = :cur AND createdAt = :c AND emailChanges = :last AND " +
-				"(attribute_not_exists(recoveredTo) OR recoveredFrom > :n OR recoveredTo < :n)"),
+				undoneCond),
 			ExpressionAttributeValues: withVoidPendingEmail(map[string]types.AttributeValue{":e": str(tok.Email), ":k": str(account.EmailKey(tok.Email)),
 				":h": str(passwordHash), ":one": num(1), ":gen": num(int64(acc.SessionGeneration)), ":cur": str(acc.Email),
-				":c": num(unix(acc.CreatedAt)), ":n": num(int64(tok.EmailChange)), ":last": num(int64(acc.EmailChanges))})}},
+				":c": num(unix(acc.CreatedAt)), ":n": num(int64(tok.EmailChange)), ":last": num(int64(acc.EmailChanges)),
+				":undone": undoneChanges(tok.EmailChange, acc.EmailChanges)})}},
+	}
+	if len(undone.Changes) == 0 {
+		delete(tx[1].Update.ExpressionAttributeValues, ":n")
 	}
 	const claimItem = 2 // swap's first item
 	tx = append(tx, swap...)
@@ -179,6 +205,16 @@ func (s *Store) RecoverAccount(ctx context.Context, acc account.Account, tok acc
 		return fmt.Errorf("recover account: %w", err)
 	}
 	return nil
+}
+
+// undoneChanges is the number set of the login email changes from..last
+// (from alone if last is smaller: a set is never empty).
+func undoneChanges(from, last int) types.AttributeValue {
+	ns := []string{strconv.Itoa(from)}
+	for n := from + 1; n <= last; n++ {
+		ns = append(ns, strconv.Itoa(n))
+	}
+	return &types.AttributeValueMemberNS{Value: ns}
 }
 
 func tenantEvent(e account.ProfileEvent) tenant.Event {

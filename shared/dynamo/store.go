@@ -120,8 +120,8 @@ type accountItem struct {
 	PendingEmailExpires int64  `dynamodbav:"pendingEmailExpires,omitempty"`
 	CreatedAt           int64  `dynamodbav:"createdAt"`
 	ActivatedAt         int64  `dynamodbav:"activatedAt,omitempty"`
-	// EmailChanges counts the login email changes; recoveredFrom and
-	// recoveredTo (not read here) are the changes the last recovery undid
+	// EmailChanges counts the login email changes; undoneChanges (not read
+	// here) holds the numbers of those that recoveries undid
 	// (Store.RecoverAccount).
 	EmailChanges int `dynamodbav:"emailChanges,omitempty"`
 }

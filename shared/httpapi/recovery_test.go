@@ -183,3 +183,38 @@ func TestLoginEmailRecoveryWhenTheAddressWasTaken(t *testing.T) {
 	a.loginToken(t, thief2, taken)
 	a.loginRefused(t, old, "le vrai mot de passe repris")
 }
+
+// TestLoginEmailRecoveryASecondRecoveryKeepsTheThiefsLinksVoid: after
+// Marie's recovery, she changes her login email herself and then uses the
+// recovery link that change mailed to her old address (she changed her
+// mind). That second recovery must not revive the thief's link, sent to
+// thief1 during the takeover that the first recovery undid.
+func TestLoginEmailRecoveryASecondRecoveryKeepsTheThiefsLinksVoid(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	const old, thief1, thief2, other = "marie.dupont@exemple.fr", "voleur@exemple.fr", "voleur.bis@exemple.fr", "marie.pro@exemple.fr"
+	marie := a.loginTenant(t, dupont, old)
+	mariesLink, thiefsLink, _ := a.takeover(t, marie, thief1, thief2)
+	const fresh = "le vrai mot de passe repris"
+	status, _, body := a.do(t, "POST", "/api/v1/password/reset", obj{"token": mariesLink, "password": fresh}, nil)
+	wantStatus(t, "Marie recovers her account", status, http.StatusOK, body)
+
+	me := bearer(a.loginToken(t, old, fresh))
+	before := a.mailCount()
+	status, _, body = a.do(t, "POST", loginEmailPath, obj{"email": other, "password": fresh}, me)
+	wantStatus(t, "Marie asks for another address", status, http.StatusAccepted, body)
+	link := a.mailedToken(t, before, other, "/confirmation-adresse-connexion")
+	before = a.mailCount()
+	status, _, body = a.do(t, "POST", loginEmailConfirmPath, obj{"token": link}, nil)
+	wantStatus(t, "Marie confirms it", status, http.StatusOK, body)
+	undo := a.mailedToken(t, before, old, "/nouveau-mot-de-passe")
+	const back = "finalement mon ancienne adresse"
+	status, _, body = a.do(t, "POST", "/api/v1/password/reset", obj{"token": undo, "password": back}, nil)
+	wantStatus(t, "Marie undoes her own change", status, http.StatusOK, body)
+	a.loginToken(t, old, back)
+
+	status, _, body = a.do(t, "POST", "/api/v1/password/reset", obj{"token": thiefsLink, "password": "il revient encore une fois"}, nil)
+	wantProblem(t, "the thief's recovery link after a second recovery", status, body, http.StatusGone, "token_invalid")
+	a.loginRefused(t, thief1, "il revient encore une fois")
+	a.loginToken(t, old, back)
+}
