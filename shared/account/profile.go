@@ -45,9 +45,12 @@ type ProfileStore interface {
 	// deleted if still acc's, tok.Email's put if free or acc's), sets the
 	// password hash, moves the account to the next session generation and
 	// voids a pending login or notification email link, with ev in the
-	// ERP's outbox when ev.Type is not empty. ErrEmailTaken when another
-	// account holds tok.Email; ErrConflict when the token was used or the
-	// account is no longer acc.
+	// ERP's outbox when ev.Type is not empty. A pending sign-up holding
+	// tok.Email proved nothing about it (its activation link went there): it
+	// is deleted and its claim taken over. ErrEmailTaken when an active
+	// account holds tok.Email; ErrConflict when the token was used, its
+	// change was undone by an earlier recovery, or the account is no longer
+	// acc.
 	RecoverAccount(ctx context.Context, acc Account, tok Token, passwordHash string, ev ProfileEvent, at time.Time) error
 	// DeleteAccount deletes acc and its email claim (if still acc's) and
 	// puts ev in the ERP's outbox, in one transaction; ErrConflict when the

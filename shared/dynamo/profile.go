@@ -166,6 +166,10 @@ func (s *Store) RecoverAccount(ctx context.Context, acc account.Account, tok acc
 	case slices.Contains(undone.Changes, tok.EmailChange):
 		return account.ErrConflict
 	}
+	squat, err := s.pendingClaim(ctx, acc.Key(), tok.Email)
+	if err != nil {
+		return fmt.Errorf("recover account: %w", err)
+	}
 	undoneCond := "attribute_not_exists(undoneChanges)"
 	if len(undone.Changes) > 0 {
 		undoneCond = "NOT contains(undoneChanges, :n)"
@@ -186,6 +190,17 @@ func (s *Store) RecoverAccount(ctx context.Context, acc account.Account, tok acc
 		delete(tx[1].Update.ExpressionAttributeValues, ":n")
 	}
 	const claimItem = 2 // swap's first item
+	if squat != nil {
+		// The claim is taken over from the pending sign-up, which goes.
+		_, names, vals := s.claimCondition(squat.Key())
+		swap[0].Put.ConditionExpression = aws.String("#ref = :ref AND signatory = :sig")
+		swap[0].Put.ExpressionAttributeNames, swap[0].Put.ExpressionAttributeValues = names, vals
+		swap = append(swap, types.TransactWriteItem{Delete: &types.Delete{TableName: &s.accounts, Key: accountKey(squat.Key()),
+			ConditionExpression:      aws.String("#st = :pending AND createdAt = :c AND emailKey = :k"),
+			ExpressionAttributeNames: map[string]string{"#st": "status"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pending": str(string(account.Pending)),
+				":c": num(unix(squat.CreatedAt)), ":k": str(account.EmailKey(tok.Email))}}})
+	}
 	tx = append(tx, swap...)
 	if ev.Type != "" {
 		put, err := s.outboxPut(tenantEvent(ev))
@@ -196,15 +211,45 @@ func (s *Store) RecoverAccount(ctx context.Context, acc account.Account, tok acc
 	}
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
 	if failed := cancelled(err); failed != nil {
-		if failed[claimItem] {
+		if failed[claimItem] && squat == nil {
 			return account.ErrEmailTaken
 		}
-		return account.ErrConflict
+		return account.ErrConflict // with a squat, read again
 	}
 	if err != nil {
 		return fmt.Errorf("recover account: %w", err)
 	}
 	return nil
+}
+
+// pendingClaim is the account, other than k, whose claim holds email when
+// it is a pending sign-up for that address; nil when the address is free,
+// k's or an active account's. A pending sign-up never proved it holds the
+// address (its activation link went there), and one that someone who took
+// an account makes with its old address must not defeat the recovery link
+// mailed to that address: RecoverAccount takes its claim over and deletes
+// it.
+func (s *Store) pendingClaim(ctx context.Context, k account.Key, email string) (*account.Account, error) {
+	var claim emailItem
+	switch err := s.get(ctx, s.accounts, emailPK(email), "EMAIL", &claim); {
+	case errors.Is(err, account.ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case claim.Reference == k.Reference && claim.Signatory == k.Signatory:
+		return nil, nil
+	}
+	var other accountItem
+	switch err := s.get(ctx, s.accounts, accountPK(claim.Reference), accountSK(claim.Signatory), &other); {
+	case errors.Is(err, account.ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case other.Status != string(account.Pending) || account.EmailKey(other.Email) != account.EmailKey(email):
+		return nil, nil
+	}
+	acc := other.domain()
+	return &acc, nil
 }
 
 // undoneChanges is the number set of the login email changes from..last

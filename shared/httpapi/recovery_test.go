@@ -218,3 +218,29 @@ func TestLoginEmailRecoveryASecondRecoveryKeepsTheThiefsLinksVoid(t *testing.T) 
 	a.loginRefused(t, thief1, "il revient encore une fois")
 	a.loginToken(t, old, back)
 }
+
+// TestLoginEmailRecoveryAfterTheThiefSquatsTheOldAddress: once the login
+// email changed, Marie's old address is free; the thief signs up on another
+// lease (one whose surname and date of birth they know) with it, never
+// activating (the link goes to Marie). The pending sign-up proved nothing
+// about the address; Marie's recovery link, mailed to it, must still give
+// her the account back.
+func TestLoginEmailRecoveryAfterTheThiefSquatsTheOldAddress(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	const old, thief1, thief2 = "marie.dupont@exemple.fr", "voleur@exemple.fr", "voleur.bis@exemple.fr"
+	marie := a.loginTenant(t, dupont, old)
+	mariesLink, _, _ := a.takeover(t, marie, thief1, thief2)
+	squat := a.signUp(t, ndiaye, old, "une inscription pour bloquer")
+
+	const fresh = "le vrai mot de passe repris"
+	status, _, body := a.do(t, "POST", "/api/v1/password/reset", obj{"token": mariesLink, "password": fresh}, nil)
+	wantStatus(t, "Marie recovers her account", status, http.StatusOK, body)
+	a.loginToken(t, old, fresh)
+	// The pending sign-up is gone with its claim: its link activates nothing.
+	status, _, body = a.do(t, "POST", "/api/v1/activation", obj{"token": squat}, nil)
+	if status == http.StatusOK {
+		t.Errorf("the squatting sign-up's activation: status 200 (%v)", body)
+	}
+	a.loginToken(t, old, fresh)
+}
