@@ -244,3 +244,81 @@ func TestLoginEmailRecoveryAfterTheThiefSquatsTheOldAddress(t *testing.T) {
 	}
 	a.loginToken(t, old, fresh)
 }
+
+// TestLoginEmailRecoveryRacingAConfirmation: the thief confirms a third
+// address while Marie opens her recovery link. Whichever lands first,
+// Marie ends with her account, the third address neither logs in nor is
+// claimed, and a recovery link mailed to the thief by that confirmation is
+// refused.
+func TestLoginEmailRecoveryRacingAConfirmation(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	const old, thief1, thief2, thief3 = "marie.dupont@exemple.fr", "voleur@exemple.fr", "voleur.bis@exemple.fr", "voleur.ter@exemple.fr"
+	marie := a.loginTenant(t, dupont, old)
+	mariesLink, _, taken := a.takeover(t, marie, thief1, thief2)
+	thief := bearer(a.loginToken(t, thief2, taken))
+	before := a.mailCount()
+	status, _, body := a.do(t, "POST", loginEmailPath, obj{"email": thief3, "password": taken}, thief)
+	wantStatus(t, "the thief asks for thief3", status, http.StatusAccepted, body)
+	link := a.mailedToken(t, before, thief3, "/confirmation-adresse-connexion")
+
+	const fresh = "le vrai mot de passe repris"
+	before = a.mailCount()
+	var wg sync.WaitGroup
+	var recovered, confirmed int
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		recovered, _, _ = a.do(t, "POST", "/api/v1/password/reset", obj{"token": mariesLink, "password": fresh}, nil)
+	}()
+	go func() {
+		defer wg.Done()
+		confirmed, _, _ = a.do(t, "POST", loginEmailConfirmPath, obj{"token": link}, nil)
+	}()
+	wg.Wait()
+	if recovered != http.StatusOK {
+		t.Fatalf("Marie's recovery racing the confirmation: status %d (confirmation %d)", recovered, confirmed)
+	}
+	a.loginToken(t, old, fresh)
+	a.loginRefused(t, thief3, taken)
+	a.loginRefused(t, thief2, taken)
+	if claim := a.rawItem(t, claimPK(thief3), "EMAIL"); claim != nil {
+		t.Errorf("the claim of %s is left: %v", thief3, claim)
+	}
+	if confirmed == http.StatusOK {
+		late := a.mailedToken(t, before, thief2, "/nouveau-mot-de-passe")
+		status, _, body = a.do(t, "POST", "/api/v1/password/reset", obj{"token": late, "password": "il revient encore une fois"}, nil)
+		wantProblem(t, "the recovery link of the raced confirmation", status, body, http.StatusGone, "token_invalid")
+	}
+	a.loginToken(t, old, fresh)
+}
+
+// TestLoginEmailRecoveryRacingTheThiefsOwn: the thief opens their recovery
+// link (sent to thief1) at the moment Marie opens hers. Whichever lands
+// first, Marie ends with her account and thief1 logs in no more.
+func TestLoginEmailRecoveryRacingTheThiefsOwn(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	const old, thief1, thief2 = "marie.dupont@exemple.fr", "voleur@exemple.fr", "voleur.bis@exemple.fr"
+	marie := a.loginTenant(t, dupont, old)
+	mariesLink, thiefsLink, _ := a.takeover(t, marie, thief1, thief2)
+	const fresh, again = "le vrai mot de passe repris", "il se couvre bien cette fois"
+	var wg sync.WaitGroup
+	var hers, his int
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		hers, _, _ = a.do(t, "POST", "/api/v1/password/reset", obj{"token": mariesLink, "password": fresh}, nil)
+	}()
+	go func() {
+		defer wg.Done()
+		his, _, _ = a.do(t, "POST", "/api/v1/password/reset", obj{"token": thiefsLink, "password": again}, nil)
+	}()
+	wg.Wait()
+	if hers != http.StatusOK {
+		t.Fatalf("Marie's recovery racing the thief's: status %d (the thief's %d)", hers, his)
+	}
+	a.loginToken(t, old, fresh)
+	a.loginRefused(t, thief1, again)
+	a.loginRefused(t, thief2, again)
+}
