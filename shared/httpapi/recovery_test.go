@@ -322,3 +322,29 @@ func TestLoginEmailRecoveryRacingTheThiefsOwn(t *testing.T) {
 	a.loginRefused(t, thief1, again)
 	a.loginRefused(t, thief2, again)
 }
+
+// TestLoginEmailRecoveryVoidsTheThiefsResetLink: a reset link the thief
+// asked for with thief2, not used before Marie's recovery, is void after
+// it; Céline's account, on another lease, is untouched by all this.
+func TestLoginEmailRecoveryVoidsTheThiefsResetLink(t *testing.T) {
+	t.Parallel()
+	a := start(t, nil)
+	const old, thief1, thief2, celine = "marie.dupont@exemple.fr", "voleur@exemple.fr", "voleur.bis@exemple.fr", "celine@exemple.fr"
+	a.register(t, lefevre, celine, "le mot de passe de la voisine")
+	marie := a.loginTenant(t, dupont, old)
+	mariesLink, _, _ := a.takeover(t, marie, thief1, thief2)
+	before := a.mailCount()
+	status, _, body := a.do(t, "POST", "/api/v1/password/forgot", obj{"email": thief2}, nil)
+	wantStatus(t, "the thief forgets", status, http.StatusAccepted, body)
+	reset := a.mailedToken(t, before, thief2, "/nouveau-mot-de-passe")
+
+	const fresh = "le vrai mot de passe repris"
+	status, _, body = a.do(t, "POST", "/api/v1/password/reset", obj{"token": mariesLink, "password": fresh}, nil)
+	wantStatus(t, "Marie recovers her account", status, http.StatusOK, body)
+	status, _, body = a.do(t, "POST", "/api/v1/password/reset", obj{"token": reset, "password": "il revient encore une fois"}, nil)
+	wantProblem(t, "the thief's reset link after the recovery", status, body, http.StatusGone, "token_invalid")
+	a.loginRefused(t, thief2, "il revient encore une fois")
+	a.loginRefused(t, old, "il revient encore une fois")
+	a.loginToken(t, old, fresh)
+	a.loginToken(t, celine, "le mot de passe de la voisine")
+}
