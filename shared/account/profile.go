@@ -43,8 +43,9 @@ type ProfileStore interface {
 	// RecoverAccount uses a recovery token and, in one transaction, makes
 	// tok.Email acc's login email again (the current address's claim
 	// deleted if still acc's, tok.Email's put if free or acc's), sets the
-	// password hash, moves the account to the next session generation and
-	// voids a pending login or notification email link, with ev in the
+	// password hash, moves the account to the next session generation,
+	// drops its notification address (NotificationEmail "") and voids a
+	// pending login or notification email link, with ev in the
 	// ERP's outbox when ev.Type is not empty. A pending sign-up holding
 	// tok.Email proved nothing about it (its activation link went there): it
 	// is deleted and its claim taken over. ErrEmailTaken when an active

@@ -47,8 +47,10 @@ func (s *Profiles) ResetPassword(ctx context.Context, rawToken, password, client
 // link names: in one transaction (ProfileStore.RecoverAccount), the link is
 // used, the address is the login email again, the new password is set and
 // every session ends (the next generation), with the links bound to it and
-// any pending address change. The ERP learns the address again when it was
-// also where notices go. The address is then told.
+// any pending address change. The notification address is dropped too
+// (one the taker set would keep getting the notices): notices go to the
+// login email, and the ERP learns it (login_email_changed). The address is
+// then told, and asked to check its preferences.
 func (s *Profiles) recover(ctx context.Context, tok Token, password string) error {
 	k := Key{Reference: tok.Reference, Signatory: tok.Signatory}
 	acc, err := s.store.Account(ctx, k)
@@ -77,13 +79,13 @@ func (s *Profiles) recover(ctx context.Context, tok Token, password string) erro
 	// at work): read it again, a few times.
 	for attempt := 0; ; attempt++ {
 		ev := ProfileEvent{}
-		if acc.NotificationEmail == "" && EmailKey(acc.Email) != EmailKey(tok.Email) {
+		if acc.NotificationEmail != "" || EmailKey(acc.Email) != EmailKey(tok.Email) {
 			if ev, err = s.event("login_email_changed", acc, map[string]any{"notificationEmail": tok.Email}); err != nil {
 				return err
 			}
 		}
 		err = s.profiles.RecoverAccount(ctx, acc, tok, hash, ev, s.now())
-		if !errors.Is(err, ErrConflict) || attempt == 2 {
+		if !errors.Is(err, ErrConflict) || attempt == 4 {
 			break
 		}
 		switch acc, err = s.store.Account(ctx, k); {

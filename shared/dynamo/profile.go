@@ -131,9 +131,11 @@ func (s *Store) ConfirmLoginEmail(ctx context.Context, acc account.Account, tok 
 
 // RecoverAccount gives tok.Email back to acc as its login email, with a
 // new password, in one transaction: the token used once; the account's
-// email, password hash and next session generation, with its pending login
-// and notification email links voided (conditioned on the account still
-// being acc: same creation, generation and email); tok.Email's claim put
+// email, password hash and next session generation, its notification
+// address dropped (notices go to the login email: a taker may have set
+// theirs), with its pending login and notification email links voided
+// (conditioned on the account still being acc: same creation, email and
+// count of changes); tok.Email's claim put
 // and the current address's deleted (each only if free or the account's);
 // and the event.
 //
@@ -177,12 +179,15 @@ func (s *Store) RecoverAccount(ctx context.Context, acc account.Account, tok acc
 	tx := []types.TransactWriteItem{
 		{Update: useToken(s.accounts, tok, at)},
 		{Update: &types.Update{TableName: &s.accounts, Key: accountKey(acc.Key()),
-			UpdateExpression: aws.String("SET email = :e, emailKey = :k, passwordHash = :h, pendingLoginHash = :empty, " +
+			UpdateExpression: aws.String("SET email = :e, emailKey = :k, passwordHash = :h, pendingLoginHash = :empty, notificationEmail = :empty, " +
 				voidPendingEmail + " ADD sessionGen :one, undoneChanges :undone"),
-			ConditionExpression: aws.String("sessionGen = :gen AND email = :cur AND createdAt = :c AND emailChanges = :last AND " +
+			// Not sessionGen: a taker changing the password in a loop
+			// would keep the recovery failing; the email and the count of
+			// changes are what the claims and the set depend on.
+			ConditionExpression: aws.String("email = :cur AND createdAt = :c AND emailChanges = :last AND " +
 				undoneCond),
 			ExpressionAttributeValues: withVoidPendingEmail(map[string]types.AttributeValue{":e": str(tok.Email), ":k": str(account.EmailKey(tok.Email)),
-				":h": str(passwordHash), ":one": num(1), ":gen": num(int64(acc.SessionGeneration)), ":cur": str(acc.Email),
+				":h": str(passwordHash), ":one": num(1), ":cur": str(acc.Email),
 				":c": num(unix(acc.CreatedAt)), ":n": num(int64(tok.EmailChange)), ":last": num(int64(acc.EmailChanges)),
 				":undone": undoneChanges(tok.EmailChange, acc.EmailChanges)})}},
 	}

@@ -64,6 +64,11 @@ func TestLoginEmailRecovery(t *testing.T) {
 	stolen := marie.bearer
 	mariesLink, thiefsLink, taken := a.takeover(t, marie, thief1, thief2)
 	thief := bearer(a.loginToken(t, thief2, taken))
+	// The thief also takes the notices.
+	const thiefsNotices = "voleur.avis@exemple.fr"
+	if status, body := a.confirmEmail(t, a.askEmail(t, tenantSession{email: thief2, bearer: thief}, thiefsNotices, thief2), nil); status != http.StatusOK {
+		t.Fatalf("the thief's notification address: %d %v", status, body)
+	}
 
 	const fresh = "le vrai mot de passe repris"
 	before := a.mailCount()
@@ -80,6 +85,9 @@ func TestLoginEmailRecovery(t *testing.T) {
 	me := bearer(a.loginToken(t, old, fresh))
 	if got := a.me(t, me); got["email"] != old {
 		t.Errorf("Marie's /me after the recovery: %v", got)
+	}
+	if got := a.prefs(t, tenantSession{email: old, bearer: me}); got.NotificationEmail != old || got.PendingNotificationEmail != nil {
+		t.Errorf("Marie's preferences after the recovery: %+v; want the notices at %s", got, old)
 	}
 	if sk := a.accountSK(t, old); sk == "" {
 		t.Errorf("no claim of %s", old)
