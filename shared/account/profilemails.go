@@ -59,7 +59,7 @@ func accountRecoveredMail(to, firstName, tookEmail, loginURL string) Mail {
 		subject: "Vous avez récupéré votre compte",
 		paras: []para{
 			{text: took},
-			{text: "Vérifiez dans «\u00a0Mon profil\u00a0» l’adresse qui reçoit vos avis, et prévenez votre agence que quelqu’un a utilisé votre compte. Connexion\u00a0:", link: loginURL},
+			{text: "Vos avis d’échéance arrivent de nouveau à cette adresse\u00a0: vous pouvez en choisir une autre dans «\u00a0Mon profil\u00a0». Vérifiez aussi vos coordonnées bancaires, et prévenez votre agence que quelqu’un a utilisé votre compte. Connexion\u00a0:", link: loginURL},
 		},
 	}.mail(to, firstName)
 }

@@ -20,7 +20,7 @@ const messages = {
   'account-recovered': {
     kind: 'success',
     title: 'Vous avez récupéré votre compte',
-    text: 'Connectez-vous avec l’adresse email qui a reçu le lien et votre nouveau mot de passe. Par sécurité, tous les appareils ont été déconnectés. Vérifiez ensuite dans « Mon profil » l’adresse qui reçoit vos avis.',
+    text: 'Connectez-vous avec l’adresse email qui a reçu le lien et votre nouveau mot de passe. Par sécurité, tous les appareils ont été déconnectés. Vos avis arrivent de nouveau à cette adresse ; vérifiez aussi vos coordonnées bancaires.',
   },
   'logged-out': {
     kind: 'success',
