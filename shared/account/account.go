@@ -54,8 +54,12 @@ type Account struct {
 	// notices (Mes préférences; tenant.Service sets it, only once its link
 	// was opened); "" when it is the login Email. Read it with NoticeEmail.
 	NotificationEmail string
-	CreatedAt         time.Time
-	ActivatedAt       time.Time
+	// EmailChanges counts the changes of the login email confirmed
+	// (Profiles.ConfirmLoginEmail): the recovery link each one mails
+	// carries its number (Token.EmailChange).
+	EmailChanges int
+	CreatedAt    time.Time
+	ActivatedAt  time.Time
 }
 
 // Key is the account's key.
@@ -103,6 +107,12 @@ type Token struct {
 	// Generation is, on a reset token, the account's session generation when
 	// the link was sent: a reset since then voids the link.
 	Generation int
+	// Email is the address a recovery link gives back as the login email
+	// (the one the login email was changed from); "" for other purposes.
+	Email string
+	// EmailChange is, on a recovery token, the number of the login email
+	// change it undoes (Account.EmailChanges once it was made).
+	EmailChange int
 }
 
 // Session is a logged-in device. Only the hash of its token is stored.

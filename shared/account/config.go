@@ -20,6 +20,10 @@ type Config struct {
 	// EmailChangeTTL is how long a link confirming a new notification
 	// address stays valid.
 	EmailChangeTTL time.Duration
+	// RecoveryTTL is how long the link mailed to the old address when the
+	// login email changes stays valid (Profiles.ResetPassword): long enough
+	// for a tenant who reads their mail once a week.
+	RecoveryTTL time.Duration
 	// SessionIdleTimeout ends a cookie session (the web app) after this long
 	// without a request (OWASP ASVS 5.0 V7.3.1). The mobile app's bearer
 	// sessions have only SessionTTL: see Authenticate.
@@ -53,6 +57,7 @@ func DefaultConfig() Config {
 		SessionTTL:         12 * time.Hour,
 		SessionIdleTimeout: 30 * time.Minute,
 		EmailChangeTTL:     48 * time.Hour,
+		RecoveryTTL:        7 * 24 * time.Hour,
 		PerAddress:         Limit{Max: 60, Window: time.Minute},
 		AccountFailures:    Limit{Max: 5, Window: 15 * time.Minute},
 		LeaseFailures:      Limit{Max: 5, Window: 15 * time.Minute},
@@ -79,6 +84,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.EmailChangeTTL > 0 {
 		d.EmailChangeTTL = c.EmailChangeTTL
+	}
+	if c.RecoveryTTL > 0 {
+		d.RecoveryTTL = c.RecoveryTTL
 	}
 	if len(c.LeaseLockouts) > 0 {
 		d.LeaseLockouts = c.LeaseLockouts

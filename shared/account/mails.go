@@ -76,6 +76,8 @@ func (l letter) mail(to, firstName, link string) Mail {
 // frenchDuration says a validity the way a tenant reads it: "48 heures".
 func frenchDuration(d time.Duration) string {
 	switch h := int(d / time.Hour); {
+	case h > 48 && h%24 == 0:
+		return fmt.Sprintf("%d jours", h/24)
 	case h >= 2:
 		return fmt.Sprintf("%d heures", h)
 	case h == 1:

@@ -40,6 +40,19 @@ type ProfileStore interface {
 	// another account holds email; ErrConflict when the token was used, is
 	// no longer the account's link, or the account changed.
 	ConfirmLoginEmail(ctx context.Context, acc Account, tok Token, email string, ev ProfileEvent, at time.Time) error
+	// RecoverAccount uses a recovery token and, in one transaction, makes
+	// tok.Email acc's login email again (the current address's claim
+	// deleted if still acc's, tok.Email's put if free or acc's), sets the
+	// password hash, moves the account to the next session generation,
+	// drops its notification address (NotificationEmail "") and voids a
+	// pending login or notification email link, with ev in the
+	// ERP's outbox when ev.Type is not empty. A pending sign-up holding
+	// tok.Email proved nothing about it (its activation link went there): it
+	// is deleted and its claim taken over. ErrEmailTaken when an active
+	// account holds tok.Email; ErrConflict when the token was used, its
+	// change was undone by an earlier recovery, or the account is no longer
+	// acc.
+	RecoverAccount(ctx context.Context, acc Account, tok Token, passwordHash string, ev ProfileEvent, at time.Time) error
 	// DeleteAccount deletes acc and its email claim (if still acc's) and
 	// puts ev in the ERP's outbox, in one transaction; ErrConflict when the
 	// account is gone or is no longer acc (created again).
@@ -226,17 +239,20 @@ func (s *Profiles) ConfirmLoginEmail(ctx context.Context, raw, client string) (s
 }
 
 // mailLoginEmailChanged tells the old login address that the change is
-// done, with a reset link (valid Config.ResetTTL, while the password is
-// the same): a thief who had the session and the password confirms at
-// once, and the request's notice came too late. Resetting ends every
-// session. A failure is logged: the change is done.
+// done, with a recovery link (valid Config.RecoveryTTL): a thief who had
+// the session and the password confirms at once, and the request's notice
+// came too late. The link gives the address back as the login email with a
+// new password, and ends every session, whatever the thief did meanwhile
+// (Recovery). A failure is logged: the change is done.
 func (s *Profiles) mailLoginEmailChanged(ctx context.Context, acc Account, newEmail string) {
 	if s.mailer == nil {
 		return
 	}
-	raw, tok, err := s.newToken(Reset, acc.Key(), s.cfg.ResetTTL)
+	raw, tok, err := s.newToken(Recovery, acc.Key(), s.cfg.RecoveryTTL)
 	if err == nil {
-		tok.Generation = acc.SessionGeneration
+		// acc is the account as read before the change, which was its
+		// only link's (pendingLoginHash): the change is the next one.
+		tok.Email, tok.EmailChange = acc.Email, acc.EmailChanges+1
 		err = s.store.PutToken(ctx, tok)
 	}
 	if errors.Is(err, ErrNotFound) {
@@ -246,7 +262,7 @@ func (s *Profiles) mailLoginEmailChanged(ctx context.Context, acc Account, newEm
 		s.log.ErrorContext(ctx, "login email changed: reset link", "err", err)
 		return
 	}
-	m := loginEmailChangedMail(acc.Email, s.firstName(ctx, acc.Key()), newEmail, s.link("/nouveau-mot-de-passe", raw), s.cfg.ResetTTL)
+	m := loginEmailChangedMail(acc.Email, s.firstName(ctx, acc.Key()), newEmail, s.link("/nouveau-mot-de-passe", raw)+"&recuperation=1", s.cfg.RecoveryTTL)
 	if err := s.mailer.Send(ctx, m); err != nil {
 		s.log.ErrorContext(ctx, "send login email changed mail", "err", err)
 	}

@@ -37,13 +37,29 @@ func loginEmailNotice(to, firstName, newEmail, profile string) Mail {
 // loginEmailChangedMail tells the old login address that newEmail replaced
 // it, with a reset link for the tenant who did not ask: it ends every
 // session, the thief's included.
-func loginEmailChangedMail(to, firstName, newEmail, resetLink string, validity time.Duration) Mail {
+func loginEmailChangedMail(to, firstName, newEmail, recoveryLink string, validity time.Duration) Mail {
 	return notice{
 		subject: "Votre adresse de connexion a changé",
 		paras: []para{
 			{text: "L’adresse de connexion de votre compte Extranet Locataire est maintenant\u00a0: " + newEmail + ". Cette adresse-ci ne permet plus de vous connecter."},
 			{text: "Si vous êtes à l’origine de ce changement, vous n’avez rien à faire."},
-			{text: "Si ce n’est pas vous, quelqu’un utilise votre compte. Choisissez tout de suite un nouveau mot de passe avec ce lien (valable " + frenchDuration(validity) + ")\u00a0: tous les appareils seront déconnectés. Connectez-vous ensuite avec l’adresse " + newEmail + " et ce mot de passe, remettez votre adresse dans «\u00a0Mon profil\u00a0», et prévenez votre agence.", link: resetLink},
+			{text: "Si ce n’est pas vous, quelqu’un utilise votre compte. Récupérez-le avec ce lien (valable " + frenchDuration(validity) + ")\u00a0: vous choisirez un nouveau mot de passe, cette adresse-ci redeviendra votre adresse de connexion et tous les appareils seront déconnectés. Prévenez ensuite votre agence.", link: recoveryLink},
+		},
+	}.mail(to, firstName)
+}
+
+// accountRecoveredMail tells the address a recovery link gave back that
+// the account is its own again.
+func accountRecoveredMail(to, firstName, tookEmail, loginURL string) Mail {
+	took := "Votre adresse de connexion est de nouveau celle-ci, avec le mot de passe que vous venez de choisir, et tous les appareils ont été déconnectés."
+	if tookEmail != "" {
+		took = "Votre adresse de connexion est de nouveau celle-ci, avec le mot de passe que vous venez de choisir. L’adresse " + tookEmail + " ne permet plus de vous connecter, et tous les appareils ont été déconnectés."
+	}
+	return notice{
+		subject: "Vous avez récupéré votre compte",
+		paras: []para{
+			{text: took},
+			{text: "Vos avis d’échéance arrivent de nouveau à cette adresse\u00a0: vous pouvez en choisir une autre dans «\u00a0Mon profil\u00a0». Vérifiez aussi vos coordonnées bancaires, et prévenez votre agence que quelqu’un a utilisé votre compte. Connexion\u00a0:", link: loginURL},
 		},
 	}.mail(to, firstName)
 }

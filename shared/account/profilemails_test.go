@@ -15,7 +15,9 @@ func TestProfileMailsAreFrenchTypography(t *testing.T) {
 		"login email":     loginEmailMail("b@example.fr", "Céline", "https://x.example/confirmation-adresse-connexion?token=t", 48*time.Hour),
 		"login notice":    loginEmailNotice("a@example.fr", "Céline", "b@example.fr", "https://x.example/mon-espace/profil"),
 		"login taken":     loginEmailTakenMail("b@example.fr", "https://x.example/connexion"),
-		"login changed":   loginEmailChangedMail("a@example.fr", "Céline", "b@example.fr", "https://x.example/nouveau-mot-de-passe?token=t", 2*time.Hour),
+		"login changed":   loginEmailChangedMail("a@example.fr", "Céline", "b@example.fr", "https://x.example/nouveau-mot-de-passe?token=t", 7*24*time.Hour),
+		"recovered":       accountRecoveredMail("a@example.fr", "Céline", "b@example.fr", "https://x.example/connexion"),
+		"recovered, same": accountRecoveredMail("a@example.fr", "Céline", "", "https://x.example/connexion"),
 		"account deleted": accountDeletedMail("a@example.fr", "Céline", "https://x.example/creer-mon-compte"),
 	}
 	straight := regexp.MustCompile(`\pL('|&#39;)\pL`)
@@ -33,7 +35,7 @@ func TestProfileMailsAreFrenchTypography(t *testing.T) {
 		if !strings.Contains(m.Text, "\n\nL’équipe Extranet Locataire\n") {
 			t.Errorf("%s mail: no signature:\n%s", name, m.Text)
 		}
-		// The reset link of "login changed" secures the account, and
+		// The recovery link of "login changed" gives the account back, and
 		// goes to the address that could already reset it.
 		if name != "login email" && name != "login changed" && strings.Contains(m.Text, "token=") {
 			t.Errorf("%s mail carries a link with a token:\n%s", name, m.Text)
@@ -42,8 +44,14 @@ func TestProfileMailsAreFrenchTypography(t *testing.T) {
 	if !strings.Contains(mails["login email"].Text, "48 heures") {
 		t.Errorf("the link's mail does not say its validity:\n%s", mails["login email"].Text)
 	}
-	if c := mails["login changed"].Text; !strings.Contains(c, "b@example.fr") || !strings.Contains(c, "2 heures") {
+	if c := mails["login changed"].Text; !strings.Contains(c, "b@example.fr") || !strings.Contains(c, "7 jours") {
 		t.Errorf("the change's mail does not name the new address or the link's validity:\n%s", c)
+	}
+	if c := mails["recovered"].Text; !strings.Contains(c, "L’adresse b@example.fr ne permet plus") {
+		t.Errorf("the recovery's mail does not name the address taken off:\n%s", c)
+	}
+	if c := mails["recovered, same"].Text; strings.Contains(c, "L’adresse") || !strings.Contains(c, "de nouveau celle-ci") {
+		t.Errorf("the recovery's mail, the address unchanged:\n%s", c)
 	}
 	if !strings.Contains(mails["login notice"].Text, "b@example.fr") {
 		t.Errorf("the notice does not name the new address:\n%s", mails["login notice"].Text)

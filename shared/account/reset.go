@@ -57,6 +57,12 @@ func (s *Service) ResetPassword(ctx context.Context, rawToken, password, client 
 	if err != nil {
 		return err
 	}
+	return s.reset(ctx, tok, password)
+}
+
+// reset is ResetPassword once the password passed its first check, the
+// client its limit and the link its purpose, use and expiry.
+func (s *Service) reset(ctx context.Context, tok Token, password string) error {
 	acc, err := s.store.Account(ctx, Key{Reference: tok.Reference, Signatory: tok.Signatory})
 	if errors.Is(err, ErrNotFound) {
 		return invalidLink() // the account was deleted since
@@ -71,6 +77,7 @@ func (s *Service) ResetPassword(ctx context.Context, rawToken, password, client 
 	if err != nil {
 		return fmt.Errorf("reset: %w", err)
 	}
+	f := fault.Fields{}
 	s.checkPassword(f, password, personalOf(acc.Email, lease))
 	if err := f.Err(); err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -102,13 +103,13 @@ func issuedFor(acc Account, made time.Time) bool {
 
 // usableToken finds an unused, unexpired token of the purpose. On a used
 // token it also returns the token, so the caller can say more.
-func (s *Service) usableToken(ctx context.Context, raw string, p Purpose) (Token, error) {
+func (s *Service) usableToken(ctx context.Context, raw string, ps ...Purpose) (Token, error) {
 	hash, ok := hashToken(raw)
 	if !ok {
 		return Token{}, invalidLink()
 	}
 	tok, err := s.store.Token(ctx, hash)
-	if errors.Is(err, ErrNotFound) || (err == nil && tok.Purpose != p) {
+	if errors.Is(err, ErrNotFound) || (err == nil && !slices.Contains(ps, tok.Purpose)) {
 		return Token{}, invalidLink()
 	}
 	if err != nil {
@@ -119,8 +120,11 @@ func (s *Service) usableToken(ctx context.Context, raw string, p Purpose) (Token
 	}
 	if !s.now().Before(tok.ExpiresAt) {
 		msg := "Ce lien a expiré. Demandez un nouvel email d’activation\u00a0: il contiendra un lien valable 48 heures."
-		if p == Reset {
+		switch tok.Purpose {
+		case Reset:
 			msg = "Ce lien a expiré. Refaites une demande de mot de passe oublié pour recevoir un nouveau lien."
+		case Recovery:
+			msg = "Ce lien a expiré. Pour retrouver l’accès à votre compte, appelez votre bailleur : ses coordonnées sont dans « Assistance »."
 		}
 		return Token{}, fault.New(fault.TokenExpired, msg)
 	}

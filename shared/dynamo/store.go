@@ -120,6 +120,10 @@ type accountItem struct {
 	PendingEmailExpires int64  `dynamodbav:"pendingEmailExpires,omitempty"`
 	CreatedAt           int64  `dynamodbav:"createdAt"`
 	ActivatedAt         int64  `dynamodbav:"activatedAt,omitempty"`
+	// EmailChanges counts the login email changes; undoneChanges (not read
+	// here) holds the numbers of those that recoveries undid
+	// (Store.RecoverAccount).
+	EmailChanges int `dynamodbav:"emailChanges,omitempty"`
 }
 
 // accountPK is the partition of a lease's accounts, preferences and change
@@ -160,14 +164,14 @@ func fromUnix(s int64) time.Time {
 func (a accountItem) domain() account.Account {
 	return account.Account{Reference: a.Reference, Signatory: a.Signatory, Email: a.Email, PasswordHash: a.PasswordHash,
 		Status: account.Status(a.Status), ActivationHash: a.ActivationHash, SessionGeneration: a.SessionGeneration,
-		NotificationEmail: a.NotificationEmail,
-		CreatedAt:         fromUnix(a.CreatedAt), ActivatedAt: fromUnix(a.ActivatedAt)}
+		NotificationEmail: a.NotificationEmail, EmailChanges: a.EmailChanges,
+		CreatedAt: fromUnix(a.CreatedAt), ActivatedAt: fromUnix(a.ActivatedAt)}
 }
 
 func itemOf(a account.Account) accountItem {
 	return accountItem{PK: accountPK(a.Reference), SK: accountSK(a.Signatory), Reference: a.Reference, Signatory: a.Signatory,
 		Email: a.Email, EmailKey: account.EmailKey(a.Email), PasswordHash: a.PasswordHash, Status: string(a.Status),
-		ActivationHash: a.ActivationHash, SessionGeneration: a.SessionGeneration,
+		ActivationHash: a.ActivationHash, SessionGeneration: a.SessionGeneration, EmailChanges: a.EmailChanges,
 		CreatedAt: unix(a.CreatedAt), ActivatedAt: unix(a.ActivatedAt)}
 }
 
@@ -306,6 +310,11 @@ type tokenItem struct {
 	ExpiresAt int64  `dynamodbav:"expiresAt"`
 	UsedAt    int64  `dynamodbav:"usedAt,omitempty"`
 	Gen       int    `dynamodbav:"gen"`
+	// Email: the address a login email link confirms, or a recovery link
+	// gives back.
+	Email string `dynamodbav:"email,omitempty"`
+	// EmailChange: the login email change a recovery link undoes.
+	EmailChange int `dynamodbav:"emailChange,omitempty"`
 }
 
 func tokenPK(hash string) string { return "TOKEN#" + hash }
@@ -322,7 +331,7 @@ func tokenPut(table string, t account.Token) (*types.Put, error) {
 	k := account.Key{Reference: t.Reference, Signatory: t.Signatory}
 	av, err := attributevalue.MarshalMap(tokenItem{PK: tokenPK(t.Hash), SK: "TOKEN",
 		GSI1PK: accountGSI1PK(k), GSI1SK: fmt.Sprintf("TOKEN#%d#%s", t.CreatedAt.Unix(), hashHead(t.Hash)),
-		Purpose: string(t.Purpose), Reference: t.Reference, Signatory: t.Signatory, CreatedAt: unix(t.CreatedAt), ExpiresAt: t.ExpiresAt.Add(ttlSlack).Unix(), Gen: t.Generation})
+		Purpose: string(t.Purpose), Reference: t.Reference, Signatory: t.Signatory, CreatedAt: unix(t.CreatedAt), ExpiresAt: t.ExpiresAt.Add(ttlSlack).Unix(), Gen: t.Generation, Email: t.Email, EmailChange: t.EmailChange})
 	if err != nil {
 		return nil, fmt.Errorf("encode token: %w", err)
 	}
@@ -445,7 +454,7 @@ func (s *Store) Token(ctx context.Context, hash string) (account.Token, error) {
 	}
 	return account.Token{Hash: hash, Purpose: account.Purpose(it.Purpose), Reference: it.Reference, Signatory: it.Signatory,
 		CreatedAt: fromUnix(it.CreatedAt), ExpiresAt: fromUnix(it.ExpiresAt).Add(-ttlSlack), UsedAt: fromUnix(it.UsedAt),
-		Generation: it.Gen}, nil
+		Generation: it.Gen, Email: it.Email, EmailChange: it.EmailChange}, nil
 }
 
 // PutToken stores a new token.

@@ -129,6 +129,9 @@ type resetRequest struct {
 
 func (s *Server) handleReset() http.Handler {
 	return jsonHandler(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, req resetRequest) (statusResponse, error) {
+		if s.profiles != nil { // which also takes the recovery link of a login email change
+			return statusResponse{Status: "password_changed"}, s.profiles.ResetPassword(r.Context(), req.Token, req.Password, clientAddr(r))
+		}
 		return statusResponse{Status: "password_changed"}, s.accounts.ResetPassword(r.Context(), req.Token, req.Password, clientAddr(r))
 	})
 }

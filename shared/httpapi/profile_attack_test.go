@@ -208,43 +208,6 @@ func TestDeletionWrongPasswordsCountAsLoginFailures(t *testing.T) {
 	a.me(t, me.bearer) // not deleted
 }
 
-// TestLoginEmailChangedTellsTheOldAddressHowToSecure: a thief with Marie's
-// session and password changes her login email and confirms at once. The
-// old address learns it when it happens, with a reset link that ends the
-// thief's sessions, and Marie takes her address back.
-func TestLoginEmailChangedTellsTheOldAddressHowToSecure(t *testing.T) {
-	t.Parallel()
-	a := start(t, nil)
-	const old, thief = "marie.dupont@exemple.fr", "voleur@exemple.fr"
-	marie := a.loginTenant(t, dupont, old)
-	stolen := marie.bearer
-	link := a.askLoginEmail(t, marie, thief)
-	before := a.mailCount()
-	status, _, body := a.do(t, "POST", loginEmailConfirmPath, obj{"token": link}, nil)
-	wantStatus(t, "the thief confirms", status, http.StatusOK, body)
-
-	told := a.mailsTo(t, before, old)
-	if len(told) != 1 || !strings.Contains(told[0].Text, thief) || !strings.Contains(told[0].Subject, "changé") {
-		t.Fatalf("mails to the old address at the change: %+v", told)
-	}
-	reset := a.mailedToken(t, before, old, "/nouveau-mot-de-passe")
-	if got := a.mailsTo(t, before, thief); len(got) != 0 {
-		t.Errorf("the new address got %d mails at the change", len(got))
-	}
-	const fresh = "le vrai mot de passe repris"
-	status, _, body = a.do(t, "POST", "/api/v1/password/reset", obj{"token": reset, "password": fresh}, nil)
-	wantStatus(t, "Marie resets with the link", status, http.StatusOK, body)
-	a.meRefused(t, stolen)
-	a.loginRefused(t, thief, tenantPassword)
-	back := bearer(a.loginToken(t, thief, fresh))
-	mid := a.mailCount()
-	status, _, body = a.do(t, "POST", loginEmailPath, obj{"email": old, "password": fresh}, back)
-	wantStatus(t, "Marie asks for her address back", status, http.StatusAccepted, body)
-	status, _, body = a.do(t, "POST", loginEmailConfirmPath, obj{"token": a.mailedToken(t, mid, old, "/confirmation-adresse-connexion")}, nil)
-	wantStatus(t, "Marie confirms her address", status, http.StatusOK, body)
-	a.loginToken(t, old, fresh)
-}
-
 // TestAccountDeletionRacesLoginsAndPasswordChanges: 40 requests at once on
 // one account: deletions (with the old or the new password), logins,
 // password changes and forgotten-password requests. Once the dust settles

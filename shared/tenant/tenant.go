@@ -74,9 +74,9 @@ const (
 // ChangeRequest is a change of the tenant's file ("changement de
 // situation") sent to the landlord.
 type ChangeRequest struct {
-	ID          string
-	Reference   string
-	By          string // the signatory id of the account that sent it; "" on older requests
+	ID        string
+	Reference string
+	By        string // the signatory id of the account that sent it; "" on older requests
 	// ByName is By's signatory on the lease (the zero Signatory when By is
 	// "" or the ERP no longer lists them); the Service's ChangeRequests,
 	// ChangeRequest and SubmitChangeRequest fill it, so that every

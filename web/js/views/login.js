@@ -17,6 +17,11 @@ const messages = {
     title: 'Votre mot de passe a été changé',
     text: 'Connectez-vous avec votre nouveau mot de passe. Par sécurité, vous avez été déconnecté de tous vos appareils.',
   },
+  'account-recovered': {
+    kind: 'success',
+    title: 'Vous avez récupéré votre compte',
+    text: 'Connectez-vous avec l’adresse email qui a reçu le lien et votre nouveau mot de passe. Par sécurité, tous les appareils ont été déconnectés. Vos avis arrivent de nouveau à cette adresse ; vérifiez aussi vos coordonnées bancaires.',
+  },
   'logged-out': {
     kind: 'success',
     title: 'Vous êtes déconnecté',

@@ -80,6 +80,9 @@ export const reset = {
   title: RESET,
   render(ctx) {
     const token = ctx.params.get('token') || '';
+    // The link mailed to the old address when the login email changed
+    // (recuperation=1): the same form also gives that address back.
+    const recovery = ctx.params.get('recuperation') === '1';
     if (!token) {
       return [
         h('h1', null, 'Ce lien est incomplet'),
@@ -115,12 +118,14 @@ export const reset = {
           showProblem(f, err);
           return;
         }
-        ctx.navigate('/', { replace: true, flash: { kind: 'password-changed' } });
+        ctx.navigate('/', { replace: true, flash: { kind: recovery ? 'account-recovered' : 'password-changed' } });
       },
     }, password.root);
     return [
       h('h1', null, RESET),
-      h('p', { class: 'lead' }, 'Choisissez le mot de passe que vous utiliserez pour vous connecter. Vous serez ensuite déconnecté de tous vos appareils, par sécurité.'),
+      h('p', { class: 'lead' }, recovery
+        ? 'Ce lien vous rend votre compte. Choisissez un nouveau mot de passe : l’adresse email qui a reçu le lien redeviendra votre adresse de connexion, et tous les appareils connectés à votre compte seront déconnectés.'
+        : 'Choisissez le mot de passe que vous utiliserez pour vous connecter. Vous serez ensuite déconnecté de tous vos appareils, par sécurité.'),
       resetForm,
       helpLine(),
     ];
