@@ -62,18 +62,9 @@ func (s *Profiles) recover(ctx context.Context, tok Token, password string) erro
 	case !issuedFor(acc, tok.CreatedAt) || acc.Status != Active || tok.Email == "":
 		return invalidLink()
 	}
-	lease, err := s.store.Lease(ctx, tok.Reference)
+	hash, err := s.newPasswordHash(ctx, tok.Reference, tok.Email, password)
 	if err != nil {
-		return fmt.Errorf("recover: %w", err)
-	}
-	f := fault.Fields{}
-	s.checkPassword(f, password, personalOf(tok.Email, lease))
-	if err := f.Err(); err != nil {
 		return err
-	}
-	hash, err := s.passwords.Hash(password)
-	if err != nil {
-		return fmt.Errorf("recover: %w", err)
 	}
 	// The account may change between the read and the write (its holder
 	// at work): read it again, a few times.

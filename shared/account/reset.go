@@ -60,6 +60,26 @@ func (s *Service) ResetPassword(ctx context.Context, rawToken, password, client 
 	return s.reset(ctx, tok, password)
 }
 
+// newPasswordHash checks a new password against what is personal to the
+// account (its login email, its lease's signatories: see Personal) and
+// hashes it. Errors: validation_failed (field password).
+func (s *Service) newPasswordHash(ctx context.Context, ref, email, password string) (string, error) {
+	lease, err := s.store.Lease(ctx, ref)
+	if err != nil {
+		return "", fmt.Errorf("new password: %w", err)
+	}
+	f := fault.Fields{}
+	s.checkPassword(f, password, personalOf(email, lease))
+	if err := f.Err(); err != nil {
+		return "", err
+	}
+	hash, err := s.passwords.Hash(password)
+	if err != nil {
+		return "", fmt.Errorf("new password: %w", err)
+	}
+	return hash, nil
+}
+
 // reset is ResetPassword once the password passed its first check, the
 // client its limit and the link its purpose, use and expiry.
 func (s *Service) reset(ctx context.Context, tok Token, password string) error {
@@ -73,18 +93,9 @@ func (s *Service) reset(ctx context.Context, tok Token, password string) error {
 	if !issuedFor(acc, tok.CreatedAt) {
 		return invalidLink() // a link of an earlier account with this key
 	}
-	lease, err := s.store.Lease(ctx, tok.Reference)
+	hash, err := s.newPasswordHash(ctx, tok.Reference, acc.Email, password)
 	if err != nil {
-		return fmt.Errorf("reset: %w", err)
-	}
-	f := fault.Fields{}
-	s.checkPassword(f, password, personalOf(acc.Email, lease))
-	if err := f.Err(); err != nil {
 		return err
-	}
-	hash, err := s.passwords.Hash(password)
-	if err != nil {
-		return fmt.Errorf("reset: %w", err)
 	}
 	switch err := s.store.ResetPassword(ctx, tok, hash, s.now()); {
 	case errors.Is(err, ErrConflict):
